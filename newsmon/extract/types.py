@@ -1,0 +1,63 @@
+"""Plain data shapes shared by the extractors, the record builder and the renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+
+class HeadingNode(TypedDict):
+    """One heading of the outline; children are the later headings of a deeper level."""
+
+    level: int
+    text: str
+    children: list[HeadingNode]
+
+
+class LinkItem(TypedDict):
+    """An anchor of the page: absolute URL and its text (the URL when the anchor has no text)."""
+
+    url: str
+    text: str
+
+
+class RelatedItem(TypedDict):
+    """One entry of a related-links block ("Read also", "News Feed")."""
+
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Knobs of the pure extractors; one object passed through every stage."""
+
+    # Labels (case-insensitive, trailing ':' ignored) of headings that open a "Read also" block.
+    read_also_labels: tuple[str, ...] = ("read also", "read more", "related", "related articles",
+                                         "related posts", "related stories", "see also", "also read")
+    # Labels of headings that open the "News Feed" sidebar (latest articles).
+    news_feed_labels: tuple[str, ...] = ("news feed", "latest news", "most recent", "latest")
+    # Timezone (IANA name) assumed for dates written without an offset.
+    default_timezone: str = "UTC"
+
+
+@dataclass
+class PageData:
+    """Everything newsmon reads from one HTML page; the spider adds fetch metadata to make a record."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    published_at: str | None = None  # ISO 8601 with offset
+    modified_at: str | None = None  # ISO 8601 with offset
+    canonical_href: str | None = None  # absolute <link rel=canonical> as found in the page
+    body: str = ""  # main article text, paragraphs separated by one blank line
+    read_also: list[RelatedItem] = field(default_factory=list)
+    news_feed: list[RelatedItem] = field(default_factory=list)
+    structure: list[HeadingNode] = field(default_factory=list)
+    content: list[str] = field(default_factory=list)
+    links: list[LinkItem] = field(default_factory=list)
+    is_article: bool = False  # page signals say "one article" (not a listing/tag/author/search page)
