@@ -1,0 +1,106 @@
+"""`newsmon` command line: render records as Markdown, extract a record from a saved page."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsmon.extract.html import parse_html
+from newsmon.extract.page import extract_page
+from newsmon.record import FetchInfo, build_record
+from newsmon.render import render_markdown
+from newsmon.sites import SiteConfig, load_site_config
+from newsmon.urls import SiteScope
+
+
+def iter_records(path: Path) -> Iterator[dict[str, Any]]:
+    """Records of a JSON Lines file; a torn last line (a crashed writer) is skipped with a note."""
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                print(f"{path}:{number}: skipped a line that is not complete JSON", file=sys.stderr)
+
+
+def _site_for(url: str, site: str | None) -> SiteConfig:
+    if site:
+        return load_site_config(site)
+    bundled = load_site_config("euromaidan")
+    host = (urlsplit(url).hostname or "").lower()
+    if host in {h.lower() for h in bundled.hosts}:
+        return bundled
+    parts = urlsplit(url)
+    return SiteConfig(name=host or "page", origin=f"{parts.scheme}://{parts.netloc}", hosts=(host,))
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    first = True
+    for path in args.files:
+        for record in iter_records(Path(path)):
+            if not first:
+                sys.stdout.write("\n---\n\n")
+            sys.stdout.write(render_markdown(record))
+            first = False
+            if args.limit and args.limit <= 1:
+                return 0
+            if args.limit:
+                args.limit -= 1
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    site = _site_for(args.url, args.site)
+    scope = SiteScope.build(site.origin, site.hosts, mirror=None)
+    tree = parse_html(Path(args.file).read_bytes(), encoding=args.encoding)
+    page = extract_page(tree, args.url, site.extract_options())
+    record = dataclasses.asdict(build_record(page, FetchInfo(url=args.url, spider="newsmon-extract"), scope))
+    if args.markdown:
+        sys.stdout.write(render_markdown(record))
+    else:
+        json.dump(record, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    if not page.is_article:
+        print("note: page signals say this is not an article page", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsmon", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    render = sub.add_parser("render", help="print JSON Lines records in the seed's Markdown layout")
+    render.add_argument("files", nargs="+", help="JSON Lines files written by a crawl")
+    render.add_argument("--limit", type=int, default=0, help="stop after this many records (0 = all)")
+    render.set_defaults(func=cmd_render)
+    extract = sub.add_parser("extract", help="print the record newsmon builds from a saved HTML page")
+    extract.add_argument("file", help="saved HTML page")
+    extract.add_argument("--url", required=True, help="the URL the page was fetched from")
+    extract.add_argument("--site", help="site config (bundled name or TOML path); default: by URL host")
+    extract.add_argument("--encoding", help="page encoding when the file does not declare it")
+    extract.add_argument("--markdown", action="store_true", help="render as Markdown instead of JSON")
+    extract.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.func(args)
+    except BrokenPipeError:  # `newsmon render x.jsonl | head`
+        return 0
+    except (OSError, ValueError) as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return 2
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

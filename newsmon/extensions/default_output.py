@@ -1,0 +1,23 @@
+"""Scrapy add-on: every run writes its own JSON Lines file unless the user chose an output (-o/-O/FEEDS)."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+
+class DefaultOutput:
+    """Adds NEWSMON_OUTPUT_URI to FEEDS at add-on priority, so `-O file.jsonl` still replaces it."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        uri = settings.get("NEWSMON_OUTPUT_URI")
+        if not uri or settings.getdict("FEEDS"):
+            return
+        settings.set(
+            "FEEDS",
+            {uri: {"format": "jsonlines", "encoding": "utf8", "store_empty": True}},
+            priority="addon",
+        )

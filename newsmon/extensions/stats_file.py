@@ -1,0 +1,49 @@
+"""Write the run's final stats as JSON, so cron wrappers, tests and reports read numbers instead of logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+logger = logging.getLogger(__name__)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+class StatsFile:
+    def __init__(self, crawler: Crawler, path_template: str) -> None:
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        self.path_template = path_template
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StatsFile:
+        path = crawler.settings.get("NEWSMON_STATS_FILE")
+        if not path:
+            raise NotConfigured("NEWSMON_STATS_FILE is not set")
+        ext = cls(crawler, path)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        path = Path(self.path_template % {"name": spider.name})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
+        data["finish_reason"] = reason
+        tmp = path.with_name(path.name + ".tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+        logger.info("Stats written to %s", path)

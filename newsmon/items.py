@@ -1,0 +1,41 @@
+"""The article record: one JSON object per article, field names fixed because archives depend on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsmon.extract.types import HeadingNode, LinkItem, RelatedItem
+
+
+@dataclass
+class ArticleRecord:
+    """See the README's "The record" table; newsmon/schema/record.schema.json is the contract."""
+
+    url: str  # the URL fetched (final, after redirects)
+    canonical_url: str  # dedupe key: w3lib canonical, no tracking params or fragment, rel=canonical honoured
+    domain: str  # host of url
+    scraped_at: str  # UTC ISO 8601 with offset
+    http_status: int
+    fetcher_tier: str  # PLAIN | STEALTHY
+    type: str  # "news"
+    discovered_via: str  # rss | atom | category | sitemap | read_also | news_feed | start_url
+    referrer: str | None  # page that led here
+    depth: int  # hops from a hub (an article listed on a feed or category page has depth 1)
+    spider: str
+    title: str | None
+    subtitle: str | None
+    authors: list[str]
+    section: str | None
+    tags: list[str]
+    language: str | None
+    published_at: str | None
+    modified_at: str | None
+    body: str
+    read_also: list[RelatedItem]
+    structure: list[HeadingNode]
+    content: list[str]
+    links: list[LinkItem]
+    content_hash: str
+    version: int = 1
+    fetch_reason: str | None = None  # why this tier was used (set by the tier policy)
+    news_feed: list[RelatedItem] = field(default_factory=list)

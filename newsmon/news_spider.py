@@ -1,0 +1,234 @@
+"""The crawl policy shared by site spiders: hubs in, articles out, related links followed to a bounded depth."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response, TextResponse
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from newsmon.discovery.feeds import parse_feed
+from newsmon.discovery.listings import listing_article_links, next_page_url
+from newsmon.extract.html import parse_html
+from newsmon.extract.page import extract_page
+from newsmon.record import FetchInfo, build_record
+from newsmon.sites import SiteConfig, load_site_config
+from newsmon.urls import SiteScope, canonicalize
+
+logger = logging.getLogger(__name__)
+
+# Request.meta keys (documented in the README).
+META_KIND = "newsmon_kind"  # "feed" | "listing" | "article"
+META_VIA = "newsmon_discovered_via"  # how the URL was found (record field discovered_via)
+META_REFERRER = "newsmon_referrer"  # page that linked here (record field referrer)
+META_DEPTH = "newsmon_depth"  # hops from a hub (record field depth)
+META_HOPS = "newsmon_related_hops"  # related-link hops taken so far (bounded by follow depth)
+META_PAGE = "newsmon_page"  # listing page number
+META_TIER = "newsmon_tier"  # PLAIN | STEALTHY: the tier that fetched the response
+META_FETCH_REASON = "newsmon_fetch_reason"  # why that tier was used
+
+
+def _split_arg(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return tuple(value)
+
+
+class NewsSpider(scrapy.Spider):
+    """Spider arguments: site, base_url, follow_depth, max_pages, feeds, categories, urls (see README)."""
+
+    site_name = ""  # bundled site config a subclass crawls by default
+
+    def __init__(
+        self,
+        *args: Any,
+        site: str | None = None,
+        base_url: str | None = None,
+        follow_depth: str | int | None = None,
+        max_pages: str | int | None = None,
+        feeds: str | None = None,
+        categories: str | None = None,
+        urls: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._args = {"site": site, "base_url": base_url, "follow_depth": follow_depth,
+                      "max_pages": max_pages, "feeds": feeds, "categories": categories, "urls": urls}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure(crawler.settings)
+        return spider
+
+    def _configure(self, settings: BaseSettings) -> None:
+        args = self._args
+        self.site: SiteConfig = load_site_config(args["site"] or self.site_name or settings.get("NEWSMON_SITE"))
+        self.scope = SiteScope.build(self.site.origin, self.site.hosts, mirror=args["base_url"])
+        self.allowed_domains = sorted(self.scope.hosts)
+        self.follow_depth = int(args["follow_depth"] if args["follow_depth"] is not None
+                                else settings.getint("NEWSMON_FOLLOW_DEPTH"))
+        self.max_pages = int(args["max_pages"] if args["max_pages"] is not None
+                             else settings.getint("NEWSMON_MAX_LISTING_PAGES"))
+        self.tracking = tuple(settings.getlist("NEWSMON_TRACKING_PARAMS"))
+        self.feed_urls = [self.scope.absolute(f) for f in _split_arg(args["feeds"]) or self.site.feeds]
+        self.category_urls = [self.scope.absolute(c) for c in _split_arg(args["categories"]) or self.site.categories]
+        self.start_article_urls = [self.scope.absolute(u) for u in _split_arg(args["urls"])]
+        self.extract_options = self.site.extract_options()
+        if self.follow_depth < 0 or self.max_pages < 1:
+            raise ValueError("follow_depth must be >= 0 and max_pages >= 1")
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.feed_urls:
+            yield Request(url, callback=self.parse_feed, errback=self.hub_failed, priority=10,
+                          meta={META_KIND: "feed"})
+        for url in self.category_urls:
+            yield Request(url, callback=self.parse_listing, errback=self.hub_failed, priority=10,
+                          meta={META_KIND: "listing", META_PAGE: 1})
+        for url in self.start_article_urls:
+            request = self.article_request(url, via="start_url", referrer=None, depth=0, hops=0)
+            if request is not None:
+                yield request
+
+    # --- hubs ------------------------------------------------------------------------------------
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        stats = self._stats
+        result = parse_feed(response.body, response.url, response.headers.get("Content-Type", b"").decode())
+        if result.bozo_reason:
+            stats.inc_value("newsmon/feed/bozo")
+            logger.warning("Feed %s is ill-formed (%s); keeping its %d parseable entries",
+                           response.url, result.bozo_reason, len(result.entries))
+        if not result.entries:
+            stats.inc_value("newsmon/feed/empty" if result.kind else "newsmon/feed/not_a_feed")
+            logger.warning("Feed %s yielded no entries (%s); category pages are still crawled",
+                           response.url, "empty feed" if result.kind else "not a feed document")
+            return
+        stats.inc_value("newsmon/feed/entries", len(result.entries))
+        for entry in result.entries:
+            request = self.article_request(entry.url, via=result.discovered_via, referrer=response.url,
+                                           depth=1, hops=0)
+            if request is not None:
+                yield request
+
+    def parse_listing(self, response: Response) -> Iterable[Request]:
+        if not self._is_html(response):
+            return
+        assert isinstance(response, TextResponse)
+        tree = parse_html(response.body, encoding=response.encoding)
+        links = listing_article_links(tree, response.url, self.extract_options)
+        self._stats.inc_value("newsmon/listing/pages")
+        if not links:
+            self._stats.inc_value("newsmon/listing/empty")
+            logger.warning("Listing %s has no article links", response.url)
+        for url in links:
+            request = self.article_request(url, via="category", referrer=response.url, depth=1, hops=0)
+            if request is not None:
+                yield request
+        page = response.meta.get(META_PAGE, 1)
+        next_url = next_page_url(tree, response.url)
+        if next_url and page < self.max_pages:
+            local = self.scope.localize(next_url)
+            if local is not None:
+                yield Request(canonicalize(local, self.tracking), callback=self.parse_listing,
+                              errback=self.hub_failed, priority=5,
+                              meta={META_KIND: "listing", META_PAGE: page + 1})
+        elif next_url:
+            self._stats.inc_value("newsmon/listing/page_limit")
+
+    def hub_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get(META_KIND, "hub")
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            self._stats.inc_value(f"newsmon/{kind}/http_error/{status}")
+            logger.warning("%s %s answered HTTP %d; the other sources are still crawled",
+                           kind.capitalize(), request.url, status)
+        else:
+            self._stats.inc_value(f"newsmon/{kind}/failed")
+            logger.warning("%s %s failed: %s", kind.capitalize(), request.url, failure.getErrorMessage())
+
+    # --- articles --------------------------------------------------------------------------------
+    def article_request(self, url: str, *, via: str, referrer: str | None, depth: int, hops: int
+                        ) -> Request | None:
+        local = self.scope.localize(url)
+        if local is None:
+            self._stats.inc_value("newsmon/link/offsite")
+            return None
+        target = canonicalize(local, self.tracking)
+        if self.site.is_hub_path(urlsplit(target).path):
+            self._stats.inc_value("newsmon/link/hub_skipped")
+            return None
+        return Request(target, callback=self.parse_article, errback=self.article_failed,
+                       meta={META_KIND: "article", META_VIA: via, META_REFERRER: referrer,
+                             META_DEPTH: depth, META_HOPS: hops})
+
+    def parse_article(self, response: Response) -> Iterable[Any]:
+        if not self._is_html(response):
+            return
+        assert isinstance(response, TextResponse)
+        meta = response.meta
+        tree = parse_html(response.body, encoding=response.encoding)
+        page = extract_page(tree, response.url, self.extract_options)
+        path = urlsplit(response.url).path
+        looks_like_article = page.is_article or (self.site.is_article_path(path) and bool(page.body.strip()))
+        if self.site.is_hub_path(path) or not looks_like_article:
+            self._stats.inc_value("newsmon/page/not_article")
+            logger.debug("Not an article, no record: %s", response.url)
+            return
+        depth, hops = meta.get(META_DEPTH, 0), meta.get(META_HOPS, 0)
+        fetch = FetchInfo(
+            url=response.url,
+            http_status=response.status,
+            fetcher_tier=meta.get(META_TIER, "PLAIN"),
+            fetch_reason=meta.get(META_FETCH_REASON),
+            discovered_via=meta.get(META_VIA, "start_url"),
+            referrer=meta.get(META_REFERRER),
+            depth=depth,
+            spider=self.name,
+            scraped_at=datetime.now(UTC).isoformat(),
+        )
+        self._stats.inc_value("newsmon/article/extracted")
+        yield build_record(page, fetch, self.scope, self.tracking)
+        if hops >= self.follow_depth:
+            if page.read_also or page.news_feed:
+                self._stats.inc_value("newsmon/link/depth_limit")
+            return
+        for via, items in (("read_also", page.read_also), ("news_feed", page.news_feed)):
+            for item in items:
+                request = self.article_request(item["url"], via=via, referrer=response.url,
+                                               depth=depth + 1, hops=hops + 1)
+                if request is not None:
+                    yield request
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            self._stats.inc_value(f"newsmon/article/http_error/{status}")
+            logger.warning("Article %s answered HTTP %d", request.url, status)
+        else:
+            self._stats.inc_value("newsmon/article/failed")
+            logger.warning("Article %s failed: %s", request.url, failure.getErrorMessage())
+
+    # --- helpers ---------------------------------------------------------------------------------
+    @property
+    def _stats(self) -> Any:
+        return self.crawler.stats
+
+    def _is_html(self, response: Response) -> bool:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if isinstance(response, TextResponse) and ("html" in content_type or not content_type):
+            return True
+        self._stats.inc_value("newsmon/page/not_html")
+        logger.warning("Skipping %s: not HTML (%s)", response.url, content_type or type(response).__name__)
+        return False

@@ -1,0 +1,102 @@
+"""Build a record from one page: the spider and `newsmon extract` share this, so both give the same output."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+from newsmon.extract.types import PageData, RelatedItem
+from newsmon.items import ArticleRecord
+from newsmon.urls import DEFAULT_TRACKING_PARAMS, SiteScope, canonicalize
+
+_SPACE = re.compile(r"\s+")
+
+
+def content_hash(body: str) -> str:
+    """sha256 of the body with Unicode and whitespace normalised, so cosmetic changes are not revisions."""
+    normal = _SPACE.sub(" ", unicodedata.normalize("NFKC", body)).strip().lower()
+    return "sha256:" + hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class FetchInfo:
+    """How the page was reached and fetched; everything in a record that does not come from the HTML."""
+
+    url: str
+    http_status: int = 200
+    fetcher_tier: str = "PLAIN"
+    discovered_via: str = "start_url"
+    referrer: str | None = None
+    depth: int = 0
+    spider: str = "newsmon"
+    fetch_reason: str | None = None
+    scraped_at: str | None = None
+
+
+def canonical_url_for(
+    page: PageData, url: str, scope: SiteScope, tracking: tuple[str, ...] = DEFAULT_TRACKING_PARAMS
+) -> str:
+    """rel=canonical when it points to the same site (mapped onto the crawl origin), else the fetched URL."""
+    target = url
+    if page.canonical_href:
+        local = scope.localize(urljoin(url, page.canonical_href))
+        if local is not None:
+            target = local
+    return canonicalize(target, tracking)
+
+
+def build_record(
+    page: PageData,
+    fetch: FetchInfo,
+    scope: SiteScope,
+    tracking: tuple[str, ...] = DEFAULT_TRACKING_PARAMS,
+) -> ArticleRecord:
+    """Combine page data and fetch metadata; related URLs get the same canonical form as `canonical_url`."""
+
+    def local(items: list[RelatedItem]) -> list[RelatedItem]:
+        out: list[RelatedItem] = []
+        seen: set[str] = set()
+        for item in items:
+            mapped = scope.localize(item["url"])
+            if mapped is None:
+                continue
+            url = canonicalize(mapped, tracking)
+            if url not in seen:
+                seen.add(url)
+                out.append({"url": url, "title": item["title"]})
+        return out
+
+    return ArticleRecord(
+        url=fetch.url,
+        canonical_url=canonical_url_for(page, fetch.url, scope, tracking),
+        domain=(urlsplit(fetch.url).hostname or "").lower(),
+        scraped_at=fetch.scraped_at or datetime.now(UTC).isoformat(),
+        http_status=fetch.http_status,
+        fetcher_tier=fetch.fetcher_tier,
+        type="news",
+        discovered_via=fetch.discovered_via,
+        referrer=fetch.referrer,
+        depth=fetch.depth,
+        spider=fetch.spider,
+        title=page.title,
+        subtitle=page.subtitle,
+        authors=list(page.authors),
+        section=page.section,
+        tags=list(page.tags),
+        language=page.language,
+        published_at=page.published_at,
+        modified_at=page.modified_at,
+        body=page.body,
+        read_also=local(page.read_also),
+        structure=page.structure,
+        content=page.content,
+        links=page.links,
+        content_hash=content_hash(page.body),
+        version=1,
+        fetch_reason=fetch.fetch_reason,
+        news_feed=local(page.news_feed),
+    )

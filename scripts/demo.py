@@ -1,0 +1,48 @@
+"""`make demo`: serve the bundled offline replica, crawl it like cron would, show where records went."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from newsmon.render import render_markdown  # noqa: E402
+from tests.replica.server import ReplicaServer  # noqa: E402
+
+
+def main() -> int:
+    out_dir = ROOT / "output" / "euromaidan"
+    before = set(out_dir.glob("*.jsonl")) if out_dir.exists() else set()
+    with ReplicaServer() as replica:
+        print(f"Replica of euromaidanpress.com serving at {replica.base_url}", flush=True)
+        command = [
+            str(Path(sys.executable).with_name("scrapy")), "crawl", "euromaidan",
+            "-a", f"base_url={replica.base_url}",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+        ]
+        print("Running:", " ".join(command), flush=True)
+        code = subprocess.call(command, cwd=ROOT)
+    if code != 0:
+        print(f"crawl failed with exit code {code}", file=sys.stderr)
+        return code
+    new_files = sorted(set(out_dir.glob("*.jsonl")) - before)
+    if not new_files:
+        print("crawl wrote no output file", file=sys.stderr)
+        return 1
+    output = new_files[-1]
+    lines = [line for line in output.read_text(encoding="utf-8").splitlines() if line.strip()]
+    print(f"\n{len(lines)} records written to {output.relative_to(ROOT)}")
+    print(f"Render them all with: {VENV_HINT} render {output.relative_to(ROOT)}\n")
+    if lines:
+        print(render_markdown(json.loads(lines[0])))
+    return 0
+
+
+VENV_HINT = ".venv/bin/newsmon"
+
+if __name__ == "__main__":
+    sys.exit(main())

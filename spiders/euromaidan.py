@@ -1,0 +1,8 @@
+"""euromaidanpress.com: RSS feed + "Latest news Ukraine" listing, Read also and News Feed followed."""
+
+from newsmon.news_spider import NewsSpider
+
+
+class EuromaidanSpider(NewsSpider):
+    name = "euromaidan"
+    site_name = "euromaidan"
