@@ -12,6 +12,9 @@ import feedparser
 
 logger = logging.getLogger(__name__)
 
+# Header-level complaints (a feed served as text/html, a charset overridden): the XML itself is fine.
+_HARMLESS_BOZO = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+
 
 @dataclass(frozen=True)
 class FeedEntry:
@@ -46,8 +49,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> FeedRe
     version = parsed.get("version") or ""
     kind = "atom" if version.startswith("atom") else ("rss" if version else "")
     result = FeedResult(kind=kind)
-    if parsed.get("bozo"):
-        exc = parsed.get("bozo_exception")
+    exc = parsed.get("bozo_exception")
+    if parsed.get("bozo") and not isinstance(exc, _HARMLESS_BOZO):
         result.bozo_reason = f"{type(exc).__name__}: {exc}" if exc else "ill-formed feed"
     seen: set[str] = set()
     for entry in parsed.get("entries", []):
