@@ -1,4 +1,4 @@
-"""The crawl policy shared by site spiders: hubs in, articles out, related links followed to a bounded depth."""
+"""Crawl policy shared by site spiders: hubs in, articles out, related links followed to a bounded depth."""
 
 from __future__ import annotations
 
@@ -62,8 +62,15 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self._args = {"site": site, "base_url": base_url, "follow_depth": follow_depth,
-                      "max_pages": max_pages, "feeds": feeds, "categories": categories, "urls": urls}
+        self._args = {
+            "site": site,
+            "base_url": base_url,
+            "follow_depth": follow_depth,
+            "max_pages": max_pages,
+            "feeds": feeds,
+            "categories": categories,
+            "urls": urls,
+        }
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -73,16 +80,26 @@ class NewsSpider(scrapy.Spider):
 
     def _configure(self, settings: BaseSettings) -> None:
         args = self._args
-        self.site: SiteConfig = load_site_config(args["site"] or self.site_name or settings.get("NEWSMON_SITE"))
+        self.site: SiteConfig = load_site_config(
+            args["site"] or self.site_name or settings.get("NEWSMON_SITE")
+        )
         self.scope = SiteScope.build(self.site.origin, self.site.hosts, mirror=args["base_url"])
         self.allowed_domains = sorted(self.scope.hosts)
-        self.follow_depth = int(args["follow_depth"] if args["follow_depth"] is not None
-                                else settings.getint("NEWSMON_FOLLOW_DEPTH"))
-        self.max_pages = int(args["max_pages"] if args["max_pages"] is not None
-                             else settings.getint("NEWSMON_MAX_LISTING_PAGES"))
+        self.follow_depth = int(
+            args["follow_depth"]
+            if args["follow_depth"] is not None
+            else settings.getint("NEWSMON_FOLLOW_DEPTH")
+        )
+        self.max_pages = int(
+            args["max_pages"]
+            if args["max_pages"] is not None
+            else settings.getint("NEWSMON_MAX_LISTING_PAGES")
+        )
         self.tracking = tuple(settings.getlist("NEWSMON_TRACKING_PARAMS"))
         self.feed_urls = [self.scope.absolute(f) for f in _split_arg(args["feeds"]) or self.site.feeds]
-        self.category_urls = [self.scope.absolute(c) for c in _split_arg(args["categories"]) or self.site.categories]
+        self.category_urls = [
+            self.scope.absolute(c) for c in _split_arg(args["categories"]) or self.site.categories
+        ]
         self.start_article_urls = [self.scope.absolute(u) for u in _split_arg(args["urls"])]
         self.extract_options = self.site.extract_options()
         if self.follow_depth < 0 or self.max_pages < 1:
@@ -90,11 +107,17 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.feed_urls:
-            yield Request(url, callback=self.parse_feed, errback=self.hub_failed, priority=10,
-                          meta={META_KIND: "feed"})
+            yield Request(
+                url, callback=self.parse_feed, errback=self.hub_failed, priority=10, meta={META_KIND: "feed"}
+            )
         for url in self.category_urls:
-            yield Request(url, callback=self.parse_listing, errback=self.hub_failed, priority=10,
-                          meta={META_KIND: "listing", META_PAGE: 1})
+            yield Request(
+                url,
+                callback=self.parse_listing,
+                errback=self.hub_failed,
+                priority=10,
+                meta={META_KIND: "listing", META_PAGE: 1},
+            )
         for url in self.start_article_urls:
             request = self.article_request(url, via="start_url", referrer=None, depth=0, hops=0)
             if request is not None:
@@ -106,17 +129,25 @@ class NewsSpider(scrapy.Spider):
         result = parse_feed(response.body, response.url, response.headers.get("Content-Type", b"").decode())
         if result.bozo_reason:
             stats.inc_value("newsmon/feed/bozo")
-            logger.warning("Feed %s is ill-formed (%s); keeping its %d parseable entries",
-                           response.url, result.bozo_reason, len(result.entries))
+            logger.warning(
+                "Feed %s is ill-formed (%s); keeping its %d parseable entries",
+                response.url,
+                result.bozo_reason,
+                len(result.entries),
+            )
         if not result.entries:
             stats.inc_value("newsmon/feed/empty" if result.kind else "newsmon/feed/not_a_feed")
-            logger.warning("Feed %s yielded no entries (%s); category pages are still crawled",
-                           response.url, "empty feed" if result.kind else "not a feed document")
+            logger.warning(
+                "Feed %s yielded no entries (%s); category pages are still crawled",
+                response.url,
+                "empty feed" if result.kind else "not a feed document",
+            )
             return
         stats.inc_value("newsmon/feed/entries", len(result.entries))
         for entry in result.entries:
-            request = self.article_request(entry.url, via=result.discovered_via, referrer=response.url,
-                                           depth=1, hops=0)
+            request = self.article_request(
+                entry.url, via=result.discovered_via, referrer=response.url, depth=1, hops=0
+            )
             if request is not None:
                 yield request
 
@@ -139,9 +170,13 @@ class NewsSpider(scrapy.Spider):
         if next_url and page < self.max_pages:
             local = self.scope.localize(next_url)
             if local is not None:
-                yield Request(canonicalize(local, self.tracking), callback=self.parse_listing,
-                              errback=self.hub_failed, priority=5,
-                              meta={META_KIND: "listing", META_PAGE: page + 1})
+                yield Request(
+                    canonicalize(local, self.tracking),
+                    callback=self.parse_listing,
+                    errback=self.hub_failed,
+                    priority=5,
+                    meta={META_KIND: "listing", META_PAGE: page + 1},
+                )
         elif next_url:
             self._stats.inc_value("newsmon/listing/page_limit")
 
@@ -151,15 +186,20 @@ class NewsSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             self._stats.inc_value(f"newsmon/{kind}/http_error/{status}")
-            logger.warning("%s %s answered HTTP %d; the other sources are still crawled",
-                           kind.capitalize(), request.url, status)
+            logger.warning(
+                "%s %s answered HTTP %d; the other sources are still crawled",
+                kind.capitalize(),
+                request.url,
+                status,
+            )
         else:
             self._stats.inc_value(f"newsmon/{kind}/failed")
             logger.warning("%s %s failed: %s", kind.capitalize(), request.url, failure.getErrorMessage())
 
     # --- articles --------------------------------------------------------------------------------
-    def article_request(self, url: str, *, via: str, referrer: str | None, depth: int, hops: int
-                        ) -> Request | None:
+    def article_request(
+        self, url: str, *, via: str, referrer: str | None, depth: int, hops: int
+    ) -> Request | None:
         local = self.scope.localize(url)
         if local is None:
             self._stats.inc_value("newsmon/link/offsite")
@@ -168,9 +208,18 @@ class NewsSpider(scrapy.Spider):
         if self.site.is_hub_path(urlsplit(target).path):
             self._stats.inc_value("newsmon/link/hub_skipped")
             return None
-        return Request(target, callback=self.parse_article, errback=self.article_failed,
-                       meta={META_KIND: "article", META_VIA: via, META_REFERRER: referrer,
-                             META_DEPTH: depth, META_HOPS: hops})
+        return Request(
+            target,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={
+                META_KIND: "article",
+                META_VIA: via,
+                META_REFERRER: referrer,
+                META_DEPTH: depth,
+                META_HOPS: hops,
+            },
+        )
 
     def parse_article(self, response: Response) -> Iterable[Any]:
         if not self._is_html(response):
@@ -205,8 +254,9 @@ class NewsSpider(scrapy.Spider):
             return
         for via, items in (("read_also", page.read_also), ("news_feed", page.news_feed)):
             for item in items:
-                request = self.article_request(item["url"], via=via, referrer=response.url,
-                                               depth=depth + 1, hops=hops + 1)
+                request = self.article_request(
+                    item["url"], via=via, referrer=response.url, depth=depth + 1, hops=hops + 1
+                )
                 if request is not None:
                     yield request
 

@@ -6,12 +6,28 @@ from collections.abc import Mapping
 from typing import Any
 
 _METADATA = (
-    ("URL", "url"), ("Canonical URL", "canonical_url"), ("Domain", "domain"), ("Scraped at", "scraped_at"),
-    ("HTTP Status", "http_status"), ("Fetcher tier", "fetcher_tier"), ("Fetch reason", "fetch_reason"),
-    ("type", "type"), ("Discovered via", "discovered_via"), ("Referrer", "referrer"), ("Depth", "depth"),
-    ("Spider", "spider"), ("Title", "title"), ("Subtitle", "subtitle"), ("Authors", "authors"),
-    ("Section", "section"), ("Tags", "tags"), ("Language", "language"), ("Published at", "published_at"),
-    ("Modified at", "modified_at"), ("Content hash", "content_hash"), ("Version", "version"),
+    ("URL", "url"),
+    ("Canonical URL", "canonical_url"),
+    ("Domain", "domain"),
+    ("Scraped at", "scraped_at"),
+    ("HTTP Status", "http_status"),
+    ("Fetcher tier", "fetcher_tier"),
+    ("Fetch reason", "fetch_reason"),
+    ("type", "type"),
+    ("Discovered via", "discovered_via"),
+    ("Referrer", "referrer"),
+    ("Depth", "depth"),
+    ("Spider", "spider"),
+    ("Title", "title"),
+    ("Subtitle", "subtitle"),
+    ("Authors", "authors"),
+    ("Section", "section"),
+    ("Tags", "tags"),
+    ("Language", "language"),
+    ("Published at", "published_at"),
+    ("Modified at", "modified_at"),
+    ("Content hash", "content_hash"),
+    ("Version", "version"),
 )
 
 

@@ -13,8 +13,21 @@ NEWSMON_FOLLOW_DEPTH = 2
 NEWSMON_MAX_LISTING_PAGES = 5
 # Query parameters dropped from every URL before requesting and in canonical_url (shell patterns).
 NEWSMON_TRACKING_PARAMS = [
-    "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",
-    "_ga", "_gl", "igshid", "ref_src", "swcfpc",
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "igshid",
+    "ref_src",
+    "swcfpc",
 ]
 # Per-run output when no -o/-O/FEEDS is given (Scrapy feed URI; %(name)s spider, %(time)s UTC start).
 NEWSMON_OUTPUT_URI = "output/%(name)s/%(time)s.jsonl"
@@ -53,8 +66,7 @@ CLOSESPIDER_TIMEOUT = 50 * 60
 COOKIES_ENABLED = True
 # A real browser's identity; the STEALTHY tier uses the same one.
 USER_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",

@@ -11,8 +11,23 @@ from w3lib.url import canonicalize_url
 
 #: Query parameters that never change a page's content (shell-style patterns).
 DEFAULT_TRACKING_PARAMS: tuple[str, ...] = (
-    "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",
-    "_ga", "_gl", "igshid", "ref_src", "swcfpc", "amp", "output",
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "igshid",
+    "ref_src",
+    "swcfpc",
+    "amp",
+    "output",
 )
 
 _FOLLOWABLE_SCHEMES = frozenset({"http", "https"})

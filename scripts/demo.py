@@ -10,8 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsmon.render import render_markdown  # noqa: E402
 from tests.replica.server import ReplicaServer  # noqa: E402
+
+from newsmon.render import render_markdown  # noqa: E402
 
 
 def main() -> int:
@@ -20,9 +21,15 @@ def main() -> int:
     with ReplicaServer() as replica:
         print(f"Replica of euromaidanpress.com serving at {replica.base_url}", flush=True)
         command = [
-            str(Path(sys.executable).with_name("scrapy")), "crawl", "euromaidan",
-            "-a", f"base_url={replica.base_url}",
-            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+            str(Path(sys.executable).with_name("scrapy")),
+            "crawl",
+            "euromaidan",
+            "-a",
+            f"base_url={replica.base_url}",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "LOG_LEVEL=INFO",
         ]
         print("Running:", " ".join(command), flush=True)
         code = subprocess.call(command, cwd=ROOT)

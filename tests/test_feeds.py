@@ -11,7 +11,8 @@ RSS2 = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://atom.example/blog/"><title>A</title>
-<entry><title>Entry one</title><link rel="alternate" href="posts/one/"/><updated>2026-03-01T08:00:00Z</updated>
+<entry><title>Entry one</title><link rel="alternate" href="posts/one/"/>
+<updated>2026-03-01T08:00:00Z</updated>
 <id>tag:x,1</id></entry></feed>"""
 
 RDF = b"""<?xml version="1.0"?>
@@ -52,13 +53,17 @@ def test_malformed_feed_keeps_parseable_entries():
 
 
 def test_html_is_not_a_feed():
-    result = parse_feed(b"<!doctype html><html><body><p>Hello</p></body></html>", "https://x/feed/",
-                        "text/html; charset=utf-8")
+    result = parse_feed(
+        b"<!doctype html><html><body><p>Hello</p></body></html>",
+        "https://x/feed/",
+        "text/html; charset=utf-8",
+    )
     assert result.kind == "" and not result.entries
 
 
 def test_entity_expansion_is_not_performed():
-    bomb = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+    bomb = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
 <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>
 <rss version="2.0"><channel><title>&d;</title><item><title>&d;</title><link>https://x/a/</link></item></channel></rss>"""
     result = parse_feed(bomb, "https://x/feed/")

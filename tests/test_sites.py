@@ -9,8 +9,13 @@ def test_bundled_euromaidan_config():
     assert "/feed/" in site.feeds
     assert "/category/news-ukraine/" in site.categories
     assert site.is_article_path("/2026/02/27/some-slug/")
-    for hub in ("/category/news-ukraine/", "/category/news-ukraine/page/3/", "/tags/kupiansk/", "/author/x/",
-                "/feed/"):
+    for hub in (
+        "/category/news-ukraine/",
+        "/category/news-ukraine/page/3/",
+        "/tags/kupiansk/",
+        "/author/x/",
+        "/feed/",
+    ):
         assert site.is_hub_path(hub), hub
         assert not site.is_article_path(hub)
     options = site.extract_options()

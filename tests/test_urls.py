@@ -26,15 +26,19 @@ def test_custom_tracking_patterns():
     assert canonicalize("http://h/x?ref=1&keep=2", ["ref"]) == "http://h/x?keep=2"
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "mailto:a@b", "file:///etc/passwd", "data:text/html,x",
-                                 "ftp://h/x"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "mailto:a@b", "file:///etc/passwd", "data:text/html,x", "ftp://h/x"]
+)
 def test_only_http_is_followable(url):
     assert not is_followable(url)
 
 
 def test_scope_maps_site_hosts_onto_mirror():
     scope = SiteScope.build("https://example.com", ["example.com"], mirror="http://127.0.0.1:8123")
-    assert scope.localize("https://www.example.com/2026/01/01/a/?x=1") == "http://127.0.0.1:8123/2026/01/01/a/?x=1"
+    assert (
+        scope.localize("https://www.example.com/2026/01/01/a/?x=1")
+        == "http://127.0.0.1:8123/2026/01/01/a/?x=1"
+    )
     assert scope.localize("http://127.0.0.1:8123/b/") == "http://127.0.0.1:8123/b/"
     assert scope.localize("https://other.org/a/") is None
     assert scope.localize("javascript:void(0)") is None

@@ -1,4 +1,4 @@
-"""Feed discovery with feedparser: RSS 2.0, RSS 1.0 (RDF) and Atom, keeping what a malformed feed still yields."""
+"""Feed discovery with feedparser (RSS 2.0, RSS 1.0, Atom), keeping what a malformed feed still yields."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> FeedRe
     seen: set[str] = set()
     for entry in parsed.get("entries", []):
         link = entry.get("link") or next(
-            (lk.get("href") for lk in entry.get("links", []) if lk.get("rel", "alternate") == "alternate"), None
+            (lk.get("href") for lk in entry.get("links", []) if lk.get("rel", "alternate") == "alternate"),
+            None,
         )
         if not link:
             continue

@@ -78,8 +78,17 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
     if not isinstance(related, dict):
         raise SiteConfigError(f"{where}: 'related' must be a table")
     pattern = data.get("article_pattern")
-    known = {"name", "origin", "hosts", "feeds", "categories", "article_pattern", "hub_patterns",
-             "timezone", "related"}
+    known = {
+        "name",
+        "origin",
+        "hosts",
+        "feeds",
+        "categories",
+        "article_pattern",
+        "hub_patterns",
+        "timezone",
+        "related",
+    }
     return SiteConfig(
         name=data["name"],
         origin=origin,
@@ -89,8 +98,10 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
         article_pattern=_regex(pattern, "article_pattern", where) if pattern is not None else None,
         hub_patterns=tuple(_regex(p, "hub_patterns", where) for p in _strings(data, "hub_patterns", where)),
         timezone=tz,
-        read_also_labels=_strings(related, "read_also", f"{where} [related]") or ExtractOptions.read_also_labels,
-        news_feed_labels=_strings(related, "news_feed", f"{where} [related]") or ExtractOptions.news_feed_labels,
+        read_also_labels=_strings(related, "read_also", f"{where} [related]")
+        or ExtractOptions.read_also_labels,
+        news_feed_labels=_strings(related, "news_feed", f"{where} [related]")
+        or ExtractOptions.news_feed_labels,
         extra={k: v for k, v in data.items() if k not in known},
     )
 

@@ -1,0 +1,119 @@
+import dataclasses
+import json
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from newsmon.extract.types import PageData
+from newsmon.pipelines.dedupe import InRunDedupePipeline
+from newsmon.pipelines.validate import SchemaValidationPipeline
+from newsmon.record import FetchInfo, build_record, content_hash
+from newsmon.render import render_markdown
+from newsmon.schema import record_errors
+from newsmon.urls import SiteScope
+
+SCOPE = SiteScope.build("https://news.example", mirror="http://127.0.0.1:9999")
+
+
+def make_page(**overrides):
+    page = PageData(
+        title="Ferry service resumes on the northern route",
+        authors=["Ada Invented"],
+        tags=["ferries"],
+        language="en-US",
+        published_at="2026-03-01T10:00:00+02:00",
+        canonical_href="https://news.example/2026/03/01/ferry/?utm_source=x",
+        body="First paragraph.\n\nSecond paragraph.",
+        read_also=[
+            {"url": "https://www.news.example/2026/02/01/older/?fbclid=1", "title": "Older"},
+            {"url": "https://news.example/2026/02/01/older/", "title": "Older again"},
+            {"url": "https://forum.elsewhere.example/t/1", "title": "Offsite"},
+        ],
+        structure=[{"level": 1, "text": "Ferry", "children": [{"level": 2, "text": "Sub", "children": []}]}],
+        content=["Ferry", "First paragraph."],
+        links=[{"url": "https://news.example/", "text": "Home"}],
+    )
+    return dataclasses.replace(page, **overrides)
+
+
+def make_record(**overrides):
+    fetch = FetchInfo(url="http://127.0.0.1:9999/?p=7", discovered_via="rss", depth=1, spider="t")
+    return dataclasses.asdict(build_record(make_page(**overrides), fetch, SCOPE))
+
+
+def test_record_is_schema_valid_and_canonical_follows_rel_canonical():
+    record = make_record()
+    assert record_errors(record) == []
+    assert record["canonical_url"] == "http://127.0.0.1:9999/2026/03/01/ferry/"
+    assert record["domain"] == "127.0.0.1"
+    assert record["read_also"] == [{"url": "http://127.0.0.1:9999/2026/02/01/older/", "title": "Older"}]
+    assert record["content_hash"].startswith("sha256:")
+
+
+def test_offsite_canonical_is_ignored():
+    record = make_record(canonical_href="https://aggregator.example/copy/")
+    assert record["canonical_url"] == "http://127.0.0.1:9999/?p=7"
+
+
+def test_content_hash_ignores_cosmetic_whitespace():
+    assert content_hash("A  b\n\nc") == content_hash(" a b c ")
+    assert content_hash("a b c") != content_hash("a b d")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("published_at", "2026-03-01T10:00:00"),
+        ("fetcher_tier", "FAST"),
+        ("body", ""),
+        ("links", [{"url": "x"}]),
+        ("discovered_via", "guess"),
+        ("structure", [{"level": 9, "text": "x", "children": []}]),
+    ],
+)
+def test_schema_rejects_bad_records(field, value):
+    record = make_record()
+    record[field] = value
+    assert record_errors(record)
+
+
+def test_pipelines_validate_and_dedupe():
+    crawler = get_crawler(settings_dict={"NEWSMON_VALIDATE_RECORDS": True})
+    crawler.stats.open_spider()
+    validator = SchemaValidationPipeline.from_crawler(crawler)
+    dedupe = InRunDedupePipeline.from_crawler(crawler)
+    first = make_record()
+    assert dedupe.process_item(validator.process_item(first)) is first
+    with pytest.raises(DropItem):
+        dedupe.process_item(make_record())  # same canonical URL
+    with pytest.raises(DropItem):
+        dedupe.process_item(make_record(canonical_href="https://news.example/other/"))  # same body
+    bad = make_record()
+    bad["fetcher_tier"] = "NOPE"
+    with pytest.raises(DropItem, match="schema"):
+        validator.process_item(bad)
+    stats = crawler.stats.get_stats()
+    assert stats["newsmon/dedupe/duplicate_url"] == 1
+    assert stats["newsmon/dedupe/duplicate_content"] == 1
+    assert stats["newsmon/schema/invalid"] == 1
+
+
+def test_render_has_seed_layout_and_document_order_outline():
+    text = render_markdown(make_record())
+    sections = [line for line in text.splitlines() if line.startswith("#")]
+    assert sections[:5] == ["# 127.0.0.1", "## Metadata", "## Page Structure", "## Content", "## Links"]
+    assert "- # Ferry\n  - ## Sub" in text
+    assert "- **Fetcher tier**: PLAIN" in text
+    assert "- [Home](https://news.example/)" in text
+
+
+def test_cli_render_skips_torn_line(tmp_path, capsys):
+    from newsmon.cli import main as cli_main
+
+    path = tmp_path / "run.jsonl"
+    path.write_text(json.dumps(make_record()) + "\n" + '{"url": "torn', encoding="utf-8")
+    assert cli_main(["render", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("## Metadata") == 1
+    assert "not complete JSON" in captured.err
