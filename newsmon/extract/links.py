@@ -1,0 +1,84 @@
+"""Absolute http(s) links of a page, deduplicated in document order, each with a readable text."""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from lxml.html import HtmlElement
+from w3lib.url import safe_url_string
+
+from newsmon.extract import xpaths
+from newsmon.extract.text import normalize_space
+from newsmon.extract.types import LinkItem
+
+logger = logging.getLogger(__name__)
+
+_ALLOWED_SCHEMES = ("http", "https")
+# The URL parser of the HTML spec strips leading/trailing C0 controls and spaces, drops tabs/newlines.
+_STRIP_INSIDE = re.compile(r"[\t\n\r]")
+# Characters a browser percent-encodes before requesting (spaces, non-ASCII, quotes, angle brackets).
+_UNSAFE = re.compile(r"[^\x21-\x7e]|[\"<>\\^`{|}]")
+
+
+def document_base(tree: HtmlElement, base_url: str) -> str:
+    """The URL relative links resolve against: <base href> (itself resolved) or the page URL."""
+    for value in xpaths.select_text(xpaths.BASE_HREF, tree):
+        href = _STRIP_INSIDE.sub("", str(value)).strip()
+        if href:
+            try:
+                return urljoin(base_url, href)
+            except ValueError:
+                return base_url
+    return base_url
+
+
+def absolute_url(href: str | None, base: str) -> str | None:
+    """Absolute http(s) URL of ``href`` without its fragment, or None for other schemes/bad URLs."""
+    if href is None:
+        return None
+    href = _STRIP_INSIDE.sub("", href).strip(" \x00\x0b\x0c")
+    if not href:
+        return None
+    try:
+        url = urldefrag(urljoin(base, href)).url
+        if _UNSAFE.search(url):
+            url = safe_url_string(url)
+        parts = urlsplit(url)
+    except ValueError:
+        logger.debug("Unusable href %r", href)
+        return None
+    if parts.scheme.lower() not in _ALLOWED_SCHEMES or not parts.netloc:
+        return None
+    return url
+
+
+def anchor_text(anchor: HtmlElement) -> str:
+    """Normalised text of an anchor, else its title/aria-label, else the alt of an image inside it."""
+    text = normalize_space(anchor.text_content())
+    if text:
+        return text
+    for attr in ("title", "aria-label"):
+        text = normalize_space(anchor.get(attr))
+        if text:
+            return text
+    for img in anchor.iter("img"):
+        text = normalize_space(img.get("alt"))
+        if text:
+            return text
+    return ""
+
+
+def extract_links(tree: HtmlElement, base_url: str) -> list[LinkItem]:
+    """Every <a href> of the page in document order: absolute, http(s) only, no fragment, first wins."""
+    base = document_base(tree, base_url)
+    seen: set[str] = set()
+    links: list[LinkItem] = []
+    for anchor in xpaths.select(xpaths.ANCHORS, tree):
+        url = absolute_url(anchor.get("href"), base)
+        if url is None or url in seen:
+            continue
+        seen.add(url)
+        links.append({"url": url, "text": anchor_text(anchor) or url})
+    return links

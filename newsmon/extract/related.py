@@ -1,0 +1,279 @@
+"""Related-link blocks ("Read also", "News Feed") found by their label, not by a theme's CSS classes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urldefrag
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+from newsmon.extract.links import absolute_url, document_base
+from newsmon.extract.text import normalize_space
+from newsmon.extract.types import RelatedItem
+
+logger = logging.getLogger(__name__)
+
+MAX_CLIMB = 6  # ancestors tried above a label to find the container of its links
+MAX_ITEMS = 40  # a block with more links than this has run into unrelated content
+FLOW_WORDS = 20  # a paragraph with this many words outside links is article text, not a block
+SHORT_WORDS = 12  # text between/after items (dates, bylines) with fewer words still belongs to the block
+# Tags that may carry a label ("<h2>Read also</h2>", "<p><strong>Read also:</strong> <a>..</a></p>", ...).
+LABEL_TAGS = frozenset(
+    {"h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "span", "div", "p", "li", "header",
+     "summary", "dt", "label", "legend", "caption", "figcaption", "th", "td", "small", "u", "mark"}
+)  # fmt: skip
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+_WORD = re.compile(r"\w+")
+
+
+def normalize_label(text: str | None) -> str:
+    """Lowercased label without surrounding whitespace and punctuation ("Read also:" -> "read also")."""
+    return _EDGE_PUNCT.sub("", normalize_space(text).lower())
+
+
+@dataclass
+class RelatedBlock:
+    """One labelled block: its items and the elements a body extractor must leave out."""
+
+    label: str
+    items: list[RelatedItem] = field(default_factory=list)
+    elements: list[HtmlElement] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=32)
+def _label_text_xpath(labels: tuple[str, ...]) -> etree.XPath:
+    tests = []
+    for label in labels:
+        for variant in {label, label.lower(), label.capitalize(), label.upper(), label.title()}:
+            literal = variant.replace("'", "")
+            tests.append(f"contains({xpaths.lowercase('.')}, '{literal.lower()}')")
+            tests.append(f"contains(., '{literal}')")
+    condition = " or ".join(dict.fromkeys(tests)) or "false()"
+    return etree.XPath(
+        f"//text()[string-length(.) < 120][{condition}]"
+        "[not(parent::script or parent::style or parent::title)]"
+    )
+
+
+def _has_link(element: HtmlElement) -> bool:
+    return any(a.get("href") is not None for a in element.iter("a"))
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _non_link_words(element: HtmlElement) -> int:
+    total = _words(element.text_content())
+    return total - sum(_words(a.text_content()) for a in element.iter("a"))
+
+
+# How a label marks its block: the element holds only the label (links follow it), the label is the
+# element's leading text (links are inside it), or an aria-label/title names the whole container.
+WHOLE, LEADING, CONTAINER = "whole", "leading", "container"
+
+
+@dataclass(frozen=True)
+class _Label:
+    label: str
+    element: HtmlElement
+    kind: str
+
+
+def _label_element(text: etree._ElementUnicodeResult, label: str) -> _Label | None:
+    """The element that carries a label text node (climbing while it holds nothing but the label)."""
+    owner = text.getparent()
+    if owner is None or text.is_tail:
+        return None
+    element: HtmlElement = owner
+    in_link = element.tag == "a"
+    for _ in range(4):
+        parent = element.getparent()
+        if parent is None or len(parent) > 3 or normalize_label(parent.text_content()) != label:
+            break
+        element = parent
+        in_link = in_link or element.tag == "a"
+    if normalize_label(element.text_content()) != label:
+        return _Label(label, owner, LEADING) if owner.tag in LABEL_TAGS else None
+    if element.tag not in LABEL_TAGS or (in_link and element.tag[0] != "h"):
+        return None  # a menu entry or a button that happens to read "Latest news"
+    return _Label(label, element, WHOLE)
+
+
+def _find_labels(tree: HtmlElement, labels: frozenset[str]) -> list[_Label]:
+    """Every element of the page labelled by one of ``labels``, in document order per kind."""
+    found: list[_Label] = []
+    seen: set[HtmlElement] = set()
+    for text in xpaths.select_text(_label_text_xpath(tuple(sorted(labels))), tree):
+        label = normalize_label(text)
+        if label not in labels:
+            continue
+        match = _label_element(text, label)
+        if match is None or match.element in seen or xpaths.test(xpaths.IN_NAVIGATION, match.element):
+            continue
+        seen.add(match.element)
+        found.append(match)
+    for container in xpaths.select(xpaths.LABELLED_CONTAINERS, tree):
+        for attr in ("aria-label", "title"):
+            label = normalize_label(container.get(attr))
+            if label in labels and container not in seen:
+                seen.add(container)
+                found.append(_Label(label, container, CONTAINER))
+                break
+    return found
+
+
+def _collect(
+    container: HtmlElement, marker: HtmlElement, inside: bool, stops: set[HtmlElement], base: str, page: str
+) -> tuple[list[tuple[HtmlElement, str]], HtmlElement | None]:
+    """Anchors after ``marker`` (inside it too when ``inside``) in ``container``, up to a stop element."""
+    anchors: list[tuple[HtmlElement, str]] = []
+    after = False
+    flow_before = False  # paragraphs before the label: the container is article text, not a block
+    walker = etree.iterwalk(container, events=("start",))
+    for _, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if el is marker:
+            after = True
+            if not inside:
+                walker.skip_subtree()
+            continue
+        is_child = el.getparent() is container
+        if not after:
+            if is_child and tag == "p" and _non_link_words(el) >= FLOW_WORDS:
+                flow_before = True
+            continue
+        if el in stops or (tag in xpaths.HEADING_TAGS and not _has_link(el)):
+            return anchors, el
+        if is_child and flow_before and tag == "p" and _non_link_words(el) >= FLOW_WORDS:
+            return anchors, el
+        if tag == "a":
+            url = absolute_url(el.get("href"), base)
+            if url is not None and url != page and "category" not in (el.get("rel") or ""):
+                anchors.append((el, url))
+                if len(anchors) >= MAX_ITEMS:
+                    return anchors, None
+    return anchors, None
+
+
+def _anchor_title(anchor: HtmlElement) -> tuple[str, str]:
+    """(visible text, fallback from title/aria-label/img alt) of a block link; a heading inside wins."""
+    heading = next(anchor.iter(*xpaths.HEADING_TAGS), None)
+    text = normalize_space((heading if heading is not None else anchor).text_content())
+    if text:
+        return text, ""
+    fallback = normalize_space(anchor.get("title") or anchor.get("aria-label"))
+    return "", fallback or next((normalize_space(img.get("alt")) for img in anchor.iter("img")), "")
+
+
+def _items(anchors: list[tuple[HtmlElement, str]]) -> list[RelatedItem]:
+    """One item per URL in first-seen order: the longest anchor text, else the first fallback."""
+    texts: dict[str, str] = {}
+    fallbacks: dict[str, str] = {}
+    for anchor, url in anchors:
+        text, fallback = _anchor_title(anchor)
+        if url not in texts or len(text) > len(texts[url]):
+            texts[url] = text
+        if fallback and not fallbacks.get(url):
+            fallbacks[url] = fallback
+    return [{"url": url, "title": text or fallbacks.get(url, "")} for url, text in texts.items()]
+
+
+def _child_towards(container: HtmlElement, element: HtmlElement) -> HtmlElement:
+    """The child of ``container`` that contains ``element`` (or ``element`` itself)."""
+    while (parent := element.getparent()) is not None and parent is not container:
+        element = parent
+    return element
+
+
+def _block_elements(
+    container: HtmlElement,
+    found: _Label,
+    anchors: list[tuple[HtmlElement, str]],
+    stop: HtmlElement | None,
+) -> list[HtmlElement]:
+    """The elements to leave out of the body: label and items, or the whole container when it is all block."""
+    marker = found.element
+    if found.kind == CONTAINER:
+        return [marker]
+    if container is marker:  # LEADING: "<p>Read also: <a>..</a></p>"
+        rest = _non_link_words(marker) - _words(marker.text or "")
+        return [marker] if rest < SHORT_WORDS else [marker, *(a for a, _ in anchors)]
+    first = _child_towards(container, marker)
+    last = _child_towards(container, anchors[-1][0])
+    stop_child = _child_towards(container, stop) if stop is not None else None
+    children = list(container)
+    start, end = children.index(first), children.index(last)
+    for child in children[end + 1 :]:
+        if child is stop_child or _has_link(child) or _words(child.text_content()) >= SHORT_WORDS:
+            break
+        end += 1
+    chosen = children[start : end + 1]
+    if len(chosen) == len(children) and not normalize_space(container.text):
+        return [container]
+    if found.kind == WHOLE and marker not in chosen:
+        chosen.insert(0, marker)
+    return chosen
+
+
+def find_related_blocks(
+    tree: HtmlElement, base_url: str, labels: Iterable[str], *, stop_labels: Iterable[str] = ()
+) -> list[RelatedBlock]:
+    """Every block opened by one of ``labels``; ``stop_labels`` also end a block (another block's label)."""
+    wanted = frozenset(normalize_label(label) for label in labels) - {""}
+    if not wanted:
+        return []
+    others = frozenset(normalize_label(label) for label in stop_labels) - {""} - wanted
+    found = _find_labels(tree, wanted | others)
+    stops = {match.element for match in found if match.kind == WHOLE}
+    base, page = document_base(tree, base_url), urldefrag(base_url).url
+    blocks = []
+    for match in found:
+        if match.label not in wanted:
+            continue
+        inside = match.kind != WHOLE
+        container: HtmlElement | None = match.element if inside else match.element.getparent()
+        for _ in range(MAX_CLIMB):
+            if container is None:
+                break
+            anchors, stop = _collect(container, match.element, inside, stops - {match.element}, base, page)
+            if anchors:
+                elements = _block_elements(container, match, anchors, stop)
+                blocks.append(RelatedBlock(match.label, _items(anchors), elements))
+                logger.debug("Related block %r: %d links in <%s>", match.label, len(anchors), container.tag)
+                break
+            if match.kind == CONTAINER:
+                break
+            container = container.getparent()
+    return blocks
+
+
+def merge_items(blocks: Iterable[RelatedBlock]) -> list[RelatedItem]:
+    """Items of several blocks deduplicated by URL, keeping the first position and the longest title."""
+    merged: dict[str, RelatedItem] = {}
+    for block in blocks:
+        for item in block.items:
+            known = merged.get(item["url"])
+            if known is None:
+                merged[item["url"]] = dict(item)  # type: ignore[assignment]
+            elif len(item["title"]) > len(known["title"]):
+                known["title"] = item["title"]
+    return list(merged.values())
+
+
+def find_related(tree: HtmlElement, base_url: str, labels: Iterable[str]) -> list[RelatedItem]:
+    """Links of every block labelled by one of ``labels`` (deduped by URL, the page itself excluded)."""
+    return merge_items(find_related_blocks(tree, base_url, labels))
+
+
+def related_block_elements(tree: HtmlElement, base_url: str, labels: Iterable[str]) -> list[HtmlElement]:
+    """The elements of those blocks (label and items), for extractors that must leave them out."""
+    return [el for block in find_related_blocks(tree, base_url, labels) for el in block.elements]

@@ -1,0 +1,143 @@
+"""The page's visible text as lines, in document order, with inline markup kept inside its line."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+
+logger = logging.getLogger(__name__)
+
+# Elements that start and end a line (CSS display other than inline, per the HTML rendering spec).
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "button", "caption", "center",
+        "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+        "footer", "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr",
+        "html", "legend", "li", "listing", "main", "menu", "nav", "ol", "optgroup", "option", "p",
+        "plaintext", "pre", "section", "select", "summary", "table", "tbody", "td", "textarea",
+        "tfoot", "th", "thead", "title", "tr", "ul", "video", "audio", "xmp",
+    }
+)  # fmt: skip
+_WHITESPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
+
+
+def normalize_space(text: str | None) -> str:
+    """Collapse every run of whitespace (incl. NBSP and zero-width spaces) to one space and strip."""
+    return _WHITESPACE.sub(" ", text).strip() if text else ""
+
+
+def is_hidden(element: HtmlElement, *, aria: bool = True) -> bool:
+    """True when ``element`` itself never renders (its tag, hidden attribute or inline style)."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return True
+    if tag in xpaths.ALWAYS_HIDDEN_TAGS:
+        return True
+    if tag == "input" and (element.get("type") or "").lower() == "hidden":
+        return True
+    if element.get("hidden") is not None:
+        return True
+    if aria and (element.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = element.get("style")
+    return bool(style and _DISPLAY_NONE.search(style))
+
+
+def hidden_elements(tree: HtmlElement, *, aria: bool = True) -> set[HtmlElement]:
+    """Roots of the subtrees that never render: script/style/template/..., [hidden], display:none."""
+    return {el for el in xpaths.select(xpaths.HIDDEN_CANDIDATES, tree) if is_hidden(el, aria=aria)}
+
+
+class _Lines:
+    """Accumulates text pieces and cuts them into normalised, non-empty lines."""
+
+    __slots__ = ("lines", "parts")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.parts: list[str] = []
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+
+    def add_preformatted(self, text: str | None) -> None:
+        if not text:
+            return
+        first, *rest = text.split("\n")
+        self.add(first)
+        for piece in rest:
+            self.flush()
+            self.add(piece)
+
+    def flush(self) -> None:
+        if self.parts:
+            line = normalize_space("".join(self.parts))
+            self.parts.clear()
+            if line:
+                self.lines.append(line)
+
+
+def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines) -> None:
+    """Append the visible text of ``root``'s subtree (not its tail) to ``out``; iterative."""
+    walker = etree.iterwalk(root, events=("start", "end"))
+    in_pre = 0
+    for event, el in walker:
+        tag = el.tag
+        is_str_tag = isinstance(tag, str)
+        if event == "start":
+            if el in hidden:
+                walker.skip_subtree()
+                continue
+            if not is_str_tag:
+                continue
+            if tag in BLOCK_TAGS:
+                out.flush()
+            if tag in ("pre", "textarea", "listing", "xmp"):
+                in_pre += 1
+            if in_pre:
+                out.add_preformatted(el.text)
+            else:
+                out.add(el.text)
+            continue
+        # "end": the element is done; its tail belongs to the parent's flow
+        if is_str_tag and el not in hidden:
+            if tag in ("pre", "textarea", "listing", "xmp"):
+                in_pre -= 1
+            if tag in BLOCK_TAGS:
+                out.flush()
+        if el is not root:
+            if in_pre:
+                out.add_preformatted(el.tail)
+            else:
+                out.add(el.tail)
+
+
+def visible_text_lines(tree: HtmlElement) -> list[str]:
+    """Visible text of the page as lines: the <title> first, then the body in document order."""
+    out = _Lines()
+    titles = xpaths.select(xpaths.TITLE, tree)
+    if titles:
+        out.add(titles[0].text_content())
+        out.flush()
+    bodies = xpaths.select(xpaths.BODY, tree)
+    if not bodies:
+        return out.lines
+    hidden = hidden_elements(tree)
+    _walk(bodies[0], hidden, out)
+    out.flush()
+    return out.lines
+
+
+def element_text_lines(element: HtmlElement, hidden: set[HtmlElement] | None = None) -> list[str]:
+    """Visible text lines of one element's subtree (its tail excluded)."""
+    out = _Lines()
+    _walk(element, hidden if hidden is not None else set(), out)
+    out.flush()
+    return out.lines

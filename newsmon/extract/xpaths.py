@@ -1,0 +1,125 @@
+"""Every XPath and selector vocabulary of the extractors, compiled once at import (like trafilatura's)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from lxml import etree
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+
+
+def lowercase(expr: str) -> str:
+    """XPath 1.0 expression lowercasing ``expr`` (ASCII only, which is all markup tokens need)."""
+    return f"translate({expr}, '{_UPPER}', '{_LOWER}')"
+
+
+def has_token(attr: str, token: str) -> str:
+    """XPath predicate: the space-separated attribute ``attr`` contains ``token`` (case-insensitive)."""
+    return f"contains(concat(' ', normalize-space({lowercase(attr)}), ' '), ' {token} ')"
+
+
+def select(expr: XPath, node: etree._Element) -> list[HtmlElement]:
+    """Elements selected by ``expr`` from ``node`` (typed wrapper: lxml's stubs return a union)."""
+    return cast("list[HtmlElement]", expr(node))
+
+
+def select_text(expr: XPath, node: etree._Element) -> list[etree._ElementUnicodeResult]:
+    """Text nodes or attribute values selected by ``expr`` (lxml "smart" strings: they know their parent)."""
+    return cast("list[etree._ElementUnicodeResult]", expr(node))
+
+
+def test(expr: XPath, node: etree._Element) -> bool:
+    """Boolean value of ``expr`` evaluated at ``node``."""
+    return bool(expr(node))
+
+
+# --- structure ------------------------------------------------------------------------------------
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+HEADINGS = XPath("//h1|//h2|//h3|//h4|//h5|//h6")
+H1 = XPath("//h1")
+TITLE = XPath("//head/title|//title[not(ancestor::svg)]")
+BODY = XPath("/html/body|//body")
+ARTICLES = XPath("//article")
+
+# Subtrees that never render. Attribute-based candidates are confirmed in Python (values matter).
+HIDDEN_CANDIDATES = XPath(
+    "//script|//style|//template|//noscript|//svg|//iframe|//object|//canvas"
+    "|//*[@hidden]|//*[@aria-hidden]|//*[@style]|//input[@type]"
+)
+ALWAYS_HIDDEN_TAGS = frozenset(
+    {"script", "style", "template", "noscript", "svg", "iframe", "object", "canvas", "head"}
+)
+
+# --- links ----------------------------------------------------------------------------------------
+ANCHORS = XPath("//a[@href]")
+BASE_HREF = XPath("//base[@href]/@href")
+LINK_ELEMENTS = XPath("//link[@rel][@href]")
+REL_AUTHOR = XPath(f"//a[{has_token('@rel', 'author')}]|//link[{has_token('@rel', 'author')}]")
+REL_TAG = XPath(f"//a[{has_token('@rel', 'tag')}]")
+REL_NEXT = XPath(f"//link[{has_token('@rel', 'next')}]/@href|//a[{has_token('@rel', 'next')}]/@href")
+LABELLED_CONTAINERS = XPath(
+    "//*[@aria-label or @title][self::section or self::aside or self::nav or self::div or self::ul]"
+)
+IN_NAVIGATION = XPath(
+    "boolean(ancestor-or-self::nav|ancestor-or-self::*[@role='navigation' or @role='menu' "
+    "or @role='menubar'])"
+)
+
+# --- metadata -------------------------------------------------------------------------------------
+JSONLD_SCRIPTS = XPath(f"//script[contains({lowercase('@type')}, 'ld+json')]")
+META = XPath("//meta[@content]")
+HTML_LANG = XPath("/html/@lang|/html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"})
+TIMES = XPath(".//time")
+BYLINE_HINTS = XPath(
+    ".//*[re:test(@class, '(^|[\\s_-])(byline|by-line|author|authors|author-name|posted-by|writer)"
+    "([\\s_-]|$)', 'i') or @itemprop='author']",
+    namespaces=REGEXP_NS,
+)
+DATE_HINTS = XPath(
+    ".//*[re:test(@class, '(^|[\\s_-])(date|time|posted-on|published|pubdate|dateline|timestamp|meta)"
+    "([\\s_-]|$)', 'i') or @itemprop='datePublished']",
+    namespaces=REGEXP_NS,
+)
+SUBTITLE_CLASS = XPath(
+    "self::*[re:test(@class, '(^|[\\s_-])(subtitle|sub-title|subheadline|sub-headline|standfirst|dek|"
+    "lead|lede|excerpt|summary|intro|deck|strapline)([\\s_-]|$)', 'i')]",
+    namespaces=REGEXP_NS,
+)
+TEXT_NODES = XPath(".//text()[normalize-space()][not(parent::script or parent::style)]")
+
+# --- body -----------------------------------------------------------------------------------------
+EXCLUDE_ATTR = "data-newsmon-exclude"
+EXCLUDED = f"//*[@{EXCLUDE_ATTR}]"
+# Boilerplate recognised by semantics (ARIA roles, forms, dialogs) or by unambiguous class/id words.
+_NOISE_WORDS = (
+    "newsletter|subscribe|subscription|signup|sign-up|share|sharing|sharedaddy|social|social-links|"
+    "related|related-posts|yarpp|jp-relatedposts|patreon|patrons?|donate|donation|donations|support-us|"
+    "advert|advertisement|adsbygoogle|ad-slot|ad-container|sponsored|promo|promotion|paywall|"
+    "cookie|cookies|consent|gdpr|popup|modal|comments?|comment-respond|respond|disqus|"
+    "author-box|about-author|post-tags|tags-links|tag-links|tagcloud|breadcrumbs?|pagination|"
+    "post-navigation|nav-links|widget|sidebar|toc|table-of-contents"
+)
+NOISE_PRUNE = (
+    "//nav|//aside|//form|//dialog|//*[@role='navigation' or @role='complementary' or @role='dialog' "
+    "or @role='contentinfo' or @role='banner' or @role='search' or @aria-modal='true']",
+    f"//*[re:test(concat(' ', @class, ' ', @id, ' '), '[\\s_-]({_NOISE_WORDS})[\\s_-]', 'i')]",
+)
+NOISE_PRUNE_XPATHS = tuple(XPath(x, namespaces=REGEXP_NS) for x in NOISE_PRUNE)
+MAIN_CANDIDATES = XPath(
+    "//*[@itemprop='articleBody']|//*[re:test(@class, '(^|[\\s])(entry-content|post-content|"
+    "article-content|article-body|post-body|story-body|content-body)([\\s]|$)', 'i')]"
+    "|//article|//main|//*[@role='main']",
+    namespaces=REGEXP_NS,
+)
+
+# --- listings -------------------------------------------------------------------------------------
+MAIN_AREA = XPath("//main|//*[@role='main']|//*[@id='main' or @id='content' or @id='primary']")
+OUTSIDE_MAIN = XPath(
+    "boolean(ancestor::nav|ancestor::header|ancestor::footer|ancestor::aside"
+    "|ancestor::*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary'])"
+)
