@@ -62,7 +62,7 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self._args = {
+        self._args: dict[str, Any] = {
             "site": site,
             "base_url": base_url,
             "follow_depth": follow_depth,
@@ -126,7 +126,9 @@ class NewsSpider(scrapy.Spider):
     # --- hubs ------------------------------------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterable[Request]:
         stats = self._stats
-        result = parse_feed(response.body, response.url, response.headers.get("Content-Type", b"").decode())
+        result = parse_feed(
+            response.body, response.url, (response.headers.get("Content-Type") or b"").decode("latin-1")
+        )
         if result.bozo_reason:
             stats.inc_value("newsmon/feed/bozo")
             logger.warning(
@@ -276,7 +278,7 @@ class NewsSpider(scrapy.Spider):
         return self.crawler.stats
 
     def _is_html(self, response: Response) -> bool:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         if isinstance(response, TextResponse) and ("html" in content_type or not content_type):
             return True
         self._stats.inc_value("newsmon/page/not_html")

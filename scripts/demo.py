@@ -10,9 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.replica.server import ReplicaServer  # noqa: E402
-
 from newsmon.render import render_markdown  # noqa: E402
+from tests.replica.server import ReplicaServer  # noqa: E402
 
 
 def main() -> int:

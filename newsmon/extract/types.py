@@ -33,12 +33,22 @@ class ExtractOptions:
     """Knobs of the pure extractors; one object passed through every stage."""
 
     # Labels (case-insensitive, trailing ':' ignored) of headings that open a "Read also" block.
-    read_also_labels: tuple[str, ...] = ("read also", "read more", "related", "related articles",
-                                         "related posts", "related stories", "see also", "also read")
+    read_also_labels: tuple[str, ...] = (
+        "read also",
+        "read more",
+        "related",
+        "related articles",
+        "related posts",
+        "related stories",
+        "see also",
+        "also read",
+    )
     # Labels of headings that open the "News Feed" sidebar (latest articles).
     news_feed_labels: tuple[str, ...] = ("news feed", "latest news", "most recent", "latest")
     # Timezone (IANA name) assumed for dates written without an offset.
     default_timezone: str = "UTC"
+    # Numeric dates written for people ("03/02/2026") read day first (3 February) unless impossible.
+    dayfirst: bool = True
 
 
 @dataclass

@@ -99,10 +99,7 @@ EXCLUDED = f"//*[@{EXCLUDE_ATTR}]"
 _NOISE_WORDS = (
     "newsletter|subscribe|subscription|signup|sign-up|share|sharing|sharedaddy|social|social-links|"
     "related|related-posts|yarpp|jp-relatedposts|patreon|patrons?|donate|donation|donations|support-us|"
-    "advert|advertisement|adsbygoogle|ad-slot|ad-container|sponsored|promo|promotion|paywall|"
-    "cookie|cookies|consent|gdpr|popup|modal|comments?|comment-respond|respond|disqus|"
-    "author-box|about-author|post-tags|tags-links|tag-links|tagcloud|breadcrumbs?|pagination|"
-    "post-navigation|nav-links|widget|sidebar|toc|table-of-contents"
+    "adsbygoogle|cookie-notice|cookie-consent|gdpr|popup|modal|comments|comment-respond|disqus"
 )
 NOISE_PRUNE = (
     "//nav|//aside|//form|//dialog|//*[@role='navigation' or @role='complementary' or @role='dialog' "
@@ -120,6 +117,7 @@ MAIN_CANDIDATES = XPath(
 # --- listings -------------------------------------------------------------------------------------
 MAIN_AREA = XPath("//main|//*[@role='main']|//*[@id='main' or @id='content' or @id='primary']")
 OUTSIDE_MAIN = XPath(
-    "boolean(ancestor::nav|ancestor::header|ancestor::footer|ancestor::aside"
+    "boolean(ancestor::nav|ancestor::aside|ancestor::header[not(ancestor::article)]"
+    "|ancestor::footer[not(ancestor::article)]"
     "|ancestor::*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary'])"
 )

@@ -1,0 +1,266 @@
+"""Article fields from the strongest signal: JSON-LD, then OpenGraph/article meta, then visible markup."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+from newsmon.extract.dates import date_from_url, get_timezone, parse_machine_date, parse_text_date, to_iso
+from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
+from newsmon.extract.links import absolute_url, document_base
+from newsmon.extract.scope import ArticleScope, find_scope
+from newsmon.extract.text import normalize_space
+from newsmon.extract.types import ExtractOptions
+
+logger = logging.getLogger(__name__)
+
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " • ", " / ")
+_BY_PREFIX = re.compile(r"^(?:(?:written|posted|reported|words|text)\s+)?by\s*:?\s+|^authors?\s*:\s*", re.I)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.I)
+_LANG = re.compile(r"^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))?(?:[-_].*)?$", re.I)
+_ALNUM = re.compile(r"[\W_]+")
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date", "dc.date.issued",
+    "dcterms.created", "dcterms.issued", "sailthru.date", "parsely-pub-date", "article.published",
+)  # fmt: skip
+_MODIFIED_META = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+    "last-modified", "dcterms.modified", "dc.date.modified", "article.updated",
+)  # fmt: skip
+_AUTHOR_META = ("article:author", "author", "byl", "dc.creator", "parsely-author", "sailthru.author")
+_MODIFIED_HINT = re.compile(r"updated|modified", re.I)
+
+
+@dataclass
+class ArticleMetadata:
+    """The article fields of PageData (see there)."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    published_at: str | None = None
+    modified_at: str | None = None
+    canonical_href: str | None = None
+
+
+def read_meta(tree: HtmlElement) -> dict[str, list[str]]:
+    """<meta> contents by lowercased property/name/itemprop/http-equiv, in document order."""
+    metas: dict[str, list[str]] = {}
+    for meta in xpaths.select(xpaths.META, tree):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
+        content = normalize_space(meta.get("content"))
+        if key and content:
+            metas.setdefault(key.strip().lower(), []).append(content)
+    return metas
+
+
+def _first(metas: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    return next((metas[key][0] for key in keys if key in metas), None)
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(value.casefold(), value)
+    return list(seen.values())
+
+
+def normalize_language(value: str | None) -> str | None:
+    """ "en", "en-US", "zh-Hant-TW" from html[lang]/og:locale spellings ("en_us", "EN"), else None."""
+    match = _LANG.match((value or "").strip())
+    if match is None:
+        return None
+    lang, script, region = match.groups()
+    parts = [lang.lower(), script.title() if script else None, region.upper() if region else None]
+    return "-".join(p for p in parts if p)
+
+
+def strip_site_suffix(title: str, site_names: list[str], h1: str | None) -> str:
+    """``title`` without a " - Site" / " | Site" suffix (or "Site | " prefix) naming the site."""
+    sites = {_ALNUM.sub("", name.lower()) for name in site_names} - {""}
+    for sep in _TITLE_SEPARATORS:
+        if sep not in title:
+            continue
+        head, tail = title.rsplit(sep, 1)
+        if _ALNUM.sub("", tail.lower()) in sites or (h1 and normalize_space(head) == h1):
+            return head.strip()
+        first, rest = title.split(sep, 1)
+        if _ALNUM.sub("", first.lower()) in sites:
+            return rest.strip()
+    return title
+
+
+def _site_names(metas: dict[str, list[str]], jsonld: JsonLd, url: str) -> list[str]:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    names = metas.get("og:site_name", []) + metas.get("application-name", []) + jsonld.site_names()
+    return [*names, host, host.split(".")[0]]
+
+
+def _title(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str) -> str | None:
+    sites = _site_names(metas, jsonld, url)
+    article = jsonld.article or {}
+    candidates = [
+        *text_values(article.get("headline")),
+        *metas.get("og:title", []),
+        *metas.get("twitter:title", []),
+        scope.h1_text,
+        scope.title_text,
+    ]
+    for candidate in candidates:
+        if candidate:
+            return strip_site_suffix(normalize_space(candidate), sites, scope.h1_text) or None
+    return None
+
+
+def clean_author(name: str) -> list[str]:
+    """Author names in a byline or field: "by" and labels stripped, split on "and"/","; URLs dropped."""
+    name = _BY_PREFIX.sub("", normalize_space(name))
+    names = []
+    for part in _AUTHOR_SPLIT.split(name) if len(name.split()) > 3 or "," in name else [name]:
+        part = part.strip(" .:-–—|·")
+        lowered = part.lower()
+        if (
+            not part
+            or "://" in part
+            or lowered.startswith(("www.", "/", "@"))
+            or "@" in part
+            or len(part.split()) > 6
+            or lowered in ("admin", "staff", "by")
+        ):
+            continue
+        names.append(part)
+    return names
+
+
+def _authors(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -> list[str]:
+    article = jsonld.article or {}
+    found = [n for value in text_values(article.get("author"), jsonld) for n in clean_author(value)]
+    if not found:
+        found = [n for key in _AUTHOR_META for value in metas.get(key, []) for n in clean_author(value)]
+    if not found:
+        found = [n for a in scope.rel_authors() for n in clean_author(a.text_content())]
+    if not found:
+        found = [n for el in scope.bylines() for n in clean_author(el.text_content())]
+    return _dedupe(found)
+
+
+def _section(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -> str | None:
+    article = jsonld.article or {}
+    for value in (*text_values(article.get("articleSection")), *metas.get("article:section", [])):
+        return value
+    return next((text for text in scope.category_links() if text), None)
+
+
+def _tags(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -> list[str]:
+    article = jsonld.article or {}
+    keywords = article.get("keywords")
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    tag_values = text_values(keywords)
+    tags = [*metas.get("article:tag", []), *tag_values, *scope.tag_links()]
+    return _dedupe([normalize_space(tag) for tag in tags if normalize_space(tag)])
+
+
+def _language(tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
+    article = jsonld.article or jsonld.webpage or {}
+    for value in (
+        *(str(v) for v in xpaths.select_text(xpaths.HTML_LANG, tree)),
+        *metas.get("og:locale", []),
+        *text_values(article.get("inLanguage")),
+        *metas.get("content-language", []),
+        *metas.get("language", []),
+    ):
+        lang = normalize_language(value)
+        if lang:
+            return lang
+    return None
+
+
+def _date(
+    jsonld_keys: tuple[str, ...],
+    meta_keys: tuple[str, ...],
+    metas: dict[str, list[str]],
+    jsonld: JsonLd,
+    tz: tzinfo,
+) -> datetime | None:
+    for node in (jsonld.article, jsonld.webpage):
+        for key in jsonld_keys:
+            for value in text_values((node or {}).get(key)):
+                parsed = parse_machine_date(value, tz)
+                if parsed is not None:
+                    return parsed
+    for key in meta_keys:
+        for value in metas.get(key, []):
+            parsed = parse_machine_date(value, tz)
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def _visible_dates(
+    scope: ArticleScope, tz: tzinfo, dayfirst: bool
+) -> tuple[datetime | None, datetime | None]:
+    """(published, modified) from <time> elements, then date-like text around the headline."""
+    published = modified = None
+    for time in scope.times():
+        hint = " ".join(filter(None, (time.get("class"), time.get("itemprop"))))
+        value = parse_machine_date(time.get("datetime"), tz) or parse_text_date(time.text_content(), tz)
+        if value is None:
+            continue
+        if _MODIFIED_HINT.search(hint):
+            modified = modified or value
+        else:
+            published = published or value
+    if published is None:
+        for text in scope.date_texts():
+            published = parse_text_date(text, tz, dayfirst=dayfirst)
+            if published is not None:
+                break
+    return published, modified
+
+
+def extract_metadata(
+    tree: HtmlElement,
+    url: str,
+    options: ExtractOptions | None = None,
+    *,
+    jsonld: JsonLd | None = None,
+    scope: ArticleScope | None = None,
+) -> ArticleMetadata:
+    """Title, subtitle, authors, section, tags, language, dates and canonical link of a page."""
+    options = options or ExtractOptions()
+    tz = get_timezone(options.default_timezone)
+    jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
+    scope = scope if scope is not None else find_scope(tree)
+    metas = read_meta(tree)
+    published = _date(("datePublished", "dateCreated"), _PUBLISHED_META, metas, jsonld, tz)
+    modified = _date(("dateModified",), _MODIFIED_META, metas, jsonld, tz)
+    if published is None or modified is None:
+        seen_published, seen_modified = _visible_dates(scope, tz, options.dayfirst)
+        published, modified = published or seen_published, modified or seen_modified
+    if published is None:
+        published = date_from_url(url, tz)
+    article = jsonld.article or {}
+    subtitle = next(iter(text_values(article.get("alternativeHeadline"))), None) or scope.standfirst()
+    canonical = next((href for href in scope.canonical_hrefs()), None)
+    return ArticleMetadata(
+        title=_title(metas, jsonld, scope, url),
+        subtitle=normalize_space(subtitle) or None,
+        authors=_authors(metas, jsonld, scope),
+        section=_section(metas, jsonld, scope),
+        tags=_tags(metas, jsonld, scope),
+        language=_language(tree, metas, jsonld),
+        published_at=to_iso(published, tz) if published else None,
+        modified_at=to_iso(modified, tz) if modified else None,
+        canonical_href=absolute_url(canonical, document_base(tree, url)) if canonical else None,
+    )

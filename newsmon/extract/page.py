@@ -1,0 +1,92 @@
+"""One page, one tree: run every pure extractor on the same parsed HTML and gather a PageData."""
+
+from __future__ import annotations
+
+import logging
+
+from lxml.html import HtmlElement
+
+from newsmon.extract.body import MIN_WORDS, extract_body
+from newsmon.extract.jsonld import PAGE_TYPES, JsonLd, parse_jsonld
+from newsmon.extract.links import extract_links
+from newsmon.extract.metadata import ArticleMetadata, extract_metadata, read_meta
+from newsmon.extract.outline import extract_outline
+from newsmon.extract.related import find_related_blocks, merge_items
+from newsmon.extract.scope import ArticleScope, find_scope
+from newsmon.extract.text import visible_text_lines
+from newsmon.extract.types import ExtractOptions, PageData
+
+logger = logging.getLogger(__name__)
+
+# schema.org types of hub pages: a page declaring one of them is never an article.
+HUB_TYPES = frozenset({"collectionpage", "searchresultspage", "profilepage", "itemlist"})
+ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
+
+
+def _declared_types(jsonld: JsonLd) -> set[str]:
+    types: set[str] = set()
+    for node in jsonld.nodes:
+        value = node.get("@type")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                types.add(item.rsplit("/", 1)[-1].lower())
+    return types
+
+
+def looks_like_article(
+    jsonld: JsonLd, og_types: list[str], scope: ArticleScope, meta: ArticleMetadata, body: str
+) -> bool:
+    """Page signals for "one article": a declared article type, else a headline with a visible date and a
+    body. A declared hub type (CollectionPage, og:type website without article markup) says no."""
+    if jsonld.article is not None:
+        return True
+    if any(t.lower() in ARTICLE_OG_TYPES for t in og_types):
+        return True
+    declared = _declared_types(jsonld)
+    if declared & HUB_TYPES or (declared & PAGE_TYPES and og_types):
+        return False
+    if og_types:  # og:type website/profile/... and no article markup
+        return False
+    in_article = scope.h1 is not None and scope.root is not None and scope.root.tag == "article"
+    has_date = bool(scope.times()) or meta.published_at is not None
+    return in_article and scope.articles <= 1 and has_date and len(body.split()) >= MIN_WORDS
+
+
+def _without_headline(body: str, meta: ArticleMetadata, scope: ArticleScope) -> str:
+    """The body without a first paragraph that repeats the headline (the title is its own field)."""
+    first, _, rest = body.partition("\n\n")
+    if first.strip() in {meta.title, scope.h1_text} - {None}:
+        return rest
+    return body
+
+
+def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = None) -> PageData:
+    """Every field newsmon reads from one page; ``tree`` is shared by all extractors and left unchanged."""
+    options = options or ExtractOptions()
+    jsonld = parse_jsonld(tree)
+    scope = find_scope(tree)
+    meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope)
+    read_labels, feed_labels = options.read_also_labels, options.news_feed_labels
+    read_blocks = find_related_blocks(tree, url, read_labels, stop_labels=feed_labels)
+    feed_blocks = find_related_blocks(tree, url, feed_labels, stop_labels=read_labels)
+    excluded = [el for block in (*read_blocks, *feed_blocks) for el in block.elements]
+    body = _without_headline(extract_body(tree, url, exclude=excluded, jsonld=jsonld), meta, scope)
+    og_types = read_meta(tree).get("og:type", [])
+    return PageData(
+        title=meta.title,
+        subtitle=meta.subtitle,
+        authors=meta.authors,
+        section=meta.section,
+        tags=meta.tags,
+        language=meta.language,
+        published_at=meta.published_at,
+        modified_at=meta.modified_at,
+        canonical_href=meta.canonical_href,
+        body=body,
+        read_also=merge_items(read_blocks),
+        news_feed=merge_items(feed_blocks),
+        structure=extract_outline(tree),
+        content=visible_text_lines(tree),
+        links=extract_links(tree, url),
+        is_article=looks_like_article(jsonld, og_types, scope, meta, body),
+    )

@@ -1,0 +1,190 @@
+"""Where the article is in a page: its headline, its container and the byline zone around the headline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+from newsmon.extract.text import normalize_space
+
+logger = logging.getLogger(__name__)
+
+HEADER_WORDS = 150  # a wrapper of the headline with more words than this is the article, not its header
+BYLINE_WORDS = 15
+STANDFIRST_WORDS = (4, 80)
+_REL_AUTHOR = XPath(f".//a[{xpaths.has_token('@rel', 'author')}]")
+_REL_CATEGORY = XPath(f".//a[{xpaths.has_token('@rel', 'category')}]")
+_REL_TAG = XPath(f".//a[{xpaths.has_token('@rel', 'tag')}][not({xpaths.has_token('@rel', 'category')})]")
+# Links to a section listing (WordPress /category/slug/, many CMSs /section/slug/) inside the article.
+_SECTION_HREF = XPath(
+    ".//a[contains(@href, '/category/') or contains(@href, '/section/') or contains(@href, '/rubric/')]"
+)
+_IN_BREADCRUMB = XPath(
+    "boolean(ancestor::*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') "
+    "or contains(translate(@aria-label, 'BREADCUMS', 'breadcums'), 'breadcrumb')])"
+)
+_IN_MAIN = XPath("ancestor::main|ancestor::*[@role='main']")
+_IN_ARTICLE = XPath("ancestor::article[1]")
+_MAIN = XPath("//main|//*[@role='main']")
+
+
+def _words(element: HtmlElement) -> int:
+    return len(element.text_content().split())
+
+
+@dataclass
+class ArticleScope:
+    """The headline (first <h1> of the article), the element holding the article and its header zone."""
+
+    tree: HtmlElement
+    h1: HtmlElement | None = None
+    root: HtmlElement | None = None  # the <article> of the headline, else <main>, else the body
+    header: list[HtmlElement] = field(default_factory=list)  # the byline zone around the headline
+    articles: int = 0  # <article> elements in the page
+    h1_text: str | None = None
+    title_text: str | None = None
+
+    def _roots(self) -> list[HtmlElement]:
+        return [*self.header, *([self.root] if self.root is not None else [])]
+
+    def _in_zone(self, expr: XPath) -> Iterator[HtmlElement]:
+        seen: set[HtmlElement] = set()
+        for zone in self._roots():
+            for element in xpaths.select(expr, zone):
+                if element not in seen:
+                    seen.add(element)
+                    yield element
+
+    def rel_authors(self) -> list[HtmlElement]:
+        """rel=author links of the article (the page's when the article has none)."""
+        return list(self._in_zone(_REL_AUTHOR))
+
+    def bylines(self) -> list[HtmlElement]:
+        """Short byline-like elements (class byline/author, itemprop=author) of the article."""
+        return [el for el in self._in_zone(xpaths.BYLINE_HINTS) if 0 < _words(el) <= BYLINE_WORDS]
+
+    def category_links(self) -> list[str]:
+        """Texts of rel="category" links of the article, else of the page, else of the article's links to a
+        section listing (the category label themes print above the headline)."""
+        links = list(self._in_zone(_REL_CATEGORY)) or xpaths.select(_REL_CATEGORY, self.tree)
+        if not links:
+            links = [
+                a
+                for a in self._in_zone(_SECTION_HREF)
+                if xpaths.test(_IN_BREADCRUMB, a) or not xpaths.test(xpaths.IN_NAVIGATION, a)
+            ]
+        return [normalize_space(a.text_content()) for a in links]
+
+    def tag_links(self) -> list[str]:
+        """Texts of rel=tag links (not categories) of the article, else of the page outside nav/aside."""
+        links = list(self._in_zone(_REL_TAG))
+        if not links:
+            links = [a for a in xpaths.select(_REL_TAG, self.tree) if not xpaths.test(xpaths.OUTSIDE_MAIN, a)]
+        return [normalize_space(a.text_content()) for a in links]
+
+    def times(self) -> list[HtmlElement]:
+        """<time> elements of the header zone, then of the article."""
+        return list(self._in_zone(xpaths.TIMES))
+
+    def date_texts(self) -> Iterator[str]:
+        """Short texts that may be the visible date: the header zone's, then date-hinted elements."""
+        for zone in self.header:
+            for text in xpaths.select_text(xpaths.TEXT_NODES, zone):
+                if len(text) < 80:
+                    yield str(text)
+        if self.root is not None:
+            for element in xpaths.select(xpaths.DATE_HINTS, self.root):
+                text = element.text_content()
+                if len(text) < 80:
+                    yield text
+
+    def standfirst(self) -> str | None:
+        """The dek right after the headline: a subtitle/standfirst/lead-classed element, or the
+        paragraph following the headline inside its header."""
+        if self.h1 is None:
+            return None
+        anchor = self.h1
+        parent = anchor.getparent()
+        if parent is not None and parent.tag != "header" and len(parent) == 1:
+            anchor = parent  # <div class="title"><h1>..</h1></div><p class="subtitle">..</p>
+        in_header = any(el.tag == "header" or "header" in (el.get("class") or "") for el in self.header)
+        for position, sibling in enumerate(anchor.itersiblings()):
+            if position >= 3 or not isinstance(sibling.tag, str):
+                break
+            words = _words(sibling)
+            if not words:
+                continue
+            hinted = xpaths.test(xpaths.SUBTITLE_CLASS, sibling)
+            plain = in_header and position == 0 and sibling.tag in ("p", "h2", "div")
+            text = normalize_space(sibling.text_content())
+            if (
+                (hinted or plain)
+                and STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
+                and sibling.find(".//time") is None
+                and not text.lower().startswith("by ")
+            ):
+                return text
+        return None
+
+    def canonical_hrefs(self) -> list[str]:
+        """hrefs of <link rel=canonical>, as written."""
+        return [
+            link.get("href", "")
+            for link in xpaths.select(xpaths.LINK_ELEMENTS, self.tree)
+            if "canonical" in (link.get("rel") or "").lower().split()
+        ]
+
+
+def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]:
+    """The wrapper of the headline with its byline (e.g. header.entry-header), else its near siblings."""
+    best = None
+    element = h1
+    for _ in range(3):
+        parent = element.getparent()
+        if (
+            parent is None
+            or parent is root
+            or parent.tag in ("body", "html")
+            or _words(parent) > HEADER_WORDS
+        ):
+            break
+        element = best = parent
+    if best is not None:
+        return [best]
+    zone = [h1, *list(h1.itersiblings(preceding=True))[:3]]
+    for position, sibling in enumerate(h1.itersiblings()):
+        if position >= 6 or (sibling.tag == "p" and _words(sibling) > HEADER_WORDS // 5):
+            break
+        zone.append(sibling)
+    return zone
+
+
+def find_scope(tree: HtmlElement) -> ArticleScope:
+    """Locate the headline, the article around it and its header zone."""
+    articles = xpaths.select(xpaths.ARTICLES, tree)
+    h1s = [h for h in xpaths.select(xpaths.H1, tree) if normalize_space(h.text_content())]
+    h1 = next((h for h in h1s if xpaths.test(_IN_ARTICLE, h)), None)
+    h1 = h1 or next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None) or (h1s[0] if h1s else None)
+    root: HtmlElement | None = None
+    if h1 is not None:
+        root = next(iter(xpaths.select(_IN_ARTICLE, h1)), None)
+    if root is None and len(articles) == 1:
+        root = articles[0]
+    if root is None:
+        mains = xpaths.select(_MAIN, tree)
+        root = mains[0] if mains else next(iter(xpaths.select(xpaths.BODY, tree)), None)
+    titles = xpaths.select(xpaths.TITLE, tree)
+    return ArticleScope(
+        tree=tree,
+        h1=h1,
+        root=root,
+        header=_header_zone(h1, root) if h1 is not None else [],
+        articles=len(articles),
+        h1_text=normalize_space(h1.text_content()) if h1 is not None else None,
+        title_text=normalize_space(titles[0].text_content()) if titles else None,
+    )
