@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import scrapy
@@ -31,9 +31,19 @@ META_VIA = "newsmon_discovered_via"  # how the URL was found (record field disco
 META_REFERRER = "newsmon_referrer"  # page that linked here (record field referrer)
 META_DEPTH = "newsmon_depth"  # hops from a hub (record field depth)
 META_HOPS = "newsmon_related_hops"  # related-link hops taken so far (bounded by follow depth)
+META_KEY = "newsmon_url_key"  # canonical URL the article was requested under (before redirects)
 META_PAGE = "newsmon_page"  # listing page number
 META_TIER = "newsmon_tier"  # PLAIN | STEALTHY: the tier that fetched the response
 META_FETCH_REASON = "newsmon_fetch_reason"  # why that tier was used
+
+
+class LinkPath(NamedTuple):
+    """How an article link was reached: related hops, depth from a hub, discovered_via, referrer."""
+
+    hops: int
+    depth: int
+    via: str
+    referrer: str | None
 
 
 def _split_arg(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -102,6 +112,10 @@ class NewsSpider(scrapy.Spider):
         ]
         self.start_article_urls = [self.scope.absolute(u) for u in _split_arg(args["urls"])]
         self.extract_options = self.site.extract_options()
+        # canonical article URL -> the shortest path it was found by, this run
+        self._best_path: dict[str, LinkPath] = {}
+        # article parsed at hops > 0 -> (its URL, its related links), to re-follow from a shorter path
+        self._related: dict[str, tuple[str, list[tuple[str, str]]]] = {}
         if self.follow_depth < 0 or self.max_pages < 1:
             raise ValueError("follow_depth must be >= 0 and max_pages >= 1")
 
@@ -119,8 +133,7 @@ class NewsSpider(scrapy.Spider):
                 meta={META_KIND: "listing", META_PAGE: 1},
             )
         for url in self.start_article_urls:
-            request = self.article_request(url, via="start_url", referrer=None, depth=0, hops=0)
-            if request is not None:
+            for request in self.article_requests(url, via="start_url", referrer=None, depth=0, hops=0):
                 yield request
 
     # --- hubs ------------------------------------------------------------------------------------
@@ -147,11 +160,9 @@ class NewsSpider(scrapy.Spider):
             return
         stats.inc_value("newsmon/feed/entries", len(result.entries))
         for entry in result.entries:
-            request = self.article_request(
+            yield from self.article_requests(
                 entry.url, via=result.discovered_via, referrer=response.url, depth=1, hops=0
             )
-            if request is not None:
-                yield request
 
     def parse_listing(self, response: Response) -> Iterable[Request]:
         if not self._is_html(response):
@@ -164,9 +175,7 @@ class NewsSpider(scrapy.Spider):
             self._stats.inc_value("newsmon/listing/empty")
             logger.warning("Listing %s has no article links", response.url)
         for url in links:
-            request = self.article_request(url, via="category", referrer=response.url, depth=1, hops=0)
-            if request is not None:
-                yield request
+            yield from self.article_requests(url, via="category", referrer=response.url, depth=1, hops=0)
         page = response.meta.get(META_PAGE, 1)
         next_url = next_page_url(tree, response.url)
         if next_url and page < self.max_pages:
@@ -199,29 +208,60 @@ class NewsSpider(scrapy.Spider):
             logger.warning("%s %s failed: %s", kind.capitalize(), request.url, failure.getErrorMessage())
 
     # --- articles --------------------------------------------------------------------------------
-    def article_request(
+    def article_requests(
         self, url: str, *, via: str, referrer: str | None, depth: int, hops: int
-    ) -> Request | None:
+    ) -> Iterator[Request]:
+        """The request for an article link, unless it is offsite, a hub, or already requested.
+
+        Related links are followed by fewest hops whatever order responses arrive in: when an article
+        turns up again by a shorter path, its related links are followed again from the shorter path.
+        """
         local = self.scope.localize(url)
         if local is None:
             self._stats.inc_value("newsmon/link/offsite")
-            return None
+            return
         target = canonicalize(local, self.tracking)
         if self.site.is_hub_path(urlsplit(target).path):
             self._stats.inc_value("newsmon/link/hub_skipped")
-            return None
-        return Request(
+            return
+        known = self._best_path.get(target)
+        if known is not None and known.hops <= hops:
+            self._stats.inc_value("newsmon/link/seen")
+            return
+        self._best_path[target] = LinkPath(hops, depth, via, referrer)
+        if known is not None:
+            self._stats.inc_value("newsmon/link/shorter_path")
+            parsed = self._related.pop(target, None)
+            if parsed is not None:
+                response_url, links = parsed
+                yield from self._follow(links, response_url, depth, hops, target)
+            return
+        yield Request(
             target,
             callback=self.parse_article,
             errback=self.article_failed,
+            priority=-hops,  # breadth-first: articles nearer a hub are fetched first
             meta={
                 META_KIND: "article",
+                META_KEY: target,
                 META_VIA: via,
                 META_REFERRER: referrer,
                 META_DEPTH: depth,
                 META_HOPS: hops,
             },
         )
+
+    def _follow(
+        self, links: list[tuple[str, str]], referrer: str, depth: int, hops: int, key: str
+    ) -> Iterator[Request]:
+        if hops > 0 and links:  # a shorter path may still turn up: keep the links to follow from it
+            self._related[key] = (referrer, links)
+        if hops >= self.follow_depth:
+            if links:
+                self._stats.inc_value("newsmon/link/depth_limit")
+            return
+        for via, url in links:
+            yield from self.article_requests(url, via=via, referrer=referrer, depth=depth + 1, hops=hops + 1)
 
     def parse_article(self, response: Response) -> Iterable[Any]:
         if not self._is_html(response):
@@ -236,31 +276,31 @@ class NewsSpider(scrapy.Spider):
             self._stats.inc_value("newsmon/page/not_article")
             logger.debug("Not an article, no record: %s", response.url)
             return
-        depth, hops = meta.get(META_DEPTH, 0), meta.get(META_HOPS, 0)
+        requested = LinkPath(
+            meta.get(META_HOPS, 0),
+            meta.get(META_DEPTH, 0),
+            meta.get(META_VIA, "start_url"),
+            meta.get(META_REFERRER),
+        )
+        key = meta.get(META_KEY, response.url)
+        path_taken = min(requested, self._best_path.get(key, requested), key=lambda p: p.hops)
+        hops, depth = path_taken.hops, path_taken.depth
         fetch = FetchInfo(
             url=response.url,
             http_status=response.status,
             fetcher_tier=meta.get(META_TIER, "PLAIN"),
             fetch_reason=meta.get(META_FETCH_REASON),
-            discovered_via=meta.get(META_VIA, "start_url"),
-            referrer=meta.get(META_REFERRER),
+            discovered_via=path_taken.via,
+            referrer=path_taken.referrer,
             depth=depth,
             spider=self.name,
             scraped_at=datetime.now(UTC).isoformat(),
         )
         self._stats.inc_value("newsmon/article/extracted")
         yield build_record(page, fetch, self.scope, self.tracking)
-        if hops >= self.follow_depth:
-            if page.read_also or page.news_feed:
-                self._stats.inc_value("newsmon/link/depth_limit")
-            return
-        for via, items in (("read_also", page.read_also), ("news_feed", page.news_feed)):
-            for item in items:
-                request = self.article_request(
-                    item["url"], via=via, referrer=response.url, depth=depth + 1, hops=hops + 1
-                )
-                if request is not None:
-                    yield request
+        links = [("read_also", item["url"]) for item in page.read_also]
+        links += [("news_feed", item["url"]) for item in page.news_feed]
+        yield from self._follow(links, response.url, depth, hops, key)
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -105,7 +105,9 @@ def extract_body(
     ``exclude``: elements to leave out (related-link blocks). The tree is left as it was found.
     """
     excluded = set(exclude)
-    marked = excluded | (_noise(tree) if PRUNE_NOISE else set())
+    # trafilatura does not know the hidden attribute or every inline display:none: leave them out here
+    hidden = hidden_elements(tree, aria=False)
+    marked = excluded | hidden | (_noise(tree) if PRUNE_NOISE else set())
     for element in marked:
         element.set(xpaths.EXCLUDE_ATTR, "")
     try:

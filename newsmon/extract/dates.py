@@ -97,7 +97,7 @@ def parse_machine_date(text: str | None, tz: tzinfo) -> datetime | None:
 def _from_match(match: re.Match[str], tz: tzinfo, dayfirst: bool) -> datetime | None:
     parts = match.groupdict()
     year, day = int(parts["year"]), int(parts["day"])
-    if parts["month_name"]:
+    if parts.get("month_name"):  # only the patterns with a month name have this group
         month = _MONTHS[parts["month_name"].lower()]
     else:
         month = int(parts["month"])

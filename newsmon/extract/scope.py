@@ -169,7 +169,10 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
     articles = xpaths.select(xpaths.ARTICLES, tree)
     h1s = [h for h in xpaths.select(xpaths.H1, tree) if normalize_space(h.text_content())]
     h1 = next((h for h in h1s if xpaths.test(_IN_ARTICLE, h)), None)
-    h1 = h1 or next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None) or (h1s[0] if h1s else None)
+    if h1 is None:
+        h1 = next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None)
+    if h1 is None and h1s:
+        h1 = h1s[0]
     root: HtmlElement | None = None
     if h1 is not None:
         root = next(iter(xpaths.select(_IN_ARTICLE, h1)), None)
