@@ -1,4 +1,4 @@
-"""`scrapy crawl euromaidan` against the replica in a real Scrapy process, compared with the replica's truth."""
+"""`scrapy crawl euromaidan` on the replica in a real Scrapy process, compared with the replica's truth."""
 
 from __future__ import annotations
 
@@ -190,7 +190,13 @@ def test_crawl_log_is_clean(crawl: CrawlResult) -> None:
 def test_default_output_is_one_file_per_run(replica: ReplicaServer, tmp_path: Path) -> None:
     pattern = f"{tmp_path}/out/%(name)s/%(time)s.jsonl"
     result = run_crawl(
-        replica.base_url, tmp_path, "-s", f"NEWSMON_OUTPUT_URI={pattern}", "-a", "follow_depth=0", output=False
+        replica.base_url,
+        tmp_path,
+        "-s",
+        f"NEWSMON_OUTPUT_URI={pattern}",
+        "-a",
+        "follow_depth=0",
+        output=False,
     )
     assert result.returncode == 0, result.log[-2000:]
     (written,) = list((tmp_path / "out" / "euromaidan").glob("*.jsonl"))
