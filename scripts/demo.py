@@ -16,6 +16,7 @@ from tests.replica.server import ReplicaServer  # noqa: E402
 
 def main() -> int:
     out_dir = ROOT / "output" / "euromaidan"
+    stats_path = ROOT / "output" / "demo-stats.json"
     before = set(out_dir.glob("*.jsonl")) if out_dir.exists() else set()
     with ReplicaServer() as replica:
         print(f"Replica of euromaidanpress.com serving at {replica.base_url}", flush=True)
@@ -28,7 +29,9 @@ def main() -> int:
             "-s",
             "AUTOTHROTTLE_ENABLED=False",
             "-s",
-            "LOG_LEVEL=INFO",
+            "LOG_LEVEL=WARNING",
+            "-s",
+            f"NEWSMON_STATS_FILE={stats_path}",
         ]
         print("Running:", " ".join(command), flush=True)
         code = subprocess.call(command, cwd=ROOT)
@@ -41,7 +44,12 @@ def main() -> int:
         return 1
     output = new_files[-1]
     lines = [line for line in output.read_text(encoding="utf-8").splitlines() if line.strip()]
-    print(f"\n{len(lines)} records written to {output.relative_to(ROOT)}")
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    print(
+        f"\nCrawled {stats.get('downloader/response_count', 0)} pages in "
+        f"{stats.get('elapsed_time_seconds', 0):.1f} s; stats in {stats_path.relative_to(ROOT)}"
+    )
+    print(f"{len(lines)} records written to {output.relative_to(ROOT)}")
     print(f"Render them all with: {VENV_HINT} render {output.relative_to(ROOT)}\n")
     if lines:
         print(render_markdown(json.loads(lines[0])))

@@ -21,6 +21,8 @@ def _jsonable(value: Any) -> Any:
 
 
 class StatsFile:
+    """On close, the stats as one JSON file, written to a temporary name and renamed (never half-written)."""
+
     def __init__(self, crawler: Crawler, path_template: str) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
@@ -30,7 +32,7 @@ class StatsFile:
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
         path = crawler.settings.get("NEWSMON_STATS_FILE")
         if not path:
-            raise NotConfigured("NEWSMON_STATS_FILE is not set")
+            raise NotConfigured  # off by default: no message, so Scrapy does not log it as a warning
         ext = cls(crawler, path)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

@@ -1,0 +1,54 @@
+"""`newsmon extract` builds the same record as the spider from a saved page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsmon.cli import main as cli_main
+from newsmon.schema import record_errors
+from tests.replica import render
+from tests.replica.model import build_default_site
+
+
+@pytest.fixture
+def saved_article(tmp_path: Path) -> tuple[Path, str]:
+    site = build_default_site()
+    (slug,) = site.roles["inline_read_also"]
+    article = site.article(slug)
+    path = tmp_path / "page.html"
+    path.write_text(render.article_page(site, article), encoding="utf-8")
+    return path, slug
+
+
+def test_extract_prints_a_valid_record(
+    saved_article: tuple[Path, str], capsys: pytest.CaptureFixture
+) -> None:
+    path, slug = saved_article
+    site = build_default_site()
+    expected = site.expected(slug)
+    assert cli_main(["extract", str(path), "--url", expected.canonical_url + "?utm_source=x"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record_errors(record) == []
+    assert record["canonical_url"] == expected.canonical_url
+    assert record["title"] == expected.title
+    assert list(record["authors"]) == list(expected.authors)
+    assert record["published_at"] == expected.published_at
+    for phrase in (*expected.body_phrases, *expected.tail_phrases):
+        assert phrase in record["body"]
+    assert {item["title"] for item in record["read_also"]} == {
+        t for _, t in expected.read_also + expected.inline_read_also
+    }
+
+
+def test_extract_markdown_and_errors(
+    saved_article: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path, _ = saved_article
+    assert cli_main(["extract", str(path), "--url", "https://euromaidanpress.com/x/", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# euromaidanpress.com\n\n## Metadata")
+    assert cli_main(["extract", str(tmp_path / "missing.html"), "--url", "https://a.example/"]) == 2
+    assert "newsmon:" in capsys.readouterr().err
