@@ -1,0 +1,183 @@
+"""Related-link blocks ("Read also", "News Feed") found by their label text, whatever the theme's classes."""
+
+import pytest
+
+from newsmon.extract.html import parse_html
+from newsmon.extract.related import find_related, find_related_blocks, normalize_label
+from newsmon.extract.types import ExtractOptions
+from tests.extract_pages import JSONLD, OPENGRAPH, TAGDIV, URLS, VISIBLE, load_page, load_tree
+
+NG = "https://northgatecourier.example"
+LOWMARSH = "http://lowmarsh-gazette.example"
+OPTIONS = ExtractOptions()
+
+EXPECTED = {
+    TAGDIV: (
+        [
+            (f"{NG}/2026/02/20/ostrivka-night-buses/", "Ostrivka adds night buses to the river towns"),
+            (f"{NG}/2026/03/10/tessa-flood-barriers/", "Tessa flood barriers tested before the spring thaw"),
+            (f"{NG}/2026/03/02/korvel-school-heating/", "Korvel school heating fixed after three cold weeks"),
+        ],
+        [
+            (f"{NG}/2026/03/14/ostrivka-market-indoors/", "Ostrivka market moves indoors for spring"),
+            (f"{NG}/2026/03/13/ostrivka-ferry-strike/", "Ferry crews in Ostrivka vote to strike"),
+            (f"{NG}/2026/03/13/lowmarsh-library-grant/", "Lowmarsh library wins a reading grant"),
+        ],
+    ),
+    VISIBLE: (
+        [
+            (f"{LOWMARSH}/2026/02/11/sedge-holm-school-bus/", "Sedge Holm children get a school boat"),
+            (f"{LOWMARSH}/2026/03/01/marsh-birds-count/", "Volunteers count marsh birds"),
+            (f"{LOWMARSH}/2026/02/25/lowmarsh-pier-lights/", "New lights on the Lowmarsh pier"),
+        ],
+        [
+            (f"{LOWMARSH}/2026/03/14/lowmarsh-market-day/", "Market day moves to Saturday"),
+            (f"{LOWMARSH}/2026/03/13/sedge-holm-power/", "Power restored on Sedge Holm"),
+        ],
+    ),
+    JSONLD: (
+        [
+            ("https://ostrivkadaily.example/news/2026/01/28/grain-terminal-history/",
+             "A short history of the left-bank grain terminal"),
+            ("https://ostrivkadaily.example/news/2026/01/15/tram-line-3/", "Tram line 3 waits for new rails"),
+        ],
+        [],
+    ),
+    OPENGRAPH: (
+        [("https://brenfieldtimes.example/community/kelmtown-scaffolding-loan",
+          "Kelmtown firm lends scaffolding for free")],
+        [],  # the "Most recent" menu entry is a link, not a label
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_related_blocks_of_saved_pages(name):
+    read_also, news_feed = EXPECTED[name]
+    page = load_page(name)
+    assert [(item["url"], item["title"]) for item in page.read_also] == read_also
+    assert [(item["url"], item["title"]) for item in page.news_feed] == news_feed
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_related_items_must_not(name):
+    page = load_page(name)
+    urls = [item["url"] for item in (*page.read_also, *page.news_feed)]
+    assert URLS[name] not in urls  # the page itself
+    assert len(set(urls)) == len(urls)
+    for url in urls:
+        assert "/category/" not in url and "/tag/" not in url and "/section/" not in url
+        assert "/latest/" not in url and "/most-recent" not in url  # menu entries reading like a label
+
+
+def test_blocks_do_not_spill_into_the_next_labelled_block():
+    tree = load_tree(TAGDIV)
+    read_blocks = find_related_blocks(
+        tree, URLS[TAGDIV], OPTIONS.read_also_labels, stop_labels=("news feed",)
+    )
+    assert [block.label for block in read_blocks] == ["read also", "read also"]
+    assert [len(block.items) for block in read_blocks] == [1, 2]
+    feed_urls = {item["url"] for item in load_page(TAGDIV).news_feed}
+    assert not feed_urls & {item["url"] for block in read_blocks for item in block.items}
+
+
+def test_labels_are_found_whatever_the_classes():
+    html = load_tree(TAGDIV)
+    for element in html.iter():
+        if isinstance(element.tag, str) and element.get("class"):
+            element.set("class", "x")  # a theme update renamed every class
+    page_url = URLS[TAGDIV]
+    expected = [item["url"] for item in load_page(TAGDIV).read_also]
+    assert [item["url"] for item in find_related(html, page_url, OPTIONS.read_also_labels)] == expected
+
+
+def _related(body: str, labels=OPTIONS.read_also_labels, url="https://s.example/this/"):
+    tree = parse_html(f"<html><body>{body}</body></html>")
+    return [(item["url"], item["title"]) for item in find_related(tree, url, labels)]
+
+
+@pytest.mark.parametrize("label", ["Read also", "Read also:", "READ ALSO", "read also —", "Read Also"])
+def test_label_spellings(label):
+    body = (
+        f"<div><h3>{label}</h3><ul><li><a href='/a/'>Story A</a></li>"
+        "<li><a href='/b/'>Story B</a></li></ul></div>"
+    )
+    assert _related(body) == [("https://s.example/a/", "Story A"), ("https://s.example/b/", "Story B")]
+
+
+def test_inline_read_also_paragraph_inside_the_body():
+    body = (
+        "<article><p>The first paragraph of the story is long enough to be article text on its own page."
+        " It goes on and on about the river.</p>"
+        "<p><strong>Read also:</strong> <a href='/one/'>One more story</a></p>"
+        "<p>The next paragraph links to <a href='/elsewhere/'>somewhere else</a> and keeps on talking about"
+        " the river for more than twenty words so it counts as article text.</p></article>"
+    )
+    assert _related(body) == [("https://s.example/one/", "One more story")]
+
+
+def test_the_page_itself_and_its_fragments_are_excluded():
+    body = (
+        "<h2>Read also</h2><a href='/this/'>This page</a><a href='/this/#comments'>Comments</a>"
+        "<a href='https://s.example/other/'>Other</a>"
+    )
+    assert _related(body) == [("https://s.example/other/", "Other")]
+
+
+def test_items_are_deduped_with_the_longest_title_and_fallback_titles():
+    body = (
+        "<section><h2>Related stories</h2>"
+        "<a href='/a/'><img alt='Photo of A'></a><a href='/a/'>Story A in full</a>"
+        "<a href='/b/' title='Story B title'><img src='b.jpg'></a>"
+        "<a href='/c/'><img alt='Only alt of C'></a></section>"
+    )
+    assert _related(body) == [
+        ("https://s.example/a/", "Story A in full"),
+        ("https://s.example/b/", "Story B title"),
+        ("https://s.example/c/", "Only alt of C"),
+    ]
+
+
+def test_news_feed_and_read_also_side_by_side():
+    body = (
+        "<div class='w'><h4>Read also</h4><a href='/r1/'>R1</a><a href='/r2/'>R2</a>"
+        "<h4>News Feed</h4><a href='/n1/'>N1</a><a href='/n2/'>N2</a></div>"
+    )
+    tree = parse_html(body)
+    read = find_related_blocks(tree, "https://s.example/", ["Read also"], stop_labels=["News Feed"])
+    feed = find_related_blocks(tree, "https://s.example/", ["News Feed"], stop_labels=["Read also"])
+    assert [item["title"] for block in read for item in block.items] == ["R1", "R2"]
+    assert [item["title"] for block in feed for item in block.items] == ["N1", "N2"]
+
+
+def test_menu_entries_reading_like_a_label_are_not_labels():
+    body = (
+        "<ul class='menu'><li><a href='/latest/'>Latest news</a></li>"
+        "<li><a href='/world/'>World</a></li></ul>"
+        "<nav><span>News Feed</span><a href='/n/'>N</a></nav>"
+        "<p>Some text about the <a href='/latest-news-policy/'>latest news</a> policy.</p>"
+    )
+    assert _related(body, OPTIONS.news_feed_labels) == []
+
+
+def test_container_labelled_by_aria_label():
+    body = (
+        "<aside aria-label='News feed'><ul><li><a href='/n1/'>First</a></li>"
+        "<li><a href='/n2/'>Second</a></li></ul></aside><p><a href='/outside/'>Outside</a></p>"
+    )
+    assert _related(body, OPTIONS.news_feed_labels) == [
+        ("https://s.example/n1/", "First"),
+        ("https://s.example/n2/", "Second"),
+    ]
+
+
+def test_a_label_in_running_text_is_not_a_block():
+    body = "<p>We read also the minutes of the meeting, says <a href='/clerk/'>the clerk</a>.</p>"
+    assert _related(body) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(" Read also: ", "read also"), ("— NEWS FEED —", "news feed"), (None, "")]
+)
+def test_normalize_label(text, expected):
+    assert normalize_label(text) == expected
