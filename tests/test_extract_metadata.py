@@ -82,11 +82,6 @@ def test_metadata_must_not(name):
             assert datetime.fromisoformat(value).utcoffset() is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="section is read from links inside <article> only; a page-level "
-    "breadcrumb (Gazette » Ferry) outside the article is not consulted",
-)
 def test_section_from_a_breadcrumb_outside_the_article():
     assert load_page(VISIBLE).section == "Ferry"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -28,9 +29,20 @@ _IN_BREADCRUMB = XPath(
     "boolean(ancestor::*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') "
     "or contains(translate(@aria-label, 'BREADCUMS', 'breadcums'), 'breadcrumb')])"
 )
+# Links of a breadcrumb trail anywhere in the page ("Home » Section » Headline").
+_BREADCRUMB_LINKS = XPath(
+    "//*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') "
+    "or contains(translate(@aria-label, 'BREADCUMS', 'breadcums'), 'breadcrumb')]//a[@href]"
+)
 _IN_MAIN = XPath("ancestor::main|ancestor::*[@role='main']")
 _IN_ARTICLE = XPath("ancestor::article[1]")
 _MAIN = XPath("//main|//*[@role='main']")
+
+
+def _is_section_href(href: str | None) -> bool:
+    """A link to a listing: not the home page, not a dated article path."""
+    path = urlsplit(href or "").path.strip("/")
+    return bool(path) and not path[:4].isdigit()
 
 
 def _words(element: HtmlElement) -> int:
@@ -78,6 +90,11 @@ class ArticleScope:
                 for a in self._in_zone(_SECTION_HREF)
                 if xpaths.test(_IN_BREADCRUMB, a) or not xpaths.test(xpaths.IN_NAVIGATION, a)
             ]
+        if not links:  # the trail's deepest link that is neither the home page nor this page
+            trail = [
+                a for a in xpaths.select(_BREADCRUMB_LINKS, self.tree) if _is_section_href(a.get("href"))
+            ]
+            links = trail[-1:]
         return [normalize_space(a.text_content()) for a in links]
 
     def tag_links(self) -> list[str]:
