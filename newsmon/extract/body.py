@@ -12,24 +12,34 @@ from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
 from newsmon.extract import xpaths
+from newsmon.extract.chunks import continuation_chunks
 from newsmon.extract.html import parse_html
 from newsmon.extract.jsonld import JsonLd, parse_jsonld
 from newsmon.extract.text import element_text_lines, hidden_elements, normalize_space
 
 logger = logging.getLogger(__name__)
 
-# trafilatura's settings, chosen on the article-extraction benchmark (see tests/test_extract_body.py).
-TRAFILATURA_OPTIONS: dict[str, Any] = {
+# The cascade, tuned on the article-extraction benchmark (tests/test_eval_gate.py, README "Extraction
+# quality"): trafilatura in fast precision mode first; when its text is doubtful (short, or a small share
+# of the page's words), a second opinion from its full cascade (external comparison, rescues), in
+# precision mode and, if that is still short, balanced; the longest of them wins.
+FIRST_PASS: dict[str, Any] = {
     "include_comments": False,
     "include_tables": True,
     "favor_precision": True,
     "fast": True,
 }
-MIN_WORDS = 25  # fewer words than this from trafilatura: try the fallbacks
-ARTICLE_BODY_RATIO = 1.5  # JSON-LD articleBody wins when it is this much longer than trafilatura's text
+SECOND_OPINIONS: tuple[dict[str, Any], ...] = (
+    {"include_comments": False, "include_tables": True, "favor_precision": True},
+    {"include_comments": False, "include_tables": True},
+)
+MIN_WORDS = 25  # fewer words than this: the text is doubtful, and the next fallback is tried
+DOUBT_SHARE = 0.12  # a first pass with fewer words than this share of the page's visible words is doubtful
+ARTICLE_BODY_RATIO = 1.5  # JSON-LD articleBody wins when it is this much longer than the extracted text
 PRUNE_NOISE = True
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _FALLBACK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"})
+_KEEP_TAGS = frozenset({"html", "body", "main", "article"})
 
 
 def _words(text: str) -> int:
@@ -47,23 +57,57 @@ def _paragraphs(blocks: Iterable[str]) -> str:
     return "\n\n".join(out)
 
 
+def _is_noise(element: HtmlElement) -> bool:
+    if element.tag in xpaths.NOISE_TAGS:
+        return True
+    if element.get("role") in xpaths.NOISE_ROLES or element.get("aria-modal") == "true":
+        return True
+    names = f" {element.get('class', '')} {element.get('id', '')} "
+    return len(names) > 3 and xpaths.NOISE_CLASS.search(names) is not None
+
+
 def _noise(tree: HtmlElement) -> set[HtmlElement]:
     """Boilerplate containers (nav, forms, share/newsletter/donation boxes) that do not hold the article."""
     found: set[HtmlElement] = set()
-    for expr in xpaths.NOISE_PRUNE_XPATHS:
-        for element in xpaths.select(expr, tree):
-            if element.tag in ("html", "body", "main", "article") or element.find(".//h1") is not None:
-                continue
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS or not _is_noise(element):
+            continue
+        if element.find(".//h1") is None:
             found.add(element)
     return found
 
 
-def _trafilatura_text(tree: HtmlElement, url: str | None, prune: list[str]) -> str:
-    document = trafilatura.bare_extraction(tree, url=url, prune_xpath=prune, **TRAFILATURA_OPTIONS)
+def _page_words(tree: HtmlElement) -> int:
+    """Words of the page body outside scripts and styles (a cheap measure of how much text there is)."""
+    body = tree.find("body")
+    if body is None:
+        return 0
+    words = _words(body.text_content())
+    return words - sum(_words(el.text or "") for el in body.iter("script", "style", "noscript"))
+
+
+def _trafilatura_text(tree: HtmlElement, url: str | None, prune: list[str], options: dict[str, Any]) -> str:
+    document = trafilatura.bare_extraction(tree, url=url, prune_xpath=prune, **options)
     if document is None or document.body is None:  # type: ignore[union-attr]
         return ""
     body = document.body  # type: ignore[union-attr]
     return _paragraphs(xmltotxt(child, False) for child in body)
+
+
+def _cascade(tree: HtmlElement, url: str | None, prune: list[str]) -> str:
+    """trafilatura's fast pass, and its full cascade as a second opinion when the first looks wrong."""
+    text = _trafilatura_text(tree, url, prune, FIRST_PASS)
+    words = _words(text)
+    if words >= MIN_WORDS and words >= DOUBT_SHARE * _page_words(tree):
+        return text
+    for options in SECOND_OPINIONS:
+        second = _trafilatura_text(tree, url, prune, options)
+        logger.debug("Second opinion for %s: %d words instead of %d", url, _words(second), words)
+        if _words(second) > words:
+            text, words = second, _words(second)
+        if words >= MIN_WORDS:
+            break
+    return text
 
 
 def _article_body(jsonld: JsonLd) -> str:
@@ -93,6 +137,21 @@ def _fallback_text(tree: HtmlElement, excluded: set[HtmlElement]) -> str:
     return ""
 
 
+def _headlines(tree: HtmlElement) -> set[str]:
+    """The page's headline as it may open the extracted text: <h1>s, <title>, og:title."""
+    found = {normalize_space(h1.text_content()) for h1 in tree.iter("h1")}
+    found.add(normalize_space(tree.findtext(".//title")))
+    found.update(normalize_space(m.get("content")) for m in tree.iterfind(".//meta[@property='og:title']"))
+    found.discard("")
+    return found
+
+
+def _without_headline(text: str, tree: HtmlElement) -> str:
+    """The text without a first paragraph that only repeats the headline (the title is its own field)."""
+    first, _, rest = text.partition("\n\n")
+    return rest if rest and first in _headlines(tree) else text
+
+
 def extract_body(
     tree: HtmlElement,
     url: str | None = None,
@@ -111,19 +170,20 @@ def extract_body(
     for element in marked:
         element.set(xpaths.EXCLUDE_ATTR, "")
     try:
-        text = _trafilatura_text(tree, url, [xpaths.EXCLUDED])
+        text = _cascade(tree, url, [xpaths.EXCLUDED] if marked else [])
     finally:
         for element in marked:
             element.attrib.pop(xpaths.EXCLUDE_ATTR, None)
+    if text:
+        text = "\n\n".join([text, *continuation_chunks(tree, text, marked)])
     jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
     article_body = _article_body(jsonld)
     if article_body and _words(article_body) >= max(MIN_WORDS, ARTICLE_BODY_RATIO * _words(text)):
         logger.debug("Using JSON-LD articleBody for %s", url)
-        return article_body
-    if _words(text) >= MIN_WORDS:
-        return text
-    fallback = _fallback_text(tree, excluded)
-    return max((text, article_body, fallback), key=_words)
+        return _without_headline(article_body, tree)
+    if not text:  # trafilatura gave up: JSON-LD, else the main container's paragraphs
+        text = article_body or _fallback_text(tree, excluded)
+    return _without_headline(text, tree)
 
 
 def score_entry(html: str | bytes, url: str | None = None) -> str:

@@ -7,7 +7,7 @@ import logging
 from lxml.html import HtmlElement
 
 from newsmon.extract.body import MIN_WORDS, extract_body
-from newsmon.extract.jsonld import PAGE_TYPES, JsonLd, parse_jsonld
+from newsmon.extract.jsonld import JsonLd, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import ArticleMetadata, extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
@@ -33,19 +33,23 @@ def _declared_types(jsonld: JsonLd) -> set[str]:
     return types
 
 
+def declares_hub(jsonld: JsonLd, og_types: list[str]) -> bool:
+    """The page says it is not an article: a CollectionPage-like type, or og:type website/profile/...
+    without any article markup."""
+    if jsonld.article is not None or any(t.lower() in ARTICLE_OG_TYPES for t in og_types):
+        return False
+    declared = _declared_types(jsonld)
+    return bool(declared & HUB_TYPES or og_types)
+
+
 def looks_like_article(
     jsonld: JsonLd, og_types: list[str], scope: ArticleScope, meta: ArticleMetadata, body: str
 ) -> bool:
-    """Page signals for "one article": a declared article type, else a headline with a visible date and a
-    body. A declared hub type (CollectionPage, og:type website without article markup) says no."""
-    if jsonld.article is not None:
+    """Page signals for "one article": a declared article type, else (no hub declared) a headline inside
+    a single <article> with a date and a body."""
+    if jsonld.article is not None or any(t.lower() in ARTICLE_OG_TYPES for t in og_types):
         return True
-    if any(t.lower() in ARTICLE_OG_TYPES for t in og_types):
-        return True
-    declared = _declared_types(jsonld)
-    if declared & HUB_TYPES or (declared & PAGE_TYPES and og_types):
-        return False
-    if og_types:  # og:type website/profile/... and no article markup
+    if declares_hub(jsonld, og_types):
         return False
     in_article = scope.h1 is not None and scope.root is not None and scope.root.tag == "article"
     has_date = bool(scope.times()) or meta.published_at is not None
@@ -89,4 +93,5 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         content=visible_text_lines(tree),
         links=extract_links(tree, url),
         is_article=looks_like_article(jsonld, og_types, scope, meta, body),
+        is_hub=declares_hub(jsonld, og_types),
     )

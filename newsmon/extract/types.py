@@ -71,3 +71,4 @@ class PageData:
     content: list[str] = field(default_factory=list)
     links: list[LinkItem] = field(default_factory=list)
     is_article: bool = False  # page signals say "one article" (not a listing/tag/author/search page)
+    is_hub: bool = False  # the page declares itself a hub (CollectionPage, og:type website, ...)
