@@ -1,0 +1,173 @@
+"""Downloader middleware: PLAIN first, STEALTHY (headless Chromium) when the page needs it.
+
+A response is fetched again in the browser when it is a bot challenge, when the spider found a
+JavaScript-only shell (it re-yields the request with ``newsmon_escalate``), when the host is known to need
+it, or when the site's policy says so. The record says which tier fetched it and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy_playwright.page import PageMethod
+
+from newsmon.fetch.challenge import challenge_reason
+from newsmon.fetch.host_memory import HostTierMemory
+from newsmon.fetch.policy import TierPolicy
+from newsmon.fetch.stealth import META_STEALTH, PAGE_INIT_CALLBACK, settle_challenge
+from newsmon.meta import META_BROWSER_RETRIES, META_ESCALATE, META_FETCH_REASON, META_KIND, META_TIER
+
+logger = logging.getLogger(__name__)
+
+BROWSER_CONTEXT = "newsmon"
+# Pages the browser may help with; feeds, sitemaps and robots.txt are XML/text and stay PLAIN.
+HTML_KINDS = frozenset({"article", "listing"})
+# Scrapy meta keys a re-fetch keeps (the rest are per-download: latency, slot, retry and redirect state).
+KEPT_META = frozenset({"cookiejar", "proxy", "depth", "dont_merge_cookies"})
+
+
+class TierMiddleware:
+    def __init__(self, crawler: Crawler, policy: TierPolicy) -> None:
+        assert crawler.stats is not None
+        self.crawler = crawler
+        self.stats: StatsCollector = crawler.stats
+        self.policy = policy
+        self.memory: HostTierMemory | None = None
+        self.logged_hosts: set[tuple[str, str]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TierMiddleware:
+        if not crawler.settings.getbool("NEWSMON_TIERS_ENABLED"):
+            raise NotConfigured
+        middleware = cls(crawler, TierPolicy.from_settings(crawler.settings))
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        site = getattr(spider, "site", None)
+        site_mode = getattr(site, "tier_mode", None)
+        if site_mode and not self.crawler.settings.get("NEWSMON_TIER_MODE"):
+            self.policy = TierPolicy.from_settings(self.crawler.settings, site_mode)
+        path = self.policy.state_dir / f"{spider.name}.hosts.json" if self.policy.state_dir else None
+        self.memory = HostTierMemory(path, self.policy.remember_after, self.policy.memory_ttl)
+        self.memory.load()
+        if self.policy.mode != "plain" and not self.policy.browser_ready:
+            logger.warning("STEALTHY tier unavailable: pages that need a browser will be skipped and counted")
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.memory is not None:
+            self.memory.save()
+
+    # --- requests ------------------------------------------------------------------------------
+    def process_request(self, request: Request) -> None:
+        meta = request.meta
+        if meta.get("playwright"):
+            return None
+        host = urlparse_cached(request).hostname or ""
+        reason = meta.pop(META_ESCALATE, None)
+        if reason is not None:
+            self._count_escalation(request.url, host, reason)
+        elif meta.get(META_KIND) in HTML_KINDS:
+            reason = self._standing_reason(host)
+        if reason is None:
+            meta[META_TIER] = "PLAIN"
+            return None
+        if not self.policy.browser_ready or self.policy.mode == "plain":
+            self.stats.inc_value(f"newsmon/tier/unavailable/{reason}")
+            raise IgnoreRequest(f"{request.url} needs a browser ({reason}) but the STEALTHY tier is off")
+        self._to_stealthy(request, reason)
+        return None
+
+    def _standing_reason(self, host: str) -> str | None:
+        if self.policy.mode == "stealthy":
+            return "site_policy"
+        if self.policy.mode == "auto" and self.memory is not None:
+            return self.memory.stealthy_reason(host)
+        return None
+
+    def _to_stealthy(self, request: Request, reason: str) -> None:
+        meta = request.meta
+        meta.update(
+            {
+                "playwright": True,
+                "playwright_context": BROWSER_CONTEXT,
+                "playwright_context_kwargs": self.policy.context_kwargs,
+                "playwright_page_init_callback": PAGE_INIT_CALLBACK,
+                "playwright_page_methods": [PageMethod(settle_challenge, self.policy.challenge_wait)],
+                META_STEALTH: {"user_agent": self.policy.user_agent},
+                META_TIER: "STEALTHY",
+                META_FETCH_REASON: reason,
+            }
+        )
+        self.stats.inc_value(f"newsmon/tier/stealthy/{reason}")
+
+    # --- responses -----------------------------------------------------------------------------
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        meta = request.meta
+        if meta.get(META_TIER) == "STEALTHY":
+            return self._browser_response(request, response)
+        if meta.get(META_KIND) not in HTML_KINDS or self.policy.mode == "plain":
+            return response
+        reason = challenge_reason(response.status, response.headers, response.body)
+        if reason is None:
+            return response
+        return escalate(request, reason)
+
+    def _count_escalation(self, url: str, host: str, reason: str) -> None:
+        self.stats.inc_value(f"newsmon/tier/escalated/{reason}")
+        if (host, reason) not in self.logged_hosts:
+            self.logged_hosts.add((host, reason))
+            logger.info(
+                "Escalating %s to STEALTHY (%s); further ones on %s are only counted", url, reason, host
+            )
+        if self.memory is not None and self.memory.record_escalation(host, reason):
+            self.stats.inc_value("newsmon/tier/host_remembered")
+            logger.info("Host %s now goes straight to STEALTHY for %s", host, self.policy.memory_ttl)
+
+    def _browser_response(self, request: Request, response: Response) -> Response:
+        methods = request.meta.get("playwright_page_methods") or []
+        shown = next((m.result for m in methods if isinstance(m, PageMethod) and m.result), 0)
+        if shown and shown != response.status:  # the challenge let the browser through to the page
+            response = response.replace(status=int(shown))
+        # headers are those of the first navigation (the challenge's): judge the document shown by its body
+        reason = challenge_reason(response.status, {}, response.body)
+        if reason is not None:
+            self.stats.inc_value(f"newsmon/tier/blocked/{reason}")
+            logger.warning("Still blocked in the browser (%s): %s; no record", reason, request.url)
+            raise IgnoreRequest(f"{request.url} is still a challenge in the browser ({reason})")
+        self.stats.inc_value("newsmon/tier/stealthy_ok")
+        return response
+
+    # --- browser failures ----------------------------------------------------------------------
+    def process_exception(self, request: Request, exception: Exception) -> Request | None:
+        if request.meta.get(META_TIER) != "STEALTHY" or not isinstance(exception, PlaywrightError):
+            return None
+        retries = request.meta.get(META_BROWSER_RETRIES, 0)
+        if retries >= self.policy.browser_retries:
+            self.stats.inc_value("newsmon/tier/browser_failed")
+            logger.warning("Browser failed %d times on %s: %s", retries + 1, request.url, exception)
+            return None
+        self.stats.inc_value("newsmon/tier/browser_retry")
+        logger.info("Browser error on %s (%s); retrying", request.url, str(exception).splitlines()[0])
+        retry = request.replace(dont_filter=True, meta={**request.meta, META_BROWSER_RETRIES: retries + 1})
+        retry.meta["playwright_page_methods"] = [PageMethod(settle_challenge, self.policy.challenge_wait)]
+        return retry
+
+
+def escalate(request: Request, reason: str) -> Request:
+    """The same request again, to be fetched in the browser for ``reason``; spiders use it for pages
+    that turn out to be JavaScript-only shells. The middleware counts it and decides if it can."""
+    meta: dict[str, Any] = {
+        k: v for k, v in request.meta.items() if k.startswith("newsmon_") or k in KEPT_META
+    }
+    meta[META_ESCALATE] = reason
+    return request.replace(dont_filter=True, meta=meta)

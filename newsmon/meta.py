@@ -1,0 +1,13 @@
+"""Request.meta keys newsmon reads and writes (all documented in the README), in one place."""
+
+META_KIND = "newsmon_kind"  # "feed" | "listing" | "article"
+META_VIA = "newsmon_discovered_via"  # how the URL was found (record field discovered_via)
+META_REFERRER = "newsmon_referrer"  # page that linked here (record field referrer)
+META_DEPTH = "newsmon_depth"  # hops from a hub (record field depth)
+META_HOPS = "newsmon_related_hops"  # related-link hops taken so far (bounded by follow depth)
+META_KEY = "newsmon_url_key"  # canonical URL the article was requested under (before redirects)
+META_PAGE = "newsmon_page"  # listing page number
+META_TIER = "newsmon_tier"  # PLAIN | STEALTHY: the tier that fetched the response
+META_FETCH_REASON = "newsmon_fetch_reason"  # why that tier was used
+META_ESCALATE = "newsmon_escalate"  # fetch this request again in the browser, for this reason
+META_BROWSER_RETRIES = "newsmon_browser_retries"  # browser crashes this request has survived

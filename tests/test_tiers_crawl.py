@@ -1,0 +1,220 @@
+"""Tiered fetching with real Chromium against the replica's guarded section: escalation, host memory,
+stealth, browser crashes and no leftover browser processes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from newsmon.fetch.browser import find_chromium
+from tests.browser_helpers import WatchedCrawl, kill_all, watch_crawl
+from tests.crawl_helpers import CrawlResult, run_crawl
+from tests.replica.content import protected_site
+from tests.replica.server import ReplicaServer, RequestRecord
+
+pytestmark = [
+    pytest.mark.crawl,
+    pytest.mark.skipif(find_chromium() is None, reason="no Chromium: apt-get install chromium"),
+]
+CATEGORIES = ("-a", "categories=/category/news-ukraine/,/category/investigations/")
+NO_MEMORY = ("-s", "NEWSMON_TIER_REMEMBER_AFTER=0")
+
+
+def from_browser(request: RequestRecord) -> bool:
+    """Chromium sends fetch metadata headers on navigations; Scrapy's client does not."""
+    return any(k.lower() == "sec-fetch-mode" for k in request.headers)
+
+
+def page_requests(replica: ReplicaServer, browser: bool) -> list[str]:
+    """Article and listing paths requested by one tier (robots.txt, feeds and images left out)."""
+    return [
+        r.path
+        for r in replica.requests
+        if from_browser(r) == browser and (r.path.startswith("/category/") or r.path[1:5].isdigit())
+    ]
+
+
+@pytest.fixture(scope="module")
+def guarded() -> Any:
+    with ReplicaServer(site=protected_site()) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def tier_crawl(guarded: ReplicaServer, tmp_path_factory: pytest.TempPathFactory) -> WatchedCrawl:
+    watched = watch_crawl(guarded.base_url, tmp_path_factory.mktemp("tiers"), *CATEGORIES, *NO_MEMORY)
+    assert watched.result.returncode == 0, watched.result.log[-3000:]
+    return watched
+
+
+def by_slug(result: CrawlResult) -> dict[str, dict[str, Any]]:
+    return {urlsplit(r["canonical_url"]).path.split("/")[4]: r for r in result.records}
+
+
+def test_guarded_articles_come_back_complete_from_the_browser(
+    tier_crawl: WatchedCrawl, guarded: ReplicaServer
+) -> None:
+    site = guarded.site
+    records = by_slug(tier_crawl.result)
+    assert sorted(a.slug for a in site.expected_articles()) == sorted(records)
+    expected_reason = {
+        **dict.fromkeys(site.roles["cookie_challenge"], "challenge_403"),
+        **dict.fromkeys(site.roles["challenge_200"], "challenge_200"),
+        **dict.fromkeys(site.roles["js_body"], "js_shell"),
+    }
+    for slug, record in records.items():
+        expected = site.expected(slug)
+        if slug in expected_reason:
+            assert (record["fetcher_tier"], record["fetch_reason"]) == ("STEALTHY", expected_reason[slug]), (
+                slug
+            )
+        else:
+            assert (record["fetcher_tier"], record["fetch_reason"]) == ("PLAIN", None), slug
+        assert record["http_status"] == 200
+        assert record["title"] == expected.title
+        assert tuple(record["authors"]) == expected.authors
+        assert record["published_at"] == expected.published_at
+        for phrase in (*expected.body_phrases, *expected.tail_phrases):
+            assert phrase in record["body"], (slug, phrase)
+        assert "Checking your browser" not in "\n".join(record["content"])
+
+
+def test_a_challenge_page_is_never_a_record(tier_crawl: WatchedCrawl) -> None:
+    for record in tier_crawl.result.records:
+        assert not (record["title"] or "").lower().startswith("just a moment")
+        assert "Enable JavaScript and cookies" not in "\n".join(record["content"])
+    stats = tier_crawl.result.stats
+    assert stats["newsmon/tier/escalated/challenge_403"] == 3  # the listing and its two articles
+    assert stats["newsmon/tier/escalated/challenge_200"] == 1
+    assert stats["newsmon/tier/escalated/js_shell"] == 1
+    assert stats["newsmon/tier/stealthy_ok"] == 5
+    assert not any(k.startswith("newsmon/tier/blocked") for k in stats)
+
+
+def test_ordinary_pages_are_fetched_once_on_plain(tier_crawl: WatchedCrawl, guarded: ReplicaServer) -> None:
+    browser_paths = set(page_requests(guarded, browser=True))
+    guarded_paths = {guarded.site.article(s).path for s in guarded.site.roles["cookie_challenge"]}
+    assert browser_paths <= guarded_paths | {
+        guarded.site.article(s).path
+        for role in ("challenge_200", "js_body")
+        for s in guarded.site.roles[role]
+    } | {"/category/investigations/"}
+    plain = page_requests(guarded, browser=False)
+    assert len(plain) == len(set(plain))  # nothing fetched twice on PLAIN
+
+
+def test_no_browser_process_outlives_the_crawl(tier_crawl: WatchedCrawl) -> None:
+    assert tier_crawl.browsers_seen, "the crawl should have started Chromium"
+    assert tier_crawl.leftover_browsers() == set()
+
+
+def test_plain_only_crawl_starts_no_browser(tmp_path: Path) -> None:
+    with ReplicaServer() as replica:
+        watched = watch_crawl(replica.base_url, tmp_path, "-a", "follow_depth=0")
+    assert watched.result.returncode == 0
+    assert watched.result.records
+    assert watched.browsers_seen == set()
+    assert all(r["fetcher_tier"] == "PLAIN" for r in watched.result.records)
+
+
+def test_host_memory_skips_plain_then_expires(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    common = (*CATEGORIES, "-s", "NEWSMON_TIER_REMEMBER_AFTER=1", "-s", "NEWSMON_STATE_ENABLED=False")
+    with ReplicaServer(site=protected_site()) as replica:
+        first = run_crawl(replica.base_url, tmp_path / "run1", *common, state_dir=state)
+        assert first.returncode == 0, first.log[-2000:]
+        assert first.stats["newsmon/tier/host_remembered"] == 1
+        assert first.stats.get("newsmon/tier/stealthy/host_memory", 0) > 0
+        # after the first escalation, pages of that host skip PLAIN: fewer PLAIN page requests than pages
+        expected = {a.path for a in replica.site.expected_articles()}
+        assert {urlsplit(r["canonical_url"]).path for r in first.records} == expected
+        assert len(set(page_requests(replica, browser=False))) < len(expected)
+
+        replica.clear_requests()
+        second = run_crawl(replica.base_url, tmp_path / "run2", *common, state_dir=state)
+        assert second.returncode == 0
+        assert page_requests(replica, browser=False) == []  # a later run starts in STEALTHY
+        assert {r["fetch_reason"] for r in second.records} == {"host_memory"}
+        assert len(second.records) == len(expected)
+
+        memory_file = state / "euromaidan.hosts.json"
+        memory = json.loads(memory_file.read_text())
+        for entry in memory.values():  # time passes: the memory expires
+            entry["stealthy_until"] = "2000-01-01T00:00:00+00:00"
+        memory_file.write_text(json.dumps(memory))
+        replica.clear_requests()
+        third = run_crawl(replica.base_url, tmp_path / "run3", *common, "-s", "NEWSMON_TIER_REMEMBER_AFTER=0",
+                          state_dir=state)  # fmt: skip
+        assert third.returncode == 0
+        assert page_requests(replica, browser=False)  # PLAIN is tried again
+        plain_records = [r for r in third.records if r["fetcher_tier"] == "PLAIN"]
+        assert len(plain_records) == len(expected) - 4
+
+
+def test_stealth_is_consistent_and_not_headless(tmp_path: Path) -> None:
+    with ReplicaServer(site=protected_site()) as replica:
+        probe = replica.site.article(replica.site.roles["js_probe"][0])
+        result = run_crawl(
+            replica.base_url,
+            tmp_path,
+            "-a",
+            f"urls={probe.path}",
+            "-a",
+            "feeds=",
+            "-a",
+            "categories=",
+            "-a",
+            "follow_depth=0",
+        )
+        requests = [r for r in replica.requests if r.path == probe.path]
+    assert result.returncode == 0, result.log[-2000:]
+    (record,) = result.records
+    assert (record["fetcher_tier"], record["fetch_reason"]) == ("STEALTHY", "js_shell")
+    line = next(line for line in record["content"] if line.startswith("BROWSER-REPORT "))
+    report = json.loads(line.removeprefix("BROWSER-REPORT "))
+    plain_request = next(r for r in requests if not from_browser(r))
+    browser_request = next(r for r in requests if from_browser(r))
+    headers = {k.lower(): v for k, v in browser_request.headers.items()}
+    plain_ua = next(v for k, v in plain_request.headers.items() if k.lower() == "user-agent")
+    assert report["webdriver"] is False
+    assert report["userAgent"] == headers["user-agent"] == plain_ua
+    for text in (report["userAgent"], headers.get("sec-ch-ua", ""), " ".join(report["brands"] or [])):
+        assert "Headless" not in text and "Scrapy" not in text
+    assert "X11; Linux x86_64" in report["userAgent"] and report["platform"] == "Linux x86_64"
+    major = re.search(r"Chrome/(\d+)", report["userAgent"])
+    assert major and any(major.group(1) in brand for brand in report["brands"] or [])
+    assert report["vendor"] == "Google Inc."
+    assert report["webgl"] in (None, "Google Inc. (Intel)")
+
+
+def test_browser_crash_mid_crawl_loses_no_article(tmp_path: Path) -> None:
+    with ReplicaServer(site=protected_site(), delay=0.15) as replica:
+        kills: list[int] = []
+
+        def kill_once_busy(browsers: set[int]) -> set[int]:
+            if kills or len(page_requests(replica, browser=True)) < 4 or not browsers:
+                return set()
+            kills.append(len(browsers))
+            return kill_all(browsers)
+
+        watched = watch_crawl(
+            replica.base_url,
+            tmp_path,
+            *CATEGORIES,
+            "-s",
+            "NEWSMON_TIER_MODE=stealthy",
+            on_tick=kill_once_busy,
+        )
+        expected = {a.path for a in replica.site.expected_articles()}
+    result = watched.result
+    assert kills, "the test should have killed Chromium mid-crawl"
+    assert result.returncode == 0, result.log[-3000:]
+    assert {urlsplit(r["canonical_url"]).path for r in result.records} == expected
+    assert all(r["fetcher_tier"] == "STEALTHY" for r in result.records)
+    assert result.stats["playwright/browser_count"] >= 2  # relaunched after the kill
+    assert watched.leftover_browsers() == set()
