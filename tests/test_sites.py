@@ -33,6 +33,7 @@ def test_bundled_euromaidan_config():
         ({"name": "x", "origin": "https://x.org", "article_pattern": "(["}, "'article_pattern'"),
         ({"name": "x", "origin": "https://x.org", "timezone": "Mars/Olympus"}, "'timezone'"),
         ({"name": "x", "origin": "https://x.org", "related": {"read_also": [1]}}, "'read_also'"),
+        ({"name": "x", "origin": "https://x.org", "tier_mode": "turbo"}, "'tier_mode'"),
     ],
 )
 def test_invalid_configs_name_the_key(data, key):
@@ -51,3 +52,8 @@ def test_config_from_path(tmp_path):
         load_site_config(str(bad))
     with pytest.raises(SiteConfigError, match="no bundled site"):
         load_site_config("nosuchsite")
+
+
+def test_site_tier_mode_reaches_the_policy():
+    site = parse_site_config({"name": "x", "origin": "https://x.org", "tier_mode": "stealthy"})
+    assert site.tier_mode == "stealthy"

@@ -29,6 +29,7 @@ class SiteConfig:
     timezone: str = "UTC"
     read_also_labels: tuple[str, ...] = ExtractOptions.read_also_labels
     news_feed_labels: tuple[str, ...] = ExtractOptions.news_feed_labels
+    tier_mode: str | None = None  # auto | plain | stealthy (NEWSMON_TIER_MODE overrides it)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def extract_options(self) -> ExtractOptions:
@@ -78,6 +79,9 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
     if not isinstance(related, dict):
         raise SiteConfigError(f"{where}: 'related' must be a table")
     pattern = data.get("article_pattern")
+    tier_mode = data.get("tier_mode")
+    if tier_mode is not None and tier_mode not in ("auto", "plain", "stealthy"):
+        raise SiteConfigError(f"{where}: 'tier_mode' must be auto, plain or stealthy, got {tier_mode!r}")
     known = {
         "name",
         "origin",
@@ -88,6 +92,7 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
         "hub_patterns",
         "timezone",
         "related",
+        "tier_mode",
     }
     return SiteConfig(
         name=data["name"],
@@ -102,6 +107,7 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
         or ExtractOptions.read_also_labels,
         news_feed_labels=_strings(related, "news_feed", f"{where} [related]")
         or ExtractOptions.news_feed_labels,
+        tier_mode=tier_mode,
         extra={k: v for k, v in data.items() if k not in known},
     )
 
