@@ -1,0 +1,127 @@
+"""A small threaded HTTP server on 127.0.0.1 (port 0 by default) for one site, logging every request."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, NamedTuple
+
+from .model import Reply
+
+Handler = Callable[[str, Mapping[str, str]], Reply]  # (request target, request headers) -> Reply
+
+
+class RequestRecord(NamedTuple):
+    method: str
+    path: str  # the request target as sent: path and query
+    headers: dict[str, str]
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "othersite"
+    sys_version = ""
+    timeout = 30
+    owner: SiteServer  # set on the per-server subclass
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _serve(self, with_body: bool) -> None:
+        headers = dict(self.headers.items())
+        self.owner._record(RequestRecord(self.command, self.path, headers))
+        reply = self.owner.handler(self.path, headers)
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if with_body and reply.body:
+            self.wfile.write(reply.body)
+
+    def do_GET(self) -> None:
+        self._serve(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._serve(with_body=False)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
+class SiteServer:
+    """`with SiteServer(site.handle) as server:` serves until the block ends at server.base_url."""
+
+    def __init__(self, handler: Handler, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.handler = handler
+        self._address = (host, port)
+        self._requests: list[RequestRecord] = []
+        self._lock = threading.Lock()
+        self._httpd: _QuietServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> SiteServer:
+        if self._httpd is None:
+            handler = type("OtherSiteHandler", (_RequestHandler,), {"owner": self})
+            self._httpd = _QuietServer(self._address, handler)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, thread = self._httpd, self._thread
+        self._httpd = self._thread = None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> SiteServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("server is not running")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self._address[0]}:{self.port}"
+
+    def _record(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._requests.append(record)
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Every request so far, in arrival order (a copy)."""
+        with self._lock:
+            return list(self._requests)
+
+    def paths(self) -> list[str]:
+        """The path (query dropped) of every GET so far, in arrival order."""
+        return [r.path.split("?", 1)[0] for r in self.requests if r.method == "GET"]
+
+    def count(self, path_prefix: str = "/", method: str | None = None) -> int:
+        return sum(1 for r in self.requests if r.path.startswith(path_prefix) and method in (None, r.method))
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
