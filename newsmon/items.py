@@ -39,3 +39,4 @@ class ArticleRecord:
     version: int = 1
     fetch_reason: str | None = None  # why this tier was used (set by the tier policy)
     news_feed: list[RelatedItem] = field(default_factory=list)
+    previous_hash: str | None = None  # content_hash of the previous version (null on version 1)

@@ -11,3 +11,4 @@ META_TIER = "newsmon_tier"  # PLAIN | STEALTHY: the tier that fetched the respon
 META_FETCH_REASON = "newsmon_fetch_reason"  # why that tier was used
 META_ESCALATE = "newsmon_escalate"  # fetch this request again in the browser, for this reason
 META_BROWSER_RETRIES = "newsmon_browser_retries"  # browser crashes this request has survived
+META_PAGE_SLOT = "newsmon_page_slot"  # browser context whose reused tab this request holds

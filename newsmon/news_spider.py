@@ -19,22 +19,27 @@ from newsmon.discovery.feeds import parse_feed
 from newsmon.discovery.listings import listing_article_links, next_page_url
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
+from newsmon.fetch.challenge import challenge_reason, has_scripts
+from newsmon.fetch.failures import failure_reason
+from newsmon.fetch.soft404 import is_soft_404
+from newsmon.fetch.tiers import escalate
+from newsmon.meta import (
+    META_DEPTH,
+    META_ESCALATE,
+    META_FETCH_REASON,
+    META_HOPS,
+    META_KEY,
+    META_KIND,
+    META_PAGE,
+    META_REFERRER,
+    META_TIER,
+    META_VIA,
+)
 from newsmon.record import FetchInfo, build_record
 from newsmon.sites import SiteConfig, load_site_config
 from newsmon.urls import SiteScope, canonicalize
 
 logger = logging.getLogger(__name__)
-
-# Request.meta keys (documented in the README).
-META_KIND = "newsmon_kind"  # "feed" | "listing" | "article"
-META_VIA = "newsmon_discovered_via"  # how the URL was found (record field discovered_via)
-META_REFERRER = "newsmon_referrer"  # page that linked here (record field referrer)
-META_DEPTH = "newsmon_depth"  # hops from a hub (record field depth)
-META_HOPS = "newsmon_related_hops"  # related-link hops taken so far (bounded by follow depth)
-META_KEY = "newsmon_url_key"  # canonical URL the article was requested under (before redirects)
-META_PAGE = "newsmon_page"  # listing page number
-META_TIER = "newsmon_tier"  # PLAIN | STEALTHY: the tier that fetched the response
-META_FETCH_REASON = "newsmon_fetch_reason"  # why that tier was used
 
 
 class LinkPath(NamedTuple):
@@ -106,12 +111,16 @@ class NewsSpider(scrapy.Spider):
             else settings.getint("NEWSMON_MAX_LISTING_PAGES")
         )
         self.tracking = tuple(settings.getlist("NEWSMON_TRACKING_PARAMS"))
-        self.feed_urls = [self.scope.absolute(f) for f in _split_arg(args["feeds"]) or self.site.feeds]
-        self.category_urls = [
-            self.scope.absolute(c) for c in _split_arg(args["categories"]) or self.site.categories
-        ]
+        # an argument given empty (`-a feeds=`) means none; not given means the site's own
+        feeds = self.site.feeds if args["feeds"] is None else _split_arg(args["feeds"])
+        categories = self.site.categories if args["categories"] is None else _split_arg(args["categories"])
+        self.feed_urls = [self.scope.absolute(f) for f in feeds]
+        self.category_urls = [self.scope.absolute(c) for c in categories]
         self.start_article_urls = [self.scope.absolute(u) for u in _split_arg(args["urls"])]
         self.extract_options = self.site.extract_options()
+        self.thin_body_words = settings.getint("NEWSMON_THIN_BODY_WORDS")
+        self.tiers_enabled = settings.getbool("NEWSMON_TIERS_ENABLED")
+        self.feed_max_entries = settings.getint("NEWSMON_FEED_MAX_ENTRIES")
         # canonical article URL -> the shortest path it was found by, this run
         self._best_path: dict[str, LinkPath] = {}
         # article parsed at hops > 0 -> (its URL, its related links), to re-follow from a shorter path
@@ -140,8 +149,19 @@ class NewsSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterable[Request]:
         stats = self._stats
         result = parse_feed(
-            response.body, response.url, (response.headers.get("Content-Type") or b"").decode("latin-1")
+            response.body,
+            response.url,
+            (response.headers.get("Content-Type") or b"").decode("latin-1"),
+            max_entries=self.feed_max_entries,
         )
+        if result.dropped:
+            stats.inc_value("newsmon/feed/truncated")
+            logger.warning(
+                "Feed %s has %d entries; reading the first %d (NEWSMON_FEED_MAX_ENTRIES)",
+                response.url,
+                len(result.entries) + result.dropped,
+                self.feed_max_entries,
+            )
         if result.bozo_reason:
             stats.inc_value("newsmon/feed/bozo")
             logger.warning(
@@ -204,8 +224,12 @@ class NewsSpider(scrapy.Spider):
                 status,
             )
         else:
+            reason = failure_reason(failure)
             self._stats.inc_value(f"newsmon/{kind}/failed")
-            logger.warning("%s %s failed: %s", kind.capitalize(), request.url, failure.getErrorMessage())
+            self._stats.inc_value(f"newsmon/{kind}/failed/{reason}")
+            logger.warning(
+                "%s %s failed (%s): %s", kind.capitalize(), request.url, reason, failure.getErrorMessage()
+            )
 
     # --- articles --------------------------------------------------------------------------------
     def article_requests(
@@ -271,8 +295,34 @@ class NewsSpider(scrapy.Spider):
         tree = parse_html(response.body, encoding=response.encoding)
         page = extract_page(tree, response.url, self.extract_options)
         path = urlsplit(response.url).path
-        looks_like_article = page.is_article or (self.site.is_article_path(path) and bool(page.body.strip()))
-        if self.site.is_hub_path(path) or not looks_like_article:
+        if self.site.is_hub_path(path):
+            self._stats.inc_value("newsmon/page/not_article")
+            return
+        plain = meta.get(META_TIER, "PLAIN") == "PLAIN"
+        # a challenge the tier middleware did not take to the browser (tiers off): never a record
+        challenge = challenge_reason(response.status, response.headers, response.body) if plain else None
+        if challenge is not None:
+            self._stats.inc_value(f"newsmon/page/challenge/{challenge}")
+            logger.warning("Bot challenge (%s) and no browser tier, no record: %s", challenge, response.url)
+            return
+        if not page.is_article and is_soft_404(response.body):
+            self._stats.inc_value("newsmon/page/not_found")
+            logger.warning("Page says it was not found (soft 404), no record: %s", response.url)
+            return
+        article_signals = page.is_article or (self.site.is_article_path(path) and not page.is_hub)
+        words = len(page.body.split())
+        if article_signals and words < self.thin_body_words:
+            request = response.request
+            # escalate once, and only when a tier middleware is there to take it (else: a refetch loop)
+            escalable = self.tiers_enabled and plain and META_ESCALATE not in meta
+            if request is not None and escalable and has_scripts(response.body):
+                yield escalate(request, "js_shell")  # the text may come with JavaScript: ask the browser
+                return
+        if article_signals and not words:
+            self._stats.inc_value("newsmon/article/no_body")
+            logger.warning("Article page without article text, no record: %s", response.url)
+            return
+        if not article_signals:
             self._stats.inc_value("newsmon/page/not_article")
             logger.debug("Not an article, no record: %s", response.url)
             return
@@ -309,8 +359,10 @@ class NewsSpider(scrapy.Spider):
             self._stats.inc_value(f"newsmon/article/http_error/{status}")
             logger.warning("Article %s answered HTTP %d", request.url, status)
         else:
+            reason = failure_reason(failure)
             self._stats.inc_value("newsmon/article/failed")
-            logger.warning("Article %s failed: %s", request.url, failure.getErrorMessage())
+            self._stats.inc_value(f"newsmon/article/failed/{reason}")
+            logger.warning("Article %s failed (%s): %s", request.url, reason, failure.getErrorMessage())
 
     # --- helpers ---------------------------------------------------------------------------------
     @property

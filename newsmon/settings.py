@@ -36,18 +36,123 @@ NEWSMON_VALIDATE_RECORDS = True
 # Write the final stats of a run as JSON to this path (%(name)s = spider); empty = off.
 NEWSMON_STATS_FILE = ""
 
+# --- fetch tiers (PLAIN = Scrapy's HTTP client, STEALTHY = headless Chromium via scrapy-playwright) ---
+# Master switch of the tier policy and the browser tier.
+NEWSMON_TIERS_ENABLED = True
+# auto: PLAIN first, STEALTHY when needed | plain: never the browser | stealthy: always ("" = site's).
+NEWSMON_TIER_MODE = ""
+# Chromium binary; empty: a system chromium/chromium-browser/google-chrome, else Playwright's own.
+NEWSMON_CHROMIUM_PATH = ""
+# Chromium switches (these run in containers and on closed networks).
+NEWSMON_CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-blink-features=AutomationControlled",
+]
+# Browser identity of both tiers; its Chrome version is set to the installed Chromium's at start.
+NEWSMON_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+# Escalations on one host before its pages go straight to STEALTHY (0: never remember).
+NEWSMON_TIER_REMEMBER_AFTER = 2
+# How long a host stays remembered as STEALTHY (hours), in this run and later ones; then PLAIN again.
+NEWSMON_TIER_MEMORY_HOURS = 24.0
+# Retries of a browser request whose Chromium crashed or closed the page.
+NEWSMON_BROWSER_RETRIES = 2
+# Pages one browser tab loads before it is closed and a fresh one opened (1: a new tab for every page).
+NEWSMON_BROWSER_PAGE_REUSE = 100
+# Seconds a JavaScript challenge may take to let the browser through.
+NEWSMON_CHALLENGE_WAIT = 15.0
+# An article page with fewer body words than this that runs scripts is fetched again in the browser.
+NEWSMON_THIN_BODY_WORDS = 40
+# Where runs keep state between runs (host tier memory, seen articles); relative to the working directory.
+NEWSMON_STATE_DIR = ".newsmon"
+
+# scrapy-playwright, used by the STEALTHY tier only (newsmon.fetch.browser.BrowserAddon sets the
+# download handlers, launch options and USER_AGENT once Chromium is found).
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None  # Chromium sends its own, consistent headers
+PLAYWRIGHT_ABORT_REQUEST = "newsmon.fetch.browser.abort_unneeded"
+PLAYWRIGHT_MAX_CONTEXTS = 2
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
+
+# --- state (incremental runs) ---------------------------------------------------------------------
+# Keep state between runs (skip emitted articles, cross-run dedupe, revisions, run lock); False: stateless.
+NEWSMON_STATE_ENABLED = True
+# Articles published (or first seen, when undated) less than this many hours ago are revisited ...
+NEWSMON_REVISIT_YOUNGER_THAN = 24.0
+# ... at most once every this many hours (a changed body is emitted as a new version).
+NEWSMON_REVISIT_EVERY = 3.0
+# Run SQLite's quick_check when the state store opens (a corrupt store is moved aside and rebuilt).
+NEWSMON_STATE_CHECK = True
+# Our `crawl` command: takes the run lock before anything starts (exit status 75 when another run holds it).
+COMMANDS_MODULE = "newsmon.commands"
+# Local feed files: fsynced per record before the store marks it emitted; the per-run file written atomically.
+FEED_STORAGES = {
+    "": "newsmon.state.storage.DurableFileFeedStorage",
+    "file": "newsmon.state.storage.DurableFileFeedStorage",
+}
+
 # --- components --------------------------------------------------------------------------------
 ADDONS = {
     "newsmon.extensions.default_output.DefaultOutput": 0,
+    "newsmon.fetch.browser.BrowserAddon": 10,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # after HttpCompression (590) has decoded the body, before Retry (550) retries a 503 challenge
+    "newsmon.fetch.tiers.TierMiddleware": 575,
+    # right after it: hands its browser requests a reused tab (playwright_page) and takes it back
+    "newsmon.fetch.page_pool.PagePoolMiddleware": 576,
+    # hub conditional GET: sees bodies after HttpCompression (590), stores validators, replays a 304
+    "newsmon.state.conditional.HubConditionalGet": 580,
+    # SSRF guard: after Offsite (50; offsite hosts dropped without a DNS lookup), before RobotsTxt (100;
+    # a refused host's robots.txt is never asked); every redirect hop and retry passes it again
+    "newsmon.fetch.ssrf.SsrfGuard": 60,
+    # Scrapy's retry, waiting for Retry-After (capped) or a backoff before HTTP-status retries
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsmon.fetch.retry.RetryAfterMiddleware": 550,
+}
+SPIDER_MIDDLEWARES = {
+    # skip before download: emitted article requests never reach the scheduler
+    "newsmon.state.skip.SkipEmittedArticles": 950,
 }
 EXTENSIONS = {
     "newsmon.extensions.stats_file.StatsFile": 900,
+    # after FeedExporter (0): its item_scraped handler must run after the exporter wrote the record
+    "newsmon.state.extension.StateExtension": 500,
 }
 ITEM_PIPELINES = {
     "newsmon.pipelines.validate.SchemaValidationPipeline": 100,
     "newsmon.pipelines.dedupe.InRunDedupePipeline": 200,
+    "newsmon.pipelines.cross_run.CrossRunDedupePipeline": 300,
 }
 FEED_EXPORT_ENCODING = "utf-8"
+
+# --- safety (SSRF, hostile input) -------------------------------------------------------------------
+# Refuse requests to private, loopback, link-local, CGNAT, multicast and other non-public addresses
+# (IP literals and names resolving there) and non-http(s) schemes, except the crawl origin itself.
+NEWSMON_SSRF_GUARD = True
+# Host names, IP addresses or networks (CIDR) the SSRF guard lets through even when not public.
+NEWSMON_SSRF_ALLOWED_HOSTS: list[str] = []
+# Longest wait (seconds) before retrying a 429/5xx, whatever its Retry-After asks for.
+NEWSMON_RETRY_AFTER_MAX = 60.0
+# Wait (seconds) before the first retry of a 429/5xx without Retry-After, doubled for each next one.
+NEWSMON_RETRY_BACKOFF = 1.0
+# Entries read from one feed document; the rest are cut before parsing (a huge feed stays cheap).
+NEWSMON_FEED_MAX_ENTRIES = 1000
+# A body shorter than its Content-Length (connection cut mid-body) fails the request (retried, then
+# counted as newsmon/<kind>/failed/data_loss): a half page never becomes a record. Scrapy's default, pinned.
+DOWNLOAD_FAIL_ON_DATALOSS = True
+# Redirect hops followed per request; a loop or longer chain ends as newsmon/<kind>/failed/redirect_limit.
+REDIRECT_MAX_TIMES = 10
+# DOWNLOAD_MAXSIZE (below) also bounds decompressed bodies: gzip/deflate/brotli bombs are refused by
+# Scrapy's HttpCompressionMiddleware (newsmon/<kind>/failed/decompression_limit).
 
 # --- politeness and safety nets -----------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -64,10 +169,8 @@ RETRY_TIMES = 3
 # An hourly cron run must end before the next one starts.
 CLOSESPIDER_TIMEOUT = 50 * 60
 COOKIES_ENABLED = True
-# A real browser's identity; the STEALTHY tier uses the same one.
-USER_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-)
+# USER_AGENT: set by newsmon.fetch.browser.BrowserAddon to NEWSMON_USER_AGENT with the installed
+# Chromium's version (both tiers tell the same story); `-s USER_AGENT=...` still overrides it.
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "en-US,en;q=0.9",

@@ -37,20 +37,18 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run_crawl(
+def crawl_command(
     base_url: str,
     workdir: Path,
     *args: str,
     spider: str = "euromaidan",
     output: bool = True,
-    timeout: float = 180,
-) -> CrawlResult:
-    """`scrapy crawl` against base_url; -O workdir/out.jsonl unless output=False (then the default feed)."""
+    state_dir: Path | None = None,
+    log_path: Path | None = None,
+) -> list[str]:
+    """The `scrapy crawl` command line run_crawl runs (for tests that start and kill it themselves)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    out = workdir / "out.jsonl"
-    stats_path = workdir / "stats.json"
-    log_path = workdir / "crawl.log"
-    command = [
+    return [
         sys.executable,
         "-m",
         "scrapy",
@@ -59,22 +57,48 @@ def run_crawl(
         "-a",
         f"base_url={base_url}",
         "-s",
-        f"NEWSMON_STATS_FILE={stats_path}",
+        f"NEWSMON_STATS_FILE={workdir / 'stats.json'}",
         "-s",
         "AUTOTHROTTLE_ENABLED=False",
         "-s",
-        f"LOG_FILE={log_path}",
-        *(["-O", str(out)] if output else []),
+        f"LOG_FILE={log_path or workdir / 'crawl.log'}",
+        "-s",
+        f"NEWSMON_STATE_DIR={state_dir or workdir / 'state'}",
+        "-s",
+        f"NEWSMON_OUTPUT_URI={workdir / 'output'}/%(name)s/%(time)s.jsonl",
+        *(["-O", str(workdir / "out.jsonl")] if output else []),
         *args,
     ]
+
+
+def run_crawl(
+    base_url: str,
+    workdir: Path,
+    *args: str,
+    spider: str = "euromaidan",
+    output: bool = True,
+    timeout: float = 180,
+    state_dir: Path | None = None,
+) -> CrawlResult:
+    """`scrapy crawl` against base_url; -O workdir/out.jsonl unless output=False (then the default feed).
+
+    State lives in state_dir (default: workdir/state, fresh for each workdir); the default per-run feed
+    goes under workdir/output/ unless args set NEWSMON_OUTPUT_URI (later -s values win).
+    """
+    log_path = workdir / "crawl.log"
+    command = crawl_command(
+        base_url, workdir, *args, spider=spider, output=output, state_dir=state_dir, log_path=log_path
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(command, cwd=ROOT, env=env, timeout=timeout, capture_output=True, text=True)
+    return collect_result(workdir, proc.returncode, proc.stdout + proc.stderr)
+
+
+def collect_result(workdir: Path, returncode: int, output: str = "") -> CrawlResult:
+    """Records, stats and log a finished crawl_command run left in workdir."""
+    out, stats_path, log_path = workdir / "out.jsonl", workdir / "stats.json", workdir / "crawl.log"
     log = log_path.read_text(encoding="utf-8") if log_path.exists() else ""
     stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
     return CrawlResult(
-        returncode=proc.returncode,
-        records=read_jsonl(out),
-        stats=stats,
-        log=log + proc.stdout + proc.stderr,
-        output=out,
+        returncode=returncode, records=read_jsonl(out), stats=stats, log=log + output, output=out
     )

@@ -18,6 +18,7 @@ class DefaultOutput:
             return
         settings.set(
             "FEEDS",
-            {uri: {"format": "jsonlines", "encoding": "utf8", "store_empty": True}},
+            # newsmon_atomic: written as <name>.partial, renamed when complete (newsmon/state/storage.py)
+            {uri: {"format": "jsonlines", "encoding": "utf8", "store_empty": True, "newsmon_atomic": True}},
             priority="addon",
         )

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
@@ -57,20 +58,27 @@ def _paragraphs(blocks: Iterable[str]) -> str:
     return "\n\n".join(out)
 
 
-def _is_noise(element: HtmlElement) -> bool:
+def _is_noise(element: HtmlElement, names_seen: dict[str, bool]) -> bool:
     if element.tag in xpaths.NOISE_TAGS:
         return True
     if element.get("role") in xpaths.NOISE_ROLES or element.get("aria-modal") == "true":
         return True
-    names = f" {element.get('class', '')} {element.get('id', '')} "
-    return len(names) > 3 and xpaths.NOISE_CLASS.search(names) is not None
+    css, ident = element.get("class"), element.get("id")
+    if not css and not ident:
+        return False
+    names = f" {css or ''} {ident or ''} "
+    noisy = names_seen.get(names)
+    if noisy is None:  # pages repeat the same class names many times: test each spelling once
+        noisy = names_seen[names] = xpaths.NOISE_CLASS.search(names) is not None
+    return noisy
 
 
 def _noise(tree: HtmlElement) -> set[HtmlElement]:
     """Boilerplate containers (nav, forms, share/newsletter/donation boxes) that do not hold the article."""
     found: set[HtmlElement] = set()
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS or not _is_noise(element):
+    names_seen: dict[str, bool] = {}
+    for element in tree.iter(etree.Element):
+        if element.tag in _KEEP_TAGS or not _is_noise(element, names_seen):
             continue
         if element.find(".//h1") is None:
             found.add(element)
@@ -158,14 +166,17 @@ def extract_body(
     *,
     exclude: Iterable[HtmlElement] = (),
     jsonld: JsonLd | None = None,
+    hidden: set[HtmlElement] | None = None,
 ) -> str:
     """Main text of the article in ``tree``: paragraphs separated by one blank line; "" when there is none.
 
-    ``exclude``: elements to leave out (related-link blocks). The tree is left as it was found.
+    ``exclude``: elements to leave out (related-link blocks). ``hidden``: ``hidden_elements(tree,
+    aria=False)`` when the caller has it already. The tree is left as it was found.
     """
     excluded = set(exclude)
     # trafilatura does not know the hidden attribute or every inline display:none: leave them out here
-    hidden = hidden_elements(tree, aria=False)
+    if hidden is None:
+        hidden = hidden_elements(tree, aria=False)
     marked = excluded | hidden | (_noise(tree) if PRUNE_NOISE else set())
     for element in marked:
         element.set(xpaths.EXCLUDE_ATTR, "")

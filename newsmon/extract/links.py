@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -34,6 +35,7 @@ def document_base(tree: HtmlElement, base_url: str) -> str:
     return base_url
 
 
+@functools.lru_cache(maxsize=8192)  # pure; pages of one site repeat most of their links
 def absolute_url(href: str | None, base: str) -> str | None:
     """Absolute http(s) URL of ``href`` without its fragment, or None for other schemes/bad URLs."""
     if href is None:

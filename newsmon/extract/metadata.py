@@ -236,13 +236,17 @@ def extract_metadata(
     *,
     jsonld: JsonLd | None = None,
     scope: ArticleScope | None = None,
+    metas: dict[str, list[str]] | None = None,
 ) -> ArticleMetadata:
-    """Title, subtitle, authors, section, tags, language, dates and canonical link of a page."""
+    """Title, subtitle, authors, section, tags, language, dates and canonical link of a page.
+
+    ``jsonld``, ``scope``, ``metas``: ``parse_jsonld(tree)``, ``find_scope(tree)``, ``read_meta(tree)``
+    when the caller has them already."""
     options = options or ExtractOptions()
     tz = get_timezone(options.default_timezone)
     jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
     scope = scope if scope is not None else find_scope(tree)
-    metas = read_meta(tree)
+    metas = metas if metas is not None else read_meta(tree)
     published = _date(("datePublished", "dateCreated"), _PUBLISHED_META, metas, jsonld, tz)
     modified = _date(("dateModified",), _MODIFIED_META, metas, jsonld, tz)
     if published is None or modified is None:

@@ -19,13 +19,18 @@ def _visible(heading: HtmlElement, hidden: set[HtmlElement]) -> bool:
     return not any(ancestor in hidden for ancestor in heading.iterancestors())
 
 
-def visible_headings(tree: HtmlElement) -> list[tuple[int, str, HtmlElement]]:
-    """(level, normalised text, element) of every visible, non-empty h1..h6 in document order."""
+def visible_headings(
+    tree: HtmlElement, *, hidden: set[HtmlElement] | None = None
+) -> list[tuple[int, str, HtmlElement]]:
+    """(level, normalised text, element) of every visible, non-empty h1..h6 in document order.
+
+    ``hidden``: ``hidden_elements(tree, aria=False)`` when the caller has it already."""
     headings = xpaths.select(xpaths.HEADINGS, tree)
     if not headings:
         return []
     # aria-hidden headings still render; only non-rendered subtrees are left out of the outline
-    hidden = hidden_elements(tree, aria=False)
+    if hidden is None:
+        hidden = hidden_elements(tree, aria=False)
     found = []
     for heading in headings:
         if hidden and not _visible(heading, hidden):
@@ -49,6 +54,8 @@ def build_outline(headings: list[tuple[int, str]]) -> list[HeadingNode]:
     return roots
 
 
-def extract_outline(tree: HtmlElement) -> list[HeadingNode]:
-    """h1..h6 in document order, nested by level; hidden and empty headings are skipped."""
-    return build_outline([(level, text) for level, text, _ in visible_headings(tree)])
+def extract_outline(tree: HtmlElement, *, hidden: set[HtmlElement] | None = None) -> list[HeadingNode]:
+    """h1..h6 in document order, nested by level; hidden and empty headings are skipped.
+
+    ``hidden``: ``hidden_elements(tree, aria=False)`` when the caller has it already."""
+    return build_outline([(level, text) for level, text, _ in visible_headings(tree, hidden=hidden)])

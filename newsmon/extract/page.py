@@ -11,9 +11,9 @@ from newsmon.extract.jsonld import JsonLd, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import ArticleMetadata, extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
-from newsmon.extract.related import find_related_blocks, merge_items
+from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
-from newsmon.extract.text import visible_text_lines
+from newsmon.extract.text import hidden_element_sets, visible_text_lines
 from newsmon.extract.types import ExtractOptions, PageData
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,18 @@ def looks_like_article(
     return in_article and scope.articles <= 1 and has_date and len(body.split()) >= MIN_WORDS
 
 
+def _header_wrapper(scope: ArticleScope) -> list[HtmlElement]:
+    """The headline's own wrapper (headline, standfirst, byline, date): fields of their own, never body.
+    Only a wrapper that cannot hold the article itself: not the article root, at most one paragraph."""
+    if len(scope.header) != 1:
+        return []
+    wrapper = scope.header[0]
+    holds_article = wrapper is scope.root or wrapper.tag in ("article", "main", "body")
+    if holds_article or len(wrapper.findall(".//p")) > 1:
+        return []
+    return [wrapper]
+
+
 def _without_headline(body: str, meta: ArticleMetadata, scope: ArticleScope) -> str:
     """The body without a first paragraph that repeats the headline (the title is its own field)."""
     first, _, rest = body.partition("\n\n")
@@ -69,13 +81,18 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     options = options or ExtractOptions()
     jsonld = parse_jsonld(tree)
     scope = find_scope(tree)
-    meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope)
-    read_labels, feed_labels = options.read_also_labels, options.news_feed_labels
-    read_blocks = find_related_blocks(tree, url, read_labels, stop_labels=feed_labels)
-    feed_blocks = find_related_blocks(tree, url, feed_labels, stop_labels=read_labels)
+    metas = read_meta(tree)
+    meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope, metas=metas)
+    # computed once, shared: visible text leaves aria-hidden subtrees out, outline and body keep them
+    hidden, rendered_hidden = hidden_element_sets(tree)
+    read_blocks, feed_blocks = find_related_groups(
+        tree, url, [options.read_also_labels, options.news_feed_labels]
+    )
     excluded = [el for block in (*read_blocks, *feed_blocks) for el in block.elements]
-    body = _without_headline(extract_body(tree, url, exclude=excluded, jsonld=jsonld), meta, scope)
-    og_types = read_meta(tree).get("og:type", [])
+    excluded += _header_wrapper(scope)
+    body = extract_body(tree, url, exclude=excluded, jsonld=jsonld, hidden=rendered_hidden)
+    body = _without_headline(body, meta, scope)
+    og_types = metas.get("og:type", [])
     return PageData(
         title=meta.title,
         subtitle=meta.subtitle,
@@ -89,8 +106,8 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         body=body,
         read_also=merge_items(read_blocks),
         news_feed=merge_items(feed_blocks),
-        structure=extract_outline(tree),
-        content=visible_text_lines(tree),
+        structure=extract_outline(tree, hidden=rendered_hidden),
+        content=visible_text_lines(tree, hidden=hidden),
         links=extract_links(tree, url),
         is_article=looks_like_article(jsonld, og_types, scope, meta, body),
         is_hub=declares_hub(jsonld, og_types),

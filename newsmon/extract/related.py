@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag
 
@@ -28,6 +28,8 @@ LABEL_TAGS = frozenset(
     {"h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "span", "div", "p", "li", "header",
      "summary", "dt", "label", "legend", "caption", "figcaption", "th", "td", "small", "u", "mark"}
 )  # fmt: skip
+MAX_LABEL_CHARS = 120  # a text this long is a sentence, not a label
+_NOT_LABEL_PARENTS = frozenset({"script", "style", "title"})
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _WORD = re.compile(r"\w+")
 
@@ -37,6 +39,13 @@ def normalize_label(text: str | None) -> str:
     return _EDGE_PUNCT.sub("", normalize_space(text).lower())
 
 
+@functools.lru_cache(maxsize=32)
+def _label_words(labels: frozenset[str]) -> re.Pattern[str]:
+    """Matches a lowercased text that may read as one of ``labels``: it holds a label's first word."""
+    firsts = sorted({label.split()[0] for label in labels if label.split()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(word) for word in firsts) or "(?!)")
+
+
 @dataclass
 class RelatedBlock:
     """One labelled block: its items and the elements a body extractor must leave out."""
@@ -44,21 +53,6 @@ class RelatedBlock:
     label: str
     items: list[RelatedItem] = field(default_factory=list)
     elements: list[HtmlElement] = field(default_factory=list)
-
-
-@functools.lru_cache(maxsize=32)
-def _label_text_xpath(labels: tuple[str, ...]) -> etree.XPath:
-    tests = []
-    for label in labels:
-        for variant in {label, label.lower(), label.capitalize(), label.upper(), label.title()}:
-            literal = variant.replace("'", "")
-            tests.append(f"contains({xpaths.lowercase('.')}, '{literal.lower()}')")
-            tests.append(f"contains(., '{literal}')")
-    condition = " or ".join(dict.fromkeys(tests)) or "false()"
-    return etree.XPath(
-        f"//text()[string-length(.) < 120][{condition}]"
-        "[not(parent::script or parent::style or parent::title)]"
-    )
 
 
 def _has_link(element: HtmlElement) -> bool:
@@ -86,12 +80,9 @@ class _Label:
     kind: str
 
 
-def _label_element(text: etree._ElementUnicodeResult, label: str) -> _Label | None:
-    """The element that carries a label text node (climbing while it holds nothing but the label)."""
-    owner = text.getparent()
-    if owner is None or text.is_tail:
-        return None
-    element: HtmlElement = owner
+def _label_element(owner: HtmlElement, label: str) -> _Label | None:
+    """The element whose leading text is a label (climbing while it holds nothing but the label)."""
+    element = owner
     in_link = element.tag == "a"
     for _ in range(4):
         parent = element.getparent()
@@ -106,15 +97,27 @@ def _label_element(text: etree._ElementUnicodeResult, label: str) -> _Label | No
     return _Label(label, element, WHOLE)
 
 
+def _label_texts(tree: HtmlElement, labels: frozenset[str]) -> Iterator[tuple[HtmlElement, str]]:
+    """(element, label) for every element whose own leading text reads as one of ``labels``, in document
+    order. One pass over the tree: short texts only, a cheap word test before the exact comparison."""
+    words = _label_words(labels)
+    for element in tree.iter(etree.Element):
+        text = element.text
+        if not text or len(text) >= MAX_LABEL_CHARS or element.tag in _NOT_LABEL_PARENTS:
+            continue
+        if words.search(text.lower()) is None:
+            continue
+        label = normalize_label(text)
+        if label in labels:
+            yield element, label
+
+
 def _find_labels(tree: HtmlElement, labels: frozenset[str]) -> list[_Label]:
     """Every element of the page labelled by one of ``labels``, in document order per kind."""
     found: list[_Label] = []
     seen: set[HtmlElement] = set()
-    for text in xpaths.select_text(_label_text_xpath(tuple(sorted(labels))), tree):
-        label = normalize_label(text)
-        if label not in labels:
-            continue
-        match = _label_element(text, label)
+    for owner, label in _label_texts(tree, labels):
+        match = _label_element(owner, label)
         if match is None or match.element in seen or xpaths.test(xpaths.IN_NAVIGATION, match.element):
             continue
         seen.add(match.element)
@@ -224,36 +227,60 @@ def _block_elements(
     return chosen
 
 
+def _label_set(labels: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize_label(label) for label in labels) - {""}
+
+
+def find_related_groups(
+    tree: HtmlElement, base_url: str, groups: Sequence[Iterable[str]]
+) -> list[list[RelatedBlock]]:
+    """The blocks of each group of labels (e.g. Read also, News Feed), the labels found in one pass; every
+    group's labels also end the other groups' blocks."""
+    wanted = [_label_set(labels) for labels in groups]
+    everything = frozenset().union(*wanted)
+    if not everything:
+        return [[] for _ in wanted]
+    found = _find_labels(tree, everything)
+    stops = {match.element for match in found if match.kind == WHOLE}
+    base, page = document_base(tree, base_url), urldefrag(base_url).url
+    results: list[list[RelatedBlock]] = [[] for _ in wanted]
+    for match in found:
+        groups_of_match = [blocks for labels, blocks in zip(wanted, results, strict=True) if match.label in labels]
+        if not groups_of_match:
+            continue
+        block = _block_of(match, stops, base, page)
+        if block is not None:
+            for blocks in groups_of_match:
+                blocks.append(block)
+    return results
+
+
+def _block_of(match: _Label, stops: set[HtmlElement], base: str, page: str) -> RelatedBlock | None:
+    """The block a label opens: the nearest container (climbing) holding links after it."""
+    inside = match.kind != WHOLE
+    container: HtmlElement | None = match.element if inside else match.element.getparent()
+    for _ in range(MAX_CLIMB):
+        if container is None:
+            break
+        anchors, stop = _collect(container, match.element, inside, stops - {match.element}, base, page)
+        if anchors:
+            elements = _block_elements(container, match, anchors, stop)
+            logger.debug("Related block %r: %d links in <%s>", match.label, len(anchors), container.tag)
+            return RelatedBlock(match.label, _items(anchors), elements)
+        if match.kind == CONTAINER:
+            break
+        container = container.getparent()
+    return None
+
+
 def find_related_blocks(
     tree: HtmlElement, base_url: str, labels: Iterable[str], *, stop_labels: Iterable[str] = ()
 ) -> list[RelatedBlock]:
     """Every block opened by one of ``labels``; ``stop_labels`` also end a block (another block's label)."""
-    wanted = frozenset(normalize_label(label) for label in labels) - {""}
+    wanted = _label_set(labels)
     if not wanted:
         return []
-    others = frozenset(normalize_label(label) for label in stop_labels) - {""} - wanted
-    found = _find_labels(tree, wanted | others)
-    stops = {match.element for match in found if match.kind == WHOLE}
-    base, page = document_base(tree, base_url), urldefrag(base_url).url
-    blocks = []
-    for match in found:
-        if match.label not in wanted:
-            continue
-        inside = match.kind != WHOLE
-        container: HtmlElement | None = match.element if inside else match.element.getparent()
-        for _ in range(MAX_CLIMB):
-            if container is None:
-                break
-            anchors, stop = _collect(container, match.element, inside, stops - {match.element}, base, page)
-            if anchors:
-                elements = _block_elements(container, match, anchors, stop)
-                blocks.append(RelatedBlock(match.label, _items(anchors), elements))
-                logger.debug("Related block %r: %d links in <%s>", match.label, len(anchors), container.tag)
-                break
-            if match.kind == CONTAINER:
-                break
-            container = container.getparent()
-    return blocks
+    return find_related_groups(tree, base_url, [wanted, _label_set(stop_labels) - wanted])[0]
 
 
 def merge_items(blocks: Iterable[RelatedBlock]) -> list[RelatedItem]:

@@ -54,6 +54,20 @@ def hidden_elements(tree: HtmlElement, *, aria: bool = True) -> set[HtmlElement]
     return {el for el in xpaths.select(xpaths.HIDDEN_CANDIDATES, tree) if is_hidden(el, aria=aria)}
 
 
+def hidden_element_sets(tree: HtmlElement) -> tuple[set[HtmlElement], set[HtmlElement]]:
+    """``(hidden_elements(tree), hidden_elements(tree, aria=False))`` from one pass over the tree, for
+    extractors that share them (visible text leaves aria-hidden subtrees out; outline and body keep them)."""
+    with_aria: set[HtmlElement] = set()
+    without_aria: set[HtmlElement] = set()
+    for element in xpaths.select(xpaths.HIDDEN_CANDIDATES, tree):
+        if is_hidden(element, aria=False):
+            with_aria.add(element)
+            without_aria.add(element)
+        elif is_hidden(element):
+            with_aria.add(element)
+    return with_aria, without_aria
+
+
 class _Lines:
     """Accumulates text pieces and cuts them into normalised, non-empty lines."""
 
@@ -119,8 +133,10 @@ def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines) -> None:
                 out.add(el.tail)
 
 
-def visible_text_lines(tree: HtmlElement) -> list[str]:
-    """Visible text of the page as lines: the <title> first, then the body in document order."""
+def visible_text_lines(tree: HtmlElement, *, hidden: set[HtmlElement] | None = None) -> list[str]:
+    """Visible text of the page as lines: the <title> first, then the body in document order.
+
+    ``hidden``: ``hidden_elements(tree)`` when the caller has it already."""
     out = _Lines()
     titles = xpaths.select(xpaths.TITLE, tree)
     if titles:
@@ -129,8 +145,7 @@ def visible_text_lines(tree: HtmlElement) -> list[str]:
     bodies = xpaths.select(xpaths.BODY, tree)
     if not bodies:
         return out.lines
-    hidden = hidden_elements(tree)
-    _walk(bodies[0], hidden, out)
+    _walk(bodies[0], hidden if hidden is not None else hidden_elements(tree), out)
     out.flush()
     return out.lines
 

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 META_STEALTH = "newsmon_stealth"  # overrides for playwright-stealth (user agent, platform, WebGL)
 PAGE_INIT_CALLBACK = "newsmon.fetch.stealth.init_page"
+_STEALTH_APPLIED = "_newsmon_stealth_user_agent"  # set on a page once its stealth scripts are added
 
 # playwright-stealth's defaults claim Windows ("Win32"); the user agent says Linux, so must the rest.
 LINUX_PROFILE: dict[str, Any] = {
@@ -46,8 +47,9 @@ def stealth_for(user_agent: str) -> Stealth:
 async def init_page(page: Page, request: Any) -> None:
     """scrapy-playwright page init callback: stealth scripts run before the site's own scripts."""
     user_agent = (request.meta.get(META_STEALTH) or {}).get("user_agent")
-    if user_agent:
+    if user_agent and getattr(page, _STEALTH_APPLIED, None) != user_agent:  # a reused tab keeps its scripts
         await stealth_for(user_agent).apply_stealth_async(page)
+        setattr(page, _STEALTH_APPLIED, user_agent)
 
 
 async def settle_challenge(page: Page, timeout: float = 15.0) -> int:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs, urlsplit
 
-from . import feed, render
+from . import challenge, feed, render
 from .model import FEED_MODES, Site
 
 HTML = "text/html; charset=UTF-8"
@@ -111,6 +111,10 @@ def handle(
 ) -> Reply:
     """route() plus ETag and conditional GET (If-None-Match, If-Modified-Since -> 304)."""
     with site.lock:
+        wall = challenge.challenge_status(site, urlsplit(target).path or "/", request_headers or {})
+        if wall is not None:  # Cloudflare answers 403 with this header; the 200 variant does not
+            headers = {"cf-mitigated": "challenge", "Cache-Control": "no-store"} if wall == 403 else {}
+            return Reply(wall, challenge.CHALLENGE_PAGE.encode("utf-8"), HTML, headers)
         reply = route(site, target, feed_mode=feed_mode)
     if reply.status != 200:
         return reply

@@ -205,6 +205,7 @@ def article_from_spec(spec: dict[str, Any], post_id: int, categories: dict[str, 
         listed_in_category=spec.get("category", True),
         rss_utm=spec.get("rss_utm", False),
         sidebar_query=spec.get("sidebar_query", ""),
+        protection=spec.get("protection", ""),
     )
 
 
@@ -216,3 +217,33 @@ def default_site() -> Site:
     return Site(
         articles=articles, categories=list(CATEGORIES), chrome=CHROME, pages=dict(PAGES), roles=dict(ROLES)
     )
+
+
+INVESTIGATIONS = Term("Investigations", "investigations")
+
+
+def protected_site() -> Site:
+    """The default site plus an "Investigations" section behind a JavaScript cookie challenge, a page that
+    is a challenge served with 200, a JavaScript-rendered article and an unlisted browser probe page."""
+    from .articles_protected import ARTICLES_PROTECTED, BROWSER_PROBE
+
+    site = default_site()
+    site.categories.append(INVESTIGATIONS)
+    categories = {c.slug: c for c in site.categories}
+    for i, spec in enumerate([*ARTICLES_PROTECTED, BROWSER_PROBE]):
+        site.articles.append(article_from_spec(spec, 47_001 + 11 * i, categories))
+    site.start_categories.append(INVESTIGATIONS.slug)
+    site.challenged_categories.add(INVESTIGATIONS.slug)
+    site.roles.update(
+        {
+            "cookie_challenge": tuple(
+                s["slug"] for s in ARTICLES_PROTECTED if s.get("protection") == "cookie"
+            ),
+            "challenge_200": tuple(
+                s["slug"] for s in ARTICLES_PROTECTED if s.get("protection") == "challenge_200"
+            ),
+            "js_body": tuple(s["slug"] for s in ARTICLES_PROTECTED if s.get("protection") == "js_body"),
+            "js_probe": (BROWSER_PROBE["slug"],),
+        }
+    )
+    return site

@@ -20,6 +20,9 @@ METADATA_STYLES = ("jsonld", "meta", "visible")
 TEMPLATES = ("classic", "modern")
 LINK_STYLES = ("abs", "www", "root", "short", "short-root")
 FEED_MODES = ("ok", "malformed", "empty", "missing", "html")
+# How an article is guarded: "" none | cookie: 403 JavaScript cookie challenge | challenge_200: the same
+# challenge served with 200 | js_body: body inserted by JavaScript | js_probe: body reports the browser.
+PROTECTIONS = ("", "cookie", "challenge_200", "js_body", "js_probe")
 
 
 def slugify(text: str) -> str:
@@ -115,6 +118,7 @@ class Article:
     listed_in_category: bool = True  # appears on its section's category listing
     rss_utm: bool = False  # its /feed/ link carries ?utm_source=rss&utm_medium=rss&utm_campaign=<slug>
     sidebar_query: str = ""  # query added to its "News Feed" sidebar link (e.g. "swcfpc=1")
+    protection: str = ""  # one of PROTECTIONS
 
     def __post_init__(self) -> None:
         if self.published_at.tzinfo is None:
@@ -125,6 +129,8 @@ class Article:
             raise ValueError(f"{self.slug}: modified_at must be timezone-aware")
         if self.metadata_style not in METADATA_STYLES or self.template not in TEMPLATES:
             raise ValueError(f"{self.slug}: bad metadata_style or template")
+        if self.protection not in PROTECTIONS:
+            raise ValueError(f"{self.slug}: unknown protection {self.protection!r}")
         self.paragraphs = [p if isinstance(p, Paragraph) else Paragraph(p) for p in self.paragraphs]
         self.read_also = [r if isinstance(r, Ref) else Ref(r) for r in self.read_also]
 
@@ -260,6 +266,8 @@ class Site:
     chrome: Chrome
     pages: dict[str, StaticPage] = field(default_factory=dict)
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named test cases -> article slugs
+    start_categories: list[str] = field(default_factory=lambda: [START_CATEGORY])  # crawled listings
+    challenged_categories: set[str] = field(default_factory=set)  # listings behind the cookie challenge
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # --- lookups -------------------------------------------------------------------------------
@@ -369,9 +377,10 @@ class Site:
         """Articles listed by /feed/ (as served in feed_mode) and the start category's first max_pages."""
         feed = {"ok": self.feed_articles(), "malformed": self.feed_articles()[:MALFORMED_VALID_ITEMS]}
         found = list(feed.get(feed_mode, []))
-        pages = min(max_pages, self.page_count(self.category_articles(START_CATEGORY)))
-        for n in range(1, pages + 1):
-            found += [a for a in self.category_page(START_CATEGORY, n) if a not in found]
+        for slug in self.start_categories:
+            pages = min(max_pages, self.page_count(self.category_articles(slug)))
+            for n in range(1, pages + 1):
+                found += [a for a in self.category_page(slug, n) if a not in found]
         return found
 
     def hops(self, follow_depth: int = 2, *, max_pages: int = 5, feed_mode: str = "ok") -> dict[str, int]:

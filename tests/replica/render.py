@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from . import challenge
 from .model import ORIGIN, WWW_ORIGIN, Article, Paragraph, Ref, Site
 
 # XPath of the article body element per template, for tests only (a crawler must not need it).
@@ -296,6 +297,9 @@ def article_page(site: Site, a: Article) -> str:
     )
     tags = "".join(f'<li><a href="{ORIGIN}/tags/{t.slug}/" rel="tag">{esc(t.name)}</a></li>' for t in a.tags)
     body = body_html(site, a)
+    script = ""
+    if a.protection in ("js_body", "js_probe"):  # the text arrives with JavaScript only
+        script, body = challenge.body_script(a, body), ""
     if a.template == "classic":
         main = (
             f'<div class="td-main-content-wrap"><article id="post-{a.id}" class="post-{a.id} post type-post">'
@@ -304,7 +308,7 @@ def article_page(site: Site, a: Article) -> str:
             f'<p class="td-post-sub-title">{esc(a.subtitle)}</p>'
             f'<div class="td-module-meta-info">{_byline(a, with_time=True)}</div></header></div>{gnews}'
             f'<div class="td-post-featured-image">{figure}</div>'
-            f'<div class="td-post-content tagdiv-type">\n{body}\n</div>{_related(site, a, "read-also")}'
+            f'<div class="td-post-content tagdiv-type">\n{body}\n</div>{script}{_related(site, a, "read-also")}'
             f'{forum}{correction}{share}<footer><ul class="td-tags"><li><span>TAGS</span></li>{tags}</ul>'
             "</footer></article></div>"
         )
@@ -314,7 +318,7 @@ def article_page(site: Site, a: Article) -> str:
             f'<nav class="breadcrumbs" aria-label="Breadcrumb">{section}</nav>'
             f'<h1 class="article__title">{esc(a.title)}</h1><div class="article__lead">{esc(a.subtitle)}</div>'
             f'<div class="article__meta">{_byline(a, with_time=a.metadata_style == "visible")}</div>'
-            f'{gnews}{figure}<div class="article__text">\n{body}\n</div>'
+            f'{gnews}{figure}<div class="article__text">\n{body}\n</div>{script}'
             f'<ul class="article__tags">{tags}</ul>{share}{forum}</article>'
             f"{_related(site, a, 'related-posts')}{correction}</main>"
         )

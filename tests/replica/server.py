@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -30,6 +31,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, with_body: bool) -> None:
         headers = {k: v for k, v in self.headers.items()}
         self.replica._record(RequestRecord(self.command, self.path, headers))
+        if self.replica.delay > 0:  # a slow site: crash tests kill a crawl in the middle
+            time.sleep(self.replica.delay)
         reply: Reply = handle(self.replica.site, self.path, headers, feed_mode=self.replica.feed_mode)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
@@ -59,10 +62,17 @@ class ReplicaServer:
     """`with ReplicaServer() as replica:` serves the default site at replica.base_url until the block ends."""
 
     def __init__(
-        self, site: Site | None = None, *, feed_mode: str = "ok", host: str = "127.0.0.1", port: int = 0
+        self,
+        site: Site | None = None,
+        *,
+        feed_mode: str = "ok",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        delay: float = 0.0,
     ) -> None:
         self.site = site if site is not None else build_default_site()
         self.feed_mode = feed_mode
+        self.delay = delay  # seconds each request waits before its reply (settable while serving)
         self._address = (host, port)
         self._requests: list[RequestRecord] = []
         self._log_lock = threading.Lock()

@@ -1,0 +1,26 @@
+"""`python -m bench [name ...] [-- args]`: run the named benchmarks (default: every registered one)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# name -> module with main(argv) -> int
+BENCHMARKS = {
+    "state_store": "bench.state_store",
+    "stealthy_crawl": "bench.stealthy_crawl",
+}
+
+
+def main(argv: list[str]) -> int:
+    names = [a for a in argv if a in BENCHMARKS]
+    rest = [a for a in argv if a not in BENCHMARKS]
+    status = 0
+    for name in names or list(BENCHMARKS):
+        print(f"== {name} ==", flush=True)
+        status |= importlib.import_module(BENCHMARKS[name]).main(rest)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""newsmon's Scrapy commands (COMMANDS_MODULE): `crawl` takes the run lock before anything else happens."""

@@ -1,0 +1,87 @@
+"""Scrapy's RetryMiddleware with a wait before HTTP-status retries: the server's Retry-After, else backoff.
+
+Scrapy re-queues a 500/503/429 at once. Here the retry of such a response waits first: the
+``Retry-After`` header's delay (seconds or an HTTP date) when the server gives one, else
+``NEWSMON_RETRY_BACKOFF`` seconds doubled for each earlier retry; either way at most
+``NEWSMON_RETRY_AFTER_MAX`` seconds. Exceptions (timeouts, resets) are retried as Scrapy does.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.response import response_status_message
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or HTTP-date); None when absent or
+    unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("NEWSMON_RETRY_AFTER_MAX")
+        self.backoff = settings.getfloat("NEWSMON_RETRY_BACKOFF")
+        if self.max_wait < 0 or self.backoff < 0:
+            raise ValueError("NEWSMON_RETRY_AFTER_MAX and NEWSMON_RETRY_BACKOFF must not be negative")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        middleware = cls(crawler.settings)
+        middleware.crawler = crawler
+        return middleware
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        stats = self.crawler.stats
+        assert stats is not None
+        asked = retry_after_seconds(response.headers.get("Retry-After"))
+        if asked is not None:
+            wait = min(asked, self.max_wait)
+            stats.inc_value("newsmon/retry/retry_after")
+            if asked > self.max_wait:
+                stats.inc_value("newsmon/retry/retry_after_capped")
+            logger.info(
+                "%s answered %d with Retry-After %.0fs; retrying in %.1fs",
+                request.url,
+                response.status,
+                asked,
+                wait,
+            )
+        else:
+            wait = min(self.backoff * 2 ** request.meta.get("retry_times", 0), self.max_wait)
+            if wait:
+                stats.inc_value("newsmon/retry/backoff")
+        if wait > 0:
+            await sleep(wait)
+        return retry

@@ -1,0 +1,55 @@
+"""Dedupe across runs with the state store: unchanged articles are dropped, changed ones become new versions.
+
+Runs after the in-run dedupe. Same canonical URL and same content hash as emitted before: dropped
+(`newsmon/state/unchanged`). Same URL, new hash: emitted with version = previous + 1 and previous_hash
+(`newsmon/state/revised`). A new URL whose body was already emitted under another URL: dropped
+(`newsmon/state/duplicate_content`). The store itself is updated only once the record is durable
+(newsmon/state/extension.py), never here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newsmon.state.skip import state_extension
+
+logger = logging.getLogger(__name__)
+
+
+class CrossRunDedupePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        self.state = state_extension(crawler)  # NotConfigured when state is off
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrossRunDedupePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        store = self.state.store
+        if store is None:
+            return item
+        adapter = ItemAdapter(item)
+        url, digest = adapter["canonical_url"], adapter["content_hash"]
+        previous = store.get(url)
+        if previous is not None:
+            if previous.content_hash == digest:
+                self.stats.inc_value("newsmon/state/unchanged")
+                raise DropItem(f"{url} is unchanged since version {previous.version}", log_level="DEBUG")
+            adapter["version"] = previous.version + 1
+            adapter["previous_hash"] = previous.content_hash
+            self.stats.inc_value("newsmon/state/revised")
+            logger.info("%s changed: emitting version %d", url, previous.version + 1)
+            return item
+        other = store.url_for_hash(digest)
+        if other is not None:
+            self.stats.inc_value("newsmon/state/duplicate_content")
+            raise DropItem(f"{url} has the same body as {other}, emitted in an earlier run", log_level="INFO")
+        self.stats.inc_value("newsmon/state/first_version")
+        return item

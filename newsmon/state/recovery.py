@@ -1,0 +1,143 @@
+"""At start: finish what a crashed run left (`.partial` outputs); rebuild a lost store from the run outputs.
+
+A crashed run's partial file keeps its complete lines; a torn last line (the process died mid-write) is cut
+off, the file is fsynced and renamed to its final name, and its records are marked emitted: each of them was
+already fsynced, so it is in exactly one output and will not be emitted again.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import logging
+import os
+import re
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from newsmon.state.storage import PARTIAL_SUFFIX, free_name, fsync_dir
+from newsmon.state.store import StateStore
+
+logger = logging.getLogger(__name__)
+
+
+class Recovered(NamedTuple):
+    files: int
+    records: int
+    torn_lines: int
+
+
+def output_glob(uri_template: str, spider: str) -> str | None:
+    """The glob matching every per-run output of NEWSMON_OUTPUT_URI for this spider (local files only)."""
+    if not uri_template or ("://" in uri_template and not uri_template.startswith("file://")):
+        return None
+    path = uri_template.removeprefix("file://")
+    path = path.replace("%(name)s", glob.escape(spider))
+    return re.sub(r"%\([^)]*\)[a-z]", "*", path)
+
+
+def _glob(pattern: str) -> list[str]:
+    """Sorted matches of a shell pattern that may be absolute and have wildcards in any component."""
+    return sorted(glob.glob(pattern))  # noqa: PTH207 (Path.glob takes no absolute patterns)
+
+
+def published_ts(value: Any) -> float | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def complete_records(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """(records on complete, parseable lines, byte length of that prefix). Streams the file."""
+    records: list[dict[str, Any]] = []
+    good = 0
+    with path.open("rb") as fh:
+        for line in fh:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                record = json.loads(line)
+            except ValueError:
+                break
+            if isinstance(record, dict):
+                records.append(record)
+            good += len(line)
+    return records, good
+
+
+def iter_records(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open("rb") as fh:
+        for line in fh:
+            if not line.endswith(b"\n"):
+                return
+            try:
+                record = json.loads(line)
+            except ValueError:
+                return
+            if isinstance(record, dict):
+                yield record
+
+
+def record_links(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The related links of a record as [(via, url)]: read_also first, then news_feed."""
+    return [
+        (via, item["url"])
+        for via in ("read_also", "news_feed")
+        for item in record.get(via) or []
+        if isinstance(item, dict) and isinstance(item.get("url"), str)
+    ]
+
+
+def mark_record(store: StateStore, record: dict[str, Any], when: float) -> bool:
+    url, digest, version = record.get("canonical_url"), record.get("content_hash"), record.get("version", 1)
+    if not isinstance(url, str) or not isinstance(digest, str) or not isinstance(version, int):
+        return False
+    published = published_ts(record.get("published_at"))
+    store.mark_emitted(url, digest, version, published, links=record_links(record), now=when, commit=False)
+    return True
+
+
+def recover_partials(store: StateStore, pattern: str) -> Recovered:
+    """Complete, rename and reconcile every `<output>.partial` matching pattern."""
+    files = records = torn = 0
+    for name in _glob(pattern + PARTIAL_SUFFIX):
+        partial = Path(name)
+        kept, good = complete_records(partial)
+        size = partial.stat().st_size
+        if size > good:
+            torn += 1
+            logger.warning(
+                "Crashed run's output %s: dropping a torn tail of %d bytes (the record is re-fetched)",
+                partial,
+                size - good,
+            )
+            with partial.open("r+b") as fh:
+                fh.truncate(good)
+                os.fsync(fh.fileno())
+        when = partial.stat().st_mtime
+        for record in kept:
+            records += mark_record(store, record, when)
+        store.commit()  # marked before the rename: a crash in between only repeats this recovery
+        final = free_name(partial.with_name(partial.name.removesuffix(PARTIAL_SUFFIX)), partial_taken=False)
+        partial.replace(final)
+        fsync_dir(final.parent)
+        files += 1
+        logger.warning("Recovered %d records of a crashed run into %s", len(kept), final)
+    return Recovered(files, records, torn)
+
+
+def rebuild_from_outputs(store: StateStore, pattern: str) -> int:
+    """Mark every record of every finished output matching pattern emitted (highest version wins)."""
+    count = 0
+    for name in _glob(pattern):
+        path = Path(name)
+        when = path.stat().st_mtime
+        for record in iter_records(path):
+            count += mark_record(store, record, when)
+        store.commit()
+    return count

@@ -1,0 +1,99 @@
+"""Local-file feed storage made durable per record; the per-run file is written atomically.
+
+Scrapy's FileFeedStorage hands the exporter a buffered file and closes it at the end of the run: nothing is
+flushed per item (a SIGKILL loses the last ~4 KB of records, measured: 187 scraped, 167 written), nothing is
+ever fsynced, the file object is not reachable from outside the exporter, and the final name is written in
+place (downstream may read a half-written file). This subclass keeps FileFeedStorage's behaviour and adds:
+
+* every file it opens is announced with the `feed_file_opened` signal, so the state extension (connected to
+  item_scraped after FeedExporter) can flush + fsync it before it marks a record emitted;
+* with the feed option ``newsmon_atomic`` (the DefaultOutput add-on sets it on the per-run file) the records
+  go to ``<name>.partial`` and store() fsyncs and renames it to its final name (never over an existing file);
+  a crashed run's ``.partial`` is recovered at the next start (newsmon/state/recovery.py).
+
+``-O file.jsonl`` / ``-o`` local files use this class too (registered in FEED_STORAGES for "" and "file"):
+they get the per-record flush + fsync, but are written in place (no rename; -O truncates the old content).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.extensions.feedexport import FileFeedStorage
+from twisted.internet.defer import Deferred
+
+logger = logging.getLogger(__name__)
+
+PARTIAL_SUFFIX = ".partial"
+
+# Signal: a feed file was opened for writing. Arguments: storage, file.
+feed_file_opened = object()
+
+
+def free_name(path: Path, *, partial_taken: bool = True) -> Path:
+    """path, or path with -1, -2, ... before its suffix when taken (two runs in the same second).
+
+    partial_taken: a name whose `.partial` exists counts as taken (False when recovering that very partial).
+    """
+    candidate, n = path, 0
+    while candidate.exists() or (
+        partial_taken and candidate.with_name(candidate.name + PARTIAL_SUFFIX).exists()
+    ):
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class DurableFileFeedStorage(FileFeedStorage):
+    def __init__(
+        self, uri: str, *, feed_options: dict[str, Any] | None = None, crawler: Crawler | None = None
+    ) -> None:
+        super().__init__(uri, feed_options=feed_options)
+        self.crawler = crawler
+        self.atomic = bool((feed_options or {}).get("newsmon_atomic", False))
+        self.final_path: Path | None = None
+        self.partial_path: Path | None = None
+
+    @classmethod
+    def from_crawler(
+        cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None
+    ) -> DurableFileFeedStorage:
+        return cls(uri, feed_options=feed_options, crawler=crawler)
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        if self.atomic:
+            final = Path(self.path)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self.final_path = free_name(final)
+            self.partial_path = self.final_path.with_name(self.final_path.name + PARTIAL_SUFFIX)
+            file: IO[bytes] = self.partial_path.open("xb")
+        else:
+            file = super().open(spider)
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(feed_file_opened, storage=self, file=file)
+        return file
+
+    def store(self, file: IO[bytes]) -> Deferred[None] | None:
+        if not file.closed:
+            file.flush()
+            os.fsync(file.fileno())
+            file.close()
+        if self.atomic and self.partial_path is not None and self.final_path is not None:
+            final = free_name(self.final_path, partial_taken=False)
+            self.partial_path.replace(final)
+            fsync_dir(final.parent)
+            logger.info("Output complete: %s", final)
+        return None

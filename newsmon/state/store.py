@@ -1,0 +1,300 @@
+"""The SQLite state store: emitted articles, URL aliases, hub validators, a log of runs; one file per spider.
+
+One connection, WAL journal, every lookup by primary key or index: nothing is loaded into memory, so the
+store scales to millions of URLs. Content hashes are stored as 32-byte blobs (``sha256:`` + hex in records).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+HASH_PREFIX = "sha256:"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    canonical_url TEXT PRIMARY KEY,
+    content_hash BLOB NOT NULL,
+    version INTEGER NOT NULL,
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    last_fetched REAL NOT NULL,
+    published_at REAL,
+    links BLOB
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS articles_content_hash ON articles (content_hash);
+CREATE TABLE IF NOT EXISTS aliases (
+    url TEXT PRIMARY KEY,
+    canonical_url TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hubs (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL,
+    stored_at REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started REAL NOT NULL,
+    ended REAL,
+    finish_reason TEXT,
+    stats TEXT
+);
+"""
+
+
+class StoreCorrupt(Exception):
+    """The file is not a usable newsmon state database."""
+
+
+class ArticleState(NamedTuple):
+    canonical_url: str
+    content_hash: str  # "sha256:<hex>"
+    version: int
+    first_seen: float  # epoch seconds
+    last_seen: float
+    last_fetched: float
+    published_at: float | None
+
+
+class HubState(NamedTuple):
+    etag: str | None
+    last_modified: str | None
+    headers: dict[str, list[str]]
+    body: bytes
+
+
+def pack_links(links: list[tuple[str, str]]) -> bytes:
+    """[(via, url)] (via: read_also | news_feed) as a small zlib blob."""
+    return zlib.compress("\n".join(f"{via} {url}" for via, url in links).encode())
+
+
+def unpack_links(blob: bytes | None) -> list[tuple[str, str]]:
+    if not blob:
+        return []
+    pairs = (line.split(" ", 1) for line in zlib.decompress(blob).decode().splitlines())
+    return [(p[0], p[1]) for p in pairs if len(p) == 2]
+
+
+def hash_to_blob(content_hash: str) -> bytes:
+    return bytes.fromhex(content_hash.removeprefix(HASH_PREFIX))
+
+
+def blob_to_hash(blob: bytes) -> str:
+    return HASH_PREFIX + blob.hex()
+
+
+class StateStore:
+    """Open with `StateStore.open(path)`; raises StoreCorrupt when the file is damaged."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, check: bool = True) -> StateStore:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreCorrupt(str(exc)) from exc
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives a process kill; only power loss may undo the last ones,
+            # which the run outputs (fsynced first) then restore at the next start.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA cache_size=-8192")  # 8 MiB page cache: memory stays flat at any size
+            conn.execute("PRAGMA temp_store=MEMORY")
+            if check:
+                problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+                if problems != ["ok"]:
+                    raise StoreCorrupt("; ".join(problems[:3]))
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise StoreCorrupt(f"unknown schema version {version}")
+            conn.executescript(SCHEMA)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.commit()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreCorrupt(str(exc)) from exc
+        except StoreCorrupt:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self.conn.commit()
+        self.conn.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    # --- articles ------------------------------------------------------------------------------
+    def get(self, canonical_url: str) -> ArticleState | None:
+        row = self.conn.execute(
+            "SELECT canonical_url, content_hash, version, first_seen, last_seen, last_fetched, published_at "
+            "FROM articles WHERE canonical_url = ?",
+            (canonical_url,),
+        ).fetchone()
+        if row is None:
+            return None
+        return ArticleState(row[0], blob_to_hash(row[1]), *row[2:])
+
+    def resolve(self, url: str) -> ArticleState | None:
+        """The article stored under url, or under the canonical URL that url is an alias of."""
+        state = self.get(url)
+        if state is not None:
+            return state
+        row = self.conn.execute("SELECT canonical_url FROM aliases WHERE url = ?", (url,)).fetchone()
+        return self.get(row[0]) if row is not None else None
+
+    def links(self, canonical_url: str) -> list[tuple[str, str]]:
+        query = "SELECT links FROM articles WHERE canonical_url = ?"
+        row = self.conn.execute(query, (canonical_url,)).fetchone()
+        return unpack_links(row[0]) if row is not None else []
+
+    def url_for_hash(self, content_hash: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT canonical_url FROM articles WHERE content_hash = ? LIMIT 1", (hash_to_blob(content_hash),)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def mark_emitted(
+        self,
+        canonical_url: str,
+        content_hash: str,
+        version: int,
+        published_at: float | None,
+        *,
+        links: list[tuple[str, str]] | None = None,
+        now: float | None = None,
+        commit: bool = True,
+    ) -> None:
+        """Record an emitted record (upsert). A lower version than the stored one never wins.
+
+        links: the record's related links [(via, url)], followed from the store when the article is skipped.
+        """
+        now = time.time() if now is None else now
+        self.conn.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (canonical_url) DO UPDATE SET "
+            "content_hash = CASE WHEN excluded.version >= version THEN excluded.content_hash "
+            "ELSE content_hash END, version = max(version, excluded.version), "
+            "last_seen = max(last_seen, excluded.last_seen), "
+            "last_fetched = max(last_fetched, excluded.last_fetched), "
+            "published_at = coalesce(excluded.published_at, published_at), "
+            "links = CASE WHEN excluded.version >= version "
+            "THEN coalesce(excluded.links, links) ELSE links END",
+            (
+                canonical_url,
+                hash_to_blob(content_hash),
+                version,
+                now,
+                now,
+                now,
+                published_at,
+                pack_links(links) if links else None,
+            ),
+        )
+        if commit:
+            self.conn.commit()
+
+    def touch(self, canonical_url: str, *, fetched: bool, now: float | None = None) -> None:
+        """last_seen (and last_fetched when fetched) := now; committed with the next commit."""
+        now = time.time() if now is None else now
+        if fetched:
+            self.conn.execute(
+                "UPDATE articles SET last_seen = ?, last_fetched = ? WHERE canonical_url = ?",
+                (now, now, canonical_url),
+            )
+        else:
+            self.conn.execute(
+                "UPDATE articles SET last_seen = ? WHERE canonical_url = ?", (now, canonical_url)
+            )
+
+    def add_alias(self, url: str, canonical_url: str) -> bool:
+        """url (a request key: shortlink, redirecting or duplicate URL) leads to canonical_url's article."""
+        if url == canonical_url:
+            return False
+        cur = self.conn.execute(
+            "INSERT INTO aliases VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET "
+            "canonical_url = excluded.canonical_url WHERE canonical_url != excluded.canonical_url",
+            (url, canonical_url),
+        )
+        return cur.rowcount > 0
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    # --- hubs ----------------------------------------------------------------------------------
+    def hub(self, url: str) -> HubState | None:
+        row = self.conn.execute(
+            "SELECT etag, last_modified, headers, body FROM hubs WHERE url = ?", (url,)
+        ).fetchone()
+        return None if row is None else HubState(row[0], row[1], json.loads(row[2]), bytes(row[3]))
+
+    def store_hub(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        headers: Mapping[str, list[str]],
+        body: bytes,
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO hubs VALUES (?, ?, ?, ?, ?, ?)",
+            (url, etag, last_modified, json.dumps(dict(headers)), body, time.time()),
+        )
+        self.conn.commit()
+
+    # --- runs ----------------------------------------------------------------------------------
+    def start_run(self, now: float | None = None) -> int:
+        """A new row in runs; earlier rows that never ended are marked crashed."""
+        self.conn.execute(
+            "UPDATE runs SET finish_reason = 'crashed' WHERE ended IS NULL AND finish_reason IS NULL"
+        )
+        cur = self.conn.execute(
+            "INSERT INTO runs (started) VALUES (?)", (time.time() if now is None else now,)
+        )
+        self.conn.commit()
+        return int(cur.lastrowid or 0)
+
+    def end_run(self, run_id: int, reason: str, stats: Mapping[str, Any]) -> None:
+        self.conn.execute(
+            "UPDATE runs SET ended = ?, finish_reason = ?, stats = ? WHERE id = ?",
+            (time.time(), reason, json.dumps(dict(stats), sort_keys=True, default=str), run_id),
+        )
+        self.conn.commit()
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT id, started, ended, finish_reason, stats FROM runs ORDER BY id")
+        return [
+            {
+                "id": r[0],
+                "started": r[1],
+                "ended": r[2],
+                "finish_reason": r[3],
+                "stats": json.loads(r[4] or "{}"),
+            }
+            for r in rows
+        ]
