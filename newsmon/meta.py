@@ -12,3 +12,5 @@ META_FETCH_REASON = "newsmon_fetch_reason"  # why that tier was used
 META_ESCALATE = "newsmon_escalate"  # fetch this request again in the browser, for this reason
 META_BROWSER_RETRIES = "newsmon_browser_retries"  # browser crashes this request has survived
 META_PAGE_SLOT = "newsmon_page_slot"  # browser context whose reused tab this request holds
+META_SITEMAP_LEVEL = "newsmon_sitemap_level"  # 1 for a configured sitemap, +1 per sitemap index level
+META_HINTS = "newsmon_hints"  # what a hub said about an article (news sitemap date and title)

@@ -15,22 +15,21 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newsmon.discovery.feeds import parse_feed
-from newsmon.discovery.listings import listing_article_links, next_page_url
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.fetch.challenge import challenge_reason, has_scripts
 from newsmon.fetch.failures import failure_reason
 from newsmon.fetch.soft404 import is_soft_404
 from newsmon.fetch.tiers import escalate
+from newsmon.hubs import HubsMixin
 from newsmon.meta import (
     META_DEPTH,
     META_ESCALATE,
     META_FETCH_REASON,
+    META_HINTS,
     META_HOPS,
     META_KEY,
     META_KIND,
-    META_PAGE,
     META_REFERRER,
     META_TIER,
     META_VIA,
@@ -59,8 +58,8 @@ def _split_arg(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-class NewsSpider(scrapy.Spider):
-    """Spider arguments: site, base_url, follow_depth, max_pages, feeds, categories, urls (see README)."""
+class NewsSpider(HubsMixin, scrapy.Spider):
+    """Arguments: site, base_url, follow_depth, max_pages, feeds, categories, sitemaps, urls (see README)."""
 
     site_name = ""  # bundled site config a subclass crawls by default
 
@@ -73,6 +72,7 @@ class NewsSpider(scrapy.Spider):
         max_pages: str | int | None = None,
         feeds: str | None = None,
         categories: str | None = None,
+        sitemaps: str | None = None,
         urls: str | None = None,
         **kwargs: Any,
     ) -> None:
@@ -84,6 +84,7 @@ class NewsSpider(scrapy.Spider):
             "max_pages": max_pages,
             "feeds": feeds,
             "categories": categories,
+            "sitemaps": sitemaps,
             "urls": urls,
         }
 
@@ -100,11 +101,13 @@ class NewsSpider(scrapy.Spider):
         )
         self.scope = SiteScope.build(self.site.origin, self.site.hosts, mirror=args["base_url"])
         self.allowed_domains = sorted(self.scope.hosts)
-        self.follow_depth = int(
-            args["follow_depth"]
-            if args["follow_depth"] is not None
-            else settings.getint("NEWSMON_FOLLOW_DEPTH")
-        )
+        # spider argument, then a -s/command-line setting, then the site's config, then the default
+        if args["follow_depth"] is not None:
+            self.follow_depth = int(args["follow_depth"])
+        elif self.site.follow_depth is not None and (settings.getpriority("NEWSMON_FOLLOW_DEPTH") or 0) <= 20:
+            self.follow_depth = self.site.follow_depth
+        else:
+            self.follow_depth = settings.getint("NEWSMON_FOLLOW_DEPTH")
         self.max_pages = int(
             args["max_pages"]
             if args["max_pages"] is not None
@@ -116,6 +119,8 @@ class NewsSpider(scrapy.Spider):
         categories = self.site.categories if args["categories"] is None else _split_arg(args["categories"])
         self.feed_urls = [self.scope.absolute(f) for f in feeds]
         self.category_urls = [self.scope.absolute(c) for c in categories]
+        sitemaps = self.site.sitemaps if args["sitemaps"] is None else _split_arg(args["sitemaps"])
+        self.sitemap_urls = [self.scope.absolute(m) for m in sitemaps]
         self.start_article_urls = [self.scope.absolute(u) for u in _split_arg(args["urls"])]
         self.extract_options = self.site.extract_options()
         self.thin_body_words = settings.getint("NEWSMON_THIN_BODY_WORDS")
@@ -129,107 +134,11 @@ class NewsSpider(scrapy.Spider):
             raise ValueError("follow_depth must be >= 0 and max_pages >= 1")
 
     async def start(self) -> AsyncIterator[Request]:
-        for url in self.feed_urls:
-            yield Request(
-                url, callback=self.parse_feed, errback=self.hub_failed, priority=10, meta={META_KIND: "feed"}
-            )
-        for url in self.category_urls:
-            yield Request(
-                url,
-                callback=self.parse_listing,
-                errback=self.hub_failed,
-                priority=10,
-                meta={META_KIND: "listing", META_PAGE: 1},
-            )
+        for request in self.start_hubs():
+            yield request
         for url in self.start_article_urls:
             for request in self.article_requests(url, via="start_url", referrer=None, depth=0, hops=0):
                 yield request
-
-    # --- hubs ------------------------------------------------------------------------------------
-    def parse_feed(self, response: Response) -> Iterable[Request]:
-        stats = self._stats
-        result = parse_feed(
-            response.body,
-            response.url,
-            (response.headers.get("Content-Type") or b"").decode("latin-1"),
-            max_entries=self.feed_max_entries,
-        )
-        if result.dropped:
-            stats.inc_value("newsmon/feed/truncated")
-            logger.warning(
-                "Feed %s has %d entries; reading the first %d (NEWSMON_FEED_MAX_ENTRIES)",
-                response.url,
-                len(result.entries) + result.dropped,
-                self.feed_max_entries,
-            )
-        if result.bozo_reason:
-            stats.inc_value("newsmon/feed/bozo")
-            logger.warning(
-                "Feed %s is ill-formed (%s); keeping its %d parseable entries",
-                response.url,
-                result.bozo_reason,
-                len(result.entries),
-            )
-        if not result.entries:
-            stats.inc_value("newsmon/feed/empty" if result.kind else "newsmon/feed/not_a_feed")
-            logger.warning(
-                "Feed %s yielded no entries (%s); category pages are still crawled",
-                response.url,
-                "empty feed" if result.kind else "not a feed document",
-            )
-            return
-        stats.inc_value("newsmon/feed/entries", len(result.entries))
-        for entry in result.entries:
-            yield from self.article_requests(
-                entry.url, via=result.discovered_via, referrer=response.url, depth=1, hops=0
-            )
-
-    def parse_listing(self, response: Response) -> Iterable[Request]:
-        if not self._is_html(response):
-            return
-        assert isinstance(response, TextResponse)
-        tree = parse_html(response.body, encoding=response.encoding)
-        links = listing_article_links(tree, response.url, self.extract_options)
-        self._stats.inc_value("newsmon/listing/pages")
-        if not links:
-            self._stats.inc_value("newsmon/listing/empty")
-            logger.warning("Listing %s has no article links", response.url)
-        for url in links:
-            yield from self.article_requests(url, via="category", referrer=response.url, depth=1, hops=0)
-        page = response.meta.get(META_PAGE, 1)
-        next_url = next_page_url(tree, response.url)
-        if next_url and page < self.max_pages:
-            local = self.scope.localize(next_url)
-            if local is not None:
-                yield Request(
-                    canonicalize(local, self.tracking),
-                    callback=self.parse_listing,
-                    errback=self.hub_failed,
-                    priority=5,
-                    meta={META_KIND: "listing", META_PAGE: page + 1},
-                )
-        elif next_url:
-            self._stats.inc_value("newsmon/listing/page_limit")
-
-    def hub_failed(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
-        kind = request.meta.get(META_KIND, "hub")
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            self._stats.inc_value(f"newsmon/{kind}/http_error/{status}")
-            logger.warning(
-                "%s %s answered HTTP %d; the other sources are still crawled",
-                kind.capitalize(),
-                request.url,
-                status,
-            )
-        else:
-            reason = failure_reason(failure)
-            self._stats.inc_value(f"newsmon/{kind}/failed")
-            self._stats.inc_value(f"newsmon/{kind}/failed/{reason}")
-            logger.warning(
-                "%s %s failed (%s): %s", kind.capitalize(), request.url, reason, failure.getErrorMessage()
-            )
 
     # --- articles --------------------------------------------------------------------------------
     def article_requests(
@@ -258,7 +167,7 @@ class NewsSpider(scrapy.Spider):
             parsed = self._related.pop(target, None)
             if parsed is not None:
                 response_url, links = parsed
-                yield from self._follow(links, response_url, depth, hops, target)
+                yield from self.follow_related(links, response_url, depth, hops, target)
             return
         yield Request(
             target,
@@ -275,9 +184,11 @@ class NewsSpider(scrapy.Spider):
             },
         )
 
-    def _follow(
+    def follow_related(
         self, links: list[tuple[str, str]], referrer: str, depth: int, hops: int, key: str
     ) -> Iterator[Request]:
+        """Requests for an article's related links ``(via, url)`` one hop further, within follow_depth.
+        The state store calls it too, for articles it skips, with their stored links."""
         if hops > 0 and links:  # a shorter path may still turn up: keep the links to follow from it
             self._related[key] = (referrer, links)
         if hops >= self.follow_depth:
@@ -345,12 +256,13 @@ class NewsSpider(scrapy.Spider):
             depth=depth,
             spider=self.name,
             scraped_at=datetime.now(UTC).isoformat(),
+            published_hint=(meta.get(META_HINTS) or {}).get("published_at"),
         )
         self._stats.inc_value("newsmon/article/extracted")
         yield build_record(page, fetch, self.scope, self.tracking)
         links = [("read_also", item["url"]) for item in page.read_also]
         links += [("news_feed", item["url"]) for item in page.news_feed]
-        yield from self._follow(links, response.url, depth, hops, key)
+        yield from self.follow_related(links, response.url, depth, hops, key)
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

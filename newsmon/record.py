@@ -35,6 +35,7 @@ class FetchInfo:
     spider: str = "newsmon"
     fetch_reason: str | None = None
     scraped_at: str | None = None
+    published_hint: str | None = None  # what a hub said (news sitemap); used when the page has no date
 
 
 def canonical_url_for(
@@ -88,7 +89,9 @@ def build_record(
         section=page.section,
         tags=list(page.tags),
         language=page.language,
-        published_at=page.published_at,
+        published_at=page.published_at
+        if page.published_at and not page.published_from_url
+        else fetch.published_hint or page.published_at,
         modified_at=page.modified_at,
         body=page.body,
         read_also=local(page.read_also),

@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 
 from newsmon import settings as project_settings
 from newsmon.items import ArticleRecord
-from newsmon.news_spider import META_DEPTH, META_HOPS, META_KEY, META_PAGE, META_REFERRER, META_VIA
+from newsmon.meta import META_DEPTH, META_HOPS, META_KEY, META_PAGE, META_REFERRER, META_VIA
 from spiders.euromaidan import EuromaidanSpider
 
 MIRROR = "http://127.0.0.1:8999"

@@ -49,6 +49,7 @@ class ArticleMetadata:
     tags: list[str] = field(default_factory=list)
     language: str | None = None
     published_at: str | None = None
+    published_from_url: bool = False
     modified_at: str | None = None
     canonical_href: str | None = None
 
@@ -252,7 +253,8 @@ def extract_metadata(
     if published is None or modified is None:
         seen_published, seen_modified = _visible_dates(scope, tz, options.dayfirst)
         published, modified = published or seen_published, modified or seen_modified
-    if published is None:
+    from_url = published is None
+    if from_url:
         published = date_from_url(url, tz)
     article = jsonld.article or {}
     subtitle = next(iter(text_values(article.get("alternativeHeadline"))), None) or scope.standfirst()
@@ -265,6 +267,7 @@ def extract_metadata(
         tags=_tags(metas, jsonld, scope),
         language=_language(tree, metas, jsonld),
         published_at=to_iso(published, tz) if published else None,
+        published_from_url=from_url and published is not None,
         modified_at=to_iso(modified, tz) if modified else None,
         canonical_href=absolute_url(canonical, document_base(tree, url)) if canonical else None,
     )

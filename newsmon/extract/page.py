@@ -101,6 +101,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         tags=meta.tags,
         language=meta.language,
         published_at=meta.published_at,
+        published_from_url=meta.published_from_url,
         modified_at=meta.modified_at,
         canonical_href=meta.canonical_href,
         body=body,

@@ -62,6 +62,7 @@ class PageData:
     tags: list[str] = field(default_factory=list)
     language: str | None = None
     published_at: str | None = None  # ISO 8601 with offset
+    published_from_url: bool = False  # published_at is only the /YYYY/MM/DD/ of the URL (a weak guess)
     modified_at: str | None = None  # ISO 8601 with offset
     canonical_href: str | None = None  # absolute <link rel=canonical> as found in the page
     body: str = ""  # main article text, paragraphs separated by one blank line

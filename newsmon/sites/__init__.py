@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,9 @@ class SiteConfig:
     read_also_labels: tuple[str, ...] = ExtractOptions.read_also_labels
     news_feed_labels: tuple[str, ...] = ExtractOptions.news_feed_labels
     tier_mode: str | None = None  # auto | plain | stealthy (NEWSMON_TIER_MODE overrides it)
-    extra: dict[str, Any] = field(default_factory=dict)
+    sitemaps: tuple[str, ...] = ()  # sitemap or sitemap-index paths/URLs (gzipped ones too)
+    robots_sitemaps: bool = False  # also read the `Sitemap:` lines of robots.txt
+    follow_depth: int | None = None  # related-link hops (spider argument and -s setting win)
 
     def extract_options(self) -> ExtractOptions:
         return ExtractOptions(
@@ -62,6 +64,14 @@ def _regex(value: Any, key: str, where: str) -> re.Pattern[str]:
         raise SiteConfigError(f"{where}: '{key}' is not a valid regular expression: {exc}") from exc
 
 
+KNOWN_KEYS = frozenset(
+    {
+        "name", "origin", "hosts", "feeds", "sitemaps", "robots_sitemaps", "categories", "article_pattern",
+        "hub_patterns", "timezone", "tier_mode", "follow_depth", "related",
+    }
+)  # fmt: skip
+
+
 def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteConfig:
     """Validate a decoded TOML table; every error names the key so a bad config fails at start."""
     for key in ("name", "origin"):
@@ -78,22 +88,23 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
     related = data.get("related", {})
     if not isinstance(related, dict):
         raise SiteConfigError(f"{where}: 'related' must be a table")
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise SiteConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(KNOWN_KEYS))})")
+    unknown = sorted(set(related) - {"read_also", "news_feed"})
+    if unknown:
+        raise SiteConfigError(f"{where} [related]: unknown key '{unknown[0]}' (known: news_feed, read_also)")
     pattern = data.get("article_pattern")
     tier_mode = data.get("tier_mode")
     if tier_mode is not None and tier_mode not in ("auto", "plain", "stealthy"):
         raise SiteConfigError(f"{where}: 'tier_mode' must be auto, plain or stealthy, got {tier_mode!r}")
-    known = {
-        "name",
-        "origin",
-        "hosts",
-        "feeds",
-        "categories",
-        "article_pattern",
-        "hub_patterns",
-        "timezone",
-        "related",
-        "tier_mode",
-    }
+    robots_sitemaps = data.get("robots_sitemaps", False)
+    if not isinstance(robots_sitemaps, bool):
+        raise SiteConfigError(f"{where}: 'robots_sitemaps' must be true or false")
+    follow_depth = data.get("follow_depth")
+    if follow_depth is not None and (not isinstance(follow_depth, int) or isinstance(follow_depth, bool)
+                                     or follow_depth < 0):  # fmt: skip
+        raise SiteConfigError(f"{where}: 'follow_depth' must be an integer >= 0")
     return SiteConfig(
         name=data["name"],
         origin=origin,
@@ -108,7 +119,9 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
         news_feed_labels=_strings(related, "news_feed", f"{where} [related]")
         or ExtractOptions.news_feed_labels,
         tier_mode=tier_mode,
-        extra={k: v for k, v in data.items() if k not in known},
+        sitemaps=_strings(data, "sitemaps", where),
+        robots_sitemaps=robots_sitemaps,
+        follow_depth=follow_depth,
     )
 
 

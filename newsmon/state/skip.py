@@ -108,11 +108,11 @@ class SkipEmittedArticles:
         return False
 
     def _stored_links(self, request: Request) -> Iterator[Request]:
-        """The spider's own related-link following (NewsSpider._follow), fed from the store as if the
+        """The spider's own related-link following (NewsSpider.follow_related), fed from the store as if the
         skipped article had been parsed: same depth limit, and when a shorter path to it turns up later
         the spider re-follows its links from there, exactly as for a parsed article."""
         store = self.state.store
-        follow = getattr(self.crawler.spider, "_follow", None)
+        follow = getattr(self.crawler.spider, "follow_related", None)
         if store is None or follow is None:
             return
         url = request.meta[_SKIPPED_AS]
