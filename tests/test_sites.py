@@ -57,3 +57,30 @@ def test_config_from_path(tmp_path):
 def test_site_tier_mode_reaches_the_policy():
     site = parse_site_config({"name": "x", "origin": "https://x.org", "tier_mode": "stealthy"})
     assert site.tier_mode == "stealthy"
+
+
+def test_crawl_with_a_bad_config_stops_with_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\norigin = "https://x.example"\nsitemap = ["/s.xml"]\n', encoding="utf-8")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-a",
+            f"site={bad}",
+            "-s",
+            f"NEWSMON_STATE_DIR={tmp_path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "unknown key 'sitemap'" in proc.stderr
+    assert "Traceback" not in proc.stderr
