@@ -298,3 +298,18 @@ def test_date_from_url():
     assert date_from_url("https://s.example/2026/13/07/x/", UTC) is None
     assert date_from_url("https://s.example/2026/02/30/x/", UTC) is None
     assert date_from_url(URLS[OPENGRAPH], UTC) is None
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Tobiah Crane · 7 April 2026", ["Tobiah Crane"]),
+        ("Tobiah Crane | 07/04/2026", ["Tobiah Crane"]),
+        ("by Maria Lopez, 12:30", ["Maria Lopez"]),
+        ("By Ann Lee and Jean-Luc Roy — 3 March 2026", ["Ann Lee", "Jean-Luc Roy"]),
+    ],
+)
+def test_byline_sharing_its_element_with_a_date(byline, names):
+    from newsmon.extract.metadata import clean_author
+
+    assert clean_author(byline) == names

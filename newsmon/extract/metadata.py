@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " • ", " / ")
 _BY_PREFIX = re.compile(r"^(?:(?:written|posted|reported|words|text)\s+)?by\s*:?\s+|^authors?\s*:\s*", re.I)
+# What themes put between the author and the date in one byline element.
+_BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.I)
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))?(?:[-_].*)?$", re.I)
 _ALNUM = re.compile(r"[\W_]+")
@@ -124,22 +126,25 @@ def _title(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url
 
 
 def clean_author(name: str) -> list[str]:
-    """Author names in a byline or field: "by" and labels stripped, split on "and"/","; URLs dropped."""
-    name = _BY_PREFIX.sub("", normalize_space(name))
+    """Author names in a byline or field: "by" and labels stripped, split on "and"/","; URLs, dates and
+    times that share the byline ("Ann Lee · 7 April 2026") dropped."""
     names = []
-    for part in _AUTHOR_SPLIT.split(name) if len(name.split()) > 3 or "," in name else [name]:
-        part = part.strip(" .:-–—|·")
-        lowered = part.lower()
-        if (
-            not part
-            or "://" in part
-            or lowered.startswith(("www.", "/", "@"))
-            or "@" in part
-            or len(part.split()) > 6
-            or lowered in ("admin", "staff", "by")
-        ):
-            continue
-        names.append(part)
+    for piece in _BYLINE_SEPARATORS.split(_BY_PREFIX.sub("", normalize_space(name))):
+        piece = _BY_PREFIX.sub("", piece.strip())
+        for part in _AUTHOR_SPLIT.split(piece) if len(piece.split()) > 3 or "," in piece else [piece]:
+            part = part.strip(" .:-–—|·")
+            lowered = part.lower()
+            if (
+                not part
+                or any(ch.isdigit() for ch in part)  # a date, a time, a count: never a name
+                or "://" in part
+                or lowered.startswith(("www.", "/", "@"))
+                or "@" in part
+                or len(part.split()) > 6
+                or lowered in ("admin", "staff", "by")
+            ):
+                continue
+            names.append(part)
     return names
 
 
