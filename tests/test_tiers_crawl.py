@@ -223,3 +223,22 @@ def test_browser_crash_mid_crawl_loses_no_article(tmp_path: Path) -> None:
     assert all(r["fetcher_tier"] == "STEALTHY" for r in result.records)
     assert result.stats["playwright/browser_count"] >= 2  # relaunched after the kill
     assert watched.leftover_browsers() == set()
+
+
+def test_without_chromium_the_log_names_the_fix_and_nothing_bad_is_emitted(tmp_path: Path) -> None:
+    with ReplicaServer(site=protected_site()) as replica:
+        result = run_crawl(
+            replica.base_url,
+            tmp_path,
+            *CATEGORIES,
+            *NO_MEMORY,
+            "-s",
+            f"NEWSMON_CHROMIUM_PATH={tmp_path}/nope",
+        )
+        guarded = {a.path for a in replica.site.articles if a.protection}
+    assert result.returncode == 0, result.log[-2000:]
+    assert "STEALTHY tier unavailable" in result.log and "apt-get install chromium" in result.log
+    assert result.stats["newsmon/tier/unavailable/challenge_403"] >= 1
+    paths = {urlsplit(r["canonical_url"]).path for r in result.records}
+    assert not paths & guarded  # challenge pages and empty shells never become records
+    assert len(paths) == 28  # the ordinary articles all came through on PLAIN
