@@ -202,7 +202,7 @@ def process_tree(root: int) -> dict[int, str]:
                 comm = Path(f"/proc/{pid}/comm").read_text().strip().lower()
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
                 if not any(n in comm for n in BROWSER_NAMES):
-                    found[pid] = "driver" if comm == "node" else "other"
+                    found[pid] = "driver" if comm.startswith("node") else "other"
                 elif b"--type=renderer" in cmdline:
                     found[pid] = "renderer"
                 else:
@@ -322,8 +322,8 @@ class CrawlFigures:
     steady_pages_per_s: float  # between the first and the last article page served
     peak_pss_mib: float
     peak_rss_mib: float
-    pss_at_20_mib: float
-    pss_at_100_mib: float
+    pss_at_20_mib: float  # median PSS while pages 15-25% were served
+    pss_at_end_mib: float  # median PSS while the last 10% were served
     slope_mib_per_100_pages: float  # least squares over samples in the second half of the pages
     max_processes: int
     server_ms_per_request: float
@@ -342,8 +342,18 @@ def _slope(points: Sequence[tuple[float, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
 
 
-def _pss_at(samples: Sequence[Sample], pages: float) -> float:
-    return next((s.pss_mib for s in samples if s.pages >= pages), samples[-1].pss_mib if samples else 0.0)
+def memory_trend(points: Sequence[tuple[int, float]], total: int) -> tuple[float, float, float]:
+    """From (pages served, PSS) samples taken while pages were being served: median PSS around 20% of
+    the pages, median PSS over the last 10%, and the least-squares slope (MiB per 100 pages) over the
+    second half. Start-up and shut-down samples are left out."""
+    crawling = [(p, m) for p, m in points if 0 < p < total]
+
+    def median_between(lo: float, hi: float) -> float:
+        values = [m for p, m in crawling if lo * total <= p < hi * total]
+        return statistics.median(values) if values else 0.0
+
+    second_half = [(float(p), m) for p, m in crawling if p >= total / 2]
+    return median_between(0.15, 0.25), median_between(0.9, 1.0), 100 * _slope(second_half)
 
 
 def measure(
@@ -379,7 +389,7 @@ def measure(
         raise RuntimeError(f"{name}: {len(items)} of {expected} pages came back:\n{log[-4000:]}")
     times = sorted(server.article_times)
     samples = sampler.samples
-    half = [(s.pages, s.pss_mib) for s in samples if s.pages >= len(times) / 2]
+    at_20, at_end, slope = memory_trend([(s.pages, s.pss_mib) for s in samples], len(times))
     elapsed = float(stats["elapsed_time_seconds"])
     return CrawlFigures(
         name=name,
@@ -390,9 +400,9 @@ def measure(
         steady_pages_per_s=(len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0,
         peak_pss_mib=max((s.pss_mib for s in samples), default=0.0),
         peak_rss_mib=max((s.rss_mib for s in samples), default=0.0),
-        pss_at_20_mib=_pss_at(samples, 0.2 * len(times)),
-        pss_at_100_mib=_pss_at(samples, len(times)),
-        slope_mib_per_100_pages=100 * _slope(half),
+        pss_at_20_mib=at_20,
+        pss_at_end_mib=at_end,
+        slope_mib_per_100_pages=slope,
         max_processes=max((s.processes for s in samples), default=0),
         server_ms_per_request=1000 * server.busy_seconds / max(server.requests, 1),
         wall_s=wall,
@@ -402,6 +412,14 @@ def measure(
         },
         samples=samples,
     )
+
+
+# crawl name -> extra newsmon arguments ("bare" is the plain scrapy-playwright spider)
+CRAWLS: dict[str, list[str]] = {
+    "bare": [],
+    "newsmon": [],
+    "newsmon_tab_per_page": ["-s", "NEWSMON_BROWSER_PAGE_REUSE=1"],  # before the tab pool
+}
 
 
 def newsmon_command(base_url: str, paths: list[str], work: Path, extra: Sequence[str]) -> list[str]:
@@ -494,19 +512,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         urls_file.write_text("\n".join(server.base_url + p for p in paths) + "\n")
         (root / "bare-cwd").mkdir(exist_ok=True)  # no scrapy.cfg here: the project's settings stay out
         for round_no in range(args.rounds):
-            order = ("newsmon", "bare") if round_no % 2 else ("bare", "newsmon")
-            for name in order:
+            crawls = list(args.crawls)
+            if round_no % 2:  # alternate who goes first
+                crawls.reverse()
+            for name in crawls:
                 work = root / f"{name}-{round_no}"
                 work.mkdir(exist_ok=True)
-                if name == "newsmon":
-                    command, cwd = newsmon_command(server.base_url, paths, work, args.newsmon_set), ROOT
-                else:
+                if name == "bare":
                     command, cwd = bare_command(urls_file, work, args.bare_set), root / "bare-cwd"
+                else:
+                    extra = [*args.newsmon_set, *CRAWLS[name]]
+                    command, cwd = newsmon_command(server.base_url, paths, work, extra), ROOT
                 figures = measure(
                     name, command, cwd, env, server, work / "stats.json", work / "out.jsonl",
                     len(paths), args.sample, args.timeout,
                 )  # fmt: skip
-                if name == "newsmon":
+                if name != "bare":
                     _check_newsmon(work / "out.jsonl")
                 results.append(replace(figures, name=f"{name} #{round_no + 1}"))
                 print(_row(results[-1]), file=sys.stderr, flush=True)
@@ -531,8 +552,8 @@ def _public(f: CrawlFigures) -> dict[str, Any]:
 
 HEADER = (
     "| crawl | pages | elapsed s | pages/s | steady pages/s | peak PSS MiB | peak RSS MiB | PSS @20% | "
-    "PSS @100% | slope MiB/100 pages (2nd half) | browser procs | machine busy | CPU ms/page scrapy / "
-    "driver / browser+helpers / renderers | server ms/req |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "PSS @90-100% | slope MiB/100 pages (2nd half) | browser procs | machine busy | CPU ms/page scrapy / "
+    "driver / browser+helpers / renderers | server ms/req |\n" + "|---" * 14 + "|"
 )
 
 
@@ -540,7 +561,7 @@ def _row(f: CrawlFigures) -> str:
     cpu = f.cpu_ms_per_page
     return (
         f"| {f.name} | {f.pages} | {f.elapsed_s:.1f} | {f.pages_per_s:.1f} | {f.steady_pages_per_s:.1f} | "
-        f"{f.peak_pss_mib:.0f} | {f.peak_rss_mib:.0f} | {f.pss_at_20_mib:.0f} | {f.pss_at_100_mib:.0f} | "
+        f"{f.peak_pss_mib:.0f} | {f.peak_rss_mib:.0f} | {f.pss_at_20_mib:.0f} | {f.pss_at_end_mib:.0f} | "
         f"{f.slope_mib_per_100_pages:+.1f} | {f.max_processes} | {f.machine_busy_pct:.0f}% | "
         f"{cpu.get('scrapy', 0):.0f} / {cpu.get('driver', 0):.0f} / "
         f"{cpu.get('browser', 0) + cpu.get('helper', 0):.0f} / {cpu.get('renderer', 0):.0f} | "
@@ -554,10 +575,17 @@ def report(result: dict[str, Any]) -> str:
     rows = [_row(CrawlFigures(**{**c, "samples": []})) for c in crawls]
 
     def median(kind: str, key: str) -> float:
-        return statistics.median(c[key] for c in crawls if c["name"].startswith(kind))
+        return statistics.median(c[key] for c in crawls if c["name"].split(" #")[0] == kind)
 
-    ratio = median("newsmon", "pages_per_s") / median("bare", "pages_per_s")
-    steady = median("newsmon", "steady_pages_per_s") / median("bare", "steady_pages_per_s")
+    kinds = list(dict.fromkeys(c["name"].split(" #")[0] for c in crawls))
+    summary = [
+        f"- {kind}: {median(kind, 'pages_per_s'):.2f} pages/s = "
+        f"{median(kind, 'pages_per_s') / median('bare', 'pages_per_s'):.2f}x bare "
+        f"(steady state {median(kind, 'steady_pages_per_s') / median('bare', 'steady_pages_per_s'):.2f}x); "
+        f"peak browser PSS {median(kind, 'peak_pss_mib'):.0f} MiB; "
+        f"trend after half-way {median(kind, 'slope_mib_per_100_pages'):+.1f} MiB/100 pages"
+        for kind in kinds
+    ]
     return "\n".join(
         [
             f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; {m['chromium']}; "
@@ -566,8 +594,8 @@ def report(result: dict[str, Any]) -> str:
             HEADER,
             *rows,
             "",
-            f"newsmon / bare pages/s (medians): {ratio:.2f}x (steady state {steady:.2f}x); peak browser PSS "
-            f"newsmon {median('newsmon', 'peak_pss_mib'):.0f} MiB, bare {median('bare', 'peak_pss_mib'):.0f} MiB.",
+            "Medians over the rounds:",
+            *summary,
         ]
     )
 
@@ -581,6 +609,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--rounds", type=int, default=2, help="bare+newsmon pairs, alternating who goes first"
+    )
+    parser.add_argument(
+        "--crawls",
+        type=lambda v: [c for c in v.split(",") if c],
+        default=["bare", "newsmon"],
+        help=f"comma-separated crawls per round, from {', '.join(CRAWLS)} (default: bare,newsmon)",
     )
     parser.add_argument("--sample", type=float, default=0.5, help="seconds between browser memory samples")
     parser.add_argument("--timeout", type=float, default=900, help="seconds one crawl may take")

@@ -14,3 +14,5 @@ META_BROWSER_RETRIES = "newsmon_browser_retries"  # browser crashes this request
 META_PAGE_SLOT = "newsmon_page_slot"  # browser context whose reused tab this request holds
 META_SITEMAP_LEVEL = "newsmon_sitemap_level"  # 1 for a configured sitemap, +1 per sitemap index level
 META_HINTS = "newsmon_hints"  # what a hub said about an article (news sitemap date and title)
+META_SOURCE = "newsmon_source"  # the configured hub (feed, category, sitemap) a hub page was reached from
+WARC_META = "_newsmon_warc"  # internal: (WARC file name, WARC-Record-ID) of the response, set by the archiver

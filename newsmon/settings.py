@@ -1,5 +1,7 @@
 """Project settings: Scrapy's own, tuned for polite hourly news crawls, and every NEWSMON_* default."""
 
+import os
+
 BOT_NAME = "newsmon"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -30,7 +32,8 @@ NEWSMON_TRACKING_PARAMS = [
     "swcfpc",
 ]
 # Per-run output when no -o/-O/FEEDS is given (Scrapy feed URI; %(name)s spider, %(time)s UTC start).
-NEWSMON_OUTPUT_URI = "output/%(name)s/%(time)s.jsonl"
+# A deployment sets an absolute one in the environment (deploy/README.md); -s still wins.
+NEWSMON_OUTPUT_URI = os.environ.get("NEWSMON_OUTPUT_URI", "output/%(name)s/%(time)s.jsonl")
 # Validate every record against newsmon/schema/record.schema.json; invalid ones are dropped and counted.
 NEWSMON_VALIDATE_RECORDS = True
 # Write the final stats of a run as JSON to this path (%(name)s = spider); empty = off.
@@ -71,7 +74,8 @@ NEWSMON_CHALLENGE_WAIT = 15.0
 # An article page with fewer body words than this that runs scripts is fetched again in the browser.
 NEWSMON_THIN_BODY_WORDS = 40
 # Where runs keep state between runs (host tier memory, seen articles); relative to the working directory.
-NEWSMON_STATE_DIR = ".newsmon"
+# A deployment sets an absolute one in the environment (deploy/README.md); -s still wins.
+NEWSMON_STATE_DIR = os.environ.get("NEWSMON_STATE_DIR") or ".newsmon"
 
 # scrapy-playwright, used by the STEALTHY tier only (newsmon.fetch.browser.BrowserAddon sets the
 # download handlers, launch options and USER_AGENT once Chromium is found).
@@ -99,10 +103,56 @@ FEED_STORAGES = {
     "file": "newsmon.state.storage.DurableFileFeedStorage",
 }
 
+# --- distributed (scrapy-redis) -------------------------------------------------------------------
+# sqlite: one process, state in NEWSMON_STATE_DIR | redis: processes/nodes share the queue, state, host memory.
+NEWSMON_BACKEND = "sqlite"
+# Redis of distributed mode; prefer the environment variable NEWSMON_REDIS_URL for a URL with a password.
+REDIS_URL = ""
+# Processes given the same run id share one crawl; default: the UTC hour (YYYYMMDDTHH), so cron agrees.
+NEWSMON_RUN_ID = ""
+# First part of every Redis key (several newsmon installations on one Redis: give each its own).
+NEWSMON_REDIS_PREFIX = "newsmon"
+# Seconds an emit claim on a canonical URL / body hash holds (a crashed claimant's article waits this long).
+NEWSMON_CLAIM_TTL = 3600.0
+# Seconds between a process's reports to Redis (liveness, run key expiry, Redis health).
+NEWSMON_REDIS_HEARTBEAT = 2.0
+# Seconds of silence after which a process of the run is taken as dead (nobody waits for it).
+NEWSMON_WORKER_TIMEOUT = 30.0
+# Seconds the keys of a run (queue, dupefilter) outlive its last heartbeat when nobody deletes them.
+NEWSMON_RUN_TTL = 6 * 3600.0
+
+# --- monitors ----------------------------------------------------------------------------------
+# Judge every run when it closes (log, stats newsmon/monitor/*, the run record, the exit status).
+NEWSMON_MONITORS_ENABLED = True
+# Finish reasons that pass; closespider_* (a limit was hit) warns; any other fails.
+NEWSMON_MONITOR_FINISH_REASONS = ["finished"]
+# Fail when (ERROR log lines + failed requests) / requests is above this.
+NEWSMON_MONITOR_MAX_ERROR_RATIO = 0.25
+# Blocked when this share of article/listing pages ended as challenges or 403/429 refusals is exceeded.
+NEWSMON_MONITOR_MAX_BAN_RATIO = 0.5
+# Fail when more records than this were dropped by the JSON Schema check.
+NEWSMON_MONITOR_MAX_INVALID = 0
+# The minimum-output check looks at this many of the latest finished runs ...
+NEWSMON_MONITOR_HISTORY_RUNS = 10
+# ... and judges only when it has at least this many (fewer: not judged).
+NEWSMON_MONITOR_HISTORY_MIN_RUNS = 3
+# A run with no records fails only if those runs' median record count is at least this (and hubs listed new).
+NEWSMON_MONITOR_MIN_MEDIAN_ITEMS = 1.0
+# Warn when a feed, listing or sitemap listed no new article URL for this many consecutive runs (0: off).
+NEWSMON_MONITOR_STALE_RUNS = 24
+
+# --- WARC archive ------------------------------------------------------------------------------------
+# Write every fetched response (both tiers) into WARC 1.1 files in this directory; empty = off.
+NEWSMON_WARC_DIR = ""
+# Start a new WARC file once one reaches this size (bytes; 0: never rotate).
+NEWSMON_WARC_MAX_BYTES = 1024**3
+
 # --- components --------------------------------------------------------------------------------
 ADDONS = {
     "newsmon.extensions.default_output.DefaultOutput": 0,
     "newsmon.fetch.browser.BrowserAddon": 10,
+    # NEWSMON_BACKEND=redis: the scrapy-redis scheduler on the run's keys, secrets masked in the log
+    "newsmon.distributed.addon.DistributedAddon": 20,
 }
 DOWNLOADER_MIDDLEWARES = {
     # after HttpCompression (590) has decoded the body, before Retry (550) retries a 503 challenge
@@ -117,15 +167,25 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's retry, waiting for Retry-After (capped) or a backoff before HTTP-status retries
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsmon.fetch.retry.RetryAfterMiddleware": 550,
+    # downloader side of the tier middleware and HttpCompression (590): requests by tier, raw responses
+    "newsmon.fetch.counts.FetchCounts": 880,
+    # WARC archive (NEWSMON_WARC_DIR): the bytes as received, before decompression and the tier's verdict
+    "newsmon.archive.warc.WarcArchiver": 890,
 }
 SPIDER_MIDDLEWARES = {
     # skip before download: emitted article requests never reach the scheduler
     "newsmon.state.skip.SkipEmittedArticles": 950,
+    # monitors: tags hub requests with the configured hub they came from (per-source freshness)
+    "newsmon.monitors.sources.HubSources": 960,
 }
 EXTENSIONS = {
     "newsmon.extensions.stats_file.StatsFile": 900,
+    # before StateExtension (500): its verdicts must be in stats when the run is recorded
+    "newsmon.monitors.extension.MonitorExtension": 450,
     # after FeedExporter (0): its item_scraped handler must run after the exporter wrote the record
     "newsmon.state.extension.StateExtension": 500,
+    # distributed mode only: the run's workers, waiting for each other when idle, cleanup by the last
+    "newsmon.distributed.coordinator.RunCoordinator": 510,
 }
 ITEM_PIPELINES = {
     "newsmon.pipelines.validate.SchemaValidationPipeline": 100,

@@ -88,11 +88,16 @@ class PagePoolMiddleware:
             return None
         waiter: asyncio.Future[Page | None] = asyncio.get_running_loop().create_future()
         self.waiting.setdefault(context, []).append(waiter)
-        page = await waiter
-        if page is not None and page.is_closed():  # closed while handed over: open a new one instead
-            self.uses.pop(page, None)
+        try:
+            handed = await waiter
+        except asyncio.CancelledError:  # the request was given up while waiting (e.g. download timeout)
+            if waiter.done() and not waiter.cancelled():  # ... just after a tab or slot was handed over
+                self._pass_on(context, waiter.result())
+            raise
+        if handed is not None and handed.is_closed():  # closed while handed over: open a new one instead
+            self.uses.pop(handed, None)
             return None
-        return page
+        return handed
 
     # --- responses and failures ----------------------------------------------------------------
     def process_response(self, request: Request, response: Response) -> Response:
@@ -118,6 +123,13 @@ class PagePoolMiddleware:
         elif not healthy or uses >= self.reuse:
             self.stats.inc_value(f"newsmon/browser/page_closed/{'error' if not healthy else 'reuse_limit'}")
             self._close(page)
+            self._forget(context, page)
+        else:
+            self._pass_on(context, page)
+
+    def _pass_on(self, context: str, page: Page | None) -> None:
+        """A tab (or, with None, a slot to open one) nobody took: the next waiter's, else idle or freed."""
+        if page is None or page.is_closed():
             self._forget(context, page)
         elif (waiter := self._next_waiter(context)) is not None:
             waiter.set_result(page)
