@@ -9,6 +9,8 @@ import sys
 BENCHMARKS = {
     "state_store": "bench.state_store",
     "stealthy_crawl": "bench.stealthy_crawl",
+    "record_build": "bench.record_build",
+    "plain_crawl": "bench.plain_crawl",
 }
 
 

@@ -1,10 +1,11 @@
-"""`newsmon` command line: render records as Markdown, extract a record from a saved page."""
+"""`newsmon` command line: render records as Markdown, extract a record from a saved page, report runs."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -73,6 +74,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from newsmon.report import as_json, format_table, load_rows
+
+    rows = load_rows(Path(args.state_dir), args.spider, args.limit)
+    if args.json:
+        json.dump(as_json(rows), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_table(rows))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsmon", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -87,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--encoding", help="page encoding when the file does not declare it")
     extract.add_argument("--markdown", action="store_true", help="render as Markdown instead of JSON")
     extract.set_defaults(func=cmd_extract)
+    report = sub.add_parser("report", help="recent runs from the state store: fetches, records, monitors")
+    report.add_argument(
+        "state_dir", nargs="?", default=os.environ.get("NEWSMON_STATE_DIR") or ".newsmon",
+        help="state directory (NEWSMON_STATE_DIR; default .newsmon)",
+    )  # fmt: skip
+    report.add_argument("--spider", help="only this spider (default: every store in the directory)")
+    report.add_argument("--json", action="store_true", help="the same data as JSON, for machines")
+    report.add_argument("--limit", type=int, default=20, help="the last N runs (0 = all; default 20)")
+    report.set_defaults(func=cmd_report)
     return parser
 
 

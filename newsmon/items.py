@@ -40,3 +40,5 @@ class ArticleRecord:
     fetch_reason: str | None = None  # why this tier was used (set by the tier policy)
     news_feed: list[RelatedItem] = field(default_factory=list)
     previous_hash: str | None = None  # content_hash of the previous version (null on version 1)
+    warc_file: str | None = None  # WARC file (name in NEWSMON_WARC_DIR) holding the fetched response
+    warc_record_id: str | None = None  # its WARC-Record-ID (<urn:uuid:...>); null when not archiving

@@ -33,6 +33,7 @@ from newsmon.meta import (
     META_REFERRER,
     META_TIER,
     META_VIA,
+    WARC_META,
 )
 from newsmon.record import FetchInfo, build_record
 from newsmon.sites import SiteConfig, load_site_config
@@ -130,6 +131,8 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         self._best_path: dict[str, LinkPath] = {}
         # article parsed at hops > 0 -> (its URL, its related links), to re-follow from a shorter path
         self._related: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        # hub page URL -> canonical article URLs it listed, this run (read by the monitors when closing)
+        self.hub_listed: dict[str, set[str]] = {}
         if self.follow_depth < 0 or self.max_pages < 1:
             raise ValueError("follow_depth must be >= 0 and max_pages >= 1")
 
@@ -157,6 +160,8 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         if self.site.is_hub_path(urlsplit(target).path):
             self._stats.inc_value("newsmon/link/hub_skipped")
             return
+        if hops == 0 and referrer is not None:  # listed by a hub: per-source freshness (newsmon/monitors)
+            self.hub_listed.setdefault(referrer, set()).add(target)
         known = self._best_path.get(target)
         if known is not None and known.hops <= hops:
             self._stats.inc_value("newsmon/link/seen")
@@ -257,6 +262,7 @@ class NewsSpider(HubsMixin, scrapy.Spider):
             spider=self.name,
             scraped_at=datetime.now(UTC).isoformat(),
             published_hint=(meta.get(META_HINTS) or {}).get("published_at"),
+            warc=meta.get(WARC_META),
         )
         self._stats.inc_value("newsmon/article/extracted")
         yield build_record(page, fetch, self.scope, self.tracking)

@@ -36,6 +36,7 @@ class FetchInfo:
     fetch_reason: str | None = None
     scraped_at: str | None = None
     published_hint: str | None = None  # what a hub said (news sitemap); used when the page has no date
+    warc: tuple[str, str] | None = None  # (WARC file, WARC-Record-ID) of the response, when archiving
 
 
 def canonical_url_for(
@@ -102,4 +103,6 @@ def build_record(
         version=1,
         fetch_reason=fetch.fetch_reason,
         news_feed=local(page.news_feed),
+        warc_file=fetch.warc[0] if fetch.warc else None,
+        warc_record_id=fetch.warc[1] if fetch.warc else None,
     )

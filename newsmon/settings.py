@@ -104,7 +104,7 @@ FEED_STORAGES = {
 }
 
 # --- distributed (scrapy-redis) -------------------------------------------------------------------
-# sqlite: one process, state in NEWSMON_STATE_DIR | redis: processes/nodes share the queue, state, host memory.
+# sqlite: one process, state in NEWSMON_STATE_DIR | redis: processes and nodes share queue and state.
 NEWSMON_BACKEND = "sqlite"
 # Redis of distributed mode; prefer the environment variable NEWSMON_REDIS_URL for a URL with a password.
 REDIS_URL = ""

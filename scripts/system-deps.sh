@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Install the Debian packages the test suite and the demo need, when missing: chromium (STEALTHY tier).
+# Install the Debian packages the test suite and the demo need, when missing: chromium (STEALTHY tier),
+# redis-server (the distributed-mode tests start their own).
 # Needs root or passwordless sudo; otherwise it says what to install and leaves the decision to you.
 set -euo pipefail
 
-declare -A binary=([chromium]=chromium)
+declare -A binary=([chromium]=chromium [redis-server]=redis-server)
 missing=()
 for package in "${!binary[@]}"; do
   command -v "${binary[$package]}" >/dev/null 2>&1 || missing+=("$package")
@@ -15,7 +16,7 @@ if [ "$(id -u)" = 0 ]; then
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   sudo="sudo -n"
 else
-  echo "newsmon: please install: apt-get install -y ${missing[*]} (browser tests are skipped without it)" >&2
+  echo "newsmon: please install: apt-get install -y ${missing[*]} (browser and Redis tests are skipped without them)" >&2
   exit 0
 fi
 echo "newsmon: installing ${missing[*]}" >&2

@@ -1,9 +1,14 @@
-"""`scrapy crawl` that refuses to start while another run of the same spider holds the state lock, or when
-the site configuration given with `-a site=` is invalid (exit status 2, one line naming the key).
+"""`scrapy crawl` that refuses to start while another run of the same spider is on, and fails loudly.
 
-The lock is taken in process_options, before Scrapy creates the crawler process (which configures logging
-and opens LOG_FILE): a second concurrent run prints one line to stderr and exits with EXIT_LOCKED (75)
-without creating, opening or writing any log, output or state file. The lock is held until the process ends.
+One-process mode: the file lock is taken in process_options, before Scrapy creates the crawler process
+(which configures logging and opens LOG_FILE): a second concurrent run prints one line to stderr and exits
+with EXIT_LOCKED (75) without creating, opening or writing any log, output or state file. The lock is held
+until the process ends.
+
+Distributed mode (NEWSMON_BACKEND=redis): no file lock; Redis is pinged first (unreachable: one line naming
+the URL without its password, exit EXIT_UNAVAILABLE, 69), then the process joins the spider's active run
+(newsmon/distributed/coordinator.py:join_run): the same NEWSMON_RUN_ID joins, another one exits with 75.
+A run closed because its store failed mid-run (Redis lost) also exits with 69.
 """
 
 from __future__ import annotations
@@ -11,28 +16,43 @@ from __future__ import annotations
 import argparse
 import sys
 
+import redis
+from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
 
-from newsmon.sites import SiteConfigError, load_site_config
+from newsmon.distributed.config import DistributedConfig
+from newsmon.distributed.connection import (
+    CLOSE_REASON,
+    EXIT_UNAVAILABLE,
+    RedisUnavailable,
+    connect,
+    failed_run,
+)
+from newsmon.distributed.coordinator import join_run
+from newsmon.monitors.extension import EXIT_STATUS_STAT
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import EXIT_LOCKED, RunLock, RunLocked
 
-EXIT_BAD_CONFIG = 2  # the site configuration given with -a site= is invalid
+STORE_FAILURES = (CLOSE_REASON, "newsmon_state_error")
 
 
 class Command(ScrapyCrawlCommand):
+    crawler: Crawler | None = None
+
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         if len(args) != 1:
             return  # run() raises the usage error
-        site = opts.spargs.get("site")
-        if site:  # a bad site config stops the run here, with one line naming the key
-            try:
-                load_site_config(site)
-            except SiteConfigError as exc:
-                sys.stderr.write(f"newsmon: {exc}\n")
-                sys.exit(EXIT_BAD_CONFIG)
         assert self.settings is not None
+        try:
+            distributed = DistributedConfig.from_settings(self.settings)
+        except ValueError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        if distributed.enabled:
+            self._join(distributed, args[0])
+            return
         config = StateConfig.from_settings(self.settings)
         if not config.enabled:
             return
@@ -41,3 +61,35 @@ class Command(ScrapyCrawlCommand):
         except RunLocked as exc:
             sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_LOCKED})\n")
             sys.exit(EXIT_LOCKED)
+
+    def _join(self, config: DistributedConfig, spider: str) -> None:
+        try:
+            conn = connect(config)
+            holder = join_run(conn, config, spider)
+            conn.close()
+        except (RedisUnavailable, redis.RedisError) as exc:
+            message = (
+                str(exc) if isinstance(exc, RedisUnavailable) else f"Redis at {config.masked_url}: {exc}"
+            )
+            sys.stderr.write(f"newsmon: {message} (exit status {EXIT_UNAVAILABLE})\n")
+            sys.exit(EXIT_UNAVAILABLE)
+        if holder is not None:
+            sys.stderr.write(
+                f"newsmon: run {holder} of {spider} is still on (Redis {config.masked_url}); not starting "
+                f"run {config.run_id} (exit status {EXIT_LOCKED})\n"
+            )
+            sys.exit(EXIT_LOCKED)
+
+    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
+        self.crawler = super()._create_crawler(spidercls)
+        return self.crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        crawler = self.crawler
+        if crawler is None or self.exitcode:
+            return
+        if failed_run(crawler) or crawler.stats.get_value("finish_reason") in STORE_FAILURES:
+            self.exitcode = EXIT_UNAVAILABLE
+        if not self.exitcode:  # the monitors' verdict: 3, 4 or 5 (README "Exit codes", newsmon/monitors)
+            self.exitcode = int(crawler.stats.get_value(EXIT_STATUS_STAT) or 0)

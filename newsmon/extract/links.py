@@ -21,6 +21,13 @@ _ALLOWED_SCHEMES = ("http", "https")
 _STRIP_INSIDE = re.compile(r"[\t\n\r]")
 # Characters a browser percent-encodes before requesting (spaces, non-ASCII, quotes, angle brackets).
 _UNSAFE = re.compile(r"[^\x21-\x7e]|[\"<>\\^`{|}]")
+# Most hrefs need none of urljoin's work: an absolute http(s) URL, or a root-relative path, made of safe
+# ASCII, with no fragment, no empty query, no ;params, no dot segments. For those the result is known
+# (the href itself, or the base's origin + the href), and absolute_url takes this shortcut.
+_SAFE = r"[^\x00-\x20\x7f-\U0010ffff\"<>\\^`{|}#\[\];"
+_SIMPLE_ABSOLUTE = re.compile(rf"https?://{_SAFE}/?]+(?:/{_SAFE}?]*)?(?:\?{_SAFE}]+)?")
+_SIMPLE_ROOTED = re.compile(rf"/(?!/){_SAFE}?]*(?:\?{_SAFE}]+)?")
+_SIMPLE_ORIGIN = re.compile(rf"https?://{_SAFE}/?]+(?=[/?#]|$)")
 
 
 def document_base(tree: HtmlElement, base_url: str) -> str:
@@ -43,6 +50,12 @@ def absolute_url(href: str | None, base: str) -> str | None:
     href = _STRIP_INSIDE.sub("", href).strip(" \x00\x0b\x0c")
     if not href:
         return None
+    if _SIMPLE_ABSOLUTE.fullmatch(href):
+        return href
+    if _SIMPLE_ROOTED.fullmatch(href) and "/." not in href.partition("?")[0]:
+        origin = _SIMPLE_ORIGIN.match(base)
+        if origin is not None:
+            return origin.group() + href
     try:
         url = urldefrag(urljoin(base, href)).url
         if _UNSAFE.search(url):

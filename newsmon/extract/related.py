@@ -245,7 +245,9 @@ def find_related_groups(
     base, page = document_base(tree, base_url), urldefrag(base_url).url
     results: list[list[RelatedBlock]] = [[] for _ in wanted]
     for match in found:
-        groups_of_match = [blocks for labels, blocks in zip(wanted, results, strict=True) if match.label in labels]
+        groups_of_match = [
+            blocks for labels, blocks in zip(wanted, results, strict=True) if match.label in labels
+        ]
         if not groups_of_match:
             continue
         block = _block_of(match, stops, base, page)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
@@ -29,14 +30,28 @@ _IN_BREADCRUMB = XPath(
     "boolean(ancestor::*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') "
     "or contains(translate(@aria-label, 'BREADCUMS', 'breadcums'), 'breadcrumb')])"
 )
-# Links of a breadcrumb trail anywhere in the page ("Home » Section » Headline").
-_BREADCRUMB_LINKS = XPath(
-    "//*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') "
-    "or contains(translate(@aria-label, 'BREADCUMS', 'breadcums'), 'breadcrumb')]//a[@href]"
-)
 _IN_MAIN = XPath("ancestor::main|ancestor::*[@role='main']")
 _IN_ARTICLE = XPath("ancestor::article[1]")
 _MAIN = XPath("//main|//*[@role='main']")
+
+
+def _breadcrumb_links(tree: HtmlElement) -> list[HtmlElement]:
+    """Links of a breadcrumb trail anywhere in the page ("Home » Section » Headline"): ``//*[class or
+    aria-label holds "breadcrumb"]//a[@href]`` in one walk, as fast as it gets in Python. (The XPath spells
+    it translate(@class, 'BREADCUMS', 'breadcums'): the same test as lower() here, as no other character
+    lowercases to one of those letters.)"""
+    root = tree.getroottree().getroot()
+    trails = {
+        element
+        for element in root.iter(etree.Element)
+        if "breadcrumb" in (element.get("class") or "").lower()
+        or "breadcrumb" in (element.get("aria-label") or "").lower()
+    }
+    if not trails:
+        return []
+    return [
+        a for a in root.iter("a") if a.get("href") is not None and not trails.isdisjoint(a.iterancestors())
+    ]
 
 
 def _is_section_href(href: str | None) -> bool:
@@ -64,7 +79,7 @@ class ArticleScope:
     def _roots(self) -> list[HtmlElement]:
         return [*self.header, *([self.root] if self.root is not None else [])]
 
-    def _in_zone(self, expr: XPath) -> Iterator[HtmlElement]:
+    def _in_zone(self, expr: xpaths.Selector) -> Iterator[HtmlElement]:
         seen: set[HtmlElement] = set()
         for zone in self._roots():
             for element in xpaths.select(expr, zone):
@@ -91,9 +106,7 @@ class ArticleScope:
                 if xpaths.test(_IN_BREADCRUMB, a) or not xpaths.test(xpaths.IN_NAVIGATION, a)
             ]
         if not links:  # the trail's deepest link that is neither the home page nor this page
-            trail = [
-                a for a in xpaths.select(_BREADCRUMB_LINKS, self.tree) if _is_section_href(a.get("href"))
-            ]
+            trail = [a for a in _breadcrumb_links(self.tree) if _is_section_href(a.get("href"))]
             links = trail[-1:]
         return [normalize_space(a.text_content()) for a in links]
 

@@ -29,7 +29,11 @@ _DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hi
 
 def normalize_space(text: str | None) -> str:
     """Collapse every run of whitespace (incl. NBSP and zero-width spaces) to one space and strip."""
-    return _WHITESPACE.sub(" ", text).strip() if text else ""
+    if not text:
+        return ""
+    if "\u200b" in text or "\u200c" in text or "\u200d" in text or "\u2060" in text or "\ufeff" in text:
+        return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # the same without zero-width spaces (str.split and \s agree), 5x faster
 
 
 def is_hidden(element: HtmlElement, *, aria: bool = True) -> bool:
@@ -98,39 +102,48 @@ class _Lines:
                 self.lines.append(line)
 
 
+_PRE_TAGS = frozenset({"pre", "textarea", "listing", "xmp"})
+
+
 def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines) -> None:
-    """Append the visible text of ``root``'s subtree (not its tail) to ``out``; iterative."""
+    """Append the visible text of ``root``'s subtree (not its tail) to ``out``; iterative (a hot loop: the
+    common case, text outside <pre>, appends to ``out.parts`` directly)."""
     walker = etree.iterwalk(root, events=("start", "end"))
     in_pre = 0
+    parts = out.parts
+    add = parts.append
     for event, el in walker:
         tag = el.tag
-        is_str_tag = isinstance(tag, str)
         if event == "start":
             if el in hidden:
                 walker.skip_subtree()
                 continue
-            if not is_str_tag:
+            if not isinstance(tag, str):
                 continue
-            if tag in BLOCK_TAGS:
+            if parts and tag in BLOCK_TAGS:
                 out.flush()
-            if tag in ("pre", "textarea", "listing", "xmp"):
+            if tag in _PRE_TAGS:
                 in_pre += 1
-            if in_pre:
-                out.add_preformatted(el.text)
-            else:
-                out.add(el.text)
+            text = el.text
+            if text:
+                if in_pre:
+                    out.add_preformatted(text)
+                else:
+                    add(text)
             continue
         # "end": the element is done; its tail belongs to the parent's flow
-        if is_str_tag and el not in hidden:
-            if tag in ("pre", "textarea", "listing", "xmp"):
+        if isinstance(tag, str) and el not in hidden:
+            if tag in _PRE_TAGS:
                 in_pre -= 1
-            if tag in BLOCK_TAGS:
+            if parts and tag in BLOCK_TAGS:
                 out.flush()
         if el is not root:
-            if in_pre:
-                out.add_preformatted(el.tail)
-            else:
-                out.add(el.tail)
+            tail = el.tail
+            if tail:
+                if in_pre:
+                    out.add_preformatted(tail)
+                else:
+                    add(tail)
 
 
 def visible_text_lines(tree: HtmlElement, *, hidden: set[HtmlElement] | None = None) -> list[str]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from lxml import etree
 from lxml.etree import XPath
@@ -24,7 +25,11 @@ def has_token(attr: str, token: str) -> str:
     return f"contains(concat(' ', normalize-space({lowercase(attr)}), ' '), ' {token} ')"
 
 
-def select(expr: XPath, node: etree._Element) -> list[HtmlElement]:
+# An XPath, or a Python function standing in for one where lxml would be slow (see ClassHints).
+Selector = Callable[[etree._Element], Any]
+
+
+def select(expr: Selector, node: etree._Element) -> list[HtmlElement]:
     """Elements selected by ``expr`` from ``node`` (typed wrapper: lxml's stubs return a union)."""
     return cast("list[HtmlElement]", expr(node))
 
@@ -76,15 +81,33 @@ JSONLD_SCRIPTS = XPath(f"//script[contains({lowercase('@type')}, 'ld+json')]")
 META = XPath("//meta[@content]")
 HTML_LANG = XPath("/html/@lang|/html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"})
 TIMES = XPath(".//time")
-BYLINE_HINTS = XPath(
-    ".//*[re:test(@class, '(^|[\\s_-])(byline|by-line|author|authors|author-name|posted-by|writer)"
-    "([\\s_-]|$)', 'i') or @itemprop='author']",
-    namespaces=REGEXP_NS,
+
+
+class ClassHints:
+    """``.//*[re:test(@class, pattern, 'i') or @attr=value]`` as a Python loop: the descendants, in document
+    order, whose class matches ``pattern`` or whose ``attr`` is ``value``. lxml runs an EXSLT regex as a
+    Python callback per element; this is the same test without the XPath around it, several times faster."""
+
+    def __init__(self, pattern: str, attr: str, value: str) -> None:
+        self.regex = re.compile(pattern, re.IGNORECASE)
+        self.attr, self.value = attr, value
+
+    def __call__(self, node: etree._Element) -> list[HtmlElement]:
+        search, attr, value = self.regex.search, self.attr, self.value
+        return [
+            cast("HtmlElement", element)
+            for element in node.iterdescendants(etree.Element)
+            if ((css := element.get("class")) and search(css)) or element.get(attr) == value
+        ]
+
+
+BYLINE_HINTS = ClassHints(
+    r"(^|[\s_-])(byline|by-line|author|authors|author-name|posted-by|writer)([\s_-]|$)", "itemprop", "author"
 )
-DATE_HINTS = XPath(
-    ".//*[re:test(@class, '(^|[\\s_-])(date|time|posted-on|published|pubdate|dateline|timestamp|meta)"
-    "([\\s_-]|$)', 'i') or @itemprop='datePublished']",
-    namespaces=REGEXP_NS,
+DATE_HINTS = ClassHints(
+    r"(^|[\s_-])(date|time|posted-on|published|pubdate|dateline|timestamp|meta)([\s_-]|$)",
+    "itemprop",
+    "datePublished",
 )
 SUBTITLE_CLASS = XPath(
     "self::*[re:test(@class, '(^|[\\s_-])(subtitle|sub-title|subheadline|sub-headline|standfirst|dek|"

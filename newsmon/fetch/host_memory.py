@@ -7,9 +7,18 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
+
+
+class HostMemory(Protocol):
+    """What the tier middleware needs: this JSON file, or Redis in distributed mode (state/backend.py)."""
+
+    def load(self) -> None: ...
+    def save(self) -> None: ...
+    def stealthy_reason(self, host: str, now: datetime | None = None) -> str | None: ...
+    def record_escalation(self, host: str, reason: str, now: datetime | None = None) -> bool: ...
 
 
 @dataclass

@@ -20,10 +20,11 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy_playwright.page import PageMethod
 
 from newsmon.fetch.challenge import challenge_reason
-from newsmon.fetch.host_memory import HostTierMemory
+from newsmon.fetch.host_memory import HostMemory
 from newsmon.fetch.policy import TierPolicy
 from newsmon.fetch.stealth import META_STEALTH, PAGE_INIT_CALLBACK, settle_challenge
 from newsmon.meta import META_BROWSER_RETRIES, META_ESCALATE, META_FETCH_REASON, META_KIND, META_TIER
+from newsmon.state.backend import open_host_memory
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class TierMiddleware:
         self.crawler = crawler
         self.stats: StatsCollector = crawler.stats
         self.policy = policy
-        self.memory: HostTierMemory | None = None
+        self.memory: HostMemory | None = None
         self.logged_hosts: set[tuple[str, str]] = set()
 
     @classmethod
@@ -57,9 +58,7 @@ class TierMiddleware:
         site_mode = getattr(site, "tier_mode", None)
         if site_mode and not self.crawler.settings.get("NEWSMON_TIER_MODE"):
             self.policy = TierPolicy.from_settings(self.crawler.settings, site_mode)
-        path = self.policy.state_dir / f"{spider.name}.hosts.json" if self.policy.state_dir else None
-        self.memory = HostTierMemory(path, self.policy.remember_after, self.policy.memory_ttl)
-        self.memory.load()
+        self.memory = open_host_memory(self.crawler, spider.name, self.policy)  # JSON file or Redis
         if self.policy.mode != "plain" and not self.policy.browser_ready:
             logger.warning("STEALTHY tier unavailable: pages that need a browser will be skipped and counted")
 

@@ -5,6 +5,10 @@ Runs after the in-run dedupe. Same canonical URL and same content hash as emitte
 (`newsmon/state/revised`). A new URL whose body was already emitted under another URL: dropped
 (`newsmon/state/duplicate_content`). The store itself is updated only once the record is durable
 (newsmon/state/extension.py), never here.
+
+Distributed mode: a record about to be emitted first claims its URL and body hash in the shared store;
+when another process holds either claim, it is emitting that article and this copy is dropped
+(`newsmon/distributed/claimed_elsewhere`). In one-process mode the claim is always granted.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsmon.state.protocol import Store
 from newsmon.state.skip import state_extension
 
 logger = logging.getLogger(__name__)
@@ -42,6 +47,7 @@ class CrossRunDedupePipeline:
             if previous.content_hash == digest:
                 self.stats.inc_value("newsmon/state/unchanged")
                 raise DropItem(f"{url} is unchanged since version {previous.version}", log_level="DEBUG")
+            self._claim(store, url, digest)
             adapter["version"] = previous.version + 1
             adapter["previous_hash"] = previous.content_hash
             self.stats.inc_value("newsmon/state/revised")
@@ -51,5 +57,11 @@ class CrossRunDedupePipeline:
         if other is not None:
             self.stats.inc_value("newsmon/state/duplicate_content")
             raise DropItem(f"{url} has the same body as {other}, emitted in an earlier run", log_level="INFO")
+        self._claim(store, url, digest)
         self.stats.inc_value("newsmon/state/first_version")
         return item
+
+    def _claim(self, store: Store, url: str, digest: str) -> None:
+        if not store.claim(url, digest):
+            self.stats.inc_value("newsmon/distributed/claimed_elsewhere")
+            raise DropItem(f"{url} (or its body) is being emitted by another process", log_level="DEBUG")

@@ -5,7 +5,12 @@ is connected after it (EXTENSIONS order), flushes and fsyncs every open output f
 grew, and only then marks the record emitted in the store. A kill -9 at any point therefore leaves either a
 record that is on disk (in a `.partial` file that the next start recovers and reconciles), or one that is
 not on disk and not marked (it is fetched again). Feeds this process cannot fsync per record (remote
-storages, postprocessing, batches, item filters) are marked only when the whole feed was stored.
+storages, postprocessing, batches, item filters) are marked only when the whole feed was stored. A record
+written but not marked (the store failed: Redis down mid-run) leaves the per-run file as `.partial`, so the
+next start marks what it holds instead of emitting it again.
+
+The store is SQLite, or Redis with NEWSMON_BACKEND=redis (newsmon/state/backend.py); the file run lock is
+taken in one-process mode only (a distributed run has its own, newsmon/distributed/coordinator.py).
 """
 
 from __future__ import annotations
@@ -19,15 +24,17 @@ from typing import IO, Any, NamedTuple
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.extensions.feedexport import FeedExporter
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
 from newsmon.meta import META_KEY
+from newsmon.state.backend import distributed_config, open_store
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import RunLock
+from newsmon.state.protocol import Store
 from newsmon.state.recovery import (
     output_glob,
     published_ts,
@@ -57,12 +64,16 @@ class StateExtension:
         self.stats = crawler.stats
         self.config = config
         self.spider_name = spider_name
-        self.lock_path = config.lock_path(spider_name)
-        self.own_lock = not RunLock.held(self.lock_path)
-        self.lock = RunLock.acquire(self.lock_path)  # RunLocked: another run is on; nothing touched yet
-        self.store: StateStore | None = None
+        self.lock: RunLock | None = None
+        self.own_lock = False
+        if distributed_config(crawler.settings) is None:
+            lock_path = config.lock_path(spider_name)
+            self.own_lock = not RunLock.held(lock_path)
+            self.lock = RunLock.acquire(lock_path)  # RunLocked: another run is on; nothing touched yet
+        self.store: Store | None = None
         self.run_id = 0
         self.sinks: dict[IO[bytes], int] = {}  # open feed files -> size when the last record was marked
+        self.storages: list[Any] = []  # their storages (told to keep a `.partial` when marking fails)
         self.direct = True  # False: mark records only once every feed is stored (see module docstring)
         self.pending: list[Pending] = []
         self.has_feed_exporter = False
@@ -87,7 +98,11 @@ class StateExtension:
 
     # --- lifecycle -----------------------------------------------------------------------------
     def spider_opened(self, spider: Spider) -> None:
-        self.store = self._open_store()
+        try:
+            self.store = open_store(self.crawler, self.spider_name, self._open_sqlite)
+        except Exception as exc:  # Redis unreachable: never crawl as if nothing had been emitted
+            logger.error("The state store cannot be opened (%s): not crawling", exc)
+            raise CloseSpider("newsmon_state_error") from None
         pattern = output_glob(self.config.output_uri, self.spider_name)
         if pattern:
             recovered = recover_partials(self.store, pattern)
@@ -100,12 +115,12 @@ class StateExtension:
         self.direct = self._feeds_are_durable()
         logger.info(
             "State store %s: %d articles emitted before; records marked %s",
-            self.store.path,
+            self.store.location,
             self.store.count(),
             "after each fsync" if self.direct else "when the feeds are stored",
         )
 
-    def _open_store(self) -> StateStore:
+    def _open_sqlite(self) -> StateStore:
         path = self.config.store_path(self.spider_name)
         try:
             return StateStore.open(path, check=self.config.check_on_open)
@@ -143,6 +158,7 @@ class StateExtension:
 
     def feed_file_opened(self, storage: Any, file: IO[bytes]) -> None:
         self.sinks[file] = file.tell()
+        self.storages.append(storage)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self._closing_reason = reason
@@ -174,10 +190,13 @@ class StateExtension:
         self.pending.clear()
         keep = ("item_scraped_count", "downloader/request_count", "elapsed_time_seconds", "newsmon/")
         stats = {k: v for k, v in self.stats.get_stats().items() if k.startswith(keep)}
-        store.end_run(self.run_id, self._closing_reason or "unknown", stats)
-        store.close()
+        try:
+            store.end_run(self.run_id, self._closing_reason or "unknown", stats)
+            store.close()
+        except Exception as exc:  # the store failed (already reported by it): the run is over anyway
+            logger.error("State store %s: the run could not be recorded (%s)", store.location, exc)
         self.store = None
-        if self.own_lock:
+        if self.own_lock and self.lock is not None:
             self.lock.release()
 
     # --- records -------------------------------------------------------------------------------
@@ -219,11 +238,34 @@ class StateExtension:
 
     def _mark(self, p: Pending) -> None:
         assert self.store is not None
-        self.store.mark_emitted(p.url, p.content_hash, p.version, p.published_at, links=p.links, commit=False)
-        if p.key and self.store.add_alias(p.key, p.url):
-            self.stats.inc_value("newsmon/state/aliases")
-        self.store.commit()
+        try:
+            self.store.mark_emitted(
+                p.url, p.content_hash, p.version, p.published_at, links=p.links, commit=False
+            )
+            if p.key and self.store.add_alias(p.key, p.url):
+                self.stats.inc_value("newsmon/state/aliases")
+            self.store.commit()
+        except Exception as exc:
+            self._mark_failed(p, exc)
+            return
         self.stats.inc_value("newsmon/state/emitted")
+
+    def _mark_failed(self, p: Pending, exc: Exception) -> None:
+        """Written but not marked: keep the per-run file as `.partial` (the next start marks its records)
+        and close the run; records in `-O`/`-o` files are emitted again by the next run."""
+        self.stats.inc_value("newsmon/state/mark_failed")
+        for storage in self.storages:
+            storage.keep_partial = True
+        if self.stats.get_value("newsmon/state/mark_failed") == 1:
+            logger.error(
+                "Marking %s emitted failed (%s): closing the run; its output stays .partial for the next "
+                "start to reconcile",
+                p.url,
+                exc,
+            )
+        engine = self.crawler.engine
+        if engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="newsmon_state_error"))
 
     def item_dropped(self, item: Any, response: Response | None, exception: BaseException) -> None:
         """A dropped record whose URL or body is known: remember its request URL, count the fetch."""

@@ -2,11 +2,13 @@
 
 A crashed run's partial file keeps its complete lines; a torn last line (the process died mid-write) is cut
 off, the file is fsynced and renamed to its final name, and its records are marked emitted: each of them was
-already fsynced, so it is in exactly one output and will not be emitted again.
+already fsynced, so it is in exactly one output and will not be emitted again. A partial file another live
+process is still writing (it holds a flock on it: distributed mode) is left alone.
 """
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import json
 import logging
@@ -17,8 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from newsmon.state.protocol import Store
 from newsmon.state.storage import PARTIAL_SUFFIX, free_name, fsync_dir
-from newsmon.state.store import StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ def record_links(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def mark_record(store: StateStore, record: dict[str, Any], when: float) -> bool:
+def mark_record(store: Store, record: dict[str, Any], when: float) -> bool:
     url, digest, version = record.get("canonical_url"), record.get("content_hash"), record.get("version", 1)
     if not isinstance(url, str) or not isinstance(digest, str) or not isinstance(version, int):
         return False
@@ -102,11 +104,25 @@ def mark_record(store: StateStore, record: dict[str, Any], when: float) -> bool:
     return True
 
 
-def recover_partials(store: StateStore, pattern: str) -> Recovered:
-    """Complete, rename and reconcile every `<output>.partial` matching pattern."""
+def in_use(path: Path) -> bool:
+    """Whether a live process holds the flock its writer takes (DurableFileFeedStorage)."""
+    try:
+        with path.open("rb") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def recover_partials(store: Store, pattern: str) -> Recovered:
+    """Complete, rename and reconcile every `<output>.partial` matching pattern (not in use)."""
     files = records = torn = 0
     for name in _glob(pattern + PARTIAL_SUFFIX):
         partial = Path(name)
+        if in_use(partial):
+            continue
         kept, good = complete_records(partial)
         size = partial.stat().st_size
         if size > good:
@@ -131,7 +147,7 @@ def recover_partials(store: StateStore, pattern: str) -> Recovered:
     return Recovered(files, records, torn)
 
 
-def rebuild_from_outputs(store: StateStore, pattern: str) -> int:
+def rebuild_from_outputs(store: Store, pattern: str) -> int:
     """Mark every record of every finished output matching pattern emitted (highest version wins)."""
     count = 0
     for name in _glob(pattern):

@@ -9,7 +9,10 @@ place (downstream may read a half-written file). This subclass keeps FileFeedSto
   item_scraped after FeedExporter) can flush + fsync it before it marks a record emitted;
 * with the feed option ``newsmon_atomic`` (the DefaultOutput add-on sets it on the per-run file) the records
   go to ``<name>.partial`` and store() fsyncs and renames it to its final name (never over an existing file);
-  a crashed run's ``.partial`` is recovered at the next start (newsmon/state/recovery.py).
+  a crashed run's ``.partial`` is recovered at the next start (newsmon/state/recovery.py). The partial
+  file is flocked while written, so a start beside a live run (distributed mode: several processes may
+  share an output directory) leaves it alone; ``keep_partial`` (set by the state extension when it could
+  not mark a written record) leaves the file as ``.partial`` at the end, for that recovery.
 
 ``-O file.jsonl`` / ``-o`` local files use this class too (registered in FEED_STORAGES for "" and "file"):
 they get the per-record flush + fsync, but are written in place (no rename; -O truncates the old content).
@@ -17,6 +20,7 @@ they get the per-record flush + fsync, but are written in place (no rename; -O t
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 from pathlib import Path
@@ -66,6 +70,7 @@ class DurableFileFeedStorage(FileFeedStorage):
         self.atomic = bool((feed_options or {}).get("newsmon_atomic", False))
         self.final_path: Path | None = None
         self.partial_path: Path | None = None
+        self.keep_partial = False
 
     @classmethod
     def from_crawler(
@@ -80,6 +85,7 @@ class DurableFileFeedStorage(FileFeedStorage):
             self.final_path = free_name(final)
             self.partial_path = self.final_path.with_name(self.final_path.name + PARTIAL_SUFFIX)
             file: IO[bytes] = self.partial_path.open("xb")
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # "in use" for recover_partials
         else:
             file = super().open(spider)
         if self.crawler is not None:
@@ -91,6 +97,9 @@ class DurableFileFeedStorage(FileFeedStorage):
             file.flush()
             os.fsync(file.fileno())
             file.close()
+        if self.atomic and self.keep_partial:
+            logger.warning("Output left as %s: the next start reconciles it", self.partial_path)
+            return None
         if self.atomic and self.partial_path is not None and self.final_path is not None:
             final = free_name(self.final_path, partial_taken=False)
             self.partial_path.replace(final)

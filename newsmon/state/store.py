@@ -52,6 +52,13 @@ CREATE TABLE IF NOT EXISTS runs (
     finish_reason TEXT,
     stats TEXT
 );
+CREATE TABLE IF NOT EXISTS sources (
+    url TEXT PRIMARY KEY,
+    runs_without_new INTEGER NOT NULL,
+    listed INTEGER NOT NULL,
+    last_new REAL,
+    last_run REAL NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -134,6 +141,10 @@ class StateStore:
             conn.close()
             raise
         return cls(conn, path)
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     def close(self) -> None:
         self.conn.commit()
@@ -246,6 +257,10 @@ class StateStore:
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def claim(self, canonical_url: str, content_hash: str) -> bool:
+        """Always granted: one process at a time (the run lock), whose in-run dedupe already decided."""
+        return True
+
     # --- hubs ----------------------------------------------------------------------------------
     def hub(self, url: str) -> HubState | None:
         row = self.conn.execute(
@@ -286,8 +301,15 @@ class StateStore:
         )
         self.conn.commit()
 
-    def runs(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute("SELECT id, started, ended, finish_reason, stats FROM runs ORDER BY id")
+    def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Every run, oldest first; with limit, only the last ``limit`` runs."""
+        query = "SELECT id, started, ended, finish_reason, stats FROM runs"
+        if limit is None:
+            rows = self.conn.execute(query + " ORDER BY id")
+        else:
+            rows = self.conn.execute(
+                f"SELECT * FROM ({query} ORDER BY id DESC LIMIT ?) ORDER BY id", (limit,)
+            )
         return [
             {
                 "id": r[0],
@@ -298,3 +320,24 @@ class StateStore:
             }
             for r in rows
         ]
+
+    # --- sources (per-hub freshness, newsmon/monitors) -----------------------------------------
+    def record_sources(
+        self, counts: Mapping[str, tuple[int, int]], now: float | None = None
+    ) -> dict[str, int]:
+        """counts: {configured hub URL: (article URLs listed this run, of which new)}. Returns, for each,
+        the consecutive runs (this one included) in which it listed no new article URL."""
+        now = time.time() if now is None else now
+        out: dict[str, int] = {}
+        for url, (listed, new) in counts.items():
+            row = self.conn.execute("SELECT runs_without_new FROM sources WHERE url = ?", (url,)).fetchone()
+            stale = 0 if new else (row[0] if row else 0) + 1
+            self.conn.execute(
+                "INSERT INTO sources VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+                "runs_without_new = excluded.runs_without_new, listed = excluded.listed, "
+                "last_new = coalesce(excluded.last_new, last_new), last_run = excluded.last_run",
+                (url, stale, listed, now if new else None, now),
+            )
+            out[url] = stale
+        self.conn.commit()
+        return out

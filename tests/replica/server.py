@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from .app import Reply, handle
+from .app import HTML, Reply, handle
+from .challenge import CHALLENGE_PAGE
 from .model import FEED_MODES, Site, build_default_site
 
 
@@ -34,6 +35,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.replica.delay > 0:  # a slow site: crash tests kill a crawl in the middle
             time.sleep(self.replica.delay)
         reply: Reply = handle(self.replica.site, self.path, headers, feed_mode=self.replica.feed_mode)
+        if self.replica.wall and not self.path.startswith("/robots.txt"):  # a site behind a bot wall
+            reply = Reply(403, CHALLENGE_PAGE.encode("utf-8"), HTML, {"cf-mitigated": "challenge"})
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
@@ -69,10 +72,12 @@ class ReplicaServer:
         host: str = "127.0.0.1",
         port: int = 0,
         delay: float = 0.0,
+        wall: bool = False,
     ) -> None:
         self.site = site if site is not None else build_default_site()
         self.feed_mode = feed_mode
         self.delay = delay  # seconds each request waits before its reply (settable while serving)
+        self.wall = wall  # every page but robots.txt is a 403 JavaScript challenge (settable while serving)
         self._address = (host, port)
         self._requests: list[RequestRecord] = []
         self._log_lock = threading.Lock()

@@ -1,0 +1,217 @@
+"""The verdicts: pure functions of one run's facts (stats, finish reason, the site's recent history, source
+counters) and the thresholds. No crawler here, so every rule is unit-tested on made-up numbers."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsmon.monitors.config import MonitorConfig
+
+PASS, WARN, FAIL = "pass", "warn", "fail"
+
+# Exit statuses of `scrapy crawl` (README "Exit codes"); 0, 1, 2 and 75 are set elsewhere.
+EXIT_OK = 0
+EXIT_MONITORS_FAILED = 3  # a monitor failed (finish reason, error ratio, schema, ...)
+EXIT_BLOCKED = 4  # most article/listing pages were challenges or refusals, or every hub failed
+EXIT_NO_OUTPUT = 5  # nothing emitted although the hubs listed new articles and the site usually has news
+# A failed verdict of these names sets the more specific status; the first one found wins (this order).
+EXIT_BY_VERDICT = (("ban_ratio", EXIT_BLOCKED), ("hubs", EXIT_BLOCKED), ("new_items", EXIT_NO_OUTPUT))
+
+HUB_KINDS = ("feed", "listing", "sitemap", "robots")
+PAGE_KINDS = ("article", "listing")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    name: str
+    status: str  # pass | warn | fail
+    message: str
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the checks judge. history: records emitted by earlier comparable runs, oldest first."""
+
+    stats: Mapping[str, Any]
+    finish_reason: str
+    hubs_configured: int = 0
+    new_listed: int | None = None  # new article URLs the hubs listed this run (None: not tracked)
+    history: Sequence[int] = ()
+    stale_sources: Mapping[str, int] = field(default_factory=dict)  # source -> runs without a new URL
+    sources_tracked: bool = False
+
+
+def total(stats: Mapping[str, Any], prefix: str) -> int:
+    """Sum of the numeric stats whose key starts with prefix."""
+    return sum(int(v) for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int | float))
+
+
+def _pct(ratio: float) -> str:
+    return f"{ratio:.0%}"
+
+
+def bans(stats: Mapping[str, Any]) -> int:
+    """Article/listing pages that ended as a challenge or a refusal (403/429) instead of the page."""
+    refused = sum(
+        total(stats, f"newsmon/{kind}/http_error/{status}") for kind in PAGE_KINDS for status in (403, 429)
+    )
+    return (
+        total(stats, "newsmon/tier/blocked/")
+        + total(stats, "newsmon/tier/unavailable/challenge_")
+        + total(stats, "newsmon/page/challenge/")
+        + refused
+    )
+
+
+def page_attempts(stats: Mapping[str, Any]) -> int:
+    """Article/listing pages fetched: responses of both tiers, an escalated page counted once."""
+    responses = sum(total(stats, f"newsmon/response/{tier}/{kind}") for tier in ("plain", "stealthy")
+                    for kind in PAGE_KINDS)  # fmt: skip
+    escalated = total(stats, "newsmon/tier/escalated/")
+    unavailable = total(stats, "newsmon/tier/unavailable/")  # escalated, then refused: no second response
+    return max(responses - escalated + unavailable, 0)
+
+
+def check_finish_reason(facts: RunFacts, config: MonitorConfig) -> Verdict:
+    reason = facts.finish_reason
+    if reason in config.finish_reasons:
+        return Verdict("finish_reason", PASS, f"the run ended with {reason!r}")
+    if reason.startswith("closespider_"):
+        return Verdict("finish_reason", WARN, f"stopped by a limit ({reason}): the run is incomplete")
+    return Verdict(
+        "finish_reason", FAIL, f"the run ended with {reason!r}, not {' or '.join(config.finish_reasons)}"
+    )
+
+
+def errors(stats: Mapping[str, Any]) -> tuple[int, int]:
+    """(ERROR log lines + failed requests, failed requests)."""
+    failed = sum(int(stats.get(f"newsmon/{kind}/failed", 0)) for kind in (*PAGE_KINDS, *HUB_KINDS))
+    return int(stats.get("log_count/ERROR", 0)) + failed, failed
+
+
+def check_error_ratio(facts: RunFacts, config: MonitorConfig) -> Verdict:
+    requests = int(facts.stats.get("downloader/request_count", 0))
+    errors_, failed = errors(facts.stats)
+    ratio = errors_ / requests if requests else (1.0 if errors_ else 0.0)
+    message = f"{errors_} errors ({failed} failed requests) in {requests} requests: {_pct(ratio)}"
+    if ratio > config.max_error_ratio:
+        return Verdict("error_ratio", FAIL, f"{message}, above {_pct(config.max_error_ratio)}")
+    return Verdict("error_ratio", PASS, message)
+
+
+def check_ban_ratio(facts: RunFacts, config: MonitorConfig) -> Verdict:
+    banned, pages = bans(facts.stats), page_attempts(facts.stats)
+    pages = max(pages, banned)
+    if not pages:
+        return Verdict("ban_ratio", PASS, "no article or listing page fetched")
+    ratio = banned / pages
+    message = f"{banned} of {pages} article/listing pages were bot challenges or refusals ({_pct(ratio)})"
+    if ratio > config.max_ban_ratio:
+        return Verdict("ban_ratio", FAIL, f"blocked: {message}, above {_pct(config.max_ban_ratio)}")
+    return Verdict("ban_ratio", PASS, message)
+
+
+def check_hubs(facts: RunFacts, config: MonitorConfig) -> Verdict:
+    stats = facts.stats
+    if not facts.hubs_configured:
+        return Verdict("hubs", PASS, "no feed, listing or sitemap configured")
+    listed = (
+        total(stats, "newsmon/feed/entries")
+        + total(stats, "newsmon/sitemap/entries")
+        + total(stats, "newsmon/listing/pages")
+        - total(stats, "newsmon/listing/empty")
+    )
+    failed = sum(
+        total(stats, f"newsmon/{kind}/http_error/") + int(stats.get(f"newsmon/{kind}/failed", 0))
+        for kind in HUB_KINDS
+    ) + total(stats, "newsmon/feed/not_a_feed")
+    if listed > 0:
+        return Verdict("hubs", PASS, f"hubs listed {listed} entries/pages ({failed} hub failures)")
+    if failed:
+        return Verdict("hubs", FAIL, f"blocked: every hub failed ({failed} failures), none listed an article")
+    return Verdict("hubs", WARN, "the hubs answered but listed no article (empty feeds or listings)")
+
+
+def check_new_items(facts: RunFacts, config: MonitorConfig) -> Verdict:
+    """Zero records is normal at 3 a.m.; it fails only when the hubs listed new article URLs and the site's
+    own recent runs usually emit something."""
+    emitted = int(facts.stats.get("item_scraped_count", 0))
+    history = list(facts.history)[-config.history_runs :] if config.history_runs else []
+    if emitted:
+        return Verdict("new_items", PASS, f"{emitted} records emitted")
+    if facts.new_listed is None:
+        return Verdict("new_items", PASS, "no records; not judged (no state store: no history)")
+    if not facts.new_listed:
+        return Verdict("new_items", PASS, "no records, and the hubs listed no new article: a quiet run")
+    if len(history) < max(config.history_min_runs, 1):
+        return Verdict(
+            "new_items", PASS,
+            f"no records; not judged: {len(history)} comparable runs (needs {config.history_min_runs})",
+        )  # fmt: skip
+    median = statistics.median(history)
+    if median < config.min_median_items:
+        return Verdict(
+            "new_items", PASS, f"no records; the last {len(history)} runs emitted a median of {median:g}"
+        )
+    return Verdict(
+        "new_items", FAIL,
+        f"no records although the hubs listed {facts.new_listed} new article URLs and the last "
+        f"{len(history)} runs emitted a median of {median:g}",
+    )  # fmt: skip
+
+
+def check_schema(facts: RunFacts, config: MonitorConfig) -> Verdict:
+    invalid = int(facts.stats.get("newsmon/schema/invalid", 0))
+    if invalid > config.max_invalid:
+        return Verdict(
+            "schema",
+            FAIL,
+            f"{invalid} records failed the schema check and were dropped (max {config.max_invalid})",
+        )
+    return Verdict("schema", PASS, f"{invalid} invalid records")
+
+
+def check_freshness(facts: RunFacts, config: MonitorConfig) -> Verdict:
+    if not facts.sources_tracked:
+        return Verdict("freshness", PASS, "not tracked (no state store)")
+    stale = {src: n for src, n in facts.stale_sources.items() if config.stale_runs and n >= config.stale_runs}
+    if not stale:
+        return Verdict("freshness", PASS, f"{len(facts.stale_sources)} sources listed something new recently")
+    names = ", ".join(f"{src} ({n} runs)" for src, n in sorted(stale.items(), key=lambda kv: -kv[1])[:5])
+    more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
+    return Verdict("freshness", WARN, f"no new article URL for {config.stale_runs}+ runs from {names}{more}")
+
+
+CHECKS: tuple[Callable[[RunFacts, MonitorConfig], Verdict], ...] = (
+    check_finish_reason,
+    check_error_ratio,
+    check_ban_ratio,
+    check_hubs,
+    check_new_items,
+    check_schema,
+    check_freshness,
+)
+
+
+def evaluate(facts: RunFacts, config: MonitorConfig) -> list[Verdict]:
+    return [check(facts, config) for check in CHECKS]
+
+
+def exit_status(verdicts: Sequence[Verdict]) -> int:
+    failed = {v.name for v in verdicts if v.status == FAIL}
+    if not failed:
+        return EXIT_OK
+    return next((code for name, code in EXIT_BY_VERDICT if name in failed), EXIT_MONITORS_FAILED)
+
+
+def summary(verdicts: Sequence[Verdict]) -> str:
+    """ "pass", or e.g. "fail: ban_ratio, hubs; warn: freshness"."""
+    parts = [
+        f"{status}: {', '.join(v.name for v in verdicts if v.status == status)}"
+        for status in (FAIL, WARN)
+        if any(v.status == status for v in verdicts)
+    ]
+    return "; ".join(parts) or PASS

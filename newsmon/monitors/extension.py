@@ -1,0 +1,117 @@
+"""The monitor extension: when the spider closes, judge the run, log one line per verdict, and put the
+verdicts in stats (`newsmon/monitor/<name>`, `newsmon/monitor/summary`, `newsmon/monitor/exit_status`).
+
+It runs before the state extension records the run (EXTENSIONS order: its spider_closed handler is
+connected first), so the verdicts are in the run's record for `newsmon report`, and it reads the site's
+history and updates the per-source counters through the state extension's open store.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from newsmon.monitors.checks import FAIL, WARN, RunFacts, errors, evaluate, exit_status, summary
+from newsmon.monitors.config import MonitorConfig
+from newsmon.monitors.sources import HubSources
+from newsmon.state.extension import StateExtension
+from newsmon.state.protocol import Store
+
+logger = logging.getLogger(__name__)
+
+STAT_PREFIX = "newsmon/monitor/"
+EXIT_STATUS_STAT = "newsmon/monitor/exit_status"
+
+
+def comparable_items(runs: list[dict[str, Any]], current_run: int) -> list[int]:
+    """Records emitted by earlier runs that finished normally, oldest first."""
+    return [
+        int(run["stats"].get("item_scraped_count", 0))
+        for run in runs
+        if run["id"] != current_run
+        and run.get("ended") is not None
+        and run.get("finish_reason") == "finished"
+    ]
+
+
+class MonitorExtension:
+    def __init__(self, crawler: Crawler, config: MonitorConfig) -> None:
+        assert crawler.stats is not None
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.config = config
+        self.sources: HubSources | None = None  # set by the HubSources spider middleware
+        self.started = time.time()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MonitorExtension:
+        config = MonitorConfig.from_settings(crawler.settings)
+        if not config.enabled:
+            raise NotConfigured  # off on purpose: quiet
+        ext = cls(crawler, config)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = time.time()
+
+    def _state(self) -> StateExtension | None:
+        return next((e for e in self.crawler.extensions.middlewares if isinstance(e, StateExtension)), None)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        hubs = sum(
+            len(getattr(spider, name, None) or ()) for name in ("feed_urls", "category_urls", "sitemap_urls")
+        )
+        hubs += bool(getattr(getattr(spider, "site", None), "robots_sitemaps", False))
+        facts = RunFacts(self.stats.get_stats(), reason, hubs_configured=hubs)
+        state = self._state()
+        if state is not None and state.store is not None:
+            try:
+                facts = self._with_history(facts, state.store, state.run_id, spider)
+            except Exception as exc:  # a broken store must not hide the other verdicts
+                logger.error("Monitors could not read the run history or update source counters: %s", exc)
+        verdicts = evaluate(facts, self.config)
+        self.stats.set_value(STAT_PREFIX + "errors", errors(facts.stats)[0])
+        levels = {FAIL: logging.ERROR, WARN: logging.WARNING}
+        for verdict in verdicts:
+            self.stats.set_value(STAT_PREFIX + verdict.name, verdict.status)
+            logger.log(
+                levels.get(verdict.status, logging.INFO),
+                "Monitor %s: %s - %s",
+                verdict.name,
+                verdict.status.upper(),
+                verdict.message,
+            )
+        status = exit_status(verdicts)
+        self.stats.set_value(STAT_PREFIX + "summary", summary(verdicts))
+        self.stats.set_value(EXIT_STATUS_STAT, status)
+        if status:
+            failed = "; ".join(f"{v.name}: {v.message}" for v in verdicts if v.status == FAIL)
+            logger.error("Monitors failed (exit status %d): %s", status, failed)
+
+    def _with_history(self, facts: RunFacts, store: Store, run_id: int, spider: Spider) -> RunFacts:
+        history = comparable_items(store.runs(limit=(self.config.history_runs + 1) * 3), run_id)
+        new_listed: int | None = int(self.stats.get_value("newsmon/state/new", 0))
+        stale: dict[str, int] = {}
+        if self.sources is not None:
+            listed = getattr(spider, "hub_listed", {})
+            counts = self.sources.counts(listed, store, self.started)
+            stale = store.record_sources(counts)
+            new_listed = sum(new for _, new in counts.values())
+            self.stats.set_value("newsmon/monitor/sources", len(counts))
+            self.stats.set_value("newsmon/monitor/new_listed", new_listed)
+        return RunFacts(
+            facts.stats,
+            facts.finish_reason,
+            hubs_configured=facts.hubs_configured,
+            new_listed=new_listed,
+            history=history,
+            stale_sources=stale,
+            sources_tracked=self.sources is not None,
+        )

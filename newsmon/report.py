@@ -1,0 +1,141 @@
+"""`newsmon report`: recent runs from the state store's `runs` table, as a table or as JSON.
+
+Each run's record holds its key stats (newsmon/* and a few of Scrapy's) and the monitors' verdicts, so the
+report needs nothing but the store: start, duration, requests by tier, new/updated/skipped/duplicate
+records, errors, monitor verdicts and the exit status the run gave `scrapy crawl`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsmon.monitors.checks import total
+from newsmon.state.store import StateStore
+
+MONITOR_PREFIX = "newsmon/monitor/"
+MONITOR_EXTRA = frozenset({"summary", "exit_status", "errors", "sources", "new_listed"})
+
+
+@dataclass(frozen=True)
+class RunRow:
+    spider: str
+    run: int
+    started: str  # UTC ISO 8601
+    duration_s: float | None
+    finish_reason: str | None
+    requests_plain: int
+    requests_stealthy: int
+    new: int
+    updated: int
+    skipped: int
+    duplicate: int
+    errors: int
+    monitors: dict[str, str]  # monitor name -> pass | warn | fail
+    summary: str | None  # "pass", "fail: ban_ratio; warn: freshness", or None (run without monitors)
+    exit_status: int | None
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def run_row(spider: str, run: Mapping[str, Any]) -> RunRow:
+    stats: Mapping[str, Any] = run.get("stats") or {}
+    started, ended = run.get("started"), run.get("ended")
+    duration = stats.get("elapsed_time_seconds")
+    if duration is None and started is not None and ended is not None:
+        duration = ended - started
+    stealthy = total(stats, "newsmon/request/stealthy/")
+    plain = total(stats, "newsmon/request/plain/")
+    if not plain and not stealthy:  # a run from before the per-tier counts
+        stealthy = total(stats, "newsmon/tier/stealthy/") - total(stats, "newsmon/tier/stealthy_ok")
+        plain = max(int(stats.get("downloader/request_count", 0)) - stealthy, 0)
+    emitted = int(stats.get("item_scraped_count", 0))
+    revised = int(stats.get("newsmon/state/revised", 0))
+    new = int(stats.get("newsmon/state/first_version", emitted - revised))
+    errors = stats.get("newsmon/monitor/errors")
+    if errors is None:
+        errors = sum(int(v) for k, v in stats.items() if k.startswith("newsmon/") and k.endswith("/failed"))
+    monitors = {
+        k.removeprefix(MONITOR_PREFIX): str(v)
+        for k, v in stats.items()
+        if k.startswith(MONITOR_PREFIX) and k.removeprefix(MONITOR_PREFIX) not in MONITOR_EXTRA
+    }
+    exit_status = stats.get("newsmon/monitor/exit_status")
+    return RunRow(
+        spider=spider,
+        run=int(run["id"]),
+        started=_iso(float(started)) if started is not None else "",
+        duration_s=round(float(duration), 1) if duration is not None else None,
+        finish_reason=run.get("finish_reason"),
+        requests_plain=plain,
+        requests_stealthy=stealthy,
+        new=new,
+        updated=revised,
+        skipped=int(stats.get("newsmon/state/skipped", 0)) + int(stats.get("newsmon/state/unchanged", 0)),
+        duplicate=total(stats, "newsmon/dedupe/duplicate_")
+        + int(stats.get("newsmon/state/duplicate_content", 0)),
+        errors=int(errors),
+        monitors=monitors,
+        summary=stats.get("newsmon/monitor/summary"),
+        exit_status=int(exit_status) if exit_status is not None else None,
+    )
+
+
+def load_rows(state_dir: Path, spider: str | None = None, limit: int = 20) -> list[RunRow]:
+    """The last `limit` runs of one spider (or of every spider with a store in state_dir), oldest first."""
+    if spider:
+        paths = [state_dir / f"{spider}.sqlite3"]
+        if not paths[0].exists():
+            raise FileNotFoundError(f"no state store for spider {spider!r} in {state_dir}")
+    else:
+        paths = sorted(state_dir.glob("*.sqlite3"))
+        if not paths:
+            raise FileNotFoundError(f"no state store (*.sqlite3) in {state_dir}")
+    rows: list[RunRow] = []
+    for path in paths:
+        with StateStore.open(path, check=False) as store:
+            rows += [run_row(path.stem, run) for run in store.runs(limit=limit or None)]
+    return sorted(rows, key=lambda r: r.started)[-limit:] if limit else rows
+
+
+COLUMNS = (
+    ("spider", "spider"),
+    ("run", "run"),
+    ("started (UTC)", "started"),
+    ("time", "duration"),
+    ("finish", "finish_reason"),
+    ("PLAIN", "requests_plain"),
+    ("STEALTHY", "requests_stealthy"),
+    ("new", "new"),
+    ("upd", "updated"),
+    ("skip", "skipped"),
+    ("dup", "duplicate"),
+    ("err", "errors"),
+    ("exit", "exit_status"),
+    ("monitors", "summary"),
+)
+
+
+def _cell(row: RunRow, field: str) -> str:
+    if field == "duration":
+        return "" if row.duration_s is None else f"{row.duration_s:g}s"
+    if field == "started":
+        return row.started.replace("T", " ").removesuffix("+00:00")
+    value = getattr(row, field)
+    return "-" if value is None else str(value)
+
+
+def format_table(rows: list[RunRow]) -> str:
+    cells = [[title for title, _ in COLUMNS]] + [[_cell(r, f) for _, f in COLUMNS] for r in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(rows: list[RunRow]) -> list[dict[str, Any]]:
+    return [asdict(r) for r in rows]
