@@ -42,6 +42,8 @@ def build_site(articles: int) -> Any:
         copy += 1
         for spec in specs:  # whole copies: their links point at each other
             site.articles.append(article_from_spec(_copied(spec, copy), site.next_id(), categories))
+    newest = site.newest()  # the site is fixed from here on: sort once, not once per page rendered
+    site.newest = lambda: list(newest)
     return site
 
 
@@ -199,6 +201,7 @@ class Nginx:
 @contextmanager
 def served_site(articles: int, work: Path) -> Iterator[tuple[Nginx, dict[str, int], Any]]:
     site = build_site(articles)
+    work.chmod(0o755)  # nginx's worker may run as another user (nobody): it must be able to read the files
     root = work / "site"
     counts = write_site(site, root)
     with Nginx(root, work / "nginx") as nginx:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -18,7 +19,8 @@ def main() -> int:
     out_dir = ROOT / "output" / "euromaidan"
     stats_path = ROOT / "output" / "demo-stats.json"
     before = set(out_dir.glob("*.jsonl")) if out_dir.exists() else set()
-    with ReplicaServer() as replica:
+    # a fresh state dir: every demo crawls the whole replica (a cron run would emit only what is new)
+    with ReplicaServer() as replica, tempfile.TemporaryDirectory(prefix="newsmon-demo-") as state_dir:
         print(f"Replica of euromaidanpress.com serving at {replica.base_url}", flush=True)
         command = [
             str(Path(sys.executable).with_name("scrapy")),
@@ -32,6 +34,8 @@ def main() -> int:
             "LOG_LEVEL=WARNING",
             "-s",
             f"NEWSMON_STATS_FILE={stats_path}",
+            "-s",
+            f"NEWSMON_STATE_DIR={state_dir}",
         ]
         print("Running:", " ".join(command), flush=True)
         code = subprocess.call(command, cwd=ROOT)

@@ -32,10 +32,12 @@ from newsmon.distributed.connection import (
 )
 from newsmon.distributed.coordinator import join_run
 from newsmon.monitors.extension import EXIT_STATUS_STAT
+from newsmon.sites import SiteConfigError, load_site_config
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import EXIT_LOCKED, RunLock, RunLocked
 
 STORE_FAILURES = (CLOSE_REASON, "newsmon_state_error")
+EXIT_BAD_CONFIG = 2  # the site configuration given with -a site= is invalid
 
 
 class Command(ScrapyCrawlCommand):
@@ -45,6 +47,13 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
         if len(args) != 1:
             return  # run() raises the usage error
+        site = opts.spargs.get("site")
+        if site:  # a bad site config stops the run here, with one line naming the key
+            try:
+                load_site_config(site)
+            except SiteConfigError as exc:
+                sys.stderr.write(f"newsmon: {exc}\n")
+                sys.exit(EXIT_BAD_CONFIG)
         assert self.settings is not None
         try:
             distributed = DistributedConfig.from_settings(self.settings)
