@@ -100,7 +100,9 @@ def _settings(values: dict[str, str]) -> list[str]:
     return [arg for name, value in values.items() for arg in ("-s", f"{name}={value}")]
 
 
-def newsmon_command(base_url: str, categories: list[str], max_pages: int, work: Path, workers: int | None) -> list[str]:
+def newsmon_command(
+    base_url: str, categories: list[str], max_pages: int, work: Path, workers: int | None
+) -> list[str]:
     settings = {
         **COMMON_SETTINGS,
         "NEWSMON_TIERS_ENABLED": "False",
@@ -182,7 +184,8 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 results[name].append(result)
                 print(
                     f"  round {round_no + 1} {name}: {result['responses']} responses in "
-                    f"{result['elapsed']:.1f} s = {result['pages_per_s']:.1f} pages/s, {result['items']} items",
+                    f"{result['elapsed']:.1f} s = {result['pages_per_s']:.1f} pages/s, "
+                    f"{result['items']} items",
                     flush=True,
                 )
     return {"counts": counts, "results": results, "max_pages": max_pages}
@@ -196,14 +199,20 @@ def summarize(measured: dict[str, Any]) -> list[tuple[str, str, str]]:
     bare_uris = set(results["bare"][0]["uris"])
     counts = measured["counts"]
     table = [
-        ("site", f"{counts['articles']:,}", f"articles, {counts['listing pages']} listing pages (nginx, static)"),
+        (
+            "site",
+            f"{counts['articles']:,}",
+            f"articles, {counts['listing pages']} listing pages (nginx, static)",
+        ),
         ("bare CrawlSpider (pages/s)", f"{bare:.1f}", f"median of {len(results['bare'])} runs"),
     ]
     for name, runs in results.items():
         if name == "bare":
             continue
         speed = statistics.median(r["pages_per_s"] for r in runs)
-        table.append((f"{name} (pages/s)", f"{speed:.1f}", f"median of {len(runs)} runs, {runs[0]['items']} records"))
+        table.append(
+            (f"{name} (pages/s)", f"{speed:.1f}", f"median of {len(runs)} runs, {runs[0]['items']} records")
+        )
         table.append((f"  {name} / bare", f"{speed / bare:.2f}x", f"target >= {TARGET:.2f}x"))
     table.append(
         (

@@ -50,7 +50,11 @@ def load_pages(data: Path) -> list[Page]:
     pages = []
     for item_id, entry in sorted(truth.items()):
         path = data / "html" / f"{item_id}.html.gz"
-        raw = gzip.decompress(path.read_bytes()) if path.exists() else (data / "html" / f"{item_id}.html").read_bytes()
+        raw = (
+            gzip.decompress(path.read_bytes())
+            if path.exists()
+            else (data / "html" / f"{item_id}.html").read_bytes()
+        )
         pages.append((decode_html(raw), entry.get("url") or ""))
     return pages
 
@@ -108,8 +112,16 @@ def measure(pages: Sequence[Page], rounds: int) -> dict[str, float]:
 
 def rows(result: dict[str, float], pages: int, rounds: int) -> list[tuple[str, str, str]]:
     return [
-        ("record build, newsmon (ms/page)", f"{result['newsmon_ms']:.2f}", f"{pages} pages, best of {rounds}"),
-        ("trafilatura.extract alone (ms/page)", f"{result['trafilatura_ms']:.2f}", "same pages, same process"),
+        (
+            "record build, newsmon (ms/page)",
+            f"{result['newsmon_ms']:.2f}",
+            f"{pages} pages, best of {rounds}",
+        ),
+        (
+            "trafilatura.extract alone (ms/page)",
+            f"{result['trafilatura_ms']:.2f}",
+            "same pages, same process",
+        ),
         ("record build / trafilatura", f"{result['ratio']:.2f}x", f"target <= {TARGET:.1f}x"),
         ("  median round: newsmon / trafilatura", f"{result['median_round_ratio']:.2f}x", ""),
     ]

@@ -43,7 +43,7 @@ def build_site(articles: int) -> Any:
         for spec in specs:  # whole copies: their links point at each other
             site.articles.append(article_from_spec(_copied(spec, copy), site.next_id(), categories))
     newest = site.newest()  # the site is fixed from here on: sort once, not once per page rendered
-    site.newest = lambda: list(newest)
+    site.newest = lambda: list(newest)  # type: ignore[method-assign]
     return site
 
 
@@ -164,7 +164,9 @@ class Nginx:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
+                raise RuntimeError(
+                    f"nginx exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
+                )
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return self

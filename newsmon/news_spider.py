@@ -13,10 +13,13 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 from twisted.python.failure import Failure
 
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
+from newsmon.extract.types import PageData
+from newsmon.extract.worker import ExtractPool
 from newsmon.fetch.challenge import challenge_reason, has_scripts
 from newsmon.fetch.failures import failure_reason
 from newsmon.fetch.soft404 import is_soft_404
@@ -125,6 +128,11 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         self.start_article_urls = [self.scope.absolute(u) for u in _split_arg(args["urls"])]
         self.extract_options = self.site.extract_options()
         self.thin_body_words = settings.getint("NEWSMON_THIN_BODY_WORDS")
+        workers = settings.getint("NEWSMON_EXTRACT_WORKERS")
+        if workers > 0 and is_reactor_installed() and not is_asyncio_reactor_installed():
+            logger.warning("NEWSMON_EXTRACT_WORKERS needs the asyncio reactor; extracting in this process")
+            workers = 0
+        self.extract_pool = ExtractPool(workers) if workers > 0 else None
         self.tiers_enabled = settings.getbool("NEWSMON_TIERS_ENABLED")
         self.feed_max_entries = settings.getint("NEWSMON_FEED_MAX_ENTRIES")
         # canonical article URL -> the shortest path it was found by, this run
@@ -176,7 +184,7 @@ class NewsSpider(HubsMixin, scrapy.Spider):
             return
         yield Request(
             target,
-            callback=self.parse_article,
+            callback=self.parse_article if self.extract_pool is None else self.parse_article_offloaded,
             errback=self.article_failed,
             priority=-hops,  # breadth-first: articles nearer a hub are fetched first
             meta={
@@ -203,13 +211,33 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         for via, url in links:
             yield from self.article_requests(url, via=via, referrer=referrer, depth=depth + 1, hops=hops + 1)
 
-    def parse_article(self, response: Response) -> Iterable[Any]:
+    async def parse_article_offloaded(self, response: Response) -> AsyncIterator[Any]:
+        """parse_article with the page extracted in a worker process (NEWSMON_EXTRACT_WORKERS > 0)."""
+        if self.extract_pool is None:
+            for result in self.parse_article(response):
+                yield result
+            return
+        if not self._is_html(response):
+            return
+        assert isinstance(response, TextResponse)
+        page = await self.extract_pool.extract(
+            response.body, response.encoding, response.url, self.extract_options
+        )
+        for result in self.parse_article(response, page):
+            yield result
+
+    def closed(self, reason: str) -> None:
+        if self.extract_pool is not None:
+            self.extract_pool.close()
+
+    def parse_article(self, response: Response, page: PageData | None = None) -> Iterable[Any]:
         if not self._is_html(response):
             return
         assert isinstance(response, TextResponse)
         meta = response.meta
-        tree = parse_html(response.body, encoding=response.encoding)
-        page = extract_page(tree, response.url, self.extract_options)
+        if page is None:  # extracted here, unless a worker did it (parse_article_offloaded)
+            tree = parse_html(response.body, encoding=response.encoding)
+            page = extract_page(tree, response.url, self.extract_options)
         path = urlsplit(response.url).path
         if self.site.is_hub_path(path):
             self._stats.inc_value("newsmon/page/not_article")

@@ -73,6 +73,8 @@ NEWSMON_BROWSER_PAGE_REUSE = 100
 NEWSMON_CHALLENGE_WAIT = 15.0
 # An article page with fewer body words than this that runs scripts is fetched again in the browser.
 NEWSMON_THIN_BODY_WORDS = 40
+# Processes that parse and extract article pages off the reactor thread (0: in the crawl process).
+NEWSMON_EXTRACT_WORKERS = 1
 # Where runs keep state between runs (host tier memory, seen articles); relative to the working directory.
 # A deployment sets an absolute one in the environment (deploy/README.md); -s still wins.
 NEWSMON_STATE_DIR = os.environ.get("NEWSMON_STATE_DIR") or ".newsmon"

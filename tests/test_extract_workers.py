@@ -1,0 +1,56 @@
+"""NEWSMON_EXTRACT_WORKERS: pages extracted in worker processes give the records of in-process extraction."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsmon.extract.html import parse_html
+from newsmon.extract.page import extract_page
+from newsmon.extract.types import ExtractOptions
+from newsmon.extract.worker import ExtractPool, extract_page_data
+from tests.crawl_helpers import run_crawl
+from tests.extract_pages import TAGDIV, URLS, options_for, read_page
+from tests.replica.server import ReplicaServer
+
+
+def test_worker_function_is_extract_page() -> None:
+    body, url, options = read_page(TAGDIV), URLS[TAGDIV], options_for(TAGDIV)
+    assert extract_page_data(body, None, url, options) == extract_page(parse_html(body), url, options)
+
+
+def test_pool_extracts_in_another_process_and_closes() -> None:
+    pool = ExtractPool(1)
+    body, url, options = read_page(TAGDIV), URLS[TAGDIV], options_for(TAGDIV)
+    try:
+        page = asyncio.run(pool.extract(body, "utf-8", url, options))
+    finally:
+        pool.close()
+    assert page == extract_page(parse_html(body, encoding="utf-8"), url, options)
+    with pytest.raises(ValueError):
+        ExtractPool(0)
+    assert ExtractOptions() == ExtractOptions()  # options cross the process boundary by value
+
+
+# scraped_at is the clock; referrer, when two pages link an article at the same hop count, is whichever
+# response was parsed first (so two in-process crawls can differ there too).
+VARYING = frozenset({"scraped_at", "referrer"})
+
+
+def _records(result: Any) -> dict[str, dict[str, Any]]:
+    return {r["canonical_url"]: {k: v for k, v in r.items() if k not in VARYING} for r in result.records}
+
+
+@pytest.mark.crawl
+def test_crawl_records_identical_with_and_without_workers(tmp_path: Path) -> None:
+    with ReplicaServer() as replica:
+        here = run_crawl(replica.base_url, tmp_path / "in_process", "-s", "NEWSMON_EXTRACT_WORKERS=0")
+        workers = run_crawl(replica.base_url, tmp_path / "workers", "-s", "NEWSMON_EXTRACT_WORKERS=2")
+    assert here.returncode == 0, here.log[-3000:]
+    assert workers.returncode == 0, workers.log[-3000:]
+    assert here.records, "the replica crawl gave no records"
+    assert _records(workers) == _records(here)
+    assert workers.stats.get("newsmon/article/extracted") == here.stats.get("newsmon/article/extracted")
