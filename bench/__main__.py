@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+from bench import summary
+
 # name -> module with main(argv) -> int
 BENCHMARKS = {
     "state_store": "bench.state_store",
@@ -21,6 +23,7 @@ def main(argv: list[str]) -> int:
     for name in names or list(BENCHMARKS):
         print(f"== {name} ==", flush=True)
         status |= importlib.import_module(BENCHMARKS[name]).main(rest)
+    print(summary.render())
     return status
 
 

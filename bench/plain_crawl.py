@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench import summary
 from bench.machine import describe
 from bench.record_build import print_table
 from bench.static_replica import Nginx, served_site
@@ -239,7 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp:
         measured = measure(args, Path(tmp))
     print(describe())
-    print_table(summarize(measured))
+    table = summarize(measured)
+    print_table(table)
+    summary.add_targets("plain_crawl", table)
     return 0
 
 

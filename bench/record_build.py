@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bench import summary
 from bench.machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     pages = load_pages(args.data)
     result = measure(pages, args.rounds)
     print(describe())
-    print_table(rows(result, len(pages), args.rounds))
+    table = rows(result, len(pages), args.rounds)
+    print_table(table)
+    summary.add_targets("record_build", table)
     return 0
 
 

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import summary
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"lookups/s": ">= 100000", "peak RSS MB": "<= 64", "open s": "< 1", "no-change rerun s": "< 5"}
 
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench state_store")
     parser.add_argument("--urls", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=100_000, help="hits and as many misses")
-    args = parser.parse_args(argv)
+    args, _ = parser.parse_known_args(argv)  # python -m bench passes every option to every benchmark
     with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp:
         work = Path(tmp)
         path = work / "bench.sqlite3"
@@ -145,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'measure':<{width}}  {'value':>12}  target")
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:>12}  {target}")
+    summary.add_targets("state_store", [(n, v, t) for n, v, t in rows if t])
     return 0
 
 

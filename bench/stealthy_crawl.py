@@ -38,6 +38,8 @@ from typing import Any
 
 import scrapy
 
+from bench import summary
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_PATH = re.compile(r"^/\d{4}/\d\d/\d\d/[^/]+/$")
 BROWSER_NAMES = ("chrom", "headless_shell")
@@ -569,6 +571,20 @@ def _row(f: CrawlFigures) -> str:
     )
 
 
+def add_summary(result: dict[str, Any]) -> None:
+    crawls = result["crawls"]
+
+    def median(kind: str, key: str) -> float:
+        return statistics.median(c[key] for c in crawls if c["name"].split(" #")[0] == kind)
+
+    ratio = median("newsmon", "pages_per_s") / median("bare", "pages_per_s")
+    summary.add(
+        "stealthy_crawl", "newsmon STEALTHY / bare scrapy-playwright (pages/s)", f"{ratio:.2f}x", ">= 1.0x"
+    )
+    slope = median("newsmon", "slope_mib_per_100_pages")
+    summary.add("stealthy_crawl", "browser memory trend after warm-up", f"{slope:+.1f} MiB/100 pages", "flat")
+
+
 def report(result: dict[str, Any]) -> str:
     m = result["machine"]
     crawls = result["crawls"]
@@ -630,11 +646,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--bare-set", action="append", default=[], metavar="ARG",
                         help="extra argument for the bare crawl")  # fmt: skip
-    args = parser.parse_args(argv)
+    args, _ = parser.parse_known_args(argv)  # python -m bench passes every option to every benchmark
     result = run(args)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
     print(report(result))
+    add_summary(result)
     return 0
 
 

@@ -77,11 +77,13 @@ def _noise(tree: HtmlElement) -> set[HtmlElement]:
     """Boilerplate containers (nav, forms, share/newsletter/donation boxes) that do not hold the article."""
     found: set[HtmlElement] = set()
     names_seen: dict[str, bool] = {}
-    for element in tree.iter(etree.Element):
-        if element.tag in _KEEP_TAGS or not _is_noise(element, names_seen):
+    walker = etree.iterwalk(tree, events=("start",))
+    for _, element in walker:
+        if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS or not _is_noise(element, names_seen):
             continue
         if element.find(".//h1") is None:
             found.add(element)
+            walker.skip_subtree()  # left out whole: what is inside needs no test
     return found
 
 

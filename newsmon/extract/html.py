@@ -42,7 +42,7 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9:._-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Characters libxml2 rejects or truncates on (C0 controls other than tab/newline/carriage return).
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BAD_BYTES = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
 _SNIFF_BYTES = 4096
 
 
@@ -83,11 +83,17 @@ def _empty_document() -> lxml.html.HtmlElement:
 def parse_html(body: bytes | str, *, encoding: str | None = None) -> lxml.html.HtmlElement:
     """Parse a page into an lxml HTML tree (root <html>, always with a <body>); never raises on bad input."""
     text = decode_body(body, encoding) if isinstance(body, bytes) else body
-    text = _BAD_CHARS.sub("", _XML_DECL.sub("", text, count=1))
-    if not text.strip():
+    declaration = _XML_DECL.match(text)
+    if declaration:
+        text = text[declaration.end() :]
+    if "\ufffe" in text or "\uffff" in text:
+        text = text.replace("\ufffe", "").replace("\uffff", "")
+    if not text or text.isspace():
         return _empty_document()
+    # C0 controls are single bytes in UTF-8 (never inside a multi-byte sequence): drop them in C
+    data = text.encode("utf-8", errors="replace").translate(None, _BAD_BYTES)
     try:
-        tree = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=_PARSER)
+        tree = lxml.html.document_fromstring(data, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         logger.debug("Unparseable HTML (%s); using an empty document", exc)
         return _empty_document()
