@@ -41,13 +41,15 @@ def build_site(articles: int) -> Any:
     while len(site.articles) < articles:
         copy += 1
         for spec in specs:  # whole copies: their links point at each other
-            site.articles.append(article_from_spec(_copied(spec, copy), site.next_id(), categories))
+            site.articles.append(article_from_spec(copied_spec(spec, copy), site.next_id(), categories))
     newest = site.newest()  # the site is fixed from here on: sort once, not once per page rendered
     site.newest = lambda: list(newest)  # type: ignore[method-assign]
     return site
 
 
-def _copied(spec: dict[str, Any], copy: int) -> dict[str, Any]:
+def copied_spec(spec: dict[str, Any], copy: int) -> dict[str, Any]:
+    """An article spec renamed for copy number ``copy``: slugs, title and links to other copies."""
+
     def slug(s: str) -> str:
         return f"{s}-copy{copy}"
 

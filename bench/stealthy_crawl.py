@@ -39,6 +39,7 @@ from typing import Any
 import scrapy
 
 from bench import summary
+from bench.static_replica import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_PATH = re.compile(r"^/\d{4}/\d\d/\d\d/[^/]+/$")
@@ -47,50 +48,6 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # --- the pages -------------------------------------------------------------------------------------
-def build_site(pages: int) -> Any:
-    """The default replica site, its articles copied with fresh slugs and text until there are >= ``pages``.
-
-    Each copy gets its own title and first paragraph (newsmon drops records with a duplicate body) and its
-    Read also links point at the same copy's articles.
-    """
-    from tests.replica.articles import ARTICLES
-    from tests.replica.articles_older import ARTICLES_OLDER
-    from tests.replica.content import article_from_spec, default_site
-
-    site = default_site()
-    categories = {c.slug: c for c in site.categories}
-    specs = [*ARTICLES, *ARTICLES_OLDER]
-    copy = 0
-    while len(site.articles) < pages:
-        copy += 1
-        for spec in specs:  # whole copies: their links point at each other
-            site.articles.append(article_from_spec(_copied(spec, copy), site.next_id(), categories))
-    return site
-
-
-def _copied(spec: dict[str, Any], copy: int) -> dict[str, Any]:
-    def slug(s: str) -> str:
-        return f"{s}-copy{copy}"
-
-    def ref(r: Any) -> Any:
-        return slug(r) if isinstance(r, str) else (slug(r[0]), *r[1:])
-
-    def para(p: Any, first: bool) -> Any:
-        if isinstance(p, tuple):
-            text, link, href, tail = p
-            return (text, link, "@" + slug(href[1:]) if href.startswith("@") else href, tail)
-        return f"{p} (Copy {copy} of this report.)" if first else p
-
-    return {
-        **spec,
-        "slug": slug(spec["slug"]),
-        "title": f"{spec['title']} (copy {copy})",
-        "paras": [para(p, i == 0) for i, p in enumerate(spec["paras"])],
-        "read_also": [ref(r) for r in spec.get("read_also", [])],
-        "inline_read_also": [(before, slug(s)) for before, s in spec.get("inline_read_also", [])],
-    }
-
-
 @dataclass(frozen=True)
 class Page:
     status: int

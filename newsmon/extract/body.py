@@ -79,7 +79,11 @@ def _noise(tree: HtmlElement) -> set[HtmlElement]:
     names_seen: dict[str, bool] = {}
     walker = etree.iterwalk(tree, events=("start",))
     for _, element in walker:
-        if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS or not _is_noise(element, names_seen):
+        if (
+            not isinstance(element.tag, str)
+            or element.tag in _KEEP_TAGS
+            or not _is_noise(element, names_seen)
+        ):
             continue
         if element.find(".//h1") is None:
             found.add(element)
