@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsmon.distributed.config import URL_ENV
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.record import FetchInfo, build_record
@@ -75,9 +76,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from newsmon.report import as_json, format_table, load_rows
+    from newsmon.report import as_json, format_table, load_redis_rows, load_rows
 
-    rows = load_rows(Path(args.state_dir), args.spider, args.limit)
+    # Redis: --redis-url, else $NEWSMON_REDIS_URL unless a state directory was named; SQLite otherwise
+    redis_url = args.redis_url or (None if args.state_dir else os.environ.get(URL_ENV))
+    if redis_url:
+        from newsmon.distributed.connection import EXIT_UNAVAILABLE, RedisFailure, RedisUnavailable
+        from newsmon.distributed.redact import redact
+
+        try:
+            rows = load_redis_rows(redis_url, args.spider, args.limit, args.redis_prefix)
+        except (RedisUnavailable, RedisFailure) as exc:
+            print(f"newsmon: {redact(str(exc))}", file=sys.stderr)
+            return EXIT_UNAVAILABLE
+    else:
+        state_dir = args.state_dir or os.environ.get("NEWSMON_STATE_DIR") or ".newsmon"
+        rows = load_rows(Path(state_dir), args.spider, args.limit)
     if args.json:
         json.dump(as_json(rows), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -102,9 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(func=cmd_extract)
     report = sub.add_parser("report", help="recent runs from the state store: fetches, records, monitors")
     report.add_argument(
-        "state_dir", nargs="?", default=os.environ.get("NEWSMON_STATE_DIR") or ".newsmon",
+        "state_dir", nargs="?", default=None,
         help="state directory (NEWSMON_STATE_DIR; default .newsmon)",
     )  # fmt: skip
+    report.add_argument(
+        "--redis-url", help=f"read the Redis store of distributed runs (default: ${URL_ENV} when set)"
+    )
+    report.add_argument("--redis-prefix", default="newsmon", help="NEWSMON_REDIS_PREFIX (default newsmon)")
     report.add_argument("--spider", help="only this spider (default: every store in the directory)")
     report.add_argument("--json", action="store_true", help="the same data as JSON, for machines")
     report.add_argument("--limit", type=int, default=20, help="the last N runs (0 = all; default 20)")

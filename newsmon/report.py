@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newsmon.monitors.checks import total
+from newsmon.state.protocol import Store
 from newsmon.state.store import StateStore
 
 MONITOR_PREFIX = "newsmon/monitor/"
@@ -99,7 +100,40 @@ def load_rows(state_dir: Path, spider: str | None = None, limit: int = 20) -> li
     rows: list[RunRow] = []
     for path in paths:
         with StateStore.open(path, check=False) as store:
-            rows += [run_row(path.stem, run) for run in store.runs(limit=limit or None)]
+            rows += store_rows(store, path.stem, limit)
+    return last(rows, limit)
+
+
+def load_redis_rows(
+    url: str, spider: str | None = None, limit: int = 20, prefix: str = "newsmon"
+) -> list[RunRow]:
+    """As load_rows, from the Redis store of a distributed run (every spider with runs under prefix when
+    spider is None). Errors name the URL with its password masked."""
+    from newsmon.distributed.config import mask_url
+    from newsmon.state.redis_store import RedisStateStore, stored_spiders
+
+    spiders = [spider] if spider else None
+    rows: list[RunRow] = []
+    with RedisStateStore.open_for_reading(url, spider or "", prefix) as probe:
+        if spiders is None:
+            spiders = stored_spiders(probe.conn, prefix)
+            if not spiders:
+                raise FileNotFoundError(f"no runs under {prefix}:* in Redis at {mask_url(url)}")
+        for name in spiders:
+            store = RedisStateStore(probe.conn, probe.config, name)  # the same connection, read only
+            found = store_rows(store, name, limit)
+            if spider and not found:
+                raise FileNotFoundError(f"no runs of spider {name!r} in Redis at {store.location}")
+            rows += found
+    return last(rows, limit)
+
+
+def store_rows(store: Store, spider: str, limit: int) -> list[RunRow]:
+    """The last `limit` runs (0 = all) of one spider's store, SQLite or Redis (the Store Protocol)."""
+    return [run_row(spider, run) for run in store.runs(limit=limit or None)]
+
+
+def last(rows: list[RunRow], limit: int) -> list[RunRow]:
     return sorted(rows, key=lambda r: r.started)[-limit:] if limit else rows
 
 

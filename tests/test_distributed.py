@@ -7,20 +7,16 @@ import json
 import logging
 import os
 import pprint
-import shutil
 import signal
-import socket
 import subprocess
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 from newsmon.distributed.config import DistributedConfig, default_run_id, mask_url
 from newsmon.distributed.coordinator import join_run
@@ -30,69 +26,13 @@ from newsmon.state.recovery import recover_partials
 from newsmon.state.redis_store import RedisStateStore
 from newsmon.state.store import ArticleState
 from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command
+from tests.redis_helpers import PASSWORD, RedisServer, free_port, needs_redis
 from tests.replica.server import ReplicaServer
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-PASSWORD = "s3cret-pw-4711"
 H1 = "sha256:" + "1" * 64
 H2 = "sha256:" + "2" * 64
 
-pytestmark = pytest.mark.skipif(
-    not Path(REDIS_SERVER).exists() and not os.environ.get("NEWSMON_CI"),
-    reason="redis-server is not installed (apt-get install redis-server; CI installs it via .ci/run)",
-)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RedisServer:
-    """A throwaway redis-server on 127.0.0.1 with a password, data in a temp dir."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://:{PASSWORD}@127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        args = ["--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.workdir)]
-        args += ["--save", "", "--appendonly", "no", "--requirepass", PASSWORD]
-        self.proc = subprocess.Popen(
-            [REDIS_SERVER, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                redis.Redis.from_url(self.url).ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-        self.proc = None
-
-    def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url)
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
+pytestmark = needs_redis
 
 
 def config(server: RedisServer, **overrides: Any) -> DistributedConfig:

@@ -1,14 +1,19 @@
-"""`newsmon report`: recent runs from the state store as a table and as JSON."""
+"""`newsmon report`: recent runs from the state store (SQLite, or Redis on a real redis-server started
+here) as a table and as JSON."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 
 from newsmon.cli import main
+from newsmon.distributed.connection import EXIT_UNAVAILABLE
+from newsmon.state.redis_store import RedisStateStore
 from newsmon.state.store import StateStore
+from tests.redis_helpers import PASSWORD, RedisServer, free_port, needs_redis
 
 QUIET = {
     "elapsed_time_seconds": 12.5,
@@ -103,3 +108,56 @@ def test_missing_store_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["report", str(tmp_path), "--spider", "nope"]) == 2
     assert "no state store for spider 'nope'" in capsys.readouterr().err
     assert not (tmp_path / "nope.sqlite3").exists()  # a report never creates a store
+
+
+# --- the Redis store of distributed runs ------------------------------------------------------------
+@pytest.fixture
+def redis_prefix(redis_server: RedisServer) -> str:
+    """The same runs as state_dir, in the Redis store, under a prefix of this test's own."""
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    with RedisStateStore.open_for_reading(redis_server.url, "euromaidan", prefix) as store:
+        for stats in (BUSY, QUIET, BUSY):  # written here only to have runs to read
+            store.end_run(store.start_run(now=1_780_000_000.0), "finished", stats)
+        store.start_run(now=1_780_000_500.0)
+    with RedisStateStore.open_for_reading(redis_server.url, "other", prefix) as store:
+        store.end_run(store.start_run(now=1_700_000_000.0), "shutdown", {})
+    return prefix
+
+
+@needs_redis
+def test_redis_store_reports_like_sqlite(
+    redis_server: RedisServer, redis_prefix: str, state_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("--spider", "euromaidan", "--json", "--limit", "3")
+    status, out = report(capsys, "--redis-url", redis_server.url, "--redis-prefix", redis_prefix, *args)
+    assert status == 0
+    _, sqlite = report(capsys, str(state_dir), *args)
+    assert json.loads(out) == json.loads(sqlite)
+    assert PASSWORD not in out
+
+
+@needs_redis
+def test_redis_url_from_the_environment_lists_every_spider(
+    redis_server: RedisServer,
+    redis_prefix: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSMON_REDIS_URL", redis_server.url)
+    status = main(["report", "--redis-prefix", redis_prefix])
+    out, err = capsys.readouterr()
+    assert status == 0 and PASSWORD not in out + err
+    lines = out.splitlines()[1:]
+    assert len(lines) == 5 and lines[0].startswith("other ") and lines[1].startswith("euromaidan ")
+    status = main(["report", "--redis-prefix", redis_prefix, "--spider", "nope"])
+    out, err = capsys.readouterr()
+    assert status == 2 and "no runs of spider 'nope' in Redis at redis://***@127.0.0.1:" in err
+    assert PASSWORD not in out + err
+
+
+@needs_redis
+def test_redis_unavailable_is_one_masked_line(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"redis://:{PASSWORD}@127.0.0.1:{free_port()}/0"  # nothing listens there
+    assert main(["report", "--redis-url", url, "--spider", "euromaidan"]) == EXIT_UNAVAILABLE
+    out, err = capsys.readouterr()
+    assert not out and err.count("\n") == 1 and "redis://***@127.0.0.1:" in err and PASSWORD not in err

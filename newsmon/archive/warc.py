@@ -25,7 +25,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 from warcio.statusandheaders import StatusAndHeaders
 
-from newsmon.archive.writer import RotatingWarcWriter
+from newsmon.archive.writer import RotatingWarcWriter, recover_open_files
 from newsmon.meta import META_FETCH_REASON, META_TIER, WARC_META
 
 logger = logging.getLogger(__name__)
@@ -73,6 +73,12 @@ class WarcArchiver:
     def spider_opened(self, spider: Spider) -> None:
         from scrapy import __version__ as scrapy_version
 
+        if self.directory.is_dir():  # a crashed run's `.open` files first (recover_open_files logs them)
+            recovered = recover_open_files(self.directory)
+            if recovered.files:
+                self.stats.inc_value("newsmon/warc/recovered_files", recovered.files)
+            if recovered.torn_records:
+                self.stats.inc_value("newsmon/warc/torn_records", recovered.torn_records)
         self.writer = RotatingWarcWriter(
             self.directory,
             f"newsmon-{_SAFE_NAME.sub('_', spider.name)}",

@@ -71,6 +71,13 @@ return 1
 """
 
 
+def stored_spiders(conn: redis.Redis, prefix: str) -> list[str]:
+    """The spiders with runs under prefix (`<prefix>:<spider>:runs:seq`), sorted; SCAN, never KEYS."""
+    pattern = f"{prefix}:*:runs:seq"
+    found = {str(_str(key))[len(prefix) + 1 : -len(":runs:seq")] for key in conn.scan_iter(match=pattern)}
+    return sorted(found)
+
+
 def _str(value: object) -> str | None:
     """A Redis reply as text (None stays None)."""
     if value is None:
@@ -102,6 +109,19 @@ class RedisStateStore:
         self._mark = conn.register_script(MARK)
         self._touch = conn.register_script(TOUCH)
         self._claim = conn.register_script(CLAIM)
+
+    @classmethod
+    def open_for_reading(cls, url: str, spider: str, prefix: str = "newsmon") -> RedisStateStore:
+        """A store for readers (`newsmon report`): no crawler, so no run to fail on an error (the caller
+        gets RedisFailure), and nothing written on open; RedisUnavailable (URL masked) when Redis does
+        not answer. Call only its reading methods (get, runs, count, ...)."""
+        from scrapy.settings import Settings
+
+        from newsmon.distributed.connection import connect
+
+        settings = Settings({"NEWSMON_BACKEND": "redis", "REDIS_URL": url, "NEWSMON_REDIS_PREFIX": prefix})
+        config = DistributedConfig.from_settings(settings)
+        return cls(connect(config), config, spider)
 
     @property
     def location(self) -> str:
