@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tests.site_server import SiteServer
+
 from . import atom_content as C
 from .model import ATOM, TEXT, Expected, Para, Reply, esc, html_reply, sentences, tails
-from .server import SiteServer
 
 ORIGIN = "https://harbourtimes.example"
 HOST = "harbourtimes.example"

@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tests.site_server import SiteServer
+
 from . import sitemap_content as C
 from .model import GZIP, TEXT, XML, Expected, Para, Reply, esc, html_reply, sentences, tails
-from .server import SiteServer
 
 ORIGIN = "https://valleyledger.example"
 HOST = "valleyledger.example"

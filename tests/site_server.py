@@ -1,16 +1,26 @@
-"""A small threaded HTTP server on 127.0.0.1 (port 0 by default) for one site, logging every request."""
+"""A quiet threaded HTTP server on 127.0.0.1 (port 0 by default) for a test site, logging every request.
+
+The replica and the other test sites are handlers on it: request target and headers in, a reply out.
+"""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
-from .model import Reply
 
-Handler = Callable[[str, Mapping[str, str]], Reply]  # (request target, request headers) -> Reply
+class Reply(Protocol):
+    status: int
+    body: bytes
+    content_type: str
+    headers: dict[str, str]
+
+
+Handler = Callable[[str, Mapping[str, str]], Reply]  # (request target, request headers) -> reply
 
 
 class RequestRecord(NamedTuple):
@@ -21,18 +31,20 @@ class RequestRecord(NamedTuple):
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "othersite"
+    server_version = "nginx"
     sys_version = ""
-    timeout = 30
+    timeout = 30  # idle keep-alive connections give up their thread
     owner: SiteServer  # set on the per-server subclass
 
     def log_message(self, format: str, *args: Any) -> None:
-        pass
+        pass  # quiet: no stderr line per request
 
     def _serve(self, with_body: bool) -> None:
         headers = dict(self.headers.items())
         self.owner._record(RequestRecord(self.command, self.path, headers))
-        reply = self.owner.handler(self.path, headers)
+        if self.owner.delay > 0:  # a slow site: crash tests kill a crawl in the middle
+            time.sleep(self.owner.delay)
+        reply = self.owner.respond(self.path, headers)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
@@ -51,26 +63,34 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
-    block_on_close = False
+    block_on_close = False  # stop() must not wait for idle keep-alive connections
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        pass
+        pass  # a client hanging up mid-response is not the site's problem; no traceback on stderr
 
 
 class SiteServer:
-    """`with SiteServer(site.handle) as server:` serves until the block ends at server.base_url."""
+    """`with SiteServer(handler) as server:` serves at server.base_url until the block ends."""
 
-    def __init__(self, handler: Handler, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, handler: Handler | None = None, *, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0
+    ) -> None:
         self.handler = handler
+        self.delay = delay  # seconds each request waits before its reply (settable while serving)
         self._address = (host, port)
         self._requests: list[RequestRecord] = []
         self._lock = threading.Lock()
         self._httpd: _QuietServer | None = None
         self._thread: threading.Thread | None = None
 
+    def respond(self, target: str, headers: Mapping[str, str]) -> Reply:
+        assert self.handler is not None, "a SiteServer needs a handler (or a subclass overriding respond)"
+        return self.handler(target, headers)
+
+    # --- lifecycle -----------------------------------------------------------------------------
     def start(self) -> SiteServer:
         if self._httpd is None:
-            handler = type("OtherSiteHandler", (_RequestHandler,), {"owner": self})
+            handler = type("SiteHandler", (_RequestHandler,), {"owner": self})
             self._httpd = _QuietServer(self._address, handler)
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
@@ -87,7 +107,7 @@ class SiteServer:
         if thread is not None:
             thread.join(timeout=5)
 
-    def __enter__(self) -> SiteServer:
+    def __enter__(self) -> Any:
         return self.start()
 
     def __exit__(
@@ -105,6 +125,7 @@ class SiteServer:
     def base_url(self) -> str:
         return f"http://{self._address[0]}:{self.port}"
 
+    # --- request log ---------------------------------------------------------------------------
     def _record(self, record: RequestRecord) -> None:
         with self._lock:
             self._requests.append(record)
@@ -120,6 +141,7 @@ class SiteServer:
         return [r.path.split("?", 1)[0] for r in self.requests if r.method == "GET"]
 
     def count(self, path_prefix: str = "/", method: str | None = None) -> int:
+        """Requests whose target (path and query) starts with path_prefix."""
         return sum(1 for r in self.requests if r.path.startswith(path_prefix) and method in (None, r.method))
 
     def clear_requests(self) -> None:
