@@ -11,17 +11,16 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 from twisted.python.failure import Failure
 
-from newsmon.extract.html import parse_html
-from newsmon.extract.page import extract_page
 from newsmon.extract.types import PageData
-from newsmon.extract.worker import ExtractPool
+from newsmon.extract.worker import ExtractPool, extract_page_data
 from newsmon.fetch.challenge import challenge_reason, has_scripts
 from newsmon.fetch.failures import failure_reason
+from newsmon.fetch.policy import TierPolicy
 from newsmon.fetch.soft404 import is_soft_404
 from newsmon.fetch.tiers import escalate
 from newsmon.hubs import HubsMixin
@@ -108,7 +107,9 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         # spider argument, then a -s/command-line setting, then the site's config, then the default
         if args["follow_depth"] is not None:
             self.follow_depth = int(args["follow_depth"])
-        elif self.site.follow_depth is not None and (settings.getpriority("NEWSMON_FOLLOW_DEPTH") or 0) <= 20:
+        elif self.site.follow_depth is not None and (
+            (settings.getpriority("NEWSMON_FOLLOW_DEPTH") or 0) <= SETTINGS_PRIORITIES["project"]
+        ):
             self.follow_depth = self.site.follow_depth
         else:
             self.follow_depth = settings.getint("NEWSMON_FOLLOW_DEPTH")
@@ -133,7 +134,10 @@ class NewsSpider(HubsMixin, scrapy.Spider):
             logger.warning("NEWSMON_EXTRACT_WORKERS needs the asyncio reactor; extracting in this process")
             workers = 0
         self.extract_pool = ExtractPool(workers) if workers > 0 else None
-        self.tiers_enabled = settings.getbool("NEWSMON_TIERS_ENABLED")
+        # the tier middleware, from the same settings, is active unless off or in plain mode: then it
+        # checks PLAIN responses for challenges and takes escalations (counted and dropped if no browser)
+        policy = TierPolicy.from_settings(settings, self.site.tier_mode)
+        self.tier_middleware_active = settings.getbool("NEWSMON_TIERS_ENABLED") and policy.mode != "plain"
         self.feed_max_entries = settings.getint("NEWSMON_FEED_MAX_ENTRIES")
         # canonical article URL -> the shortest path it was found by, this run
         self._best_path: dict[str, LinkPath] = {}
@@ -213,42 +217,56 @@ class NewsSpider(HubsMixin, scrapy.Spider):
 
     async def parse_article_offloaded(self, response: Response) -> AsyncIterator[Any]:
         """parse_article with the page extracted in a worker process (NEWSMON_EXTRACT_WORKERS > 0)."""
-        if self.extract_pool is None:
+        if self.extract_pool is None:  # a request queued by a run with other settings (JOBDIR, Redis)
             for result in self.parse_article(response):
                 yield result
             return
-        if not self._is_html(response):
+        if self._rejected_before_extraction(response):
             return
         assert isinstance(response, TextResponse)
         page = await self.extract_pool.extract(
             response.body, response.encoding, response.url, self.extract_options
         )
-        for result in self.parse_article(response, page):
+        for result in self._article_outputs(response, page):
             yield result
 
     def closed(self, reason: str) -> None:
         if self.extract_pool is not None:
             self.extract_pool.close()
 
-    def parse_article(self, response: Response, page: PageData | None = None) -> Iterable[Any]:
-        if not self._is_html(response):
+    def parse_article(self, response: Response) -> Iterable[Any]:
+        if self._rejected_before_extraction(response):
             return
         assert isinstance(response, TextResponse)
+        page = extract_page_data(response.body, response.encoding, response.url, self.extract_options)
+        yield from self._article_outputs(response, page)
+
+    def _rejected_before_extraction(self, response: Response) -> bool:
+        """What the URL and the bytes alone rule out, before the costly extraction: not HTML, a redirect
+        onto a hub, a bot challenge nothing upstream took care of."""
+        if not self._is_html(response):
+            return True
+        if self.site.is_hub_path(urlsplit(response.url).path):
+            self._stats.inc_value("newsmon/page/hub_redirect")
+            logger.debug("Article link ended on a hub page, no record: %s", response.url)
+            return True
+        plain = response.meta.get(META_TIER, "PLAIN") == "PLAIN"
+        if plain and not self.tier_middleware_active:  # nothing upstream checked it
+            challenge = challenge_reason(response.status, response.headers, response.body)
+            if challenge is not None:
+                self._stats.inc_value(f"newsmon/page/challenge/{challenge}")
+                logger.warning(
+                    "Bot challenge (%s) and no browser tier, no record: %s", challenge, response.url
+                )
+                return True
+        return False
+
+    def _article_outputs(self, response: TextResponse, page: PageData) -> Iterator[Any]:
+        """The record of an extracted page and its related-link requests, or a browser re-fetch of a page
+        whose text needs JavaScript."""
         meta = response.meta
-        if page is None:  # extracted here, unless a worker did it (parse_article_offloaded)
-            tree = parse_html(response.body, encoding=response.encoding)
-            page = extract_page(tree, response.url, self.extract_options)
         path = urlsplit(response.url).path
-        if self.site.is_hub_path(path):
-            self._stats.inc_value("newsmon/page/not_article")
-            return
         plain = meta.get(META_TIER, "PLAIN") == "PLAIN"
-        # a challenge the tier middleware did not take to the browser (tiers off): never a record
-        challenge = challenge_reason(response.status, response.headers, response.body) if plain else None
-        if challenge is not None:
-            self._stats.inc_value(f"newsmon/page/challenge/{challenge}")
-            logger.warning("Bot challenge (%s) and no browser tier, no record: %s", challenge, response.url)
-            return
         if not page.is_article and is_soft_404(response.body):
             self._stats.inc_value("newsmon/page/not_found")
             logger.warning("Page says it was not found (soft 404), no record: %s", response.url)
@@ -257,8 +275,8 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         words = len(page.body.split())
         if article_signals and words < self.thin_body_words:
             request = response.request
-            # escalate once, and only when a tier middleware is there to take it (else: a refetch loop)
-            escalable = self.tiers_enabled and plain and META_ESCALATE not in meta
+            # escalate once, and only when the tier middleware is there to take it (else: a refetch loop)
+            escalable = self.tier_middleware_active and plain and META_ESCALATE not in meta
             if request is not None and escalable and has_scripts(response.body):
                 yield escalate(request, "js_shell")  # the text may come with JavaScript: ask the browser
                 return

@@ -72,17 +72,17 @@ class TierMiddleware:
         if meta.get("playwright"):
             return None
         host = urlparse_cached(request).hostname or ""
-        reason = meta.pop(META_ESCALATE, None)
-        if reason is not None:
-            self._count_escalation(request.url, host, reason)
-        elif meta.get(META_KIND) in HTML_KINDS:
-            reason = self._standing_reason(host)
+        escalated = meta.pop(META_ESCALATE, None)
+        reason = escalated or (self._standing_reason(host) if meta.get(META_KIND) in HTML_KINDS else None)
         if reason is None:
             meta[META_TIER] = "PLAIN"
             return None
         if not self.policy.browser_ready or self.policy.mode == "plain":
+            # counted here, not as an escalation: a host is never remembered for a browser it cannot have
             self.stats.inc_value(f"newsmon/tier/unavailable/{reason}")
             raise IgnoreRequest(f"{request.url} needs a browser ({reason}) but the STEALTHY tier is off")
+        if escalated is not None:
+            self._count_escalation(request.url, host, escalated)
         self._to_stealthy(request, reason)
         return None
 
