@@ -17,7 +17,7 @@ from newsmon.discovery.listings import listing_article_links, next_page_url
 from newsmon.discovery.sitemaps import SitemapEntry, parse_sitemap, robots_sitemaps
 from newsmon.extract.html import parse_html
 from newsmon.fetch.failures import failure_reason
-from newsmon.meta import META_HINTS, META_KIND, META_PAGE, META_SITEMAP_LEVEL
+from newsmon.meta import META_KIND, META_PAGE, META_SITEMAP_LEVEL
 from newsmon.urls import canonicalize
 
 if TYPE_CHECKING:
@@ -51,7 +51,14 @@ class HubsMixin:
         raise NotImplementedError
 
     def article_requests(
-        self, url: str, *, via: str, referrer: str | None, depth: int, hops: int
+        self,
+        url: str,
+        *,
+        via: str,
+        referrer: str | None,
+        depth: int,
+        hops: int,
+        hints: dict[str, str] | None = None,
     ) -> Iterator[Request]:
         raise NotImplementedError
 
@@ -141,6 +148,11 @@ class HubsMixin:
             local = self.scope.localize(next_url)
             if local is not None:
                 yield self.hub_request(canonicalize(local, self.tracking), "listing", **{META_PAGE: page + 1})
+            else:
+                self._stats.inc_value("newsmon/link/offsite")
+                logger.warning(
+                    "Listing %s: its next page %s is on another site; not followed", response.url, next_url
+                )
         elif next_url:
             self._stats.inc_value("newsmon/listing/page_limit")
 
@@ -212,6 +224,11 @@ class HubsMixin:
             self._stats.inc_value("newsmon/sitemap/not_article_url")
             return
         hints = {"published_at": entry.news_published_at, "title": entry.news_title}
-        for request in self.article_requests(entry.url, via="sitemap", referrer=referrer, depth=1, hops=0):
-            request.meta[META_HINTS] = {k: v for k, v in hints.items() if v}
-            yield request
+        yield from self.article_requests(
+            entry.url,
+            via="sitemap",
+            referrer=referrer,
+            depth=1,
+            hops=0,
+            hints={k: v for k, v in hints.items() if v},
+        )

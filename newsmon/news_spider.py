@@ -157,9 +157,17 @@ class NewsSpider(HubsMixin, scrapy.Spider):
 
     # --- articles --------------------------------------------------------------------------------
     def article_requests(
-        self, url: str, *, via: str, referrer: str | None, depth: int, hops: int
+        self,
+        url: str,
+        *,
+        via: str,
+        referrer: str | None,
+        depth: int,
+        hops: int,
+        hints: dict[str, str] | None = None,
     ) -> Iterator[Request]:
-        """The request for an article link, unless it is offsite, a hub, or already requested.
+        """The request for an article link, unless it is offsite, a hub, or already requested. ``hints``:
+        what the hub said about this article (a news sitemap's date), carried by its own request only.
 
         Related links are followed by fewest hops whatever order responses arrive in: when an article
         turns up again by a shorter path, its related links are followed again from the shorter path.
@@ -198,6 +206,7 @@ class NewsSpider(HubsMixin, scrapy.Spider):
                 META_REFERRER: referrer,
                 META_DEPTH: depth,
                 META_HOPS: hops,
+                **({META_HINTS: hints} if hints else {}),
             },
         )
 

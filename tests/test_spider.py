@@ -138,3 +138,30 @@ def test_hub_page_served_under_an_article_link_is_not_a_record() -> None:
     stats = spider.crawler.stats
     assert stats is not None
     assert stats.get_value("newsmon/page/not_article") == 1
+
+
+def test_sitemap_hints_stay_on_their_own_article() -> None:
+    from newsmon.discovery.sitemaps import SitemapEntry
+    from newsmon.meta import META_HINTS
+
+    spider = make_spider(follow_depth="1")
+    (request_b,) = spider.article_requests(
+        "https://euromaidanpress.com/2026/03/01/b/", via="read_also", referrer="x", depth=2, hops=1
+    )
+    list(
+        spider.parse_article(
+            respond(request_b, article_html("B", ["https://euromaidanpress.com/2026/03/01/c/"]))
+        )
+    )
+    entry = SitemapEntry(
+        "https://euromaidanpress.com/2026/03/01/b/", news_published_at="2026-03-01T08:00:00+00:00"
+    )
+    # B turns up again in a news sitemap, one hop nearer: its related link C is followed, without B's date
+    (request_c,) = spider._sitemap_article(entry, "https://euromaidanpress.com/news-sitemap.xml")
+    assert request_c.url == f"{MIRROR}/2026/03/01/c/"
+    assert META_HINTS not in request_c.meta
+    fresh = SitemapEntry(
+        "https://euromaidanpress.com/2026/03/02/d/", news_published_at="2026-03-02T08:00:00+00:00"
+    )
+    (request_d,) = spider._sitemap_article(fresh, "https://euromaidanpress.com/news-sitemap.xml")
+    assert request_d.meta[META_HINTS] == {"published_at": "2026-03-02T08:00:00+00:00"}
