@@ -160,10 +160,10 @@ def _headlines(tree: HtmlElement) -> set[str]:
     return found
 
 
-def _without_headline(text: str, tree: HtmlElement) -> str:
+def _without_headline(text: str, headlines: set[str]) -> str:
     """The text without a first paragraph that only repeats the headline (the title is its own field)."""
     first, _, rest = text.partition("\n\n")
-    return rest if rest and first in _headlines(tree) else text
+    return rest if rest and first in headlines else text
 
 
 def extract_body(
@@ -173,11 +173,13 @@ def extract_body(
     exclude: Iterable[HtmlElement] = (),
     jsonld: JsonLd | None = None,
     hidden: set[HtmlElement] | None = None,
+    headlines: Iterable[str] = (),
 ) -> str:
     """Main text of the article in ``tree``: paragraphs separated by one blank line; "" when there is none.
 
     ``exclude``: elements to leave out (related-link blocks). ``hidden``: ``hidden_elements(tree,
-    aria=False)`` when the caller has it already. The tree is left as it was found.
+    aria=False)`` when the caller has it already. ``headlines``: the article's title as the caller read
+    it, besides the page's <h1>, <title> and og:title. The tree is left as it was found.
     """
     excluded = set(exclude)
     # trafilatura does not know the hidden attribute or every inline display:none: leave them out here
@@ -197,10 +199,10 @@ def extract_body(
     article_body = _article_body(jsonld)
     if article_body and _words(article_body) >= max(MIN_WORDS, ARTICLE_BODY_RATIO * _words(text)):
         logger.debug("Using JSON-LD articleBody for %s", url)
-        return _without_headline(article_body, tree)
+        return _without_headline(article_body, _headlines(tree) | set(headlines))
     if not text:  # trafilatura gave up: JSON-LD, else the main container's paragraphs
         text = article_body or _fallback_text(tree, excluded)
-    return _without_headline(text, tree)
+    return _without_headline(text, _headlines(tree) | set(headlines))
 
 
 def score_entry(html: str | bytes, url: str | None = None) -> str:

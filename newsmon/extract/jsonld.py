@@ -30,7 +30,8 @@ _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _WRAPPER = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
 
 
-def _types(node: dict[str, Any]) -> set[str]:
+def node_types(node: dict[str, Any]) -> set[str]:
+    """The node's @type names, lowercased, without a schema.org URL prefix."""
     value = node.get("@type")
     values = value if isinstance(value, list) else [value]
     return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
@@ -45,7 +46,7 @@ class JsonLd:
 
     def first(self, types: frozenset[str]) -> dict[str, Any] | None:
         """The first node of one of ``types`` (an article with a headline preferred)."""
-        matches = [node for node in self.nodes if _types(node) & types]
+        matches = [node for node in self.nodes if node_types(node) & types]
         with_headline = [node for node in matches if node.get("headline")]
         return (with_headline or matches or [None])[0]  # type: ignore[list-item]
 
@@ -67,7 +68,7 @@ class JsonLd:
 
     def site_names(self) -> list[str]:
         """Names of the WebSite/Organization nodes and of the article's publisher."""
-        names = [node.get("name") for node in self.nodes if _types(node) & SITE_TYPES]
+        names = [node.get("name") for node in self.nodes if node_types(node) & SITE_TYPES]
         article = self.article
         if article is not None:
             publisher = self.resolve(article.get("publisher"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
@@ -16,7 +15,7 @@ from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope, find_scope
 from newsmon.extract.text import normalize_space
-from newsmon.extract.types import ExtractOptions
+from newsmon.extract.types import ArticleMetadata, ExtractOptions
 
 logger = logging.getLogger(__name__)
 
@@ -38,22 +37,6 @@ _MODIFIED_META = (
 )  # fmt: skip
 _AUTHOR_META = ("article:author", "author", "byl", "dc.creator", "parsely-author", "sailthru.author")
 _MODIFIED_HINT = re.compile(r"updated|modified", re.I)
-
-
-@dataclass
-class ArticleMetadata:
-    """The article fields of PageData (see there)."""
-
-    title: str | None = None
-    subtitle: str | None = None
-    authors: list[str] = field(default_factory=list)
-    section: str | None = None
-    tags: list[str] = field(default_factory=list)
-    language: str | None = None
-    published_at: str | None = None
-    published_from_url: bool = False
-    modified_at: str | None = None
-    canonical_href: str | None = None
 
 
 def read_meta(tree: HtmlElement) -> dict[str, list[str]]:
@@ -220,7 +203,9 @@ def _visible_dates(
     published = modified = None
     for time in scope.times():
         hint = " ".join(filter(None, (time.get("class"), time.get("itemprop"))))
-        value = parse_machine_date(time.get("datetime"), tz) or parse_text_date(time.text_content(), tz)
+        value = parse_machine_date(time.get("datetime"), tz) or parse_text_date(
+            time.text_content(), tz, dayfirst=dayfirst
+        )
         if value is None:
             continue
         if _MODIFIED_HINT.search(hint):

@@ -52,8 +52,8 @@ class ExtractOptions:
 
 
 @dataclass
-class PageData:
-    """Everything newsmon reads from one HTML page; the spider adds fetch metadata to make a record."""
+class ArticleMetadata:
+    """The article fields of a page, from the strongest signal (newsmon/extract/metadata.py)."""
 
     title: str | None = None
     subtitle: str | None = None
@@ -65,6 +65,12 @@ class PageData:
     published_from_url: bool = False  # published_at is only the /YYYY/MM/DD/ of the URL (a weak guess)
     modified_at: str | None = None  # ISO 8601 with offset
     canonical_href: str | None = None  # absolute <link rel=canonical> as found in the page
+
+
+@dataclass
+class PageData(ArticleMetadata):
+    """Everything newsmon reads from one HTML page; the spider adds fetch metadata to make a record."""
+
     body: str = ""  # main article text, paragraphs separated by one blank line
     read_also: list[RelatedItem] = field(default_factory=list)
     news_feed: list[RelatedItem] = field(default_factory=list)

@@ -65,8 +65,6 @@ ALWAYS_HIDDEN_TAGS = frozenset(
 ANCHORS = XPath("//a[@href]")
 BASE_HREF = XPath("//base[@href]/@href")
 LINK_ELEMENTS = XPath("//link[@rel][@href]")
-REL_AUTHOR = XPath(f"//a[{has_token('@rel', 'author')}]|//link[{has_token('@rel', 'author')}]")
-REL_TAG = XPath(f"//a[{has_token('@rel', 'tag')}]")
 REL_NEXT = XPath(f"//link[{has_token('@rel', 'next')}]/@href|//a[{has_token('@rel', 'next')}]/@href")
 LABELLED_CONTAINERS = XPath(
     "//*[@aria-label or @title][self::section or self::aside or self::nav or self::div or self::ul]"
@@ -137,7 +135,6 @@ MAIN_CANDIDATES = XPath(
 )
 
 # --- listings -------------------------------------------------------------------------------------
-MAIN_AREA = XPath("//main|//*[@role='main']|//*[@id='main' or @id='content' or @id='primary']")
 OUTSIDE_MAIN = XPath(
     "boolean(ancestor::nav|ancestor::aside|ancestor::header[not(ancestor::article)]"
     "|ancestor::footer[not(ancestor::article)]"
