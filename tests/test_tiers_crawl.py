@@ -242,3 +242,44 @@ def test_without_chromium_the_log_names_the_fix_and_nothing_bad_is_emitted(tmp_p
     paths = {urlsplit(r["canonical_url"]).path for r in result.records}
     assert not paths & guarded  # challenge pages and empty shells never become records
     assert len(paths) == 28  # the ordinary articles all came through on PLAIN
+
+
+def test_settle_does_not_wait_on_an_ordinary_page_with_a_challenge_script() -> None:
+    """Cloudflare also serves its challenge-platform script on ordinary pages: no waiting there."""
+    import asyncio
+    import time
+
+    from playwright.async_api import async_playwright
+
+    from newsmon import settings as project_settings
+    from newsmon.fetch.stealth import settle_challenge
+
+    words = " ".join(["An invented paragraph about a river ferry and its crew."] * 30)
+    ordinary = (
+        f"<html><head><title>Ferry news</title></head><body><p>{words}</p>"
+        "<script src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'></script></body></html>"
+    )
+    challenge = (
+        "<html><head><title>Just a moment...</title></head><body><p>Checking your browser</p></body></html>"
+    )
+
+    async def settle_times() -> tuple[float, float]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=find_chromium(), args=project_settings.NEWSMON_CHROMIUM_ARGS
+            )
+            page = await browser.new_page()
+            await page.set_content(ordinary)
+            started = time.monotonic()
+            await settle_challenge(page, timeout=5)
+            ordinary_s = time.monotonic() - started
+            await page.set_content(challenge)
+            started = time.monotonic()
+            await settle_challenge(page, timeout=1)
+            challenge_s = time.monotonic() - started
+            await browser.close()
+            return ordinary_s, challenge_s
+
+    ordinary_s, challenge_s = asyncio.run(settle_times())
+    assert ordinary_s < 1  # through at once
+    assert challenge_s >= 1  # a real challenge is waited for, up to the timeout

@@ -79,12 +79,10 @@ class BrowserAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         template = settings.get("NEWSMON_USER_AGENT")
         settings.set("USER_AGENT", template, priority="addon")
-        if not settings.getbool("NEWSMON_TIERS_ENABLED"):
-            return
+        if not settings.getbool("NEWSMON_TIERS_ENABLED") or settings.get("NEWSMON_TIER_MODE") == "plain":
+            return  # no browser wanted: no Chromium lookup, no Playwright driver
         path = find_chromium(settings.get("NEWSMON_CHROMIUM_PATH") or "")
-        if path is None:
-            where = settings.get("NEWSMON_CHROMIUM_PATH") or "no system Chromium and no Playwright browser"
-            logger.error("STEALTHY tier unavailable (%s): %s", where, INSTALL_HINT)
+        if path is None:  # the tier middleware says so once, knowing whether the browser is wanted
             return
         settings.set("_NEWSMON_BROWSER_PATH", path, priority="addon")
         settings.set("USER_AGENT", user_agent_for(template, chromium_major_version(path)), priority="addon")

@@ -4,6 +4,7 @@ JavaScript challenge has cleared. Referenced by name in Request.meta, so request
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from playwright_stealth import Stealth
+
+from newsmon.fetch.challenge import CHALLENGE_MARKERS, CHALLENGE_MAX_WORDS, CHALLENGE_TITLES
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +29,18 @@ LINUX_PROFILE: dict[str, Any] = {
     "webgl_renderer_override": "ANGLE (Intel, Mesa Intel(R) UHD Graphics 620 (KBL GT2), OpenGL 4.6)",
     "navigator_languages_override": ("en-US", "en"),
 }
-_CHALLENGE_CHECK = """() => {
-  const title = (document.title || '').toLowerCase();
+# The page is through when it is no longer a challenge by the same rule as challenge.challenge_reason
+# (a challenge title or marker on a page with few visible words: Cloudflare also puts its
+# challenge-platform script on ordinary pages, which have plenty of text).
+_CHALLENGE_CHECK = f"""() => {{
+  const titles = {json.dumps(list(CHALLENGE_TITLES))};
+  const markers = {json.dumps([m.decode() for m in CHALLENGE_MARKERS])};
+  const title = (document.title || '').trim().toLowerCase();
   const html = document.documentElement ? document.documentElement.innerHTML.toLowerCase() : '';
-  return !(title.startsWith('just a moment') || title.startsWith('attention required')
-           || title.startsWith('checking your browser') || html.includes('cf-chl')
-           || html.includes('challenge-platform'));
-}"""
+  const text = document.body ? document.body.innerText : '';
+  const marked = titles.some((t) => title.startsWith(t)) || markers.some((m) => html.includes(m));
+  return !(marked && text.split(/\\s+/).filter(Boolean).length < {CHALLENGE_MAX_WORDS});
+}}"""
 _NAVIGATION_STATUS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   return nav && nav.responseStatus ? nav.responseStatus : 0;

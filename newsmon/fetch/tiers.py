@@ -19,6 +19,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy_playwright.page import PageMethod
 
+from newsmon.fetch.browser import INSTALL_HINT
 from newsmon.fetch.challenge import challenge_reason
 from newsmon.fetch.host_memory import HostMemory
 from newsmon.fetch.policy import TierPolicy
@@ -60,7 +61,15 @@ class TierMiddleware:
             self.policy = TierPolicy.from_settings(self.crawler.settings, site_mode)
         self.memory = open_host_memory(self.crawler, spider.name, self.policy)  # JSON file or Redis
         if self.policy.mode != "plain" and not self.policy.browser_ready:
-            logger.warning("STEALTHY tier unavailable: pages that need a browser will be skipped and counted")
+            where = (
+                self.crawler.settings.get("NEWSMON_CHROMIUM_PATH")
+                or "no system Chromium, no Playwright browser"
+            )
+            logger.error(
+                "STEALTHY tier unavailable (%s): pages that need a browser are skipped and counted; %s",
+                where,
+                INSTALL_HINT,
+            )
 
     def spider_closed(self, spider: Spider) -> None:
         if self.memory is not None:
