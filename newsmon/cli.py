@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from newsmon.distributed.config import URL_ENV
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
+from newsmon.jsonlines import read_lines
 from newsmon.record import FetchInfo, build_record
 from newsmon.render import render_markdown
 from newsmon.sites import SiteConfig, load_site_config
@@ -22,15 +23,16 @@ from newsmon.urls import SiteScope
 
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
-    """Records of a JSON Lines file; a torn last line (a crashed writer) is skipped with a note."""
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError:
-                print(f"{path}:{number}: skipped a line that is not complete JSON", file=sys.stderr)
+    """Records of a JSON Lines file; a bad or torn line (a crashed writer) is skipped with a note."""
+    end = 0
+    for line in read_lines(path):
+        end = line.end
+        if line.record is None:
+            print(f"{path}:{line.number}: skipped a line that is not a JSON record", file=sys.stderr)
+        else:
+            yield line.record
+    if path.stat().st_size > end:
+        print(f"{path}: skipped a torn last line (no newline at its end)", file=sys.stderr)
 
 
 def _site_for(url: str, site: str | None) -> SiteConfig:

@@ -117,7 +117,7 @@ def test_partial_outputs_recovered_into_redis(redis_server: RedisServer, tmp_pat
     line = json.dumps({"canonical_url": "https://x/1", "content_hash": H1, "version": 1})
     partial.write_text(line + '\n{"canon', encoding="utf-8")  # a torn last line
     store = RedisStateStore(redis_server.client(), config(redis_server), "sp")
-    assert recover_partials(store, str(tmp_path / "*.jsonl")) == (1, 1, 1)
+    assert recover_partials(store, str(tmp_path / "*.jsonl")) == (1, 1, 1, 0)
     assert store.get("https://x/1") is not None and not partial.exists()
 
 

@@ -116,4 +116,4 @@ def test_cli_render_skips_torn_line(tmp_path, capsys):
     assert cli_main(["render", str(path)]) == 0
     captured = capsys.readouterr()
     assert captured.out.count("## Metadata") == 1
-    assert "not complete JSON" in captured.err
+    assert "torn last line" in captured.err

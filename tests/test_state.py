@@ -101,11 +101,27 @@ def test_partial_output_recovered_torn_line_dropped(tmp_path: Path) -> None:
     (out / "2026-01-01T00-00-00+00-00.jsonl").write_text("", encoding="utf-8")  # name taken: no overwrite
     with StateStore.open(tmp_path / "s.sqlite3") as store:
         recovered = recover_partials(store, str(out / "*.jsonl"))
-        assert recovered == (1, 3, 1)
+        assert recovered == (1, 3, 1, 0)
         assert store.count() == 3
     assert not list(out.glob("*.partial"))
     final = out / "2026-01-01T00-00-00+00-00-1.jsonl"
     assert final.read_text(encoding="utf-8") == "\n".join(lines) + "\n"
+
+
+def test_a_bad_middle_line_loses_none_of_the_records_after_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    lines = [json.dumps(record(f"https://x/{i}", "sha256:" + f"{i:064x}")) for i in range(4)]
+    content = lines[0] + "\n" + lines[1][:20] + "\n" + "\n".join(lines[2:]) + "\n"  # a cut-short middle line
+    partial = out / "2026-01-01T00-00-00+00-00.jsonl.partial"
+    partial.write_text(content, encoding="utf-8")
+    with StateStore.open(tmp_path / "s.sqlite3") as store:
+        recovered = recover_partials(store, str(out / "*.jsonl"))
+        assert recovered == (1, 3, 0, 1)  # records 0, 2 and 3 marked; nothing cut; one bad line
+        assert store.count() == 3
+    assert (out / "2026-01-01T00-00-00+00-00.jsonl").read_text(encoding="utf-8") == content
+    with StateStore.open(tmp_path / "r.sqlite3") as store:  # a rebuild reads past the bad line too
+        assert rebuild_from_outputs(store, str(out / "*.jsonl")) == 3
 
 
 def test_rebuild_from_outputs_keeps_highest_version(tmp_path: Path) -> None:

@@ -110,6 +110,7 @@ class StateExtension:
                 self.stats.inc_value("newsmon/state/recovered_files", recovered.files)
                 self.stats.inc_value("newsmon/state/recovered_records", recovered.records)
                 self.stats.inc_value("newsmon/state/torn_lines", recovered.torn_lines)
+                self.stats.inc_value("newsmon/state/bad_lines", recovered.bad_lines)
         self.run_id = self.store.start_run()
         self.has_feed_exporter = any(isinstance(m, FeedExporter) for m in self.crawler.extensions.middlewares)
         self.direct = self._feeds_are_durable()

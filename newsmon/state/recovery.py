@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import glob
-import json
 import logging
 import os
 import re
@@ -19,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from newsmon.jsonlines import read_lines
 from newsmon.state.protocol import Store
 from newsmon.state.storage import PARTIAL_SUFFIX, free_name, fsync_dir
 
@@ -29,6 +29,7 @@ class Recovered(NamedTuple):
     files: int
     records: int
     torn_lines: int
+    bad_lines: int = 0  # complete lines that are not records: skipped, the lines after them kept
 
 
 def output_glob(uri_template: str, spider: str) -> str | None:
@@ -54,35 +55,24 @@ def published_ts(value: Any) -> float | None:
         return None
 
 
-def complete_records(path: Path) -> tuple[list[dict[str, Any]], int]:
-    """(records on complete, parseable lines, byte length of that prefix). Streams the file."""
+def complete_records(path: Path) -> tuple[list[dict[str, Any]], int, int]:
+    """(records of the complete lines, byte length of those lines, bad lines among them)."""
     records: list[dict[str, Any]] = []
-    good = 0
-    with path.open("rb") as fh:
-        for line in fh:
-            if not line.endswith(b"\n"):
-                break
-            try:
-                record = json.loads(line)
-            except ValueError:
-                break
-            if isinstance(record, dict):
-                records.append(record)
-            good += len(line)
-    return records, good
+    good = bad = 0
+    for line in read_lines(path):
+        good = line.end
+        if line.record is None:
+            bad += 1
+            logger.warning(
+                "%s:%d is not a JSON record; skipped (the lines after it are kept)", path, line.number
+            )
+        else:
+            records.append(line.record)
+    return records, good, bad
 
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("rb") as fh:
-        for line in fh:
-            if not line.endswith(b"\n"):
-                return
-            try:
-                record = json.loads(line)
-            except ValueError:
-                return
-            if isinstance(record, dict):
-                yield record
+    return (line.record for line in read_lines(path) if line.record is not None)
 
 
 def record_links(record: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -98,6 +88,9 @@ def record_links(record: Mapping[str, Any]) -> list[tuple[str, str]]:
 def mark_record(store: Store, record: dict[str, Any], when: float) -> bool:
     url, digest, version = record.get("canonical_url"), record.get("content_hash"), record.get("version", 1)
     if not isinstance(url, str) or not isinstance(digest, str) or not isinstance(version, int):
+        logger.warning(
+            "An output record without canonical_url, content_hash or version is not marked: %r", url
+        )
         return False
     published = published_ts(record.get("published_at"))
     store.mark_emitted(url, digest, version, published, links=record_links(record), now=when, commit=False)
@@ -118,12 +111,13 @@ def in_use(path: Path) -> bool:
 
 def recover_partials(store: Store, pattern: str) -> Recovered:
     """Complete, rename and reconcile every `<output>.partial` matching pattern (not in use)."""
-    files = records = torn = 0
+    files = records = torn = bad_lines = 0
     for name in _glob(pattern + PARTIAL_SUFFIX):
         partial = Path(name)
         if in_use(partial):
             continue
-        kept, good = complete_records(partial)
+        kept, good, bad = complete_records(partial)
+        bad_lines += bad
         size = partial.stat().st_size
         if size > good:
             torn += 1
@@ -136,15 +130,15 @@ def recover_partials(store: Store, pattern: str) -> Recovered:
                 fh.truncate(good)
                 os.fsync(fh.fileno())
         when = partial.stat().st_mtime
-        for record in kept:
-            records += mark_record(store, record, when)
+        marked = sum(mark_record(store, record, when) for record in kept)
+        records += marked
         store.commit()  # marked before the rename: a crash in between only repeats this recovery
         final = free_name(partial.with_name(partial.name.removesuffix(PARTIAL_SUFFIX)), partial_taken=False)
         partial.replace(final)
         fsync_dir(final.parent)
         files += 1
-        logger.warning("Recovered %d records of a crashed run into %s", len(kept), final)
-    return Recovered(files, records, torn)
+        logger.warning("Recovered %d records of a crashed run into %s", marked, final)
+    return Recovered(files, records, torn, bad_lines)
 
 
 def rebuild_from_outputs(store: Store, pattern: str) -> int:
