@@ -100,18 +100,17 @@ class StateExtension:
     def spider_opened(self, spider: Spider) -> None:
         try:
             self.store = open_store(self.crawler, self.spider_name, self._open_sqlite)
-        except Exception as exc:  # Redis unreachable: never crawl as if nothing had been emitted
-            logger.error("The state store cannot be opened (%s): not crawling", exc)
+            pattern = output_glob(self.config.output_uri, self.spider_name)
+            recovered = recover_partials(self.store, pattern) if pattern else None
+            self.run_id = self.store.start_run()
+        except Exception as exc:  # never crawl as if nothing had been emitted, nor without a run record
+            logger.error("The state store cannot be opened or reconciled (%s): not crawling", exc)
             raise CloseSpider("newsmon_state_error") from None
-        pattern = output_glob(self.config.output_uri, self.spider_name)
-        if pattern:
-            recovered = recover_partials(self.store, pattern)
-            if recovered.files:
-                self.stats.inc_value("newsmon/state/recovered_files", recovered.files)
-                self.stats.inc_value("newsmon/state/recovered_records", recovered.records)
-                self.stats.inc_value("newsmon/state/torn_lines", recovered.torn_lines)
-                self.stats.inc_value("newsmon/state/bad_lines", recovered.bad_lines)
-        self.run_id = self.store.start_run()
+        if recovered is not None and recovered.files:
+            self.stats.inc_value("newsmon/state/recovered_files", recovered.files)
+            self.stats.inc_value("newsmon/state/recovered_records", recovered.records)
+            self.stats.inc_value("newsmon/state/torn_lines", recovered.torn_lines)
+            self.stats.inc_value("newsmon/state/bad_lines", recovered.bad_lines)
         self.has_feed_exporter = any(isinstance(m, FeedExporter) for m in self.crawler.extensions.middlewares)
         self.direct = self._feeds_are_durable()
         logger.info(
@@ -186,16 +185,22 @@ class StateExtension:
         store = self.store
         if store is None:
             return
-        for p in self.pending:
-            self._mark(p)
+        for done, p in enumerate(self.pending):
+            if not self._mark(p):  # the store failed: the rest would only wait on it too
+                self.stats.inc_value("newsmon/state/not_marked", len(self.pending) - done - 1)
+                break
         self.pending.clear()
         keep = ("item_scraped_count", "downloader/request_count", "elapsed_time_seconds", "newsmon/")
         stats = {k: v for k, v in self.stats.get_stats().items() if k.startswith(keep)}
         try:
             store.end_run(self.run_id, self._closing_reason or "unknown", stats)
-            store.close()
         except Exception as exc:  # the store failed (already reported by it): the run is over anyway
             logger.error("State store %s: the run could not be recorded (%s)", store.location, exc)
+        finally:
+            try:
+                store.close()
+            except Exception as exc:
+                logger.error("State store %s did not close cleanly (%s)", store.location, exc)
         self.store = None
         if self.own_lock and self.lock is not None:
             self.lock.release()
@@ -237,7 +242,8 @@ class StateExtension:
             return
         self._mark(record)
 
-    def _mark(self, p: Pending) -> None:
+    def _mark(self, p: Pending) -> bool:
+        """Mark one durable record emitted; False when the store failed (the run is being closed)."""
         assert self.store is not None
         try:
             self.store.mark_emitted(
@@ -248,12 +254,15 @@ class StateExtension:
             self.store.commit()
         except Exception as exc:
             self._mark_failed(p, exc)
-            return
+            return False
         self.stats.inc_value("newsmon/state/emitted")
+        return True
 
     def _mark_failed(self, p: Pending, exc: Exception) -> None:
-        """Written but not marked: keep the per-run file as `.partial` (the next start marks its records)
-        and close the run; records in `-O`/`-o` files are emitted again by the next run."""
+        """Written but not marked: close the run. Records marked per fsync keep the per-run file
+        `.partial` (the next start marks them); records of `-O`/`-o` files, and of feeds marked only once
+        stored (remote, batched, post-processed: their files are final by then), are emitted again by the
+        next run."""
         self.stats.inc_value("newsmon/state/mark_failed")
         for storage in self.storages:
             storage.keep_partial = True
