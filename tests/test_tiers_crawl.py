@@ -239,6 +239,7 @@ def test_without_chromium_the_log_names_the_fix_and_nothing_bad_is_emitted(tmp_p
     assert result.returncode == 0, result.log[-2000:]
     assert "STEALTHY tier unavailable" in result.log and "apt-get install chromium" in result.log
     assert result.stats["newsmon/tier/unavailable/challenge_403"] >= 1
+    assert result.stats["newsmon/listing/failed/needs_browser"] == 1  # the guarded section's listing
     paths = {urlsplit(r["canonical_url"]).path for r in result.records}
     assert not paths & guarded  # challenge pages and empty shells never become records
     assert len(paths) == 28  # the ordinary articles all came through on PLAIN

@@ -15,6 +15,7 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from newsmon.fetch.ssrf import SsrfRefused
+from newsmon.fetch.tiers import NeedsBrowser, StillChallenged
 
 
 def failure_reason(failure: Failure) -> str:
@@ -23,13 +24,13 @@ def failure_reason(failure: Failure) -> str:
     message = str(exc)
     if isinstance(exc, SsrfRefused):
         return "ssrf_refused"
+    if isinstance(exc, NeedsBrowser | StillChallenged):
+        return "needs_browser"
     if isinstance(exc, IgnoreRequest):
         if "max redirections" in message:
             return "redirect_limit"
         if "during decompression" in message:
             return "decompression_limit"
-        if "needs a browser" in message or "still a challenge" in message:
-            return "needs_browser"
         return "ignored"
     if isinstance(exc, DownloadCancelledError):  # Scrapy cancels a download only past DOWNLOAD_MAXSIZE
         return "too_large"

@@ -36,6 +36,14 @@ HTML_KINDS = frozenset({"article", "listing"})
 KEPT_META = frozenset({"cookiejar", "proxy", "depth", "dont_merge_cookies"})
 
 
+class NeedsBrowser(IgnoreRequest):
+    """The page needs the browser tier, which is off or has no Chromium (no record)."""
+
+
+class StillChallenged(IgnoreRequest):
+    """The page is still a bot challenge in the browser (no record)."""
+
+
 class TierMiddleware:
     def __init__(self, crawler: Crawler, policy: TierPolicy) -> None:
         assert crawler.stats is not None
@@ -89,7 +97,7 @@ class TierMiddleware:
         if not self.policy.browser_ready or self.policy.mode == "plain":
             # counted here, not as an escalation: a host is never remembered for a browser it cannot have
             self.stats.inc_value(f"newsmon/tier/unavailable/{reason}")
-            raise IgnoreRequest(f"{request.url} needs a browser ({reason}) but the STEALTHY tier is off")
+            raise NeedsBrowser(f"{request.url} needs a browser ({reason}) but the STEALTHY tier is off")
         if escalated is not None:
             self._count_escalation(request.url, host, escalated)
         self._to_stealthy(request, reason)
@@ -151,7 +159,7 @@ class TierMiddleware:
         if reason is not None:
             self.stats.inc_value(f"newsmon/tier/blocked/{reason}")
             logger.warning("Still blocked in the browser (%s): %s; no record", reason, request.url)
-            raise IgnoreRequest(f"{request.url} is still a challenge in the browser ({reason})")
+            raise StillChallenged(f"{request.url} is still a challenge in the browser ({reason})")
         self.stats.inc_value("newsmon/tier/stealthy_ok")
         return response
 
