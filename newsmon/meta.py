@@ -16,3 +16,7 @@ META_SITEMAP_LEVEL = "newsmon_sitemap_level"  # 1 for a configured sitemap, +1 p
 META_HINTS = "newsmon_hints"  # what a hub said about an article (news sitemap date and title)
 META_SOURCE = "newsmon_source"  # the configured hub (feed, category, sitemap) a hub page was reached from
 WARC_META = "_newsmon_warc"  # internal: (WARC file name, WARC-Record-ID) of the response, set by the archiver
+
+# Values of META_KIND by role.
+HUB_KINDS = ("feed", "listing", "sitemap", "robots")  # pages that list articles: always re-fetched
+PAGE_KINDS = ("article", "listing")  # HTML pages: the browser tier may fetch them

@@ -52,9 +52,6 @@ def run_row(spider: str, run: Mapping[str, Any]) -> RunRow:
         duration = ended - started
     stealthy = total(stats, "newsmon/request/stealthy/")
     plain = total(stats, "newsmon/request/plain/")
-    if not plain and not stealthy:  # a run from before the per-tier counts
-        stealthy = total(stats, "newsmon/tier/stealthy/") - total(stats, "newsmon/tier/stealthy_ok")
-        plain = max(int(stats.get("downloader/request_count", 0)) - stealthy, 0)
     emitted = int(stats.get("item_scraped_count", 0))
     revised = int(stats.get("newsmon/state/revised", 0))
     new = int(stats.get("newsmon/state/first_version", emitted - revised))

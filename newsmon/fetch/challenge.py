@@ -11,7 +11,7 @@ from typing import Any
 CHALLENGE_STATUSES = frozenset({403, 429, 503})
 # Challenge pages are small; an article that merely quotes "Just a moment" is long and has no markers.
 SNIFF_BYTES = 64 * 1024
-_TITLE = re.compile(rb"<title[^>]*>\s*([^<]{0,200})", re.IGNORECASE)
+TITLE = re.compile(rb"<title[^>]*>\s*([^<]{0,300})", re.IGNORECASE)  # the <title> text, first 300 bytes
 CHALLENGE_TITLES = (
     "just a moment",
     "attention required",
@@ -60,7 +60,7 @@ def challenge_reason(
     so plain overload stays with Scrapy's retry middleware."""
     head = body[:SNIFF_BYTES]
     lowered = head.lower()
-    title_match = _TITLE.search(head)
+    title_match = TITLE.search(head)
     title = title_match.group(1).decode("utf-8", "replace").strip().lower() if title_match else ""
     marked = (
         _header(headers, "cf-mitigated") == "challenge"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-SNIFF_BYTES = 64 * 1024
-_TITLE = re.compile(rb"<title[^>]*>\s*([^<]{0,300})", re.IGNORECASE)
+from newsmon.fetch.challenge import SNIFF_BYTES, TITLE
+
 _H1 = re.compile(rb"<h1[^>]*>\s*([^<]{0,300})", re.IGNORECASE)
 # Phrases error pages use in their title or headline (not in body text, where articles may quote them).
 _NOT_FOUND = re.compile(
@@ -18,7 +18,7 @@ _NOT_FOUND = re.compile(
 def is_soft_404(body: bytes) -> bool:
     """The page's title or first headline says it is a "not found" page."""
     head = body[:SNIFF_BYTES]
-    for pattern in (_TITLE, _H1):
+    for pattern in (TITLE, _H1):
         match = pattern.search(head)
         if match and _NOT_FOUND.search(match.group(1).decode("utf-8", "replace")):
             return True

@@ -24,14 +24,19 @@ from newsmon.fetch.challenge import challenge_reason
 from newsmon.fetch.host_memory import HostMemory
 from newsmon.fetch.policy import TierPolicy
 from newsmon.fetch.stealth import META_STEALTH, PAGE_INIT_CALLBACK, settle_challenge
-from newsmon.meta import META_BROWSER_RETRIES, META_ESCALATE, META_FETCH_REASON, META_KIND, META_TIER
+from newsmon.meta import (
+    META_BROWSER_RETRIES,
+    META_ESCALATE,
+    META_FETCH_REASON,
+    META_KIND,
+    META_TIER,
+    PAGE_KINDS,
+)
 from newsmon.state.backend import open_host_memory
 
 logger = logging.getLogger(__name__)
 
 BROWSER_CONTEXT = "newsmon"
-# Pages the browser may help with; feeds, sitemaps and robots.txt are XML/text and stay PLAIN.
-HTML_KINDS = frozenset({"article", "listing"})
 # Scrapy meta keys a re-fetch keeps (the rest are per-download: latency, slot, retry and redirect state).
 KEPT_META = frozenset({"cookiejar", "proxy", "depth", "dont_merge_cookies"})
 
@@ -90,7 +95,7 @@ class TierMiddleware:
             return None
         host = urlparse_cached(request).hostname or ""
         escalated = meta.pop(META_ESCALATE, None)
-        reason = escalated or (self._standing_reason(host) if meta.get(META_KIND) in HTML_KINDS else None)
+        reason = escalated or (self._standing_reason(host) if meta.get(META_KIND) in PAGE_KINDS else None)
         if reason is None:
             meta[META_TIER] = "PLAIN"
             return None
@@ -131,7 +136,7 @@ class TierMiddleware:
         meta = request.meta
         if meta.get(META_TIER) == "STEALTHY":
             return self._browser_response(request, response)
-        if meta.get(META_KIND) not in HTML_KINDS or self.policy.mode == "plain":
+        if meta.get(META_KIND) not in PAGE_KINDS or self.policy.mode == "plain":
             return response
         reason = challenge_reason(response.status, response.headers, response.body)
         if reason is None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsmon.meta import HUB_KINDS, PAGE_KINDS
 from newsmon.monitors.config import MonitorConfig
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
@@ -19,9 +20,6 @@ EXIT_BLOCKED = 4  # most article/listing pages were challenges or refusals, or e
 EXIT_NO_OUTPUT = 5  # nothing emitted although the hubs listed new articles and the site usually has news
 # A failed verdict of these names sets the more specific status; the first one found wins (this order).
 EXIT_BY_VERDICT = (("ban_ratio", EXIT_BLOCKED), ("hubs", EXIT_BLOCKED), ("new_items", EXIT_NO_OUTPUT))
-
-HUB_KINDS = ("feed", "listing", "sitemap", "robots")
-PAGE_KINDS = ("article", "listing")
 
 
 @dataclass(frozen=True)

@@ -28,14 +28,17 @@ STAT_PREFIX = "newsmon/monitor/"
 EXIT_STATUS_STAT = "newsmon/monitor/exit_status"
 
 
-def comparable_items(runs: list[dict[str, Any]], current_run: int) -> list[int]:
-    """Records emitted by earlier runs that finished normally, oldest first."""
+def comparable_items(
+    runs: list[dict[str, Any]], current_run: int, finish_reasons: tuple[str, ...] = ("finished",)
+) -> list[int]:
+    """Records emitted by earlier runs that finished normally (NEWSMON_MONITOR_FINISH_REASONS), oldest
+    first."""
     return [
         int(run["stats"].get("item_scraped_count", 0))
         for run in runs
         if run["id"] != current_run
         and run.get("ended") is not None
-        and run.get("finish_reason") == "finished"
+        and run.get("finish_reason") in finish_reasons
     ]
 
 
@@ -96,7 +99,9 @@ class MonitorExtension:
             logger.error("Monitors failed (exit status %d): %s", status, failed)
 
     def _with_history(self, facts: RunFacts, store: Store, run_id: int, spider: Spider) -> RunFacts:
-        history = comparable_items(store.runs(limit=(self.config.history_runs + 1) * 3), run_id)
+        history = comparable_items(
+            store.runs(limit=(self.config.history_runs + 1) * 3), run_id, self.config.finish_reasons
+        )
         new_listed: int | None = int(self.stats.get_value("newsmon/state/new", 0))
         stale: dict[str, int] = {}
         if self.sources is not None:

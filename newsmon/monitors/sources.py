@@ -12,10 +12,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from newsmon.meta import META_KIND, META_SOURCE
+from newsmon.meta import HUB_KINDS, META_KIND, META_SOURCE
 from newsmon.state.protocol import Store
-
-HUB_KINDS = frozenset({"feed", "listing", "sitemap", "robots"})
 
 
 class HubSources:

@@ -16,12 +16,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
-from newsmon.meta import META_KIND
+from newsmon.meta import HUB_KINDS, META_KIND
 from newsmon.state.skip import state_extension
 
 logger = logging.getLogger(__name__)
-
-HUB_KINDS = ("feed", "listing")
 
 
 def _headers_dict(headers: Headers) -> dict[str, list[str]]:
