@@ -233,9 +233,12 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         if self._rejected_before_extraction(response):
             return
         assert isinstance(response, TextResponse)
+        restarts = self.extract_pool.restarts
         page = await self.extract_pool.extract(
             response.body, response.encoding, response.url, self.extract_options
         )
+        if self.extract_pool.restarts != restarts:  # a worker died (logged by the pool): count it
+            self._stats.inc_value("newsmon/extract/worker_restarts")
         for result in self._article_outputs(response, page):
             yield result
 

@@ -1,22 +1,35 @@
 #!/usr/bin/env bash
-# Install the Debian packages the test suite and the demo need, when missing: chromium (STEALTHY tier),
-# redis-server (the distributed-mode tests start their own).
-# Needs root or passwordless sudo; otherwise it says what to install and leaves the decision to you.
+# Install the Debian packages the suite and the demo need, when missing. One list for `make install` and
+# CI: make and python3-venv (the venv), chromium (STEALTHY tier), redis-server (distributed-mode tests),
+# util-linux, curl and logrotate (the deploy tests: cron's flock, scrapyd's curl line, log rotation).
+# Needs root or passwordless sudo; otherwise it says what to install (the tests that need it are skipped).
+# --strict (CI): a package that cannot be installed is an error.
 set -euo pipefail
+strict=false
+[ "${1:-}" = "--strict" ] && strict=true
 
-declare -A binary=([chromium]=chromium [redis-server]=redis-server)
+have() {
+  case "$1" in
+    python3-venv) python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ;;
+    util-linux) command -v flock >/dev/null 2>&1 ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
 missing=()
-for package in "${!binary[@]}"; do
-  command -v "${binary[$package]}" >/dev/null 2>&1 || missing+=("$package")
+for package in make python3-venv chromium redis-server util-linux curl logrotate; do
+  have "$package" || missing+=("$package")
 done
 ((${#missing[@]})) || exit 0
 
 if [ "$(id -u)" = 0 ]; then
   sudo=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  sudo="sudo -n"
+elif command -v sudo >/dev/null 2>&1 && { $strict || sudo -n true 2>/dev/null; }; then
+  sudo="sudo"
+  $strict || sudo="sudo -n"
 else
-  echo "newsmon: please install: apt-get install -y ${missing[*]} (browser and Redis tests are skipped without them)" >&2
+  echo "newsmon: please install: apt-get install -y ${missing[*]} (tests that need them are skipped)" >&2
+  $strict && exit 1
   exit 0
 fi
 echo "newsmon: installing ${missing[*]}" >&2
