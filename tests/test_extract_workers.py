@@ -35,6 +35,32 @@ def test_pool_extracts_in_another_process_and_closes() -> None:
     assert ExtractOptions() == ExtractOptions()  # options cross the process boundary by value
 
 
+def test_a_killed_worker_loses_no_page(caplog: pytest.LogCaptureFixture) -> None:
+    import os
+    import signal
+
+    pool = ExtractPool(1)
+    body, url, options = read_page(TAGDIV), URLS[TAGDIV], options_for(TAGDIV)
+    expected = extract_page(parse_html(body, encoding="utf-8"), url, options)
+
+    async def run() -> tuple[Any, Any]:
+        first = await pool.extract(body, "utf-8", url, options)
+        executor = pool._executor
+        assert executor is not None
+        for pid in list(executor._processes):  # the worker dies, as under the OOM killer
+            os.kill(pid, signal.SIGKILL)
+        await asyncio.sleep(0.5)
+        return first, await pool.extract(body, "utf-8", url, options)
+
+    try:
+        first, after_kill = asyncio.run(run())
+    finally:
+        pool.close()
+    assert first == after_kill == expected  # extracted in this process instead
+    assert pool.restarts == 1
+    assert "Extraction worker died" in caplog.text
+
+
 # scraped_at is the clock; referrer, when two pages link an article at the same hop count, is whichever
 # response was parsed first (so two in-process crawls can differ there too).
 VARYING = frozenset({"scraped_at", "referrer"})
