@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import summary
+from bench.machine import cpu_model
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"lookups/s": ">= 100000", "peak RSS MB": "<= 64", "open s": "< 1", "no-change rerun s": "< 5"}
@@ -103,14 +104,7 @@ def no_change_rerun(work: Path) -> tuple[float, float, int, int]:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{cpu}, {os.cpu_count()} CPUs, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}"
 

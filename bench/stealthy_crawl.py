@@ -39,7 +39,9 @@ from typing import Any
 import scrapy
 
 from bench import summary
+from bench.machine import cpu_model
 from bench.static_replica import build_site
+from newsmon.fetch.browser import chromium_major_version, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_PATH = re.compile(r"^/\d{4}/\d\d/\d\d/[^/]+/$")
@@ -402,7 +404,7 @@ def bare_command(urls_file: Path, work: Path, extra: Sequence[str]) -> list[str]
     """Same Chromium, same launch args, same concurrency as newsmon; everything else scrapy-playwright's."""
     from newsmon import settings as ns
 
-    launch = {"executable_path": "/usr/bin/chromium", "headless": True, "args": ns.NEWSMON_CHROMIUM_ARGS}
+    launch = {"executable_path": find_chromium(), "headless": True, "args": ns.NEWSMON_CHROMIUM_ARGS}
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     return [
         sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).resolve()),
@@ -419,22 +421,14 @@ def bare_command(urls_file: Path, work: Path, extra: Sequence[str]) -> list[str]
 
 
 def chromium_version() -> str:
-    try:
-        out = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip().split(" built")[0] or "unknown"
+    """The same Chromium newsmon finds (newsmon.fetch.browser), by its version line."""
+    path = find_chromium()
+    major = chromium_major_version(path) if path else None
+    return f"{path} (Chromium {major})" if path else "none"
 
 
 def machine() -> dict[str, Any]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
+    cpu = cpu_model()
     mem = _kib(Path("/proc/meminfo"), "MemTotal") / 1024**2
     return {
         "cpu": cpu,

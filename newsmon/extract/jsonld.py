@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -50,12 +51,13 @@ class JsonLd:
         with_headline = [node for node in matches if node.get("headline")]
         return (with_headline or matches or [None])[0]  # type: ignore[list-item]
 
-    @property
+    @functools.cached_property
     def article(self) -> dict[str, Any] | None:
-        """The Article/NewsArticle/BlogPosting/... node, if any."""
+        """The Article/NewsArticle/BlogPosting/... node, if any (looked up once: parse_jsonld fills nodes
+        before anyone asks)."""
         return self.first(ARTICLE_TYPES)
 
-    @property
+    @functools.cached_property
     def webpage(self) -> dict[str, Any] | None:
         """The WebPage node (Yoast puts dates and language there)."""
         return self.first(PAGE_TYPES)
