@@ -147,3 +147,15 @@ def test_run_lock_excludes_other_processes(tmp_path: Path) -> None:
     other = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True)
     assert other.returncode == 0, other.stdout + other.stderr
     assert RunLocked(path, "pid 1").holder == "pid 1"
+
+
+def test_free_name_keeps_a_compound_suffix_last(tmp_path: Path) -> None:
+    from newsmon.state.storage import free_name
+
+    (tmp_path / "run.warc.gz").write_bytes(b"")
+    (tmp_path / "run-1.warc.gz").write_bytes(b"")
+    assert (
+        free_name(tmp_path / "run.warc.gz", partial_taken=False, suffix=".warc.gz")
+        == tmp_path / "run-2.warc.gz"
+    )
+    assert free_name(tmp_path / "other.warc.gz", suffix=".warc.gz") == tmp_path / "other.warc.gz"

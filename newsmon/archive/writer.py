@@ -20,7 +20,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsmon.state.storage import fsync_dir
+from newsmon.state.storage import free_name, fsync_dir
 
 logger = logging.getLogger(__name__)
 
@@ -174,10 +174,7 @@ def recover_open_files(directory: Path) -> RecoveredWarc:
                 path.unlink()
                 logger.warning("Removed %s: a crashed run left no complete WARC record in it", path)
             else:
-                n = 0
-                while final.exists():  # never over a finished file
-                    n += 1
-                    final = path.with_name(path.name.removesuffix(".warc.gz" + OPEN_SUFFIX) + f"-{n}.warc.gz")
+                final = free_name(final, partial_taken=False, suffix=".warc.gz")  # never over a finished file
                 path.replace(final)  # still locked: nobody else recovers it twice
                 records += members
                 files += 1

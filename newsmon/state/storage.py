@@ -39,17 +39,20 @@ PARTIAL_SUFFIX = ".partial"
 feed_file_opened = object()
 
 
-def free_name(path: Path, *, partial_taken: bool = True) -> Path:
+def free_name(path: Path, *, partial_taken: bool = True, suffix: str | None = None) -> Path:
     """path, or path with -1, -2, ... before its suffix when taken (two runs in the same second).
 
     partial_taken: a name whose `.partial` exists counts as taken (False when recovering that very partial).
+    suffix: the suffix to keep last when it has several parts (".warc.gz"); default: the last one.
     """
+    suffix = suffix if suffix is not None else path.suffix
+    stem = path.name.removesuffix(suffix)
     candidate, n = path, 0
     while candidate.exists() or (
         partial_taken and candidate.with_name(candidate.name + PARTIAL_SUFFIX).exists()
     ):
         n += 1
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        candidate = path.with_name(f"{stem}-{n}{suffix}")
     return candidate
 
 
