@@ -135,6 +135,18 @@ def test_host_memory_shared_by_processes(redis_server: RedisServer) -> None:
     assert node_a.stealthy_reason("news.example", now) is None
 
 
+def test_host_memory_asks_redis_once_per_host_for_a_no(redis_server: RedisServer) -> None:
+    memory = RedisHostTierMemory(redis_server.client(), config(redis_server), "sp", 2, timedelta(hours=6))
+    assert memory.stealthy_reason("quiet.example") is None
+    calls: list[str] = []
+    real_hget = memory.conn.hget
+    memory.conn.hget = lambda *args: calls.append("hget") or real_hget(*args)  # type: ignore[method-assign]
+    for _ in range(50):  # every page request asks; Redis is not asked again within CACHE_S
+        assert memory.stealthy_reason("quiet.example") is None
+    assert calls == []
+    assert memory.stealthy_reason("other.example") is None and calls == ["hget"]
+
+
 def test_one_run_at_a_time_same_run_id_joins(redis_server: RedisServer) -> None:
     conf = config(redis_server)
     conn = redis_server.client()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 import redis
@@ -16,6 +17,8 @@ from newsmon.distributed.config import DistributedConfig
 from newsmon.distributed.connection import ErrorHandler, guarded
 
 logger = logging.getLogger(__name__)
+
+CACHE_S = 10.0  # seconds a host's remembered tier is trusted before Redis is asked again
 
 
 class RedisHostTierMemory:
@@ -37,6 +40,10 @@ class RedisHostTierMemory:
         self.hosts_key = config.spider_key(spider, "hosts")
         self.counts_key = config.run_key(spider, "escalations")
         self.run_ttl_s = int(config.run_ttl_s)
+        # host -> when Redis last said it is not remembered: most hosts never are and every page request
+        # asks, so a "no" is trusted for CACHE_S seconds (a host another process remembered meanwhile goes
+        # STEALTHY here that much later); a "yes" is always read again, as it may expire
+        self._not_remembered: dict[str, float] = {}
 
     def load(self) -> None:
         """Shared and always current: nothing to load."""
@@ -46,18 +53,27 @@ class RedisHostTierMemory:
 
     @guarded
     def stealthy_reason(self, host: str, now: datetime | None = None) -> str | None:
-        raw = self.conn.hget(self.hosts_key, host)
-        if raw is None:
+        checked = self._not_remembered.get(host)
+        if checked is not None and time.monotonic() - checked < CACHE_S:
             return None
-        try:
-            until = datetime.fromisoformat(json.loads(raw)["stealthy_until"])
-        except (ValueError, TypeError, KeyError):
-            until = None
-        if until is None or (now or datetime.now(UTC)) >= until:
+        until = self._read(host)
+        if until is None:
+            self._not_remembered[host] = time.monotonic()
+            return None
+        if (now or datetime.now(UTC)) >= until:
             logger.info("Host %s: STEALTHY memory expired, trying PLAIN again", host)
             self.conn.hdel(self.hosts_key, host)
             return None
         return "host_memory"
+
+    def _read(self, host: str) -> datetime | None:
+        raw = self.conn.hget(self.hosts_key, host)
+        if raw is None:
+            return None
+        try:
+            return datetime.fromisoformat(json.loads(raw)["stealthy_until"])
+        except (ValueError, TypeError, KeyError):
+            return datetime.min.replace(tzinfo=UTC)  # unreadable: treated as expired (and removed)
 
     @guarded
     def record_escalation(self, host: str, reason: str, now: datetime | None = None) -> bool:
@@ -73,4 +89,5 @@ class RedisHostTierMemory:
             return False
         until = (now or datetime.now(UTC)) + self.ttl
         entry = json.dumps({"stealthy_until": until.isoformat(), "reason": reason})
+        self._not_remembered.pop(host, None)
         return bool(self.conn.hsetnx(self.hosts_key, host, entry))
