@@ -33,25 +33,19 @@ class HubSources:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for o in start:
-            if isinstance(o, Request) and o.meta.get(META_KIND) in HUB_KINDS:
-                o.meta.setdefault(META_SOURCE, o.url)
-            yield o
+            yield _tagged(o, o.url if isinstance(o, Request) else None)
 
     def process_spider_output(self, response: Response | None, result: Iterable[Any]) -> Iterable[Any]:
         source = self._hub_source(response)
         for o in result:
-            if source and isinstance(o, Request) and o.meta.get(META_KIND) in HUB_KINDS:
-                o.meta.setdefault(META_SOURCE, source)
-            yield o
+            yield _tagged(o, source)
 
     async def process_spider_output_async(
         self, response: Response | None, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         source = self._hub_source(response)
         async for o in result:
-            if source and isinstance(o, Request) and o.meta.get(META_KIND) in HUB_KINDS:
-                o.meta.setdefault(META_SOURCE, source)
-            yield o
+            yield _tagged(o, source)
 
     def _hub_source(self, response: Response | None) -> str | None:
         if response is None or response.meta.get(META_KIND) not in HUB_KINDS:
@@ -75,3 +69,10 @@ class HubSources:
                 new += state is None or state.first_seen >= since
             out[source] = (len(urls), new)
         return out
+
+
+def _tagged(o: Any, source: str | None) -> Any:
+    """A hub request knows the configured hub it comes from (a feed, a listing's first page, a sitemap)."""
+    if source and isinstance(o, Request) and o.meta.get(META_KIND) in HUB_KINDS:
+        o.meta.setdefault(META_SOURCE, source)
+    return o

@@ -64,6 +64,7 @@ class StateExtension:
         self.stats = crawler.stats
         self.config = config
         self.spider_name = spider_name
+        self.output_pattern = output_glob(config.output_uri, spider_name)  # the per-run files, or None
         self.lock: RunLock | None = None
         self.own_lock = False
         if distributed_config(crawler.settings) is None:
@@ -100,7 +101,7 @@ class StateExtension:
     def spider_opened(self, spider: Spider) -> None:
         try:
             self.store = open_store(self.crawler, self.spider_name, self._open_sqlite)
-            pattern = output_glob(self.config.output_uri, self.spider_name)
+            pattern = self.output_pattern
             recovered = recover_partials(self.store, pattern) if pattern else None
             self.run_id = self.store.start_run()
         except Exception as exc:  # never crawl as if nothing had been emitted, nor without a run record
@@ -133,7 +134,7 @@ class StateExtension:
             self.stats.inc_value("newsmon/state/corrupt_recovered")
             logger.warning("State store %s is corrupt (%s): moved to %s, rebuilding", path, exc, aside)
         store = StateStore.open(path)
-        pattern = output_glob(self.config.output_uri, self.spider_name)
+        pattern = self.output_pattern
         rebuilt = rebuild_from_outputs(store, pattern) if pattern else 0
         self.stats.set_value("newsmon/state/rebuilt_records", rebuilt)
         logger.warning("State store rebuilt from %d records in the outputs %s", rebuilt, pattern)

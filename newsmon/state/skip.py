@@ -21,7 +21,6 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from newsmon.meta import META_DEPTH, META_HOPS, META_KEY, META_KIND
-from newsmon.state.config import StateConfig
 from newsmon.state.extension import StateExtension
 from newsmon.state.store import ArticleState
 
@@ -52,9 +51,8 @@ class SkipEmittedArticles:
         self.crawler = crawler
         self.stats = crawler.stats
         self.state = state_extension(crawler)
-        config = StateConfig.from_settings(crawler.settings)
-        self.younger_than_h = config.revisit_younger_than_h
-        self.every_h = config.revisit_every_h
+        self.younger_than_h = self.state.config.revisit_younger_than_h
+        self.every_h = self.state.config.revisit_every_h
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipEmittedArticles:
