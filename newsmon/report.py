@@ -13,12 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsmon.monitors.checks import total
+from newsmon.monitors.checks import FAIL, PASS, WARN, total
+from newsmon.monitors.checks import errors as count_errors
+from newsmon.monitors.extension import STAT_PREFIX
 from newsmon.state.protocol import Store
 from newsmon.state.store import StateStore
-
-MONITOR_PREFIX = "newsmon/monitor/"
-MONITOR_EXTRA = frozenset({"summary", "exit_status", "errors", "sources", "new_listed"})
 
 
 @dataclass(frozen=True)
@@ -55,15 +54,15 @@ def run_row(spider: str, run: Mapping[str, Any]) -> RunRow:
     emitted = int(stats.get("item_scraped_count", 0))
     revised = int(stats.get("newsmon/state/revised", 0))
     new = int(stats.get("newsmon/state/first_version", emitted - revised))
-    errors = stats.get("newsmon/monitor/errors")
-    if errors is None:
-        errors = sum(int(v) for k, v in stats.items() if k.startswith("newsmon/") and k.endswith("/failed"))
-    monitors = {
-        k.removeprefix(MONITOR_PREFIX): str(v)
+    errors = stats.get(STAT_PREFIX + "errors")
+    if errors is None:  # monitors were off: the same count they would have made
+        errors = count_errors(stats)[0]
+    monitors = {  # the verdicts, not the monitors' other figures
+        k.removeprefix(STAT_PREFIX): str(v)
         for k, v in stats.items()
-        if k.startswith(MONITOR_PREFIX) and k.removeprefix(MONITOR_PREFIX) not in MONITOR_EXTRA
+        if k.startswith(STAT_PREFIX) and v in (PASS, WARN, FAIL)
     }
-    exit_status = stats.get("newsmon/monitor/exit_status")
+    exit_status = stats.get(STAT_PREFIX + "exit_status")
     return RunRow(
         spider=spider,
         run=int(run["id"]),

@@ -191,7 +191,13 @@ class StateExtension:
                 self.stats.inc_value("newsmon/state/not_marked", len(self.pending) - done - 1)
                 break
         self.pending.clear()
-        keep = ("item_scraped_count", "downloader/request_count", "elapsed_time_seconds", "newsmon/")
+        keep = (
+            "item_scraped_count",
+            "downloader/request_count",
+            "elapsed_time_seconds",
+            "log_count/ERROR",
+            "newsmon/",
+        )
         stats = {k: v for k, v in self.stats.get_stats().items() if k.startswith(keep)}
         try:
             store.end_run(self.run_id, self._closing_reason or "unknown", stats)
