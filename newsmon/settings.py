@@ -34,6 +34,8 @@ NEWSMON_TRACKING_PARAMS = [
 # Per-run output when no -o/-O/FEEDS is given (Scrapy feed URI; %(name)s spider, %(time)s UTC start).
 # A deployment sets an absolute one in the environment (deploy/README.md); -s still wins.
 NEWSMON_OUTPUT_URI = os.environ.get("NEWSMON_OUTPUT_URI", "output/%(name)s/%(time)s.jsonl")
+# Check every feed before the first request (storage usable, directory writable); an unusable one: exit 2.
+NEWSMON_OUTPUT_CHECK = True
 # Validate every record against newsmon/schema/record.schema.json; invalid ones are dropped and counted.
 NEWSMON_VALIDATE_RECORDS = True
 # Write the final stats of a run as JSON to this path (%(name)s = spider); empty = off.
@@ -91,6 +93,9 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
 # --- state (incremental runs) ---------------------------------------------------------------------
 # Keep state between runs (skip emitted articles, cross-run dedupe, revisions, run lock); False: stateless.
 NEWSMON_STATE_ENABLED = True
+# Emit every article the run reaches, not only new and changed ones (a full snapshot in -O file.jsonl);
+# the store still learns what was emitted and versions go on counting.
+NEWSMON_SNAPSHOT = False
 # Articles published (or first seen, when undated) less than this many hours ago are revisited ...
 NEWSMON_REVISIT_YOUNGER_THAN = 24.0
 # ... at most once every this many hours (a changed body is emitted as a new version).
@@ -181,6 +186,9 @@ SPIDER_MIDDLEWARES = {
     "newsmon.monitors.sources.HubSources": 960,
 }
 EXTENSIONS = {
+    # every feed checked when the spider opens: an unusable one stops the run before any request (exit 2)
+    "newsmon.extensions.output_check.OutputCheck": 400,
+    # after the monitors and the state extension: the stats file holds their verdicts and counts
     "newsmon.extensions.stats_file.StatsFile": 900,
     # before StateExtension (500): its verdicts must be in stats when the run is recorded
     "newsmon.monitors.extension.MonitorExtension": 450,

@@ -9,9 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+
+from newsmon.state.outputs import OutputsSettled
 
 logger = logging.getLogger(__name__)
 
@@ -21,24 +22,25 @@ def _jsonable(value: Any) -> Any:
 
 
 class StatsFile:
-    """On close, the stats as one JSON file, written to a temporary name and renamed (never half-written)."""
+    """Once the run is over and its feeds stored (their outcome and the monitors' verdicts are stats too),
+    the stats as one JSON file, written to a temporary name and renamed (never half-written)."""
 
     def __init__(self, crawler: Crawler, path_template: str) -> None:
-        assert crawler.stats is not None
+        assert crawler.stats is not None and crawler.spidercls is not None
         self.stats = crawler.stats
         self.path_template = path_template
+        self.spider_name = crawler.spidercls.name
+        self.settled = OutputsSettled(crawler, self.write)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
         path = crawler.settings.get("NEWSMON_STATS_FILE")
         if not path:
             raise NotConfigured  # off by default: no message, so Scrapy does not log it as a warning
-        ext = cls(crawler, path)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        return ext
+        return cls(crawler, path)
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        path = Path(self.path_template % {"name": spider.name})
+    def write(self, reason: str) -> None:
+        path = Path(self.path_template % {"name": self.spider_name})
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
         data["finish_reason"] = reason

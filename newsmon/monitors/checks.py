@@ -40,6 +40,7 @@ class RunFacts:
     history: Sequence[int] = ()
     stale_sources: Mapping[str, int] = field(default_factory=dict)  # source -> runs without a new URL
     sources_tracked: bool = False
+    failed_feeds: Sequence[str] = ()  # feeds whose store failed (at close or by batch), credentials masked
 
 
 def total(stats: Mapping[str, Any], prefix: str) -> int:
@@ -172,6 +173,22 @@ def check_schema(facts: RunFacts, config: MonitorConfig) -> Verdict:
     return Verdict("schema", PASS, f"{invalid} invalid records")
 
 
+def check_outputs(facts: RunFacts, config: MonitorConfig) -> Verdict:
+    """Every feed stored every record: judged after the feeds closed (newsmon/state/outputs.py)."""
+    stats = facts.stats
+    if facts.failed_feeds or total(stats, "feedexport/failed_count/"):
+        names = ", ".join(facts.failed_feeds) or "a feed"
+        return Verdict(
+            "outputs", FAIL, f"{names} failed to store: the next run recovers or emits its records again"
+        )
+    if int(stats.get("newsmon/output/failed", 0)):
+        return Verdict(
+            "outputs", FAIL, "a feed file could not take a record (the log's 'Output error' line says why)"
+        )
+    stored = total(stats, "feedexport/success_count/")
+    return Verdict("outputs", PASS, f"{stored} feeds stored")
+
+
 def check_freshness(facts: RunFacts, config: MonitorConfig) -> Verdict:
     if not facts.sources_tracked:
         return Verdict("freshness", PASS, "not tracked (no state store)")
@@ -190,6 +207,7 @@ CHECKS: tuple[Callable[[RunFacts, MonitorConfig], Verdict], ...] = (
     check_hubs,
     check_new_items,
     check_schema,
+    check_outputs,
     check_freshness,
 )
 

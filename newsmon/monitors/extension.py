@@ -1,9 +1,11 @@
-"""The monitor extension: when the spider closes, judge the run, log one line per verdict, and put the
-verdicts in stats (`newsmon/monitor/<name>`, `newsmon/monitor/summary`, `newsmon/monitor/exit_status`).
+"""The monitor extension: once the spider has closed and every feed has been stored, judge the run, log one
+line per verdict, and put the verdicts in stats (`newsmon/monitor/<name>`, `newsmon/monitor/summary`,
+`newsmon/monitor/exit_status`).
 
-It runs before the state extension records the run (EXTENSIONS order: its spider_closed handler is
-connected first), so the verdicts are in the run's record for `newsmon report`, and it reads the site's
-history and updates the per-source counters through the state extension's open store.
+Judging waits for the feeds (FeedExporter stores them after the spider_closed handlers ran): a feed that
+failed to store fails the run, by name. It runs before the state extension records the run (EXTENSIONS
+order: its handlers are connected first), so the verdicts are in the run's record for `newsmon report`, and
+it reads the site's history and updates the per-source counters through the state extension's open store.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from newsmon.monitors.checks import FAIL, WARN, RunFacts, errors, evaluate, exit
 from newsmon.monitors.config import MonitorConfig
 from newsmon.monitors.sources import HubSources
 from newsmon.state.extension import StateExtension
+from newsmon.state.outputs import OutputsSettled, masked_uri
 from newsmon.state.protocol import Store
 
 logger = logging.getLogger(__name__)
@@ -50,6 +53,9 @@ class MonitorExtension:
         self.config = config
         self.sources: HubSources | None = None  # set by the HubSources spider middleware
         self.started = time.time()
+        self.spider: Spider | None = None
+        self.failed_feeds: list[str] = []  # feeds whose store failed, credentials masked
+        self.settled = OutputsSettled(crawler, self.judge)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MonitorExtension:
@@ -58,23 +64,35 @@ class MonitorExtension:
             raise NotConfigured  # off on purpose: quiet
         ext = cls(crawler, config)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.feed_slot_closed, signal=signals.feed_slot_closed)
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
         self.started = time.time()
+        self.spider = spider
+
+    def feed_slot_closed(self, slot: Any) -> None:
+        """FeedExporter counts a failed store just before it sends this signal for that feed."""
+        failed = sum(
+            int(v) for k, v in self.stats.get_stats().items() if k.startswith("feedexport/failed_count/")
+        )
+        if failed > len(self.failed_feeds):
+            self.failed_feeds.append(masked_uri(str(getattr(slot, "uri", "?"))))
 
     def _state(self) -> StateExtension | None:
         return next((e for e in self.crawler.extensions.middlewares if isinstance(e, StateExtension)), None)
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    def judge(self, reason: str) -> None:
+        spider = self.spider
         hubs = sum(
             len(getattr(spider, name, None) or ()) for name in ("feed_urls", "category_urls", "sitemap_urls")
         )
         hubs += bool(getattr(getattr(spider, "site", None), "robots_sitemaps", False))
-        facts = RunFacts(self.stats.get_stats(), reason, hubs_configured=hubs)
+        facts = RunFacts(
+            self.stats.get_stats(), reason, hubs_configured=hubs, failed_feeds=tuple(self.failed_feeds)
+        )
         state = self._state()
-        if state is not None and state.store is not None:
+        if state is not None and state.store is not None and spider is not None:
             try:
                 facts = self._with_history(facts, state.store, state.run_id, spider)
             except Exception as exc:  # a broken store must not hide the other verdicts
@@ -115,6 +133,7 @@ class MonitorExtension:
             facts.stats,
             facts.finish_reason,
             hubs_configured=facts.hubs_configured,
+            failed_feeds=facts.failed_feeds,
             new_listed=new_listed,
             history=history,
             stale_sources=stale,

@@ -3,7 +3,9 @@
 Runs after the in-run dedupe. Same canonical URL and same content hash as emitted before: dropped
 (`newsmon/state/unchanged`). Same URL, new hash: emitted with version = previous + 1 and previous_hash
 (`newsmon/state/revised`). A new URL whose body was already emitted under another URL: dropped
-(`newsmon/state/duplicate_content`). The store itself is updated only once the record is durable
+(`newsmon/state/duplicate_content`). With NEWSMON_SNAPSHOT an unchanged article is emitted again with its
+stored version (`newsmon/state/unchanged` still counts it) and nothing is dropped. The store itself is
+updated only once the record is durable
 (newsmon/state/extension.py), never here.
 
 Distributed mode: a record about to be emitted first claims its URL and body hash in the shared store;
@@ -31,6 +33,7 @@ class CrossRunDedupePipeline:
         assert crawler.stats is not None
         self.stats = crawler.stats
         self.state = state_extension(crawler)  # NotConfigured when state is off
+        self.snapshot = self.state.config.snapshot
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrossRunDedupePipeline:
@@ -46,6 +49,9 @@ class CrossRunDedupePipeline:
         if previous is not None:
             if previous.content_hash == digest:
                 self.stats.inc_value("newsmon/state/unchanged")
+                if self.snapshot:
+                    adapter["version"] = previous.version
+                    return item
                 raise DropItem(f"{url} is unchanged since version {previous.version}", log_level="DEBUG")
             self._claim(store, url, digest)
             adapter["version"] = previous.version + 1
@@ -54,7 +60,7 @@ class CrossRunDedupePipeline:
             logger.info("%s changed: emitting version %d", url, previous.version + 1)
             return item
         other = store.url_for_hash(digest)
-        if other is not None:
+        if other is not None and not self.snapshot:
             self.stats.inc_value("newsmon/state/duplicate_content")
             raise DropItem(f"{url} has the same body as {other}, emitted in an earlier run", log_level="INFO")
         self._claim(store, url, digest)

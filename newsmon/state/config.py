@@ -16,6 +16,7 @@ class StateConfig:
     revisit_every_h: float  # ... at most this often
     check_on_open: bool  # PRAGMA quick_check when the store is opened
     output_uri: str  # NEWSMON_OUTPUT_URI: where crashed partial outputs and rebuild sources are found
+    snapshot: bool = False  # NEWSMON_SNAPSHOT: emit every article reached, not only new and changed ones
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> StateConfig:
@@ -26,6 +27,7 @@ class StateConfig:
             revisit_every_h=settings.getfloat("NEWSMON_REVISIT_EVERY", 3.0),
             check_on_open=settings.getbool("NEWSMON_STATE_CHECK", True),
             output_uri=settings.get("NEWSMON_OUTPUT_URI") or "",
+            snapshot=settings.getbool("NEWSMON_SNAPSHOT", False),
         )
         if config.revisit_younger_than_h < 0 or config.revisit_every_h < 0:
             raise ValueError("NEWSMON_REVISIT_YOUNGER_THAN and NEWSMON_REVISIT_EVERY must be >= 0 (hours)")

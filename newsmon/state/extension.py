@@ -1,13 +1,20 @@
 """The state extension: run lock, store lifecycle, crash recovery, and marking records emitted once durable.
 
-Ordering (the guarantee): FeedExporter writes a record in its item_scraped handler; this extension's handler
-is connected after it (EXTENSIONS order), flushes and fsyncs every open output file, checks that each one
-grew, and only then marks the record emitted in the store. A kill -9 at any point therefore leaves either a
-record that is on disk (in a `.partial` file that the next start recovers and reconciles), or one that is
-not on disk and not marked (it is fetched again). Feeds this process cannot fsync per record (remote
-storages, postprocessing, batches, item filters) are marked only when the whole feed was stored. A record
+The output commit protocol (README "What is guaranteed"): a record is marked emitted only when every
+configured feed has durably stored it. FeedExporter writes a record in its item_scraped handler; this
+extension's handler is connected after it (EXTENSIONS order). For feeds durable per record (local files,
+newsmon/state/outputs.py) it checks that each feed has an open file, flushes and fsyncs it, checks that it
+grew and that it is still the file linked at its path (a removed directory leaves an unlinked file that
+fsync happily "saves": its content is then written back to the path, newsmon/state/storage.py, and the run
+fails), and only then marks the record. Any other feed (remote storages, postprocessing, batches, item
+filters) marks its records only once every feed was stored without error; a feed that failed leaves them
+unmarked, so the next run emits them again. With no feed at all nothing is marked.
+
+A kill -9 at any point therefore leaves either a record that is on disk (in a `.partial` file that the next
+start recovers and reconciles), or one that is not on disk and not marked (it is fetched again). A record
 written but not marked (the store failed: Redis down mid-run) leaves the per-run file as `.partial`, so the
-next start marks what it holds instead of emitting it again.
+next start marks what it holds instead of emitting it again. A store that is missing (deleted) or corrupt
+while outputs exist is rebuilt from those outputs, so it never re-emits what they already hold.
 
 The store is SQLite, or Redis with NEWSMON_BACKEND=redis (newsmon/state/backend.py); the file run lock is
 taken in one-process mode only (a distributed run has its own, newsmon/distributed/coordinator.py).
@@ -25,24 +32,24 @@ from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
-from scrapy.extensions.feedexport import FeedExporter
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
-from scrapy.utils.misc import load_object
 
 from newsmon.meta import META_KEY
 from newsmon.state.backend import distributed_config, open_store
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import RunLock
+from newsmon.state.outputs import OUTPUT_ERROR, OUTPUT_UNUSABLE, OutputsSettled, feed_targets
 from newsmon.state.protocol import Store
 from newsmon.state.recovery import (
+    output_files,
     output_glob,
     published_ts,
     rebuild_from_outputs,
     record_links,
     recover_partials,
 )
-from newsmon.state.storage import DurableFileFeedStorage, feed_file_opened
+from newsmon.state.storage import DurableFileFeedStorage, feed_file_opened, same_file
 from newsmon.state.store import StateStore, StoreCorrupt
 
 logger = logging.getLogger(__name__)
@@ -55,6 +62,17 @@ class Pending(NamedTuple):
     version: int
     published_at: float | None
     links: list[tuple[str, str]]
+
+
+class OpenFeedFile:
+    """A feed file open for writing, and its size when the last record was marked."""
+
+    __slots__ = ("file", "size", "storage")
+
+    def __init__(self, storage: DurableFileFeedStorage, file: IO[bytes]) -> None:
+        self.storage = storage
+        self.file = file
+        self.size = file.tell()
 
 
 class StateExtension:
@@ -73,13 +91,14 @@ class StateExtension:
             self.lock = RunLock.acquire(lock_path)  # RunLocked: another run is on; nothing touched yet
         self.store: Store | None = None
         self.run_id = 0
-        self.sinks: dict[IO[bytes], int] = {}  # open feed files -> size when the last record was marked
-        self.storages: list[Any] = []  # their storages (told to keep a `.partial` when marking fails)
-        self.direct = True  # False: mark records only once every feed is stored (see module docstring)
+        self.targets = feed_targets(crawler.settings)
+        self.sinks: list[OpenFeedFile] = []  # the per-record feeds' open files
+        # True: mark records after each fsync; False: only once every feed is stored (module docstring)
+        self.direct = bool(self.targets) and all(t.per_record for t in self.targets)
         self.pending: list[Pending] = []
-        self.has_feed_exporter = False
+        self.output_failed = False  # a feed lost a record: nothing more is marked in this run
         self._closing_reason: str | None = None
-        self._feeds_closed = False
+        self.settled: OutputsSettled | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StateExtension:
@@ -90,11 +109,10 @@ class StateExtension:
         ext = cls(crawler, config, crawler.spidercls.name)
         connect = crawler.signals.connect
         connect(ext.spider_opened, signal=signals.spider_opened)
-        connect(ext.spider_closed, signal=signals.spider_closed)
         connect(ext.item_scraped, signal=signals.item_scraped)
         connect(ext.item_dropped, signal=signals.item_dropped)
-        connect(ext.feed_exporter_closed, signal=signals.feed_exporter_closed)
         connect(ext.feed_file_opened, signal=feed_file_opened)
+        ext.settled = OutputsSettled(crawler, ext.outputs_settled)  # after the monitors' (EXTENSIONS order)
         return ext
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -112,17 +130,31 @@ class StateExtension:
             self.stats.inc_value("newsmon/state/recovered_records", recovered.records)
             self.stats.inc_value("newsmon/state/torn_lines", recovered.torn_lines)
             self.stats.inc_value("newsmon/state/bad_lines", recovered.bad_lines)
-        self.has_feed_exporter = any(isinstance(m, FeedExporter) for m in self.crawler.extensions.middlewares)
-        self.direct = self._feeds_are_durable()
         logger.info(
             "State store %s: %d articles emitted before; records marked %s",
             self.store.location,
             self.store.count(),
             "after each fsync" if self.direct else "when the feeds are stored",
         )
+        if not self.targets:
+            logger.warning("No feed is configured (FEEDS, NEWSMON_OUTPUT_URI): no record is marked emitted")
+        chosen = [t.label for t in self.targets if not t.atomic]
+        if chosen and not self.config.snapshot:
+            logger.info(
+                "%s will hold only new and changed articles (earlier runs emitted the rest); "
+                "-s NEWSMON_SNAPSHOT=True writes every article the run reaches",
+                ", ".join(chosen),
+            )
 
     def _open_sqlite(self) -> StateStore:
         path = self.config.store_path(self.spider_name)
+        pattern = self.output_pattern
+        if not path.exists() and pattern and output_files(pattern):
+            for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):  # the deleted store's journal
+                leftover.unlink(missing_ok=True)
+            self.stats.inc_value("newsmon/state/missing_recovered")
+            logger.warning("State store %s is missing but outputs exist: rebuilding it from them", path)
+            return self._rebuild(path)
         try:
             return StateStore.open(path, check=self.config.check_on_open)
         except StoreCorrupt as exc:
@@ -133,6 +165,9 @@ class StateExtension:
                     src.replace(f"{aside}{suffix}")
             self.stats.inc_value("newsmon/state/corrupt_recovered")
             logger.warning("State store %s is corrupt (%s): moved to %s, rebuilding", path, exc, aside)
+        return self._rebuild(path)
+
+    def _rebuild(self, path: Path) -> StateStore:
         store = StateStore.open(path)
         pattern = self.output_pattern
         rebuilt = rebuild_from_outputs(store, pattern) if pattern else 0
@@ -140,52 +175,32 @@ class StateExtension:
         logger.warning("State store rebuilt from %d records in the outputs %s", rebuilt, pattern)
         return store
 
-    def _feeds_are_durable(self) -> bool:
-        settings = self.crawler.settings
-        feeds = settings.getdict("FEEDS")
-        if not feeds or not self.has_feed_exporter:
-            return False
-        storages = settings.getwithbase("FEED_STORAGES")
-        for uri, options in feeds.items():
-            scheme = str(uri).split("://", 1)[0] if "://" in str(uri) else ""
-            cls = storages.get(scheme)
-            if scheme not in ("", "file") or cls is None:
-                return False
-            if not issubclass(load_object(cls), DurableFileFeedStorage):
-                return False
-            if any(options.get(k) for k in ("postprocessing", "item_filter", "batch_item_count")):
-                return False
-        return not settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT")
+    def feed_file_opened(self, storage: DurableFileFeedStorage, file: IO[bytes]) -> None:
+        self.sinks.append(OpenFeedFile(storage, file))
 
-    def feed_file_opened(self, storage: Any, file: IO[bytes]) -> None:
-        self.sinks[file] = file.tell()
-        self.storages.append(storage)
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    def outputs_settled(self, reason: str) -> None:
+        """The spider closed and every feed was stored or failed: mark what waited, record the run."""
         self._closing_reason = reason
-        if self._feeds_closed or not self.has_feed_exporter:
-            self._finish()
-
-    def feed_exporter_closed(self) -> None:
-        self._feeds_closed = True
         if not self.direct and self.pending:
             stats = self.stats.get_stats()
             failed = {k: v for k, v in stats.items() if k.startswith("feedexport/failed_count")}
-            if failed:
+            if failed or self.output_failed or reason == OUTPUT_UNUSABLE:
                 logger.error(
                     "A feed failed to store (%s): %d records are not marked emitted, they are fetched again",
-                    failed,
+                    failed or reason,
                     len(self.pending),
                 )
                 self.stats.inc_value("newsmon/state/not_marked", len(self.pending))
                 self.pending.clear()
-        if self._closing_reason is not None:
-            self._finish()
+        self._finish()
 
     def _finish(self) -> None:
         store = self.store
         if store is None:
             return
+        if not self.targets and self.pending:  # written nowhere: the next run emits them
+            self.stats.inc_value("newsmon/state/not_marked", len(self.pending))
+            self.pending.clear()
         for done, p in enumerate(self.pending):
             if not self._mark(p):  # the store failed: the rest would only wait on it too
                 self.stats.inc_value("newsmon/state/not_marked", len(self.pending) - done - 1)
@@ -209,6 +224,12 @@ class StateExtension:
             except Exception as exc:
                 logger.error("State store %s did not close cleanly (%s)", store.location, exc)
         self.store = None
+        if isinstance(store, StateStore) and not store.path.exists():
+            self.stats.inc_value("newsmon/state/store_removed")
+            logger.error(
+                "State store %s was removed during the run: the next start rebuilds it from the outputs",
+                store.path,
+            )
         if self.own_lock and self.lock is not None:
             self.lock.release()
 
@@ -228,26 +249,62 @@ class StateExtension:
         if not self.direct:
             self.pending.append(record)
             return
-        try:
-            for file in list(self.sinks):
-                if file.closed:
-                    del self.sinks[file]
-                    continue
-                file.flush()
-                os.fsync(file.fileno())
-                size = file.tell()
-                if size <= self.sinks[file]:
-                    self.stats.inc_value("newsmon/state/not_written")
-                    logger.error("%s was not written to %s: not marked emitted", record.url, file.name)
-                    return
-                self.sinks[file] = size
-        except OSError as exc:
-            self.stats.inc_value("newsmon/state/write_failed")
-            logger.error("Writing the output failed (%s): closing the run; %s is not marked", exc, record.url)
-            assert self.crawler.engine is not None
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="newsmon_output_error"))
+        if self.output_failed:
+            self.stats.inc_value("newsmon/state/not_marked")
             return
-        self._mark(record)
+        try:
+            if self._commit_to_files(record):
+                self._mark(record)
+        except OSError as exc:
+            self._output_error(record, f"writing the output failed ({exc})")
+
+    def _commit_to_files(self, record: Pending) -> bool:
+        """Flush, fsync and check every per-record feed file; False (run failing) when one lacks it."""
+        open_files = [sink for sink in self.sinks if not sink.file.closed]
+        if len(open_files) < len(self.targets):
+            self._output_error(record, "a feed file could not be opened")
+            return False
+        restored: list[str] = []
+        for sink in open_files:
+            sink.file.flush()
+            os.fsync(sink.file.fileno())
+            size = sink.file.tell()
+            if size <= sink.size:
+                self._output_error(record, f"it was not written to {sink.storage.current_path}")
+                return False
+            if not same_file(sink.file.fileno(), sink.storage.current_path):
+                gone = sink.storage.current_path
+                restored.append(f"{gone} -> {sink.storage.restore(sink.file)}")
+            sink.size = size
+        if restored:  # the marked records are on disk again, but someone removed the output: stop
+            self.stats.inc_value("newsmon/output/restored", len(restored))
+            self._output_error(
+                record,
+                "the output was removed during the run; what it held was written back "
+                f"({', '.join(restored)})",
+                marked=True,
+            )
+        return True
+
+    def _output_error(self, record: Pending, why: str, *, marked: bool = False) -> None:
+        """A feed lost or may lose records: close the run (non-zero exit), mark nothing more."""
+        first = not self.output_failed
+        self.output_failed = True
+        self.stats.inc_value("newsmon/output/failed")
+        if not marked:
+            self.stats.inc_value("newsmon/state/not_marked")
+        for sink in self.sinks:  # the per-run file keeps its unmarked records for the next start's recovery
+            sink.storage.keep_partial = True
+        if first:
+            logger.error(
+                "Output error: %s; closing the run, %s%s",
+                why,
+                record.url,
+                " is marked (it is on disk)" if marked else " and later records are not marked emitted",
+            )
+            engine = self.crawler.engine
+            if engine is not None and engine.spider is not None:
+                deferred_from_coro(engine.close_spider_async(reason=OUTPUT_ERROR))
 
     def _mark(self, p: Pending) -> bool:
         """Mark one durable record emitted; False when the store failed (the run is being closed)."""
@@ -271,8 +328,8 @@ class StateExtension:
         stored (remote, batched, post-processed: their files are final by then), are emitted again by the
         next run."""
         self.stats.inc_value("newsmon/state/mark_failed")
-        for storage in self.storages:
-            storage.keep_partial = True
+        for sink in self.sinks:
+            sink.storage.keep_partial = True
         if self.stats.get_value("newsmon/state/mark_failed") == 1:
             logger.error(
                 "Marking %s emitted failed (%s): closing the run; its output stays .partial for the next "

@@ -46,6 +46,11 @@ def _glob(pattern: str) -> list[str]:
     return sorted(glob.glob(pattern))  # noqa: PTH207 (Path.glob takes no absolute patterns)
 
 
+def output_files(pattern: str) -> list[str]:
+    """The finished outputs matching pattern (not the `.partial` ones)."""
+    return _glob(pattern)
+
+
 def published_ts(value: Any) -> float | None:
     if not isinstance(value, str) or not value:
         return None
@@ -144,7 +149,7 @@ def recover_partials(store: Store, pattern: str) -> Recovered:
 def rebuild_from_outputs(store: Store, pattern: str) -> int:
     """Mark every record of every finished output matching pattern emitted (highest version wins)."""
     count = 0
-    for name in _glob(pattern):
+    for name in output_files(pattern):
         path = Path(name)
         when = path.stat().st_mtime
         for record in iter_records(path):

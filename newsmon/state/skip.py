@@ -51,6 +51,8 @@ class SkipEmittedArticles:
         self.crawler = crawler
         self.stats = crawler.stats
         self.state = state_extension(crawler)
+        if self.state.config.snapshot:
+            raise NotConfigured  # a snapshot fetches every article: quiet
         self.younger_than_h = self.state.config.revisit_younger_than_h
         self.every_h = self.state.config.revisit_every_h
 

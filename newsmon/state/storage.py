@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,6 +55,15 @@ def free_name(path: Path, *, partial_taken: bool = True, suffix: str | None = No
         n += 1
         candidate = path.with_name(f"{stem}-{n}{suffix}")
     return candidate
+
+
+def same_file(fd: int, path: Path) -> bool:
+    """Whether the open file is still the one linked at path (not removed, renamed away or replaced)."""
+    try:
+        opened, linked = os.fstat(fd), path.stat()
+    except OSError:
+        return False
+    return opened.st_nlink > 0 and (opened.st_dev, opened.st_ino) == (linked.st_dev, linked.st_ino)
 
 
 def fsync_dir(path: Path) -> None:
@@ -95,10 +105,44 @@ class DurableFileFeedStorage(FileFeedStorage):
             self.crawler.signals.send_catch_log(feed_file_opened, storage=self, file=file)
         return file
 
+    @property
+    def current_path(self) -> Path:
+        """The path the open file must be linked at (the `.partial` while an atomic file is written)."""
+        return self.partial_path if self.partial_path is not None else Path(self.path)
+
+    def restore(self, file: IO[bytes]) -> Path:
+        """The open file was unlinked (its directory removed, the file deleted): write what it holds to
+        a linked file again and point the open descriptor at that copy, so the records already marked
+        emitted are on disk and the exporter goes on writing into a linked file. Linux only (the content
+        is read back through /proc/self/fd); OSError when that, or the copy, fails."""
+        file.flush()
+        wanted = self.final_path if self.atomic and self.final_path is not None else self.current_path
+        wanted.parent.mkdir(parents=True, exist_ok=True)
+        target = free_name(wanted)
+        path = target.with_name(target.name + PARTIAL_SUFFIX) if self.atomic else target
+        with Path(f"/proc/self/fd/{file.fileno()}").open("rb") as old, path.open("xb") as copy:
+            if self.atomic:
+                fcntl.flock(copy.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.copyfileobj(old, copy)
+            copy.flush()
+            os.fsync(copy.fileno())
+            fsync_dir(path.parent)
+            os.dup2(copy.fileno(), file.fileno())  # the exporter's descriptor now writes into the copy
+        if self.atomic:
+            self.final_path, self.partial_path = target, path
+        else:
+            self.path = str(path)
+        return path
+
     def store(self, file: IO[bytes]) -> Deferred[None] | None:
         if not file.closed:
             file.flush()
             os.fsync(file.fileno())
+            if not same_file(file.fileno(), self.current_path):  # removed after the last record
+                restored = self.restore(file)
+                file.close()
+                self.keep_partial = True
+                raise OSError(f"{self.current_path} was removed during the run; written back to {restored}")
             file.close()
         if self.atomic and self.keep_partial:
             logger.warning("Output left as %s: the next start reconciles it", self.partial_path)

@@ -1,0 +1,51 @@
+"""Refuse a run whose output cannot be used, before the first request (exit status 2).
+
+Scrapy drops a feed whose storage is unknown or disabled (``s3://`` without boto3) with one ERROR line and
+crawls on; a local directory that is read-only, full, or not permitted shows only when the first record is
+written. Either way the records would go nowhere. This extension checks every feed when the spider opens
+(newsmon/state/outputs.py) and closes the spider at once with ``newsmon_output_unusable`` and one line
+naming the feed and the reason; `scrapy crawl` then exits with 2 (newsmon/commands/crawl.py).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, NotConfigured
+
+from newsmon.state.outputs import OUTPUT_UNUSABLE, FeedTarget, OutputUnusable, check_target, feed_targets
+
+logger = logging.getLogger(__name__)
+
+UNUSABLE_STAT = "newsmon/output/unusable"  # the reason, as a string
+
+
+class OutputCheck:
+    def __init__(self, crawler: Crawler, targets: list[FeedTarget]) -> None:
+        assert crawler.stats is not None
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.targets = targets
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OutputCheck:
+        if not crawler.settings.getbool("NEWSMON_OUTPUT_CHECK", True):
+            raise NotConfigured  # off on purpose: quiet
+        targets = feed_targets(crawler.settings)
+        if not targets:
+            raise NotConfigured  # no feed: nothing to check (the state extension says so)
+        ext = cls(crawler, targets)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        for target in self.targets:
+            try:
+                check_target(target, self.crawler, spider)
+            except OutputUnusable as exc:
+                self.stats.set_value(UNUSABLE_STAT, str(exc))
+                logger.error("Output unusable, not crawling: %s", exc)
+                raise CloseSpider(OUTPUT_UNUSABLE) from None
+        self.stats.set_value("newsmon/output/feeds", len(self.targets))
