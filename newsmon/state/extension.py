@@ -49,7 +49,7 @@ from newsmon.state.recovery import (
     record_links,
     recover_partials,
 )
-from newsmon.state.storage import DurableFileFeedStorage, feed_file_opened, same_file
+from newsmon.state.storage import DurableFileFeedStorage, feed_file_opened, same_file, write_error
 from newsmon.state.store import StateStore, StoreCorrupt
 
 logger = logging.getLogger(__name__)
@@ -266,6 +266,10 @@ class StateExtension:
             return False
         restored: list[str] = []
         for sink in open_files:
+            failed = write_error(sink.file)
+            if failed is not None:  # the exporter's write raised: the record may be torn
+                self._output_error(record, f"writing {sink.storage.current_path} failed ({failed})")
+                return False
             sink.file.flush()
             os.fsync(sink.file.fileno())
             size = sink.file.tell()

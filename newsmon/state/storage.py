@@ -21,6 +21,7 @@ they get the per-record flush + fsync, but are written in place (no rename; -O t
 from __future__ import annotations
 
 import fcntl
+import io
 import logging
 import os
 import shutil
@@ -74,6 +75,32 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+class GuardedWriter(io.BufferedWriter):
+    """A buffered file that remembers a failed write: an exporter's write that raised (a full disk after
+    part of the line went out) leaves a torn record that flush, fsync and a grown size would all pass."""
+
+    error: OSError | None = None
+
+    def write(self, data: Any) -> int:
+        try:
+            return super().write(data)
+        except OSError as exc:
+            self.error = exc
+            raise
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as exc:
+            self.error = exc
+            raise
+
+
+def write_error(file: IO[bytes]) -> OSError | None:
+    """The first failed write of a feed file opened by DurableFileFeedStorage, else None."""
+    return getattr(file, "error", None)
+
+
 class DurableFileFeedStorage(FileFeedStorage):
     def __init__(
         self, uri: str, *, feed_options: dict[str, Any] | None = None, crawler: Crawler | None = None
@@ -97,10 +124,11 @@ class DurableFileFeedStorage(FileFeedStorage):
             final.parent.mkdir(parents=True, exist_ok=True)
             self.final_path = free_name(final)
             self.partial_path = self.final_path.with_name(self.final_path.name + PARTIAL_SUFFIX)
-            file: IO[bytes] = self.partial_path.open("xb")
+            file: IO[bytes] = GuardedWriter(io.FileIO(self.partial_path, "xb"))
             fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # "in use" for recover_partials
         else:
-            file = super().open(spider)
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            file = GuardedWriter(io.FileIO(self.path, self.write_mode))
         if self.crawler is not None:
             self.crawler.signals.send_catch_log(feed_file_opened, storage=self, file=file)
         return file
