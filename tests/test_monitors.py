@@ -206,3 +206,17 @@ def test_no_output_although_the_site_has_news_fails(tmp_path: Path) -> None:
     verdict = next(line for line in monitor_lines(result.log) if "Monitor new_items" in line)
     assert verdict.startswith("ERROR: Monitor new_items: FAIL - no records although the hubs listed ")
     assert "the last 4 runs emitted a median of 19.5" in verdict
+
+
+def test_outputs_verdict_names_the_failed_feed() -> None:
+    from newsmon.monitors.checks import check_outputs
+
+    stored = check_outputs(facts({"feedexport/success_count/DurableFileFeedStorage": 1}), CONFIG)
+    assert stored.status == PASS
+    failed = check_outputs(
+        facts({"feedexport/failed_count/S3FeedStorage": 1}, failed_feeds=("s3://***@news/x.jsonl",)), CONFIG
+    )
+    assert failed.status == FAIL and "s3://***@news/x.jsonl failed to store" in failed.message
+    lost = check_outputs(facts({"newsmon/output/failed": 1}), CONFIG)
+    assert lost.status == FAIL and "Output error" in lost.message
+    assert exit_status([failed]) == EXIT_MONITORS_FAILED

@@ -282,7 +282,7 @@ def test_disk_fills_mid_run(tmpfs: Any, tmp_path: Path) -> None:
         assert site.marked() <= set(lines)
         assert len(site.marked()) < len(site.expected)
         mount.remount("size=16m")
-        status, log, stats = site.run()
+        status, log, _stats = site.run()
         assert status == 0, log[-3000:]
     site.assert_exactly_once()
 
@@ -478,7 +478,7 @@ def test_s3_without_boto3_is_refused_before_any_request(tmp_path: Path) -> None:
         (blocker / name / "__init__.py").write_text(f"raise ImportError('{name} is not installed')\n")
     with ReplicaServer() as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
-        status, log, stats = site.run(
+        status, log, _stats = site.run(
             "-o", "s3://news/x.jsonl", env={"PYTHONPATH": f"{blocker}{os.pathsep}{ROOT}"}
         )
         assert status == EXIT_BAD_CONFIG, log[-3000:]
