@@ -273,6 +273,7 @@ def test_disk_fills_mid_run(tmpfs: Any, tmp_path: Path) -> None:
         status, log, stats = site.run()
         assert status != 0, log[-3000:]
         assert "Output error" in log or "No space left" in log
+        assert stats["newsmon/output/failed"] == 1
         # marked = the complete lines on disk, no more
         lines = [
             json.loads(line)["canonical_url"]
@@ -282,7 +283,7 @@ def test_disk_fills_mid_run(tmpfs: Any, tmp_path: Path) -> None:
         assert site.marked() <= set(lines)
         assert len(site.marked()) < len(site.expected)
         mount.remount("size=16m")
-        status, log, _stats = site.run()
+        status, log, _ = site.run()
         assert status == 0, log[-3000:]
     site.assert_exactly_once()
 
