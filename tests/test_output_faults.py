@@ -23,6 +23,7 @@ from newsmon.commands.crawl import EXIT_BAD_CONFIG
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT, collect_result, crawl_command, read_jsonl
 from tests.replica.server import ReplicaServer
+from tests.test_incremental import wait_until
 
 pytestmark = pytest.mark.crawl
 
@@ -222,14 +223,6 @@ def test_a_feed_file_that_cannot_be_opened_marks_nothing(tmp_path: Path) -> None
 # --- faults during the run ---------------------------------------------------------------------------
 def partial_lines(site: Site) -> int:
     return sum(p.read_bytes().count(b"\n") for p in site.outputs(partial=True))
-
-
-def wait_until(condition: Any, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not reached")
-        time.sleep(0.005)
 
 
 def test_output_directory_removed_mid_run(tmp_path: Path) -> None:
