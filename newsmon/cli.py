@@ -49,10 +49,13 @@ def _site_for(url: str, site: str | None) -> SiteConfig:
 def cmd_render(args: argparse.Namespace) -> int:
     first = True
     for path in args.files:
-        for record in iter_records(Path(path)):
+        for number, record in enumerate(iter_records(Path(path)), 1):
             if not first:
                 sys.stdout.write("\n---\n\n")
-            sys.stdout.write(render_markdown(record))
+            notes: list[str] = []
+            sys.stdout.write(render_markdown(record, notes))
+            for note in notes:  # fields of the wrong type: rendered as far as they go, named here
+                print(f"{path}: record {number}: {note}", file=sys.stderr)
             first = False
             if args.limit and args.limit <= 1:
                 return 0
@@ -78,7 +81,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from newsmon.report import as_json, format_table, load_redis_rows, load_rows
+    from newsmon.report import (
+        EXIT_UNREADABLE,
+        StoreUnreadable,
+        as_json,
+        format_table,
+        load_redis_rows,
+        load_rows,
+    )
 
     # Redis: --redis-url, else $NEWSMON_REDIS_URL unless a state directory was named; SQLite otherwise
     redis_url = args.redis_url or (None if args.state_dir else os.environ.get(URL_ENV))
@@ -91,9 +101,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         except (RedisUnavailable, RedisFailure) as exc:
             print(f"newsmon: {redact(str(exc))}", file=sys.stderr)
             return EXIT_UNAVAILABLE
+        except StoreUnreadable as exc:
+            print(f"newsmon: {redact(str(exc))}", file=sys.stderr)
+            return EXIT_UNREADABLE
     else:
         state_dir = args.state_dir or os.environ.get("NEWSMON_STATE_DIR") or ".newsmon"
-        rows = load_rows(Path(state_dir), args.spider, args.limit)
+        try:
+            rows = load_rows(Path(state_dir), args.spider, args.limit)
+        except StoreUnreadable as exc:
+            print(f"newsmon: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
     if args.json:
         json.dump(as_json(rows), sys.stdout, indent=2)
         sys.stdout.write("\n")

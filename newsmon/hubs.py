@@ -1,5 +1,6 @@
 """Hub pages of a news spider: feeds, category listings, sitemaps and robots.txt `Sitemap:` lines, each
-turned into article requests (the spider's ``article_requests``) and further hub requests."""
+turned into article requests (the spider's ``article_requests``) and further hub requests, within the run's
+hub budget (``newsmon/discovery/budget.py``)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,19 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsmon.discovery.budget import HubBudget
 from newsmon.discovery.feeds import parse_feed
 from newsmon.discovery.listings import listing_article_links, next_page_url
-from newsmon.discovery.sitemaps import SitemapEntry, parse_sitemap, robots_sitemaps
+from newsmon.discovery.sitemaps import (
+    MAX_UNZIPPED,
+    SitemapEntry,
+    SitemapResult,
+    newest_first,
+    parse_sitemap,
+    robots_sitemaps,
+)
 from newsmon.extract.html import parse_html
+from newsmon.fetch.challenge import challenge_reason
 from newsmon.fetch.failures import failure_reason
 from newsmon.meta import META_KIND, META_PAGE, META_SITEMAP_LEVEL
 from newsmon.urls import canonicalize
@@ -45,6 +55,7 @@ class HubsMixin:
     max_pages: int
     feed_max_entries: int
     extract_options: ExtractOptions
+    hub_budget: HubBudget
 
     @property
     def _stats(self) -> StatsCollector:
@@ -65,31 +76,49 @@ class HubsMixin:
     def _is_html(self, response: Response) -> bool:
         raise NotImplementedError
 
-    def hub_request(self, url: str, kind: str, **meta: Any) -> Request:
+    def hub_request(
+        self, url: str, kind: str, meta: dict[str, Any] | None = None, *, configured: bool = False
+    ) -> Request | None:
+        """The request for a hub page, or None when the run's hub budget is spent (counted, said once).
+        Configured hubs are always requested; the priority keeps later hubs from starving articles."""
+        priority = self.hub_budget.admit(configured=configured)
+        if priority is None:
+            self._hub_budget_cut(kind, 1)
+            return None
         callbacks = {
             "feed": self.parse_feed,
             "listing": self.parse_listing,
             "sitemap": self.parse_sitemap,
             "robots": self.parse_robots,
         }
-        priority = 10 if meta.get(META_PAGE, 1) == 1 else 5
         return Request(
             url,
             callback=callbacks[kind],
             errback=self.hub_failed,
             priority=priority,
-            meta={META_KIND: kind, **meta},
+            meta={META_KIND: kind, **(meta or {})},
         )
 
+    def _hub_budget_cut(self, kind: str, count: int) -> None:
+        self._stats.inc_value("newsmon/hub/budget_cut", count)
+        self._stats.inc_value(f"newsmon/hub/budget_cut/{kind}", count)
+        if self.hub_budget.refuse(kind, count):
+            logger.warning(
+                "Hub budget spent: %d hub requests this run (NEWSMON_MAX_HUB_REQUESTS); further listing "
+                "pages and sitemaps are not requested (counted as newsmon/hub/budget_cut)",
+                self.hub_budget.issued,
+            )
+
     def start_hubs(self) -> Iterator[Request]:
-        for url in self.feed_urls:
-            yield self.hub_request(url, "feed")
-        for url in self.category_urls:
-            yield self.hub_request(url, "listing", **{META_PAGE: 1})
-        for url in self.sitemap_urls:
-            yield self.hub_request(url, "sitemap", **{META_SITEMAP_LEVEL: 1})
+        configured: list[tuple[str, str, dict[str, Any]]] = [(url, "feed", {}) for url in self.feed_urls]
+        configured += [(url, "listing", {META_PAGE: 1}) for url in self.category_urls]
+        configured += [(url, "sitemap", {META_SITEMAP_LEVEL: 1}) for url in self.sitemap_urls]
         if self.site.robots_sitemaps:
-            yield self.hub_request(self.scope.absolute("/robots.txt"), "robots")
+            configured.append((self.scope.absolute("/robots.txt"), "robots", {}))
+        for url, kind, meta in configured:
+            request = self.hub_request(url, kind, meta, configured=True)
+            if request is not None:
+                yield request
 
     # --- hubs ------------------------------------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterable[Request]:
@@ -117,11 +146,20 @@ class HubsMixin:
                 len(result.entries),
             )
         if not result.entries:
-            stats.inc_value("newsmon/feed/empty" if result.kind else "newsmon/feed/not_a_feed")
+            challenge = (
+                None if result.kind else challenge_reason(response.status, response.headers, response.body)
+            )
+            if challenge is not None:
+                stats.inc_value(f"newsmon/feed/challenge/{challenge}")
+                why = f"a bot challenge ({challenge}), not the feed"
+            elif result.kind or result.empty_document:
+                stats.inc_value("newsmon/feed/empty")
+                why = "empty feed" if result.kind else "empty document"
+            else:
+                stats.inc_value("newsmon/feed/not_a_feed")
+                why = "not a feed document"
             logger.warning(
-                "Feed %s yielded no entries (%s); category pages are still crawled",
-                response.url,
-                "empty feed" if result.kind else "not a feed document",
+                "Feed %s yielded no entries (%s); category pages are still crawled", response.url, why
             )
             return
         stats.inc_value("newsmon/feed/entries", len(result.entries))
@@ -147,7 +185,11 @@ class HubsMixin:
         if next_url and page < self.max_pages:
             local = self.scope.localize(next_url)
             if local is not None:
-                yield self.hub_request(canonicalize(local, self.tracking), "listing", **{META_PAGE: page + 1})
+                request = self.hub_request(
+                    canonicalize(local, self.tracking), "listing", {META_PAGE: page + 1}
+                )
+                if request is not None:
+                    yield request
             else:
                 self._stats.inc_value("newsmon/link/offsite")
                 logger.warning(
@@ -160,8 +202,12 @@ class HubsMixin:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get(META_KIND, "hub")
         if failure.check(HttpError):
-            status = failure.value.response.status
+            response = failure.value.response
+            status = response.status
             self._stats.inc_value(f"newsmon/{kind}/http_error/{status}")
+            challenge = challenge_reason(status, response.headers, response.body) if status >= 500 else None
+            if challenge is not None:  # a 503 wall, not an outage (403/429 are refusals anyway): blocked
+                self._stats.inc_value(f"newsmon/{kind}/challenge/{challenge}")
             logger.warning(
                 "%s %s answered HTTP %d; the other sources are still crawled",
                 kind.capitalize(),
@@ -189,32 +235,76 @@ class HubsMixin:
             if local is None:
                 self._stats.inc_value("newsmon/link/offsite")
                 continue
-            yield self.hub_request(local, "sitemap", **{META_SITEMAP_LEVEL: 1})
+            request = self.hub_request(local, "sitemap", {META_SITEMAP_LEVEL: 1})
+            if request is not None:
+                yield request
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         result = parse_sitemap(response.body, response.url)
         stats = self._stats
-        if result.error:
-            stats.inc_value("newsmon/sitemap/bozo" if result.kind else "newsmon/sitemap/not_a_sitemap")
+        kept = len(result.entries) + len(result.children)
+        if result.too_large:
+            stats.inc_value("newsmon/sitemap/too_large")
             logger.warning(
-                "Sitemap %s: %s; keeping its %d entries", response.url, result.error,
-                len(result.entries) + len(result.sitemaps),
+                "Sitemap %s unpacks to more than %d MiB (a gzip bomb?); reading stopped there, keeping its "
+                "%d entries", response.url, MAX_UNZIPPED // 2**20, kept,
+            )  # fmt: skip
+        elif result.error:
+            challenge = (
+                None if result.kind else challenge_reason(response.status, response.headers, response.body)
+            )
+            if challenge is not None:
+                stats.inc_value(f"newsmon/sitemap/challenge/{challenge}")
+            else:
+                stats.inc_value("newsmon/sitemap/bozo" if result.kind else "newsmon/sitemap/not_a_sitemap")
+            logger.warning(
+                "Sitemap %s: %s; keeping its %d entries", response.url,
+                f"a bot challenge ({challenge})" if challenge else result.error, kept,
             )  # fmt: skip
         if result.truncated:
             stats.inc_value("newsmon/sitemap/truncated")
             logger.warning("Sitemap %s has more entries than can be read; the rest is skipped", response.url)
-        level = response.meta.get(META_SITEMAP_LEVEL, 1)
-        for url in result.sitemaps:
-            local = self.scope.localize(url)
-            if local is None:
-                stats.inc_value("newsmon/link/offsite")
-            elif level >= MAX_SITEMAP_LEVELS:
-                stats.inc_value("newsmon/sitemap/too_deep")
-            else:
-                yield self.hub_request(local, "sitemap", **{META_SITEMAP_LEVEL: level + 1})
+        yield from self._child_sitemaps(result, response.url, response.meta.get(META_SITEMAP_LEVEL, 1))
         stats.inc_value("newsmon/sitemap/entries", len(result.entries))
         for entry in result.entries:
             yield from self._sitemap_article(entry, response.url)
+
+    def _child_sitemaps(self, result: SitemapResult, index_url: str, level: int) -> Iterator[Request]:
+        """Requests for an index's children: on this site, newest first, at most NEWSMON_MAX_CHILD_SITEMAPS
+        of them, within the hub budget; what is left out is counted (and said once per index or run)."""
+        if not result.children:
+            return
+        stats = self._stats
+        if level >= MAX_SITEMAP_LEVELS:
+            stats.inc_value("newsmon/sitemap/too_deep", len(result.children))
+            return
+        ordered = newest_first(result.children)
+        keep = self.hub_budget.children_to_read(len(ordered))
+        if keep < len(ordered):
+            stats.inc_value("newsmon/sitemap/children_cut", len(ordered) - keep)
+            logger.warning(
+                "Sitemap index %s lists %d child sitemaps; reading the newest %d "
+                "(NEWSMON_MAX_CHILD_SITEMAPS)", index_url, len(ordered), keep,
+            )  # fmt: skip
+        room = self.hub_budget.remaining
+        wanted = keep if room is None else min(keep, room)
+        chosen: dict[str, None] = {}
+        looked_at = 0
+        for child in ordered[:keep]:  # only as many as needed are looked at: an index may list 50,000
+            if len(chosen) >= wanted:
+                break
+            looked_at += 1
+            local = self.scope.localize(child.url)
+            if local is None:
+                stats.inc_value("newsmon/link/offsite")
+            else:
+                chosen.setdefault(local, None)
+        for url in chosen:
+            request = self.hub_request(url, "sitemap", {META_SITEMAP_LEVEL: level + 1})
+            if request is not None:
+                yield request
+        if looked_at < keep:  # the run's budget is spent: the older children are left out
+            self._hub_budget_cut("sitemap", keep - looked_at)
 
     def _sitemap_article(self, entry: SitemapEntry, referrer: str) -> Iterator[Request]:
         """Sitemaps list every page of a site: with an article pattern only its articles are fetched."""

@@ -18,7 +18,7 @@ class ArticleRecord:
     http_status: int
     fetcher_tier: str  # PLAIN | STEALTHY
     type: str  # "news"
-    discovered_via: str  # rss | atom | category | sitemap | read_also | news_feed | start_url
+    discovered_via: str  # rss | atom | json_feed | category | sitemap | read_also | news_feed | start_url
     referrer: str | None  # page that led here
     depth: int  # hops from a hub (an article listed on a feed or category page has depth 1)
     spider: str
@@ -42,3 +42,7 @@ class ArticleRecord:
     previous_hash: str | None = None  # content_hash of the previous version (null on version 1)
     warc_file: str | None = None  # WARC file (name in NEWSMON_WARC_DIR) holding the fetched response
     warc_record_id: str | None = None  # its WARC-Record-ID (<urn:uuid:...>); null when not archiving
+    description: str | None = None  # the page's own summary (JSON-LD description, og/meta description)
+    image: str | None = None  # lead image URL (JSON-LD image, og:image)
+    publisher: str | None = None  # JSON-LD publisher name, else og:site_name
+    is_accessible_for_free: bool | None = None  # False: paywalled; null: the page does not say

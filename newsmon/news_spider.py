@@ -16,6 +16,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 from twisted.python.failure import Failure
 
+from newsmon.arguments import SpiderArguments
+from newsmon.discovery.budget import HubBudget, HubBudgetConfig
 from newsmon.extract.types import PageData
 from newsmon.extract.worker import ExtractPool, extract_page_data
 from newsmon.fetch.challenge import challenge_reason, has_scripts
@@ -51,14 +53,6 @@ class LinkPath(NamedTuple):
     depth: int
     via: str
     referrer: str | None
-
-
-def _split_arg(value: str | Iterable[str] | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(v.strip() for v in value.split(",") if v.strip())
-    return tuple(value)
 
 
 class NewsSpider(HubsMixin, scrapy.Spider):
@@ -98,35 +92,32 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         return spider
 
     def _configure(self, settings: BaseSettings) -> None:
-        args = self._args
-        self.site: SiteConfig = load_site_config(
-            args["site"] or self.site_name or settings.get("NEWSMON_SITE")
-        )
-        self.scope = SiteScope.build(self.site.origin, self.site.hosts, mirror=args["base_url"])
+        # checked values (newsmon/arguments.py: the crawl command has refused bad ones before the start)
+        args = SpiderArguments.parse(self._args)
+        self.site: SiteConfig = load_site_config(args.site or self.site_name or settings.get("NEWSMON_SITE"))
+        self.scope = SiteScope.build(self.site.origin, self.site.hosts, mirror=args.base_url)
         self.allowed_domains = sorted(self.scope.hosts)
         # spider argument, then a -s/command-line setting, then the site's config, then the default
-        if args["follow_depth"] is not None:
-            self.follow_depth = int(args["follow_depth"])
+        if args.follow_depth is not None:
+            self.follow_depth = args.follow_depth
         elif self.site.follow_depth is not None and (
             (settings.getpriority("NEWSMON_FOLLOW_DEPTH") or 0) <= SETTINGS_PRIORITIES["project"]
         ):
             self.follow_depth = self.site.follow_depth
         else:
             self.follow_depth = settings.getint("NEWSMON_FOLLOW_DEPTH")
-        self.max_pages = int(
-            args["max_pages"]
-            if args["max_pages"] is not None
-            else settings.getint("NEWSMON_MAX_LISTING_PAGES")
+        self.max_pages = (
+            args.max_pages if args.max_pages is not None else settings.getint("NEWSMON_MAX_LISTING_PAGES")
         )
         self.tracking = tuple(settings.getlist("NEWSMON_TRACKING_PARAMS"))
         # an argument given empty (`-a feeds=`) means none; not given means the site's own
-        feeds = self.site.feeds if args["feeds"] is None else _split_arg(args["feeds"])
-        categories = self.site.categories if args["categories"] is None else _split_arg(args["categories"])
+        feeds = self.site.feeds if args.feeds is None else args.feeds
+        categories = self.site.categories if args.categories is None else args.categories
         self.feed_urls = [self.scope.absolute(f) for f in feeds]
         self.category_urls = [self.scope.absolute(c) for c in categories]
-        sitemaps = self.site.sitemaps if args["sitemaps"] is None else _split_arg(args["sitemaps"])
+        sitemaps = self.site.sitemaps if args.sitemaps is None else args.sitemaps
         self.sitemap_urls = [self.scope.absolute(m) for m in sitemaps]
-        self.start_article_urls = [self.scope.absolute(u) for u in _split_arg(args["urls"])]
+        self.start_article_urls = [self.scope.absolute(u) for u in args.urls]
         self.extract_options = self.site.extract_options()
         self.thin_body_words = settings.getint("NEWSMON_THIN_BODY_WORDS")
         workers = settings.getint("NEWSMON_EXTRACT_WORKERS")
@@ -139,6 +130,8 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         policy = TierPolicy.from_settings(settings, self.site.tier_mode)
         self.tier_middleware_active = settings.getbool("NEWSMON_TIERS_ENABLED") and policy.mode != "plain"
         self.feed_max_entries = settings.getint("NEWSMON_FEED_MAX_ENTRIES")
+        # hub requests per run and children per sitemap index, hub priorities (newsmon/discovery/budget.py)
+        self.hub_budget = HubBudget(HubBudgetConfig.from_settings(settings))
         # canonical article URL -> the shortest path it was found by, this run
         self._best_path: dict[str, LinkPath] = {}
         # article parsed at hops > 0 -> (its URL, its related links), to re-follow from a shorter path

@@ -105,4 +105,8 @@ def build_record(
         news_feed=local(page.news_feed),
         warc_file=fetch.warc[0] if fetch.warc else None,
         warc_record_id=fetch.warc[1] if fetch.warc else None,
+        description=page.description,
+        image=page.image,
+        publisher=page.publisher,
+        is_accessible_for_free=page.is_accessible_for_free,
     )

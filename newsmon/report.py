@@ -7,6 +7,7 @@ records, errors, monitor verdicts and the exit status the run gave `scrapy crawl
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -17,7 +18,13 @@ from newsmon.monitors.checks import FAIL, PASS, WARN, total
 from newsmon.monitors.checks import errors as count_errors
 from newsmon.monitors.extension import STAT_PREFIX
 from newsmon.state.protocol import Store
-from newsmon.state.store import StateStore
+from newsmon.state.store import StateStore, StoreCorrupt
+
+EXIT_UNREADABLE = 65  # sysexits EX_DATAERR: a state store that cannot be read (corrupt, not newsmon's)
+
+
+class StoreUnreadable(Exception):
+    """A state store, or a run record in it, the report cannot read; the message names the store."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,13 @@ def load_rows(state_dir: Path, spider: str | None = None, limit: int = 20) -> li
             raise FileNotFoundError(f"no state store (*.sqlite3) in {state_dir}")
     rows: list[RunRow] = []
     for path in paths:
-        with StateStore.open(path, check=False) as store:
-            rows += store_rows(store, path.stem, limit)
+        try:
+            with StateStore.open(path, check=False) as store:
+                rows += store_rows(store, path.stem, limit)
+        except (StoreCorrupt, sqlite3.DatabaseError) as exc:
+            raise StoreUnreadable(
+                f"state store {path} cannot be read ({exc}): corrupt, or not a newsmon state store"
+            ) from None
     return last(rows, limit)
 
 
@@ -126,7 +138,12 @@ def load_redis_rows(
 
 def store_rows(store: Store, spider: str, limit: int) -> list[RunRow]:
     """The last `limit` runs (0 = all) of one spider's store, SQLite or Redis (the Store Protocol)."""
-    return [run_row(spider, run) for run in store.runs(limit=limit or None)]
+    try:
+        return [run_row(spider, run) for run in store.runs(limit=limit or None)]
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a damaged run record
+        raise StoreUnreadable(
+            f"state store {store.location}: a run record cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def last(rows: list[RunRow], limit: int) -> list[RunRow]:

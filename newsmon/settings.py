@@ -13,6 +13,11 @@ NEWSMON_SITE = "euromaidan"
 NEWSMON_FOLLOW_DEPTH = 2
 # Pages of each category listing read per run (page 1 included).
 NEWSMON_MAX_LISTING_PAGES = 5
+# Hub requests per run (feeds, listing pages, sitemaps, robots.txt; 0: no cap). Configured hubs are always
+# requested and count; later listing pages and child sitemaps past it are cut (newsmon/hub/budget_cut).
+NEWSMON_MAX_HUB_REQUESTS = 500
+# Child sitemaps read per sitemap index, newest first (0: all); the rest are cut (sitemap/children_cut).
+NEWSMON_MAX_CHILD_SITEMAPS = 50
 # Query parameters dropped from every URL before requesting and in canonical_url (shell patterns).
 NEWSMON_TRACKING_PARAMS = [
     "utm_*",
@@ -71,6 +76,14 @@ NEWSMON_TIER_MEMORY_HOURS = 24.0
 NEWSMON_BROWSER_RETRIES = 2
 # Pages one browser tab loads before it is closed and a fresh one opened (1: a new tab for every page).
 NEWSMON_BROWSER_PAGE_REUSE = 100
+# A browser page with more DOM nodes than this is closed, no record (0: no limit).
+NEWSMON_BROWSER_MAX_DOM_NODES = 200_000
+# A browser page whose JavaScript heap grows past this many MiB is closed, no record (0: no limit).
+NEWSMON_BROWSER_MAX_HEAP_MB = 512
+# A Chromium renderer process resident above this many MiB is killed; its pages fail, no record (0: off).
+NEWSMON_BROWSER_MAX_RENDERER_MB = 1024
+# Seconds between two checks of the three limits above.
+NEWSMON_BROWSER_CHECK_EVERY = 0.5
 # Seconds a JavaScript challenge may take to let the browser through.
 NEWSMON_CHALLENGE_WAIT = 15.0
 # An article page with fewer body words than this that runs scripts is fetched again in the browser.
@@ -246,6 +259,10 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "en-US,en;q=0.9",
 }
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's RemoteControl extension (an HTTP endpoint on 127.0.0.1 that runs any Python code sent to it
+# with a bearer token, for Scrapy's MCP server) is on in every crawl by default: off here. Turn it on for
+# one run with -s REMOTE_CONTROL_ENABLED=True.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

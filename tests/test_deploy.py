@@ -18,6 +18,7 @@ import sys
 import sysconfig
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import venv
 import zipfile
@@ -126,6 +127,16 @@ def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, byte
         return exc.code, exc.read()
 
 
+def http_post(url: str, data: dict[str, str], headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    body = urllib.parse.urlencode(data).encode()
+    request = urllib.request.Request(url, data=body, headers=headers or {}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
 # --- cron -----------------------------------------------------------------------------------------------
 
 
@@ -187,12 +198,18 @@ def test_systemd_units_are_hardened_and_run_the_cron_command(tmp_path: Path) -> 
     assert exec_start is not None and f"{exec_start[1]} {exec_start[2]}" in tab.jobs[0]
     for name in ("NEWSMON_STATE_DIR", "NEWSMON_OUTPUT_URI"):
         assert f"Environment={name}={tab.env[name].replace('%', '%%')}" in service.splitlines(), name
+    # scrapyd only through the wrapper that refuses to start it without credentials, and no restart loop then
+    scrapyd_unit = (units / "scrapyd.service").read_text(encoding="utf-8").splitlines()
+    assert "ExecStart=/opt/newsmon/deploy/scrapyd-start /opt/newsmon/scrapyd-venv/bin/scrapyd" in scrapyd_unit
+    assert "RestartPreventExitStatus=78" in scrapyd_unit
+    assert "EnvironmentFile=/etc/newsmon/scrapyd.env" in scrapyd_unit
+    assert os.access(DEPLOY / "scrapyd-start", os.X_OK), "deploy/scrapyd-start: git mode must be 755"
     if not shutil.which("systemd-analyze"):
         return
     for unit in units.iterdir():  # verify wants the binaries the units start to exist
         text = unit.read_text(encoding="utf-8").replace("/opt/newsmon", str(tmp_path / "opt"))
         (tmp_path / unit.name).write_text(text, encoding="utf-8")
-    for binary in (".venv/bin/scrapy", "scrapyd-venv/bin/scrapyd"):
+    for binary in (".venv/bin/scrapy", "scrapyd-venv/bin/scrapyd", "deploy/scrapyd-start"):
         path = tmp_path / "opt" / binary
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("#!/bin/sh\n", encoding="utf-8")
@@ -325,8 +342,12 @@ def scrapyd_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScrapydRun
         "NEWSMON_OUTPUT_URI": f"{tmp / 'lib' / 'output'}/%(name)s/%(time)s.jsonl",
     }
     daemon_out = (tmp / "scrapyd.out").open("wb")
-    daemon = subprocess.Popen(
-        [python, "-m", "scrapyd"], cwd=tmp / "daemon", env=daemon_env, stdout=daemon_out, stderr=daemon_out
+    daemon = subprocess.Popen(  # as the systemd unit starts it: through the credentials check
+        ["sh", DEPLOY / "scrapyd-start", python, "-m", "scrapyd"],
+        cwd=tmp / "daemon",
+        env=daemon_env,
+        stdout=daemon_out,
+        stderr=daemon_out,
     )
     replica = ReplicaServer(delay=0.05).start()  # the two jobs overlap
     try:
@@ -465,7 +486,17 @@ def test_scrapyd_refuses_requests_without_the_credentials(scrapyd_run: ScrapydRu
         assert status == 401
         status, _ = http_get(scrapyd_run.url + "listjobs.json?project=newsmon", headers)
         assert status == 401
+    # nor can anyone schedule a job (what a page in the browser tier could post) or upload an egg
+    form = {"project": "newsmon", "spider": "euromaidan", "setting": "NEWSMON_SSRF_GUARD=False"}
+    for headers in ({}, auth_header(password="wrong"), auth_header(username="", password="")):
+        assert http_post(scrapyd_run.url + "schedule.json", form, headers)[0] == 401
+        egg = {"project": "x", "version": "1"}
+        assert http_post(scrapyd_run.url + "addversion.json", egg, headers)[0] == 401
     assert http_get(scrapyd_run.url + "daemonstatus.json", auth_header())[0] == 200
+    status, body = http_get(scrapyd_run.url + "listjobs.json?project=newsmon", auth_header())
+    listed = json.loads(body)
+    jobs = {j["id"] for state in ("pending", "running", "finished") for j in listed[state]}
+    assert status == 200 and jobs == {scrapyd_run.job, scrapyd_run.locked_job}, listed
     # the password is in no log and no record
     for text in (scrapyd_run.job_log, scrapyd_run.daemon_log, json.dumps(scrapyd_run.records)):
         assert PASSWORD not in text
@@ -476,3 +507,95 @@ def test_scrapyd_listens_on_loopback_only(scrapyd_run: ScrapydRun) -> None:
     with socket.socket() as sock, pytest.raises(ConnectionRefusedError):  # not 0.0.0.0: 127.0.0.2 is refused
         sock.settimeout(5)
         sock.connect(("127.0.0.2", scrapyd_run.port))
+
+
+# --- scrapyd without credentials -------------------------------------------------------------------------
+
+
+def start_scrapyd(command: list[Any], tmp: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """scrapyd (or its wrapper) with deploy/scrapyd.conf on `port`, in tmp, with only `env` set."""
+    daemon_dir = tmp / "daemon"
+    for name in ("lib", "log", "home"):
+        (tmp / name).mkdir(exist_ok=True)
+    daemon_dir.mkdir(exist_ok=True)
+    (daemon_dir / "scrapyd.conf").write_text(scrapyd_conf(tmp, port), encoding="utf-8")
+    base = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp / "home")}
+    return subprocess.Popen(
+        command, cwd=daemon_dir, env={**base, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def wait_listening(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        assert proc.poll() is None, proc.communicate()
+        try:
+            http_get(url + "daemonstatus.json")
+            return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "scrapyd did not start"
+        time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> bytes:
+    """Terminate and wait; what it wrote (stdout and stderr)."""
+    proc.terminate()
+    try:
+        out, err = proc.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    return out + err
+
+
+def test_scrapyd_without_credentials_would_be_open(tmp_path: Path) -> None:
+    """Why the wrapper exists: scrapyd 1.6 itself starts with an empty password, and its API is open."""
+    require("scrapyd")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {"SCRAPYD_USERNAME": USERNAME, "SCRAPYD_PASSWORD": ""}
+    proc = start_scrapyd([sys.executable, "-m", "scrapyd"], tmp_path, port, env)
+    try:
+        wait_listening(url, proc)
+        assert http_get(url + "daemonstatus.json")[0] == 200  # no credentials asked for
+    finally:
+        log = stop(proc)
+    assert b"Basic authentication disabled" in log
+
+
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [
+        ({}, "must both be set"),
+        ({"SCRAPYD_USERNAME": USERNAME, "SCRAPYD_PASSWORD": ""}, "must both be set"),
+        ({"SCRAPYD_USERNAME": "", "SCRAPYD_PASSWORD": PASSWORD}, "must both be set"),
+        ({"SCRAPYD_USERNAME": USERNAME, "SCRAPYD_PASSWORD": "short-pw"}, "shorter than 12 characters"),
+        (
+            {"SCRAPYD_USERNAME": USERNAME, "SCRAPYD_PASSWORD": PASSWORD, "SCRAPYD_BIND_ADDRESS": "0.0.0.0"},
+            "not a loopback address",
+        ),
+    ],
+    ids=["unset", "empty-password", "empty-username", "short-password", "public-bind"],
+)
+def test_scrapyd_start_refuses_without_credentials(tmp_path: Path, env: dict[str, str], reason: str) -> None:
+    require("scrapyd", "sh")
+    port = free_port()
+    command = ["sh", str(DEPLOY / "scrapyd-start"), sys.executable, "-m", "scrapyd"]
+    proc = start_scrapyd(command, tmp_path, port, env)
+    try:
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            stop(proc)
+    lines = err.decode().splitlines()
+    assert proc.returncode == 78, err
+    assert len(lines) == 1 and lines[0].startswith("scrapyd-start: ") and reason in lines[0], lines
+    assert "not starting scrapyd" in lines[0] and PASSWORD not in lines[0]
+    assert out == b""
+    # nothing was started: no listener on the port, no scrapyd files
+    assert loopback_only_listeners(port) == []
+    with socket.socket() as sock, pytest.raises(ConnectionRefusedError):
+        sock.settimeout(5)
+        sock.connect(("127.0.0.1", port))
+    assert not (tmp_path / "lib" / "scrapyd").exists()

@@ -313,3 +313,65 @@ def test_byline_sharing_its_element_with_a_date(byline, names):
     from newsmon.extract.metadata import clean_author
 
     assert clean_author(byline) == names
+
+
+# --- description, image, publisher, paywall flag ------------------------------------------------------
+PAYWALLED_JSONLD = """<html><head>
+<meta property="og:site_name" content="Harbour Ledger">
+<meta property="og:description" content="  The og summary, second choice. ">
+<meta property="og:image" content="/img/og-lead.jpg">
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+  {"@type": "NewsMediaOrganization", "@id": "#org", "name": "The Harbour Ledger Co."},
+  {"@type": "NewsArticle", "headline": "Tide gauges go digital", "publisher": {"@id": "#org"},
+   "description": "Port engineers swap the brass floats for radar.",
+   "image": [{"@type": "ImageObject", "url": "https://cdn.harbour.example/lead.jpg"}, "https://x/2.jpg"],
+   "isAccessibleForFree": "False"}]}</script>
+</head><body><h1>Tide gauges go digital</h1><p>Text.</p></body></html>"""
+
+META_ONLY = """<html><head>
+<meta name="description" content="A plain meta description.">
+<meta property="og:site_name" content="Valley Post">
+<meta name="twitter:image" content="javascript:alert(1)">
+<meta property="og:image:secure_url" content="//static.valley.example/a.png">
+<meta property="article:content_tier" content="metered">
+</head><body><h1>Bins collected on Saturdays</h1></body></html>"""
+
+
+def test_description_image_publisher_and_paywall_from_jsonld() -> None:
+    meta = extract_metadata(parse_html(PAYWALLED_JSONLD.encode()), "https://harbour.example/2026/01/02/tide/")
+    assert meta.description == "Port engineers swap the brass floats for radar."  # the article's own
+    assert meta.image == "https://cdn.harbour.example/lead.jpg"  # ImageObject url, first of the list
+    assert meta.publisher == "The Harbour Ledger Co."  # the @id reference resolved, before og:site_name
+    assert meta.is_accessible_for_free is False
+
+
+def test_the_same_fields_from_meta_tags_and_unsafe_images_skipped() -> None:
+    meta = extract_metadata(parse_html(META_ONLY.encode()), "https://valley.example/2026/05/01/bins/")
+    assert meta.description == "A plain meta description."
+    assert meta.image == "https://static.valley.example/a.png"  # protocol-relative made absolute
+    assert meta.publisher == "Valley Post"
+    assert meta.is_accessible_for_free is False  # metered counts as paywalled
+
+
+@pytest.mark.parametrize(
+    ("head", "free"),
+    [
+        ('<meta property="article:content_tier" content="free">', True),
+        ('<meta property="article:content_tier" content="locked">', False),
+        (
+            '<script type="application/ld+json">{"@type": "Article", "isAccessibleForFree": true}</script>',
+            True,
+        ),
+        ("", None),  # the page says nothing: unknown, not free
+    ],
+)
+def test_paywall_flag(head: str, free: bool | None) -> None:
+    page = f"<html><head>{head}</head><body><h1>x</h1></body></html>"
+    assert extract_metadata(parse_html(page.encode()), "https://a.example/x/").is_accessible_for_free is free
+
+
+def test_pages_without_these_fields_give_none() -> None:
+    meta = extract_metadata(
+        parse_html(b"<html><body><h1>Only a heading</h1></body></html>"), "https://a.example/"
+    )
+    assert (meta.description, meta.image, meta.publisher) == (None, None, None)

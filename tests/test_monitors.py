@@ -15,6 +15,7 @@ from newsmon.monitors.checks import (
     EXIT_BLOCKED,
     EXIT_MONITORS_FAILED,
     EXIT_NO_OUTPUT,
+    EXIT_UNREACHABLE,
     FAIL,
     PASS,
     WARN,
@@ -112,19 +113,53 @@ def test_other_rules() -> None:
 
 
 def test_exit_status_names_the_cause() -> None:
-    def verdicts(*failed: str) -> list[Verdict]:
+    def verdicts(*failed: str, hubs: str = "blocked") -> list[Verdict]:
         names = ("finish_reason", "error_ratio", "ban_ratio", "hubs", "new_items", "schema")
-        return [Verdict(n, FAIL if n in failed else PASS, "") for n in names] + [
-            Verdict("freshness", WARN, "")
-        ]
+        return [
+            Verdict(n, FAIL if n in failed else PASS, "", hubs if n == "hubs" and n in failed else "")
+            for n in names
+        ] + [Verdict("freshness", WARN, "")]
 
     assert exit_status(verdicts()) == 0  # a warning never fails the run
     assert exit_status(verdicts("schema")) == EXIT_MONITORS_FAILED
     assert exit_status(verdicts("new_items", "error_ratio")) == EXIT_NO_OUTPUT
     assert exit_status(verdicts("hubs", "new_items", "error_ratio")) == EXIT_BLOCKED
-    assert len({0, 1, 2, 75, EXIT_MONITORS_FAILED, EXIT_BLOCKED, EXIT_NO_OUTPUT}) == 7
+    assert exit_status(verdicts("hubs", "error_ratio", hubs="unreachable")) == EXIT_UNREACHABLE
+    assert exit_status(verdicts("hubs", "ban_ratio", hubs="unreachable")) == EXIT_BLOCKED  # 4 wins over 6
+    assert exit_status(verdicts("hubs", "new_items", hubs="unreachable")) == EXIT_UNREACHABLE  # 6 over 5
+    assert exit_status(verdicts("hubs", hubs="not_a_feed")) == EXIT_MONITORS_FAILED
+    assert exit_status(verdicts("hubs", hubs="failed")) == EXIT_MONITORS_FAILED
+    assert len({0, 1, 2, 75, EXIT_MONITORS_FAILED, EXIT_BLOCKED, EXIT_NO_OUTPUT, EXIT_UNREACHABLE}) == 8
     assert summary(verdicts("hubs", "schema")) == "fail: hubs, schema; warn: freshness"
     assert [v.name for v in evaluate(facts(), CONFIG)][-1] == "freshness"
+
+
+@pytest.mark.parametrize(
+    ("stats", "cause", "says"),
+    [
+        # no network: every hub failed at DNS (the run said "blocked")
+        ({"newsmon/feed/failed": 1, "newsmon/feed/failed/dns": 1, "newsmon/listing/failed": 1,
+          "newsmon/listing/failed/dns": 1}, "unreachable", "unreachable: every hub failed (dns: 2)"),
+        ({"newsmon/feed/failed": 1, "newsmon/feed/failed/connection_refused": 1,
+          "newsmon/sitemap/http_error/502": 1}, "unreachable", "connection_refused: 1, HTTP 502: 1"),
+        ({"newsmon/feed/failed": 3, "newsmon/feed/failed/timeout": 3}, "unreachable", "no network, or the"),
+        ({"newsmon/feed/http_error/403": 1, "newsmon/listing/failed": 1, "newsmon/listing/failed/dns": 1},
+         "blocked", "blocked: every hub failed (HTTP 403: 1, dns: 1)"),  # any refusal: blocked
+        ({"newsmon/feed/challenge/challenge_200": 1}, "blocked", "bot challenge: 1"),
+        # a 503 wall is counted as its status and as a challenge: blocked, not down
+        ({"newsmon/feed/http_error/503": 1, "newsmon/feed/challenge/challenge_503": 1}, "blocked",
+         "blocked: every hub failed (bot challenge: 1)"),
+        ({"newsmon/feed/not_a_feed": 1, "newsmon/sitemap/not_a_sitemap": 1}, "not_a_feed",
+         "not a feed: every hub failed (not a feed: 1, not a sitemap: 1)"),
+        ({"newsmon/feed/http_error/404": 1, "newsmon/sitemap/too_large": 1}, "failed",
+         "failed: every hub failed (HTTP 404: 1, too large: 1)"),
+        ({"newsmon/listing/failed": 2}, "failed", "failed: 2"),  # counted without a reason
+    ],
+)  # fmt: skip
+def test_hubs_verdict_names_the_cause(stats: dict[str, Any], cause: str, says: str) -> None:
+    verdict = check_hubs(facts(stats, hubs_configured=2), CONFIG)
+    assert (verdict.status, verdict.cause) == (FAIL, cause) and says in verdict.message, verdict
+    assert verdict.message.startswith(cause.replace("_", " ") + ": every hub failed")
 
 
 def test_thresholds_are_validated() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from newsmon.commands.crawl import EXIT_BAD_CONFIG
+from newsmon.arguments import EXIT_BAD_ARGUMENT
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT, collect_result, crawl_command, read_jsonl
 from tests.replica.server import ReplicaServer
@@ -183,7 +183,7 @@ def test_unusable_output_is_refused_before_any_request(fault: str, tmpfs: Any, t
     with ReplicaServer() as replica:
         site = Site(replica, tmp_path, out)
         status, log, stats = site.run(prefix=prefix)
-        assert status == EXIT_BAD_CONFIG, log[-3000:]
+        assert status == EXIT_BAD_ARGUMENT, log[-3000:]
         reason = [line for line in log.splitlines() if line.startswith("newsmon: feed ")]
         assert len(reason) == 1 and "cannot write in" in reason[0], log[-3000:]
         assert replica.requests == []  # not even robots.txt
@@ -475,7 +475,7 @@ def test_s3_without_boto3_is_refused_before_any_request(tmp_path: Path) -> None:
         status, log, _stats = site.run(
             "-o", "s3://news/x.jsonl", env={"PYTHONPATH": f"{blocker}{os.pathsep}{ROOT}"}
         )
-        assert status == EXIT_BAD_CONFIG, log[-3000:]
+        assert status == EXIT_BAD_ARGUMENT, log[-3000:]
         assert "newsmon: feed s3://news/x.jsonl: storage disabled (missing boto3 library)" in log
         assert replica.requests == []
         assert site.marked() == set()

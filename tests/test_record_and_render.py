@@ -117,3 +117,18 @@ def test_cli_render_skips_torn_line(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out.count("## Metadata") == 1
     assert "torn last line" in captured.err
+
+
+def test_render_shows_the_new_article_fields_escaped():
+    record = make_record()
+    record.update(
+        description="Summary with <b>markup</b>",
+        image="https://cdn.example/a.jpg",
+        publisher="Ledger & Co",
+        is_accessible_for_free=False,
+    )
+    text = render_markdown(record)
+    assert "- **Description**: Summary with &lt;b&gt;markup&lt;/b&gt;" in text
+    assert "- **Publisher**: Ledger &amp; Co" in text
+    assert "- **Free to read**: false" in text
+    assert "- **Image**: https://cdn.example/a.jpg" in text

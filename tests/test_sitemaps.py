@@ -98,3 +98,54 @@ def test_huge_sitemap_is_bounded() -> None:
         b"<urlset>" + rows + b"</urlset>", "https://gazette.example/s.xml", max_entries=5_000
     )
     assert len(result.entries) == 5_000 and result.truncated
+
+
+def test_index_children_newest_first() -> None:
+    from newsmon.discovery.sitemaps import SitemapEntry, newest_first
+
+    def child(path: str, lastmod: str | None = None) -> SitemapEntry:
+        return SitemapEntry(f"https://gazette.example{path}", lastmod=lastmod)
+
+    children = [
+        child("/post-sitemap.xml"),  # nothing to tell its age by: kept first, in document order
+        child("/post-sitemap2.xml"),
+        child("/post-sitemap12.xml"),
+        child("/sitemap-2026-02.xml"),  # a date in the name
+        child("/archive/2025/12/31.xml"),  # a date in the path
+        child("/news-sitemap.xml"),
+        child("/pages-a.xml", lastmod="2026-03-01T00:00:00+00:00"),  # <lastmod> wins over anything else
+        child("/pages-2019-01.xml", lastmod="2026-03-02T00:00:00+02:00"),  # 2026-03-01T22:00Z: newest
+        child("/pages-b.xml", lastmod="2026-01-15T00:00:00+00:00"),
+    ]
+    assert [c.url.removeprefix("https://gazette.example") for c in newest_first(children)] == [
+        "/post-sitemap.xml",
+        "/news-sitemap.xml",
+        "/pages-2019-01.xml",
+        "/pages-a.xml",
+        "/sitemap-2026-02.xml",
+        "/pages-b.xml",
+        "/archive/2025/12/31.xml",
+        "/post-sitemap12.xml",  # numbered: highest first (WordPress and Yoast number the oldest posts 1)
+        "/post-sitemap2.xml",
+    ]
+    index = parse_sitemap(INDEX, "https://gazette.example/sitemap.xml")
+    assert index.children[1].lastmod == "2026-03-01T00:00:00+00:00"
+
+
+def test_gzip_bomb_is_cut_at_the_limit_keeping_what_came_before() -> None:
+    head = b'<?xml version="1.0"?><urlset><url><loc>https://gazette.example/a/</loc></url>'
+    bomb = gzip.compress(head + b"<!---->" * 10_000_000 + b"</urlset>")  # 70 MB of comments, ~100 KB
+    started = time.monotonic()
+    result = parse_sitemap(bomb, "https://gazette.example/s.xml.gz")
+    assert time.monotonic() - started < 10
+    assert result.too_large and result.error == f"gzip bomb: unpacks to more than {64 * 1024 * 1024} bytes"
+    assert [e.url for e in result.entries] == ["https://gazette.example/a/"]
+    small = parse_sitemap(bomb, "https://gazette.example/s.xml.gz", max_unzipped=1024 * 1024)
+    assert small.too_large and small.kind == "urlset" and len(small.entries) == 1
+    # 64 MiB of zeros (the classic bomb) is not XML: refused at its first bytes, nothing unpacked beyond
+    zeros = parse_sitemap(gzip.compress(b"\0" * (64 * 1024 * 1024 + 1)), "https://gazette.example/z.xml.gz")
+    assert zeros.kind == "" and zeros.error and not zeros.entries
+    # a gzip stream cut short keeps the entries read before the cut
+    cut = gzip.compress(NEWS_SITEMAP)[:-30]
+    partial = parse_sitemap(cut, "https://gazette.example/s.xml.gz")
+    assert partial.error and partial.error.startswith(("bad gzip", "ill-formed"))

@@ -9,11 +9,15 @@ Distributed mode (NEWSMON_BACKEND=redis): no file lock; Redis is pinged first (u
 the URL without its password, exit EXIT_UNAVAILABLE, 69), then the process joins the spider's active run
 (newsmon/distributed/coordinator.py:join_run): the same NEWSMON_RUN_ID joins, another one exits with 75.
 A run closed because its store failed mid-run (Redis lost) also exits with 69.
+
+A second SIGTERM/SIGINT makes Scrapy stop the reactor before the spider closed: the run exits with
+EXIT_FORCED_SHUTDOWN (79), its output left `.partial` for the next start to recover.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 import redis
@@ -22,6 +26,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
+from newsmon.arguments import EXIT_BAD_ARGUMENT, exit_on_bad_arguments
 from newsmon.distributed.config import DistributedConfig
 from newsmon.distributed.connection import (
     CLOSE_REASON,
@@ -31,13 +36,19 @@ from newsmon.distributed.connection import (
     failed_run,
 )
 from newsmon.distributed.coordinator import join_run
+from newsmon.extensions.output_check import UNUSABLE_STAT
 from newsmon.monitors.extension import EXIT_STATUS_STAT
-from newsmon.sites import SiteConfigError, load_site_config
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import EXIT_LOCKED, RunLock, RunLocked
+from newsmon.state.outputs import OUTPUT_UNUSABLE
 
 STORE_FAILURES = (CLOSE_REASON, "newsmon_state_error")
-EXIT_BAD_CONFIG = 2  # the site configuration given with -a site= is invalid
+# A second SIGTERM/SIGINT: Scrapy stopped the reactor before the crawl closed, its output is left .partial.
+# One status for both signals: Scrapy's public API does not say which came, and 128+N would claim a death
+# by signal N; 79 is outside newsmon's own statuses, sysexits (64-78) and the shell's (126 and up).
+EXIT_FORCED_SHUTDOWN = 79
+
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
@@ -47,14 +58,9 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
         if len(args) != 1:
             return  # run() raises the usage error
-        site = opts.spargs.get("site")
-        if site:  # a bad site config stops the run here, with one line naming the key
-            try:
-                load_site_config(site)
-            except SiteConfigError as exc:
-                sys.stderr.write(f"newsmon: {exc}\n")
-                sys.exit(EXIT_BAD_CONFIG)
         assert self.settings is not None
+        # a bad -a/-s value or site config stops the run here, with one line naming it (exit status 2)
+        exit_on_bad_arguments(args[0], opts.spargs, self.settings)
         try:
             distributed = DistributedConfig.from_settings(self.settings)
         except ValueError as exc:
@@ -93,12 +99,30 @@ class Command(ScrapyCrawlCommand):
         self.crawler = super()._create_crawler(spidercls)
         return self.crawler
 
+    def _forced_down(self, crawler: Crawler) -> bool:
+        """Whether the crawl never ended (a second SIGTERM/SIGINT stopped the reactor before the spider
+        closed): CrawlerProcess drops a crawler from ``crawlers`` once its crawl ends, however it ended."""
+        if self.crawler_process is None or crawler not in self.crawler_process.crawlers:
+            return False
+        logger.error(
+            "Run forced down by a second SIGTERM/SIGINT before it closed (exit status %d): its output is "
+            "left .partial for the next start to recover",
+            EXIT_FORCED_SHUTDOWN,
+        )
+        self.exitcode = EXIT_FORCED_SHUTDOWN
+        return True
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)
         crawler = self.crawler
-        if crawler is None or self.exitcode:
+        if crawler is None or self.exitcode or self._forced_down(crawler):
+            return
+        if crawler.stats.get_value("finish_reason") == OUTPUT_UNUSABLE:  # refused before any request
+            why = crawler.stats.get_value(UNUSABLE_STAT)
+            sys.stderr.write(f"newsmon: {why} (exit status {EXIT_BAD_ARGUMENT})\n")
+            self.exitcode = EXIT_BAD_ARGUMENT
             return
         if failed_run(crawler) or crawler.stats.get_value("finish_reason") in STORE_FAILURES:
             self.exitcode = EXIT_UNAVAILABLE
-        if not self.exitcode:  # the monitors' verdict: 3, 4 or 5 (README "Exit codes", newsmon/monitors)
+        if not self.exitcode:  # the monitors' verdict: 3, 4, 5 or 6 (README "Exit codes", newsmon/monitors)
             self.exitcode = int(crawler.stats.get_value(EXIT_STATUS_STAT) or 0)

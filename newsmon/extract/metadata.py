@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, tzinfo
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -196,6 +197,85 @@ def _date(
     return None
 
 
+def _description(metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
+    article = jsonld.article or jsonld.webpage or {}
+    for value in (
+        *text_values(article.get("description")),
+        *metas.get("og:description", []),
+        *metas.get("twitter:description", []),
+        *metas.get("description", []),
+        *metas.get("dc.description", []),
+    ):
+        text = normalize_space(value)
+        if text:
+            return text
+    return None
+
+
+def _image_urls(value: Any, jsonld: JsonLd) -> list[str]:
+    """URLs of a schema.org image value: a URL, an ImageObject (url / contentUrl), or a list of them."""
+    urls = []
+    for item in value if isinstance(value, list) else [value]:
+        item = jsonld.resolve(item)
+        if isinstance(item, dict):
+            item = item.get("url") or item.get("contentUrl")
+        if isinstance(item, str) and item.strip():
+            urls.append(item.strip())
+    return urls
+
+
+def _image(tree: HtmlElement, url: str, metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
+    article = jsonld.article or jsonld.webpage or {}
+    base = document_base(tree, url)
+    for value in (
+        *_image_urls(article.get("image"), jsonld),
+        *metas.get("og:image:secure_url", []),
+        *metas.get("og:image", []),
+        *metas.get("og:image:url", []),
+        *metas.get("twitter:image", []),
+        *metas.get("twitter:image:src", []),
+    ):
+        absolute = absolute_url(value, base)  # http(s) only
+        if absolute:
+            return absolute
+    return None
+
+
+def _publisher(metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
+    article = jsonld.article or jsonld.webpage or {}
+    names = [
+        *text_values(article.get("publisher"), jsonld),
+        *metas.get("og:site_name", []),
+        *(name for name in jsonld.site_names()),
+        *metas.get("application-name", []),
+    ]
+    return next((normalize_space(n) for n in names if normalize_space(n)), None)
+
+
+_FREE_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+# OpenGraph article:content_tier (also a <meta name>): what Google News and Facebook read for paywalls.
+_CONTENT_TIERS = {"free": True, "metered": False, "locked": False}
+
+
+def _accessible_for_free(metas: dict[str, list[str]], jsonld: JsonLd) -> bool | None:
+    """False when the page declares its article paywalled (locked or metered), True when it declares it
+    free, None when it says nothing."""
+    for node in (jsonld.article, jsonld.webpage):
+        value = (node or {}).get("isAccessibleForFree")
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _FREE_WORDS:
+            return _FREE_WORDS[value.strip().lower()]
+    for key in ("article:content_tier", "og:article:content_tier", "isaccessibleforfree"):
+        for value in metas.get(key, []):
+            word = value.strip().lower()
+            if word in _CONTENT_TIERS:
+                return _CONTENT_TIERS[word]
+            if word in _FREE_WORDS:
+                return _FREE_WORDS[word]
+    return None
+
+
 def _visible_dates(
     scope: ArticleScope, tz: tzinfo, dayfirst: bool
 ) -> tuple[datetime | None, datetime | None]:
@@ -260,4 +340,8 @@ def extract_metadata(
         published_from_url=from_url and published is not None,
         modified_at=to_iso(modified, tz) if modified else None,
         canonical_href=absolute_url(canonical, document_base(tree, url)) if canonical else None,
+        description=_description(metas, jsonld),
+        image=_image(tree, url, metas, jsonld),
+        publisher=_publisher(metas, jsonld),
+        is_accessible_for_free=_accessible_for_free(metas, jsonld),
     )

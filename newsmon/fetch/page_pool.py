@@ -47,7 +47,9 @@ class PagePoolMiddleware:
     def from_crawler(cls, crawler: Crawler) -> PagePoolMiddleware:
         settings = crawler.settings
         reuse = settings.getint("NEWSMON_BROWSER_PAGE_REUSE")
-        if not settings.getbool("NEWSMON_TIERS_ENABLED") or reuse <= 1:
+        if not settings.getbool("NEWSMON_TIERS_ENABLED"):
+            raise NotConfigured("NEWSMON_TIERS_ENABLED is off: no browser tier, no tabs to reuse")
+        if reuse <= 1:
             raise NotConfigured("NEWSMON_BROWSER_PAGE_REUSE <= 1: a new browser tab for every page")
         max_pages = settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") or settings.getint(
             "CONCURRENT_REQUESTS"

@@ -4,6 +4,7 @@ counters) and the thresholds. No crawler here, so every rule is unit-tested on m
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,24 @@ PASS, WARN, FAIL = "pass", "warn", "fail"
 # Exit statuses of `scrapy crawl` (README "Exit codes"); 0, 1, 2 and 75 are set elsewhere.
 EXIT_OK = 0
 EXIT_MONITORS_FAILED = 3  # a monitor failed (finish reason, error ratio, schema, ...)
-EXIT_BLOCKED = 4  # most article/listing pages were challenges or refusals, or every hub failed
+EXIT_BLOCKED = 4  # most article/listing pages were challenges or refusals, or every hub refused or challenged
 EXIT_NO_OUTPUT = 5  # nothing emitted although the hubs listed new articles and the site usually has news
-# A failed verdict of these names sets the more specific status; the first one found wins (this order).
-EXIT_BY_VERDICT = (("ban_ratio", EXIT_BLOCKED), ("hubs", EXIT_BLOCKED), ("new_items", EXIT_NO_OUTPUT))
+EXIT_UNREACHABLE = 6  # every hub failed by DNS, refused connections, timeouts or 5xx: no network or site down
+# A failed verdict of these names (``name`` or ``name:cause``) sets the more specific status; the first one
+# found wins (this order).
+EXIT_BY_VERDICT = (
+    ("ban_ratio", EXIT_BLOCKED),
+    ("hubs:blocked", EXIT_BLOCKED),
+    ("hubs:unreachable", EXIT_UNREACHABLE),
+    ("new_items", EXIT_NO_OUTPUT),
+)
+
+# What a failed hub comes down to, by its stats: refused or challenged; the network or the server is down;
+# it answered with something that is not a feed or sitemap; anything else (404, too large, ...). When every
+# hub failed, the first cause in this order that any hub had names the verdict.
+HUB_CAUSES = ("blocked", "unreachable", "not_a_feed", "failed")
+REFUSED_STATUSES = frozenset({401, 403, 429, 451})
+NETWORK_REASONS = frozenset({"dns", "connection_refused", "timeout", "connection_lost", "data_loss"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,7 @@ class Verdict:
     name: str
     status: str  # pass | warn | fail
     message: str
+    cause: str = ""  # what a failure comes down to, where a check tells causes apart (hubs: HUB_CAUSES)
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,53 @@ def check_ban_ratio(facts: RunFacts, config: MonitorConfig) -> Verdict:
     return Verdict("ban_ratio", PASS, message)
 
 
+def _hub_failure(rest: str) -> tuple[str, str] | None:
+    """(cause, label) of one hub stat (the key after ``newsmon/<kind>/``), or None when it is no failure."""
+    if rest.startswith("http_error/"):
+        status = int(rest.split("/")[1]) if rest.split("/")[1].isdigit() else 0
+        cause = "blocked" if status in REFUSED_STATUSES else ("unreachable" if status >= 500 else "failed")
+        return cause, f"HTTP {status}"
+    if rest.startswith("failed/"):
+        reason = rest.removeprefix("failed/")
+        return ("unreachable" if reason in NETWORK_REASONS else "failed"), reason
+    if rest.startswith("challenge/"):
+        return "blocked", "bot challenge"
+    if rest in ("not_a_feed", "not_a_sitemap"):
+        return "not_a_feed", rest.replace("_", " ")
+    if rest == "too_large":
+        return "failed", "too large"
+    return None
+
+
+def hub_failures(stats: Mapping[str, Any]) -> tuple[Counter[str], Counter[str]]:
+    """Failed hub fetches (feeds, listings, sitemaps, robots.txt) by cause (HUB_CAUSES) and by label
+    (``dns``, ``HTTP 403``, ``not a feed``, ...). A 5xx that was a bot challenge is blocked, not down."""
+    causes: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    for kind in HUB_KINDS:
+        prefix = f"newsmon/{kind}/"
+        reasons = 0
+        for key, value in stats.items():
+            if not key.startswith(prefix) or not isinstance(value, int | float):
+                continue
+            rest = key.removeprefix(prefix)
+            found = _hub_failure(rest)
+            if found is None:
+                continue
+            cause, label = found
+            causes[cause] += int(value)
+            labels[label] += int(value)
+            reasons += int(value) if rest.startswith("failed/") else 0
+            if rest.startswith("challenge/challenge_5"):  # also counted as its HTTP 5xx: move it
+                causes["unreachable"] -= int(value)
+                labels[f"HTTP {rest.removeprefix('challenge/challenge_')}"] -= int(value)
+        unexplained = int(stats.get(prefix + "failed", 0)) - reasons  # failures counted without a reason
+        if unexplained > 0:
+            causes["failed"] += unexplained
+            labels["failed"] += unexplained
+    return +causes, +labels
+
+
 def check_hubs(facts: RunFacts, config: MonitorConfig) -> Verdict:
     stats = facts.stats
     if not facts.hubs_configured:
@@ -123,14 +186,22 @@ def check_hubs(facts: RunFacts, config: MonitorConfig) -> Verdict:
         + total(stats, "newsmon/listing/pages")
         - total(stats, "newsmon/listing/empty")
     )
-    failed = sum(
-        total(stats, f"newsmon/{kind}/http_error/") + int(stats.get(f"newsmon/{kind}/failed", 0))
-        for kind in HUB_KINDS
-    ) + total(stats, "newsmon/feed/not_a_feed")
+    causes, labels = hub_failures(stats)
+    failed = sum(causes.values())
     if listed > 0:
         return Verdict("hubs", PASS, f"hubs listed {listed} entries/pages ({failed} hub failures)")
     if failed:
-        return Verdict("hubs", FAIL, f"blocked: every hub failed ({failed} failures), none listed an article")
+        cause = next(c for c in HUB_CAUSES if causes[c] > 0)
+        what = ", ".join(f"{label}: {n}" for label, n in labels.most_common())
+        after = {
+            "blocked": "refused or bot challenges",
+            "unreachable": "no network, or the site is down",
+            "not_a_feed": "they answered with something else: check the feed and sitemap URLs",
+            "failed": "see the hubs' WARNING lines",
+        }[cause]
+        words = cause.replace("_", " ")
+        message = f"{words}: every hub failed ({what}), none listed an article: {after}"
+        return Verdict("hubs", FAIL, message, cause)
     return Verdict("hubs", WARN, "the hubs answered but listed no article (empty feeds or listings)")
 
 
@@ -217,7 +288,7 @@ def evaluate(facts: RunFacts, config: MonitorConfig) -> list[Verdict]:
 
 
 def exit_status(verdicts: Sequence[Verdict]) -> int:
-    failed = {v.name for v in verdicts if v.status == FAIL}
+    failed = {name for v in verdicts if v.status == FAIL for name in (v.name, f"{v.name}:{v.cause}")}
     if not failed:
         return EXIT_OK
     return next((code for name, code in EXIT_BY_VERDICT if name in failed), EXIT_MONITORS_FAILED)

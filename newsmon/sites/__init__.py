@@ -59,9 +59,120 @@ def _regex(value: Any, key: str, where: str) -> re.Pattern[str]:
     if not isinstance(value, str):
         raise SiteConfigError(f"{where}: '{key}' must be a regular expression string")
     try:
-        return re.compile(value)
+        compiled = re.compile(value)
     except re.error as exc:
         raise SiteConfigError(f"{where}: '{key}' is not a valid regular expression: {exc}") from exc
+    nested = nested_quantifier(value)
+    if nested is not None:
+        raise SiteConfigError(
+            f"{where}: '{key}' {value!r} repeats a group that itself repeats or alternates ({nested!r}): "
+            "such a pattern can take exponential time on a hostile URL; write it without the nesting"
+        )
+    return compiled
+
+
+_QUANTIFIER = re.compile(r"\{(\d*)(,?)(\d*)\}")
+_UNBOUNDED = 1 << 30
+
+
+def nested_quantifier(pattern: str) -> str | None:
+    """The first repeated group of a (valid) pattern that contains a quantifier or an alternation, such as
+    ``(a+)+``, ``(a*)*``, ``(a|a)+``, ``(\\w+/){2,}``: the shapes that make a backtracking engine take
+    exponential time on a string that almost matches (ReDoS). None when there is none.
+
+    A structural check of the pattern text, not of ``re``'s private parse tree: "repeated" is ``*``, ``+``,
+    ``{m,}`` or ``{m,n}`` with n > 1; possessive quantifiers (``a++``) and atomic groups (``(?>...)``) never
+    backtrack into their insides and count as neither. Conservative: a few safe patterns are refused too
+    (``(?:/[a-z]+)+``); a bounded number of adjacent quantifiers (``\\d+-\\d+``) is allowed: its cost is
+    polynomial in the path length, which Scrapy caps (URLLENGTH_LIMIT).
+    """
+    # a frame per open group: [start index, contains a quantifier or '|', atomic]
+    stack: list[list[Any]] = [[0, False, False]]
+    last_group: list[Any] | None = None  # the group just closed, when the next token may quantify it
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i, last_group = i + 2, None
+        elif c == "[":
+            i = _class_end(pattern, i)
+            last_group = None
+        elif c == "(":
+            if pattern.startswith("(?#", i):  # comment
+                i, last_group = pattern.index(")", i) + 1, None
+                continue
+            body, atomic, opens = _group_body(pattern, i)
+            if opens:
+                stack.append([i, False, atomic])
+            i, last_group = body, None
+        elif c == ")":
+            frame = stack.pop() if len(stack) > 1 else [i, False, False]
+            if frame[1] and not frame[2]:
+                stack[-1][1] = True
+            i, last_group = i + 1, frame
+        elif c == "|":
+            stack[-1][1] = True
+            i, last_group = i + 1, None
+        else:
+            quantifier = _quantifier(pattern, i)
+            if quantifier is None:
+                i, last_group = i + 1, None
+                continue
+            end, most, possessive = quantifier
+            if most > 1 and not possessive:
+                if last_group is not None and last_group[1] and not last_group[2]:
+                    return pattern[last_group[0] : end]
+                stack[-1][1] = True
+            i, last_group = end, None
+    return None
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """Index after the character class opening at i."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] == "^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j + 1
+
+
+def _group_body(pattern: str, i: int) -> tuple[int, bool, bool]:
+    """(index where the group's body starts, atomic, whether it opens a group) for the '(' at i."""
+    if not pattern.startswith("(?", i):
+        return i + 1, False, True
+    j = i + 2
+    if pattern.startswith(("P<",), j):
+        return pattern.index(">", j) + 1, False, True
+    if pattern.startswith(("P=", "("), j):  # named backreference, conditional: no body of its own here
+        return pattern.index(")", j) + 1, False, False
+    if pattern.startswith((">",), j):
+        return j + 1, True, True
+    if pattern.startswith(("=", "!", ":"), j):
+        return j + 1, False, True
+    if pattern.startswith(("<=", "<!"), j):
+        return j + 2, False, True
+    while j < len(pattern) and pattern[j] not in ":)":  # inline flags: (?i) or (?i:...)
+        j += 1
+    return j + 1, False, pattern[j : j + 1] == ":"
+
+
+def _quantifier(pattern: str, i: int) -> tuple[int, int, bool] | None:
+    """(index after it, its maximum count, possessive) for a quantifier at i, else None."""
+    c = pattern[i]
+    if c in "*+?":
+        end, most = i + 1, (1 if c == "?" else _UNBOUNDED)
+    elif c == "{" and (m := _QUANTIFIER.match(pattern, i)) and (m[1] or m[3]):
+        end = m.end()
+        most = int(m[3]) if m[3] else (_UNBOUNDED if m[2] else int(m[1]))
+    else:
+        return None
+    possessive = pattern[end : end + 1] == "+"
+    if pattern[end : end + 1] in ("?", "+"):
+        end += 1
+    return end, most, possessive
 
 
 KNOWN_KEYS = frozenset(
@@ -133,6 +244,10 @@ def load_site_config(name_or_path: str) -> SiteConfig:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise SiteConfigError(f"cannot read site config {path}: {exc}") from exc
+        except UnicodeDecodeError as exc:  # a binary file, or another encoding: TOML is UTF-8
+            raise SiteConfigError(
+                f"{path}: not a UTF-8 text file (byte {exc.start}), so not a TOML site config"
+            ) from None
         where = str(path)
     else:
         resource = resources.files(__package__).joinpath(f"{name_or_path}.toml")
