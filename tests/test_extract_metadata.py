@@ -375,3 +375,51 @@ def test_pages_without_these_fields_give_none() -> None:
         parse_html(b"<html><body><h1>Only a heading</h1></body></html>"), "https://a.example/"
     )
     assert (meta.description, meta.image, meta.publisher) == (None, None, None)
+
+
+# --- dates: URL forms and dates written out in many languages (htmldate fallback) ----------------------
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://s.example/2019/11/15/a-title/", datetime(2019, 11, 15, tzinfo=UTC)),
+        ("https://s.example/news/2019-11-15/a-title", datetime(2019, 11, 15, tzinfo=UTC)),
+        ("https://s.example/politics/a-title-20191115/", datetime(2019, 11, 15, tzinfo=UTC)),
+        ("https://s.example/a_title_20191115.html", datetime(2019, 11, 15, tzinfo=UTC)),
+        ("https://s.example/item/1120191115999/", None),  # digits inside a longer number: an id, not a date
+        ("https://s.example/a-title-20191345/", None),  # month 13
+        ("https://s.example/x/?d=2019-11-15", None),  # only the path counts
+    ],
+)
+def test_date_from_url_forms(url: str, expected: datetime | None) -> None:
+    assert date_from_url(url, UTC) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("23 novembre 2026", "2026-11-23"),  # French
+        ("Veröffentlicht am 5. März 2026", "2026-03-05"),  # German
+        ("12 березня 2026", "2026-03-12"),  # Ukrainian
+        ("12 марта 2026", "2026-03-12"),  # Russian
+        ("3 de mayo de 2026", "2026-05-03"),  # Spanish
+        ("March 4, 2026", "2026-03-04"),
+    ],
+)
+def test_dates_written_out_are_found_when_nothing_else_says(written: str, expected: str) -> None:
+    page = (
+        f"<html><body><article><h1>Harbour cranes return</h1><span class='meta'>{written}</span>"
+        "<p>The port authority said the cranes would be back in service by the weekend.</p>"
+        "</article></body></html>"
+    )
+    meta = extract_metadata(parse_html(page.encode()), "https://port.example/news/cranes/")
+    assert meta.published_at is not None and meta.published_at.startswith(expected + "T00:00:00")
+    assert not meta.published_from_url
+
+
+def test_the_pages_own_precise_date_wins_over_written_out_text() -> None:
+    page = (
+        "<html><head><meta property='article:published_time' content='2026-03-04T09:15:00+02:00'></head>"
+        "<body><article><h1>Cranes</h1><span>23 novembre 2026</span><p>Text.</p></article></body></html>"
+    )
+    meta = extract_metadata(parse_html(page.encode()), "https://port.example/news/cranes/")
+    assert meta.published_at == "2026-03-04T09:15:00+02:00"

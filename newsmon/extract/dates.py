@@ -7,7 +7,11 @@ import logging
 import re
 from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from htmldate import find_date
+from lxml.html import HtmlElement
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +51,12 @@ _DATE_PATTERNS = tuple(
         rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b",
     )
 )
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/")
+# /2026/03/07/, /2026-03-07/ or a compact 20260307 between separators in the path (never in a longer number)
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/"
+    r"|/((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=[/._-]|$)"
+    r"|(?<=[/_-])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/._-]|$)"
+)
 _RFC2822 = re.compile(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}")
 
 
@@ -127,11 +136,32 @@ def parse_text_date(text: str, tz: tzinfo, *, dayfirst: bool = True) -> datetime
 
 
 def date_from_url(url: str, tz: tzinfo) -> datetime | None:
-    """Midnight of the /YYYY/MM/DD/ date in a URL path, or None (a last resort: the page's own date wins)."""
-    match = _URL_DATE.search(url)
-    if match is None:
+    """Midnight of the date in a URL path (/YYYY/MM/DD/, /YYYY-MM-DD/, slug-YYYYMMDD/), or None: a last
+    resort, the page's own date wins."""
+    path = urlsplit(url).path
+    for match in _URL_DATE.finditer(path):
+        year, month, day = (int(g) for g in match.groups() if g is not None)
+        try:
+            return datetime(year, month, day, tzinfo=tz)
+        except ValueError:
+            continue
+    return None
+
+
+def date_from_text(tree: HtmlElement, tz: tzinfo) -> datetime | None:
+    """Midnight of the publication date htmldate finds in the page (its markup heuristics, then dates
+    written out in many languages: "23 novembre 2026", "5. März 2026", "12 березня 2026"), or None.
+
+    A fallback for pages where newsmon's own readers (JSON-LD, meta, <time>, dated text near the
+    headline, which keep the time and offset) found nothing. htmldate reads a copy of the tree."""
+    try:
+        found = find_date(tree, extensive_search=True, original_date=True, outputformat="%Y-%m-%d")
+    except Exception as exc:  # a library heuristic must never cost the record
+        logger.debug("htmldate failed: %s", exc)
+        return None
+    if not found:
         return None
     try:
-        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=tz)
+        return datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=tz)
     except ValueError:
         return None

@@ -11,7 +11,14 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.dates import date_from_url, get_timezone, parse_machine_date, parse_text_date, to_iso
+from newsmon.extract.dates import (
+    date_from_text,
+    date_from_url,
+    get_timezone,
+    parse_machine_date,
+    parse_text_date,
+    to_iso,
+)
 from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope, find_scope
@@ -326,6 +333,9 @@ def extract_metadata(
     from_url = published is None
     if from_url:
         published = date_from_url(url, tz)
+    if published is None:  # nothing machine-readable, no dated URL: dates written out, in any language
+        published = date_from_text(tree, tz)
+        from_url = False
     article = jsonld.article or {}
     subtitle = next(iter(text_values(article.get("alternativeHeadline"))), None) or scope.standfirst()
     canonical = next((href for href in scope.canonical_hrefs()), None)

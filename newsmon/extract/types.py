@@ -62,7 +62,7 @@ class ArticleMetadata:
     tags: list[str] = field(default_factory=list)
     language: str | None = None
     published_at: str | None = None  # ISO 8601 with offset
-    published_from_url: bool = False  # published_at is only the /YYYY/MM/DD/ of the URL (a weak guess)
+    published_from_url: bool = False  # published_at is only the date in the URL (a weak guess)
     modified_at: str | None = None  # ISO 8601 with offset
     canonical_href: str | None = None  # absolute <link rel=canonical> as found in the page
     description: str | None = None  # the page's own summary (JSON-LD description, og/meta description)
