@@ -423,3 +423,49 @@ def test_the_pages_own_precise_date_wins_over_written_out_text() -> None:
     )
     meta = extract_metadata(parse_html(page.encode()), "https://port.example/news/cranes/")
     assert meta.published_at == "2026-03-04T09:15:00+02:00"
+
+
+# --- standfirst across page-builder wrapper blocks -----------------------------------------------------
+TAGDIV_CLOUD = """<html><body><div class="td-main-content-wrap"><div class="tdc-row"><div class="vc_column">
+<div class="td_block_wrap tdb_breadcrumbs"><span><a href="/category/regions/">Regions</a></span></div>
+<div class="td_block_wrap tdb_title tdi_61"><div class="tdb-block-inner td-fix-index">
+  <h1 class="tdb-title-text">Ferry timetable doubles for the summer season</h1>
+  <div></div><div class="tdb-title-line"></div>
+</div></div>
+<div class="td_block_wrap tdb_single_subtitle tdi_62"><div class="tdb-block-inner td-fix-index">
+  <p>Crossings every forty minutes from June, with a late boat on Fridays for the first time in a decade</p>
+</div></div>
+<div class="td_block_wrap tdb_single_author">
+  <div class="tdb-block-inner"><a href="/author/ola/">Ola Wren</a></div></div>
+<div class="td_block_wrap tdb_single_content"><div class="tdb-block-inner td-fix-index">
+  <p>The harbour board approved the new timetable on Tuesday after a survey of commuters and hauliers.</p>
+  <p>Ticket prices stay the same, the operator said, although the night crossing costs a little more.</p>
+</div></div></div></div></div></body></html>"""
+
+NESTED_DEK = """<html><body><main>
+<div class="story-head"><div class="headline-wrap"><h1>Lanterns light the old quarter again</h1></div></div>
+<div class="story-block"><div class="inner"><div class="article-dek">After three dark winters the city
+replaced every gas mantle with a low-energy copy of the original</div></div></div>
+<div class="story-body"><p>Workers fitted the last of the four hundred lanterns on Monday night.</p></div>
+</main></body></html>"""
+
+NO_DEK = """<html><body><main>
+<div class="story-head"><div class="headline-wrap"><h1>Lanterns light the old quarter again</h1></div></div>
+<div class="story-body"><p>Workers fitted the last of the four hundred lanterns on Monday night, the city
+said, after three dark winters.</p><p>More follows.</p></div>
+</main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (TAGDIV_CLOUD, "Crossings every forty minutes from June, with a late boat on Fridays for the"
+         " first time in a decade"),
+        (NESTED_DEK, "After three dark winters the city replaced every gas mantle with a low-energy copy"
+         " of the original"),
+        (NO_DEK, None),  # never the body's first paragraph
+    ],
+)  # fmt: skip
+def test_standfirst_across_wrapper_blocks(page: str, expected: str | None) -> None:
+    meta = extract_metadata(parse_html(page.encode()), "https://coast.example/2026/05/02/ferry/")
+    assert meta.subtitle == expected

@@ -124,31 +124,32 @@ class ArticleScope:
                     yield text
 
     def standfirst(self) -> str | None:
-        """The dek right after the headline: a subtitle/standfirst/lead-classed element, or the
-        paragraph following the headline inside its header."""
+        """The dek right after the headline: a subtitle/standfirst/lead-classed element (or one holding
+        such an element), or the paragraph following the headline inside its header. Page builders wrap
+        the headline in blocks that hold nothing else (tagDiv: div.tdb_title > div.tdb-block-inner > h1
+        beside empty divs) and put the dek in the next block: each of those wrappers is tried, innermost
+        first. An unhinted paragraph is taken only inside a header, so the body's first paragraph never
+        is."""
         if self.h1 is None:
             return None
-        anchor = self.h1
-        parent = anchor.getparent()
-        if parent is not None and parent.tag != "header" and len(parent) == 1:
-            anchor = parent  # <div class="title"><h1>..</h1></div><p class="subtitle">..</p>
         in_header = any(el.tag == "header" or "header" in (el.get("class") or "") for el in self.header)
-        for position, sibling in enumerate(anchor.itersiblings()):
-            if position >= 3 or not isinstance(sibling.tag, str):
-                break
-            words = _words(sibling)
-            if not words:
-                continue
-            hinted = xpaths.test(xpaths.SUBTITLE_CLASS, sibling)
-            plain = in_header and position == 0 and sibling.tag in ("p", "h2", "div")
-            text = normalize_space(sibling.text_content())
-            if (
-                (hinted or plain)
-                and STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
-                and sibling.find(".//time") is None
-                and not text.lower().startswith("by ")
-            ):
-                return text
+        for anchor in _headline_blocks(self.h1):
+            for position, sibling in enumerate(_next_elements(anchor)):
+                if position >= 3:
+                    break
+                words = _words(sibling)
+                if not words:
+                    continue
+                hinted = any(xpaths.test(xpaths.SUBTITLE_CLASS, el) for el in _top_elements(sibling))
+                plain = in_header and position == 0 and sibling.tag in ("p", "h2", "div")
+                text = normalize_space(sibling.text_content())
+                if (
+                    (hinted or plain)
+                    and STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
+                    and sibling.find(".//time") is None
+                    and not text.lower().startswith("by ")
+                ):
+                    return text
         return None
 
     def canonical_hrefs(self) -> list[str]:
@@ -158,6 +159,36 @@ class ArticleScope:
             for link in xpaths.select(xpaths.LINK_ELEMENTS, self.tree)
             if "canonical" in (link.get("rel") or "").lower().split()
         ]
+
+
+_BLOCK_LEVELS = 4  # wrappers climbed around a headline
+_CONTAINERS = frozenset({"header", "article", "main", "body", "html", "section"})
+
+
+def _headline_blocks(h1: HtmlElement) -> Iterator[HtmlElement]:
+    """The headline, then each wrapper around it that holds no other text, innermost first."""
+    text = normalize_space(h1.text_content())
+    element: HtmlElement = h1
+    yield element
+    for _ in range(_BLOCK_LEVELS):
+        parent = element.getparent()
+        if parent is None or parent.tag in _CONTAINERS or normalize_space(parent.text_content()) != text:
+            return
+        yield parent
+        element = parent
+
+
+def _next_elements(element: HtmlElement) -> Iterator[HtmlElement]:
+    return (sibling for sibling in element.itersiblings() if isinstance(sibling.tag, str))
+
+
+def _top_elements(element: HtmlElement) -> Iterator[HtmlElement]:
+    """The element and its descendants two levels down (a dek block's own inner wrappers)."""
+    yield element
+    for child in element:
+        if isinstance(child.tag, str):
+            yield child
+            yield from (grand for grand in child if isinstance(grand.tag, str))
 
 
 def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]:
