@@ -39,6 +39,12 @@ class FetchInfo:
     warc: tuple[str, str] | None = None  # (WARC file, WARC-Record-ID) of the response, when archiving
 
 
+def _identity(canonical: str) -> str:
+    """What makes two canonical URLs the same page for related links: the trailing slash aside."""
+    parts = urlsplit(canonical)
+    return f"{parts.netloc}{parts.path.rstrip('/')}?{parts.query}"
+
+
 def canonical_url_for(
     page: PageData, url: str, scope: SiteScope, tracking: tuple[str, ...] = DEFAULT_TRACKING_PARAMS
 ) -> str:
@@ -57,24 +63,29 @@ def build_record(
     scope: SiteScope,
     tracking: tuple[str, ...] = DEFAULT_TRACKING_PARAMS,
 ) -> ArticleRecord:
-    """Combine page data and fetch metadata; related URLs get the same canonical form as `canonical_url`."""
+    """Combine page data and fetch metadata; related URLs get the same canonical form as `canonical_url`,
+    and a related link to the page itself (under a host alias, with tracking parameters, with or without
+    the trailing slash, or to the URL it was fetched as) is dropped."""
+    canonical = canonical_url_for(page, fetch.url, scope, tracking)
+    fetched = scope.localize(fetch.url)
+    itself = {_identity(canonical)} | ({_identity(canonicalize(fetched, tracking))} if fetched else set())
 
     def local(items: list[RelatedItem]) -> list[RelatedItem]:
         out: list[RelatedItem] = []
-        seen: set[str] = set()
+        seen = set(itself)
         for item in items:
             mapped = scope.localize(item["url"])
             if mapped is None:
                 continue
             url = canonicalize(mapped, tracking)
-            if url not in seen:
-                seen.add(url)
+            if _identity(url) not in seen:
+                seen.add(_identity(url))
                 out.append({"url": url, "title": item["title"]})
         return out
 
     return ArticleRecord(
         url=fetch.url,
-        canonical_url=canonical_url_for(page, fetch.url, scope, tracking),
+        canonical_url=canonical,
         domain=(urlsplit(fetch.url).hostname or "").lower(),
         scraped_at=fetch.scraped_at or datetime.now(UTC).isoformat(),
         http_status=fetch.http_status,

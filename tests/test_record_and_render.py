@@ -132,3 +132,26 @@ def test_render_shows_the_new_article_fields_escaped():
     assert "- **Publisher**: Ledger &amp; Co" in text
     assert "- **Free to read**: false" in text
     assert "- **Image**: https://cdn.example/a.jpg" in text
+
+
+def test_self_links_are_dropped_by_canonical_identity():
+    page = make_page(
+        news_feed=[
+            {"url": "https://www.news.example/2026/03/01/ferry?utm_medium=side", "title": "This page, www."},
+            {"url": "http://127.0.0.1:9999/2026/03/01/ferry/#comments", "title": "This page, mirror"},
+            {"url": "https://news.example/2026/03/02/harbour/", "title": "Another article"},
+        ],
+        read_also=[{"url": "https://news.example/2026/03/01/ferry/", "title": "Itself"}],
+    )
+    record = build_record(page, FetchInfo(url="http://127.0.0.1:9999/2026/03/01/ferry/"), SCOPE)
+    assert [item["title"] for item in record.news_feed] == ["Another article"]
+    assert record.read_also == []
+
+
+def test_a_link_to_the_fetched_url_counts_as_self_when_canonical_differs():
+    page = make_page(
+        canonical_href="https://news.example/2026/03/01/ferry-service/",  # the slug was renamed
+        news_feed=[{"url": "https://news.example/2026/03/01/ferry/", "title": "Old slug, fetched as"}],
+    )
+    record = build_record(page, FetchInfo(url="http://127.0.0.1:9999/2026/03/01/ferry/"), SCOPE)
+    assert record.news_feed == []
