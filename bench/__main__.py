@@ -13,6 +13,7 @@ BENCHMARKS = {
     "stealthy_crawl": "bench.stealthy_crawl",
     "record_build": "bench.record_build",
     "plain_crawl": "bench.plain_crawl",
+    "browser_bounds": "bench.browser_bounds",
 }
 
 

@@ -14,7 +14,8 @@ from scrapy.settings import BaseSettings
 logger = logging.getLogger(__name__)
 
 SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+# scrapy-playwright's handler with newsmon's browser guard (SSRF rule on every browser request, bounds).
+HANDLER = "newsmon.fetch.browser_handler.GuardedPlaywrightHandler"
 INSTALL_HINT = (
     "install one (Debian/Ubuntu: `apt-get install chromium`; or `playwright install chromium`) "
     "or set NEWSMON_CHROMIUM_PATH to its binary"
@@ -96,6 +97,9 @@ class BrowserAddon:
                 "executable_path": path,
                 "headless": True,
                 "args": list(settings.getlist("NEWSMON_CHROMIUM_ARGS")),
+                # Playwright turns Chromium's popup blocker off; a crawl never clicks, so with it on no page
+                # can open a window (a window.open storm opens nothing)
+                "ignore_default_args": ["--disable-popup-blocking"],
             },
             priority="addon",
         )

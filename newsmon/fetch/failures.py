@@ -14,6 +14,7 @@ from twisted.internet.error import ConnectionDone, ConnectionLost, TimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from newsmon.fetch.browser_guard import BrowserPageKilled, OffsiteNavigation
 from newsmon.fetch.ssrf import SsrfRefused
 from newsmon.fetch.tiers import NeedsBrowser, StillChallenged
 
@@ -26,6 +27,10 @@ def failure_reason(failure: Failure) -> str:
         return "ssrf_refused"
     if isinstance(exc, NeedsBrowser | StillChallenged):
         return "needs_browser"
+    if isinstance(exc, BrowserPageKilled):  # over a DOM, heap or renderer memory limit
+        return "browser_killed"
+    if isinstance(exc, OffsiteNavigation):  # the page navigated off the site by itself
+        return "offsite_navigation"
     if isinstance(exc, IgnoreRequest):
         if "max redirections" in message:
             return "redirect_limit"

@@ -14,23 +14,27 @@ origin is ``127.0.0.1``, and so is ``127.0.0.1:6379``.
 Names are resolved with the resolver Scrapy connects with (``reactor.resolve``, Scrapy's caching threaded
 resolver): the lookup runs in a thread, is cached per host, and the connection later uses the same cached
 address, so the check and the connection agree.
+
+The rule (``SsrfRule``) also guards the browser tier: ``newsmon.fetch.browser_guard`` applies it to every
+request Chromium makes, and this middleware checks the URL a browser page finally showed.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.httpobj import urlparse_cached
 
 logger = logging.getLogger(__name__)
 
@@ -100,13 +104,85 @@ def origin_of(url: str) -> tuple[str, int] | None:
     return parts.hostname.lower(), parts.port or DEFAULT_PORTS[parts.scheme]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a URL is refused: its host (and port) and the address or reason, as the log names them."""
+
+    host: str
+    address: str
+
+
+class SsrfRule:
+    """The SSRF rule itself, shared by the PLAIN guard (this module's middleware) and the browser guard
+    (``newsmon.fetch.browser_guard``, for every request Chromium makes): one rule, each component with its
+    own instance and cache of resolved hosts.
+
+    ``strict`` (the browser): a host that does not resolve is refused too. Chromium resolves names itself,
+    so "the connection will fail the same way" cannot be taken for granted there; the answer is kept
+    for ``NEGATIVE_TTL`` seconds so a page full of requests to a dead host costs one lookup.
+    """
+
+    NEGATIVE_TTL = 60.0
+
+    def __init__(self, config: SsrfConfig, origin: tuple[str, int] | None = None) -> None:
+        self.config = config
+        self.origin = origin
+        self.addresses: dict[str, IPAddress] = {}  # host -> the address it resolved to, this run
+        self.unresolved: dict[str, float] = {}  # host -> monotonic time its failed lookup expires
+
+    def bind(self, spider: Spider) -> None:
+        """Take the crawl origin from the spider's site scope (the site configuration or ``base_url``)."""
+        origin = getattr(getattr(spider, "scope", None), "origin", None)
+        self.origin = origin_of(origin) if isinstance(origin, str) else None
+
+    async def refusal(self, url: str, *, strict: bool = False) -> Refusal | None:
+        """None when ``url`` may be requested, else why not."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        if scheme not in ALLOWED_SCHEMES:
+            return Refusal(host or scheme + ":", f"{scheme}: scheme")
+        try:
+            port = parts.port or DEFAULT_PORTS[scheme]
+        except ValueError:
+            return Refusal(host, "an invalid port")
+        if self.origin is not None and (host, port) == self.origin:
+            return None  # the site's own origin, wherever it lives
+        address = ip_literal(host) or await self._resolve(host, strict)
+        if address is None:
+            return Refusal(f"{host}:{port}", "unresolved") if strict else None
+        if is_public(address) or self.config.allows(host, address):
+            return None
+        return Refusal(f"{host}:{port}", str(address))
+
+    async def _resolve(self, host: str, remember_failure: bool) -> IPAddress | None:
+        """The address Scrapy will connect to (its resolver and DNS cache); None when it does not resolve
+        (a PLAIN download then fails with the same DNS error and is counted as usual)."""
+        cached = self.addresses.get(host)
+        if cached is not None:
+            return cached
+        if self.unresolved.get(host, 0.0) > time.monotonic():
+            return None
+        from twisted.internet import reactor
+
+        core: Any = reactor  # IReactorCore.resolve: Scrapy's installed resolver, with its DNS cache
+        try:
+            resolved = await maybe_deferred_to_future(core.resolve(host))
+        except Exception:  # DNSLookupError, timeouts: not ours to judge
+            resolved = None
+        address = ip_literal(str(resolved)) if resolved is not None else None
+        if address is not None:
+            self.addresses[host] = address
+        elif remember_failure:
+            self.unresolved[host] = time.monotonic() + self.NEGATIVE_TTL
+        return address
+
+
 class SsrfGuard:
     def __init__(self, crawler: Crawler, config: SsrfConfig) -> None:
         assert crawler.stats is not None
         self.stats: StatsCollector = crawler.stats
-        self.config = config
-        self.origin: tuple[str, int] | None = None
-        self.addresses: dict[str, IPAddress] = {}  # host -> the address it resolved to, this run
+        self.rule = SsrfRule(config)
         self.logged: set[tuple[str, str]] = set()
 
     @classmethod
@@ -118,51 +194,31 @@ class SsrfGuard:
         return guard
 
     def spider_opened(self, spider: Spider) -> None:
-        scope = getattr(spider, "scope", None)
-        origin = getattr(scope, "origin", None)
-        self.origin = origin_of(origin) if isinstance(origin, str) else None
+        self.rule.bind(spider)
 
     async def process_request(self, request: Request) -> None:
-        parts = urlparse_cached(request)
-        scheme = parts.scheme.lower()
-        if scheme not in ALLOWED_SCHEMES:
-            self._refuse(request, parts.hostname or scheme + ":", f"{scheme}: scheme")
-        host = (parts.hostname or "").lower()
-        port = parts.port or DEFAULT_PORTS[scheme]
-        if self.origin is not None and (host, port) == self.origin:
-            return None  # the site's own origin, wherever it lives
-        address = ip_literal(host) or await self._resolve(host)
-        if address is None or is_public(address) or self.config.allows(host, address):
-            return None
-        self._refuse(request, f"{host}:{port}", str(address))
+        refusal = await self.rule.refusal(request.url)
+        if refusal is not None:
+            self._refuse(request.url, refusal)
 
-    async def _resolve(self, host: str) -> IPAddress | None:
-        """The address Scrapy will connect to (its resolver and DNS cache); None when it does not resolve
-        (the download then fails with the same DNS error and is counted as usual)."""
-        cached = self.addresses.get(host)
-        if cached is not None:
-            return cached
-        from twisted.internet import reactor
+    async def process_response(self, request: Request, response: Response) -> Response:
+        """The page the browser finally showed (after redirects and script navigations, which Scrapy's
+        redirect handling never saw) passes the same rule as a PLAIN redirect hop."""
+        if response.url != request.url and "playwright" in response.flags:
+            refusal = await self.rule.refusal(response.url, strict=True)
+            if refusal is not None:
+                self._refuse(response.url, refusal)
+        return response
 
-        core: Any = reactor  # IReactorCore.resolve: Scrapy's installed resolver, with its DNS cache
-        try:
-            resolved = await maybe_deferred_to_future(core.resolve(host))
-        except Exception:  # DNSLookupError, timeouts: not ours to judge
-            return None
-        address = ip_literal(str(resolved))
-        if address is not None:
-            self.addresses[host] = address
-        return address
-
-    def _refuse(self, request: Request, host: str, address: str) -> None:
+    def _refuse(self, url: str, refusal: Refusal) -> NoReturn:
         self.stats.inc_value("newsmon/ssrf/refused")
-        if (host, address) not in self.logged:
-            self.logged.add((host, address))
+        if (refusal.host, refusal.address) not in self.logged:
+            self.logged.add((refusal.host, refusal.address))
             logger.warning(
                 "SSRF guard refused %s: %s is %s, not the site's own origin and not in "
                 "NEWSMON_SSRF_ALLOWED_HOSTS (further requests to it are only counted)",
-                request.url,
-                host,
-                address,
+                url,
+                refusal.host,
+                refusal.address,
             )
-        raise SsrfRefused(f"SSRF guard: {host} is {address}")
+        raise SsrfRefused(f"SSRF guard: {refusal.host} is {refusal.address}")

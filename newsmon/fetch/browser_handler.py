@@ -1,0 +1,73 @@
+"""The STEALTHY tier's download handler: scrapy-playwright's, with newsmon's browser guard
+(``newsmon.fetch.browser_guard``) attached to every browser, context and page it creates, and a download
+failed (no record, no retry) when the guard refused the page's navigation or killed the page.
+
+The hooks are scrapy-playwright's own methods ``_create_browser_context``, ``_create_page``,
+``_download_request`` and ``_close``, unchanged from 0.0.44 to 0.0.48 (``pyproject.toml`` pins < 0.1);
+``tests/faults/test_browser_guard.py`` fails if a new version stops calling them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.async_api import Page
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy_playwright.handler import BrowserContextWrapper, ScrapyPlaywrightDownloadHandler
+
+from newsmon.fetch.browser_guard import BrowserGuard, Visit
+
+
+class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.guard = BrowserGuard.from_crawler(crawler)
+        self.visits: dict[Request, Visit] = {}  # browser downloads in progress
+
+    async def _create_browser_context(
+        self, name: str, context_kwargs: dict[str, Any] | None, spider: Spider | None = None
+    ) -> BrowserContextWrapper:
+        await self.guard.prepare_launch(self.config.launch_options)
+        wrapper = await super()._create_browser_context(name, context_kwargs, spider)
+        try:
+            browser = None if wrapper.persistent else getattr(self, "browser", None)
+            await self.guard.attach_browser(browser, wrapper.context)
+        except Exception:
+            await wrapper.context.close()  # an unguarded context never gets a page
+            raise
+        return wrapper
+
+    async def _create_page(self, request: Request, spider: Spider) -> Page:
+        visit = self.visits.get(request)
+        if visit is not None and visit.failure is not None:
+            # the guard closed this request's page (scrapy-playwright takes that for a crash and asks for
+            # a new one): the download fails instead of loading the page again
+            raise visit.failure
+        page = await super()._create_page(request, spider)
+        await self.guard.attach_page(page, visit)
+        return page
+
+    async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
+        visit = self.visits[request] = Visit(request.url)
+        page = request.meta.get("playwright_page")
+        if isinstance(page, Page):  # a pooled tab (newsmon.fetch.page_pool)
+            self.guard.assign(page, visit)
+        try:
+            response = await super()._download_request(request, spider)
+        except Exception as exc:
+            if visit.failure is not None and visit.failure is not exc:
+                raise visit.failure from exc
+            raise
+        finally:
+            del self.visits[request]
+            self.guard.release(visit)
+        failure = visit.failure or await self.guard.check_final_url(visit, response.url)
+        if failure is not None:
+            raise failure
+        return response
+
+    async def _close(self) -> None:
+        await self.guard.close()
+        await super()._close()
