@@ -70,12 +70,14 @@ class Tmpfs:
 
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Any]:
-    if os.geteuid() != 0:
-        pytest.skip("needs root to mount tmpfs file systems")
-    need(can_mount(), "mount(8) could not mount a tmpfs as root")
     mounts: list[Tmpfs] = []
 
     def make(options: str) -> Tmpfs:
+        """A tmpfs mount (the test is skipped where it cannot be made: not root)."""
+        if os.geteuid() != 0:
+            pytest.skip("needs root to mount tmpfs file systems")
+        if not mounts:
+            need(can_mount(), "mount(8) could not mount a tmpfs as root")
         mounts.append(Tmpfs(tmp_path / f"mnt{len(mounts)}", options))
         return mounts[-1]
 
@@ -166,14 +168,12 @@ FAULTS = ("read-only", "no-space", "no-inodes", "permission")
 def test_unusable_output_is_refused_before_any_request(fault: str, tmpfs: Any, tmp_path: Path) -> None:
     prefix: tuple[str, ...] = ()
     if fault == "permission":
-        if os.geteuid() != 0:
-            pytest.skip("needs root (setpriv drops root's file-permission override)")
-        need(shutil.which("setpriv") is not None, "needs setpriv(1) to drop root's file-permission override")
         out = tmp_path / "locked"
         (out / SPIDER).mkdir(parents=True)
         (out / SPIDER).chmod(0o555)
-        # root without CAP_DAC_OVERRIDE: permissions apply to it as to anyone
-        prefix = ("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--")
+        if os.geteuid() == 0:  # root without CAP_DAC_OVERRIDE: permissions apply to it as to anyone
+            need(shutil.which("setpriv") is not None, "needs setpriv(1) to drop root's permission override")
+            prefix = ("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--")
         mount = None
     else:
         size = "size=64k" + (",nr_inodes=16" if fault == "no-inodes" else "")
