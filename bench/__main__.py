@@ -14,6 +14,7 @@ BENCHMARKS = {
     "record_build": "bench.record_build",
     "plain_crawl": "bench.plain_crawl",
     "browser_bounds": "bench.browser_bounds",
+    "page_budget": "bench.page_budget",
 }
 
 

@@ -188,6 +188,7 @@ def check_settings(settings: BaseSettings) -> None:
         if least is not None and value < least:
             raise ArgumentError(f"-s {name}={settings[name]!r}: must be a whole number >= {least}")
     from newsmon.distributed.config import DistributedConfig
+    from newsmon.extract.budget import PageBudget
     from newsmon.fetch.policy import TierPolicy
     from newsmon.fetch.ssrf import SsrfConfig
     from newsmon.monitors.config import MonitorConfig
@@ -199,6 +200,7 @@ def check_settings(settings: BaseSettings) -> None:
         MonitorConfig.from_settings,
         StateConfig.from_settings,
         DistributedConfig.from_settings,
+        PageBudget.from_settings,
     ):
         try:
             parse(settings)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -18,8 +20,15 @@ from twisted.python.failure import Failure
 
 from newsmon.arguments import SpiderArguments
 from newsmon.discovery.budget import HubBudget, HubBudgetConfig
+from newsmon.extract.budget import PageBudget, cut_html
 from newsmon.extract.types import PageData
-from newsmon.extract.worker import ExtractPool, extract_page_data
+from newsmon.extract.worker import (
+    ExtractCancelled,
+    ExtractFailed,
+    ExtractPool,
+    ExtractTimeout,
+    extract_page_data,
+)
 from newsmon.fetch.challenge import challenge_reason, has_scripts
 from newsmon.fetch.failures import failure_reason
 from newsmon.fetch.policy import TierPolicy
@@ -118,13 +127,24 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         sitemaps = self.site.sitemaps if args.sitemaps is None else args.sitemaps
         self.sitemap_urls = [self.scope.absolute(m) for m in sitemaps]
         self.start_article_urls = [self.scope.absolute(u) for u in args.urls]
-        self.extract_options = self.site.extract_options()
+        # per-page budget (newsmon/extract/budget.py): HTML bytes, seconds in a worker, the fast path's caps
+        self.page_budget = PageBudget.from_settings(settings)
+        self.extract_options = replace(
+            self.site.extract_options(),
+            max_elements=self.page_budget.max_elements,
+            max_inline=self.page_budget.max_inline,
+        )
         self.thin_body_words = settings.getint("NEWSMON_THIN_BODY_WORDS")
         workers = settings.getint("NEWSMON_EXTRACT_WORKERS")
         if workers > 0 and is_reactor_installed() and not is_asyncio_reactor_installed():
             logger.warning("NEWSMON_EXTRACT_WORKERS needs the asyncio reactor; extracting in this process")
             workers = 0
-        self.extract_pool = ExtractPool(workers) if workers > 0 else None
+        self.extract_pool = (
+            ExtractPool(workers, timeout=self.page_budget.timeout, closing=self._engine_closing)
+            if workers > 0
+            else None
+        )
+        self._restarts_counted = 0  # the pool's worker restarts already in stats
         # the tier middleware, from the same settings, is active unless off or in plain mode: then it
         # checks PLAIN responses for challenges and takes escalations (counted and dropped if no browser)
         policy = TierPolicy.from_settings(settings, self.site.tier_mode)
@@ -226,14 +246,67 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         if self._rejected_before_extraction(response):
             return
         assert isinstance(response, TextResponse)
-        restarts = self.extract_pool.restarts
-        page = await self.extract_pool.extract(
-            response.body, response.encoding, response.url, self.extract_options
-        )
-        if self.extract_pool.restarts != restarts:  # a worker died (logged by the pool): count it
-            self._stats.inc_value("newsmon/extract/worker_restarts")
+        pool = self.extract_pool
+        try:
+            page = await pool.extract(
+                self._extraction_input(response), response.encoding, response.url, self.extract_options
+            )
+        except ExtractTimeout:
+            self._stats.inc_value("newsmon/extract/too_slow")
+            logger.warning(
+                "Extraction of %s took more than %g s (NEWSMON_EXTRACT_TIMEOUT): worker killed, no record",
+                response.url,
+                pool.timeout,
+            )
+            return
+        except ExtractCancelled:
+            self._stats.inc_value("newsmon/extract/cancelled")
+            logger.warning("The spider is closing: extraction of %s given up, no record", response.url)
+            return
+        except ExtractFailed:
+            self._stats.inc_value("newsmon/extract/failed")
+            logger.warning("Two extraction workers died on %s: no record", response.url)
+            return
+        finally:
+            if pool.restarts != self._restarts_counted:  # workers died (logged by the pool): count them
+                self._stats.inc_value(
+                    "newsmon/extract/worker_restarts", pool.restarts - self._restarts_counted
+                )
+                self._restarts_counted = pool.restarts
+        self._stats.max_value("newsmon/extract/max_cpu_ms", round(pool.cpu_max * 1000))
+        self._count_capped(response, page)
         for result in self._article_outputs(response, page):
             yield result
+
+    def _engine_closing(self) -> bool:
+        """Whether the engine is closing the spider (CLOSESPIDER_*, SIGTERM, a failed store). Scrapy waits
+        for running callbacks before it closes: the pool then gives pages in extraction a few seconds, not
+        their whole budget. Engine internals (its slot's ``closing``); without them the budget still holds."""
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
+        return getattr(slot, "closing", None) is not None
+
+    def _extraction_input(self, response: TextResponse) -> bytes:
+        """The body handed to extraction: cut at NEWSMON_EXTRACT_MAX_BYTES (just before a tag), counted."""
+        body = cut_html(response.body, self.page_budget.max_bytes)
+        if len(body) < len(response.body):
+            self._stats.inc_value("newsmon/extract/truncated")
+            logger.warning(
+                "Page of %d bytes cut to %d for extraction (NEWSMON_EXTRACT_MAX_BYTES): %s",
+                len(response.body),
+                len(body),
+                response.url,
+            )
+        return body
+
+    def _count_capped(self, response: Response, page: PageData) -> None:
+        """Count what the fast path cut off a pathological page (``page.capped``), one WARNING per page."""
+        if not page.capped:
+            return
+        self._stats.inc_value("newsmon/extract/capped")
+        for rule, count in page.capped.items():
+            self._stats.inc_value(f"newsmon/extract/capped/{rule}", count)
+        cuts = ", ".join(f"{count} {rule}" for rule, count in page.capped.items())
+        logger.warning("Pathological page capped before extraction (elements: %s): %s", cuts, response.url)
 
     def closed(self, reason: str) -> None:
         if self.extract_pool is not None:
@@ -243,7 +316,11 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         if self._rejected_before_extraction(response):
             return
         assert isinstance(response, TextResponse)
-        page = extract_page_data(response.body, response.encoding, response.url, self.extract_options)
+        started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
+        body = self._extraction_input(response)
+        page = extract_page_data(body, response.encoding, response.url, self.extract_options)
+        self._stats.max_value("newsmon/extract/max_cpu_ms", round((time.thread_time() - started) * 1000))
+        self._count_capped(response, page)
         yield from self._article_outputs(response, page)
 
     def _rejected_before_extraction(self, response: Response) -> bool:

@@ -90,6 +90,13 @@ NEWSMON_CHALLENGE_WAIT = 15.0
 NEWSMON_THIN_BODY_WORDS = 40
 # Processes that parse and extract article pages off the reactor thread (0: in the crawl process).
 NEWSMON_EXTRACT_WORKERS = 1
+# Per-page budget (newsmon/extract/budget.py; 0: no limit). HTML bytes handed to extraction (cut at a tag).
+NEWSMON_EXTRACT_MAX_BYTES = 4 * 1024 * 1024
+# Seconds a page may take in an extraction worker: then the worker is killed and replaced, no record.
+NEWSMON_EXTRACT_TIMEOUT = 10.0
+# The fast path: elements a page keeps (document order), inline elements a block or paragraph keeps.
+NEWSMON_EXTRACT_MAX_ELEMENTS = 10_000
+NEWSMON_EXTRACT_MAX_INLINE = 500
 # Where runs keep state between runs (host tier memory, seen articles); relative to the working directory.
 # A deployment sets an absolute one in the environment (deploy/README.md); -s still wins.
 NEWSMON_STATE_DIR = os.environ.get("NEWSMON_STATE_DIR") or ".newsmon"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from newsmon.extract.budget import MAX_ELEMENTS, MAX_INLINE
+
 
 class HeadingNode(TypedDict):
     """One heading of the outline; children are the later headings of a deeper level."""
@@ -49,6 +51,10 @@ class ExtractOptions:
     default_timezone: str = "UTC"
     # Numeric dates written for people ("03/02/2026") read day first (3 February) unless impossible.
     dayfirst: bool = True
+    # The fast path of the page budget (newsmon/extract/budget.py, applied by extract_page_data): elements
+    # a page keeps, inline elements a block keeps (0: no cap).
+    max_elements: int = MAX_ELEMENTS
+    max_inline: int = MAX_INLINE
 
 
 @dataclass
@@ -83,3 +89,6 @@ class PageData(ArticleMetadata):
     links: list[LinkItem] = field(default_factory=list)
     is_article: bool = False  # page signals say "one article" (not a listing/tag/author/search page)
     is_hub: bool = False  # the page declares itself a hub (CollectionPage, og:type website, ...)
+    capped: dict[str, int] = field(
+        default_factory=dict
+    )  # what the fast path cut (budget.cap_tree); not recorded

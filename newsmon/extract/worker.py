@@ -2,27 +2,41 @@
 
 Scrapy runs on one core; parsing and extracting a page is pure CPU work on bytes, so it can run on another.
 A worker gets the response bytes, their encoding, the URL and the extract options, and returns the
-PageData that ``parse_html`` + ``extract_page`` give in the crawl process: the same function, so the
-same result. Workers are started with ``spawn`` (never forked from the running reactor and its threads).
+PageData that ``extract_page_data`` gives in the crawl process: the same function, so the same result.
+Workers are started with ``spawn`` (never forked from the running reactor and its threads).
 
 A worker dies with the crawl process: when a crawl is SIGKILLed, its workers (and with them, at EOF of its
 pipe, multiprocessing's resource tracker) would otherwise be re-parented to PID 1 and live on.
+
+Each page has a time budget (``NEWSMON_EXTRACT_TIMEOUT``, newsmon/extract/budget.py): ``ExtractPool`` is a
+small pool of its own (a ProcessPoolExecutor cannot stop a running task) that kills the worker of a page
+past it and starts another; the page is given up (``ExtractTimeout``). When the crawl starts closing (the
+``closing`` callable says so: CLOSESPIDER_TIMEOUT, SIGTERM), every page still in extraction gets
+``CLOSING_GRACE`` seconds more at most, then is given up the same way (``ExtractCancelled``), so that a
+busy worker never holds the close, and with it the run lock, for long.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ctypes
 import logging
 import multiprocessing
 import os
+import pickle
+import queue
 import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
 
+from newsmon.extract.budget import TIMEOUT, cap_tree
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import ExtractOptions, PageData
@@ -32,11 +46,21 @@ logger = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL_SECONDS = 0.5
 EXIT_PARENT_GONE = 1  # a worker's exit status when it ends because the crawl process died
+CLOSING_GRACE = 2.0  # seconds a page in extraction still gets once the crawl is closing
+START_TIMEOUT = 60.0  # seconds a new worker may take to start (imports, warm-up) before it is given up
+POLL_SECONDS = 0.2  # how often a waiting page looks at the clock and at the crawl closing
+STOP_SECONDS = 2.0  # close(): how long idle workers get to exit before they are killed
+READY = "ready"  # a worker's first message: warmed up, waiting for pages
 
 
 def extract_page_data(body: bytes, encoding: str | None, url: str, options: ExtractOptions) -> PageData:
-    """``extract_page(parse_html(body, encoding=encoding), url, options)``: what a worker runs."""
-    return extract_page(parse_html(body, encoding=encoding), url, options)
+    """What a worker runs: ``parse_html``, the fast path (``cap_tree`` with the options' caps; what it cut
+    in ``capped``), then ``extract_page`` on the capped tree."""
+    tree = parse_html(body, encoding=encoding)
+    capped = cap_tree(tree, options.max_elements, options.max_inline)
+    page = extract_page(tree, url, options)
+    page.capped = capped
+    return page
 
 
 def _warm_up() -> None:
@@ -91,39 +115,280 @@ def _start_worker(parent_pid: int) -> None:
     _warm_up()
 
 
-class ExtractPool:
-    """A pool of ``workers`` extraction processes, started on first use; ``close()`` stops them."""
+def _serve(conn: Connection, parent_pid: int) -> None:
+    """A worker process: start (``_start_worker``), say READY, then extract each page sent on ``conn``
+    until None or the end of the pipe. Replies: ``(True, PageData, cpu seconds)`` or ``(False, exception,
+    cpu seconds)`` when the extractors raised (the crawl reports it as for an in-process extraction)."""
+    _start_worker(parent_pid)
+    conn.send(READY)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        started = time.process_time()
+        try:
+            page = extract_page_data(*task)
+        except Exception as exc:  # handed to the crawl, which logs it with the page
+            conn.send(
+                (False, exc if _picklable(exc) else RuntimeError(repr(exc)), time.process_time() - started)
+            )
+        else:
+            conn.send((True, page, time.process_time() - started))
 
-    def __init__(self, workers: int) -> None:
+
+def _picklable(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
+class ExtractTimeout(Exception):
+    """The page took longer than the time budget: its worker was killed, the page given up."""
+
+
+class ExtractCancelled(Exception):
+    """The crawl was closing and the page was still in extraction after CLOSING_GRACE: given up."""
+
+
+class ExtractFailed(Exception):
+    """Two workers died on the page (a crash, the OOM killer): given up."""
+
+
+@dataclass
+class _Task:
+    payload: tuple[bytes, str | None, str, ExtractOptions] | None  # None: stop the worker
+    reply: concurrent.futures.Future[tuple[bool, Any, float] | None]  # None: the worker died
+
+
+class _Worker:
+    """One worker process and the thread that talks to it (pickling, blocking pipe reads and writes: off
+    the event loop). Started in the calling thread, the reactor's: PDEATHSIG follows the thread that
+    spawned a process (see ``follow_parent``)."""
+
+    def __init__(self, context: multiprocessing.context.SpawnContext) -> None:
+        self.conn, child = context.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=_serve, args=(child, os.getpid()), name="newsmon-extract", daemon=True
+        )
+        self.process.start()
+        child.close()  # only the worker holds its end: its death is an EOF here
+        self.spawned = time.monotonic()
+        self.ready = False  # warmed up (its READY came)
+        self.task_started: float | None = None  # when the current page was sent
+        self._tasks: queue.SimpleQueue[_Task] = queue.SimpleQueue()
+        self._io = threading.Thread(target=self._talk, name=f"newsmon-extract-io-{self.pid}", daemon=True)
+        self._io.start()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid or 0
+
+    def submit(self, task: _Task) -> None:
+        self._tasks.put(task)
+
+    def _talk(self) -> None:
+        try:
+            while True:
+                task = self._tasks.get()
+                if not task.reply.set_running_or_notify_cancel():
+                    continue  # given up before it was sent
+                if not self.ready:
+                    self.ready = self.conn.recv() == READY
+                if task.payload is None:
+                    self.conn.send(None)
+                    task.reply.set_result(None)
+                    return
+                self.task_started = time.monotonic()
+                self.conn.send(task.payload)
+                reply = self.conn.recv()
+                self.task_started = None
+                task.reply.set_result(reply)
+        except (EOFError, OSError, pickle.PickleError):  # the worker died (or was killed)
+            if task.reply.running():
+                task.reply.set_result(None)
+        finally:
+            self.conn.close()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(STOP_SECONDS)
+
+
+class ExtractPool:
+    """Up to ``workers`` extraction processes, started on first use; ``close()`` stops them.
+
+    ``timeout``: seconds a page may take in a worker (0: no limit). ``closing``: says whether the crawl is
+    closing (then pages get CLOSING_GRACE more seconds at most). ``restarts``: workers that died on their
+    own; ``cpu_max``: the most CPU seconds one page took in a worker.
+    """
+
+    def __init__(
+        self, workers: int, *, timeout: float = TIMEOUT, closing: Callable[[], bool] | None = None
+    ) -> None:
         if workers < 1:
             raise ValueError("an ExtractPool needs at least one worker")
         self.workers = workers
-        self._executor: ProcessPoolExecutor | None = None
+        self.timeout = timeout
+        self._closing = closing or (lambda: False)
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._waiters: list[asyncio.Future[None]] = []
         self.restarts = 0
+        self.cpu_max = 0.0
 
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(os.getpid(),),
-            )
-        return self._executor
+    def worker_pids(self) -> list[int]:
+        return [worker.pid for worker in (*self._idle, *self._busy)]
 
     async def extract(self, body: bytes, encoding: str | None, url: str, options: ExtractOptions) -> PageData:
-        """The page's PageData, computed in a worker; in this process when the pool broke (a worker was
-        killed), which also restarts the pool for the next pages."""
-        try:
-            future = self._pool().submit(extract_page_data, body, encoding, url, options)
-            return await asyncio.wrap_future(future)
-        except BrokenProcessPool:
-            logger.warning("Extraction worker died on %s; restarting the pool, this page extracted here", url)
+        """The page's PageData, computed in a worker. A worker that dies on it (not killed here) is
+        replaced and the page sent again once; ExtractTimeout, ExtractCancelled, ExtractFailed when the
+        page is given up; an exception of the extractors is raised here."""
+        clock = _Deadline(self.timeout, self._closing)
+        for attempt in (1, 2):
+            worker = await self._acquire(clock, url)
+            reply = await self._run(worker, (body, encoding, url, options), clock, url)
+            if reply is not None:
+                self._release(worker)
+                done, value, cpu = reply
+                self.cpu_max = max(self.cpu_max, cpu)
+                if not done:
+                    raise value
+                assert isinstance(value, PageData)
+                return value
+            self._discard(worker)
             self.restarts += 1
-            self.close()
-            return extract_page_data(body, encoding, url, options)
+            logger.warning(
+                "Extraction worker died on %s (exit status %s); %s",
+                url,
+                worker.process.exitcode,
+                "extracting it again in a new worker" if attempt == 1 else "page given up",
+            )
+        raise ExtractFailed(f"two extraction workers died on {url}")
+
+    async def _acquire(self, clock: _Deadline, url: str) -> _Worker:
+        while True:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.process.is_alive():
+                    self._busy.add(worker)
+                    return worker
+                self.restarts += 1
+                logger.warning(
+                    "Extraction worker died while idle (pid %d, exit status %s); starting a new one",
+                    worker.pid,
+                    worker.process.exitcode,
+                )
+                worker.kill()
+            if len(self._busy) < self.workers and not self._closing():  # (closing: no new worker)
+                worker = _Worker(self._context)
+                self._busy.add(worker)
+                return worker
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await asyncio.wait([waiter], timeout=POLL_SECONDS)
+            finally:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+            if clock.expired(None):
+                raise ExtractCancelled(f"the crawl closed while {url} waited for an extraction worker")
+
+    async def _run(
+        self,
+        worker: _Worker,
+        payload: tuple[bytes, str | None, str, ExtractOptions],
+        clock: _Deadline,
+        url: str,
+    ) -> tuple[bool, Any, float] | None:
+        task = _Task(payload, concurrent.futures.Future())
+        worker.submit(task)
+        reply = asyncio.wrap_future(task.reply)
+        while True:
+            try:
+                done, _ = await asyncio.wait([reply], timeout=POLL_SECONDS)
+            except asyncio.CancelledError:  # the caller is gone: so is the page, and its worker's work
+                reply.cancel()
+                self._discard(worker)
+                raise
+            if done:
+                return reply.result()
+            started = worker.task_started
+            if not worker.ready and time.monotonic() - worker.spawned > START_TIMEOUT:
+                reply.cancel()
+                worker.kill()
+                return None  # counted and logged as a worker that died
+            why = clock.expired(started)
+            if why is not None:
+                reply.cancel()
+                self._discard(worker)
+                self._replace()
+                if why == "closing":
+                    raise ExtractCancelled(f"the crawl closed while {url} was in extraction")
+                raise ExtractTimeout(f"{url} took more than {self.timeout:g} s to extract")
+
+    def _release(self, worker: _Worker) -> None:
+        self._busy.discard(worker)
+        self._idle.append(worker)
+        self._wake()
+
+    def _discard(self, worker: _Worker) -> None:
+        self._busy.discard(worker)
+        worker.kill()
+        self._wake()
+
+    def _replace(self) -> None:
+        """A worker in place of one just killed, warming up while the next page waits (not when closing)."""
+        if not self._closing() and len(self._busy) + len(self._idle) < self.workers:
+            self._idle.append(_Worker(self._context))
+            self._wake()
+
+    def _wake(self) -> None:
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
     def close(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        """Stop every worker: idle ones are asked to exit (killed after STOP_SECONDS), busy ones killed."""
+        idle, self._idle = self._idle, []
+        busy, self._busy = self._busy, set()
+        stopping = []
+        for worker in idle:
+            stop = _Task(None, concurrent.futures.Future())
+            worker.submit(stop)
+            stopping.append(worker)
+        for worker in busy:
+            worker.kill()
+        deadline = time.monotonic() + STOP_SECONDS
+        for worker in stopping:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            worker.kill()
+
+
+class _Deadline:
+    """When one page is given up: ``timeout`` seconds after it was sent to a worker (0: never), or
+    CLOSING_GRACE seconds after it first saw the crawl closing, whichever comes first."""
+
+    def __init__(self, timeout: float, closing: Callable[[], bool]) -> None:
+        self.timeout = timeout
+        self._closing = closing
+        self._closing_seen: float | None = None
+
+    def expired(self, started: float | None) -> str | None:
+        """Why the page is given up now ("timeout", "closing"), or None; ``started``: when the page was sent
+        to its worker (None: not yet)."""
+        now = time.monotonic()
+        if self._closing_seen is None and self._closing():
+            self._closing_seen = now
+        if self._closing_seen is not None and now - self._closing_seen >= CLOSING_GRACE:
+            return "closing"
+        if started is not None and self.timeout and now - started >= self.timeout:
+            return "timeout"
+        return None
