@@ -154,6 +154,9 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         self.hub_budget = HubBudget(HubBudgetConfig.from_settings(settings))
         # canonical article URL -> the shortest path it was found by, this run
         self._best_path: dict[str, LinkPath] = {}
+        # what a hub said about an article (news sitemap date), kept when the link was already requested
+        # by another path: the record gets it whichever request came first
+        self._hints: dict[str, dict[str, str]] = {}
         # article parsed at hops > 0 -> (its URL, its related links), to re-follow from a shorter path
         self._related: dict[str, tuple[str, list[tuple[str, str]]]] = {}
         # hub page URL -> canonical article URLs it listed, this run (read by the monitors when closing)
@@ -193,6 +196,8 @@ class NewsSpider(HubsMixin, scrapy.Spider):
         if self.site.is_hub_path(urlsplit(target).path):
             self._stats.inc_value("newsmon/link/hub_skipped")
             return
+        if hints:
+            self._hints[target] = hints
         if hops == 0 and referrer is not None:  # listed by a hub: per-source freshness (newsmon/monitors)
             self.hub_listed.setdefault(referrer, set()).add(target)
         known = self._best_path.get(target)
@@ -389,7 +394,7 @@ class NewsSpider(HubsMixin, scrapy.Spider):
             depth=depth,
             spider=self.name,
             scraped_at=datetime.now(UTC).isoformat(),
-            published_hint=(meta.get(META_HINTS) or {}).get("published_at"),
+            published_hint=(meta.get(META_HINTS) or self._hints.get(key) or {}).get("published_at"),
             warc=meta.get(WARC_META),
         )
         self._stats.inc_value("newsmon/article/extracted")

@@ -238,7 +238,8 @@ def test_kill_9_loses_and_duplicates_nothing(tmp_path: Path, point: str) -> None
 
 
 def test_second_concurrent_run_exits_at_once_touching_nothing(tmp_path: Path) -> None:
-    with ReplicaServer(delay=0.2) as replica:
+    # slow enough that the first run is still on when the second one (argument checks included) is done
+    with ReplicaServer(delay=0.6) as replica:
         runs = Runs(replica, tmp_path)
         first = start_crawl(runs)
         try:
