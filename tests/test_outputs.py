@@ -15,6 +15,7 @@ import pytest
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
+from newsmon.distributed.config import mask_url
 from newsmon.state.extension import Pending, StateExtension
 from newsmon.state.outputs import (
     OutputsSettled,
@@ -22,7 +23,6 @@ from newsmon.state.outputs import (
     check_target,
     feed_targets,
     local_path,
-    masked_uri,
 )
 from newsmon.state.storage import DurableFileFeedStorage, GuardedWriter, same_file, write_error
 from newsmon.state.store import StateStore
@@ -66,9 +66,10 @@ def test_plain_scrapy_file_storage_is_not_durable_per_record(tmp_path: Path) -> 
 
 
 def test_credentials_never_reach_a_label() -> None:
-    assert masked_uri("s3://AKIA:s3cr3t@bucket/a.jsonl") == "s3://***@bucket/a.jsonl"
-    assert masked_uri("ftp://user:pw@host:21/a.jsonl") == "ftp://***@host:21/a.jsonl"
-    assert masked_uri("/var/out/a.jsonl") == "/var/out/a.jsonl"
+    crawler = crawler_with({"s3://AKIA:s3cr3t@bucket/a.jsonl": {}, "ftp://user:pw@host:21/a.jsonl": {}})
+    labels = [t.label for t in feed_targets(crawler.settings)]
+    assert labels == ["s3://***@bucket/a.jsonl", "ftp://***@host:21/a.jsonl"]
+    assert mask_url("/var/out/a.jsonl") == "/var/out/a.jsonl"
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,8 @@ def default_run_id(now: datetime | None = None) -> str:
 
 
 def mask_url(url: str) -> str:
-    """url with its password (and a user name, when there is a password) replaced by ***."""
+    """url with its password (and a user name, when there is a password) replaced by ***: Redis URLs and
+    feed URIs (s3://KEY:SECRET@bucket/...) in logs and verdicts."""
     try:
         parts = urlsplit(url)
         if parts.password is None and not (parts.username and "@" in parts.netloc):
@@ -33,7 +34,7 @@ def mask_url(url: str) -> str:
         netloc = f"***@{host}" + (f":{parts.port}" if parts.port is not None else "")
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
-        return "<unparseable Redis URL>"
+        return "<unparseable URL>"
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsmon.distributed.config import mask_url
 from newsmon.monitors.checks import FAIL, WARN, RunFacts, errors, evaluate, exit_status, summary
 from newsmon.monitors.config import MonitorConfig
 from newsmon.monitors.sources import HubSources
 from newsmon.state.extension import StateExtension
-from newsmon.state.outputs import OutputsSettled, masked_uri
+from newsmon.state.outputs import OutputsSettled
 from newsmon.state.protocol import Store
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class MonitorExtension:
             int(v) for k, v in self.stats.get_stats().items() if k.startswith("feedexport/failed_count/")
         )
         if failed > len(self.failed_feeds):
-            self.failed_feeds.append(masked_uri(str(getattr(slot, "uri", "?"))))
+            self.failed_feeds.append(mask_url(str(getattr(slot, "uri", "?"))))
 
     def _state(self) -> StateExtension | None:
         return next((e for e in self.crawler.extensions.middlewares if isinstance(e, StateExtension)), None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PureWindowsPath
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -26,6 +26,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import build_from_crawler, load_object
 from w3lib.url import file_uri_to_path
 
+from newsmon.distributed.config import mask_url
 from newsmon.state.storage import DurableFileFeedStorage
 
 # Close reasons: a feed cannot be used at all (refused before the first request, exit status 2) ...
@@ -51,20 +52,11 @@ class FeedTarget:
 
     @property
     def label(self) -> str:
-        return masked_uri(self.uri)
+        return mask_url(self.uri)
 
     @property
     def local(self) -> bool:
         return self.scheme in ("", "file") or bool(PureWindowsPath(self.uri).drive)
-
-
-def masked_uri(uri: str) -> str:
-    """The URI without a password or access key, for logs and verdicts."""
-    parts = urlsplit(uri)
-    if not parts.netloc or "@" not in parts.netloc:
-        return uri
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"***@{host}"))
 
 
 def feed_targets(settings: BaseSettings) -> list[FeedTarget]:
