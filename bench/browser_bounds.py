@@ -30,11 +30,9 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +41,8 @@ from bench.machine import cpu_model
 from bench.stealthy_crawl import _kib, chromium_version, process_tree
 from newsmon import settings as project_settings
 from newsmon.fetch.browser import find_chromium
+from tests.replica.app import HTML, Reply
+from tests.site_server import SiteServer
 
 ROOT = Path(__file__).resolve().parent.parent
 POPUP_PATH = "/2026/03/12/popup-storm/"
@@ -81,60 +81,21 @@ def pages(base_url: str, popups: int, dom_nodes: int) -> dict[str, bytes]:
     }
 
 
-class PageServer:
-    """Serves ``pages`` on 127.0.0.1:0 (404 elsewhere) and counts requests per path."""
+class PageServer(SiteServer):
+    """Serves ``pages`` on 127.0.0.1:0 (404 elsewhere); the request log counts the popups loaded."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.pages: dict[str, bytes] = {}
-        self.hits: dict[str, int] = {}
-        self.lock = threading.Lock()
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                path = self.path.split("?", 1)[0]
-                with server.lock:
-                    server.hits[path] = server.hits.get(path, 0) + 1
-                body = server.pages.get(path)
-                status = 200 if body is not None else 404
-                body = body if body is not None else b"<h1>Not found</h1>"
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        class Quiet(ThreadingHTTPServer):
-            daemon_threads = True
-            block_on_close = False
-
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                pass
-
-        self.httpd = Quiet(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1})
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+    def respond(self, target: str, headers: Mapping[str, str]) -> Reply:
+        body = self.pages.get(target.split("?", 1)[0])
+        if body is None:
+            return Reply(404, b"<h1>Not found</h1>", HTML)
+        return Reply(200, body, HTML)
 
     def popups_loaded(self) -> int:
-        with self.lock:
-            return sum(n for p, n in self.hits.items() if p.startswith("/popup/"))
-
-    def __enter__(self) -> PageServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        return self.count("/popup/")
 
 
 @dataclass
