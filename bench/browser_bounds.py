@@ -39,8 +39,8 @@ from typing import Any
 from bench import summary
 from bench.machine import cpu_model
 from bench.stealthy_crawl import _kib, chromium_version, process_tree
-from newsmon import settings as project_settings
 from newsmon.fetch.browser import find_chromium
+from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
 from tests.replica.app import HTML, Reply
 from tests.site_server import SiteServer
 
@@ -151,7 +151,7 @@ def guard_off_settings() -> list[str]:
     launch = {
         "executable_path": find_chromium(),
         "headless": True,
-        "args": list(project_settings.NEWSMON_CHROMIUM_ARGS),
+        "args": list(TIER_OPTIONS.default("NEWSMON_CHROMIUM_ARGS")),
     }
     return [
         "-s", "DOWNLOAD_HANDLERS=" + json.dumps({"http": handler, "https": handler}),

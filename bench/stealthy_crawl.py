@@ -403,8 +403,13 @@ def newsmon_command(base_url: str, paths: list[str], work: Path, extra: Sequence
 def bare_command(urls_file: Path, work: Path, extra: Sequence[str]) -> list[str]:
     """Same Chromium, same launch args, same concurrency as newsmon; everything else scrapy-playwright's."""
     from newsmon import settings as ns
+    from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
 
-    launch = {"executable_path": find_chromium(), "headless": True, "args": ns.NEWSMON_CHROMIUM_ARGS}
+    launch = {
+        "executable_path": find_chromium(),
+        "headless": True,
+        "args": TIER_OPTIONS.default("NEWSMON_CHROMIUM_ARGS"),
+    }
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     return [
         sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).resolve()),

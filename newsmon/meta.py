@@ -1,5 +1,15 @@
 """Request.meta keys newsmon reads and writes (all documented in the README), in one place."""
 
+from enum import StrEnum
+
+
+class Tier(StrEnum):
+    """The values of META_TIER (and the record's fetcher_tier): who fetched the response."""
+
+    PLAIN = "PLAIN"  # Scrapy's HTTP client
+    STEALTHY = "STEALTHY"  # headless Chromium through scrapy-playwright
+
+
 META_KIND = "newsmon_kind"  # "feed" | "listing" | "article"
 META_VIA = "newsmon_discovered_via"  # how the URL was found (record field discovered_via)
 META_REFERRER = "newsmon_referrer"  # page that linked here (record field referrer)
@@ -15,7 +25,59 @@ META_PAGE_SLOT = "newsmon_page_slot"  # browser context whose reused tab this re
 META_SITEMAP_LEVEL = "newsmon_sitemap_level"  # 1 for a configured sitemap, +1 per sitemap index level
 META_HINTS = "newsmon_hints"  # what a hub said about an article (news sitemap date and title)
 META_SOURCE = "newsmon_source"  # the configured hub (feed, category, sitemap) a hub page was reached from
+META_STEALTH = "newsmon_stealth"  # overrides for playwright-stealth (user agent, platform, WebGL)
+META_SKIPPED_AS = "_newsmon_skipped_as"  # internal: on a skipped request, its stored article's canonical URL
 WARC_META = "_newsmon_warc"  # internal: (WARC file name, WARC-Record-ID) of the response, set by the archiver
+
+# Every key above with its meaning, as the README's "Request.meta keys" table (checked by
+# tests/test_registries.py).
+META_KEYS: tuple[tuple[str, str], ...] = (
+    (META_KIND, "`feed`, `listing`, `sitemap`, `robots` or `article`"),
+    (META_VIA, "how the URL was found (`discovered_via`)"),
+    (META_REFERRER, "the page that linked here (`referrer`)"),
+    (META_DEPTH, "hops from a hub (`depth`)"),
+    (META_HOPS, "related-link hops taken so far (bounded by `follow_depth`)"),
+    (META_KEY, "the canonical URL an article was requested under (its key before redirects)"),
+    (META_PAGE, "listing page number"),
+    (META_TIER, "the tier that fetched the response, `PLAIN` or `STEALTHY` (`fetcher_tier`)"),
+    (META_FETCH_REASON, "why that tier fetched it (`fetch_reason`)"),
+    (
+        META_ESCALATE,
+        "set by a spider (via `newsmon.fetch.tiers.escalate`): fetch this request again in the browser, "
+        "for this reason",
+    ),
+    (
+        META_BROWSER_RETRIES,
+        "browser crashes this request has survived (bounded by `NEWSMON_BROWSER_RETRIES`)",
+    ),
+    (META_STEALTH, "overrides the browser page gets from playwright-stealth (the user agent)"),
+    (META_SITEMAP_LEVEL, "1 for a configured sitemap, +1 per sitemap-index level (at most 3)"),
+    (
+        META_HINTS,
+        "what a hub said about an article: a news sitemap's `published_at` (used when the page has no date) "
+        "and title",
+    ),
+    (
+        META_PAGE_SLOT,
+        "internal: the browser context whose pooled tab a STEALTHY request holds (with "
+        "`playwright_include_page`)",
+    ),
+    (
+        META_SKIPPED_AS,
+        "internal: set by the skip filter on an article request it dropped (the stored article's canonical "
+        "URL)",
+    ),
+    (
+        META_SOURCE,
+        "the configured hub (feed, first category page, sitemap, robots.txt) a hub page was reached from "
+        "(per-source freshness)",
+    ),
+    (
+        WARC_META,
+        "internal: `(WARC file, WARC-Record-ID)` of the archived response, for the record's `warc_file` / "
+        "`warc_record_id`",
+    ),
+)
 
 # Values of META_KIND by role.
 HUB_KINDS = ("feed", "listing", "sitemap", "robots")  # pages that list articles: always re-fetched

@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsmon.extract.types import PageData, RelatedItem
 from newsmon.items import ArticleRecord
+from newsmon.meta import Tier
 from newsmon.urls import DEFAULT_TRACKING_PARAMS, SiteScope, canonicalize
 
 _SPACE = re.compile(r"\s+")
@@ -28,7 +29,7 @@ class FetchInfo:
 
     url: str
     http_status: int = 200
-    fetcher_tier: str = "PLAIN"
+    fetcher_tier: str = Tier.PLAIN
     discovered_via: str = "start_url"
     referrer: str | None = None
     depth: int = 0

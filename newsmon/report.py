@@ -14,11 +14,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsmon.meta import Tier
 from newsmon.monitors.checks import FAIL, PASS, WARN, total
 from newsmon.monitors.checks import errors as count_errors
-from newsmon.monitors.extension import STAT_PREFIX
 from newsmon.state.protocol import Store
 from newsmon.state.store import StateStore, StoreCorrupt
+from newsmon.stats import (
+    DEDUPE_DUPLICATE_CONTENT,
+    DEDUPE_DUPLICATE_URL,
+    MONITOR_ERRORS,
+    MONITOR_EXIT_STATUS,
+    MONITOR_SUMMARY,
+    STATE_DUPLICATE_CONTENT,
+    STATE_FIRST_VERSION,
+    STATE_REVISED,
+    STATE_SKIPPED,
+    STATE_UNCHANGED,
+    monitor,
+    request_by,
+)
 
 EXIT_UNREADABLE = 65  # sysexits EX_DATAERR: a state store that cannot be read (corrupt, not newsmon's)
 
@@ -56,20 +70,20 @@ def run_row(spider: str, run: Mapping[str, Any]) -> RunRow:
     duration = stats.get("elapsed_time_seconds")
     if duration is None and started is not None and ended is not None:
         duration = ended - started
-    stealthy = total(stats, "newsmon/request/stealthy/")
-    plain = total(stats, "newsmon/request/plain/")
+    stealthy = total(stats, request_by(Tier.STEALTHY, ""))
+    plain = total(stats, request_by(Tier.PLAIN, ""))
     emitted = int(stats.get("item_scraped_count", 0))
-    revised = int(stats.get("newsmon/state/revised", 0))
-    new = int(stats.get("newsmon/state/first_version", emitted - revised))
-    errors = stats.get(STAT_PREFIX + "errors")
+    revised = int(stats.get(STATE_REVISED, 0))
+    new = int(stats.get(STATE_FIRST_VERSION, emitted - revised))
+    errors = stats.get(MONITOR_ERRORS)
     if errors is None:  # monitors were off: the same count they would have made
         errors = count_errors(stats)[0]
     monitors = {  # the verdicts, not the monitors' other figures
-        k.removeprefix(STAT_PREFIX): str(v)
+        k.removeprefix(monitor("")): str(v)
         for k, v in stats.items()
-        if k.startswith(STAT_PREFIX) and v in (PASS, WARN, FAIL)
+        if k.startswith(monitor("")) and v in (PASS, WARN, FAIL)
     }
-    exit_status = stats.get(STAT_PREFIX + "exit_status")
+    exit_status = stats.get(MONITOR_EXIT_STATUS)
     return RunRow(
         spider=spider,
         run=int(run["id"]),
@@ -80,12 +94,13 @@ def run_row(spider: str, run: Mapping[str, Any]) -> RunRow:
         requests_stealthy=stealthy,
         new=new,
         updated=revised,
-        skipped=int(stats.get("newsmon/state/skipped", 0)) + int(stats.get("newsmon/state/unchanged", 0)),
-        duplicate=total(stats, "newsmon/dedupe/duplicate_")
-        + int(stats.get("newsmon/state/duplicate_content", 0)),
+        skipped=int(stats.get(STATE_SKIPPED, 0)) + int(stats.get(STATE_UNCHANGED, 0)),
+        duplicate=int(stats.get(DEDUPE_DUPLICATE_URL, 0))
+        + int(stats.get(DEDUPE_DUPLICATE_CONTENT, 0))
+        + int(stats.get(STATE_DUPLICATE_CONTENT, 0)),
         errors=int(errors),
         monitors=monitors,
-        summary=stats.get("newsmon/monitor/summary"),
+        summary=stats.get(MONITOR_SUMMARY),
         exit_status=int(exit_status) if exit_status is not None else None,
     )
 
@@ -156,8 +171,8 @@ COLUMNS = (
     ("started (UTC)", "started"),
     ("time", "duration"),
     ("finish", "finish_reason"),
-    ("PLAIN", "requests_plain"),
-    ("STEALTHY", "requests_stealthy"),
+    (Tier.PLAIN, "requests_plain"),
+    (Tier.STEALTHY, "requests_stealthy"),
     ("new", "new"),
     ("upd", "updated"),
     ("skip", "skipped"),

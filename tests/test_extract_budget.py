@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 from scrapy.settings import Settings
 
+from newsmon import registry
 from newsmon import settings as project_settings
 from newsmon.extract import body as body_module
 from newsmon.extract import worker as worker_module
@@ -54,6 +55,7 @@ NO_FAST_PATH = ExtractOptions(max_elements=0, max_inline=0)
 def test_budget_defaults_are_the_settings_and_zero_means_no_limit() -> None:
     settings = Settings()
     settings.setmodule(project_settings)
+    settings.setdict(registry.defaults(), priority="addon")  # as newsmon.Addon does
     assert (
         PageBudget.from_settings(settings)
         == PageBudget()

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from newsmon.arguments import EXIT_BAD_ARGUMENT
+from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT, collect_result, crawl_command, read_jsonl
 from tests.replica.server import ReplicaServer

@@ -10,14 +10,15 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from newsmon import settings as project_settings
+from newsmon.crawl.frontier import LinkPath
 from newsmon.items import ArticleRecord
 from newsmon.meta import META_DEPTH, META_HOPS, META_KEY, META_PAGE, META_REFERRER, META_VIA
-from spiders.euromaidan import EuromaidanSpider
+from newsmon.spiders.euromaidan import EuromaidanSpider
 
 MIRROR = "http://127.0.0.1:8999"
 
 
-PROJECT_SETTINGS = {k: v for k, v in vars(project_settings).items() if k.startswith("NEWSMON_")}
+PROJECT_SETTINGS = {k: v for k, v in vars(project_settings).items() if k.isupper()}
 
 
 def make_spider(**kwargs: Any) -> EuromaidanSpider:
@@ -28,6 +29,14 @@ def make_spider(**kwargs: Any) -> EuromaidanSpider:
     assert crawler.stats is not None
     crawler.stats.open_spider()
     return spider
+
+
+def article_requests(
+    spider: EuromaidanSpider, url: str, *, via: str, referrer: str | None, depth: int, hops: int
+) -> list[Request]:
+    """The requests the frontier gives for an article link found by this path."""
+    visits = spider.frontier.link(url, LinkPath(hops, depth, via, referrer))
+    return [spider.article_request(visit) for visit in visits]
 
 
 def article_html(title: str, related: list[str]) -> bytes:
@@ -50,15 +59,16 @@ def respond(request: Request, body: bytes) -> HtmlResponse:
 def test_shorter_path_found_later_follows_related_links_again() -> None:
     spider = make_spider(follow_depth="1")
     # B is first reached through one related hop, so its own links are beyond follow_depth=1 ...
-    (request_b,) = spider.article_requests(
-        "https://euromaidanpress.com/2026/03/01/b/", via="read_also", referrer="x", depth=2, hops=1
+    (request_b,) = article_requests(
+        spider, "https://euromaidanpress.com/2026/03/01/b/", via="read_also", referrer="x", depth=2, hops=1
     )
     body = article_html("B", ["https://euromaidanpress.com/2026/03/01/c/"])
     output = list(spider.parse_article(respond(request_b, body)))
     assert [type(o) for o in output] == [ArticleRecord]
     # ... then a category page lists B: its links are now one hop away and are followed, B is not refetched
     again = list(
-        spider.article_requests(
+        article_requests(
+            spider,
             "https://www.euromaidanpress.com/2026/03/01/b/?utm_source=x",
             via="category",
             referrer="l",
@@ -77,8 +87,8 @@ def test_shorter_path_found_later_follows_related_links_again() -> None:
 def test_record_reports_the_shortest_known_path() -> None:
     spider = make_spider()
     url = "https://euromaidanpress.com/2026/03/01/b/"
-    (request,) = spider.article_requests(url, via="news_feed", referrer="x", depth=3, hops=2)
-    assert list(spider.article_requests(url, via="rss", referrer="feed", depth=1, hops=0)) == []
+    (request,) = article_requests(spider, url, via="news_feed", referrer="x", depth=3, hops=2)
+    assert list(article_requests(spider, url, via="rss", referrer="feed", depth=1, hops=0)) == []
     record = next(iter(spider.parse_article(respond(request, article_html("B", [])))))
     assert isinstance(record, ArticleRecord)
     assert (record.discovered_via, record.depth, record.referrer) == ("rss", 1, "feed")
@@ -98,7 +108,7 @@ def test_record_reports_the_shortest_known_path() -> None:
 )
 def test_links_that_are_never_requested(url: str, stat: str) -> None:
     spider = make_spider()
-    assert list(spider.article_requests(url, via="read_also", referrer=None, depth=2, hops=1)) == []
+    assert list(article_requests(spider, url, via="read_also", referrer=None, depth=2, hops=1)) == []
     stats = spider.crawler.stats
     assert stats is not None
     assert stats.get_value(stat) == 1
@@ -127,8 +137,8 @@ def test_listing_pagination_stops_at_the_page_limit() -> None:
 
 def test_hub_page_served_under_an_article_link_is_not_a_record() -> None:
     spider = make_spider()
-    (request,) = spider.article_requests(
-        "https://euromaidanpress.com/2026/03/01/b/", via="rss", referrer=None, depth=1, hops=0
+    (request,) = article_requests(
+        spider, "https://euromaidanpress.com/2026/03/01/b/", via="rss", referrer=None, depth=1, hops=0
     )
     listing = (
         b'<html><head><meta property="og:type" content="website"></head><body><main>'
@@ -145,8 +155,8 @@ def test_sitemap_hints_stay_on_their_own_article() -> None:
     from newsmon.meta import META_HINTS
 
     spider = make_spider(follow_depth="1")
-    (request_b,) = spider.article_requests(
-        "https://euromaidanpress.com/2026/03/01/b/", via="read_also", referrer="x", depth=2, hops=1
+    (request_b,) = article_requests(
+        spider, "https://euromaidanpress.com/2026/03/01/b/", via="read_also", referrer="x", depth=2, hops=1
     )
     list(
         spider.parse_article(
@@ -157,11 +167,11 @@ def test_sitemap_hints_stay_on_their_own_article() -> None:
         "https://euromaidanpress.com/2026/03/01/b/", news_published_at="2026-03-01T08:00:00+00:00"
     )
     # B turns up again in a news sitemap, one hop nearer: its related link C is followed, without B's date
-    (request_c,) = spider._sitemap_article(entry, "https://euromaidanpress.com/news-sitemap.xml")
+    (request_c,) = spider.hubs._sitemap_article(entry, "https://euromaidanpress.com/news-sitemap.xml")
     assert request_c.url == f"{MIRROR}/2026/03/01/c/"
     assert META_HINTS not in request_c.meta
     fresh = SitemapEntry(
         "https://euromaidanpress.com/2026/03/02/d/", news_published_at="2026-03-02T08:00:00+00:00"
     )
-    (request_d,) = spider._sitemap_article(fresh, "https://euromaidanpress.com/news-sitemap.xml")
+    (request_d,) = spider.hubs._sitemap_article(fresh, "https://euromaidanpress.com/news-sitemap.xml")
     assert request_d.meta[META_HINTS] == {"published_at": "2026-03-02T08:00:00+00:00"}

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
+from newsmon import registry
 from newsmon import settings as project_settings
 from newsmon.fetch.browser import find_chromium, user_agent_for
 from newsmon.fetch.challenge import challenge_reason, has_scripts
-from newsmon.fetch.host_memory import HostTierMemory
+from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
 from newsmon.fetch.policy import TierPolicy
+from newsmon.state.host_memory import HostTierMemory
 from tests.replica.challenge import CHALLENGE_PAGE
 
 ARTICLE = (
@@ -89,6 +91,7 @@ def test_host_memory_off_and_corrupt_file(tmp_path: Path, caplog: pytest.LogCapt
 def _settings(**overrides: object) -> Settings:
     settings = Settings()
     settings.setmodule(project_settings)
+    settings.setdict(registry.defaults(), priority="addon")  # as newsmon.Addon does
     for name, value in overrides.items():
         settings.set(name, value)
     return settings
@@ -99,10 +102,9 @@ def test_policy_from_settings() -> None:
     assert policy.mode == "auto" and policy.browser_ready
     assert policy.memory_ttl == timedelta(hours=24) and policy.remember_after == 2
     assert policy.context_kwargs["user_agent"] == "UA"
-    assert TierPolicy.from_settings(_settings(), site_mode="stealthy").mode == "stealthy"
-    assert (
-        TierPolicy.from_settings(_settings(NEWSMON_TIER_MODE="plain"), site_mode="stealthy").mode == "plain"
-    )
+    # the crawl's resolved mode (newsmon/crawl/config.py: the site's, unless -s or a project setting)
+    assert TierPolicy.from_settings(_settings(), mode="stealthy").mode == "stealthy"
+    assert TierPolicy.from_settings(_settings(NEWSMON_TIER_MODE="plain")).mode == "plain"
     assert not TierPolicy.from_settings(_settings()).browser_ready
 
 
@@ -124,7 +126,7 @@ def test_find_chromium(tmp_path: Path) -> None:
 
 
 def test_user_agent_follows_the_browser_version() -> None:
-    template = project_settings.NEWSMON_USER_AGENT
+    template = TIER_OPTIONS.default("NEWSMON_USER_AGENT")
     assert "Chrome/150.0.0.0" in user_agent_for(template, 150)
     assert user_agent_for(template, None) == template
     assert "Headless" not in template and "Scrapy" not in template

@@ -252,7 +252,7 @@ def test_settle_does_not_wait_on_an_ordinary_page_with_a_challenge_script() -> N
 
     from playwright.async_api import async_playwright
 
-    from newsmon import settings as project_settings
+    from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
     from newsmon.fetch.stealth import settle_challenge
 
     words = " ".join(["An invented paragraph about a river ferry and its crew."] * 30)
@@ -267,7 +267,7 @@ def test_settle_does_not_wait_on_an_ordinary_page_with_a_challenge_script() -> N
     async def settle_times() -> tuple[float, float]:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
-                executable_path=find_chromium(), args=project_settings.NEWSMON_CHROMIUM_ARGS
+                executable_path=find_chromium(), args=TIER_OPTIONS.default("NEWSMON_CHROMIUM_ARGS")
             )
             page = await browser.new_page()
             await page.set_content(ordinary)

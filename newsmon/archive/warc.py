@@ -26,7 +26,29 @@ from scrapy.utils.httpobj import urlparse_cached
 from warcio.statusandheaders import StatusAndHeaders
 
 from newsmon.archive.writer import RotatingWarcWriter, recover_open_files
-from newsmon.meta import META_FETCH_REASON, META_TIER, WARC_META
+from newsmon.meta import META_FETCH_REASON, META_TIER, WARC_META, Tier
+from newsmon.options import Option, Options
+from newsmon.stats import (
+    WARC_FAILED,
+    WARC_FILES,
+    WARC_RECOVERED_FILES,
+    WARC_RENDERED,
+    WARC_RESPONSES,
+    WARC_TORN_RECORDS,
+)
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_WARC_DIR",
+        "",
+        "write every fetched response (both tiers) into WARC 1.1 files here ([WARC archive](#warc-archive))",
+    ),
+    Option(
+        "NEWSMON_WARC_MAX_BYTES",
+        1073741824,
+        "start a new WARC file once one reaches this size (0: never rotate)",
+    ),
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +81,10 @@ class WarcArchiver:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiver:
-        directory = crawler.settings.get("NEWSMON_WARC_DIR")
+        directory = OPTIONS.get(crawler.settings, "NEWSMON_WARC_DIR")
         if not directory:
             raise NotConfigured  # off by default: quiet
-        max_bytes = crawler.settings.getint("NEWSMON_WARC_MAX_BYTES")
+        max_bytes = OPTIONS.getint(crawler.settings, "NEWSMON_WARC_MAX_BYTES")
         if max_bytes < 0:
             raise NotConfigured("NEWSMON_WARC_MAX_BYTES must be >= 0 (0: never rotate)")
         archiver = cls(crawler, Path(directory), max_bytes)
@@ -76,9 +98,9 @@ class WarcArchiver:
         if self.directory.is_dir():  # a crashed run's `.open` files first (recover_open_files logs them)
             recovered = recover_open_files(self.directory)
             if recovered.files:
-                self.stats.inc_value("newsmon/warc/recovered_files", recovered.files)
+                self.stats.inc_value(WARC_RECOVERED_FILES, recovered.files)
             if recovered.torn_records:
-                self.stats.inc_value("newsmon/warc/torn_records", recovered.torn_records)
+                self.stats.inc_value(WARC_TORN_RECORDS, recovered.torn_records)
         self.writer = RotatingWarcWriter(
             self.directory,
             f"newsmon-{_SAFE_NAME.sub('_', spider.name)}",
@@ -104,7 +126,7 @@ class WarcArchiver:
         try:
             name, record_id = self._archive(self.writer, request, response)
         except OSError as exc:  # a full disk must not stop the crawl; the record says it is not archived
-            self.stats.inc_value("newsmon/warc/failed")
+            self.stats.inc_value(WARC_FAILED)
             logger.error("Could not write %s to the WARC file: %s", response.url, exc)
             request.meta.pop(WARC_META, None)
             return response
@@ -112,7 +134,7 @@ class WarcArchiver:
         return response
 
     def _archive(self, writer: RotatingWarcWriter, request: Request, response: Response) -> tuple[str, str]:
-        rendered = request.meta.get(META_TIER) == "STEALTHY" or "playwright" in response.flags
+        rendered = request.meta.get(META_TIER) == Tier.STEALTHY or "playwright" in response.flags
         request_record = writer.record(
             response.url if rendered else request.url,
             "request",
@@ -140,16 +162,16 @@ class WarcArchiver:
                     "WARC-Newsmon-Fetch-Reason": str(request.meta.get(META_FETCH_REASON) or ""),
                 },
             )
-            self.stats.inc_value("newsmon/warc/rendered")
+            self.stats.inc_value(WARC_RENDERED)
         else:
             record = writer.record(
                 response.url, "response", response.body, http_headers=self._response_headers(response),
                 headers=links,
             )  # fmt: skip
-            self.stats.inc_value("newsmon/warc/responses")
+            self.stats.inc_value(WARC_RESPONSES)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         name = writer.write(request_record, record)
-        self.stats.set_value("newsmon/warc/files", writer.serial)  # files started (each finalized on close)
+        self.stats.set_value(WARC_FILES, writer.serial)  # files started (each finalized on close)
         return name, record_id
 
     @staticmethod

@@ -26,7 +26,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from newsmon.arguments import EXIT_BAD_ARGUMENT, exit_on_bad_arguments
+from newsmon.commands.checks import exit_on_bad_arguments
+from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.distributed.config import DistributedConfig
 from newsmon.distributed.connection import (
     CLOSE_REASON,
@@ -36,11 +37,12 @@ from newsmon.distributed.connection import (
     failed_run,
 )
 from newsmon.distributed.coordinator import join_run
-from newsmon.extensions.output_check import UNUSABLE_STAT
-from newsmon.monitors.extension import EXIT_STATUS_STAT
+from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
-from newsmon.state.lock import EXIT_LOCKED, RunLock, RunLocked
+from newsmon.state.lock import EXIT_LOCKED, RunLocked
 from newsmon.state.outputs import OUTPUT_UNUSABLE
+from newsmon.stats import MONITOR_EXIT_STATUS
+from newsmon.stats import OUTPUT_UNUSABLE as UNUSABLE_STAT  # the stat (the reason); not the close reason
 
 STORE_FAILURES = (CLOSE_REASON, "newsmon_state_error")
 # A second SIGTERM/SIGINT: Scrapy stopped the reactor before the crawl closed, its output is left .partial.
@@ -72,7 +74,7 @@ class Command(ScrapyCrawlCommand):
         if not config.enabled:
             return
         try:
-            RunLock.acquire(config.lock_path(args[0]))
+            take_run_lock(config, args[0])
         except RunLocked as exc:
             sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_LOCKED})\n")
             sys.exit(EXIT_LOCKED)
@@ -125,4 +127,4 @@ class Command(ScrapyCrawlCommand):
         if failed_run(crawler) or crawler.stats.get_value("finish_reason") in STORE_FAILURES:
             self.exitcode = EXIT_UNAVAILABLE
         if not self.exitcode:  # the monitors' verdict: 3, 4, 5 or 6 (README "Exit codes", newsmon/monitors)
-            self.exitcode = int(crawler.stats.get_value(EXIT_STATUS_STAT) or 0)
+            self.exitcode = int(crawler.stats.get_value(MONITOR_EXIT_STATUS) or 0)

@@ -9,6 +9,28 @@ from dataclasses import dataclass, field
 
 from scrapy.settings import BaseSettings
 
+from newsmon.options import Option, Options
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_MAX_HUB_REQUESTS",
+        500,
+        "hub requests per run (per process in distributed mode; feeds, listing pages, sitemaps, "
+        "robots.txt; 0: no cap), shared by listings and sitemaps. Configured hubs are always requested "
+        "and count; later listing pages and child sitemaps past it are not requested (`hub/budget_cut`, "
+        "one WARNING). Discovered hubs queue one priority lower each, so after the first few they "
+        "interleave with the articles already found instead of starving them",
+    ),
+    Option(
+        "NEWSMON_MAX_CHILD_SITEMAPS",
+        50,
+        "children read per sitemap index (0: all), newest first: by `<lastmod>`, else a date in the URL "
+        "(`sitemap-2026-03.xml`), else the highest number (`post-sitemap12.xml`); children with none of "
+        "these come first, in document order. The rest are not requested (`sitemap/children_cut`, one "
+        "WARNING per index)",
+    ),
+)
+
 # Priority of the configured hubs (feeds, first category pages, configured sitemaps, robots.txt): read first.
 HUB_PRIORITY = 10
 # Discovered hubs (next listing pages, child sitemaps) start one below and lose one per discovered hub
@@ -26,8 +48,8 @@ class HubBudgetConfig:
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> HubBudgetConfig:
         config = cls(
-            max_requests=settings.getint("NEWSMON_MAX_HUB_REQUESTS", 500),
-            max_child_sitemaps=settings.getint("NEWSMON_MAX_CHILD_SITEMAPS", 50),
+            max_requests=OPTIONS.getint(settings, "NEWSMON_MAX_HUB_REQUESTS"),
+            max_child_sitemaps=OPTIONS.getint(settings, "NEWSMON_MAX_CHILD_SITEMAPS"),
         )
         if config.max_requests < 0 or config.max_child_sitemaps < 0:
             raise ValueError(

@@ -10,6 +10,54 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.settings import BaseSettings
 
+from newsmon.options import Option, Options
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_BACKEND",
+        "sqlite",
+        "`sqlite`: one process, state in `NEWSMON_STATE_DIR`; `redis`: several processes or nodes share "
+        "one crawl ([Running distributed](#running-distributed))",
+    ),
+    Option(
+        "REDIS_URL",
+        "",
+        "Redis of distributed mode; empty: the environment variable `NEWSMON_REDIS_URL`, else "
+        "`redis://127.0.0.1:6379/0`. Give a URL with a password in `NEWSMON_REDIS_URL`, not with `-s`",
+    ),
+    Option(
+        "NEWSMON_RUN_ID",
+        "",
+        "processes given the same id share one run (its queue and dupefilter); a new id is a new run",
+    ),
+    Option(
+        "NEWSMON_REDIS_PREFIX",
+        "newsmon",
+        "first part of every Redis key",
+    ),
+    Option(
+        "NEWSMON_CLAIM_TTL",
+        3600.0,
+        "seconds an emit claim on a canonical URL and body hash holds (see exactly once, below)",
+    ),
+    Option(
+        "NEWSMON_REDIS_HEARTBEAT",
+        2.0,
+        "seconds between a process's reports to Redis (liveness, Redis health, an idle process looks at "
+        "the queue again)",
+    ),
+    Option(
+        "NEWSMON_WORKER_TIMEOUT",
+        30.0,
+        "seconds of silence after which a process of the run counts as dead: the others stop waiting for it",
+    ),
+    Option(
+        "NEWSMON_RUN_TTL",
+        21600.0,
+        "seconds the keys of a run whose processes all died outlive their last heartbeat",
+    ),
+)
+
 BACKENDS = ("sqlite", "redis")
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 URL_ENV = "NEWSMON_REDIS_URL"  # the preferred way to pass a URL with a password: never in settings or logs
@@ -50,21 +98,21 @@ class DistributedConfig:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> DistributedConfig:
-        backend = (settings.get("NEWSMON_BACKEND") or "sqlite").strip().lower()
+        backend = (OPTIONS.get(settings, "NEWSMON_BACKEND") or "sqlite").strip().lower()
         if backend not in BACKENDS:
             raise ValueError(f"NEWSMON_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
-        run_id = settings.get("NEWSMON_RUN_ID") or default_run_id()
+        run_id = OPTIONS.get(settings, "NEWSMON_RUN_ID") or default_run_id()
         if not RUN_ID_RE.fullmatch(run_id):
             raise ValueError(f"NEWSMON_RUN_ID must match {RUN_ID_RE.pattern}, not {run_id!r}")
         config = cls(
             backend=backend,
-            url=settings.get("REDIS_URL") or os.environ.get(URL_ENV) or DEFAULT_URL,
+            url=OPTIONS.get(settings, "REDIS_URL") or os.environ.get(URL_ENV) or DEFAULT_URL,
             run_id=run_id,
-            prefix=settings.get("NEWSMON_REDIS_PREFIX") or "newsmon",
-            claim_ttl_s=settings.getfloat("NEWSMON_CLAIM_TTL", 3600.0),
-            heartbeat_s=settings.getfloat("NEWSMON_REDIS_HEARTBEAT", 2.0),
-            worker_timeout_s=settings.getfloat("NEWSMON_WORKER_TIMEOUT", 30.0),
-            run_ttl_s=settings.getfloat("NEWSMON_RUN_TTL", 6 * 3600.0),
+            prefix=OPTIONS.get(settings, "NEWSMON_REDIS_PREFIX") or "newsmon",
+            claim_ttl_s=OPTIONS.getfloat(settings, "NEWSMON_CLAIM_TTL"),
+            heartbeat_s=OPTIONS.getfloat(settings, "NEWSMON_REDIS_HEARTBEAT"),
+            worker_timeout_s=OPTIONS.getfloat(settings, "NEWSMON_WORKER_TIMEOUT"),
+            run_ttl_s=OPTIONS.getfloat(settings, "NEWSMON_RUN_TTL"),
         )
         if min(config.claim_ttl_s, config.heartbeat_s) <= 0 or config.worker_timeout_s <= config.heartbeat_s:
             raise ValueError(

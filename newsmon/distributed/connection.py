@@ -23,13 +23,14 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from newsmon.distributed.config import DistributedConfig
+from newsmon.stats import DISTRIBUTED_REDIS_ERROR
 
 logger = logging.getLogger(__name__)
 
 # Exit status of `scrapy crawl` when Redis is unreachable at start or failed mid-run (EX_UNAVAILABLE).
 EXIT_UNAVAILABLE = 69
 CLOSE_REASON = "newsmon_redis_error"
-ERROR_STAT = "newsmon/distributed/redis_error"
+ERROR_STAT = DISTRIBUTED_REDIS_ERROR
 
 ErrorHandler = Callable[[Exception], None]
 P = ParamSpec("P")

@@ -36,6 +36,7 @@ from newsmon.distributed.connection import (
     run_failer,
     worker_id,
 )
+from newsmon.stats import DISTRIBUTED_IDLE_WAITS, DISTRIBUTED_RUN_CLEANED
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ class RunCoordinator:
         except RedisFailure:
             return
         if busy:
-            self.stats.inc_value("newsmon/distributed/idle_waits")
+            self.stats.inc_value(DISTRIBUTED_IDLE_WAITS)
             logger.debug("Queue empty; waiting for %d busy worker(s) of run %s", busy, self.config.run_id)
             raise DontCloseSpider
 
@@ -204,7 +205,7 @@ class RunCoordinator:
         keys = [self.workers_key, self.active_key, *self.config.run_keys(self.spider)]
         args: list[str | int] = [self.me, int(self.config.worker_timeout_s), self.config.run_id]
         if self._leave(keys=keys, args=args):
-            self.stats.set_value("newsmon/distributed/run_cleaned", 1)
+            self.stats.set_value(DISTRIBUTED_RUN_CLEANED, 1)
             logger.info("Last worker of run %s: its queue and dupefilter are deleted", self.config.run_id)
         self.conn.close()
 

@@ -11,13 +11,14 @@ found it (the copy is dropped by the emit claim) and its links are followed from
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import redis
 from scrapy import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 
 from newsmon.distributed.connection import ErrorHandler, guarded
-from newsmon.meta import META_HOPS, META_KIND
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +33,24 @@ return 0
 
 class PathDupeFilter(RFPDupeFilter):
     def __init__(
-        self, server: redis.Redis, key: str, debug: bool = False, on_error: ErrorHandler | None = None
+        self,
+        server: redis.Redis,
+        key: str,
+        debug: bool = False,
+        on_error: ErrorHandler | None = None,
+        article_hops: Callable[[Mapping[str, Any]], int | None] | None = None,
     ) -> None:
         super().__init__(server, key, debug)
+        # the frontier's path rule (newsmon/crawl/frontier.py), handed in through the crawl context
+        self.article_hops = article_hops or (lambda meta: None)
         self.hops_key = key + ":hops"
         self.on_error = on_error
         self._seen_by_hops = server.register_script(SEEN_BY_HOPS)
 
     @guarded
     def request_seen(self, request: Request) -> bool:
-        hops = request.meta.get(META_HOPS)
-        if request.meta.get(META_KIND) != "article" or not isinstance(hops, int):
+        hops = self.article_hops(request.meta)
+        if hops is None:
             return bool(super().request_seen(request))
         fingerprint = self.request_fingerprint(request)
         return bool(self._seen_by_hops(keys=[self.hops_key], args=[fingerprint, hops]))

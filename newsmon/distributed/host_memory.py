@@ -22,7 +22,7 @@ CACHE_S = 10.0  # seconds a host's remembered tier is trusted before Redis is as
 
 
 class RedisHostTierMemory:
-    """Same behaviour as newsmon.fetch.host_memory.HostTierMemory; nothing to load or save."""
+    """Same behaviour as newsmon.state.host_memory.HostTierMemory; nothing to load or save."""
 
     def __init__(
         self,

@@ -24,9 +24,11 @@ from scrapy.statscollectors import StatsCollector
 from scrapy_redis import defaults
 from scrapy_redis.scheduler import Scheduler
 
+from newsmon.context import CrawlContext
 from newsmon.distributed.config import DistributedConfig
 from newsmon.distributed.connection import RedisFailure, connect, guard, run_failer
 from newsmon.distributed.dupefilter import PathDupeFilter
+from newsmon.stats import DISTRIBUTED_FILTERED, DISTRIBUTED_LOCAL_REQUESTS
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class RedisScheduler(Scheduler):
             config.run_key(spider, "dupefilter"),
             crawler.settings.getbool("DUPEFILTER_DEBUG"),
             on_error,
+            CrawlContext.of(crawler).article_hops,
         )
         scheduler = cls(
             server=server,
@@ -81,14 +84,14 @@ class RedisScheduler(Scheduler):
         try:
             if not request.dont_filter and self.df.request_seen(request):
                 self.df.log(request, self.spider)
-                self.stats.inc_value("newsmon/distributed/filtered")
+                self.stats.inc_value(DISTRIBUTED_FILTERED)
                 return False
             try:
                 with guard(self.on_error):
                     self.queue.push(request)
             except (pickle.PicklingError, TypeError, AttributeError, ValueError) as exc:
                 logger.warning("Request %s cannot be shared (%s): this process fetches it", request, exc)
-                self.stats.inc_value("newsmon/distributed/local_requests")
+                self.stats.inc_value(DISTRIBUTED_LOCAL_REQUESTS)
                 self.local.append(request)
         except RedisFailure:
             return False  # the run is closing

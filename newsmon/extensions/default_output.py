@@ -6,6 +6,8 @@ import logging
 
 from scrapy.settings import BaseSettings
 
+from newsmon.state.outputs import OPTIONS
+
 logger = logging.getLogger(__name__)
 
 
@@ -13,7 +15,7 @@ class DefaultOutput:
     """Adds NEWSMON_OUTPUT_URI to FEEDS at add-on priority, so `-O file.jsonl` still replaces it."""
 
     def update_settings(self, settings: BaseSettings) -> None:
-        uri = settings.get("NEWSMON_OUTPUT_URI")
+        uri = OPTIONS.get(settings, "NEWSMON_OUTPUT_URI")
         if not uri or settings.getdict("FEEDS"):
             return
         settings.set(

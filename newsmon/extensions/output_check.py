@@ -15,11 +15,18 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
 
-from newsmon.state.outputs import OUTPUT_UNUSABLE, FeedTarget, OutputUnusable, check_target, feed_targets
+from newsmon.state.outputs import (
+    OPTIONS,
+    OUTPUT_UNUSABLE,
+    FeedTarget,
+    OutputUnusable,
+    check_target,
+    feed_targets,
+)
+from newsmon.stats import OUTPUT_FEEDS
+from newsmon.stats import OUTPUT_UNUSABLE as UNUSABLE_STAT  # the reason, as a string
 
 logger = logging.getLogger(__name__)
-
-UNUSABLE_STAT = "newsmon/output/unusable"  # the reason, as a string
 
 
 class OutputCheck:
@@ -31,7 +38,7 @@ class OutputCheck:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OutputCheck:
-        if not crawler.settings.getbool("NEWSMON_OUTPUT_CHECK", True):
+        if not OPTIONS.getbool(crawler.settings, "NEWSMON_OUTPUT_CHECK"):
             raise NotConfigured  # off on purpose: quiet
         targets = feed_targets(crawler.settings)
         if not targets:
@@ -48,4 +55,4 @@ class OutputCheck:
                 self.stats.set_value(UNUSABLE_STAT, str(exc))
                 logger.error("Output unusable, not crawling: %s", exc)
                 raise CloseSpider(OUTPUT_UNUSABLE) from None
-        self.stats.set_value("newsmon/output/feeds", len(self.targets))
+        self.stats.set_value(OUTPUT_FEEDS, len(self.targets))

@@ -12,7 +12,16 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsmon.state.outputs import OutputsSettled
+from newsmon.options import Option, Options
+from newsmon.state.outputs import OutputsSettled, SettleOrder
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_STATS_FILE",
+        "",
+        "write the run's final stats as JSON to this path (`%(name)s` = spider)",
+    ),
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +39,11 @@ class StatsFile:
         self.stats = crawler.stats
         self.path_template = path_template
         self.spider_name = crawler.spidercls.name
-        self.settled = OutputsSettled(crawler, self.write)
+        self.settled = OutputsSettled(crawler, self.write, SettleOrder.REPORT)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
-        path = crawler.settings.get("NEWSMON_STATS_FILE")
+        path = OPTIONS.get(crawler.settings, "NEWSMON_STATS_FILE")
         if not path:
             raise NotConfigured  # off by default: no message, so Scrapy does not log it as a warning
         return cls(crawler, path)

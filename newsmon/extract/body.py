@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
@@ -14,7 +15,7 @@ from trafilatura.xml import xmltotxt
 
 from newsmon.extract import xpaths
 from newsmon.extract.budget import BLOCK_TAGS, count_elements
-from newsmon.extract.chunks import continuation_chunks
+from newsmon.extract.chunks import continuation_chunks, source_container, without_holes
 from newsmon.extract.html import parse_html
 from newsmon.extract.jsonld import JsonLd, parse_jsonld
 from newsmon.extract.text import element_text_lines, hidden_elements, normalize_space
@@ -79,7 +80,7 @@ def _is_noise(element: HtmlElement, names_seen: dict[str, bool]) -> bool:
     return noisy
 
 
-def _noise(tree: HtmlElement) -> set[HtmlElement]:
+def boilerplate_containers(tree: HtmlElement) -> set[HtmlElement]:
     """Boilerplate containers (nav, forms, share/newsletter/donation boxes) that do not hold the article."""
     found: set[HtmlElement] = set()
     names_seen: dict[str, bool] = {}
@@ -175,10 +176,80 @@ def _headlines(tree: HtmlElement) -> set[str]:
     return found
 
 
-def _without_headline(text: str, headlines: set[str]) -> str:
-    """The text without a first paragraph that only repeats the headline (the title is its own field)."""
-    first, _, rest = text.partition("\n\n")
-    return rest if rest and first in headlines else text
+def _header_texts(header: Iterable[HtmlElement]) -> set[str]:
+    """Every text of the header elements at every depth: the units an extractor may cut them into."""
+    found: set[str] = set()
+    for element in header:
+        found.update(element_text_lines(element))
+        found.update(normalize_space(el.text_content()) for el in element.iter(etree.Element))
+    found.discard("")
+    return found
+
+
+def _without_header(text: str, header: set[str]) -> str:
+    """The text without leading paragraphs that only repeat the header (headline, standfirst, byline,
+    date: fields of their own); a text that is nothing else is left as it is."""
+    paragraphs = text.split("\n\n")
+    start = 0
+    while start < len(paragraphs) - 1 and all(
+        normalize_space(line) in header for line in paragraphs[start].splitlines()
+    ):
+        start += 1
+    return "\n\n".join(paragraphs[start:])
+
+
+@dataclass(frozen=True)
+class Body:
+    """The article text and where it came from: "extractor" (trafilatura on the page, with the repairs),
+    "jsonld" (the page's JSON-LD articleBody), "fallback" (the main container's paragraphs) or "" (none)."""
+
+    text: str
+    source: str
+
+
+def article_body(
+    tree: HtmlElement,
+    url: str | None = None,
+    *,
+    exclude: Iterable[HtmlElement] = (),
+    jsonld: JsonLd | None = None,
+    hidden: set[HtmlElement] | None = None,
+    noise: set[HtmlElement] | None = None,
+    headlines: Iterable[str] = (),
+    header: Iterable[HtmlElement] = (),
+) -> Body:
+    """Main text of the article in ``tree`` and its source (see ``extract_body`` for the arguments;
+    ``noise``: ``boilerplate_containers(tree)`` when the caller has it already)."""
+    excluded = set(exclude)
+    # trafilatura does not know the hidden attribute or every inline display:none: leave them out here
+    if hidden is None:
+        hidden = hidden_elements(tree, aria=False)
+    if noise is None:
+        noise = boilerplate_containers(tree) if PRUNE_NOISE else set()
+    marked = excluded | hidden | noise
+    for element in marked:
+        element.set(xpaths.EXCLUDE_ATTR, "")
+    try:
+        text = _cascade(tree, url, [xpaths.EXCLUDED] if marked else [])
+    finally:
+        for element in marked:
+            element.attrib.pop(xpaths.EXCLUDE_ATTR, None)
+    if text:
+        source = source_container(tree, text)
+        chunks = continuation_chunks(tree, text, marked, source)
+        text = "\n\n".join([without_holes(source, text, marked), *chunks])
+    jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
+    from_jsonld = _article_body(jsonld)
+    leading = _headlines(tree) | set(headlines) | _header_texts(header)
+    if from_jsonld and _words(from_jsonld) >= max(MIN_WORDS, ARTICLE_BODY_RATIO * _words(text)):
+        logger.debug("Using JSON-LD articleBody for %s", url)
+        return Body(_without_header(from_jsonld, leading), "jsonld")
+    if text:
+        return Body(_without_header(text, leading), "extractor")
+    if from_jsonld:  # trafilatura gave up: JSON-LD, else the main container's paragraphs
+        return Body(_without_header(from_jsonld, leading), "jsonld")
+    fallback = _without_header(_fallback_text(tree, excluded), leading)
+    return Body(fallback, "fallback" if fallback else "")
 
 
 def extract_body(
@@ -189,37 +260,24 @@ def extract_body(
     jsonld: JsonLd | None = None,
     hidden: set[HtmlElement] | None = None,
     headlines: Iterable[str] = (),
+    header: Iterable[HtmlElement] = (),
 ) -> str:
     """Main text of the article in ``tree``: paragraphs separated by one blank line; "" when there is none.
 
     ``exclude``: elements to leave out (related-link blocks). ``hidden``: ``hidden_elements(tree,
     aria=False)`` when the caller has it already. ``headlines``: the article's title as the caller read
-    it, besides the page's <h1>, <title> and og:title. The tree is left as it was found.
+    it, besides the page's <h1>, <title> and og:title. ``header``: the headline's wrapper (standfirst,
+    byline, date): leading paragraphs repeating its texts are dropped from the result (pruning it before
+    extraction instead can send trafilatura to another container). The tree is left as it was found.
     """
-    excluded = set(exclude)
-    # trafilatura does not know the hidden attribute or every inline display:none: leave them out here
-    if hidden is None:
-        hidden = hidden_elements(tree, aria=False)
-    marked = excluded | hidden | (_noise(tree) if PRUNE_NOISE else set())
-    for element in marked:
-        element.set(xpaths.EXCLUDE_ATTR, "")
-    try:
-        text = _cascade(tree, url, [xpaths.EXCLUDED] if marked else [])
-    finally:
-        for element in marked:
-            element.attrib.pop(xpaths.EXCLUDE_ATTR, None)
-    if text:
-        text = "\n\n".join([text, *continuation_chunks(tree, text, marked)])
-    jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
-    article_body = _article_body(jsonld)
-    if article_body and _words(article_body) >= max(MIN_WORDS, ARTICLE_BODY_RATIO * _words(text)):
-        logger.debug("Using JSON-LD articleBody for %s", url)
-        return _without_headline(article_body, _headlines(tree) | set(headlines))
-    if not text:  # trafilatura gave up: JSON-LD, else the main container's paragraphs
-        text = article_body or _fallback_text(tree, excluded)
-    return _without_headline(text, _headlines(tree) | set(headlines))
+    return article_body(
+        tree, url, exclude=exclude, jsonld=jsonld, hidden=hidden, headlines=headlines, header=header
+    ).text
 
 
 def score_entry(html: str | bytes, url: str | None = None) -> str:
-    """Adapter for ``score_extraction.py -e newsmon.extract.body:score_entry``: parse, then extract."""
-    return extract_body(parse_html(html), url)
+    """Adapter for ``score_extraction.py -e newsmon.extract.body:score_entry``: the record's ``body``, from
+    the same call the spider and ``newsmon extract`` make (``extract_page``), so the score is the record's."""
+    from newsmon.extract.page import extract_page  # page.py builds on this module
+
+    return extract_page(parse_html(html), url or "").body

@@ -31,6 +31,8 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newsmon.options import Option, Options
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -38,6 +40,34 @@ MAX_BYTES = 4 * 1024 * 1024  # NEWSMON_EXTRACT_MAX_BYTES
 TIMEOUT = 10.0  # NEWSMON_EXTRACT_TIMEOUT, seconds
 MAX_ELEMENTS = 10_000  # NEWSMON_EXTRACT_MAX_ELEMENTS
 MAX_INLINE = 500  # NEWSMON_EXTRACT_MAX_INLINE
+OPTIONS = Options(
+    Option(
+        "NEWSMON_EXTRACT_MAX_BYTES",
+        MAX_BYTES,
+        "HTML handed to extraction; a bigger page is cut just before a tag at this size and extracted as "
+        "far as that (`extract/truncated`, WARNING; 0: no cut) ([Per-page budget](#per-page-budget))",
+    ),
+    Option(
+        "NEWSMON_EXTRACT_TIMEOUT",
+        TIMEOUT,
+        "seconds a page may take in an extraction worker: then the worker is killed and replaced, the "
+        "page gives no record (`extract/too_slow`, WARNING; 0: no limit). No effect with "
+        "`NEWSMON_EXTRACT_WORKERS=0`",
+    ),
+    Option(
+        "NEWSMON_EXTRACT_MAX_ELEMENTS",
+        MAX_ELEMENTS,
+        "the fast path: elements a page keeps; past them, textless subtrees (svg, iframe, ...) are "
+        "emptied, then the page is cut after its 10,000th element (`extract/capped/elements`; 0: no cap)",
+    ),
+    Option(
+        "NEWSMON_EXTRACT_MAX_INLINE",
+        MAX_INLINE,
+        "the fast path, on pages of more than 2,000 elements: inline elements (links, spans, ...) one "
+        "element keeps among its children, and one paragraph however nested; the rest are dropped with "
+        "their text (`extract/capped/inline`; 0: no cap)",
+    ),
+)
 # Pages of at most this many elements cost under half a second whatever their shape (2,000 links or spans
 # in one paragraph: 0.4-0.5 s of CPU): the inline rule is not looked at there, which keeps the fast path
 # at one XPath count for a normal page (the benchmark pages: at most 1,596 elements).
@@ -122,10 +152,10 @@ class PageBudget:
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> PageBudget:
         return cls(
-            max_bytes=settings.getint("NEWSMON_EXTRACT_MAX_BYTES", MAX_BYTES),
-            timeout=settings.getfloat("NEWSMON_EXTRACT_TIMEOUT", TIMEOUT),
-            max_elements=settings.getint("NEWSMON_EXTRACT_MAX_ELEMENTS", MAX_ELEMENTS),
-            max_inline=settings.getint("NEWSMON_EXTRACT_MAX_INLINE", MAX_INLINE),
+            max_bytes=OPTIONS.getint(settings, "NEWSMON_EXTRACT_MAX_BYTES"),
+            timeout=OPTIONS.getfloat(settings, "NEWSMON_EXTRACT_TIMEOUT"),
+            max_elements=OPTIONS.getint(settings, "NEWSMON_EXTRACT_MAX_ELEMENTS"),
+            max_inline=OPTIONS.getint(settings, "NEWSMON_EXTRACT_MAX_INLINE"),
         )
 
 

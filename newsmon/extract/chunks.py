@@ -1,4 +1,5 @@
-"""Article bodies split into several containers of one class: the chunks after the one extracted."""
+"""The container extracted paragraphs come from: paragraphs the extractor cut holes in, and the later
+chunks of an article split into several containers of one class."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ def _paragraph_texts(container: HtmlElement) -> list[str]:
     return [text for p in container.iterchildren("p") if (text := normalize_space(p.text_content()))]
 
 
-def _source_container(tree: HtmlElement, paragraphs: set[str]) -> HtmlElement | None:
-    """The element whose <p> children hold most of the extracted paragraphs."""
+def source_container(tree: HtmlElement, text: str) -> HtmlElement | None:
+    """The element whose <p> children hold most of the paragraphs of ``text`` (at least two)."""
+    paragraphs = set(text.split("\n\n"))
     parents: Counter[HtmlElement] = Counter()
     for p in tree.iter("p"):
         if normalize_space(p.text_content()) in paragraphs:
@@ -34,16 +36,69 @@ def _source_container(tree: HtmlElement, paragraphs: set[str]) -> HtmlElement | 
     return source if count >= MIN_SOURCE_PARAGRAPHS else None
 
 
-def continuation_chunks(tree: HtmlElement, text: str, skip: Collection[HtmlElement] = ()) -> list[str]:
+EDGE_WORDS = 5  # words that anchor an extracted paragraph to its block at each end
+
+
+def _edges(text: str) -> tuple[str, str]:
+    words = text.split()
+    return " ".join(words[:EDGE_WORDS]), " ".join(words[-EDGE_WORDS:])
+
+
+def without_holes(source: HtmlElement | None, text: str, skip: Collection[HtmlElement] = ()) -> str:
+    """``text`` with each paragraph that lost words inside it (an inline element the extractor dropped: a
+    link in a span, a styled phrase) replaced by the whole paragraph of the page.
+
+    A <p> child of ``source`` (``source_container``) that begins and ends with the same words as an
+    extracted paragraph, and holds all of its words in the same order plus some inside, is that paragraph
+    whole. Paragraphs under an element of ``skip`` are not used.
+    """
+    paragraphs = text.split("\n\n")
+    kept = set(paragraphs)
+    if source is None:
+        return text
+    skipped = set(skip)
+    whole: dict[tuple[str, str], str] = {}
+    for child in source.iterchildren("p"):
+        if child in skipped or any(el in skipped for el in child.iterdescendants()):
+            continue
+        block = normalize_space(child.text_content())
+        if block and block not in kept:
+            whole.setdefault(_edges(block), block)
+    if not whole:
+        return text
+    out = []
+    for paragraph in paragraphs:
+        block = whole.get(_edges(paragraph))
+        if block is not None and len(block) > len(paragraph) and _in_order(paragraph.split(), block.split()):
+            logger.debug("Paragraph restored whole: %.60s", block)
+            paragraph = block
+        out.append(paragraph)
+    return "\n\n".join(out)
+
+
+def _in_order(words: list[str], within: list[str]) -> bool:
+    """Every word of ``words`` in ``within``, in the same order (a subsequence)."""
+    rest = iter(within)
+    return all(word in rest for word in words)
+
+
+def continuation_chunks(
+    tree: HtmlElement,
+    text: str,
+    skip: Collection[HtmlElement] = (),
+    source: HtmlElement | None = None,
+) -> list[str]:
     """Paragraphs missing from ``text`` in later sibling chunks of the container it was extracted from.
 
     Some sites cut one article into consecutive containers of the same tag and class (between them: ads,
     embeds); an extractor that picks one container stops after the first. A later element with the same
     tag and class, inside the same <article> (if any), not nested in the source and not under an element
-    of ``skip``, with at least two new paragraphs, continues the article.
+    of ``skip``, with at least two new paragraphs, continues the article. ``source``: the
+    ``source_container`` of ``text`` when the caller has it.
     """
     paragraphs = set(text.split("\n\n"))
-    source = _source_container(tree, paragraphs)
+    if source is None:
+        source = source_container(tree, text)
     if source is None or not source.get("class"):
         return []
     cls, article = source.get("class"), next(source.iterancestors("article"), None)

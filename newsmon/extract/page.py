@@ -6,14 +6,25 @@ import logging
 
 from lxml.html import HtmlElement
 
-from newsmon.extract.body import MIN_WORDS, extract_body
+from newsmon.extract.body import MIN_WORDS, PRUNE_NOISE, article_body, boilerplate_containers
+from newsmon.extract.guard import (
+    GUARD_MIN_WORDS,
+    SURE_WORDS,
+    THIN_WORDS,
+    PageLines,
+    article_text_words,
+    container_words,
+    count_words,
+    scoped_container,
+    widget_boxes,
+)
 from newsmon.extract.jsonld import JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
-from newsmon.extract.text import hidden_element_sets, visible_text_lines
+from newsmon.extract.text import hidden_element_sets, visible_text_blocks, visible_text_lines
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
 logger = logging.getLogger(__name__)
@@ -56,6 +67,37 @@ def _header_wrapper(scope: ArticleScope) -> list[HtmlElement]:
     return [wrapper]
 
 
+def _guard(
+    tree: HtmlElement,
+    scope: ArticleScope,
+    body: str,
+    source: str,
+    hidden: set[HtmlElement],
+    skip: set[HtmlElement],
+) -> tuple[int, str | None]:
+    """``(article_words, why the body must be left empty or None)``, see newsmon/extract/guard.py.
+    ``hidden``: what visible text leaves out; ``skip``: what the body extractor left out (hidden,
+    boilerplate containers, related blocks) and the headline's wrapper. The costly part (where each line of
+    the body is in the page) only runs on a thin page."""
+    guarded = source != "jsonld"
+    headline = {scope.h1} if scope.h1 is not None else set()
+    if scoped_container(scope.root, scope.h1, scope.articles):
+        skip = skip | widget_boxes(scope.root) | headline
+        words = container_words(scope.root, skip)
+        if words >= THIN_WORDS or not body or not guarded:
+            return words, None
+        page = PageLines(*visible_text_blocks(tree, hidden=hidden))
+        if article_text_words(body, page, skip, scope.root) < GUARD_MIN_WORDS:
+            return words, "boilerplate"
+        return words, None
+    words = count_words(body)
+    if words >= SURE_WORDS or not body:
+        return words, None
+    page = PageLines(*visible_text_blocks(tree, hidden=hidden))
+    words = article_text_words(body, page, skip | widget_boxes(tree) | headline)
+    return words, "boilerplate" if guarded and words < GUARD_MIN_WORDS else None
+
+
 def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = None) -> PageData:
     """Every field newsmon reads from one page; ``tree`` is shared by all extractors and left unchanged."""
     options = options or ExtractOptions()
@@ -68,19 +110,34 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     read_blocks, feed_blocks = find_related_groups(
         tree, url, [options.read_also_labels, options.news_feed_labels]
     )
-    excluded = [el for block in (*read_blocks, *feed_blocks) for el in block.elements]
-    excluded += _header_wrapper(scope)
+    related = {el for block in (*read_blocks, *feed_blocks) for el in block.elements}
+    header = _header_wrapper(scope)
+    noise = boilerplate_containers(tree) if PRUNE_NOISE else set()
     headlines = {text for text in (meta.title, scope.h1_text) if text}
-    body = extract_body(
-        tree, url, exclude=excluded, jsonld=jsonld, hidden=rendered_hidden, headlines=headlines
+    found = article_body(
+        tree,
+        url,
+        exclude=related,
+        jsonld=jsonld,
+        hidden=rendered_hidden,
+        noise=noise,
+        headlines=headlines,
+        header=header,
     )
-    if body in headlines:  # nothing but the headline: no article text
+    body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
+    skip = related | noise | rendered_hidden | set(header)
+    article_words, rejected = _guard(tree, scope, body, found.source, hidden, skip)
+    if rejected:
+        logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
         body = ""
     og_types = metas.get("og:type", [])
     is_hub = declares_hub(jsonld, og_types)
     return PageData(
         **vars(meta),
         body=body,
+        article_words=article_words,
+        body_source=found.source if body else "",
+        body_rejected=rejected,
         read_also=merge_items(read_blocks),
         news_feed=merge_items(feed_blocks),
         structure=extract_outline(tree, hidden=rendered_hidden),

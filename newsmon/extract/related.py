@@ -23,6 +23,11 @@ MAX_CLIMB = 6  # ancestors tried above a label to find the container of its link
 MAX_ITEMS = 40  # a block with more links than this has run into unrelated content
 FLOW_WORDS = 20  # a paragraph with this many words outside links is article text, not a block
 SHORT_WORDS = 12  # text between/after items (dates, bylines) with fewer words still belongs to the block
+# A block is mostly link text (titles, with dates, bylines or a teaser line around them). Elements after a
+# label with more words outside links than this, and this many times their link words, are running text:
+# the label was a button ("Read more" expanding the article) or a line of the article, not a block.
+PROSE_WORDS = 40
+PROSE_RATIO = 3
 # Tags that may carry a label ("<h2>Read also</h2>", "<p><strong>Read also:</strong> <a>..</a></p>", ...).
 LABEL_TAGS = frozenset(
     {"h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "span", "div", "p", "li", "header",
@@ -227,6 +232,20 @@ def _block_elements(
     return chosen
 
 
+def _is_prose(elements: list[HtmlElement], match: _Label) -> bool:
+    """The elements of a would-be block (its label aside) are running text, not a list of links."""
+    if match.kind == LEADING and elements[:1] == [match.element]:
+        return False  # "<p>Read also: <a>..</a></p>": the rest was measured by _block_elements
+    link_words = non_link = 0
+    for element in elements:
+        if element is match.element:
+            continue
+        words = _words(element.text_content())
+        links = sum(_words(a.text_content()) for a in element.iter("a"))
+        link_words, non_link = link_words + links, non_link + words - links
+    return non_link > PROSE_WORDS and non_link > PROSE_RATIO * link_words
+
+
 def _label_set(labels: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize_label(label) for label in labels) - {""}
 
@@ -267,6 +286,9 @@ def _block_of(match: _Label, stops: set[HtmlElement], base: str, page: str) -> R
         anchors, stop = _collect(container, match.element, inside, stops - {match.element}, base, page)
         if anchors:
             elements = _block_elements(container, match, anchors, stop)
+            if _is_prose(elements, match):
+                logger.debug("Label %r opens running text, not a block of links", match.label)
+                return None
             logger.debug("Related block %r: %d links in <%s>", match.label, len(anchors), container.tag)
             return RelatedBlock(match.label, _items(anchors), elements)
         if match.kind == CONTAINER:

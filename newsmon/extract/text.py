@@ -73,13 +73,16 @@ def hidden_element_sets(tree: HtmlElement) -> tuple[set[HtmlElement], set[HtmlEl
 
 
 class _Lines:
-    """Accumulates text pieces and cuts them into normalised, non-empty lines."""
+    """Accumulates text pieces and cuts them into normalised, non-empty lines; ``owners[i]`` is the innermost
+    block element around ``lines[i]`` (``block`` when the line was cut; None outside any)."""
 
-    __slots__ = ("lines", "parts")
+    __slots__ = ("block", "lines", "owners", "parts")
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.owners: list[HtmlElement | None] = []
         self.parts: list[str] = []
+        self.block: HtmlElement | None = None
 
     def add(self, text: str | None) -> None:
         if text:
@@ -100,18 +103,21 @@ class _Lines:
             self.parts.clear()
             if line:
                 self.lines.append(line)
+                self.owners.append(self.block)
 
 
 _PRE_TAGS = frozenset({"pre", "textarea", "listing", "xmp"})
 
 
-def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines) -> None:
+def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines, *, owners: bool = False) -> None:
     """Append the visible text of ``root``'s subtree (not its tail) to ``out``; iterative (a hot loop: the
-    common case, text outside <pre>, appends to ``out.parts`` directly)."""
+    common case, text outside <pre>, appends to ``out.parts`` directly). ``owners``: keep ``out.block``
+    up to date (the innermost open block element)."""
     walker = etree.iterwalk(root, events=("start", "end"))
     in_pre = 0
     parts = out.parts
     add = parts.append
+    blocks: list[HtmlElement | None] = [out.block]  # the open block elements, innermost last
     for event, el in walker:
         tag = el.tag
         if event == "start":
@@ -120,8 +126,12 @@ def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines) -> None:
                 continue
             if not isinstance(tag, str):
                 continue
-            if parts and tag in BLOCK_TAGS:
-                out.flush()
+            if tag in BLOCK_TAGS:
+                if parts:
+                    out.flush()
+                if owners:
+                    blocks.append(el)
+                    out.block = el
             if tag in _PRE_TAGS:
                 in_pre += 1
             text = el.text
@@ -135,8 +145,12 @@ def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines) -> None:
         if isinstance(tag, str) and el not in hidden:
             if tag in _PRE_TAGS:
                 in_pre -= 1
-            if parts and tag in BLOCK_TAGS:
-                out.flush()
+            if tag in BLOCK_TAGS:
+                if parts:
+                    out.flush()
+                if owners:
+                    blocks.pop()
+                    out.block = blocks[-1]
         if el is not root:
             tail = el.tail
             if tail:
@@ -150,6 +164,14 @@ def visible_text_lines(tree: HtmlElement, *, hidden: set[HtmlElement] | None = N
     """Visible text of the page as lines: the <title> first, then the body in document order.
 
     ``hidden``: ``hidden_elements(tree)`` when the caller has it already."""
+    return visible_text_blocks(tree, hidden=hidden, owners=False)[0]
+
+
+def visible_text_blocks(
+    tree: HtmlElement, *, hidden: set[HtmlElement] | None = None, owners: bool = True
+) -> tuple[list[str], list[HtmlElement | None]]:
+    """``visible_text_lines`` and, for each line, the innermost block element around it (None for the
+    title; every owner None unless ``owners``)."""
     out = _Lines()
     titles = xpaths.select(xpaths.TITLE, tree)
     if titles:
@@ -157,10 +179,10 @@ def visible_text_lines(tree: HtmlElement, *, hidden: set[HtmlElement] | None = N
         out.flush()
     bodies = xpaths.select(xpaths.BODY, tree)
     if not bodies:
-        return out.lines
-    _walk(bodies[0], hidden if hidden is not None else hidden_elements(tree), out)
+        return out.lines, out.owners
+    _walk(bodies[0], hidden if hidden is not None else hidden_elements(tree), out, owners=owners)
     out.flush()
-    return out.lines
+    return out.lines, out.owners
 
 
 def element_text_lines(element: HtmlElement, hidden: set[HtmlElement] | None = None) -> list[str]:

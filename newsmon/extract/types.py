@@ -81,7 +81,26 @@ class ArticleMetadata:
 class PageData(ArticleMetadata):
     """Everything newsmon reads from one HTML page; the spider adds fetch metadata to make a record."""
 
-    body: str = ""  # main article text, paragraphs separated by one blank line
+    body: str = ""  # main article text, paragraphs separated by one blank line; never boilerplate
+    # Where ``body`` came from: "extractor" (trafilatura on the page, with newsmon's repairs), "jsonld" (the
+    # page's JSON-LD articleBody), "fallback" (the main container's paragraphs); "" when body is empty.
+    body_source: str = ""
+    # How much article text the static HTML holds (newsmon/extract/guard.py). When the article container is
+    # the headline's own <article>/<main> and the page's only <article>: the words inside it, outside
+    # links, without the headline and its wrapper (standfirst, byline, date), hidden subtrees, boilerplate
+    # containers, related-link blocks and widgets (the small box around a form control: sign-up, consent,
+    # poll). Otherwise (no such container): the words of the extracted body that are article text (its
+    # lines found in the page outside those and outside link lists; 0 when body is empty). Each character
+    # of Han/Kana/Thai-like scripts counts as a word. Low on a JavaScript shell whose container a script
+    # fills: the page classification compares this, not the body's words, with NEWSMON_THIN_BODY_WORDS
+    # (body may still be non-empty: text found outside the container, or JSON-LD articleBody, see
+    # body_source).
+    article_words: int = 0
+    # Why ``body`` is empty although extraction found text, else None. "boilerplate": article_words is
+    # under guard.THIN_WORDS and the text holds under guard.GUARD_MIN_WORDS words of article text
+    # (outside widgets, link lists, boilerplate containers; inside the container when it is scoped):
+    # the page has to be fetched again in the browser (js_shell) or dropped, never emitted with it.
+    body_rejected: str | None = None
     read_also: list[RelatedItem] = field(default_factory=list)
     news_feed: list[RelatedItem] = field(default_factory=list)
     structure: list[HeadingNode] = field(default_factory=list)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from newsmon.fetch.policy import OPTIONS
+
 logger = logging.getLogger(__name__)
 
 SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -78,11 +80,14 @@ class BrowserAddon:
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
-        template = settings.get("NEWSMON_USER_AGENT")
+        template = OPTIONS.get(settings, "NEWSMON_USER_AGENT")
         settings.set("USER_AGENT", template, priority="addon")
-        if not settings.getbool("NEWSMON_TIERS_ENABLED") or settings.get("NEWSMON_TIER_MODE") == "plain":
+        if (
+            not OPTIONS.getbool(settings, "NEWSMON_TIERS_ENABLED")
+            or OPTIONS.get(settings, "NEWSMON_TIER_MODE") == "plain"
+        ):
             return  # no browser wanted: no Chromium lookup, no Playwright driver
-        path = find_chromium(settings.get("NEWSMON_CHROMIUM_PATH") or "")
+        path = find_chromium(OPTIONS.get(settings, "NEWSMON_CHROMIUM_PATH") or "")
         if path is None:  # the tier middleware says so once, knowing whether the browser is wanted
             return
         settings.set("_NEWSMON_BROWSER_PATH", path, priority="addon")
@@ -96,7 +101,7 @@ class BrowserAddon:
             {
                 "executable_path": path,
                 "headless": True,
-                "args": list(settings.getlist("NEWSMON_CHROMIUM_ARGS")),
+                "args": list(OPTIONS.getlist(settings, "NEWSMON_CHROMIUM_ARGS")),
                 # Playwright turns Chromium's popup blocker off; a crawl never clicks, so with it on no page
                 # can open a window (a window.open storm opens nothing)
                 "ignore_default_args": ["--disable-popup-blocking"],

@@ -38,7 +38,45 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
+from newsmon.context import CrawlContext
+from newsmon.fetch.ssrf import OPTIONS as SSRF_OPTIONS
 from newsmon.fetch.ssrf import Refusal, SsrfConfig, SsrfRefused, SsrfRule, ip_literal, is_public
+from newsmon.options import Option, Options
+from newsmon.stats import (
+    BROWSER_OFFSITE_NAVIGATION,
+    BROWSER_POPUP,
+    BROWSER_POPUP_CLOSED,
+    BROWSER_UNRESOLVED,
+    SSRF_BROWSER_REFUSED,
+    browser_killed,
+    ssrf_browser_refused,
+)
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_BROWSER_MAX_DOM_NODES",
+        200000,
+        "a browser page with more DOM nodes than this is closed: its download fails, no record "
+        "(`browser/killed/dom_nodes`; 0: no limit) ([Fetch tiers](#fetch-tiers))",
+    ),
+    Option(
+        "NEWSMON_BROWSER_MAX_HEAP_MB",
+        512,
+        "a browser page whose JavaScript heap grows past this many MiB is closed, no record "
+        "(`browser/killed/js_heap`; 0: no limit)",
+    ),
+    Option(
+        "NEWSMON_BROWSER_MAX_RENDERER_MB",
+        1024,
+        "a Chromium renderer process resident above this many MiB is killed; its pages fail, no record "
+        "(`browser/killed/renderer_memory`; Linux; 0: off)",
+    ),
+    Option(
+        "NEWSMON_BROWSER_CHECK_EVERY",
+        0.5,
+        "seconds between two checks of the three limits above (renderer memory every second check)",
+    ),
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +107,10 @@ class BrowserLimits:
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> BrowserLimits:
         limits = cls(
-            max_dom_nodes=settings.getint("NEWSMON_BROWSER_MAX_DOM_NODES"),
-            max_heap_mb=settings.getint("NEWSMON_BROWSER_MAX_HEAP_MB"),
-            max_renderer_mb=settings.getint("NEWSMON_BROWSER_MAX_RENDERER_MB"),
-            check_every=settings.getfloat("NEWSMON_BROWSER_CHECK_EVERY"),
+            max_dom_nodes=OPTIONS.getint(settings, "NEWSMON_BROWSER_MAX_DOM_NODES"),
+            max_heap_mb=OPTIONS.getint(settings, "NEWSMON_BROWSER_MAX_HEAP_MB"),
+            max_renderer_mb=OPTIONS.getint(settings, "NEWSMON_BROWSER_MAX_RENDERER_MB"),
+            check_every=OPTIONS.getfloat(settings, "NEWSMON_BROWSER_CHECK_EVERY"),
         )
         if min(limits.max_dom_nodes, limits.max_heap_mb, limits.max_renderer_mb) < 0:
             raise ValueError(
@@ -155,19 +193,23 @@ class BrowserGuard:
     def from_crawler(cls, crawler: Crawler) -> BrowserGuard:
         settings = crawler.settings
         rule = None
-        if settings.getbool("NEWSMON_SSRF_GUARD"):
+        if SSRF_OPTIONS.getbool(settings, "NEWSMON_SSRF_GUARD"):
             rule = SsrfRule(SsrfConfig.from_settings(settings))
         assert crawler.stats is not None
         guard = cls(crawler.stats, rule, BrowserLimits.from_settings(settings))
+        context = CrawlContext.of(crawler)
         if crawler.spider is not None:  # the handler is usually built on the first request
-            guard.bind(crawler.spider)
-        crawler.signals.connect(guard.bind, signal=signals.spider_opened)
+            guard.bind(crawler.spider, context.crawl_origin)
+        crawler.signals.connect(
+            lambda spider: guard.bind(spider, context.crawl_origin), signal=signals.spider_opened, weak=False
+        )
         return guard
 
-    def bind(self, spider: Spider) -> None:
-        """The crawl origin (exempt from the SSRF rule) and the domains a page may navigate to."""
+    def bind(self, spider: Spider, origin: str | None) -> None:
+        """The crawl origin (exempt from the SSRF rule) and the domains a page may navigate to (Scrapy's
+        ``allowed_domains``, as OffsiteMiddleware reads them)."""
         if self.rule is not None:
-            self.rule.bind(spider)
+            self.rule.bind(origin)
         self.allowed_domains = [d.lower() for d in getattr(spider, "allowed_domains", None) or [] if d]
 
     # --- launch, browser, context, page ---------------------------------------------------------
@@ -288,7 +330,7 @@ class BrowserGuard:
                 self._fail_page(page, url, _ssrf_refused(refusal))
             return True
         if page is not None and not self._on_site(url):
-            self.stats.inc_value("newsmon/browser/offsite_navigation")
+            self.stats.inc_value(BROWSER_OFFSITE_NAVIGATION)
             self._fail_page(page, url, OffsiteNavigation(f"the page navigated off the site to {url}"))
             return True
         return False
@@ -301,11 +343,11 @@ class BrowserGuard:
 
     def _count_refusal(self, url: str, kind: str, refusal: Refusal) -> None:
         if refusal.address == "unresolved":
-            self.stats.inc_value("newsmon/browser/unresolved")
+            self.stats.inc_value(BROWSER_UNRESOLVED)
             logger.debug("Browser request to %s refused: %s does not resolve", url, refusal.host)
             return
-        self.stats.inc_value("newsmon/ssrf/browser_refused")
-        self.stats.inc_value(f"newsmon/ssrf/browser_refused/{kind}")
+        self.stats.inc_value(SSRF_BROWSER_REFUSED)
+        self.stats.inc_value(ssrf_browser_refused(kind))
         if kind != "navigation" and (refusal.host, refusal.address) not in self.logged:
             self.logged.add((refusal.host, refusal.address))
             logger.warning(
@@ -334,7 +376,7 @@ class BrowserGuard:
             self._count_refusal(url, "navigation", refusal)
             failure = _ssrf_refused(refusal)
         elif not self._on_site(url):
-            self.stats.inc_value("newsmon/browser/offsite_navigation")
+            self.stats.inc_value(BROWSER_OFFSITE_NAVIGATION)
             failure = OffsiteNavigation(f"the page ended off the site, on {url}")
         if failure is not None:
             logger.warning("Browser page %s ended on %s: refused (%s); no record", visit.url, url, failure)
@@ -344,7 +386,7 @@ class BrowserGuard:
     def _on_window_open(self, guarded: GuardedPage, event: dict[str, Any]) -> None:
         """window.open, a target=_blank click or form: Chromium's popup blocker refuses it (no user gesture
         in a crawl); counted here, where it is seen."""
-        self.stats.inc_value("newsmon/browser/popup")
+        self.stats.inc_value(BROWSER_POPUP)
         if not self.logged_popups:
             self.logged_popups = True
             logger.info(
@@ -358,7 +400,7 @@ class BrowserGuard:
         with contextlib.suppress(PlaywrightError):
             if page in self.pages or await page.opener() is None:
                 return
-            self.stats.inc_value("newsmon/browser/popup_closed")
+            self.stats.inc_value(BROWSER_POPUP_CLOSED)
             logger.debug("Closing popup %s", page.url)
             await page.close()
 
@@ -408,7 +450,7 @@ class BrowserGuard:
         return None
 
     async def _kill_page(self, guarded: GuardedPage, breach: Breach) -> None:
-        self.stats.inc_value(f"newsmon/browser/killed/{breach.reason}")
+        self.stats.inc_value(browser_killed(breach.reason))
         url = guarded.visit.url if guarded.visit is not None else guarded.page.url
         logger.warning("Browser page %s killed: %s; no record", url, breach)
         if guarded.visit is not None:
@@ -425,7 +467,7 @@ class BrowserGuard:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
                 self.renderer_killed_at = time.monotonic()
-                self.stats.inc_value("newsmon/browser/killed/renderer_memory")
+                self.stats.inc_value(browser_killed("renderer_memory"))
                 logger.warning(
                     "Chromium renderer %d killed: %d MiB resident, over NEWSMON_BROWSER_MAX_RENDERER_MB=%d; "
                     "its pages fail without a record",

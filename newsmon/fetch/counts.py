@@ -10,13 +10,14 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
-from newsmon.meta import META_KIND, META_TIER
+from newsmon.meta import META_KIND, META_TIER, Tier
+from newsmon.stats import request_by, response_by
 
 
-def tier_and_kind(request: Request) -> str:
+def tier_and_kind(request: Request) -> tuple[str, str]:
     meta = request.meta
-    tier = meta.get(META_TIER) or ("STEALTHY" if meta.get("playwright") else "PLAIN")
-    return f"{str(tier).lower()}/{meta.get(META_KIND) or 'other'}"
+    tier = meta.get(META_TIER) or (Tier.STEALTHY if meta.get("playwright") else Tier.PLAIN)
+    return str(tier), meta.get(META_KIND) or "other"
 
 
 class FetchCounts:
@@ -29,8 +30,8 @@ class FetchCounts:
         return cls(crawler.stats)
 
     def process_request(self, request: Request) -> None:
-        self.stats.inc_value(f"newsmon/request/{tier_and_kind(request)}")
+        self.stats.inc_value(request_by(*tier_and_kind(request)))
 
     def process_response(self, request: Request, response: Response) -> Response:
-        self.stats.inc_value(f"newsmon/response/{tier_and_kind(request)}")
+        self.stats.inc_value(response_by(*tier_and_kind(request)))
         return response

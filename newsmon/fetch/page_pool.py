@@ -25,7 +25,19 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
-from newsmon.meta import META_PAGE_SLOT, META_TIER
+from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
+from newsmon.meta import META_PAGE_SLOT, META_TIER, Tier
+from newsmon.options import Option, Options
+from newsmon.stats import BROWSER_PAGE_REUSED, browser_page_closed
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_BROWSER_PAGE_REUSE",
+        100,
+        "pages one browser tab loads before it is closed and a fresh one opened (`1`: a new tab for every "
+        "page, no tab pool)",
+    ),
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +58,8 @@ class PagePoolMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PagePoolMiddleware:
         settings = crawler.settings
-        reuse = settings.getint("NEWSMON_BROWSER_PAGE_REUSE")
-        if not settings.getbool("NEWSMON_TIERS_ENABLED"):
+        reuse = OPTIONS.getint(settings, "NEWSMON_BROWSER_PAGE_REUSE")
+        if not TIER_OPTIONS.getbool(settings, "NEWSMON_TIERS_ENABLED"):
             raise NotConfigured("NEWSMON_TIERS_ENABLED is off: no browser tier, no tabs to reuse")
         if reuse <= 1:
             raise NotConfigured("NEWSMON_BROWSER_PAGE_REUSE <= 1: a new browser tab for every page")
@@ -62,7 +74,7 @@ class PagePoolMiddleware:
     # --- requests ------------------------------------------------------------------------------
     async def process_request(self, request: Request) -> None:
         meta = request.meta
-        if meta.get(META_TIER) != "STEALTHY" or not meta.get("playwright") or "playwright_page" in meta:
+        if meta.get(META_TIER) != Tier.STEALTHY or not meta.get("playwright") or "playwright_page" in meta:
             return
         context = meta.setdefault("playwright_context", "default")
         page = await self._acquire(context)
@@ -75,7 +87,7 @@ class PagePoolMiddleware:
                 with contextlib.suppress(PlaywrightError):
                     await page.request_gc()
             meta["playwright_page"] = page
-            self.stats.inc_value("newsmon/browser/page_reused")
+            self.stats.inc_value(BROWSER_PAGE_REUSED)
 
     async def _acquire(self, context: str) -> Page | None:
         """An idle tab, or None when the caller may have a new one opened (its slot is counted)."""
@@ -123,7 +135,7 @@ class PagePoolMiddleware:
         if page.is_closed():
             self._forget(context, page)
         elif not healthy or uses >= self.reuse:
-            self.stats.inc_value(f"newsmon/browser/page_closed/{'error' if not healthy else 'reuse_limit'}")
+            self.stats.inc_value(browser_page_closed("error" if not healthy else "reuse_limit"))
             self._close(page)
             self._forget(context, page)
         else:

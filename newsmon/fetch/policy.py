@@ -8,6 +8,72 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from newsmon.options import Option, Options
+from newsmon.state.config import OPTIONS as STATE_OPTIONS
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_TIERS_ENABLED",
+        True,
+        "the tier policy and the STEALTHY (browser) tier; off: PLAIN only, no Chromium",
+    ),
+    Option(
+        "NEWSMON_TIER_MODE",
+        "auto",
+        "`auto`: PLAIN first, STEALTHY when needed; `plain`: never the browser; `stealthy`: always (a site's "
+        "`tier_mode` sets its own; `-s` or a project setting wins)",
+    ),
+    Option(
+        "NEWSMON_CHROMIUM_PATH",
+        "",
+        "Chromium binary; empty: `chromium`, `chromium-browser`, `google-chrome` on PATH, else "
+        "Playwright's own download",
+    ),
+    Option(
+        "NEWSMON_CHROMIUM_ARGS",
+        [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-blink-features=AutomationControlled",
+        ],
+        "Chromium switches (`--disable-blink-features=AutomationControlled` keeps `navigator.webdriver` "
+        "false)",
+    ),
+    Option(
+        "NEWSMON_USER_AGENT",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36",
+        "the user agent of both tiers; its `Chrome/NN` is set to the installed Chromium's version (`-s "
+        "USER_AGENT=` still wins)",
+    ),
+    Option(
+        "NEWSMON_TIER_REMEMBER_AFTER",
+        2,
+        "escalations on one host before its pages go straight to STEALTHY (0: never)",
+    ),
+    Option(
+        "NEWSMON_TIER_MEMORY_HOURS",
+        24.0,
+        "how long a host stays STEALTHY (this run and later ones, in `<state dir>/<spider>.hosts.json`); "
+        "then PLAIN is tried again",
+    ),
+    Option(
+        "NEWSMON_BROWSER_RETRIES",
+        2,
+        "retries of a browser request whose Chromium crashed or closed the page",
+    ),
+    Option(
+        "NEWSMON_CHALLENGE_WAIT",
+        15.0,
+        "seconds a JavaScript challenge may take to let the browser through",
+    ),
+)
+
 TIER_MODES = ("auto", "plain", "stealthy")
 
 
@@ -30,20 +96,21 @@ class TierPolicy:
         return bool(self.browser_path)
 
     @classmethod
-    def from_settings(cls, settings: BaseSettings, site_mode: str | None = None) -> TierPolicy:
-        mode = (settings.get("NEWSMON_TIER_MODE") or site_mode or "auto").lower()
+    def from_settings(cls, settings: BaseSettings, mode: str | None = None) -> TierPolicy:
+        """``mode``: the crawl's resolved tier mode (newsmon/crawl/config.py), else NEWSMON_TIER_MODE."""
+        mode = (mode or OPTIONS.get(settings, "NEWSMON_TIER_MODE") or "auto").lower()
         if mode not in TIER_MODES:
             raise ValueError(f"NEWSMON_TIER_MODE must be one of {', '.join(TIER_MODES)}, got {mode!r}")
-        remember_after = settings.getint("NEWSMON_TIER_REMEMBER_AFTER")
-        hours = settings.getfloat("NEWSMON_TIER_MEMORY_HOURS")
-        retries = settings.getint("NEWSMON_BROWSER_RETRIES")
-        wait = settings.getfloat("NEWSMON_CHALLENGE_WAIT")
+        remember_after = OPTIONS.getint(settings, "NEWSMON_TIER_REMEMBER_AFTER")
+        hours = OPTIONS.getfloat(settings, "NEWSMON_TIER_MEMORY_HOURS")
+        retries = OPTIONS.getint(settings, "NEWSMON_BROWSER_RETRIES")
+        wait = OPTIONS.getfloat(settings, "NEWSMON_CHALLENGE_WAIT")
         if remember_after < 0 or hours < 0 or retries < 0 or wait < 0:
             raise ValueError(
                 "NEWSMON_TIER_REMEMBER_AFTER, NEWSMON_TIER_MEMORY_HOURS, NEWSMON_BROWSER_RETRIES and "
                 "NEWSMON_CHALLENGE_WAIT must not be negative"
             )
-        state_dir = settings.get("NEWSMON_STATE_DIR")
+        state_dir = STATE_OPTIONS.get(settings, "NEWSMON_STATE_DIR")
         user_agent = settings.get("USER_AGENT")
         return cls(
             mode=mode,

@@ -20,6 +20,23 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
+from newsmon.options import Option, Options
+from newsmon.stats import RETRY_BACKOFF, RETRY_RETRY_AFTER, RETRY_RETRY_AFTER_CAPPED
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_RETRY_AFTER_MAX",
+        60.0,
+        "seconds: the longest wait before retrying a 429/5xx, whatever its `Retry-After` asks",
+    ),
+    Option(
+        "NEWSMON_RETRY_BACKOFF",
+        1.0,
+        "seconds before the first retry of a 429/5xx without `Retry-After`, doubled for each next one (0: "
+        "Scrapy's immediate retry)",
+    ),
+)
+
 logger = logging.getLogger(__name__)
 
 
@@ -44,8 +61,8 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.max_wait = settings.getfloat("NEWSMON_RETRY_AFTER_MAX")
-        self.backoff = settings.getfloat("NEWSMON_RETRY_BACKOFF")
+        self.max_wait = OPTIONS.getfloat(settings, "NEWSMON_RETRY_AFTER_MAX")
+        self.backoff = OPTIONS.getfloat(settings, "NEWSMON_RETRY_BACKOFF")
         if self.max_wait < 0 or self.backoff < 0:
             raise ValueError("NEWSMON_RETRY_AFTER_MAX and NEWSMON_RETRY_BACKOFF must not be negative")
 
@@ -68,9 +85,9 @@ class RetryAfterMiddleware(RetryMiddleware):
         asked = retry_after_seconds(response.headers.get("Retry-After"))
         if asked is not None:
             wait = min(asked, self.max_wait)
-            stats.inc_value("newsmon/retry/retry_after")
+            stats.inc_value(RETRY_RETRY_AFTER)
             if asked > self.max_wait:
-                stats.inc_value("newsmon/retry/retry_after_capped")
+                stats.inc_value(RETRY_RETRY_AFTER_CAPPED)
             logger.info(
                 "%s answered %d with Retry-After %.0fs; retrying in %.1fs",
                 request.url,
@@ -81,7 +98,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         else:
             wait = min(self.backoff * 2 ** request.meta.get("retry_times", 0), self.max_wait)
             if wait:
-                stats.inc_value("newsmon/retry/backoff")
+                stats.inc_value(RETRY_BACKOFF)
         if wait > 0:
             await sleep(wait)
         return retry

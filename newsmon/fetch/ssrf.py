@@ -36,6 +36,26 @@ from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from newsmon.context import CrawlContext
+from newsmon.options import Option, Options
+from newsmon.stats import SSRF_REFUSED
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_SSRF_GUARD",
+        True,
+        "refuse requests (every redirect hop and retry included) to non-http(s) schemes and to hosts that "
+        "are or resolve to private, loopback, link-local, CGNAT, multicast or other non-public addresses, "
+        "except the crawl origin's own host and port ([Hostile input](#hostile-input))",
+    ),
+    Option(
+        "NEWSMON_SSRF_ALLOWED_HOSTS",
+        [],
+        "host names, IP addresses or CIDR networks the SSRF guard lets through anyway (e.g. an intranet "
+        "site's other hosts)",
+    ),
+)
+
 logger = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -75,7 +95,7 @@ class SsrfConfig:
     def from_settings(cls, settings: BaseSettings) -> SsrfConfig:
         hosts: set[str] = set()
         networks: list[IPNetwork] = []
-        for entry in settings.getlist("NEWSMON_SSRF_ALLOWED_HOSTS"):
+        for entry in OPTIONS.getlist(settings, "NEWSMON_SSRF_ALLOWED_HOSTS"):
             entry = entry.strip().lower()
             if not entry:
                 continue
@@ -130,10 +150,9 @@ class SsrfRule:
         self.addresses: dict[str, IPAddress] = {}  # host -> the address it resolved to, this run
         self.unresolved: dict[str, float] = {}  # host -> monotonic time its failed lookup expires
 
-    def bind(self, spider: Spider) -> None:
-        """Take the crawl origin from the spider's site scope (the site configuration or ``base_url``)."""
-        origin = getattr(getattr(spider, "scope", None), "origin", None)
-        self.origin = origin_of(origin) if isinstance(origin, str) else None
+    def bind(self, origin: str | None) -> None:
+        """The crawl origin: the site configuration's or ``base_url`` (newsmon.context.crawl_origin)."""
+        self.origin = origin_of(origin) if origin else None
 
     async def refusal(self, url: str, *, strict: bool = False) -> Refusal | None:
         """None when ``url`` may be requested, else why not."""
@@ -183,18 +202,19 @@ class SsrfGuard:
         assert crawler.stats is not None
         self.stats: StatsCollector = crawler.stats
         self.rule = SsrfRule(config)
+        self.context = CrawlContext.of(crawler)
         self.logged: set[tuple[str, str]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SsrfGuard:
-        if not crawler.settings.getbool("NEWSMON_SSRF_GUARD"):
+        if not OPTIONS.getbool(crawler.settings, "NEWSMON_SSRF_GUARD"):
             raise NotConfigured("NEWSMON_SSRF_GUARD is off")
         guard = cls(crawler, SsrfConfig.from_settings(crawler.settings))
         crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)
         return guard
 
     def spider_opened(self, spider: Spider) -> None:
-        self.rule.bind(spider)
+        self.rule.bind(self.context.crawl_origin)
 
     async def process_request(self, request: Request) -> None:
         refusal = await self.rule.refusal(request.url)
@@ -211,7 +231,7 @@ class SsrfGuard:
         return response
 
     def _refuse(self, url: str, refusal: Refusal) -> NoReturn:
-        self.stats.inc_value("newsmon/ssrf/refused")
+        self.stats.inc_value(SSRF_REFUSED)
         if (refusal.host, refusal.address) not in self.logged:
             self.logged.add((refusal.host, refusal.address))
             logger.warning(

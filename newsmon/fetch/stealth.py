@@ -14,12 +14,12 @@ from playwright.async_api import Page
 from playwright_stealth import Stealth
 
 from newsmon.fetch.challenge import CHALLENGE_MARKERS, CHALLENGE_MAX_WORDS, CHALLENGE_TITLES
+from newsmon.meta import META_STEALTH
 
 logger = logging.getLogger(__name__)
 
-META_STEALTH = "newsmon_stealth"  # overrides for playwright-stealth (user agent, platform, WebGL)
 PAGE_INIT_CALLBACK = "newsmon.fetch.stealth.init_page"
-_STEALTH_APPLIED = "_newsmon_stealth_user_agent"  # set on a page once its stealth scripts are added
+_STEALTH_APPLIED = "_newsmon_stealth_user_agent"  # a Page attribute (not a meta key): its stealth user agent
 
 # playwright-stealth's defaults claim Windows ("Win32"); the user agent says Linux, so must the rest.
 LINUX_PROFILE: dict[str, Any] = {

@@ -21,18 +21,30 @@ from scrapy_playwright.page import PageMethod
 
 from newsmon.fetch.browser import INSTALL_HINT
 from newsmon.fetch.challenge import challenge_reason
-from newsmon.fetch.host_memory import HostMemory
-from newsmon.fetch.policy import TierPolicy
-from newsmon.fetch.stealth import META_STEALTH, PAGE_INIT_CALLBACK, settle_challenge
+from newsmon.fetch.policy import OPTIONS, TierPolicy
+from newsmon.fetch.stealth import PAGE_INIT_CALLBACK, settle_challenge
 from newsmon.meta import (
     META_BROWSER_RETRIES,
     META_ESCALATE,
     META_FETCH_REASON,
     META_KIND,
+    META_STEALTH,
     META_TIER,
     PAGE_KINDS,
+    Tier,
 )
-from newsmon.state.backend import open_host_memory
+from newsmon.state.backend import state_backend
+from newsmon.state.host_memory import HostMemory
+from newsmon.stats import (
+    TIER_BROWSER_FAILED,
+    TIER_BROWSER_RETRY,
+    TIER_HOST_REMEMBERED,
+    TIER_STEALTHY_OK,
+    tier_blocked,
+    tier_escalated,
+    tier_stealthy,
+    tier_unavailable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +72,7 @@ class TierMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TierMiddleware:
-        if not crawler.settings.getbool("NEWSMON_TIERS_ENABLED"):
+        if not OPTIONS.getbool(crawler.settings, "NEWSMON_TIERS_ENABLED"):
             raise NotConfigured
         middleware = cls(crawler, TierPolicy.from_settings(crawler.settings))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
@@ -68,11 +80,11 @@ class TierMiddleware:
         return middleware
 
     def spider_opened(self, spider: Spider) -> None:
-        site = getattr(spider, "site", None)
-        site_mode = getattr(site, "tier_mode", None)
-        if site_mode and not self.crawler.settings.get("NEWSMON_TIER_MODE"):
-            self.policy = TierPolicy.from_settings(self.crawler.settings, site_mode)
-        self.memory = open_host_memory(self.crawler, spider.name, self.policy)  # JSON file or Redis
+        # the policy came from settings the spider already completed with its site's tier_mode
+        policy = self.policy
+        self.memory = state_backend(self.crawler).host_memory(  # JSON file or Redis
+            policy.state_dir, policy.remember_after, policy.memory_ttl
+        )
         if self.policy.mode != "plain" and not self.policy.browser_ready:
             where = (
                 self.crawler.settings.get("NEWSMON_CHROMIUM_PATH")
@@ -97,11 +109,11 @@ class TierMiddleware:
         escalated = meta.pop(META_ESCALATE, None)
         reason = escalated or (self._standing_reason(host) if meta.get(META_KIND) in PAGE_KINDS else None)
         if reason is None:
-            meta[META_TIER] = "PLAIN"
+            meta[META_TIER] = Tier.PLAIN
             return None
         if not self.policy.browser_ready or self.policy.mode == "plain":
             # counted here, not as an escalation: a host is never remembered for a browser it cannot have
-            self.stats.inc_value(f"newsmon/tier/unavailable/{reason}")
+            self.stats.inc_value(tier_unavailable(reason))
             raise NeedsBrowser(f"{request.url} needs a browser ({reason}) but the STEALTHY tier is off")
         if escalated is not None:
             self._count_escalation(request.url, host, escalated)
@@ -125,16 +137,16 @@ class TierMiddleware:
                 "playwright_page_init_callback": PAGE_INIT_CALLBACK,
                 "playwright_page_methods": [PageMethod(settle_challenge, self.policy.challenge_wait)],
                 META_STEALTH: {"user_agent": self.policy.user_agent},
-                META_TIER: "STEALTHY",
+                META_TIER: Tier.STEALTHY,
                 META_FETCH_REASON: reason,
             }
         )
-        self.stats.inc_value(f"newsmon/tier/stealthy/{reason}")
+        self.stats.inc_value(tier_stealthy(reason))
 
     # --- responses -----------------------------------------------------------------------------
     def process_response(self, request: Request, response: Response) -> Request | Response:
         meta = request.meta
-        if meta.get(META_TIER) == "STEALTHY":
+        if meta.get(META_TIER) == Tier.STEALTHY:
             return self._browser_response(request, response)
         if meta.get(META_KIND) not in PAGE_KINDS or self.policy.mode == "plain":
             return response
@@ -144,14 +156,14 @@ class TierMiddleware:
         return escalate(request, reason)
 
     def _count_escalation(self, url: str, host: str, reason: str) -> None:
-        self.stats.inc_value(f"newsmon/tier/escalated/{reason}")
+        self.stats.inc_value(tier_escalated(reason))
         if (host, reason) not in self.logged_hosts:
             self.logged_hosts.add((host, reason))
             logger.info(
                 "Escalating %s to STEALTHY (%s); further ones on %s are only counted", url, reason, host
             )
         if self.memory is not None and self.memory.record_escalation(host, reason):
-            self.stats.inc_value("newsmon/tier/host_remembered")
+            self.stats.inc_value(TIER_HOST_REMEMBERED)
             logger.info("Host %s now goes straight to STEALTHY for %s", host, self.policy.memory_ttl)
 
     def _browser_response(self, request: Request, response: Response) -> Response:
@@ -162,22 +174,22 @@ class TierMiddleware:
         # headers are those of the first navigation (the challenge's): judge the document shown by its body
         reason = challenge_reason(response.status, {}, response.body)
         if reason is not None:
-            self.stats.inc_value(f"newsmon/tier/blocked/{reason}")
+            self.stats.inc_value(tier_blocked(reason))
             logger.warning("Still blocked in the browser (%s): %s; no record", reason, request.url)
             raise StillChallenged(f"{request.url} is still a challenge in the browser ({reason})")
-        self.stats.inc_value("newsmon/tier/stealthy_ok")
+        self.stats.inc_value(TIER_STEALTHY_OK)
         return response
 
     # --- browser failures ----------------------------------------------------------------------
     def process_exception(self, request: Request, exception: Exception) -> Request | None:
-        if request.meta.get(META_TIER) != "STEALTHY" or not isinstance(exception, PlaywrightError):
+        if request.meta.get(META_TIER) != Tier.STEALTHY or not isinstance(exception, PlaywrightError):
             return None
         retries = request.meta.get(META_BROWSER_RETRIES, 0)
         if retries >= self.policy.browser_retries:
-            self.stats.inc_value("newsmon/tier/browser_failed")
+            self.stats.inc_value(TIER_BROWSER_FAILED)
             logger.warning("Browser failed %d times on %s: %s", retries + 1, request.url, exception)
             return None
-        self.stats.inc_value("newsmon/tier/browser_retry")
+        self.stats.inc_value(TIER_BROWSER_RETRY)
         logger.info("Browser error on %s (%s); retrying", request.url, str(exception).splitlines()[0])
         retry = request.replace(dont_filter=True, meta={**request.meta, META_BROWSER_RETRIES: retries + 1})
         retry.meta["playwright_page_methods"] = [PageMethod(settle_challenge, self.policy.challenge_wait)]

@@ -9,8 +9,28 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsmon.meta import HUB_KINDS, PAGE_KINDS
+from newsmon.meta import HUB_KINDS, PAGE_KINDS, Tier
 from newsmon.monitors.config import MonitorConfig
+from newsmon.stats import (
+    FEED_ENTRIES,
+    FEED_NOT_A_FEED,
+    LISTING_EMPTY,
+    LISTING_PAGES,
+    OUTPUT_FAILED,
+    SCHEMA_INVALID,
+    SITEMAP_ENTRIES,
+    SITEMAP_NOT_A_SITEMAP,
+    SITEMAP_TOO_LARGE,
+    kind_challenge,
+    kind_failed,
+    kind_http_error,
+    kind_stats,
+    page_challenge,
+    response_by,
+    tier_blocked,
+    tier_escalated,
+    tier_unavailable,
+)
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 
@@ -70,23 +90,20 @@ def _pct(ratio: float) -> str:
 
 def bans(stats: Mapping[str, Any]) -> int:
     """Article/listing pages that ended as a challenge or a refusal (403/429) instead of the page."""
-    refused = sum(
-        total(stats, f"newsmon/{kind}/http_error/{status}") for kind in PAGE_KINDS for status in (403, 429)
-    )
+    refused = sum(total(stats, kind_http_error(kind, status)) for kind in PAGE_KINDS for status in (403, 429))
     return (
-        total(stats, "newsmon/tier/blocked/")
-        + total(stats, "newsmon/tier/unavailable/challenge_")
-        + total(stats, "newsmon/page/challenge/")
+        total(stats, tier_blocked(""))
+        + total(stats, tier_unavailable("challenge_"))
+        + total(stats, page_challenge(""))
         + refused
     )
 
 
 def page_attempts(stats: Mapping[str, Any]) -> int:
     """Article/listing pages fetched: responses of both tiers, an escalated page counted once."""
-    responses = sum(total(stats, f"newsmon/response/{tier}/{kind}") for tier in ("plain", "stealthy")
-                    for kind in PAGE_KINDS)  # fmt: skip
-    escalated = total(stats, "newsmon/tier/escalated/")
-    unavailable = total(stats, "newsmon/tier/unavailable/")  # escalated, then refused: no second response
+    responses = sum(total(stats, response_by(tier, kind)) for tier in Tier for kind in PAGE_KINDS)
+    escalated = total(stats, tier_escalated(""))
+    unavailable = total(stats, tier_unavailable(""))  # escalated, then refused: no second response
     return max(responses - escalated + unavailable, 0)
 
 
@@ -103,7 +120,7 @@ def check_finish_reason(facts: RunFacts, config: MonitorConfig) -> Verdict:
 
 def errors(stats: Mapping[str, Any]) -> tuple[int, int]:
     """(ERROR log lines + failed requests, failed requests)."""
-    failed = sum(int(stats.get(f"newsmon/{kind}/failed", 0)) for kind in (*PAGE_KINDS, *HUB_KINDS))
+    failed = sum(int(stats.get(kind_failed(kind), 0)) for kind in (*PAGE_KINDS, *HUB_KINDS))
     return int(stats.get("log_count/ERROR", 0)) + failed, failed
 
 
@@ -129,20 +146,21 @@ def check_ban_ratio(facts: RunFacts, config: MonitorConfig) -> Verdict:
     return Verdict("ban_ratio", PASS, message)
 
 
-def _hub_failure(rest: str) -> tuple[str, str] | None:
-    """(cause, label) of one hub stat (the key after ``newsmon/<kind>/``), or None when it is no failure."""
-    if rest.startswith("http_error/"):
-        status = int(rest.split("/")[1]) if rest.split("/")[1].isdigit() else 0
+def _hub_failure(kind: str, key: str) -> tuple[str, str] | None:
+    """(cause, label) of one stat of a hub kind (``newsmon/<kind>/...``), or None when it is no failure."""
+    if key.startswith(kind_http_error(kind, "")):
+        code = key.removeprefix(kind_http_error(kind, ""))
+        status = int(code) if code.isdigit() else 0
         cause = "blocked" if status in REFUSED_STATUSES else ("unreachable" if status >= 500 else "failed")
         return cause, f"HTTP {status}"
-    if rest.startswith("failed/"):
-        reason = rest.removeprefix("failed/")
+    if key.startswith(kind_failed(kind, "")):
+        reason = key.removeprefix(kind_failed(kind, ""))
         return ("unreachable" if reason in NETWORK_REASONS else "failed"), reason
-    if rest.startswith("challenge/"):
+    if key.startswith(kind_challenge(kind, "")):
         return "blocked", "bot challenge"
-    if rest in ("not_a_feed", "not_a_sitemap"):
-        return "not_a_feed", rest.replace("_", " ")
-    if rest == "too_large":
+    if key in (FEED_NOT_A_FEED, SITEMAP_NOT_A_SITEMAP):
+        return "not_a_feed", key.rsplit("/", 1)[1].replace("_", " ")
+    if key == SITEMAP_TOO_LARGE:
         return "failed", "too large"
     return None
 
@@ -153,23 +171,22 @@ def hub_failures(stats: Mapping[str, Any]) -> tuple[Counter[str], Counter[str]]:
     causes: Counter[str] = Counter()
     labels: Counter[str] = Counter()
     for kind in HUB_KINDS:
-        prefix = f"newsmon/{kind}/"
         reasons = 0
         for key, value in stats.items():
-            if not key.startswith(prefix) or not isinstance(value, int | float):
+            if not key.startswith(kind_stats(kind)) or not isinstance(value, int | float):
                 continue
-            rest = key.removeprefix(prefix)
-            found = _hub_failure(rest)
+            found = _hub_failure(kind, key)
             if found is None:
                 continue
             cause, label = found
             causes[cause] += int(value)
             labels[label] += int(value)
-            reasons += int(value) if rest.startswith("failed/") else 0
-            if rest.startswith("challenge/challenge_5"):  # also counted as its HTTP 5xx: move it
+            reasons += int(value) if key.startswith(kind_failed(kind, "")) else 0
+            challenge = key.removeprefix(kind_challenge(kind, ""))
+            if key != challenge and challenge.startswith("challenge_5"):  # also counted as its 5xx: move it
                 causes["unreachable"] -= int(value)
-                labels[f"HTTP {rest.removeprefix('challenge/challenge_')}"] -= int(value)
-        unexplained = int(stats.get(prefix + "failed", 0)) - reasons  # failures counted without a reason
+                labels[f"HTTP {challenge.removeprefix('challenge_')}"] -= int(value)
+        unexplained = int(stats.get(kind_failed(kind), 0)) - reasons  # failures counted without a reason
         if unexplained > 0:
             causes["failed"] += unexplained
             labels["failed"] += unexplained
@@ -181,10 +198,10 @@ def check_hubs(facts: RunFacts, config: MonitorConfig) -> Verdict:
     if not facts.hubs_configured:
         return Verdict("hubs", PASS, "no feed, listing or sitemap configured")
     listed = (
-        total(stats, "newsmon/feed/entries")
-        + total(stats, "newsmon/sitemap/entries")
-        + total(stats, "newsmon/listing/pages")
-        - total(stats, "newsmon/listing/empty")
+        total(stats, FEED_ENTRIES)
+        + total(stats, SITEMAP_ENTRIES)
+        + total(stats, LISTING_PAGES)
+        - total(stats, LISTING_EMPTY)
     )
     causes, labels = hub_failures(stats)
     failed = sum(causes.values())
@@ -234,7 +251,7 @@ def check_new_items(facts: RunFacts, config: MonitorConfig) -> Verdict:
 
 
 def check_schema(facts: RunFacts, config: MonitorConfig) -> Verdict:
-    invalid = int(facts.stats.get("newsmon/schema/invalid", 0))
+    invalid = int(facts.stats.get(SCHEMA_INVALID, 0))
     if invalid > config.max_invalid:
         return Verdict(
             "schema",
@@ -252,7 +269,7 @@ def check_outputs(facts: RunFacts, config: MonitorConfig) -> Verdict:
         return Verdict(
             "outputs", FAIL, f"{names} failed to store: the next run recovers or emits its records again"
         )
-    if int(stats.get("newsmon/output/failed", 0)):
+    if int(stats.get(OUTPUT_FAILED, 0)):
         return Verdict(
             "outputs", FAIL, "a feed file could not take a record (the log's 'Output error' line says why)"
         )

@@ -18,18 +18,18 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsmon import stats
+from newsmon.context import CrawlContext
 from newsmon.distributed.config import mask_url
 from newsmon.monitors.checks import FAIL, WARN, RunFacts, errors, evaluate, exit_status, summary
 from newsmon.monitors.config import MonitorConfig
-from newsmon.monitors.sources import HubSources
-from newsmon.state.extension import StateExtension
-from newsmon.state.outputs import OutputsSettled
+from newsmon.state.backend import StateBackend, state_backend
+from newsmon.state.outputs import OutputsSettled, SettleOrder
 from newsmon.state.protocol import Store
 
 logger = logging.getLogger(__name__)
 
-STAT_PREFIX = "newsmon/monitor/"
-EXIT_STATUS_STAT = "newsmon/monitor/exit_status"
+EXIT_STATUS_STAT = stats.MONITOR_EXIT_STATUS
 
 
 def comparable_items(
@@ -47,23 +47,26 @@ def comparable_items(
 
 
 class MonitorExtension:
-    def __init__(self, crawler: Crawler, config: MonitorConfig) -> None:
+    def __init__(
+        self, crawler: Crawler, config: MonitorConfig, state: StateBackend, context: CrawlContext
+    ) -> None:
         assert crawler.stats is not None
         self.crawler = crawler
         self.stats = crawler.stats
         self.config = config
-        self.sources: HubSources | None = None  # set by the HubSources spider middleware
+        self.state = state  # the run's store and record (opened by the state extension), when state is on
+        self.context = context  # the crawl's configuration, frontier and hub sources
         self.started = time.time()
         self.spider: Spider | None = None
         self.failed_feeds: list[str] = []  # feeds whose store failed, credentials masked
-        self.settled = OutputsSettled(crawler, self.judge)
+        self.settled = OutputsSettled(crawler, self.judge, SettleOrder.JUDGE)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MonitorExtension:
         config = MonitorConfig.from_settings(crawler.settings)
         if not config.enabled:
             raise NotConfigured  # off on purpose: quiet
-        ext = cls(crawler, config)
+        ext = cls(crawler, config, state_backend(crawler), CrawlContext.of(crawler))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.feed_slot_closed, signal=signals.feed_slot_closed)
         return ext
@@ -80,29 +83,24 @@ class MonitorExtension:
         if failed > len(self.failed_feeds):
             self.failed_feeds.append(mask_url(str(getattr(slot, "uri", "?"))))
 
-    def _state(self) -> StateExtension | None:
-        return next((e for e in self.crawler.extensions.middlewares if isinstance(e, StateExtension)), None)
-
     def judge(self, reason: str) -> None:
         spider = self.spider
-        hubs = sum(
-            len(getattr(spider, name, None) or ()) for name in ("feed_urls", "category_urls", "sitemap_urls")
-        )
-        hubs += bool(getattr(getattr(spider, "site", None), "robots_sitemaps", False))
+        crawl = self.context.config
+        hubs = crawl.hubs_configured if crawl is not None else 0
         facts = RunFacts(
             self.stats.get_stats(), reason, hubs_configured=hubs, failed_feeds=tuple(self.failed_feeds)
         )
-        state = self._state()
-        if state is not None and state.store is not None and spider is not None:
+        store = self.state.store
+        if store is not None and spider is not None:
             try:
-                facts = self._with_history(facts, state.store, state.run_id, spider)
+                facts = self._with_history(facts, store, self.state.run_id)
             except Exception as exc:  # a broken store must not hide the other verdicts
                 logger.error("Monitors could not read the run history or update source counters: %s", exc)
         verdicts = evaluate(facts, self.config)
-        self.stats.set_value(STAT_PREFIX + "errors", errors(facts.stats)[0])
+        self.stats.set_value(stats.MONITOR_ERRORS, errors(facts.stats)[0])
         levels = {FAIL: logging.ERROR, WARN: logging.WARNING}
         for verdict in verdicts:
-            self.stats.set_value(STAT_PREFIX + verdict.name, verdict.status)
+            self.stats.set_value(stats.monitor(verdict.name), verdict.status)
             logger.log(
                 levels.get(verdict.status, logging.INFO),
                 "Monitor %s: %s - %s",
@@ -111,25 +109,26 @@ class MonitorExtension:
                 verdict.message,
             )
         status = exit_status(verdicts)
-        self.stats.set_value(STAT_PREFIX + "summary", summary(verdicts))
+        self.stats.set_value(stats.MONITOR_SUMMARY, summary(verdicts))
         self.stats.set_value(EXIT_STATUS_STAT, status)
         if status:
             failed = "; ".join(f"{v.name}: {v.message}" for v in verdicts if v.status == FAIL)
             logger.error("Monitors failed (exit status %d): %s", status, failed)
 
-    def _with_history(self, facts: RunFacts, store: Store, run_id: int, spider: Spider) -> RunFacts:
+    def _with_history(self, facts: RunFacts, store: Store, run_id: int) -> RunFacts:
         history = comparable_items(
             store.runs(limit=(self.config.history_runs + 1) * 3), run_id, self.config.finish_reasons
         )
-        new_listed: int | None = int(self.stats.get_value("newsmon/state/new", 0))
+        new_listed: int | None = int(self.stats.get_value(stats.STATE_NEW, 0))
         stale: dict[str, int] = {}
-        if self.sources is not None:
-            listed = getattr(spider, "hub_listed", {})
-            counts = self.sources.counts(listed, store, self.started)
+        sources, frontier = self.context.sources, self.context.frontier
+        if sources is not None:
+            listed = frontier.hub_listed if frontier is not None else {}
+            counts = sources.counts(listed, store, self.started)
             stale = store.record_sources(counts)
             new_listed = sum(new for _, new in counts.values())
-            self.stats.set_value("newsmon/monitor/sources", len(counts))
-            self.stats.set_value("newsmon/monitor/new_listed", new_listed)
+            self.stats.set_value(stats.MONITOR_SOURCES, len(counts))
+            self.stats.set_value(stats.MONITOR_NEW_LISTED, new_listed)
         return RunFacts(
             facts.stats,
             facts.finish_reason,
@@ -138,5 +137,5 @@ class MonitorExtension:
             new_listed=new_listed,
             history=history,
             stale_sources=stale,
-            sources_tracked=self.sources is not None,
+            sources_tracked=sources is not None,
         )

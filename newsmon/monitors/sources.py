@@ -1,6 +1,6 @@
 """Spider middleware: tags every hub request with the configured hub it came from (a feed, a category's
 first page, a sitemap or robots.txt), so freshness is judged per source, not per listing page or child
-sitemap. The spider keeps, per hub page, the article URLs it listed (``NewsSpider.hub_listed``)."""
+sitemap. The frontier keeps, per hub page, the article URLs it listed (``Frontier.hub_listed``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newsmon.context import CrawlContext
 from newsmon.meta import HUB_KINDS, META_KIND, META_SOURCE
+from newsmon.monitors.config import OPTIONS as MONITOR_OPTIONS
 from newsmon.state.protocol import Store
 
 
@@ -22,14 +24,11 @@ class HubSources:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HubSources:
-        from newsmon.monitors.extension import MonitorExtension  # the extension owns the results
-
-        for ext in crawler.extensions.middlewares:
-            if isinstance(ext, MonitorExtension):
-                middleware = cls()
-                ext.sources = middleware
-                return middleware
-        raise NotConfigured  # monitors off: nothing to feed
+        if not MONITOR_OPTIONS.getbool(crawler.settings, "NEWSMON_MONITORS_ENABLED"):
+            raise NotConfigured  # monitors off: nothing to feed
+        middleware = cls()
+        CrawlContext.of(crawler).sources = middleware  # read by the monitor extension when judging
+        return middleware
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for o in start:

@@ -22,22 +22,29 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsmon.state.backend import StateBackend, enabled_state
 from newsmon.state.protocol import Store
-from newsmon.state.skip import state_extension
+from newsmon.stats import (
+    DISTRIBUTED_CLAIMED_ELSEWHERE,
+    STATE_DUPLICATE_CONTENT,
+    STATE_FIRST_VERSION,
+    STATE_REVISED,
+    STATE_UNCHANGED,
+)
 
 logger = logging.getLogger(__name__)
 
 
 class CrossRunDedupePipeline:
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, state: StateBackend) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
-        self.state = state_extension(crawler)  # NotConfigured when state is off
+        self.state = state  # its store is opened by the state extension when the spider opens
         self.snapshot = self.state.config.snapshot
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrossRunDedupePipeline:
-        return cls(crawler)
+        return cls(crawler, enabled_state(crawler))  # NotConfigured when state is off
 
     def process_item(self, item: Any) -> Any:
         store = self.state.store
@@ -48,7 +55,7 @@ class CrossRunDedupePipeline:
         previous = store.get(url)
         if previous is not None:
             if previous.content_hash == digest:
-                self.stats.inc_value("newsmon/state/unchanged")
+                self.stats.inc_value(STATE_UNCHANGED)
                 if self.snapshot:
                     adapter["version"] = previous.version
                     return item
@@ -56,18 +63,18 @@ class CrossRunDedupePipeline:
             self._claim(store, url, digest)
             adapter["version"] = previous.version + 1
             adapter["previous_hash"] = previous.content_hash
-            self.stats.inc_value("newsmon/state/revised")
+            self.stats.inc_value(STATE_REVISED)
             logger.info("%s changed: emitting version %d", url, previous.version + 1)
             return item
         other = store.url_for_hash(digest)
         if other is not None and not self.snapshot:
-            self.stats.inc_value("newsmon/state/duplicate_content")
+            self.stats.inc_value(STATE_DUPLICATE_CONTENT)
             raise DropItem(f"{url} has the same body as {other}, emitted in an earlier run", log_level="INFO")
         self._claim(store, url, digest)
-        self.stats.inc_value("newsmon/state/first_version")
+        self.stats.inc_value(STATE_FIRST_VERSION)
         return item
 
     def _claim(self, store: Store, url: str, digest: str) -> None:
         if not store.claim(url, digest):
-            self.stats.inc_value("newsmon/distributed/claimed_elsewhere")
+            self.stats.inc_value(DISTRIBUTED_CLAIMED_ELSEWHERE)
             raise DropItem(f"{url} (or its body) is being emitted by another process", log_level="DEBUG")

@@ -9,6 +9,8 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsmon.stats import DEDUPE_DUPLICATE_CONTENT, DEDUPE_DUPLICATE_URL, DEDUPE_UNIQUE
+
 logger = logging.getLogger(__name__)
 
 
@@ -29,12 +31,12 @@ class InRunDedupePipeline:
         adapter = ItemAdapter(item)
         url, digest = adapter["canonical_url"], adapter["content_hash"]
         if url in self.seen_urls:
-            self.stats.inc_value("newsmon/dedupe/duplicate_url")
+            self.stats.inc_value(DEDUPE_DUPLICATE_URL)
             raise DropItem(f"duplicate of {url} (same canonical URL)", log_level="DEBUG")
         if digest in self.seen_hashes:
-            self.stats.inc_value("newsmon/dedupe/duplicate_content")
+            self.stats.inc_value(DEDUPE_DUPLICATE_CONTENT)
             raise DropItem(f"{url} has the same body as {self.seen_hashes[digest]}", log_level="INFO")
         self.seen_urls.add(url)
         self.seen_hashes[digest] = url
-        self.stats.inc_value("newsmon/dedupe/unique")
+        self.stats.inc_value(DEDUPE_UNIQUE)
         return item

@@ -9,14 +9,24 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
+from newsmon.options import Option, Options
 from newsmon.schema import record_errors
+from newsmon.stats import SCHEMA_INVALID, SCHEMA_VALID
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_VALIDATE_RECORDS",
+        True,
+        "validate records against the JSON Schema, drop invalid ones",
+    ),
+)
 
 logger = logging.getLogger(__name__)
 
 
 class SchemaValidationPipeline:
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("NEWSMON_VALIDATE_RECORDS"):
+        if not OPTIONS.getbool(crawler.settings, "NEWSMON_VALIDATE_RECORDS"):
             raise NotConfigured("NEWSMON_VALIDATE_RECORDS is off")
         assert crawler.stats is not None
         self.stats = crawler.stats
@@ -28,8 +38,8 @@ class SchemaValidationPipeline:
     def process_item(self, item: Any) -> Any:
         errors = record_errors(ItemAdapter(item).asdict())
         if errors:
-            self.stats.inc_value("newsmon/schema/invalid")
+            self.stats.inc_value(SCHEMA_INVALID)
             url = ItemAdapter(item).get("url")
             raise DropItem(f"record for {url} breaks the schema: {'; '.join(errors[:5])}", log_level="ERROR")
-        self.stats.inc_value("newsmon/schema/valid")
+        self.stats.inc_value(SCHEMA_VALID)
         return item

@@ -1,20 +1,26 @@
-"""The one place that chooses the storage backend: SQLite and a JSON file (one process, the default) or
-Redis (NEWSMON_BACKEND=redis, shared by the processes of a distributed run)."""
+"""The crawl's state backend, built once per crawler and handed to the components that need it.
+
+One place chooses SQLite and a JSON file (one process, the default) or Redis (NEWSMON_BACKEND=redis, shared
+by the processes of a distributed run), takes the run lock (one process mode; reentrant, so the crawl
+command's early lock is the same one), opens the store for the state extension and the host tier memory for
+the tier middleware. Nothing here imports the fetch or crawl packages.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from datetime import timedelta
+from pathlib import Path
 
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from newsmon.context import CrawlContext
 from newsmon.distributed.config import DistributedConfig
-from newsmon.fetch.host_memory import HostMemory, HostTierMemory
+from newsmon.state.config import StateConfig
+from newsmon.state.host_memory import HostMemory, HostTierMemory
+from newsmon.state.lock import RunLock
 from newsmon.state.protocol import Store
-
-if TYPE_CHECKING:
-    from newsmon.fetch.policy import TierPolicy
 
 
 def distributed_config(settings: BaseSettings) -> DistributedConfig | None:
@@ -23,29 +29,87 @@ def distributed_config(settings: BaseSettings) -> DistributedConfig | None:
     return config if config.enabled else None
 
 
-def open_store(crawler: Crawler, spider: str, sqlite: Callable[[], Store]) -> Store:
-    """The Redis state store in distributed mode, else what sqlite() opens."""
-    config = distributed_config(crawler.settings)
-    if config is None:
-        return sqlite()
-    from newsmon.distributed.connection import connect, run_failer
-    from newsmon.state.redis_store import RedisStateStore
-
-    return RedisStateStore(connect(config), config, spider, run_failer(crawler, config))
+def run_name(crawler: Crawler) -> str:
+    """The name a crawl's state is kept under: the spider's."""
+    assert crawler.spidercls is not None
+    return crawler.spidercls.name
 
 
-def open_host_memory(crawler: Crawler, spider: str, policy: TierPolicy) -> HostMemory:
-    """Host tier memory: in Redis in distributed mode, else `<state dir>/<spider>.hosts.json`."""
-    config = distributed_config(crawler.settings)
-    if config is None:
-        path = policy.state_dir / f"{spider}.hosts.json" if policy.state_dir else None
-        memory = HostTierMemory(path, policy.remember_after, policy.memory_ttl)
-        memory.load()
+def take_run_lock(config: StateConfig, name: str) -> RunLock:
+    """The one-process run lock (RunLocked when another run holds it); reentrant within a process."""
+    return RunLock.acquire(config.lock_path(name))
+
+
+class StateBackend:
+    def __init__(self, crawler: Crawler, config: StateConfig, name: str) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.name = name
+        self.distributed = distributed_config(crawler.settings)
+        self.lock: RunLock | None = None
+        self.own_lock = False  # taken here, not earlier by the crawl command (which holds it to the end)
+        if config.enabled and self.distributed is None:
+            self.own_lock = not RunLock.held(config.lock_path(name))
+            self.lock = take_run_lock(config, name)  # RunLocked: another run is on; nothing touched yet
+        self.store: Store | None = None  # opened by the state extension when the spider opens
+        self.run_id = 0  # this run's record in the store (the state extension starts it)
+        self._host_memory: HostMemory | None = None
+
+    def release_lock(self) -> None:
+        """At the end of the crawl, unless the crawl command took the lock for the whole process."""
+        if self.own_lock and self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def open_store(self, sqlite: Callable[[], Store]) -> Store:
+        """The Redis state store in distributed mode, else what sqlite() opens; kept as ``store``."""
+        if self.distributed is None:
+            self.store = sqlite()
+        else:
+            from newsmon.distributed.connection import connect, run_failer
+            from newsmon.state.redis_store import RedisStateStore
+
+            self.store = RedisStateStore(
+                connect(self.distributed),
+                self.distributed,
+                self.name,
+                run_failer(self.crawler, self.distributed),
+            )
+        return self.store
+
+    def host_memory(self, state_dir: Path | None, remember_after: int, ttl: timedelta) -> HostMemory:
+        """Host tier memory: in Redis in distributed mode, else `<state dir>/<name>.hosts.json`."""
+        if self._host_memory is not None:
+            return self._host_memory
+        if self.distributed is None:
+            path = state_dir / f"{self.name}.hosts.json" if state_dir else None
+            memory: HostMemory = HostTierMemory(path, remember_after, ttl)
+            memory.load()
+        else:
+            from newsmon.distributed.connection import connect, run_failer
+            from newsmon.distributed.host_memory import RedisHostTierMemory
+
+            failer = run_failer(self.crawler, self.distributed)
+            memory = RedisHostTierMemory(
+                connect(self.distributed), self.distributed, self.name, remember_after, ttl, failer
+            )
+        self._host_memory = memory
         return memory
-    from newsmon.distributed.connection import connect, run_failer
-    from newsmon.distributed.host_memory import RedisHostTierMemory
 
-    failer = run_failer(crawler, config)
-    return RedisHostTierMemory(
-        connect(config), config, spider, policy.remember_after, policy.memory_ttl, failer
-    )
+
+def enabled_state(crawler: Crawler) -> StateBackend:
+    """state_backend() for components that only make sense with state on: NotConfigured (quiet) when off."""
+    from scrapy.exceptions import NotConfigured
+
+    backend = state_backend(crawler)
+    if not backend.config.enabled:
+        raise NotConfigured
+    return backend
+
+
+def state_backend(crawler: Crawler) -> StateBackend:
+    """The crawler's state backend, built on first use (RunLocked when another run holds the lock)."""
+    context = CrawlContext.of(crawler)
+    if context.state is None:
+        context.state = StateBackend(crawler, StateConfig.from_settings(crawler.settings), run_name(crawler))
+    return context.state

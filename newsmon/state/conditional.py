@@ -17,7 +17,8 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
 from newsmon.meta import HUB_KINDS, META_KIND
-from newsmon.state.skip import state_extension
+from newsmon.state.backend import StateBackend, enabled_state
+from newsmon.stats import HUB_CONDITIONAL_GET, HUB_NOT_MODIFIED, HUB_STORED
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +32,14 @@ def _headers_dict(headers: Headers) -> dict[str, list[str]]:
 
 
 class HubConditionalGet:
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, state: StateBackend) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
-        self.state = state_extension(crawler)
+        self.state = state  # its store is opened by the state extension when the spider opens
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HubConditionalGet:
-        return cls(crawler)
+        return cls(crawler, enabled_state(crawler))  # NotConfigured when state is off
 
     def process_request(self, request: Request) -> None:
         store = self.state.store
@@ -51,7 +52,7 @@ class HubConditionalGet:
             request.headers.setdefault(b"If-None-Match", hub.etag)
         if hub.last_modified:
             request.headers.setdefault(b"If-Modified-Since", hub.last_modified)
-        self.stats.inc_value("newsmon/hub/conditional_get")
+        self.stats.inc_value(HUB_CONDITIONAL_GET)
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -62,7 +63,7 @@ class HubConditionalGet:
             hub = store.hub(request.url)
             if hub is None:  # we sent no validators; a broken server: let the spider see the 304
                 return response
-            self.stats.inc_value("newsmon/hub/not_modified")
+            self.stats.inc_value(HUB_NOT_MODIFIED)
             logger.debug("Hub %s not modified: replaying the stored copy", request.url)
             headers = Headers(hub.headers)
             cls = responsetypes.from_args(headers=headers, url=response.url, body=hub.body)
@@ -87,5 +88,5 @@ class HubConditionalGet:
                     _headers_dict(response.headers),
                     response.body,
                 )
-                self.stats.inc_value("newsmon/hub/stored")
+                self.stats.inc_value(HUB_STORED)
         return response

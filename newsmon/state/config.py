@@ -7,6 +7,47 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from newsmon.options import Option, Options
+from newsmon.state.outputs import OPTIONS as OUTPUT_OPTIONS
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_STATE_ENABLED",
+        True,
+        "incremental runs: state store, skip before download, cross-run dedupe, run lock; off: every run "
+        "crawls and emits everything",
+    ),
+    Option(
+        "NEWSMON_STATE_DIR",
+        ".newsmon",
+        "state kept between runs (host tier memory, the state store); default taken from the environment "
+        "variable of the same name when set",
+        env="NEWSMON_STATE_DIR",
+    ),
+    Option(
+        "NEWSMON_SNAPSHOT",
+        False,
+        "emit every article the run reaches, not only new and changed ones (a full `-O snapshot.jsonl`); "
+        "unchanged articles keep their stored `version`, the store is still updated",
+    ),
+    Option(
+        "NEWSMON_REVISIT_YOUNGER_THAN",
+        24.0,
+        "hours: emitted articles published (or first seen, when undated) less than this long ago are "
+        "revisited ...",
+    ),
+    Option(
+        "NEWSMON_REVISIT_EVERY",
+        3.0,
+        "... at most once every this many hours; a changed body is emitted as `version` + 1",
+    ),
+    Option(
+        "NEWSMON_STATE_CHECK",
+        True,
+        "SQLite `quick_check` when the store opens (a corrupt store is moved aside and rebuilt)",
+    ),
+)
+
 
 @dataclass(frozen=True)
 class StateConfig:
@@ -21,13 +62,13 @@ class StateConfig:
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> StateConfig:
         config = cls(
-            enabled=settings.getbool("NEWSMON_STATE_ENABLED", True),
-            state_dir=Path(settings.get("NEWSMON_STATE_DIR") or ".newsmon"),
-            revisit_younger_than_h=settings.getfloat("NEWSMON_REVISIT_YOUNGER_THAN", 24.0),
-            revisit_every_h=settings.getfloat("NEWSMON_REVISIT_EVERY", 3.0),
-            check_on_open=settings.getbool("NEWSMON_STATE_CHECK", True),
-            output_uri=settings.get("NEWSMON_OUTPUT_URI") or "",
-            snapshot=settings.getbool("NEWSMON_SNAPSHOT", False),
+            enabled=OPTIONS.getbool(settings, "NEWSMON_STATE_ENABLED"),
+            state_dir=Path(OPTIONS.get(settings, "NEWSMON_STATE_DIR") or ".newsmon"),
+            revisit_younger_than_h=OPTIONS.getfloat(settings, "NEWSMON_REVISIT_YOUNGER_THAN"),
+            revisit_every_h=OPTIONS.getfloat(settings, "NEWSMON_REVISIT_EVERY"),
+            check_on_open=OPTIONS.getbool(settings, "NEWSMON_STATE_CHECK"),
+            output_uri=OUTPUT_OPTIONS.get(settings, "NEWSMON_OUTPUT_URI") or "",
+            snapshot=OPTIONS.getbool(settings, "NEWSMON_SNAPSHOT"),
         )
         if config.revisit_younger_than_h < 0 or config.revisit_every_h < 0:
             raise ValueError("NEWSMON_REVISIT_YOUNGER_THAN and NEWSMON_REVISIT_EVERY must be >= 0 (hours)")

@@ -36,10 +36,9 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from newsmon.meta import META_KEY
-from newsmon.state.backend import distributed_config, open_store
+from newsmon.state.backend import StateBackend, state_backend
 from newsmon.state.config import StateConfig
-from newsmon.state.lock import RunLock
-from newsmon.state.outputs import OUTPUT_ERROR, OUTPUT_UNUSABLE, OutputsSettled, feed_targets
+from newsmon.state.outputs import OUTPUT_ERROR, OUTPUT_UNUSABLE, OutputsSettled, SettleOrder, feed_targets
 from newsmon.state.protocol import Store
 from newsmon.state.recovery import (
     output_files,
@@ -51,6 +50,23 @@ from newsmon.state.recovery import (
 )
 from newsmon.state.storage import DurableFileFeedStorage, feed_file_opened, same_file, write_error
 from newsmon.state.store import StateStore, StoreCorrupt
+from newsmon.stats import (
+    OUTPUT_FAILED,
+    OUTPUT_RESTORED,
+    PREFIX,
+    STATE_ALIASES,
+    STATE_BAD_LINES,
+    STATE_CORRUPT_RECOVERED,
+    STATE_EMITTED,
+    STATE_MARK_FAILED,
+    STATE_MISSING_RECOVERED,
+    STATE_NOT_MARKED,
+    STATE_REBUILT_RECORDS,
+    STATE_RECOVERED_FILES,
+    STATE_RECOVERED_RECORDS,
+    STATE_STORE_REMOVED,
+    STATE_TORN_LINES,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,19 +92,14 @@ class OpenFeedFile:
 
 
 class StateExtension:
-    def __init__(self, crawler: Crawler, config: StateConfig, spider_name: str) -> None:
+    def __init__(self, crawler: Crawler, backend: StateBackend) -> None:
         assert crawler.stats is not None
         self.crawler = crawler
         self.stats = crawler.stats
-        self.config = config
-        self.spider_name = spider_name
-        self.output_pattern = output_glob(config.output_uri, spider_name)  # the per-run files, or None
-        self.lock: RunLock | None = None
-        self.own_lock = False
-        if distributed_config(crawler.settings) is None:
-            lock_path = config.lock_path(spider_name)
-            self.own_lock = not RunLock.held(lock_path)
-            self.lock = RunLock.acquire(lock_path)  # RunLocked: another run is on; nothing touched yet
+        self.backend = backend  # the run lock is the backend's (taken once, newsmon/state/backend.py)
+        self.config: StateConfig = backend.config
+        self.spider_name = backend.name
+        self.output_pattern = output_glob(self.config.output_uri, self.spider_name)  # per-run files, or None
         self.store: Store | None = None
         self.run_id = 0
         self.targets = feed_targets(crawler.settings)
@@ -105,31 +116,30 @@ class StateExtension:
         config = StateConfig.from_settings(crawler.settings)
         if not config.enabled:
             raise NotConfigured  # off on purpose: no message, so Scrapy does not log it as a warning
-        assert crawler.spidercls is not None
-        ext = cls(crawler, config, crawler.spidercls.name)
+        ext = cls(crawler, state_backend(crawler))
         connect = crawler.signals.connect
         connect(ext.spider_opened, signal=signals.spider_opened)
         connect(ext.item_scraped, signal=signals.item_scraped)
         connect(ext.item_dropped, signal=signals.item_dropped)
         connect(ext.feed_file_opened, signal=feed_file_opened)
-        ext.settled = OutputsSettled(crawler, ext.outputs_settled)  # after the monitors' (EXTENSIONS order)
+        ext.settled = OutputsSettled(crawler, ext.outputs_settled, SettleOrder.RECORD)  # after the verdicts
         return ext
 
     # --- lifecycle -----------------------------------------------------------------------------
     def spider_opened(self, spider: Spider) -> None:
         try:
-            self.store = open_store(self.crawler, self.spider_name, self._open_sqlite)
+            self.store = self.backend.open_store(self._open_sqlite)
             pattern = self.output_pattern
             recovered = recover_partials(self.store, pattern) if pattern else None
-            self.run_id = self.store.start_run()
+            self.run_id = self.backend.run_id = self.store.start_run()
         except Exception as exc:  # never crawl as if nothing had been emitted, nor without a run record
             logger.error("The state store cannot be opened or reconciled (%s): not crawling", exc)
             raise CloseSpider("newsmon_state_error") from None
         if recovered is not None and recovered.files:
-            self.stats.inc_value("newsmon/state/recovered_files", recovered.files)
-            self.stats.inc_value("newsmon/state/recovered_records", recovered.records)
-            self.stats.inc_value("newsmon/state/torn_lines", recovered.torn_lines)
-            self.stats.inc_value("newsmon/state/bad_lines", recovered.bad_lines)
+            self.stats.inc_value(STATE_RECOVERED_FILES, recovered.files)
+            self.stats.inc_value(STATE_RECOVERED_RECORDS, recovered.records)
+            self.stats.inc_value(STATE_TORN_LINES, recovered.torn_lines)
+            self.stats.inc_value(STATE_BAD_LINES, recovered.bad_lines)
         logger.info(
             "State store %s: %d articles emitted before; records marked %s",
             self.store.location,
@@ -152,7 +162,7 @@ class StateExtension:
         if not path.exists() and pattern and output_files(pattern):
             for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):  # the deleted store's journal
                 leftover.unlink(missing_ok=True)
-            self.stats.inc_value("newsmon/state/missing_recovered")
+            self.stats.inc_value(STATE_MISSING_RECOVERED)
             logger.warning("State store %s is missing but outputs exist: rebuilding it from them", path)
             return self._rebuild(path)
         try:
@@ -163,7 +173,7 @@ class StateExtension:
                 src = Path(f"{path}{suffix}")
                 if src.exists():
                     src.replace(f"{aside}{suffix}")
-            self.stats.inc_value("newsmon/state/corrupt_recovered")
+            self.stats.inc_value(STATE_CORRUPT_RECOVERED)
             logger.warning("State store %s is corrupt (%s): moved to %s, rebuilding", path, exc, aside)
         return self._rebuild(path)
 
@@ -171,7 +181,7 @@ class StateExtension:
         store = StateStore.open(path)
         pattern = self.output_pattern
         rebuilt = rebuild_from_outputs(store, pattern) if pattern else 0
-        self.stats.set_value("newsmon/state/rebuilt_records", rebuilt)
+        self.stats.set_value(STATE_REBUILT_RECORDS, rebuilt)
         logger.warning("State store rebuilt from %d records in the outputs %s", rebuilt, pattern)
         return store
 
@@ -190,7 +200,7 @@ class StateExtension:
                     failed or reason,
                     len(self.pending),
                 )
-                self.stats.inc_value("newsmon/state/not_marked", len(self.pending))
+                self.stats.inc_value(STATE_NOT_MARKED, len(self.pending))
                 self.pending.clear()
         self._finish()
 
@@ -199,11 +209,11 @@ class StateExtension:
         if store is None:
             return
         if not self.targets and self.pending:  # written nowhere: the next run emits them
-            self.stats.inc_value("newsmon/state/not_marked", len(self.pending))
+            self.stats.inc_value(STATE_NOT_MARKED, len(self.pending))
             self.pending.clear()
         for done, p in enumerate(self.pending):
             if not self._mark(p):  # the store failed: the rest would only wait on it too
-                self.stats.inc_value("newsmon/state/not_marked", len(self.pending) - done - 1)
+                self.stats.inc_value(STATE_NOT_MARKED, len(self.pending) - done - 1)
                 break
         self.pending.clear()
         keep = (
@@ -211,7 +221,7 @@ class StateExtension:
             "downloader/request_count",
             "elapsed_time_seconds",
             "log_count/ERROR",
-            "newsmon/",
+            PREFIX,  # every newsmon stat
         )
         stats = {k: v for k, v in self.stats.get_stats().items() if k.startswith(keep)}
         try:
@@ -225,13 +235,12 @@ class StateExtension:
                 logger.error("State store %s did not close cleanly (%s)", store.location, exc)
         self.store = None
         if isinstance(store, StateStore) and not store.path.exists():
-            self.stats.inc_value("newsmon/state/store_removed")
+            self.stats.inc_value(STATE_STORE_REMOVED)
             logger.error(
                 "State store %s was removed during the run: the next start rebuilds it from the outputs",
                 store.path,
             )
-        if self.own_lock and self.lock is not None:
-            self.lock.release()
+        self.backend.release_lock()
 
     # --- records -------------------------------------------------------------------------------
     def item_scraped(self, item: Any, response: Response | None) -> None:
@@ -250,7 +259,7 @@ class StateExtension:
             self.pending.append(record)
             return
         if self.output_failed:
-            self.stats.inc_value("newsmon/state/not_marked")
+            self.stats.inc_value(STATE_NOT_MARKED)
             return
         try:
             if self._commit_to_files(record):
@@ -281,7 +290,7 @@ class StateExtension:
                 restored.append(f"{gone} -> {sink.storage.restore(sink.file)}")
             sink.size = size
         if restored:  # the marked records are on disk again, but someone removed the output: stop
-            self.stats.inc_value("newsmon/output/restored", len(restored))
+            self.stats.inc_value(OUTPUT_RESTORED, len(restored))
             self._output_error(
                 record,
                 "the output was removed during the run; what it held was written back "
@@ -294,9 +303,9 @@ class StateExtension:
         """A feed lost or may lose records: close the run (non-zero exit), mark nothing more."""
         first = not self.output_failed
         self.output_failed = True
-        self.stats.inc_value("newsmon/output/failed")
+        self.stats.inc_value(OUTPUT_FAILED)
         if not marked:
-            self.stats.inc_value("newsmon/state/not_marked")
+            self.stats.inc_value(STATE_NOT_MARKED)
         for sink in self.sinks:  # the per-run file keeps its unmarked records for the next start's recovery
             sink.storage.keep_partial = True
         if first:
@@ -318,12 +327,12 @@ class StateExtension:
                 p.url, p.content_hash, p.version, p.published_at, links=p.links, commit=False
             )
             if p.key and self.store.add_alias(p.key, p.url):
-                self.stats.inc_value("newsmon/state/aliases")
+                self.stats.inc_value(STATE_ALIASES)
             self.store.commit()
         except Exception as exc:
             self._mark_failed(p, exc)
             return False
-        self.stats.inc_value("newsmon/state/emitted")
+        self.stats.inc_value(STATE_EMITTED)
         return True
 
     def _mark_failed(self, p: Pending, exc: Exception) -> None:
@@ -331,10 +340,10 @@ class StateExtension:
         `.partial` (the next start marks them); records of `-O`/`-o` files, and of feeds marked only once
         stored (remote, batched, post-processed: their files are final by then), are emitted again by the
         next run."""
-        self.stats.inc_value("newsmon/state/mark_failed")
+        self.stats.inc_value(STATE_MARK_FAILED)
         for sink in self.sinks:
             sink.storage.keep_partial = True
-        if self.stats.get_value("newsmon/state/mark_failed") == 1:
+        if self.stats.get_value(STATE_MARK_FAILED) == 1:
             logger.error(
                 "Marking %s emitted failed (%s): closing the run; its output stays .partial for the next "
                 "start to reconcile",
@@ -359,5 +368,5 @@ class StateExtension:
         key = response.meta.get(META_KEY) if response is not None else None
         for alias in {key, url} - {None, target}:
             if alias and store.add_alias(alias, target):
-                self.stats.inc_value("newsmon/state/aliases")
+                self.stats.inc_value(STATE_ALIASES)
         store.commit()

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import IntEnum
 from pathlib import Path, PureWindowsPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,8 +27,26 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import build_from_crawler, load_object
 from w3lib.url import file_uri_to_path
 
+from newsmon.context import CrawlContext
 from newsmon.distributed.config import mask_url
+from newsmon.options import Option, Options
 from newsmon.state.storage import DurableFileFeedStorage
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_OUTPUT_URI",
+        "output/%(name)s/%(time)s.jsonl",
+        "per-run JSON Lines file when no `-o`/`-O`/`FEEDS` is given (empty: none); default taken from the "
+        "environment variable of the same name when set ([Deployment](#deployment))",
+        env="NEWSMON_OUTPUT_URI",
+    ),
+    Option(
+        "NEWSMON_OUTPUT_CHECK",
+        True,
+        "check every feed when the spider opens (storage scheme usable, directory writable: a probe file is "
+        "created, fsynced and removed); an unusable one stops the run before any request, exit status 2",
+    ),
+)
 
 # Close reasons: a feed cannot be used at all (refused before the first request, exit status 2) ...
 OUTPUT_UNUSABLE = "newsmon_output_unusable"
@@ -141,14 +160,37 @@ def probe_directory(directory: Path, label: str) -> None:
         raise OutputUnusable(f"feed {label}: cannot write in {directory} ({exc.strerror or exc})") from None
 
 
+class SettleOrder(IntEnum):
+    """Who runs first once the outputs settled, whatever the EXTENSIONS priorities."""
+
+    JUDGE = 10  # the monitors' verdicts (output health included)
+    RECORD = 20  # the state extension: marks what waited, records the run with the verdicts
+    REPORT = 30  # the stats file, holding all of the above
+
+
 class OutputsSettled:
     """Calls back once the spider has closed and every feed has been stored (or failed to be): verdicts
     on output health and the marking of batched or remote feeds must wait for that, and FeedExporter
     stores its feeds only after the spider_closed handlers ran. Without a feed, or when the run was
-    refused for an unusable one (no FeedExporter then), it calls back at spider_closed."""
+    refused for an unusable one (no FeedExporter then), it calls back at spider_closed. The callbacks of
+    one crawl run in ``SettleOrder``."""
 
-    def __init__(self, crawler: Crawler, callback: Callable[[str], None]) -> None:
+    def __init__(
+        self, crawler: Crawler, callback: Callable[[str], None], order: SettleOrder = SettleOrder.JUDGE
+    ) -> None:
         self.callback = callback
+        self.order = order
+        context = CrawlContext.of(crawler)
+        if context.settlement is None:
+            context.settlement = Settlement(crawler)
+        context.settlement.waiting.append(self)
+
+
+class Settlement:
+    """The one watcher per crawl behind every OutputsSettled."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.waiting: list[OutputsSettled] = []
         self.expect_feeds = bool(crawler.settings.getdict("FEEDS"))
         self.reason: str | None = None
         self.feeds_closed = False
@@ -169,4 +211,5 @@ class OutputsSettled:
     def _settle(self) -> None:
         if not self.done and self.reason is not None:
             self.done = True
-            self.callback(self.reason)
+            for waiting in sorted(self.waiting, key=lambda w: w.order):
+                waiting.callback(self.reason)

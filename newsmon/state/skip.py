@@ -20,8 +20,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newsmon import stats
+from newsmon.context import CrawlContext
 from newsmon.meta import META_DEPTH, META_HOPS, META_KEY, META_KIND
-from newsmon.state.extension import StateExtension
+from newsmon.state.backend import StateBackend, state_backend
+from newsmon.state.config import OPTIONS as STATE_OPTIONS
 from newsmon.state.store import ArticleState
 
 logger = logging.getLogger(__name__)
@@ -30,35 +33,28 @@ HOUR = 3600.0
 _SKIPPED_AS = "_newsmon_skipped_as"  # set on a skipped request: the canonical URL of its stored article
 
 
-def state_extension(crawler: Crawler) -> StateExtension:
-    """The crawler's StateExtension; NotConfigured when state is off (the component then stays out)."""
-    for ext in crawler.extensions.middlewares:
-        if isinstance(ext, StateExtension):
-            return ext
-    if not crawler.settings.getbool("NEWSMON_STATE_ENABLED", True):
-        raise NotConfigured  # off on purpose: quiet
-    raise NotConfigured("the state extension is not enabled (NEWSMON_STATE_ENABLED, EXTENSIONS)")
-
-
 def should_revisit(state: ArticleState, now: float, younger_than_h: float, every_h: float) -> bool:
     born = state.published_at if state.published_at is not None else state.first_seen
     return now - born < younger_than_h * HOUR and now - state.last_fetched >= every_h * HOUR
 
 
 class SkipEmittedArticles:
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, state: StateBackend, context: CrawlContext) -> None:
         assert crawler.stats is not None
-        self.crawler = crawler
         self.stats = crawler.stats
-        self.state = state_extension(crawler)
-        if self.state.config.snapshot:
-            raise NotConfigured  # a snapshot fetches every article: quiet
-        self.younger_than_h = self.state.config.revisit_younger_than_h
-        self.every_h = self.state.config.revisit_every_h
+        self.state = state  # its store is opened by the state extension when the spider opens
+        self.context = context  # the spider's frontier, for the stored links of skipped articles
+        self.younger_than_h = state.config.revisit_younger_than_h
+        self.every_h = state.config.revisit_every_h
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipEmittedArticles:
-        return cls(crawler)
+        settings = crawler.settings
+        if not STATE_OPTIONS.getbool(settings, "NEWSMON_STATE_ENABLED"):
+            raise NotConfigured  # off on purpose: quiet
+        if STATE_OPTIONS.getbool(settings, "NEWSMON_SNAPSHOT"):
+            raise NotConfigured  # a snapshot fetches every article: quiet
+        return cls(crawler, state_backend(crawler), CrawlContext.of(crawler))
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for o in start:
@@ -95,28 +91,28 @@ class SkipEmittedArticles:
         key = request.meta.get(META_KEY) or request.url
         state = store.resolve(key)
         if state is None:
-            self.stats.inc_value("newsmon/state/new")
+            self.stats.inc_value(stats.STATE_NEW)
             return True
         now = time.time()
         if should_revisit(state, now, self.younger_than_h, self.every_h):
-            self.stats.inc_value("newsmon/state/revisit")
+            self.stats.inc_value(stats.STATE_REVISIT)
             return True
         store.touch(state.canonical_url, fetched=False, now=now)
-        self.stats.inc_value("newsmon/state/skipped")
+        self.stats.inc_value(stats.STATE_SKIPPED)
         logger.debug("Skipping %s: emitted before (version %d)", key, state.version)
         request.meta[_SKIPPED_AS] = state.canonical_url
         return False
 
     def _stored_links(self, request: Request) -> Iterator[Request]:
-        """The spider's own related-link following (NewsSpider.follow_related), fed from the store as if the
-        skipped article had been parsed: same depth limit, and when a shorter path to it turns up later
-        the spider re-follows its links from there, exactly as for a parsed article."""
-        store = self.state.store
-        follow = getattr(self.crawler.spider, "follow_related", None)
-        if store is None or follow is None:
+        """The frontier's related-link following, fed from the store as if the skipped article had been
+        parsed: same depth limit, and when a shorter path to it turns up later its links are followed again
+        from there, exactly as for a parsed article."""
+        store, frontier = self.state.store, self.context.frontier
+        if store is None or frontier is None:
             return
         url = request.meta[_SKIPPED_AS]
         links = store.links(url)
-        self.stats.inc_value("newsmon/state/stored_links", len(links))
+        self.stats.inc_value(stats.STATE_STORED_LINKS, len(links))
         hops, depth = request.meta.get(META_HOPS, 0), request.meta.get(META_DEPTH, 0)
-        yield from follow(links, url, depth, hops, request.meta.get(META_KEY) or url)
+        visits = frontier.related(links, url, depth, hops, request.meta.get(META_KEY) or url)
+        yield from self.context.article_requests(visits)

@@ -23,9 +23,10 @@ from scrapy.http import HtmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from newsmon import settings as project_settings
+from newsmon import registry
 from newsmon.fetch.browser import find_chromium
 from newsmon.fetch.browser_guard import BrowserGuard, BrowserLimits, renderer_memory
+from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
 from newsmon.fetch.ssrf import SsrfGuard, SsrfRefused
 from newsmon.monitors.checks import EXIT_MONITORS_FAILED
 from newsmon.urls import SiteScope
@@ -256,7 +257,7 @@ def test_a_popup_that_opens_anyway_is_closed(server: FaultServer) -> None:
     async def storm_pages() -> tuple[int, int]:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
-                executable_path=find_chromium(), args=project_settings.NEWSMON_CHROMIUM_ARGS
+                executable_path=find_chromium(), args=TIER_OPTIONS.default("NEWSMON_CHROMIUM_ARGS")
             )
             context = await browser.new_context()
             await guard.attach_browser(browser, context)
@@ -283,9 +284,8 @@ def test_a_popup_that_opens_anyway_is_closed(server: FaultServer) -> None:
 def test_final_url_of_a_browser_page_passes_the_ssrf_rule() -> None:
     crawler = get_crawler(Spider, settings_dict={"NEWSMON_SSRF_GUARD": True})
     guard = SsrfGuard.from_crawler(crawler)
-    spider = Spider("t")
-    spider.scope = SiteScope.build("https://euromaidanpress.com", mirror="http://127.0.0.1:8080")  # type: ignore[attr-defined]
-    guard.spider_opened(spider)
+    # the crawl origin, as the spider's site scope gives it (newsmon.context.CrawlContext.crawl_origin)
+    guard.rule.bind(SiteScope.build("https://euromaidanpress.com", mirror="http://127.0.0.1:8080").origin)
     request = Request("http://127.0.0.1:8080/2026/03/12/x/", meta={"playwright": True})
 
     def shown(url: str) -> HtmlResponse:
@@ -300,7 +300,7 @@ def test_final_url_of_a_browser_page_passes_the_ssrf_rule() -> None:
 
 
 def test_browser_limits_are_checked_once() -> None:
-    defaults = {k: v for k, v in vars(project_settings).items() if k.startswith("NEWSMON_BROWSER_")}
+    defaults = {k: v for k, v in registry.defaults().items() if k.startswith("NEWSMON_BROWSER_")}
     limits = BrowserLimits.from_settings(get_crawler(Spider, settings_dict=defaults).settings)
     assert limits == BrowserLimits(
         max_dom_nodes=200_000, max_heap_mb=512, max_renderer_mb=1024, check_every=0.5

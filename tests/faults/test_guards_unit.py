@@ -78,9 +78,8 @@ def guard(origin: str, allowed: list[str] | None = None) -> SsrfGuard:
         Spider, settings_dict={"NEWSMON_SSRF_GUARD": True, "NEWSMON_SSRF_ALLOWED_HOSTS": allowed or []}
     )
     middleware = SsrfGuard.from_crawler(crawler)
-    spider = Spider("t")
-    spider.scope = SiteScope.build("https://euromaidanpress.com", mirror=origin)  # type: ignore[attr-defined]
-    middleware.spider_opened(spider)
+    # the crawl origin, as the spider's site scope gives it (newsmon.context.CrawlContext.crawl_origin)
+    middleware.rule.bind(SiteScope.build("https://euromaidanpress.com", mirror=origin).origin)
     return middleware
 
 

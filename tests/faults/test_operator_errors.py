@@ -14,11 +14,13 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from newsmon import registry
 from newsmon import settings as project_settings
-from newsmon.arguments import ArgumentError, SpiderArguments, check_crawl, check_settings
+from newsmon.commands.checks import check_crawl, check_settings
+from newsmon.crawl.arguments import ArgumentError, SpiderArguments
 from newsmon.fetch.page_pool import PagePoolMiddleware
 from newsmon.sites import SiteConfigError, load_site_config, nested_quantifier, parse_site_config
-from spiders.euromaidan import EuromaidanSpider
+from newsmon.spiders.euromaidan import EuromaidanSpider
 from tests.crawl_helpers import CrawlResult, run_crawl
 from tests.faults.conftest import FAULT_SETTINGS
 from tests.faults.pages import article_html, listing_html
@@ -134,7 +136,7 @@ def test_remote_control_off_and_disabled_components_say_why(server: FaultServer,
     assert "RemoteControl" not in enabled
     assert "Remote control HTTP server" not in result.log
     # the browser tier is off (FAULT_SETTINGS): the tab pool says so, not "PAGE_REUSE <= 1"
-    disabled = [line for line in result.log.splitlines() if "Disabled newsmon.fetch.page_pool" in line]
+    disabled = [line for line in result.log.splitlines() if "Disabled" in line and "page_pool" in line]
     assert len(disabled) == 1 and "NEWSMON_TIERS_ENABLED is off" in disabled[0], disabled
     assert "PAGE_REUSE" not in disabled[0]
 
@@ -208,6 +210,7 @@ def test_spider_refuses_bad_arguments_without_the_crawl_command() -> None:
 
 def test_check_settings_accepts_the_project_defaults() -> None:
     settings = Settings({k: v for k, v in vars(project_settings).items() if k.isupper()})
+    settings.setdict(registry.defaults(), priority="addon")  # as newsmon.Addon does
     check_settings(settings)
     check_crawl(
         "euromaidan", {"base_url": "http://127.0.0.1:8080", "_job": "abc"}, settings

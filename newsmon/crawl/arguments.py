@@ -3,21 +3,18 @@
 `scrapy crawl` hands `-a` values to the spider and `-s` values to the components as strings. A value they
 cannot use used to surface inside Scrapy's start-up task as a traceback ("Task exception was never
 retrieved", exit status 1), halfway through the run, or not at all (`-a base_url=` given empty crawled the
-real site). The crawl command calls `exit_on_bad_arguments` before it takes the run lock or opens a log, an
-output or the state store; NewsSpider parses its arguments with the same `SpiderArguments.parse`, so a crawl
-started some other way (the Python API) fails on the same message (an `ArgumentError`, a ValueError).
+real site). The crawl command checks them (newsmon/commands/checks.py) before it takes the run lock or opens
+a log, an output or the state store; NewsSpider parses its arguments with the same `SpiderArguments.parse`,
+so a crawl started some other way (the Python API) fails on the same message (an `ArgumentError`).
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
-
-from scrapy.settings import BaseSettings
 
 EXIT_BAD_ARGUMENT = 2  # as a usage error: a bad argument, setting or site config, or an unusable output
 
@@ -136,107 +133,3 @@ def _locations(value: Any, name: str) -> tuple[str, ...] | None:
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise ArgumentError(f"-a {name}=: {item!r} is neither a path starting with / nor an http(s) URL")
     return items
-
-
-# --- settings ------------------------------------------------------------------------------------------
-def _typed_defaults() -> dict[str, tuple[str, Any]]:
-    """Setting name -> (getter, default) for every setting whose default is a number or true/false:
-    Scrapy's and plugins' (numbers read as floats: several int defaults take fractions, DOWNLOAD_DELAY) and
-    newsmon's own NEWSMON_* (whole numbers read with getint, as its components do)."""
-    from scrapy.settings import default_settings
-
-    from newsmon import settings as project
-
-    found: dict[str, tuple[str, Any]] = {}
-    for module, whole in ((project, True), (default_settings, False)):
-        for name in dir(module):
-            default = getattr(module, name)
-            if not name.isupper():
-                continue
-            if isinstance(default, bool):
-                found[name] = ("getbool", default)
-            elif isinstance(default, int) and whole and name.startswith("NEWSMON_"):
-                found[name] = ("getint", default)
-            elif isinstance(default, int | float):
-                found[name] = ("getfloat", default)
-    return found
-
-
-_KINDS = {"getbool": "true or false", "getint": "a whole number", "getfloat": "a number"}
-
-#: Settings the spider reads itself, with their lower bounds.
-_AT_LEAST = {
-    "NEWSMON_FOLLOW_DEPTH": 0,
-    "NEWSMON_MAX_LISTING_PAGES": 1,
-    "NEWSMON_EXTRACT_WORKERS": 0,
-    "NEWSMON_FEED_MAX_ENTRIES": 1,
-    "NEWSMON_THIN_BODY_WORDS": 0,
-}
-
-
-def check_settings(settings: BaseSettings) -> None:
-    """Every number and true/false setting reads as one, and newsmon's parsed configurations accept theirs
-    (the same checks their components make when the crawl starts)."""
-    for name, (getter, _) in sorted(_typed_defaults().items()):
-        if name not in settings:
-            continue
-        try:
-            value = getattr(settings, getter)(name)
-        except (ValueError, TypeError):
-            raise ArgumentError(f"-s {name}={settings[name]!r}: must be {_KINDS[getter]}") from None
-        least = _AT_LEAST.get(name)
-        if least is not None and value < least:
-            raise ArgumentError(f"-s {name}={settings[name]!r}: must be a whole number >= {least}")
-    from newsmon.distributed.config import DistributedConfig
-    from newsmon.extract.budget import PageBudget
-    from newsmon.fetch.policy import TierPolicy
-    from newsmon.fetch.ssrf import SsrfConfig
-    from newsmon.monitors.config import MonitorConfig
-    from newsmon.state.config import StateConfig
-
-    for parse in (
-        TierPolicy.from_settings,
-        SsrfConfig.from_settings,
-        MonitorConfig.from_settings,
-        StateConfig.from_settings,
-        DistributedConfig.from_settings,
-        PageBudget.from_settings,
-    ):
-        try:
-            parse(settings)
-        except (ValueError, TypeError) as exc:
-            raise ArgumentError(str(exc)) from None
-
-
-def check_crawl(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> None:
-    """Raise ArgumentError for a setting, or an argument of a NewsSpider, the crawl cannot use."""
-    check_settings(settings)
-    from scrapy.spiderloader import get_spider_loader
-
-    from newsmon.news_spider import NewsSpider
-    from newsmon.sites import SiteConfigError, load_site_config
-
-    try:
-        spidercls = get_spider_loader(settings).load(spider)
-    except KeyError:
-        return  # Scrapy says "Spider not found" itself
-    if not issubclass(spidercls, NewsSpider):
-        return
-    unknown = sorted(k for k in spargs if k not in SPIDER_ARGUMENTS and not k.startswith("_"))
-    if unknown:
-        known = ", ".join(SPIDER_ARGUMENTS)
-        raise ArgumentError(f"unknown spider argument -a {unknown[0]}= (known: {known})")
-    args = SpiderArguments.parse(spargs)
-    try:
-        load_site_config(args.site or spidercls.site_name or settings.get("NEWSMON_SITE"))
-    except SiteConfigError as exc:
-        raise ArgumentError(str(exc)) from None
-
-
-def exit_on_bad_arguments(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> None:
-    """check_crawl for the crawl command: a bad value prints `newsmon: <why>` and exits with status 2."""
-    try:
-        check_crawl(spider, spargs, settings)
-    except ArgumentError as exc:
-        sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_BAD_ARGUMENT})\n")
-        sys.exit(EXIT_BAD_ARGUMENT)

@@ -1,6 +1,6 @@
 """euromaidanpress.com: RSS feed + "Latest news Ukraine" listing, Read also and News Feed followed."""
 
-from newsmon.news_spider import NewsSpider
+from newsmon.crawl.spider import NewsSpider
 
 
 class EuromaidanSpider(NewsSpider):

@@ -1,6 +1,6 @@
 """Any news site from its configuration: `scrapy crawl news -a site=path/to/site.toml`."""
 
-from newsmon.news_spider import NewsSpider
+from newsmon.crawl.spider import NewsSpider
 
 
 class GenericNewsSpider(NewsSpider):

@@ -1,0 +1,118 @@
+"""Settings and spider arguments checked before a crawl starts: a bad value is one line and exit status 2.
+
+The same parsers the components use when the crawl starts (their ``from_settings``, ``SpiderArguments``, the
+site loader) run here first, in the crawl command, before the run lock, a log, an output or the state store
+is touched.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from scrapy.settings import BaseSettings, default_settings
+
+from newsmon import registry
+from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT, SPIDER_ARGUMENTS, ArgumentError, SpiderArguments
+from newsmon.crawl.config import resolve_site
+from newsmon.crawl.spider import NewsSpider
+from newsmon.sites import SiteConfigError
+
+
+# --- settings ------------------------------------------------------------------------------------------
+def _typed_defaults() -> dict[str, tuple[str, Any]]:
+    """Setting name -> (getter, default) for every setting whose default is a number or true/false:
+    Scrapy's and plugins' (numbers read as floats: several int defaults take fractions, DOWNLOAD_DELAY) and
+    newsmon's own NEWSMON_* (whole numbers read with getint, as its components do)."""
+    found: dict[str, tuple[str, Any]] = {}
+    scrapy_defaults = {name: getattr(default_settings, name) for name in dir(default_settings)}
+    newsmon_defaults = {option.name: option.default for option in registry.SETTINGS}
+    for defaults, whole in ((newsmon_defaults, True), (scrapy_defaults, False)):
+        for name, default in defaults.items():
+            if not name.isupper() or name in found:
+                continue
+            if isinstance(default, bool):
+                found[name] = ("getbool", default)
+            elif isinstance(default, int) and whole:
+                found[name] = ("getint", default)
+            elif isinstance(default, int | float):
+                found[name] = ("getfloat", default)
+    return found
+
+
+_KINDS = {"getbool": "true or false", "getint": "a whole number", "getfloat": "a number"}
+
+#: Settings the spider reads itself, with their lower bounds.
+_AT_LEAST = {
+    "NEWSMON_FOLLOW_DEPTH": 0,
+    "NEWSMON_MAX_LISTING_PAGES": 1,
+    "NEWSMON_EXTRACT_WORKERS": 0,
+    "NEWSMON_FEED_MAX_ENTRIES": 1,
+    "NEWSMON_THIN_BODY_WORDS": 0,
+}
+
+
+def check_settings(settings: BaseSettings) -> None:
+    """Every number and true/false setting reads as one, and newsmon's parsed configurations accept theirs
+    (the same checks their components make when the crawl starts)."""
+    for name, (getter, _) in sorted(_typed_defaults().items()):
+        if name not in settings:
+            continue
+        try:
+            value = getattr(settings, getter)(name)
+        except (ValueError, TypeError):
+            raise ArgumentError(f"-s {name}={settings[name]!r}: must be {_KINDS[getter]}") from None
+        least = _AT_LEAST.get(name)
+        if least is not None and value < least:
+            raise ArgumentError(f"-s {name}={settings[name]!r}: must be a whole number >= {least}")
+    from newsmon.distributed.config import DistributedConfig
+    from newsmon.extract.budget import PageBudget
+    from newsmon.fetch.policy import TierPolicy
+    from newsmon.fetch.ssrf import SsrfConfig
+    from newsmon.monitors.config import MonitorConfig
+    from newsmon.state.config import StateConfig
+
+    for parse in (
+        TierPolicy.from_settings,
+        SsrfConfig.from_settings,
+        MonitorConfig.from_settings,
+        StateConfig.from_settings,
+        DistributedConfig.from_settings,
+        PageBudget.from_settings,
+    ):
+        try:
+            parse(settings)
+        except (ValueError, TypeError) as exc:
+            raise ArgumentError(str(exc)) from None
+
+
+def check_crawl(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> None:
+    """Raise ArgumentError for a setting, or an argument of a NewsSpider, the crawl cannot use."""
+    check_settings(settings)
+    from scrapy.spiderloader import get_spider_loader
+
+    try:
+        spidercls = get_spider_loader(settings).load(spider)
+    except KeyError:
+        return  # Scrapy says "Spider not found" itself
+    if not issubclass(spidercls, NewsSpider):
+        return
+    unknown = sorted(k for k in spargs if k not in SPIDER_ARGUMENTS and not k.startswith("_"))
+    if unknown:
+        known = ", ".join(SPIDER_ARGUMENTS)
+        raise ArgumentError(f"unknown spider argument -a {unknown[0]}= (known: {known})")
+    args = SpiderArguments.parse(spargs)
+    try:
+        resolve_site(args, spidercls.site_name, settings)
+    except SiteConfigError as exc:
+        raise ArgumentError(str(exc)) from None
+
+
+def exit_on_bad_arguments(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> None:
+    """check_crawl for the crawl command: a bad value prints `newsmon: <why>` and exits with status 2."""
+    try:
+        check_crawl(spider, spargs, settings)
+    except ArgumentError as exc:
+        sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_BAD_ARGUMENT})\n")
+        sys.exit(EXIT_BAD_ARGUMENT)

@@ -1,0 +1,170 @@
+"""The crawl's configuration, one precedence rule for every per-site option.
+
+spider argument (``-a``) > ``-s`` / project setting > the site's TOML > newsmon's default.
+
+The spider resolves its site in ``from_crawler`` (Scrapy builds the spider before it applies add-ons and
+freezes the settings) and writes what its site and arguments decide into the crawler's settings at two
+priorities of their own: ``ARGUMENT_PRIORITY`` above ``-s``, ``SITE_PRIORITY`` below a project's settings
+and above newsmon's add-on defaults. Every component then reads one value from the settings: the tier
+middleware, the browser add-on (a site with ``tier_mode = "plain"`` never starts Playwright) and the spider
+agree by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+
+from newsmon.crawl.arguments import SpiderArguments
+from newsmon.discovery.budget import HubBudgetConfig
+from newsmon.extract.budget import PageBudget
+from newsmon.extract.types import ExtractOptions
+from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
+from newsmon.options import Option, Options
+from newsmon.sites import SiteConfig, load_site_config
+from newsmon.urls import DEFAULT_TRACKING_PARAMS, SiteScope
+
+OPTIONS = Options(
+    Option("NEWSMON_SITE", "euromaidan", "site config loaded when the spider has none"),
+    Option(
+        "NEWSMON_FOLLOW_DEPTH",
+        2,
+        "related-link hops followed from a hub-listed article (a site's `follow_depth` sets its own; "
+        "a spider "
+        "argument or `-s` wins)",
+    ),
+    Option("NEWSMON_MAX_LISTING_PAGES", 5, "pages of each category listing per run"),
+    Option(
+        "NEWSMON_TRACKING_PARAMS",
+        list(DEFAULT_TRACKING_PARAMS),
+        "query parameters dropped from requests and canonical URLs (shell patterns): `utm_*`, `fbclid`, "
+        "`gclid`, `swcfpc`, `amp`, ...; the same list for a crawl and `newsmon extract`",
+    ),
+    Option(
+        "NEWSMON_FEED_MAX_ENTRIES",
+        1000,
+        "entries read from one feed document; the rest are cut before parsing (`feed/truncated`)",
+    ),
+    Option(
+        "NEWSMON_THIN_BODY_WORDS",
+        40,
+        "an article page with fewer words inside its article container than this that runs scripts is "
+        "fetched again in the browser (`js_shell`)",
+    ),
+    Option(
+        "NEWSMON_EXTRACT_WORKERS",
+        1,
+        "processes that parse and extract article pages off Scrapy's reactor thread (`spawn`ed, started on "
+        "the first article, stopped with the spider); `0`: extract in the crawl process. Same records "
+        "either way; needs the asyncio reactor (newsmon's default)",
+    ),
+)
+
+#: A site's TOML: above newsmon's add-on defaults (15), below a project's settings (20).
+SITE_PRIORITY = SETTINGS_PRIORITIES["addon"] + 1
+#: Spider arguments: above `-s` (cmdline, 40).
+ARGUMENT_PRIORITY = SETTINGS_PRIORITIES["cmdline"] + 10
+
+
+def resolve_site(args: SpiderArguments, spider_site: str, settings: BaseSettings) -> SiteConfig:
+    """`-a site=`, else the spider's own site, else NEWSMON_SITE."""
+    return load_site_config(args.site or spider_site or OPTIONS.get(settings, "NEWSMON_SITE"))
+
+
+def apply_to_settings(settings: BaseSettings, site: SiteConfig, args: SpiderArguments) -> None:
+    """Write what the site and the arguments decide into the crawl's settings (module docstring)."""
+    if settings.frozen:  # a crawler whose settings are already applied (a test's): nothing to add
+        return
+    by_site: dict[str, Any] = {"NEWSMON_TIER_MODE": site.tier_mode, "NEWSMON_FOLLOW_DEPTH": site.follow_depth}
+    by_argument: dict[str, Any] = {
+        "NEWSMON_FOLLOW_DEPTH": args.follow_depth,
+        "NEWSMON_MAX_LISTING_PAGES": args.max_pages,
+    }
+    for values, priority in ((by_site, SITE_PRIORITY), (by_argument, ARGUMENT_PRIORITY)):
+        for name, value in values.items():
+            if value is not None:
+                settings.set(name, value, priority=priority)
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    """Everything the crawl policy needs, read once."""
+
+    site: SiteConfig
+    scope: SiteScope
+    follow_depth: int
+    max_pages: int
+    tracking: tuple[str, ...]
+    feed_urls: tuple[str, ...]
+    category_urls: tuple[str, ...]
+    sitemap_urls: tuple[str, ...]
+    start_urls: tuple[str, ...]
+    feed_max_entries: int
+    thin_body_words: int
+    extract_workers: int
+    page_budget: PageBudget
+    hub_budget: HubBudgetConfig
+    extract_options: ExtractOptions
+    browser_tier: bool  # a browser tier may take escalations (tiers on, mode not plain)
+
+    @classmethod
+    def build(cls, settings: BaseSettings, site: SiteConfig, args: SpiderArguments) -> CrawlConfig:
+        scope = SiteScope.build(site.origin, site.hosts, mirror=args.base_url)
+        follow_depth = resolved(settings, "NEWSMON_FOLLOW_DEPTH", args.follow_depth, site.follow_depth)
+        max_pages = resolved(settings, "NEWSMON_MAX_LISTING_PAGES", args.max_pages, None)
+        if follow_depth < 0 or max_pages < 1:
+            raise ValueError("NEWSMON_FOLLOW_DEPTH must be >= 0 and NEWSMON_MAX_LISTING_PAGES >= 1")
+        page_budget = PageBudget.from_settings(settings)
+        mode = tier_mode(settings, site)
+
+        def where(given: tuple[str, ...] | None, own: tuple[str, ...]) -> tuple[str, ...]:
+            # an argument given empty (`-a feeds=`) means none; not given means the site's own
+            return tuple(scope.absolute(u) for u in (own if given is None else given))
+
+        return cls(
+            site=site,
+            scope=scope,
+            follow_depth=follow_depth,
+            max_pages=max_pages,
+            tracking=tuple(OPTIONS.getlist(settings, "NEWSMON_TRACKING_PARAMS")),
+            feed_urls=where(args.feeds, site.feeds),
+            category_urls=where(args.categories, site.categories),
+            sitemap_urls=where(args.sitemaps, site.sitemaps),
+            start_urls=where(args.urls, ()),
+            feed_max_entries=OPTIONS.getint(settings, "NEWSMON_FEED_MAX_ENTRIES"),
+            thin_body_words=OPTIONS.getint(settings, "NEWSMON_THIN_BODY_WORDS"),
+            extract_workers=OPTIONS.getint(settings, "NEWSMON_EXTRACT_WORKERS"),
+            page_budget=page_budget,
+            hub_budget=HubBudgetConfig.from_settings(settings),
+            extract_options=replace(
+                site.extract_options(),
+                max_elements=page_budget.max_elements,
+                max_inline=page_budget.max_inline,
+            ),
+            browser_tier=TIER_OPTIONS.getbool(settings, "NEWSMON_TIERS_ENABLED") and mode != "plain",
+        )
+
+    @property
+    def hubs_configured(self) -> int:
+        """Configured hubs (feeds, categories, sitemaps, robots.txt): the monitors expect them to answer."""
+        robots = 1 if self.site.robots_sitemaps else 0
+        return len(self.feed_urls) + len(self.category_urls) + len(self.sitemap_urls) + robots
+
+
+def resolved(settings: BaseSettings, name: str, argument: int | None, site_value: int | None) -> int:
+    """The precedence rule for a whole-number option, whether or not the site could still be written into
+    the settings (module docstring)."""
+    if argument is not None:
+        return argument
+    if site_value is not None and (settings.getpriority(name) or 0) <= SITE_PRIORITY:
+        return site_value
+    return OPTIONS.getint(settings, name)
+
+
+def tier_mode(settings: BaseSettings, site: SiteConfig) -> str:
+    """NEWSMON_TIER_MODE by the same rule: a project setting or `-s`, else the site's, else the default."""
+    if site.tier_mode and (settings.getpriority("NEWSMON_TIER_MODE") or 0) <= SITE_PRIORITY:
+        return site.tier_mode
+    return str(TIER_OPTIONS.get(settings, "NEWSMON_TIER_MODE") or "auto").lower()

@@ -1,0 +1,136 @@
+"""The crawl frontier: which article URL to request, by which path, at what depth. No Scrapy inside.
+
+A link is canonicalised (host aliases onto the crawl origin, tracking parameters dropped), kept only when it
+is on the site and not a hub, and requested once per run by its shortest path: fewest related-link hops,
+whatever order responses arrive in. When an article turns up again by a shorter path, its related links are
+followed again from there (without a refetch). The spider, the skip-emitted middleware (links of skipped
+articles, from the store) and the distributed dupefilter (``article_hops``) all go through this one object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+from newsmon import stats
+from newsmon.meta import META_HOPS, META_KIND
+from newsmon.sites import SiteConfig
+from newsmon.urls import SiteScope, canonicalize
+
+Count = Callable[[str], None]
+
+
+class LinkPath(NamedTuple):
+    """How an article link was reached: related hops, depth from a hub, discovered_via, referrer."""
+
+    hops: int
+    depth: int
+    via: str
+    referrer: str | None
+
+
+@dataclass(frozen=True)
+class ArticleVisit:
+    """An article to request: its canonical URL (the key it is remembered by), the path, a hub's hints."""
+
+    url: str
+    path: LinkPath
+    hints: Mapping[str, str] = field(default_factory=dict)
+
+
+def article_hops(meta: Mapping[str, Any]) -> int | None:
+    """The related-link hops an article request was made at; None for any other request (hubs)."""
+    hops = meta.get(META_HOPS)
+    return hops if meta.get(META_KIND) == "article" and isinstance(hops, int) else None
+
+
+class Frontier:
+    def __init__(self, site: SiteConfig, scope: SiteScope, tracking: tuple[str, ...], follow_depth: int,
+                 count: Count) -> None:  # fmt: skip
+        self.site = site
+        self.scope = scope
+        self.tracking = tracking
+        self.follow_depth = follow_depth
+        self.count = count
+        # canonical article URL -> the shortest path it was found by, this run
+        self._best_path: dict[str, LinkPath] = {}
+        # what a hub said about an article (news sitemap date), kept when the link was already requested
+        # by another path: the record gets it whichever request came first
+        self._hints: dict[str, dict[str, str]] = {}
+        # article parsed (or skipped) at hops > 0 -> (its URL, its related links), to re-follow from a
+        # shorter path
+        self._related: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        #: hub page URL -> canonical article URLs it listed, this run (per-source freshness, the monitors)
+        self.hub_listed: dict[str, set[str]] = {}
+
+    #: the related-link hops an article request was made at (None for hubs): the shortest-path rule's key
+    hops_of = staticmethod(article_hops)
+
+    # --- URLs ------------------------------------------------------------------------------------
+    def local(self, url: str) -> str | None:
+        """The URL on the crawl origin, tracking parameters dropped; None (counted) when offsite."""
+        local = self.scope.localize(url)
+        if local is None:
+            self.count(stats.LINK_OFFSITE)
+            return None
+        return canonicalize(local, self.tracking)
+
+    def is_hub(self, url: str) -> bool:
+        return self.site.is_hub_path(urlsplit(url).path)
+
+    def is_article_url(self, url: str) -> bool:
+        return self.site.is_article_path(urlsplit(url).path)
+
+    # --- articles --------------------------------------------------------------------------------
+    def link(
+        self, url: str, path: LinkPath, hints: Mapping[str, str] | None = None
+    ) -> Iterator[ArticleVisit]:
+        """The visit for an article link, unless it is offsite, a hub, or already requested by as short a
+        path; a shorter path to an article already parsed re-follows its related links instead."""
+        target = self.local(url)
+        if target is None:
+            return
+        if self.is_hub(target):
+            self.count(stats.LINK_HUB_SKIPPED)
+            return
+        if hints:
+            self._hints[target] = dict(hints)
+        if path.hops == 0 and path.referrer is not None:
+            self.hub_listed.setdefault(path.referrer, set()).add(target)
+        known = self._best_path.get(target)
+        if known is not None and known.hops <= path.hops:
+            self.count(stats.LINK_SEEN)
+            return
+        self._best_path[target] = path
+        if known is not None:
+            self.count(stats.LINK_SHORTER_PATH)
+            parsed = self._related.pop(target, None)
+            if parsed is not None:
+                page_url, links = parsed
+                yield from self.related(links, page_url, path.depth, path.hops, target)
+            return
+        yield ArticleVisit(target, path, dict(hints or {}))
+
+    def related(
+        self, links: Iterable[tuple[str, str]], referrer: str, depth: int, hops: int, key: str
+    ) -> Iterator[ArticleVisit]:
+        """Visits for an article's related links ``(via, url)`` one hop further, within follow_depth."""
+        links = list(links)
+        if hops > 0 and links:  # a shorter path may still turn up: keep the links to follow from it
+            self._related[key] = (referrer, links)
+        if hops >= self.follow_depth:
+            if links:
+                self.count(stats.LINK_DEPTH_LIMIT)
+            return
+        for via, url in links:
+            yield from self.link(url, LinkPath(hops + 1, depth + 1, via, referrer))
+
+    def path_taken(self, key: str, requested: LinkPath) -> LinkPath:
+        """The shortest path known for the article requested under ``key`` (the record's depth and via)."""
+        best = self._best_path.get(key, requested)
+        return best if best.hops < requested.hops else requested
+
+    def hints(self, key: str, carried: Mapping[str, str] | None) -> Mapping[str, str]:
+        return carried or self._hints.get(key) or {}

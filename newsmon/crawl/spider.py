@@ -1,0 +1,325 @@
+"""NewsSpider: hubs in, articles out, related links followed to a bounded depth.
+
+From feed entry to written record, in one place: ``start`` asks the hub reader (newsmon/crawl/hubs.py)
+for the configured hubs; hub responses become article visits through the frontier (frontier.py: canonical
+URL, hub or article, shortest path, depth); an article response is checked (classify.py: ``precheck``),
+extracted (newsmon/extract, in a worker process by default), judged (``classify``: emit, escalate to the
+browser, drop), and an emitted page becomes a record (newsmon/record.py) and visits for its related links.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
+from twisted.python.failure import Failure
+
+from newsmon import stats
+from newsmon.context import CrawlContext
+from newsmon.crawl.arguments import SpiderArguments
+from newsmon.crawl.classify import Drop, Escalate, FetchedPage, PagePolicy, classify, precheck
+from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
+from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
+from newsmon.crawl.hubs import HubReader, content_type
+from newsmon.discovery.budget import HubBudget
+from newsmon.extract.budget import cut_html
+from newsmon.extract.types import PageData
+from newsmon.extract.worker import (
+    ExtractCancelled,
+    ExtractFailed,
+    ExtractPool,
+    ExtractTimeout,
+    extract_page_data,
+)
+from newsmon.fetch.failures import failure_reason
+from newsmon.fetch.tiers import escalate
+from newsmon.meta import (
+    META_DEPTH,
+    META_ESCALATE,
+    META_FETCH_REASON,
+    META_HINTS,
+    META_HOPS,
+    META_KEY,
+    META_KIND,
+    META_REFERRER,
+    META_TIER,
+    META_VIA,
+    WARC_META,
+    Tier,
+)
+from newsmon.record import FetchInfo, build_record
+
+logger = logging.getLogger(__name__)
+
+
+class NewsSpider(scrapy.Spider):
+    """Arguments: site, base_url, follow_depth, max_pages, feeds, categories, sitemaps, urls (see README)."""
+
+    site_name = ""  # bundled site config a subclass crawls by default
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        names = ("site", "base_url", "follow_depth", "max_pages", "feeds", "categories", "sitemaps", "urls")
+        self._args = {name: kwargs.pop(name, None) for name in names}
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure(crawler)
+        return spider
+
+    def _configure(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        # checked values (newsmon/crawl/arguments.py: the crawl command refused bad ones before the start)
+        args = SpiderArguments.parse(self._args)
+        site = resolve_site(args, self.site_name, settings)
+        apply_to_settings(settings, site, args)  # the one precedence rule (newsmon/crawl/config.py)
+        self.config = config = CrawlConfig.build(settings, site, args)
+        self.site = site
+        self.allowed_domains = sorted(config.scope.hosts)
+        self.frontier = Frontier(site, config.scope, config.tracking, config.follow_depth, self._count)
+        self.hubs = HubReader(
+            config,
+            self.frontier,
+            HubBudget(config.hub_budget),
+            lambda: self.crawler.stats,
+            {
+                "feed": self.parse_feed,
+                "listing": self.parse_listing,
+                "sitemap": self.parse_sitemap,
+                "robots": self.parse_robots,
+            },
+            self.hub_failed,
+            self.article_request,
+        )
+        self.page_policy = PagePolicy(site, config.browser_tier, config.thin_body_words)
+        workers = config.extract_workers
+        if workers > 0 and is_reactor_installed() and not is_asyncio_reactor_installed():
+            logger.warning("NEWSMON_EXTRACT_WORKERS needs the asyncio reactor; extracting in this process")
+            workers = 0
+        budget = config.page_budget
+        self.extract_pool = (
+            ExtractPool(workers, timeout=budget.timeout, closing=self._engine_closing)
+            if workers > 0
+            else None
+        )
+        self._restarts_counted = 0  # the pool's worker restarts already in stats
+        context = CrawlContext.of(crawler)
+        context.config = config
+        context.frontier = self.frontier
+        context.request_for = self.article_request
+
+    def _count(self, stat: str) -> None:
+        self.crawler.stats.inc_value(stat)
+
+    async def start(self) -> AsyncIterator[Request]:
+        for request in self.hubs.start_hubs():
+            yield request
+        for url in self.config.start_urls:
+            for visit in self.frontier.link(url, LinkPath(0, 0, "start_url", None)):
+                yield self.article_request(visit)
+
+    # --- hubs (callbacks must be spider methods: requests serialise for JOBDIR and scrapy-redis) ---------
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        return self.hubs.feed(response)
+
+    def parse_listing(self, response: Response) -> Iterable[Request]:
+        return self.hubs.listing(response)
+
+    def parse_sitemap(self, response: Response) -> Iterable[Request]:
+        return self.hubs.sitemap(response)
+
+    def parse_robots(self, response: Response) -> Iterable[Request]:
+        return self.hubs.robots(response)
+
+    def hub_failed(self, failure: Failure) -> None:
+        self.hubs.failed(failure)
+
+    # --- articles --------------------------------------------------------------------------------
+    def article_request(self, visit: ArticleVisit) -> Request:
+        path = visit.path
+        return Request(
+            visit.url,
+            callback=self.parse_article if self.extract_pool is None else self.parse_article_offloaded,
+            errback=self.article_failed,
+            priority=-path.hops,  # breadth-first: articles nearer a hub are fetched first
+            meta={
+                META_KIND: "article",
+                META_KEY: visit.url,
+                META_VIA: path.via,
+                META_REFERRER: path.referrer,
+                META_DEPTH: path.depth,
+                META_HOPS: path.hops,
+                **({META_HINTS: dict(visit.hints)} if visit.hints else {}),
+            },
+        )
+
+    def parse_article(self, response: Response) -> Iterable[Any]:
+        if self._rejected(response):
+            return
+        assert isinstance(response, TextResponse)
+        started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
+        body = self._extraction_input(response)
+        page = extract_page_data(body, response.encoding, response.url, self.config.extract_options)
+        self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
+        self._count_capped(response, page)
+        yield from self._outputs(response, page)
+
+    async def parse_article_offloaded(self, response: Response) -> AsyncIterator[Any]:
+        """parse_article with the page extracted in a worker process (NEWSMON_EXTRACT_WORKERS > 0)."""
+        if self.extract_pool is None:  # a request queued by a run with other settings (JOBDIR, Redis)
+            for result in self.parse_article(response):
+                yield result
+            return
+        if self._rejected(response):
+            return
+        assert isinstance(response, TextResponse)
+        pool, counter = self.extract_pool, self.crawler.stats
+        try:
+            page = await pool.extract(
+                self._extraction_input(response), response.encoding, response.url, self.config.extract_options
+            )
+        except ExtractTimeout:
+            counter.inc_value(stats.EXTRACT_TOO_SLOW)
+            logger.warning(
+                "Extraction of %s took more than %g s (NEWSMON_EXTRACT_TIMEOUT): worker killed, no record",
+                response.url,
+                pool.timeout,
+            )
+            return
+        except ExtractCancelled:
+            counter.inc_value(stats.EXTRACT_CANCELLED)
+            logger.warning("The spider is closing: extraction of %s given up, no record", response.url)
+            return
+        except ExtractFailed:
+            counter.inc_value(stats.EXTRACT_FAILED)
+            logger.warning("Two extraction workers died on %s: no record", response.url)
+            return
+        finally:
+            if pool.restarts != self._restarts_counted:  # workers died (logged by the pool): count them
+                counter.inc_value(stats.EXTRACT_WORKER_RESTARTS, pool.restarts - self._restarts_counted)
+                self._restarts_counted = pool.restarts
+        counter.max_value(stats.EXTRACT_MAX_CPU_MS, round(pool.cpu_max * 1000))
+        self._count_capped(response, page)
+        for result in self._outputs(response, page):
+            yield result
+
+    def _fetched(self, response: Response) -> FetchedPage:
+        return FetchedPage(
+            url=response.url,
+            status=response.status,
+            headers=response.headers,
+            body=response.body,
+            content_type=content_type(response),
+            is_text=isinstance(response, TextResponse),
+            tier=response.meta.get(META_TIER, Tier.PLAIN),
+            escalated=META_ESCALATE in response.meta,
+        )
+
+    def _rejected(self, response: Response) -> bool:
+        """precheck's verdict, counted and logged: what rules a page out before the costly extraction."""
+        drop = precheck(self._fetched(response), self.page_policy)
+        if drop is not None:
+            self._dropped(drop, response.url)
+        return drop is not None
+
+    def _dropped(self, drop: Drop, url: str) -> None:
+        self.crawler.stats.inc_value(drop.stat)
+        logger.log(logging.WARNING if drop.warn else logging.DEBUG, "%s, no record: %s", drop.message, url)
+
+    def _outputs(self, response: TextResponse, page: PageData) -> Iterator[Any]:
+        """What classify decides for an extracted page: the record and its related-link requests, a
+        browser re-fetch, or nothing."""
+        verdict = classify(self._fetched(response), page, self.page_policy)
+        if isinstance(verdict, Drop):
+            self._dropped(verdict, response.url)
+            return
+        if isinstance(verdict, Escalate):
+            if response.request is not None:
+                yield escalate(response.request, verdict.reason)
+            return
+        meta = response.meta
+        key = meta.get(META_KEY, response.url)
+        requested = LinkPath(
+            meta.get(META_HOPS, 0),
+            meta.get(META_DEPTH, 0),
+            meta.get(META_VIA, "start_url"),
+            meta.get(META_REFERRER),
+        )
+        path = self.frontier.path_taken(key, requested)
+        fetch = FetchInfo(
+            url=response.url,
+            http_status=response.status,
+            fetcher_tier=meta.get(META_TIER, Tier.PLAIN),
+            fetch_reason=meta.get(META_FETCH_REASON),
+            discovered_via=path.via,
+            referrer=path.referrer,
+            depth=path.depth,
+            spider=self.name,
+            scraped_at=datetime.now(UTC).isoformat(),
+            published_hint=self.frontier.hints(key, meta.get(META_HINTS)).get("published_at"),
+            warc=meta.get(WARC_META),
+        )
+        self.crawler.stats.inc_value(stats.ARTICLE_EXTRACTED)
+        yield build_record(page, fetch, self.config.scope, self.config.tracking)
+        links = [("read_also", item["url"]) for item in page.read_also]
+        links += [("news_feed", item["url"]) for item in page.news_feed]
+        for visit in self.frontier.related(links, response.url, path.depth, path.hops, key):
+            yield self.article_request(visit)
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        counter = self.crawler.stats
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            counter.inc_value(stats.kind_http_error("article", status))
+            logger.warning("Article %s answered HTTP %d", request.url, status)
+        else:
+            reason = failure_reason(failure)
+            counter.inc_value(stats.kind_failed("article"))
+            counter.inc_value(stats.kind_failed("article", reason))
+            logger.warning("Article %s failed (%s): %s", request.url, reason, failure.getErrorMessage())
+
+    # --- extraction helpers ----------------------------------------------------------------------
+    def _engine_closing(self) -> bool:
+        """Whether the engine is closing the spider (CLOSESPIDER_*, SIGTERM, a failed store). Scrapy waits
+        for running callbacks before it closes: the pool then gives pages in extraction a few seconds, not
+        their whole budget. Engine internals (its slot's ``closing``); without them the budget still holds."""
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
+        return getattr(slot, "closing", None) is not None
+
+    def _extraction_input(self, response: TextResponse) -> bytes:
+        """The body handed to extraction: cut at NEWSMON_EXTRACT_MAX_BYTES (just before a tag), counted."""
+        body = cut_html(response.body, self.config.page_budget.max_bytes)
+        if len(body) < len(response.body):
+            self.crawler.stats.inc_value(stats.EXTRACT_TRUNCATED)
+            logger.warning(
+                "Page of %d bytes cut to %d for extraction (NEWSMON_EXTRACT_MAX_BYTES): %s",
+                len(response.body),
+                len(body),
+                response.url,
+            )
+        return body
+
+    def _count_capped(self, response: Response, page: PageData) -> None:
+        """Count what the fast path cut off a pathological page (``page.capped``), one WARNING per page."""
+        if not page.capped:
+            return
+        counter = self.crawler.stats
+        counter.inc_value(stats.EXTRACT_CAPPED)
+        for rule, count in page.capped.items():
+            counter.inc_value(stats.extract_capped(rule), count)
+        cuts = ", ".join(f"{count} {rule}" for rule, count in page.capped.items())
+        logger.warning("Pathological page capped before extraction (elements: %s): %s", cuts, response.url)
+
+    def closed(self, reason: str) -> None:
+        if self.extract_pool is not None:
+            self.extract_pool.close()

@@ -1,0 +1,146 @@
+"""Words of article text in the article container, and the guard that keeps boilerplate out of ``body``.
+
+A JavaScript shell has an empty article container in its static HTML (a script fills it from a JSON blob),
+while a correction box, a newsletter sign-up and a consent banner around it still hold text: an extractor
+that finds no article hands back that text. The measures are structural (no word lists):
+
+- *skipped* subtrees are not article text: the headline and its wrapper, hidden subtrees, boilerplate
+  containers, related-link blocks and widgets (the small box around a form control: sign-up, consent,
+  poll, search); nor are link lists (a block with most of its words in links);
+- the article container is *scoped* when it is the headline's own <article> or <main> and the page's only
+  <article>: text outside it is not the article's. Elsewhere (no such container, or a page of article
+  cards) the container ``find_scope`` picks cannot be trusted either way;
+- ``article_words``: in a scoped container, its words outside links and skipped subtrees; otherwise the
+  words of the extracted body that are article text (its lines located in the page outside skipped
+  subtrees and link lists), or simply the body's words when it has SURE_WORDS or more;
+- the guard: when ``article_words`` is thin, the body must hold enough article text (inside the container
+  when it is scoped), else it is boilerplate and left empty (the page is escalated or dropped, never
+  emitted with it). A body from JSON-LD articleBody is the page's own statement and is not guarded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newsmon.extract.text import normalize_space
+
+FORM_CONTROLS = ("input", "button", "select", "textarea")
+WIDGET_WORDS = 60  # a box around a form control with at most this many words is a widget, not text
+WIDGET_LEVELS = 3  # ancestors of a form control tried as its widget box
+LINK_SHARE = 0.5  # a block with more of its words in links than this is a link list, not article text
+THIN_WORDS = 50  # fewer article words than this: the guard looks at where the body came from
+GUARD_MIN_WORDS = 25  # a thin page's body needs this many words of article text (body.MIN_WORDS)
+# Without a scoped container, a body this long is taken as article text without looking where each of its
+# lines is in the page (the boilerplate an extractor hands back on an empty page is a few short boxes).
+SURE_WORDS = 150
+LOCATE_LINES = 50  # body lines looked for inside longer page lines (reflowed text), at most
+_CONTAINER_TAGS = frozenset({"article", "main", "body", "html"})
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Kana, Han): each character counts
+# as a word, as the benchmark's --cjk tokens do (over-counting only makes a page less thin).
+_UNSPACED = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]+")
+
+
+def count_words(text: str | None) -> int:
+    """Words of ``text``: runs between spaces, and each character of a script written without spaces."""
+    if not text:
+        return 0
+    if text.isascii():
+        return len(text.split())
+    return len(_WORD.findall(text))
+
+
+def widget_boxes(root: HtmlElement) -> set[HtmlElement]:
+    """The small boxes built around form controls: for each visible control, its largest ancestor (up to
+    WIDGET_LEVELS up, never an article/main/body nor the headline's) with at most WIDGET_WORDS words."""
+    boxes: set[HtmlElement] = set()
+    for control in root.iter(*FORM_CONTROLS):
+        if control.tag == "input" and (control.get("type") or "").lower() == "hidden":
+            continue
+        box = None
+        for level, ancestor in enumerate(control.iterancestors()):
+            if level >= WIDGET_LEVELS or ancestor in boxes or ancestor.tag in _CONTAINER_TAGS:
+                break
+            if ancestor.find(".//h1") is not None or count_words(ancestor.text_content()) > WIDGET_WORDS:
+                break
+            box = ancestor
+        if box is not None:
+            boxes.add(box)
+    return boxes
+
+
+def scoped_container(root: HtmlElement | None, h1: HtmlElement | None, articles: int) -> bool:
+    """``root`` is the headline's own <article> or <main>, and the page has no other <article>."""
+    if root is None or h1 is None or root.tag not in ("article", "main") or articles > 1:
+        return False
+    return any(ancestor is root for ancestor in h1.iterancestors())
+
+
+def container_words(root: HtmlElement | None, skip: Iterable[HtmlElement]) -> int:
+    """Words of ``root``'s text outside links and outside the subtrees of ``skip`` (tails count: the text
+    after a skipped element belongs to its parent)."""
+    if root is None:
+        return 0
+    skipped = skip if isinstance(skip, set | frozenset) else set(skip)
+    count = 0
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        if event == "start":
+            if element in skipped or not isinstance(element.tag, str) or element.tag == "a":
+                walker.skip_subtree()
+            else:
+                count += count_words(element.text)
+        elif element is not root:
+            count += count_words(element.tail)
+    return count
+
+
+def _link_list(element: HtmlElement) -> bool:
+    words = count_words(element.text_content())
+    links = sum(count_words(a.text_content()) for a in element.iter("a"))
+    return words > 0 and links > LINK_SHARE * words
+
+
+class PageLines:
+    """The page's visible lines with the block element around each (``visible_text_blocks``), to find where
+    a line of extracted text comes from."""
+
+    def __init__(self, lines: Sequence[str], owners: Sequence[HtmlElement | None]) -> None:
+        self.lines = lines
+        self.owner: dict[str, HtmlElement | None] = {}
+        for line, owner in zip(lines, owners, strict=True):
+            self.owner.setdefault(line, owner)
+
+    def locate(self, line: str, *, search: bool) -> HtmlElement | None:
+        """The block of ``line``; with ``search``, of the shortest page line holding it (reflowed text)."""
+        if line in self.owner:
+            return self.owner[line]
+        if not search:
+            return None
+        holders = [page_line for page_line in self.lines if line in page_line]
+        return self.owner[min(holders, key=len)] if holders else None
+
+
+def article_text_words(
+    body: str, page: PageLines, skip: set[HtmlElement], scope_root: HtmlElement | None = None
+) -> int:
+    """Words of ``body`` that are article text: its lines found in the page outside ``skip`` subtrees and
+    link lists (and inside ``scope_root`` when given). A line not found (reflowed, or from JSON-LD) counts:
+    it cannot be shown to be boilerplate."""
+    lines = [text for line in body.splitlines() if (text := normalize_space(line))]
+    search = len(lines) <= LOCATE_LINES
+    count = 0
+    for text in lines:
+        element = page.locate(text, search=search)
+        if element is not None:
+            ancestors = {element, *element.iterancestors()}
+            if not ancestors.isdisjoint(skip) or _link_list(element):
+                continue
+            if scope_root is not None and scope_root not in ancestors:
+                continue
+        count += count_words(text)
+    return count

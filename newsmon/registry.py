@@ -1,0 +1,38 @@
+"""Every newsmon setting, collected from the components that declare them (``OPTIONS`` in their modules).
+
+Each setting is declared once, with its default and meaning, beside the code that reads it; this module
+only gathers them for the add-on (defaults at add-on priority), the start-up check of `-s` values and the
+README's settings table (tests/test_registries.py keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from newsmon.archive.warc import OPTIONS as WARC
+from newsmon.crawl.config import OPTIONS as CRAWL
+from newsmon.discovery.budget import OPTIONS as HUB_BUDGET
+from newsmon.distributed.config import OPTIONS as DISTRIBUTED
+from newsmon.extensions.stats_file import OPTIONS as STATS_FILE
+from newsmon.extract.budget import OPTIONS as PAGE_BUDGET
+from newsmon.fetch.browser_guard import OPTIONS as BROWSER_LIMITS
+from newsmon.fetch.page_pool import OPTIONS as PAGE_POOL
+from newsmon.fetch.policy import OPTIONS as TIERS
+from newsmon.fetch.retry import OPTIONS as RETRY
+from newsmon.fetch.ssrf import OPTIONS as SSRF
+from newsmon.monitors.config import OPTIONS as MONITORS
+from newsmon.options import Option, Options
+from newsmon.pipelines.validate import OPTIONS as VALIDATE
+from newsmon.state.config import OPTIONS as STATE
+from newsmon.state.outputs import OPTIONS as OUTPUTS
+
+GROUPS: tuple[Options, ...] = (
+    CRAWL, HUB_BUDGET, OUTPUTS, VALIDATE, STATS_FILE, TIERS, BROWSER_LIMITS, PAGE_POOL, PAGE_BUDGET, STATE,
+    SSRF, RETRY, MONITORS, WARC, DISTRIBUTED,
+)  # fmt: skip
+
+#: Every newsmon setting, in README order.
+SETTINGS: tuple[Option, ...] = tuple(option for group in GROUPS for option in group)
+
+
+def defaults() -> dict[str, object]:
+    """Every setting's default (environment variables for deployments applied)."""
+    return {option.name: option.resolved_default() for option in SETTINGS}
