@@ -20,6 +20,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.utils.misc import build_from_crawler
 
+from newsmon.addon import FEED_STORAGES  # what the add-on registers for local files
 from newsmon.crawl.frontier import LinkPath
 from newsmon.meta import META_HOPS, META_KEY, META_KIND
 from newsmon.pipelines.cross_run import CrossRunDedupePipeline
@@ -50,12 +51,8 @@ from newsmon.stats import (
 from tests.component_helpers import crawler_with, isolated, open_spider, record, send, stat
 
 SITE = "http://127.0.0.1:8080"
-STORAGES = {
-    "": "newsmon.state.storage.DurableFileFeedStorage",
-    "file": "newsmon.state.storage.DurableFileFeedStorage",
-}
 DAY = 86400.0
-H1, H2 = "sha256:" + "1" * 64, "sha256:" + "2" * 64
+H1 = "sha256:" + "1" * 64
 
 
 @pytest.fixture(autouse=True)
@@ -116,7 +113,7 @@ class EngineStub:
 
 def test_a_record_is_marked_emitted_only_once_fsynced_in_every_feed(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    settings = {"FEEDS": {str(out): {"format": "jsonlines"}}, "FEED_STORAGES": STORAGES}
+    settings = {"FEEDS": {str(out): {"format": "jsonlines"}}, "FEED_STORAGES": FEED_STORAGES}
     crawler, spider, ext = opened_state(settings)
     assert ext.direct  # a local file of the durable storage: marked record by record
     storage = build_from_crawler(

@@ -15,11 +15,13 @@ import pytest
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
+from newsmon.context import CrawlContext
 from newsmon.distributed.config import mask_url
 from newsmon.state.extension import Pending, StateExtension
 from newsmon.state.outputs import (
     OutputsSettled,
     OutputUnusable,
+    SettleOrder,
     check_target,
     feed_targets,
     local_path,
@@ -183,17 +185,25 @@ def test_without_any_feed_nothing_is_marked(tmp_path: Path) -> None:
         assert store.count() == 0
 
 
-def test_outputs_settle_after_the_feeds_and_once() -> None:
+def test_outputs_settle_after_the_feeds_once_and_in_order() -> None:
     calls: list[str] = []
     crawler = crawler_with({"/tmp/x.jsonl": {"format": "jsonlines"}})
-    settled = OutputsSettled(crawler, calls.append)
-    settled.spider_closed(NewsSpider(), "finished")
+    # registered in the "wrong" order (as EXTENSIONS priorities might build them): run in SettleOrder
+    OutputsSettled(crawler, lambda reason: calls.append(f"report:{reason}"), SettleOrder.REPORT)
+    OutputsSettled(crawler, lambda reason: calls.append(f"record:{reason}"), SettleOrder.RECORD)
+    OutputsSettled(crawler, lambda reason: calls.append(f"judge:{reason}"), SettleOrder.JUDGE)
+    settlement = CrawlContext.of(crawler).settlement
+    assert settlement is not None
+    settlement.spider_closed(NewsSpider(), "finished")
     assert calls == []  # FeedExporter stores the feeds after the spider_closed handlers
-    settled.feed_exporter_closed()
-    settled.feed_exporter_closed()
-    assert calls == ["finished"]
+    settlement.feed_exporter_closed()
+    settlement.feed_exporter_closed()
+    assert calls == ["judge:finished", "record:finished", "report:finished"]
     refused: list[str] = []
-    early = OutputsSettled(crawler, refused.append)
+    other = crawler_with({"/tmp/x.jsonl": {"format": "jsonlines"}})
+    OutputsSettled(other, refused.append)
+    early = CrawlContext.of(other).settlement
+    assert early is not None
     early.spider_closed(NewsSpider(), "newsmon_output_unusable")  # no FeedExporter will ever close
     assert refused == ["newsmon_output_unusable"]
 

@@ -14,7 +14,7 @@ import pytest
 
 from newsmon.fetch.browser import find_chromium
 from tests.browser_helpers import WatchedCrawl, kill_all, watch_crawl
-from tests.crawl_helpers import CrawlResult, run_crawl
+from tests.crawl_helpers import ROOT, CrawlResult, run_crawl
 from tests.replica.content import protected_site
 from tests.replica.server import ReplicaServer, RequestRecord
 
@@ -125,6 +125,22 @@ def test_plain_only_crawl_starts_no_browser(tmp_path: Path) -> None:
     assert watched.result.records
     assert watched.browsers_seen == set()
     assert all(r["fetcher_tier"] == "PLAIN" for r in watched.result.records)
+
+
+def test_a_site_whose_toml_says_plain_never_starts_playwright(tmp_path: Path) -> None:
+    """The site's tier_mode reaches the browser add-on (newsmon/crawl/config.py), not only the middleware."""
+    bundled = (ROOT / "newsmon" / "sites" / "euromaidan.toml").read_text(encoding="utf-8")
+    site = tmp_path / "plain-site.toml"
+    site.write_text(bundled.replace("[related]", 'tier_mode = "plain"\n\n[related]', 1), encoding="utf-8")
+    with ReplicaServer() as replica:
+        plain = watch_crawl(
+            replica.base_url, tmp_path / "plain", "-a", f"site={site}", "-a", "follow_depth=0"
+        )
+        auto = watch_crawl(replica.base_url, tmp_path / "auto", "-a", "follow_depth=0")
+    assert plain.result.returncode == 0, plain.result.log[-3000:]
+    assert plain.result.records and plain.browsers_seen == set()
+    assert "scrapy-playwright" not in plain.result.log  # no Playwright download handler, no driver
+    assert "scrapy-playwright" in auto.result.log  # the same crawl in auto mode has one (the check sees it)
 
 
 def test_host_memory_skips_plain_then_expires(tmp_path: Path) -> None:

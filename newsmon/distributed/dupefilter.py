@@ -1,10 +1,10 @@
-"""The run's shared request dupefilter: scrapy-redis's, plus the spider's shortest-path rule for articles.
+"""The run's shared request dupefilter: scrapy-redis's, plus the frontier's shortest-path rule for articles.
 
-One process's spider remembers by how many related-link hops it reached each article and follows an
-article's links again when a shorter path turns up. Across processes that memory is not shared, so an
-article request is a duplicate only when the run already requested that URL by as few hops or fewer
-(`<dupefilter key>:hops`, an atomic check-and-set): a shorter path is fetched again by the process that
-found it (the copy is dropped by the emit claim) and its links are followed from there. Other requests
+One process's frontier (newsmon/crawl/frontier.py) remembers by how many related-link hops it reached each
+article and follows an article's links again when a shorter path turns up. Across processes that memory is
+not shared, so an article request is a duplicate only when the run already requested that URL by as few hops
+or fewer (`<dupefilter key>:hops`, an atomic check-and-set): a shorter path is fetched again by the process
+that found it (the copy is dropped by the emit claim) and its links are followed from there. Other requests
 (hubs, robots.txt) are filtered by fingerprint as in scrapy-redis.
 """
 

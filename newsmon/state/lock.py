@@ -29,10 +29,6 @@ class RunLocked(Exception):
         )
 
 
-def lock_path(state_dir: str | Path, spider: str) -> Path:
-    return Path(state_dir).resolve() / f"{spider}.lock"
-
-
 class RunLock:
     def __init__(self, path: Path, fd: int) -> None:
         self.path = path

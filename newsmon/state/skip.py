@@ -22,7 +22,7 @@ from scrapy.http import Response
 
 from newsmon import stats
 from newsmon.context import CrawlContext
-from newsmon.meta import META_DEPTH, META_HOPS, META_KEY, META_KIND
+from newsmon.meta import META_DEPTH, META_HOPS, META_KEY, META_KIND, META_SKIPPED_AS
 from newsmon.state.backend import StateBackend, state_backend
 from newsmon.state.config import OPTIONS as STATE_OPTIONS
 from newsmon.state.store import ArticleState
@@ -30,7 +30,6 @@ from newsmon.state.store import ArticleState
 logger = logging.getLogger(__name__)
 
 HOUR = 3600.0
-_SKIPPED_AS = "_newsmon_skipped_as"  # set on a skipped request: the canonical URL of its stored article
 
 
 def should_revisit(state: ArticleState, now: float, younger_than_h: float, every_h: float) -> bool:
@@ -100,7 +99,7 @@ class SkipEmittedArticles:
         store.touch(state.canonical_url, fetched=False, now=now)
         self.stats.inc_value(stats.STATE_SKIPPED)
         logger.debug("Skipping %s: emitted before (version %d)", key, state.version)
-        request.meta[_SKIPPED_AS] = state.canonical_url
+        request.meta[META_SKIPPED_AS] = state.canonical_url
         return False
 
     def _stored_links(self, request: Request) -> Iterator[Request]:
@@ -110,7 +109,7 @@ class SkipEmittedArticles:
         store, frontier = self.state.store, self.context.frontier
         if store is None or frontier is None:
             return
-        url = request.meta[_SKIPPED_AS]
+        url = request.meta[META_SKIPPED_AS]
         links = store.links(url)
         self.stats.inc_value(stats.STATE_STORED_LINKS, len(links))
         hops, depth = request.meta.get(META_HOPS, 0), request.meta.get(META_DEPTH, 0)
