@@ -232,3 +232,12 @@ def test_bad_values_are_refused() -> None:
     settings = Settings({"NEWSMON_MAX_LISTING_PAGES": 0})
     with pytest.raises(ValueError, match="NEWSMON_MAX_LISTING_PAGES"):
         CrawlConfig.build(settings, site(), SpiderArguments())
+
+
+def test_one_tracking_parameter_list_for_a_crawl_and_newsmon_extract() -> None:
+    from newsmon.crawl.config import OPTIONS
+    from newsmon.urls import DEFAULT_TRACKING_PARAMS
+
+    assert tuple(OPTIONS.default("NEWSMON_TRACKING_PARAMS")) == DEFAULT_TRACKING_PARAMS
+    config = CrawlConfig.build(Settings(), site(), SpiderArguments())
+    assert config.tracking == DEFAULT_TRACKING_PARAMS  # a crawl with no settings canonicalises as the CLI

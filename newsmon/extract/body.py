@@ -38,6 +38,7 @@ SECOND_OPINIONS: tuple[dict[str, Any], ...] = (
 )
 MIN_WORDS = 25  # fewer words than this: the text is doubtful, and the next fallback is tried
 DOUBT_SHARE = 0.12  # a first pass with fewer words than this share of the page's visible words is doubtful
+DOUBT_MAX_WORDS = 100  # ... unless it has this many words: a text that long is an article on any page
 ARTICLE_BODY_RATIO = 1.5  # JSON-LD articleBody wins when it is this much longer than the extracted text
 # The second opinions' cost (trafilatura's own extraction again, readability, justext) grows quadratically
 # with the page's blocks and elements (3,000 short divs: 3 s; the fast pass alone: 0.3 s). A page past
@@ -45,6 +46,7 @@ ARTICLE_BODY_RATIO = 1.5  # JSON-LD articleBody wins when it is this much longer
 SECOND_OPINION_MAX_BLOCKS = 2_000
 SECOND_OPINION_MAX_ELEMENTS = 6_000
 PRUNE_NOISE = True
+LINK_LIST_LINES = 3  # consecutive lines of the body that are each a whole link: a list of links
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _FALLBACK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"})
 _KEEP_TAGS = frozenset({"html", "body", "main", "article"})
@@ -125,7 +127,7 @@ def _cascade(tree: HtmlElement, url: str | None, prune: list[str]) -> str:
     """trafilatura's fast pass, and its full cascade as a second opinion when the first looks wrong."""
     text = _trafilatura_text(tree, url, prune, FIRST_PASS)
     words = _words(text)
-    if words >= MIN_WORDS and words >= DOUBT_SHARE * _page_words(tree):
+    if words >= DOUBT_MAX_WORDS or (words >= MIN_WORDS and words >= DOUBT_SHARE * _page_words(tree)):
         return text
     if _too_big_for_second_opinions(tree):
         logger.debug("No second opinion for %s: too many elements", url)
@@ -273,6 +275,30 @@ def extract_body(
     return article_body(
         tree, url, exclude=exclude, jsonld=jsonld, hidden=hidden, headlines=headlines, header=header
     ).text
+
+
+def without_link_lists(text: str, link_texts: set[str]) -> str:
+    """``text`` without runs of LINK_LIST_LINES or more consecutive lines that are each the whole text of a
+    link of the page: a list of links (related stories, "most read", a site map) is not article text, and
+    extractors let it through when it sits inside the article's container."""
+    lines = [(index, line) for index, block in enumerate(text.split("\n\n")) for line in block.split("\n")]
+    is_link = [normalize_space(line) in link_texts for _, line in lines]
+    dropped: set[int] = set()
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and is_link[end]:
+            end += 1
+        if end - start >= LINK_LIST_LINES:
+            dropped.update(range(start, end))
+        start = end + 1
+    if not dropped:
+        return text
+    blocks: dict[int, list[str]] = {}
+    for position, (index, line) in enumerate(lines):
+        if position not in dropped:
+            blocks.setdefault(index, []).append(line)
+    return "\n\n".join("\n".join(block) for block in blocks.values())
 
 
 def score_entry(html: str | bytes, url: str | None = None) -> str:

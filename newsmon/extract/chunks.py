@@ -36,42 +36,44 @@ def source_container(tree: HtmlElement, text: str) -> HtmlElement | None:
     return source if count >= MIN_SOURCE_PARAGRAPHS else None
 
 
-EDGE_WORDS = 5  # words that anchor an extracted paragraph to its block at each end
+LEAD_WORDS = 3  # words that anchor an extracted paragraph to its block
 
 
-def _edges(text: str) -> tuple[str, str]:
-    words = text.split()
-    return " ".join(words[:EDGE_WORDS]), " ".join(words[-EDGE_WORDS:])
+def _lead(text: str) -> str:
+    return " ".join(text.split()[:LEAD_WORDS])
 
 
 def without_holes(source: HtmlElement | None, text: str, skip: Collection[HtmlElement] = ()) -> str:
     """``text`` with each paragraph that lost words inside it (an inline element the extractor dropped: a
     link in a span, a styled phrase) replaced by the whole paragraph of the page.
 
-    A <p> child of ``source`` (``source_container``) that begins and ends with the same words as an
-    extracted paragraph, and holds all of its words in the same order plus some inside, is that paragraph
-    whole. Paragraphs under an element of ``skip`` are not used.
+    A <p> child of ``source`` (``source_container``) that begins with the same words as an extracted
+    paragraph, ends with the same word, and holds all of its words in the same order plus some inside,
+    is that paragraph whole. Paragraphs under an element of ``skip`` are not used.
     """
     paragraphs = text.split("\n\n")
     kept = set(paragraphs)
     if source is None:
         return text
     skipped = set(skip)
-    whole: dict[tuple[str, str], str] = {}
+    whole: dict[str, list[str]] = {}
     for child in source.iterchildren("p"):
         if child in skipped or any(el in skipped for el in child.iterdescendants()):
             continue
         block = normalize_space(child.text_content())
         if block and block not in kept:
-            whole.setdefault(_edges(block), block)
+            whole.setdefault(_lead(block), []).append(block)
     if not whole:
         return text
     out = []
     for paragraph in paragraphs:
-        block = whole.get(_edges(paragraph))
-        if block is not None and len(block) > len(paragraph) and _in_order(paragraph.split(), block.split()):
-            logger.debug("Paragraph restored whole: %.60s", block)
-            paragraph = block
+        words = paragraph.split()
+        for block in whole.get(_lead(paragraph), ()):
+            within = block.split()
+            if len(within) > len(words) and within[-1] == words[-1] and _in_order(words, within):
+                logger.debug("Paragraph restored whole: %.60s", block)
+                paragraph = block
+                break
         out.append(paragraph)
     return "\n\n".join(out)
 

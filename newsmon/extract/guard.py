@@ -86,17 +86,18 @@ def container_words(root: HtmlElement | None, skip: Iterable[HtmlElement]) -> in
     if root is None:
         return 0
     skipped = skip if isinstance(skip, set | frozenset) else set(skip)
-    count = 0
+    pieces: list[str] = []
+    add = pieces.append
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         if event == "start":
             if element in skipped or not isinstance(element.tag, str) or element.tag == "a":
                 walker.skip_subtree()
-            else:
-                count += count_words(element.text)
-        elif element is not root:
-            count += count_words(element.tail)
-    return count
+            elif element.text:
+                add(element.text)
+        elif element is not root and element.tail:
+            add(element.tail)
+    return count_words(" ".join(pieces))
 
 
 def _link_list(element: HtmlElement) -> bool:
@@ -125,22 +126,31 @@ class PageLines:
         return self.owner[min(holders, key=len)] if holders else None
 
 
-def article_text_words(
+def article_text(
     body: str, page: PageLines, skip: set[HtmlElement], scope_root: HtmlElement | None = None
-) -> int:
-    """Words of ``body`` that are article text: its lines found in the page outside ``skip`` subtrees and
-    link lists (and inside ``scope_root`` when given). A line not found (reflowed, or from JSON-LD) counts:
-    it cannot be shown to be boilerplate."""
-    lines = [text for line in body.splitlines() if (text := normalize_space(line))]
-    search = len(lines) <= LOCATE_LINES
-    count = 0
-    for text in lines:
-        element = page.locate(text, search=search)
-        if element is not None:
-            ancestors = {element, *element.iterancestors()}
-            if not ancestors.isdisjoint(skip) or _link_list(element):
-                continue
-            if scope_root is not None and scope_root not in ancestors:
-                continue
-        count += count_words(text)
-    return count
+) -> str:
+    """``body`` without its lines that are not article text: lines found in the page under a ``skip``
+    subtree or in a link list (or outside ``scope_root`` when given). A line not found (reflowed, or from
+    JSON-LD) stays: it cannot be shown to be boilerplate."""
+    paragraphs = [[normalize_space(line) for line in block.splitlines()] for block in body.split("\n\n")]
+    search = sum(len(lines) for lines in paragraphs) <= LOCATE_LINES
+    kept: list[str] = []
+    for lines in paragraphs:
+        article_lines = [
+            line for line in lines if line and _is_article_line(line, page, skip, scope_root, search)
+        ]
+        if article_lines:
+            kept.append("\n".join(article_lines))
+    return "\n\n".join(kept)
+
+
+def _is_article_line(
+    line: str, page: PageLines, skip: set[HtmlElement], scope_root: HtmlElement | None, search: bool
+) -> bool:
+    element = page.locate(line, search=search)
+    if element is None:
+        return True
+    ancestors = {element, *element.iterancestors()}
+    if not ancestors.isdisjoint(skip) or _link_list(element):
+        return False
+    return scope_root is None or scope_root in ancestors

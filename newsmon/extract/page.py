@@ -6,13 +6,19 @@ import logging
 
 from lxml.html import HtmlElement
 
-from newsmon.extract.body import MIN_WORDS, PRUNE_NOISE, article_body, boilerplate_containers
+from newsmon.extract.body import (
+    MIN_WORDS,
+    PRUNE_NOISE,
+    article_body,
+    boilerplate_containers,
+    without_link_lists,
+)
 from newsmon.extract.guard import (
     GUARD_MIN_WORDS,
     SURE_WORDS,
     THIN_WORDS,
     PageLines,
-    article_text_words,
+    article_text,
     container_words,
     count_words,
     scoped_container,
@@ -24,11 +30,17 @@ from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
-from newsmon.extract.text import hidden_element_sets, visible_text_blocks, visible_text_lines
+from newsmon.extract.text import (
+    hidden_element_sets,
+    normalize_space,
+    visible_text_blocks,
+    visible_text_lines,
+)
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
 logger = logging.getLogger(__name__)
 
+HEADER_CHECK_WORDS = 8  # a headline wrapper holding the body's first words holds the article
 # schema.org types of hub pages: a page declaring one of them is never an article.
 HUB_TYPES = frozenset({"collectionpage", "searchresultspage", "profilepage", "itemlist"})
 ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
@@ -74,28 +86,32 @@ def _guard(
     source: str,
     hidden: set[HtmlElement],
     skip: set[HtmlElement],
-) -> tuple[int, str | None]:
-    """``(article_words, why the body must be left empty or None)``, see newsmon/extract/guard.py.
-    ``hidden``: what visible text leaves out; ``skip``: what the body extractor left out (hidden,
-    boilerplate containers, related blocks) and the headline's wrapper. The costly part (where each line of
-    the body is in the page) only runs on a thin page."""
-    guarded = source != "jsonld"
+) -> tuple[str, int, str | None]:
+    """``(body, article_words, why body was emptied or None)``, see newsmon/extract/guard.py. On a thin
+    page the body keeps only its article text (a JSON-LD articleBody is kept whole), and is emptied when
+    that is too little. ``hidden``: what visible text leaves out; ``skip``: what the body extractor left out
+    (hidden, boilerplate containers, related blocks) and the headline's wrapper. The costly part (where
+    each line of the body is in the page) only runs on a thin page."""
     headline = {scope.h1} if scope.h1 is not None else set()
     if scoped_container(scope.root, scope.h1, scope.articles):
+        root: HtmlElement | None = scope.root
         skip = skip | widget_boxes(scope.root) | headline
         words = container_words(scope.root, skip)
-        if words >= THIN_WORDS or not body or not guarded:
-            return words, None
-        page = PageLines(*visible_text_blocks(tree, hidden=hidden))
-        if article_text_words(body, page, skip, scope.root) < GUARD_MIN_WORDS:
-            return words, "boilerplate"
-        return words, None
-    words = count_words(body)
-    if words >= SURE_WORDS or not body:
-        return words, None
-    page = PageLines(*visible_text_blocks(tree, hidden=hidden))
-    words = article_text_words(body, page, skip | widget_boxes(tree) | headline)
-    return words, "boilerplate" if guarded and words < GUARD_MIN_WORDS else None
+        if words >= THIN_WORDS or not body or source == "jsonld":
+            return body, words, None
+    else:
+        root, words = None, count_words(body)
+        if words >= SURE_WORDS or not body:
+            return body, words, None
+        skip = skip | widget_boxes(tree) | headline
+    text = article_text(body, PageLines(*visible_text_blocks(tree, hidden=hidden)), skip, root)
+    if root is None:
+        words = count_words(text)
+    if source == "jsonld":
+        return body, words, None
+    if count_words(text) < GUARD_MIN_WORDS:
+        return "", words, "boilerplate"
+    return text, words, None
 
 
 def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = None) -> PageData:
@@ -125,11 +141,17 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         header=header,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
+    links = extract_links(tree, url)
+    if found.source == "extractor":
+        body = without_link_lists(body, {link["text"] for link in links})
+    # the headline's wrapper is not article text, unless the body is in it (a short article in one block)
+    start = " ".join(body.split()[:HEADER_CHECK_WORDS])
+    if header and start and start in normalize_space(header[0].text_content()):
+        header = []
     skip = related | noise | rendered_hidden | set(header)
-    article_words, rejected = _guard(tree, scope, body, found.source, hidden, skip)
+    body, article_words, rejected = _guard(tree, scope, body, found.source, hidden, skip)
     if rejected:
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
-        body = ""
     og_types = metas.get("og:type", [])
     is_hub = declares_hub(jsonld, og_types)
     return PageData(
@@ -142,7 +164,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         news_feed=merge_items(feed_blocks),
         structure=extract_outline(tree, hidden=rendered_hidden),
         content=visible_text_lines(tree, hidden=hidden),
-        links=extract_links(tree, url),
+        links=links,
         is_article=not is_hub and looks_like_article(jsonld, og_types, scope, meta, body),
         is_hub=is_hub,
     )

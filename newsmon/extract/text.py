@@ -55,7 +55,7 @@ def is_hidden(element: HtmlElement, *, aria: bool = True) -> bool:
 
 def hidden_elements(tree: HtmlElement, *, aria: bool = True) -> set[HtmlElement]:
     """Roots of the subtrees that never render: script/style/template/..., [hidden], display:none."""
-    return {el for el in xpaths.select(xpaths.HIDDEN_CANDIDATES, tree) if is_hidden(el, aria=aria)}
+    return {el for el in xpaths.hidden_candidates(tree) if is_hidden(el, aria=aria)}
 
 
 def hidden_element_sets(tree: HtmlElement) -> tuple[set[HtmlElement], set[HtmlElement]]:
@@ -63,7 +63,7 @@ def hidden_element_sets(tree: HtmlElement) -> tuple[set[HtmlElement], set[HtmlEl
     extractors that share them (visible text leaves aria-hidden subtrees out; outline and body keep them)."""
     with_aria: set[HtmlElement] = set()
     without_aria: set[HtmlElement] = set()
-    for element in xpaths.select(xpaths.HIDDEN_CANDIDATES, tree):
+    for element in xpaths.hidden_candidates(tree):
         if is_hidden(element, aria=False):
             with_aria.add(element)
             without_aria.add(element)

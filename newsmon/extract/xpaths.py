@@ -53,13 +53,16 @@ BODY = XPath("/html/body|//body")
 ARTICLES = XPath("//article")
 
 # Subtrees that never render. Attribute-based candidates are confirmed in Python (values matter).
-HIDDEN_CANDIDATES = XPath(
-    "//script|//style|//template|//noscript|//svg|//iframe|//object|//canvas"
-    "|//*[@hidden]|//*[@aria-hidden]|//*[@style]|//input[@type]"
-)
-ALWAYS_HIDDEN_TAGS = frozenset(
-    {"script", "style", "template", "noscript", "svg", "iframe", "object", "canvas", "head"}
-)
+HIDDEN_TAGS = ("script", "style", "template", "noscript", "svg", "iframe", "object", "canvas")
+HIDDEN_ATTRIBUTES = XPath("//*[@hidden or @aria-hidden or @style]|//input[@type]")
+ALWAYS_HIDDEN_TAGS = frozenset({*HIDDEN_TAGS, "head"})
+
+
+def hidden_candidates(tree: etree._Element) -> list[HtmlElement]:
+    """Elements that may not render: the never-rendered tags (one walk in C), then those with a hidden,
+    aria-hidden or style attribute or an input type (one XPath instead of twelve unioned paths)."""
+    return [*tree.iter(*HIDDEN_TAGS), *select(HIDDEN_ATTRIBUTES, tree)]
+
 
 # --- links ----------------------------------------------------------------------------------------
 ANCHORS = XPath("//a[@href]")

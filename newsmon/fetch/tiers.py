@@ -19,7 +19,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy_playwright.page import PageMethod
 
-from newsmon.fetch.browser import INSTALL_HINT
+from newsmon.fetch.browser import INSTALL_HINT, find_chromium
 from newsmon.fetch.challenge import challenge_reason
 from newsmon.fetch.policy import OPTIONS, TierPolicy
 from newsmon.fetch.stealth import PAGE_INIT_CALLBACK, settle_challenge
@@ -86,14 +86,16 @@ class TierMiddleware:
             policy.state_dir, policy.remember_after, policy.memory_ttl
         )
         if self.policy.mode != "plain" and not self.policy.browser_ready:
-            where = (
-                self.crawler.settings.get("NEWSMON_CHROMIUM_PATH")
-                or "no system Chromium, no Playwright browser"
-            )
+            configured = OPTIONS.get(self.crawler.settings, "NEWSMON_CHROMIUM_PATH") or ""
+            found = find_chromium(configured)
+            if found:  # a browser exists: only the add-on, which wires scrapy-playwright in, is missing
+                where, hint = f"{found} is not wired in", 'enable the add-on: ADDONS = {"newsmon.Addon": 0}'
+            else:
+                where, hint = configured or "no system Chromium, no Playwright browser", INSTALL_HINT
             logger.error(
                 "STEALTHY tier unavailable (%s): pages that need a browser are skipped and counted; %s",
                 where,
-                INSTALL_HINT,
+                hint,
             )
 
     def spider_closed(self, spider: Spider) -> None:

@@ -1,0 +1,159 @@
+"""Article words and the body guard: a JavaScript shell's boilerplate is never a body; a short article is.
+
+The pages are invented (tests/sample_data/pages/): a shell whose <article> is empty in the static HTML
+(the text comes from a JSON blob) with a correction box, a newsletter sign-up and a consent banner around
+it; the same shell without any <article>/<main>; the same site's page with a 62-word article in the
+container and the same boxes around it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pytest
+
+from newsmon.extract.body import score_entry
+from newsmon.extract.guard import GUARD_MIN_WORDS, count_words, widget_boxes
+from newsmon.extract.html import parse_html
+from newsmon.extract.page import extract_page
+from newsmon.extract.types import PageData
+from tests.extract_pages import PAGES_DIR
+
+SHELL = "js_shell_boilerplate.html"
+SHELL_DIVS = "js_shell_divs.html"
+SHORT = "short_article_with_widgets.html"
+HARROWFIELD = "https://harrowfieldpost.example/city/2026/04/02/harbour-crane-contract/"
+QUAYSIDE = "https://quaysidestar.example/news/2026/03/11/night-ferry-timetable/"
+URLS = {SHELL: HARROWFIELD, SHORT: HARROWFIELD, SHELL_DIVS: QUAYSIDE}
+THIN_BODY_WORDS = 40  # the spider's NEWSMON_THIN_BODY_WORDS default
+
+# Text of the boxes around the article: never in a body.
+BOILERPLATE = [
+    "Correction, 3 April",
+    "an earlier version of this article",
+    "The morning briefing",
+    "Get the five stories Harrowfield",
+    "Sign me up",
+    "We use cookies",
+    "Accept all",
+    "Every evening at six",
+    "Join",
+    "This site stores small files",
+    "Fine by me",
+    "Most read today",
+    "Quay lights repaired",
+]
+ARTICLE = [
+    "The port authority signed the contract for two new container cranes on Thursday, eighteen months"
+    " after the first tender failed.",
+    "Harbour master Lev Tkach said the cranes would double the number of ships the east quay can unload"
+    " in a day.",
+    "Dock workers asked for a training programme before the cranes arrive next spring, and the authority"
+    " agreed to pay for it.",
+]
+
+
+def page_html(name: str) -> str:
+    return (PAGES_DIR / name).read_text("utf-8")
+
+
+def extract(html: str, url: str) -> PageData:
+    return extract_page(parse_html(html), url)
+
+
+@pytest.mark.parametrize("name", [SHELL, SHELL_DIVS])
+def test_js_shell_boilerplate_is_no_body(name: str) -> None:
+    page = extract(page_html(name), URLS[name])
+    assert page.body == ""
+    assert page.body_rejected == "boilerplate"
+    assert page.body_source == ""
+    assert page.article_words < THIN_BODY_WORDS  # the spider escalates on this (js_shell)
+    assert page.is_article  # og:type article: the page is an article whose text is not in the HTML
+    assert page.title
+
+
+def test_short_article_keeps_its_body() -> None:
+    page = extract(page_html(SHORT), URLS[SHORT])
+    assert page.body.split("\n\n") == ARTICLE
+    assert page.body_rejected is None
+    assert page.body_source == "extractor"
+    assert 55 <= page.article_words <= 70  # 62 words of article in the container; headline, byline out
+    for text in BOILERPLATE:
+        assert text not in page.body
+
+
+def test_container_words_leave_out_headline_byline_links_and_widgets() -> None:
+    html = page_html(SHORT).replace(
+        '<div class="story-text" id="story-text">',
+        '<div class="story-text" id="story-text"><div class="inline-signup"><p>Like this? Get the'
+        ' briefing.</p><input type="email"><button>Go</button></div><p><a href="/port/">Port news</a></p>',
+    )
+    page = extract(html, HARROWFIELD)
+    assert page.article_words == extract(page_html(SHORT), HARROWFIELD).article_words
+
+
+def test_correction_inside_the_empty_container_is_thin_and_keeps_no_widget() -> None:
+    # the correction box inside the <article>: article words count it, still under the thin threshold
+    html = page_html(SHELL)
+    box = html[html.index('  <div class="story-notes">') : html.index('  <div class="rail">')]
+    html = html.replace(box, "").replace("  </article>\n", box.replace("\n  ", "\n    ") + "  </article>\n")
+    page = extract(html, HARROWFIELD)
+    assert page.article_words < THIN_BODY_WORDS
+    assert "Get the five stories" not in page.body and "We use cookies" not in page.body
+
+
+def test_json_ld_article_body_of_a_shell_is_kept() -> None:
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Harbour crane contract signed after a long delay",
+        "articleBody": "\n\n".join(ARTICLE),
+    }
+    script = f'<script type="application/ld+json">{json.dumps(article)}</script>\n</head>'
+    page = extract(page_html(SHELL).replace("</head>", script, 1), HARROWFIELD)
+    assert page.body.split("\n\n") == ARTICLE
+    assert page.body_source == "jsonld"
+    assert page.body_rejected is None
+    assert page.article_words < THIN_BODY_WORDS  # the static container is still empty
+
+
+def test_widgets_are_the_small_boxes_around_form_controls() -> None:
+    tree = parse_html(page_html(SHELL_DIVS))
+    boxes = widget_boxes(tree)
+    for name in ("top-search", "mailing-box", "privacy-bar"):  # search, sign-up, consent
+        element = tree.find(f".//div[@class='{name}']")
+        assert element in boxes or any(ancestor in boxes for ancestor in element.iterancestors())
+    for name in ("column-main", "headline-block", "most-read"):
+        element = tree.find(f".//div[@class='{name}']")
+        assert element not in boxes and not any(ancestor in boxes for ancestor in element.iterancestors())
+
+
+def test_guard_leaves_real_short_pages_alone() -> None:
+    # a short article with no <article> at all and a text under GUARD_MIN_WORDS words elsewhere: kept,
+    # because its lines are article text (not in a widget, not a link list)
+    words = " ".join(["Tide tables for the week are posted at the harbour office."] * 3)
+    html = f"<html><body><div><h1>Tide tables</h1><div class='text'><p>{words}</p></div></div></body></html>"
+    page = extract(html, "https://quaysidestar.example/news/tide-tables/")
+    assert count_words(page.body) >= GUARD_MIN_WORDS
+    assert page.body_rejected is None
+
+
+def test_score_entry_is_the_record_body() -> None:
+    for name, url in URLS.items():
+        assert score_entry(page_html(name), url) == extract(page_html(name), url).body
+
+
+def test_count_words_counts_unspaced_scripts_by_character() -> None:
+    assert count_words("three plain words") == 3
+    assert count_words("商品の改造") == 5
+    assert count_words("iPhone を販売") == 4
+    assert count_words("") == 0
+
+
+def test_tree_left_unchanged() -> None:
+    for name, url in URLS.items():
+        tree = parse_html(page_html(name))
+        before = lxml.html.tostring(tree)
+        extract_page(tree, url)
+        assert lxml.html.tostring(tree) == before
