@@ -300,3 +300,27 @@ def test_settle_does_not_wait_on_an_ordinary_page_with_a_challenge_script() -> N
     ordinary_s, challenge_s = asyncio.run(settle_times())
     assert ordinary_s < 1  # through at once
     assert challenge_s >= 1  # a real challenge is waited for, up to the timeout
+
+
+def test_a_js_shell_is_never_a_record_of_its_boilerplate_without_a_browser(tmp_path: Path) -> None:
+    """Its empty article container sits among a correction box, share and forum links: with no browser tier
+    to take the escalation, the page gives no record rather than a body of that boilerplate."""
+    site = protected_site()
+    shells = [site.article(slug).path for slug in site.roles["js_body"]]
+    plain = site.article(next(a.slug for a in site.articles if not a.protection)).path
+    urls = (
+        "-a",
+        f"urls={','.join([*shells, plain])}",
+        "-a",
+        "feeds=",
+        "-a",
+        "categories=",
+        "-a",
+        "follow_depth=0",
+    )
+    with ReplicaServer(site=site) as replica:
+        result = run_crawl(replica.base_url, tmp_path, *urls, "-s", "NEWSMON_TIERS_ENABLED=False")
+    records = by_slug(result)
+    assert list(records) == [plain.split("/")[4]], result.log[-3000:]  # the ordinary article is emitted
+    dropped = {k: v for k, v in result.stats.items() if "no_body" in k or "page/" in k}
+    assert result.stats.get("newsmon/article/no_body", 0) >= len(site.roles["js_body"]), dropped

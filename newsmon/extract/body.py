@@ -23,9 +23,11 @@ from newsmon.extract.text import element_text_lines, hidden_elements, normalize_
 logger = logging.getLogger(__name__)
 
 # The cascade, tuned on the article-extraction benchmark (tests/test_eval_gate.py, README "Extraction
-# quality"): trafilatura in fast precision mode first; when its text is doubtful (short, or a small share
-# of the page's words), a second opinion from its full cascade (external comparison, rescues), in
-# precision mode and, if that is still short, balanced; the longest of them wins.
+# quality"): trafilatura in fast precision mode first; when its text is doubtful (short, or under 100
+# words and a small share of the page's words), a second opinion from its full cascade (external
+# comparison, rescues), in precision mode and, if that is still short, balanced; the longest of them wins.
+# Then repairs that do not depend on the page set: paragraphs the extractor cut holes in restored whole,
+# the later chunks of a split article, and (extract_page) runs of whole-link lines dropped.
 FIRST_PASS: dict[str, Any] = {
     "include_comments": False,
     "include_tables": True,
