@@ -43,6 +43,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newsmon.archive.warc.WarcArchiver": 890,
     },
     "SPIDER_MIDDLEWARES": {
+        # last before the engine: related-link requests leave level by level (shortest path in any order)
+        "newsmon.crawl.levels.LevelGate": 40,
         # skip before download: emitted article requests never reach the scheduler
         "newsmon.state.skip.SkipEmittedArticles": 950,
         # monitors: tags hub requests with the configured hub they came from (per-source freshness)

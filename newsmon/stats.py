@@ -132,6 +132,14 @@ LINK_SHORTER_PATH = _links.stat(
     "newsmon/link/shorter_path",
     "a link found again by fewer hops: its related links are followed again from there, without a refetch",
 )
+LINK_LEVEL_RELEASED = _links.stat(
+    "newsmon/link/level_released",
+    "related-link requests released once the levels above them were answered (crawl/levels.py)",
+)
+LINK_REDIRECT_PATH = _links.stat(
+    "newsmon/link/redirect_path",
+    "an article reached through a redirect: its final URL takes the request's path when shorter",
+)
 
 # --- pages and extraction ----------------------------------------------------------------------------------
 _pages = _Group("Pages and extraction")

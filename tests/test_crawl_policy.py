@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 from scrapy.settings import Settings
@@ -241,3 +242,43 @@ def test_one_tracking_parameter_list_for_a_crawl_and_newsmon_extract() -> None:
     assert tuple(OPTIONS.default("NEWSMON_TRACKING_PARAMS")) == DEFAULT_TRACKING_PARAMS
     config = CrawlConfig.build(Settings(), site(), SpiderArguments())
     assert config.tracking == DEFAULT_TRACKING_PARAMS  # a crawl with no settings canonicalises as the CLI
+
+
+# --- the level gate (crawl/levels.py) -------------------------------------------------------------------
+class Engine:
+    """Stands in for Scrapy's engine: the gate hands released requests to engine.crawl."""
+
+    def __init__(self) -> None:
+        self.crawled: list[Any] = []
+
+    def crawl(self, request: Any) -> None:
+        self.crawled.append(request)
+
+
+def test_deeper_levels_wait_for_the_crawl_to_be_idle() -> None:
+    from scrapy import Request
+    from scrapy.exceptions import DontCloseSpider
+    from scrapy.utils.test import get_crawler
+
+    from newsmon.crawl.levels import LevelGate
+
+    crawler = get_crawler()
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    crawler.engine = Engine()  # type: ignore[assignment]
+    gate = LevelGate.from_crawler(crawler)
+
+    def article(path: str, hops: int) -> Request:
+        return Request(f"{MIRROR}{path}", meta={META_KIND: "article", META_HOPS: hops})
+
+    hub = Request(f"{MIRROR}/feed/", meta={META_KIND: "feed"})
+    out = [hub, article("/news/1/a/", 0), article("/news/2/b/", 1), article("/news/3/c/", 2), "item"]
+    passed = list(gate.process_spider_output(None, out))
+    assert passed == [hub, out[1], "item"]
+    with pytest.raises(DontCloseSpider):
+        gate.spider_idle(None)  # type: ignore[arg-type]
+    assert [r.url for r in crawler.engine.crawled] == [f"{MIRROR}/news/2/b/"]  # type: ignore[attr-defined]
+    assert list(gate.process_spider_output(None, [article("/news/4/d/", 1)]))  # level 1 is open now
+    with pytest.raises(DontCloseSpider):
+        gate.spider_idle(None)  # type: ignore[arg-type]
+    gate.spider_idle(None)  # type: ignore[arg-type]  # nothing held: the spider may close
+    assert [r.url for r in crawler.engine.crawled][-1] == f"{MIRROR}/news/3/c/"  # type: ignore[attr-defined]

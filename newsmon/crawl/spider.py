@@ -255,6 +255,7 @@ class NewsSpider(scrapy.Spider):
             meta.get(META_REFERRER),
         )
         path = self.frontier.path_taken(key, requested)
+        self.frontier.arrived(key, response.url, requested)
         fetch = FetchInfo(
             url=response.url,
             http_status=response.status,

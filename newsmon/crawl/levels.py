@@ -1,0 +1,80 @@
+"""Spider middleware: article requests leave level by level, so the shortest path wins in any response order.
+
+Related-link hops are levels: level 0 is what the hubs list (and start URLs), level 1 their Read also / News
+Feed links, and so on. A request of a deeper level waits here until the crawl is idle (every hub, every
+request of the levels above and every redirect they took has been answered), then its level is released. A
+301 from an old slug therefore reaches the new slug with its own (shorter) path before any longer path can
+fetch it, whichever response is slow, and the record shows the shortest path (frontier.py). Priority alone
+(``-hops``) orders the queue, not the responses.
+
+It sits last before the engine (after the skip-emitted middleware and the hub-source tags), so what it
+releases has already been filtered; released requests go to the engine's scheduler (``engine.crawl``),
+where the dupefilter drops those a shorter path already fetched. Hubs and escalations are never held.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+
+from newsmon import stats
+from newsmon.crawl.frontier import article_hops
+
+logger = logging.getLogger(__name__)
+
+
+class LevelGate:
+    def __init__(self, crawler: Crawler) -> None:
+        assert crawler.stats is not None
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.level = 0  # the deepest level released so far
+        self.held: dict[int, list[Request]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LevelGate:
+        gate = cls(crawler)
+        crawler.signals.connect(gate.spider_idle, signal=signals.spider_idle)
+        return gate
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for o in start:
+            if self._passes(o):
+                yield o
+
+    def process_spider_output(self, response: Response | None, result: Iterable[Any]) -> Iterable[Any]:
+        return (o for o in result if self._passes(o))
+
+    async def process_spider_output_async(
+        self, response: Response | None, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for o in result:
+            if self._passes(o):
+                yield o
+
+    def _passes(self, o: Any) -> bool:
+        if not isinstance(o, Request):
+            return True
+        hops = article_hops(o.meta)
+        if hops is None or hops <= self.level:
+            return True
+        self.held.setdefault(hops, []).append(o)
+        return False
+
+    def spider_idle(self, spider: Spider) -> None:
+        """Everything of the released levels is answered: release the next level that holds requests."""
+        if not self.held:
+            return
+        self.level = min(self.held)
+        requests = self.held.pop(self.level)
+        self.stats.inc_value(stats.LINK_LEVEL_RELEASED, len(requests))
+        logger.debug("Related links of level %d released: %d requests", self.level, len(requests))
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
