@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -63,10 +64,13 @@ def build_record(
     fetch: FetchInfo,
     scope: SiteScope,
     tracking: tuple[str, ...] = DEFAULT_TRACKING_PARAMS,
+    resolve: Callable[[str], str | None] | None = None,
 ) -> ArticleRecord:
     """Combine page data and fetch metadata; related URLs get the same canonical form as `canonical_url`,
     and a related link to the page itself (under a host alias, with tracking parameters, with or without
-    the trailing slash, or to the URL it was fetched as) is dropped."""
+    the trailing slash, or to the URL it was fetched as) is dropped. ``resolve``: the canonical URL a
+    related URL is known to lead to (the state store's redirects and aliases); the item's ``url`` is then
+    that one, joinable on ``canonical_url``, and ``linked_url`` keeps what the page linked."""
     canonical = canonical_url_for(page, fetch.url, scope, tracking)
     fetched = scope.localize(fetch.url)
     itself = {_identity(canonical)} | ({_identity(canonicalize(fetched, tracking))} if fetched else set())
@@ -78,10 +82,16 @@ def build_record(
             mapped = scope.localize(item["url"])
             if mapped is None:
                 continue
-            url = canonicalize(mapped, tracking)
-            if _identity(url) not in seen:
-                seen.add(_identity(url))
-                out.append({"url": url, "title": item["title"]})
+            linked = canonicalize(mapped, tracking)
+            known = resolve(linked) if resolve is not None else None
+            url = known or linked
+            if _identity(url) in seen or _identity(linked) in seen:
+                continue
+            seen.add(_identity(url))
+            related: RelatedItem = {"url": url, "title": item["title"]}
+            if url != linked:
+                related["linked_url"] = linked
+            out.append(related)
         return out
 
     return ArticleRecord(

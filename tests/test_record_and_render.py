@@ -155,3 +155,35 @@ def test_a_link_to_the_fetched_url_counts_as_self_when_canonical_differs():
     )
     record = build_record(page, FetchInfo(url="http://127.0.0.1:9999/2026/03/01/ferry/"), SCOPE)
     assert record.news_feed == []
+
+
+def test_related_links_resolve_known_redirects_and_keep_what_was_linked():
+    page = make_page(
+        read_also=[
+            {"url": "https://news.example/2026/03/02/harbour", "title": "No slash: redirects to the slash"},
+            {"url": "https://news.example/2026/03/03/old-slug/", "title": "Renamed"},
+            {"url": "https://news.example/2026/03/04/plain/", "title": "Not known"},
+            {"url": "https://news.example/2026/03/01/ferry-moved/", "title": "Redirects to this page itself"},
+        ]
+    )
+    known = {  # what the state store knows from earlier runs (request URL -> canonical URL of its article)
+        "http://127.0.0.1:9999/2026/03/02/harbour": "http://127.0.0.1:9999/2026/03/02/harbour/",
+        "http://127.0.0.1:9999/2026/03/03/old-slug/": "http://127.0.0.1:9999/2026/03/03/new-slug/",
+        "http://127.0.0.1:9999/2026/03/01/ferry-moved/": "http://127.0.0.1:9999/2026/03/01/ferry/",
+    }
+    fetch = FetchInfo(url="http://127.0.0.1:9999/2026/03/01/ferry/")
+    record = build_record(page, fetch, SCOPE, resolve=known.get)
+    assert record.read_also == [
+        {
+            "url": "http://127.0.0.1:9999/2026/03/02/harbour/",
+            "title": "No slash: redirects to the slash",
+            "linked_url": "http://127.0.0.1:9999/2026/03/02/harbour",
+        },
+        {
+            "url": "http://127.0.0.1:9999/2026/03/03/new-slug/",
+            "title": "Renamed",
+            "linked_url": "http://127.0.0.1:9999/2026/03/03/old-slug/",
+        },
+        {"url": "http://127.0.0.1:9999/2026/03/04/plain/", "title": "Not known"},
+    ]
+    assert not record_errors(dataclasses.asdict(record))  # linked_url is part of the schema

@@ -112,7 +112,7 @@ class NewsSpider(scrapy.Spider):
             else None
         )
         self._restarts_counted = 0  # the pool's worker restarts already in stats
-        context = CrawlContext.of(crawler)
+        self._context = context = CrawlContext.of(crawler)
         context.config = config
         context.frontier = self.frontier
         context.request_for = self.article_request
@@ -270,11 +270,21 @@ class NewsSpider(scrapy.Spider):
             warc=meta.get(WARC_META),
         )
         self.crawler.stats.inc_value(stats.ARTICLE_EXTRACTED)
-        yield build_record(page, fetch, self.config.scope, self.config.tracking)
+        yield build_record(page, fetch, self.config.scope, self.config.tracking, self._known_target)
         links = [("read_also", item["url"]) for item in page.read_also]
         links += [("news_feed", item["url"]) for item in page.news_feed]
         for visit in self.frontier.related(links, response.url, path.depth, path.hops, key):
             yield self.article_request(visit)
+
+    def _known_target(self, url: str) -> str | None:
+        """The canonical URL a related link is known to lead to: the state store's redirects and aliases
+        (earlier runs), so read_also / news_feed join on canonical_url."""
+        state = self._context.state
+        store = state.store if state is not None else None
+        if store is None:
+            return None
+        known = store.resolve(url)
+        return known.canonical_url if known is not None else None
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

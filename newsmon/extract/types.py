@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from newsmon.extract.budget import MAX_ELEMENTS, MAX_INLINE
 
@@ -28,6 +28,8 @@ class RelatedItem(TypedDict):
 
     url: str
     title: str
+    # in records: the URL as linked, when ``url`` is the canonical URL it is known to redirect to
+    linked_url: NotRequired[str]
 
 
 @dataclass(frozen=True)
