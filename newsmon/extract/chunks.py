@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 
 MIN_CHUNK_PARAGRAPHS = 2  # a continuation chunk holds at least this many new paragraphs
 MIN_SOURCE_PARAGRAPHS = 2  # and the extracted text came from a container with at least this many
+LEAD_WORDS = 3  # first words that tie an extracted paragraph with a hole to the page's paragraph
 
 
 def _paragraph_texts(container: HtmlElement) -> list[str]:
@@ -36,9 +37,6 @@ def source_container(tree: HtmlElement, text: str) -> HtmlElement | None:
     return source if count >= MIN_SOURCE_PARAGRAPHS else None
 
 
-LEAD_WORDS = 3  # words that anchor an extracted paragraph to its block
-
-
 def _lead(text: str) -> str:
     return " ".join(text.split()[:LEAD_WORDS])
 
@@ -49,7 +47,8 @@ def without_holes(source: HtmlElement | None, text: str, skip: Collection[HtmlEl
 
     A <p> child of ``source`` (``source_container``) that begins with the same words as an extracted
     paragraph, ends with the same word, and holds all of its words in the same order plus some inside,
-    is that paragraph whole. Paragraphs under an element of ``skip`` are not used.
+    is that paragraph whole. A paragraph that is or holds an element of ``skip`` (hidden, boilerplate) is
+    not used: what the extractor was told to leave out stays out.
     """
     paragraphs = text.split("\n\n")
     kept = set(paragraphs)

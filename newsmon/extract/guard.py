@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newsmon.extract.text import normalize_space
+from newsmon.extract.scope import ArticleScope
+from newsmon.extract.text import normalize_space, visible_text_blocks
 
 FORM_CONTROLS = ("input", "button", "select", "textarea")
 WIDGET_WORDS = 60  # a box around a form control with at most this many words is a widget, not text
@@ -154,3 +156,46 @@ def _is_article_line(
     if not ancestors.isdisjoint(skip) or _link_list(element):
         return False
     return scope_root is None or scope_root in ancestors
+
+
+class Guarded(NamedTuple):
+    """What the guard decided: the body to keep, the page's article words, why the body was emptied."""
+
+    body: str
+    article_words: int
+    rejected: str | None
+
+
+def guard_body(
+    tree: HtmlElement,
+    scope: ArticleScope,
+    body: str,
+    source: str,
+    *,
+    hidden: set[HtmlElement],
+    skip: set[HtmlElement],
+) -> Guarded:
+    """The article words of the page and the body it may have (see the module docstring). On a thin page
+    the body keeps only its article text and is emptied ("boilerplate") when that is under GUARD_MIN_WORDS;
+    a body whose ``source`` is "jsonld" is kept whole. ``hidden``: what visible text leaves out; ``skip``:
+    what the body extractor left out (hidden, boilerplate containers, related blocks) and the headline's
+    wrapper (the headline and widgets are added here). Where each line of the body is in the page (a walk
+    over the page) is only looked up on a thin page."""
+    headline = {scope.h1} if scope.h1 is not None else set()
+    root = scope.root if scoped_container(scope.root, scope.h1, scope.articles) else None
+    if root is not None:
+        skip = skip | widget_boxes(root) | headline
+        words = container_words(root, skip)
+        if words >= THIN_WORDS or not body or source == "jsonld":
+            return Guarded(body, words, None)
+    else:
+        words = count_words(body)
+        if words >= SURE_WORDS or not body or source == "jsonld":
+            return Guarded(body, words, None)
+        skip = skip | widget_boxes(tree) | headline
+    text = article_text(body, PageLines(*visible_text_blocks(tree, hidden=hidden)), skip, root)
+    if root is None:
+        words = count_words(text)
+    if count_words(text) < GUARD_MIN_WORDS:
+        return Guarded("", words, "boilerplate")
+    return Guarded(text, words, None)

@@ -13,29 +13,14 @@ from newsmon.extract.body import (
     boilerplate_containers,
     without_link_lists,
 )
-from newsmon.extract.guard import (
-    GUARD_MIN_WORDS,
-    SURE_WORDS,
-    THIN_WORDS,
-    PageLines,
-    article_text,
-    container_words,
-    count_words,
-    scoped_container,
-    widget_boxes,
-)
+from newsmon.extract.guard import guard_body
 from newsmon.extract.jsonld import JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
-from newsmon.extract.text import (
-    hidden_element_sets,
-    normalize_space,
-    visible_text_blocks,
-    visible_text_lines,
-)
+from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
 logger = logging.getLogger(__name__)
@@ -79,41 +64,6 @@ def _header_wrapper(scope: ArticleScope) -> list[HtmlElement]:
     return [wrapper]
 
 
-def _guard(
-    tree: HtmlElement,
-    scope: ArticleScope,
-    body: str,
-    source: str,
-    hidden: set[HtmlElement],
-    skip: set[HtmlElement],
-) -> tuple[str, int, str | None]:
-    """``(body, article_words, why body was emptied or None)``, see newsmon/extract/guard.py. On a thin
-    page the body keeps only its article text (a JSON-LD articleBody is kept whole), and is emptied when
-    that is too little. ``hidden``: what visible text leaves out; ``skip``: what the body extractor left out
-    (hidden, boilerplate containers, related blocks) and the headline's wrapper. The costly part (where
-    each line of the body is in the page) only runs on a thin page."""
-    headline = {scope.h1} if scope.h1 is not None else set()
-    if scoped_container(scope.root, scope.h1, scope.articles):
-        root: HtmlElement | None = scope.root
-        skip = skip | widget_boxes(scope.root) | headline
-        words = container_words(scope.root, skip)
-        if words >= THIN_WORDS or not body or source == "jsonld":
-            return body, words, None
-    else:
-        root, words = None, count_words(body)
-        if words >= SURE_WORDS or not body:
-            return body, words, None
-        skip = skip | widget_boxes(tree) | headline
-    text = article_text(body, PageLines(*visible_text_blocks(tree, hidden=hidden)), skip, root)
-    if root is None:
-        words = count_words(text)
-    if source == "jsonld":
-        return body, words, None
-    if count_words(text) < GUARD_MIN_WORDS:
-        return "", words, "boilerplate"
-    return text, words, None
-
-
 def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = None) -> PageData:
     """Every field newsmon reads from one page; ``tree`` is shared by all extractors and left unchanged."""
     options = options or ExtractOptions()
@@ -149,7 +99,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     if header and start and start in normalize_space(header[0].text_content()):
         header = []
     skip = related | noise | rendered_hidden | set(header)
-    body, article_words, rejected = _guard(tree, scope, body, found.source, hidden, skip)
+    body, article_words, rejected = guard_body(tree, scope, body, found.source, hidden=hidden, skip=skip)
     if rejected:
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
     og_types = metas.get("og:type", [])

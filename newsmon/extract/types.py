@@ -81,27 +81,34 @@ class ArticleMetadata:
 
 @dataclass
 class PageData(ArticleMetadata):
-    """Everything newsmon reads from one HTML page; the spider adds fetch metadata to make a record."""
+    """Everything newsmon reads from one HTML page; the spider adds fetch metadata to make a record.
+
+    For the page classification: ``article_words`` says how much article text the static HTML holds (a
+    JavaScript shell: little, whatever text surrounds its empty container), ``body`` is never boilerplate
+    (``body_rejected`` says why it was emptied), ``body_source`` where the text came from."""
 
     body: str = ""  # main article text, paragraphs separated by one blank line; never boilerplate
     # Where ``body`` came from: "extractor" (trafilatura on the page, with newsmon's repairs), "jsonld" (the
     # page's JSON-LD articleBody), "fallback" (the main container's paragraphs); "" when body is empty.
     body_source: str = ""
-    # How much article text the static HTML holds (newsmon/extract/guard.py). When the article container is
-    # the headline's own <article>/<main> and the page's only <article>: the words inside it, outside
-    # links, without the headline and its wrapper (standfirst, byline, date), hidden subtrees, boilerplate
-    # containers, related-link blocks and widgets (the small box around a form control: sign-up, consent,
-    # poll). Otherwise (no such container): the words of the extracted body that are article text (its
-    # lines found in the page outside those and outside link lists; 0 when body is empty). Each character
-    # of Han/Kana/Thai-like scripts counts as a word. Low on a JavaScript shell whose container a script
-    # fills: the page classification compares this, not the body's words, with NEWSMON_THIN_BODY_WORDS
-    # (body may still be non-empty: text found outside the container, or JSON-LD articleBody, see
-    # body_source).
+    # Words of article text in the static HTML (newsmon/extract/guard.py), each character of Han, Kana,
+    # Thai-like scripts counting as a word:
+    # - when the article container is *scoped* (the headline's own <article>/<main>, and the page's only
+    #   <article>): the words inside it, outside links, without the headline and its wrapper (standfirst,
+    #   byline, date), hidden subtrees, boilerplate containers, related-link blocks and widgets (the small box
+    #   around a form control: sign-up, consent, search, poll);
+    # - otherwise: the words of ``body`` (0 when empty); when body has fewer than guard.SURE_WORDS (150),
+    #   only its lines found in the page outside those subtrees and outside link lists.
+    # Low on a JavaScript shell whose container a script fills. The page classification compares this, not
+    # the body's words, with NEWSMON_THIN_BODY_WORDS: body may be non-empty while this is low (text found
+    # outside a scoped container that passed the guard, or JSON-LD articleBody: see body_source).
     article_words: int = 0
-    # Why ``body`` is empty although extraction found text, else None. "boilerplate": article_words is
-    # under guard.THIN_WORDS and the text holds under guard.GUARD_MIN_WORDS words of article text
-    # (outside widgets, link lists, boilerplate containers; inside the container when it is scoped):
-    # the page has to be fetched again in the browser (js_shell) or dropped, never emitted with it.
+    # Why ``body`` is empty although extraction found text, else None. "boilerplate": the page is thin
+    # (scoped container under guard.THIN_WORDS words, or no such container and a body under
+    # guard.SURE_WORDS) and the text holds under guard.GUARD_MIN_WORDS (25) words of article text (outside
+    # widgets, link lists, boilerplate containers; inside the container when scoped). On a thin page a kept
+    # body holds only those lines. The page has to be fetched again in the browser (js_shell) or dropped,
+    # never emitted with boilerplate.
     body_rejected: str | None = None
     read_also: list[RelatedItem] = field(default_factory=list)
     news_feed: list[RelatedItem] = field(default_factory=list)
