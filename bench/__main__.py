@@ -15,6 +15,7 @@ BENCHMARKS = {
     "plain_crawl": "bench.plain_crawl",
     "browser_bounds": "bench.browser_bounds",
     "page_budget": "bench.page_budget",
+    "extraction_split": "bench.extraction_split",
 }
 
 

@@ -64,14 +64,14 @@ def write_half(data: Path, ids: Sequence[str], target: Path) -> None:
 
 def record_body(html: bytes | str, url: str | None = None) -> str:
     """The record's ``body`` as ``newsmon extract FILE --url URL`` builds it (site config, decoding)."""
-    from newsmon.cli import _site_for
+    from newsmon.cli import site_for
     from newsmon.extract.html import parse_html
     from newsmon.extract.page import extract_page
     from newsmon.record import FetchInfo, build_record
     from newsmon.urls import SiteScope
 
     url = url or "http://example.com/"
-    site = _site_for(url, None)
+    site = site_for(url, None)
     scope = SiteScope.build(site.origin, site.hosts, mirror=None)
     page = extract_page(parse_html(html), url, site.extract_options())
     record = build_record(page, FetchInfo(url=url, spider="newsmon-extract"), scope)

@@ -35,7 +35,8 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
         print(f"{path}: skipped a torn last line (no newline at its end)", file=sys.stderr)
 
 
-def _site_for(url: str, site: str | None) -> SiteConfig:
+def site_for(url: str, site: str | None) -> SiteConfig:
+    """The site configuration `newsmon extract` uses for a page: the given one, else by host."""
     if site:
         return load_site_config(site)
     bundled = load_site_config("euromaidan")
@@ -65,7 +66,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    site = _site_for(args.url, args.site)
+    site = site_for(args.url, args.site)
     scope = SiteScope.build(site.origin, site.hosts, mirror=None)
     tree = parse_html(Path(args.file).read_bytes(), encoding=args.encoding)
     page = extract_page(tree, args.url, site.extract_options())

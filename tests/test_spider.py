@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any
 
 import pytest
@@ -22,7 +23,9 @@ PROJECT_SETTINGS = {k: v for k, v in vars(project_settings).items() if k.isupper
 
 
 def make_spider(**kwargs: Any) -> EuromaidanSpider:
-    crawler = get_crawler(EuromaidanSpider, settings_dict=PROJECT_SETTINGS)
+    # the add-on's components are built too: their state (and run lock) in a directory of the test's own
+    state = tempfile.mkdtemp(prefix="newsmon-spider-test-")
+    crawler = get_crawler(EuromaidanSpider, settings_dict={**PROJECT_SETTINGS, "NEWSMON_STATE_DIR": state})
     spider = EuromaidanSpider.from_crawler(crawler, base_url=MIRROR, **kwargs)
     assert isinstance(spider, EuromaidanSpider)
     crawler.spider = spider
