@@ -32,7 +32,7 @@ def _typed_defaults() -> dict[str, tuple[str, Any]]:
         for name, default in defaults.items():
             if not name.isupper() or name in found:
                 continue
-            if isinstance(default, bool):
+            if isinstance(default, bool) or name.endswith("_ENABLED"):  # TELNETCONSOLE_ENABLED = 1
                 found[name] = ("getbool", default)
             elif isinstance(default, int) and whole:
                 found[name] = ("getint", default)

@@ -270,3 +270,10 @@ def test_page_pool_says_why_it_is_off() -> None:
     single = get_crawler(settings_dict={"NEWSMON_TIERS_ENABLED": True, "NEWSMON_BROWSER_PAGE_REUSE": 1})
     with pytest.raises(NotConfigured, match="PAGE_REUSE <= 1"):
         PagePoolMiddleware.from_crawler(single)
+
+
+def test_scrapy_switches_given_as_true_or_false_are_accepted() -> None:
+    """Scrapy's own TELNETCONSOLE_ENABLED defaults to 1: it is still a switch (`-s ...=False`)."""
+    check_settings(Settings({"TELNETCONSOLE_ENABLED": "False", "COOKIES_ENABLED": "false"}))
+    with pytest.raises(ArgumentError, match="TELNETCONSOLE_ENABLED='maybe': must be true or false"):
+        check_settings(Settings({"TELNETCONSOLE_ENABLED": "maybe"}))
