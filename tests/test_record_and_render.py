@@ -2,6 +2,7 @@ import dataclasses
 import json
 
 import pytest
+from fastjsonschema import JsonSchemaException
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
@@ -187,3 +188,33 @@ def test_related_links_resolve_known_redirects_and_keep_what_was_linked():
         {"url": "http://127.0.0.1:9999/2026/03/04/plain/", "title": "Not known"},
     ]
     assert not record_errors(dataclasses.asdict(record))  # linked_url is part of the schema
+
+
+MUTATIONS = [
+    ("depth", -1),  # minimum
+    ("http_status", 700),  # maximum
+    ("fetcher_tier", "FAST"),  # enum
+    ("type", "blog"),  # const
+    ("title", ""),  # minLength
+    ("url", "ftp://x.example/"),  # pattern
+    ("authors", "Olena"),  # type
+    ("authors", [""]),  # items + minLength
+    ("referrer", 5),  # anyOf
+    ("published_at", "2026-03-01"),  # anyOf of a pattern
+    ("read_also", [{"url": "https://x.example/", "title": "t", "extra": 1}]),  # additionalProperties
+    ("read_also", [{"title": "t"}]),  # required (in $defs)
+    ("structure", [{"level": 9, "text": "x", "children": []}]),  # $ref to $defs, maximum
+]
+
+
+@pytest.mark.parametrize(("field", "value"), MUTATIONS, ids=[f"{f}={v!r}"[:40] for f, v in MUTATIONS])
+def test_the_fast_record_check_decides_as_jsonschema(field, value):
+    from newsmon.schema import _fast_check, record_is_valid
+
+    record = make_record()
+    assert record_is_valid(record) and not record_errors(record)
+    record[field] = value
+    assert record_errors(record), "the mutation must break the schema"
+    with pytest.raises(JsonSchemaException):
+        _fast_check()(record)  # the compiled check alone sees it too
+    assert not record_is_valid(record)

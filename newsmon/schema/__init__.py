@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 
@@ -23,6 +24,22 @@ def record_validator() -> Draft202012Validator:
     schema = record_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
+
+
+@cache
+def _fast_check() -> Any:
+    # the schema uses only keywords draft 7 already has (tests/test_record_and_render.py checks the two
+    # validators agree), so fastjsonschema's compiled check decides as jsonschema does
+    return fastjsonschema.compile(record_schema())
+
+
+def record_is_valid(record: dict[str, Any]) -> bool:
+    """The fast check of the validation pipeline: a valid record costs no jsonschema pass."""
+    try:
+        _fast_check()(record)
+    except fastjsonschema.JsonSchemaException:
+        return not record_errors(record)  # jsonschema decides (and words the errors)
+    return True
 
 
 def record_errors(record: dict[str, Any]) -> list[str]:
