@@ -219,3 +219,11 @@ def test_no_bare_stat_names_outside_stats() -> None:
         if not name.startswith(BARE_STAT_NAMES_ALLOWED)
     ]
     assert bare == [], "use the names of newsmon.stats"
+
+
+def test_readme_spider_arguments_are_the_spiders() -> None:
+    from newsmon.crawl.arguments import SPIDER_ARGUMENTS
+
+    rows = table_rows(section("Spider arguments (`-a name=value`)"))
+    assert [code_names(row[0])[0] for row in rows] != []
+    assert sorted(code_names(row[0])[0] for row in rows) == sorted(SPIDER_ARGUMENTS)

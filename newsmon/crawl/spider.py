@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from newsmon import stats
 from newsmon.context import CrawlContext
-from newsmon.crawl.arguments import SpiderArguments
+from newsmon.crawl.arguments import SPIDER_ARGUMENTS, SpiderArguments
 from newsmon.crawl.classify import Drop, Escalate, FetchedPage, PagePolicy, classify, precheck
 from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
 from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
@@ -66,8 +66,7 @@ class NewsSpider(scrapy.Spider):
     site_name = ""  # bundled site config a subclass crawls by default
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        names = ("site", "base_url", "follow_depth", "max_pages", "feeds", "categories", "sitemaps", "urls")
-        self._args = {name: kwargs.pop(name, None) for name in names}
+        self._args = {name: kwargs.pop(name, None) for name in SPIDER_ARGUMENTS}
         super().__init__(*args, **kwargs)
 
     @classmethod
