@@ -51,6 +51,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newsmon.monitors.sources.HubSources": 960,
     },
     "EXTENSIONS": {
+        # progress: newsmon's own counters every LOGSTATS_INTERVAL seconds (PERIODIC_LOG_STATS, below)
+        "scrapy.extensions.periodic_log.PeriodicLog": 0,
         # every feed checked when the spider opens: an unusable one stops the run before any request (exit 2)
         "newsmon.extensions.output_check.OutputCheck": 400,
         # judges the run once the feeds are stored (the closing steps run in SettleOrder, not by priority)

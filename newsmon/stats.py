@@ -136,6 +136,11 @@ LINK_LEVEL_RELEASED = _links.stat(
     "newsmon/link/level_released",
     "related-link requests released once the levels above them were answered (crawl/levels.py)",
 )
+LINK_LEVEL_UNRELEASED = _links.stat(
+    "newsmon/link/level_unreleased",
+    "related-link requests still waiting for their level when the spider closed (a limit or a signal "
+    "stopped the run): not fetched this run",
+)
 LINK_REDIRECT_PATH = _links.stat(
     "newsmon/link/redirect_path",
     "an article reached through a redirect: its final URL takes the request's path when shorter",

@@ -214,3 +214,20 @@ def test_the_probe_file_is_per_process(tmp_path: Path) -> None:
     (target,) = feed_targets(crawler.settings)
     (tmp_path / f".newsmon-probe-{os.getpid() + 1}").write_text("another process's probe")
     check_target(target, crawler, NewsSpider())
+
+
+def test_a_failing_closing_step_does_not_stop_the_next(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
+    crawler = crawler_with({"/tmp/x.jsonl": {"format": "jsonlines"}})
+
+    def judge(reason: str) -> None:
+        raise RuntimeError("a monitor broke")
+
+    OutputsSettled(crawler, judge, SettleOrder.JUDGE)
+    OutputsSettled(crawler, lambda reason: calls.append(f"record:{reason}"), SettleOrder.RECORD)
+    settlement = CrawlContext.of(crawler).settlement
+    assert settlement is not None
+    settlement.feed_exporter_closed()
+    settlement.spider_closed(NewsSpider(), "finished")
+    assert calls == ["record:finished"]  # the run is still recorded (and its lock released)
+    assert "Closing step JUDGE failed" in caplog.text

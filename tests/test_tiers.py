@@ -10,7 +10,7 @@ from scrapy.settings import Settings
 
 from newsmon import registry
 from newsmon import settings as project_settings
-from newsmon.fetch.browser import find_chromium, user_agent_for
+from newsmon.fetch.browser import BrowserAddon, find_chromium, user_agent_for
 from newsmon.fetch.challenge import challenge_reason, has_scripts
 from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
 from newsmon.fetch.policy import TierPolicy
@@ -130,3 +130,17 @@ def test_user_agent_follows_the_browser_version() -> None:
     assert "Chrome/150.0.0.0" in user_agent_for(template, 150)
     assert user_agent_for(template, None) == template
     assert "Headless" not in template and "Scrapy" not in template
+
+
+def test_a_projects_download_handlers_keep_the_browser_tier(tmp_path: Path) -> None:
+    """{"s3": None} in a project's DOWNLOAD_HANDLERS must not unwire scrapy-playwright."""
+    fake = tmp_path / "chrome"
+    fake.write_text("#!/bin/sh\necho 'Chromium 150.0.1.2'\n")
+    fake.chmod(0o755)
+    settings = _settings(NEWSMON_CHROMIUM_PATH=str(fake))
+    settings.set("DOWNLOAD_HANDLERS", {"s3": None}, priority="project")
+    BrowserAddon().update_settings(settings)
+    handlers = settings.getdict("DOWNLOAD_HANDLERS")
+    assert handlers["s3"] is None
+    assert handlers["https"] == handlers["http"] == "newsmon.fetch.browser_handler.GuardedPlaywrightHandler"
+    assert settings.get("_NEWSMON_BROWSER_PATH") == str(fake)

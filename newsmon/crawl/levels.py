@@ -41,7 +41,15 @@ class LevelGate:
     def from_crawler(cls, crawler: Crawler) -> LevelGate:
         gate = cls(crawler)
         crawler.signals.connect(gate.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(gate.spider_closed, signal=signals.spider_closed)
         return gate
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """What a limit or a signal left waiting is said once (the next run reaches it again)."""
+        waiting = sum(len(requests) for requests in self.held.values())
+        if waiting:
+            self.stats.inc_value(stats.LINK_LEVEL_UNRELEASED, waiting)
+            logger.info("Spider closed (%s) with %d related-link requests not yet released", reason, waiting)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for o in start:

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newsmon.fetch.policy import OPTIONS
 
@@ -84,7 +84,7 @@ class BrowserAddon:
         settings.set("USER_AGENT", template, priority="addon")
         if (
             not OPTIONS.getbool(settings, "NEWSMON_TIERS_ENABLED")
-            or OPTIONS.get(settings, "NEWSMON_TIER_MODE") == "plain"
+            or str(OPTIONS.get(settings, "NEWSMON_TIER_MODE") or "").lower() == "plain"
         ):
             return  # no browser wanted: no Chromium lookup, no Playwright driver
         path = find_chromium(OPTIONS.get(settings, "NEWSMON_CHROMIUM_PATH") or "")
@@ -92,10 +92,13 @@ class BrowserAddon:
             return
         settings.set("_NEWSMON_BROWSER_PATH", path, priority="addon")
         settings.set("USER_AGENT", user_agent_for(template, chromium_major_version(path)), priority="addon")
+        # added to the user's handlers at their own priority (a project's {"s3": None} must not unwire the
+        # browser); a handler the user set for http(s) stays theirs
         handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
         handlers.setdefault("http", HANDLER)
         handlers.setdefault("https", HANDLER)
-        settings.set("DOWNLOAD_HANDLERS", handlers, priority="addon")
+        priority = max(settings.getpriority("DOWNLOAD_HANDLERS") or 0, SETTINGS_PRIORITIES["addon"])
+        settings.set("DOWNLOAD_HANDLERS", handlers, priority=priority)
         settings.set(
             "PLAYWRIGHT_LAUNCH_OPTIONS",
             {

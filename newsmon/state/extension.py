@@ -206,7 +206,8 @@ class StateExtension:
 
     def _finish(self) -> None:
         store = self.store
-        if store is None:
+        if store is None:  # never opened (newsmon_state_error): nothing to record, the lock still goes
+            self.backend.release_lock()
             return
         if not self.targets and self.pending:  # written nowhere: the next run emits them
             self.stats.inc_value(STATE_NOT_MARKED, len(self.pending))

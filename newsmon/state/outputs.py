@@ -11,6 +11,7 @@ it is refused before any request instead of crawling into nowhere.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from newsmon.context import CrawlContext
 from newsmon.distributed.config import mask_url
 from newsmon.options import Option, Options
 from newsmon.state.storage import DurableFileFeedStorage
+
+logger = logging.getLogger(__name__)
 
 OPTIONS = Options(
     Option(
@@ -212,4 +215,7 @@ class Settlement:
         if not self.done and self.reason is not None:
             self.done = True
             for waiting in sorted(self.waiting, key=lambda w: w.order):
-                waiting.callback(self.reason)
+                try:  # one failing step (a monitor) must not keep the run from being recorded
+                    waiting.callback(self.reason)
+                except Exception:
+                    logger.exception("Closing step %s failed; the next steps still run", waiting.order.name)
