@@ -103,7 +103,7 @@ def test_policy_from_settings() -> None:
     assert policy.memory_ttl == timedelta(hours=24) and policy.remember_after == 2
     assert policy.context_kwargs["user_agent"] == "UA"
     # the crawl's resolved mode (newsmon/crawl/config.py: the site's, unless -s or a project setting)
-    assert TierPolicy.from_settings(_settings(), mode="stealthy").mode == "stealthy"
+    assert TierPolicy.from_settings(_settings(NEWSMON_TIER_MODE="STEALTHY")).mode == "stealthy"
     assert TierPolicy.from_settings(_settings(NEWSMON_TIER_MODE="plain")).mode == "plain"
     assert not TierPolicy.from_settings(_settings()).browser_ready
 

@@ -35,6 +35,11 @@ def from_browser(request: RequestRecord) -> bool:
     return any(k.lower() == "sec-fetch-mode" for k in request.headers)
 
 
+def only_urls(*paths: str) -> tuple[str, ...]:
+    """Spider arguments for a crawl of these article paths alone: no hubs, no related links."""
+    return ("-a", f"urls={','.join(paths)}", "-a", "feeds=", "-a", "categories=", "-a", "follow_depth=0")
+
+
 def page_requests(replica: ReplicaServer, browser: bool) -> list[str]:
     """Article and listing paths requested by one tier (robots.txt, feeds and images left out)."""
     return [
@@ -180,18 +185,7 @@ def test_host_memory_skips_plain_then_expires(tmp_path: Path) -> None:
 def test_stealth_is_consistent_and_not_headless(tmp_path: Path) -> None:
     with ReplicaServer(site=protected_site()) as replica:
         probe = replica.site.article(replica.site.roles["js_probe"][0])
-        result = run_crawl(
-            replica.base_url,
-            tmp_path,
-            "-a",
-            f"urls={probe.path}",
-            "-a",
-            "feeds=",
-            "-a",
-            "categories=",
-            "-a",
-            "follow_depth=0",
-        )
+        result = run_crawl(replica.base_url, tmp_path, *only_urls(probe.path))
         requests = [r for r in replica.requests if r.path == probe.path]
     assert result.returncode == 0, result.log[-2000:]
     (record,) = result.records
@@ -308,18 +302,9 @@ def test_a_js_shell_is_never_a_record_of_its_boilerplate_without_a_browser(tmp_p
     site = protected_site()
     shells = [site.article(slug).path for slug in site.roles["js_body"]]
     plain = site.article(next(a.slug for a in site.articles if not a.protection)).path
-    urls = (
-        "-a",
-        f"urls={','.join([*shells, plain])}",
-        "-a",
-        "feeds=",
-        "-a",
-        "categories=",
-        "-a",
-        "follow_depth=0",
-    )
     with ReplicaServer(site=site) as replica:
-        result = run_crawl(replica.base_url, tmp_path, *urls, "-s", "NEWSMON_TIERS_ENABLED=False")
+        args = (*only_urls(*shells, plain), "-s", "NEWSMON_TIERS_ENABLED=False")
+        result = run_crawl(replica.base_url, tmp_path, *args)
     records = by_slug(result)
     assert list(records) == [plain.split("/")[4]], result.log[-3000:]  # the ordinary article is emitted
     dropped = {k: v for k, v in result.stats.items() if "no_body" in k or "page/" in k}

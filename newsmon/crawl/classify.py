@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from newsmon import stats
 from newsmon.extract.types import PageData
@@ -67,7 +68,7 @@ class PagePolicy:
 
 def precheck(page: FetchedPage, policy: PagePolicy) -> Drop | None:
     """Not HTML, a redirect onto a hub, a bot challenge nothing upstream took care of."""
-    if not page.is_text or not ("html" in page.content_type or not page.content_type):
+    if not page.is_text or not is_html_type(page.content_type):
         return Drop(stats.PAGE_NOT_HTML, f"not HTML ({page.content_type or 'binary'})")
     if policy.site.is_hub_path(_path(page.url)):
         return Drop(stats.PAGE_HUB_REDIRECT, "article link ended on a hub page", warn=False)
@@ -98,7 +99,10 @@ def classify(page: FetchedPage, data: PageData, policy: PagePolicy) -> Verdict:
     return EMIT
 
 
-def _path(url: str) -> str:
-    from urllib.parse import urlsplit
+def is_html_type(content_type: str) -> bool:
+    """A Content-Type (lower-cased) of an HTML page, or none at all (the page did not say)."""
+    return "html" in content_type or not content_type
 
+
+def _path(url: str) -> str:
     return urlsplit(url).path

@@ -127,14 +127,14 @@ class Frontier:
         for via, url in links:
             yield from self.link(url, LinkPath(hops + 1, depth + 1, via, referrer))
 
-    def arrived(self, key: str, final_url: str, requested: LinkPath) -> None:
-        """A response for the article requested under ``key`` came from ``final_url`` (a redirect): the
-        final URL is known by that path too, so a later link to it is not requested again by a longer one."""
+    def arrived(self, key: str, final_url: str, path: LinkPath) -> None:
+        """A response for the article requested under ``key`` by ``path`` (``path_taken``) came from
+        ``final_url`` (a redirect): the final URL is known by that path too, so a later link to it is not
+        requested again by a longer one."""
         local = self.scope.localize(final_url)
         final = canonicalize(local, self.tracking) if local is not None else None
         if final is None or final == key:
             return
-        path = self.path_taken(key, requested)
         known = self._best_path.get(final)
         if known is None or path.hops < known.hops:
             self._best_path[final] = path

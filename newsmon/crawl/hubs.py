@@ -13,6 +13,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsmon import stats
+from newsmon.crawl.classify import is_html_type
 from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
 from newsmon.discovery.budget import HubBudget
 from newsmon.discovery.feeds import parse_feed
@@ -314,8 +315,3 @@ class HubReader:
 
 def content_type(response: Response) -> str:
     return (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
-
-
-def is_html_type(value: str) -> bool:
-    """An HTML page, or one that does not say what it is."""
-    return "html" in value or not value

@@ -254,7 +254,7 @@ class NewsSpider(scrapy.Spider):
             meta.get(META_REFERRER),
         )
         path = self.frontier.path_taken(key, requested)
-        self.frontier.arrived(key, response.url, requested)
+        self.frontier.arrived(key, response.url, path)
         fetch = FetchInfo(
             url=response.url,
             http_status=response.status,

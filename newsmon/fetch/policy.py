@@ -96,9 +96,9 @@ class TierPolicy:
         return bool(self.browser_path)
 
     @classmethod
-    def from_settings(cls, settings: BaseSettings, mode: str | None = None) -> TierPolicy:
-        """``mode``: the crawl's resolved tier mode (newsmon/crawl/config.py), else NEWSMON_TIER_MODE."""
-        mode = (mode or OPTIONS.get(settings, "NEWSMON_TIER_MODE") or "auto").lower()
+    def from_settings(cls, settings: BaseSettings) -> TierPolicy:
+        """NEWSMON_TIER_MODE there is the crawl's resolved one (the site's written in: crawl/config.py)."""
+        mode = str(OPTIONS.get(settings, "NEWSMON_TIER_MODE") or "auto").lower()
         if mode not in TIER_MODES:
             raise ValueError(f"NEWSMON_TIER_MODE must be one of {', '.join(TIER_MODES)}, got {mode!r}")
         remember_after = OPTIONS.getint(settings, "NEWSMON_TIER_REMEMBER_AFTER")

@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newsmon.options import Option, Options
-from newsmon.schema import record_errors, record_is_valid
+from newsmon.schema import record_errors
 from newsmon.stats import SCHEMA_INVALID, SCHEMA_VALID
 
 OPTIONS = Options(
@@ -36,8 +36,7 @@ class SchemaValidationPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        record = ItemAdapter(item).asdict()
-        errors = [] if record_is_valid(record) else record_errors(record)
+        errors = record_errors(ItemAdapter(item).asdict())
         if errors:
             self.stats.inc_value(SCHEMA_INVALID)
             url = ItemAdapter(item).get("url")

@@ -33,16 +33,13 @@ def _fast_check() -> Any:
     return fastjsonschema.compile(record_schema())
 
 
-def record_is_valid(record: dict[str, Any]) -> bool:
-    """The fast check of the validation pipeline: a valid record costs no jsonschema pass."""
+def record_errors(record: dict[str, Any]) -> list[str]:
+    """Human-readable schema violations of one record ("path: message"), empty when it is valid. A record
+    the compiled check passes costs no jsonschema pass; any other is decided and worded by jsonschema."""
     try:
         _fast_check()(record)
+        return []
     except fastjsonschema.JsonSchemaException:
-        return not record_errors(record)  # jsonschema decides (and words the errors)
-    return True
-
-
-def record_errors(record: dict[str, Any]) -> list[str]:
-    """Human-readable schema violations of one record ("path: message"), empty when it is valid."""
+        pass
     errors = sorted(record_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
     return [f"{'/'.join(map(str, e.absolute_path)) or '<record>'}: {e.message}" for e in errors]

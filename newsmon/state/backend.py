@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
 from newsmon.context import CrawlContext
@@ -99,8 +100,6 @@ class StateBackend:
 
 def enabled_state(crawler: Crawler) -> StateBackend:
     """state_backend() for components that only make sense with state on: NotConfigured (quiet) when off."""
-    from scrapy.exceptions import NotConfigured
-
     backend = state_backend(crawler)
     if not backend.config.enabled:
         raise NotConfigured
