@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from newsmon.jsonlines import read_lines
 from newsmon.record import FetchInfo, build_record
 from newsmon.render import render_markdown
 from newsmon.sites import SiteConfig, load_site_config
+from newsmon.sites.catalog import catalog, sites_dir
 from newsmon.urls import SiteScope
 
 
@@ -37,14 +39,16 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
 
 def site_for(url: str, site: str | None) -> SiteConfig:
     """The site configuration `newsmon extract` uses for a page: the given one, else by host."""
+    directory = sites_dir()
     if site:
-        return load_site_config(site)
-    bundled = load_site_config("euromaidan")
+        return load_site_config(site, directory)
     host = (urlsplit(url).hostname or "").lower()
-    if host in {h.lower() for h in bundled.hosts}:
-        return bundled
+    for entry in catalog(directory):
+        if entry.config is not None and host in {h.lower() for h in entry.config.hosts}:
+            return entry.config
     parts = urlsplit(url)
-    return SiteConfig(name=host or "page", origin=f"{parts.scheme}://{parts.netloc}", hosts=(host,))
+    name = re.sub(r"[^a-z0-9_-]+", "-", host).strip("-")[:64] or "page"
+    return SiteConfig(name=name, origin=f"{parts.scheme}://{parts.netloc}", hosts=(host,))
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -70,7 +74,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     scope = SiteScope.build(site.origin, site.hosts, mirror=None)
     tree = parse_html(Path(args.file).read_bytes(), encoding=args.encoding)
     page = extract_page(tree, args.url, site.extract_options())
-    record = dataclasses.asdict(build_record(page, FetchInfo(url=args.url, spider="newsmon-extract"), scope))
+    fetch = FetchInfo(url=args.url, spider="newsmon-extract", site=site.name)
+    record = dataclasses.asdict(build_record(page, fetch, scope))
     if args.markdown:
         sys.stdout.write(render_markdown(record))
     else:

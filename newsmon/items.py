@@ -22,6 +22,7 @@ class ArticleRecord:
     referrer: str | None  # page that led here
     depth: int  # hops from a hub (an article listed on a feed or category page has depth 1)
     spider: str
+    site: str  # the site config's name: what keys the state, output and monitors of the site
     title: str | None
     subtitle: str | None
     authors: list[str]

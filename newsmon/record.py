@@ -35,6 +35,7 @@ class FetchInfo:
     referrer: str | None = None
     depth: int = 0
     spider: str = "newsmon"
+    site: str = ""  # the site config's name (the spider's name when empty)
     fetch_reason: str | None = None
     scraped_at: str | None = None
     published_hint: str | None = None  # what a hub said (news sitemap); used when the page has no date
@@ -106,6 +107,7 @@ def build_record(
         referrer=fetch.referrer,
         depth=fetch.depth,
         spider=fetch.spider,
+        site=fetch.site or fetch.spider,
         title=page.title,
         subtitle=page.subtitle,
         authors=list(page.authors),

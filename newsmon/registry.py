@@ -21,12 +21,13 @@ from newsmon.fetch.ssrf import OPTIONS as SSRF
 from newsmon.monitors.config import OPTIONS as MONITORS
 from newsmon.options import Option, Options
 from newsmon.pipelines.validate import OPTIONS as VALIDATE
+from newsmon.sites.catalog import OPTIONS as SITES
 from newsmon.state.config import OPTIONS as STATE
 from newsmon.state.outputs import OPTIONS as OUTPUTS
 
 GROUPS: tuple[Options, ...] = (
-    CRAWL, HUB_BUDGET, OUTPUTS, VALIDATE, STATS_FILE, TIERS, BROWSER_LIMITS, PAGE_POOL, PAGE_BUDGET, STATE,
-    SSRF, RETRY, MONITORS, WARC, DISTRIBUTED,
+    CRAWL, SITES, HUB_BUDGET, OUTPUTS, VALIDATE, STATS_FILE, TIERS, BROWSER_LIMITS, PAGE_POOL, PAGE_BUDGET,
+    STATE, SSRF, RETRY, MONITORS, WARC, DISTRIBUTED,
 )  # fmt: skip
 
 #: Every newsmon setting, in README order.

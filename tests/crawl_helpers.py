@@ -65,7 +65,7 @@ def crawl_command(
         "-s",
         f"NEWSMON_STATE_DIR={state_dir or workdir / 'state'}",
         "-s",
-        f"NEWSMON_OUTPUT_URI={workdir / 'output'}/%(name)s/%(time)s.jsonl",
+        f"NEWSMON_OUTPUT_URI={workdir / 'output'}/%(site)s/%(time)s.jsonl",
         *(["-O", str(workdir / "out.jsonl")] if output else []),
         *args,
     ]

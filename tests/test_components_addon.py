@@ -71,7 +71,7 @@ def test_addon_sets_every_default_at_addon_priority_and_inserts_every_component(
     assert storages[""] == storages["file"] == FEED_STORAGES["file"]
     # the default per-run output (DefaultOutput), written atomically
     ((uri, options),) = settings.getdict("FEEDS").items()
-    assert uri == "output/%(name)s/%(time)s.jsonl" and options["newsmon_atomic"] is True
+    assert uri == "output/%(site)s/%(time)s.jsonl" and options["newsmon_atomic"] is True
     if find_chromium() is not None:  # BrowserAddon: the STEALTHY tier wired in
         assert settings["_NEWSMON_BROWSER_PATH"] and settings.getdict("DOWNLOAD_HANDLERS")["http"] == HANDLER
 

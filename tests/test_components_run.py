@@ -227,4 +227,4 @@ def test_stats_file_written_after_the_verdicts(tmp_path: Path) -> None:
     written = json.loads((tmp_path / "stats" / "default.json").read_text())
     assert written["finish_reason"] == "finished" and written[MONITOR_EXIT_STATUS] == 0
     assert not list((tmp_path / "stats").glob("*.tmp"))
-    assert stats_file.spider_name == "default" and monitors.spider is spider
+    assert stats_file.names == {"name": "default", "site": "default"} and monitors.spider is spider

@@ -50,7 +50,7 @@ def test_config_from_path(tmp_path):
     bad.write_text("name = ", encoding="utf-8")
     with pytest.raises(SiteConfigError, match="invalid TOML"):
         load_site_config(str(bad))
-    with pytest.raises(SiteConfigError, match="no bundled site"):
+    with pytest.raises(SiteConfigError, match="no site named"):
         load_site_config("nosuchsite")
 
 

@@ -87,32 +87,33 @@ def check_settings(settings: BaseSettings) -> None:
             raise ArgumentError(str(exc)) from None
 
 
-def check_crawl(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> None:
-    """Raise ArgumentError for a setting, or an argument of a NewsSpider, the crawl cannot use."""
+def check_crawl(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> str:
+    """Raise ArgumentError for a setting, or an argument of a NewsSpider, the crawl cannot use; else the
+    name the run is kept under (its site's for a news spider, else the spider's)."""
     check_settings(settings)
     from scrapy.spiderloader import get_spider_loader
 
     try:
         spidercls = get_spider_loader(settings).load(spider)
     except KeyError:
-        return  # Scrapy says "Spider not found" itself
+        return spider  # Scrapy says "Spider not found" itself
     if not issubclass(spidercls, NewsSpider):
-        return
+        return spider
     unknown = sorted(k for k in spargs if k not in SPIDER_ARGUMENTS and not k.startswith("_"))
     if unknown:
         known = ", ".join(SPIDER_ARGUMENTS)
         raise ArgumentError(f"unknown spider argument -a {unknown[0]}= (known: {known})")
     args = SpiderArguments.parse(spargs)
     try:
-        resolve_site(args, spidercls.site_name, settings)
+        return resolve_site(args, spidercls.site_name, settings).name
     except SiteConfigError as exc:
         raise ArgumentError(str(exc)) from None
 
 
-def exit_on_bad_arguments(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> None:
+def exit_on_bad_arguments(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> str:
     """check_crawl for the crawl command: a bad value prints `newsmon: <why>` and exits with status 2."""
     try:
-        check_crawl(spider, spargs, settings)
+        return check_crawl(spider, spargs, settings)
     except ArgumentError as exc:
         sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_BAD_ARGUMENT})\n")
         sys.exit(EXIT_BAD_ARGUMENT)

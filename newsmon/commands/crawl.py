@@ -62,7 +62,7 @@ class Command(ScrapyCrawlCommand):
             return  # run() raises the usage error
         assert self.settings is not None
         # a bad -a/-s value or site config stops the run here, with one line naming it (exit status 2)
-        exit_on_bad_arguments(args[0], opts.spargs, self.settings)
+        site = exit_on_bad_arguments(args[0], opts.spargs, self.settings)
         try:
             distributed = DistributedConfig.from_settings(self.settings)
         except ValueError as exc:
@@ -74,7 +74,7 @@ class Command(ScrapyCrawlCommand):
         if not config.enabled:
             return
         try:
-            take_run_lock(config, args[0])
+            take_run_lock(config, site)
         except RunLocked as exc:
             sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_LOCKED})\n")
             sys.exit(EXIT_LOCKED)

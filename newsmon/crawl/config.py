@@ -24,6 +24,7 @@ from newsmon.extract.types import ExtractOptions
 from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
 from newsmon.options import Option, Options
 from newsmon.sites import SiteConfig, load_site_config
+from newsmon.sites.catalog import sites_dir
 from newsmon.urls import DEFAULT_TRACKING_PARAMS, SiteScope
 
 OPTIONS = Options(
@@ -69,8 +70,10 @@ ARGUMENT_PRIORITY = SETTINGS_PRIORITIES["cmdline"] + 10
 
 
 def resolve_site(args: SpiderArguments, spider_site: str, settings: BaseSettings) -> SiteConfig:
-    """`-a site=`, else the spider's own site, else NEWSMON_SITE."""
-    return load_site_config(args.site or spider_site or OPTIONS.get(settings, "NEWSMON_SITE"))
+    """`-a site=`, else the spider's own site, else NEWSMON_SITE; a name is looked up in NEWSMON_SITES_DIR
+    first, then among the bundled sites."""
+    name = args.site or spider_site or OPTIONS.get(settings, "NEWSMON_SITE")
+    return load_site_config(name, sites_dir(settings))
 
 
 def apply_to_settings(settings: BaseSettings, site: SiteConfig, args: SpiderArguments) -> None:

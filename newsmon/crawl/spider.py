@@ -82,7 +82,8 @@ class NewsSpider(scrapy.Spider):
         site = resolve_site(args, self.site_name, settings)
         apply_to_settings(settings, site, args)  # the one precedence rule (newsmon/crawl/config.py)
         self.config = config = CrawlConfig.build(settings, site, args)
-        self.site = site
+        self.site_config = site
+        self.site = site.name  # the site identity: `%(site)s` in NEWSMON_OUTPUT_URI, the record's `site`
         self.allowed_domains = sorted(config.scope.hosts)
         self.frontier = Frontier(site, config.scope, config.tracking, config.follow_depth, self._count)
         self.hubs = HubReader(
@@ -264,6 +265,7 @@ class NewsSpider(scrapy.Spider):
             referrer=path.referrer,
             depth=path.depth,
             spider=self.name,
+            site=self.site,
             scraped_at=datetime.now(UTC).isoformat(),
             published_hint=self.frontier.hints(key, meta.get(META_HINTS)).get("published_at"),
             warc=meta.get(WARC_META),

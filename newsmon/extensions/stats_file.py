@@ -13,13 +13,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsmon.options import Option, Options
+from newsmon.state.backend import run_name
 from newsmon.state.outputs import OutputsSettled, SettleOrder
 
 OPTIONS = Options(
     Option(
         "NEWSMON_STATS_FILE",
         "",
-        "write the run's final stats as JSON to this path (`%(name)s` = spider)",
+        "write the run's final stats as JSON to this path (`%(site)s` = site, `%(name)s` = spider)",
     ),
 )
 
@@ -38,7 +39,7 @@ class StatsFile:
         assert crawler.stats is not None and crawler.spidercls is not None
         self.stats = crawler.stats
         self.path_template = path_template
-        self.spider_name = crawler.spidercls.name
+        self.names = {"name": crawler.spidercls.name, "site": run_name(crawler)}
         self.settled = OutputsSettled(crawler, self.write, SettleOrder.REPORT)
 
     @classmethod
@@ -49,7 +50,7 @@ class StatsFile:
         return cls(crawler, path)
 
     def write(self, reason: str) -> None:
-        path = Path(self.path_template % {"name": self.spider_name})
+        path = Path(self.path_template % self.names)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
         data["finish_reason"] = reason

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ class SiteConfig:
     sitemaps: tuple[str, ...] = ()  # sitemap or sitemap-index paths/URLs (gzipped ones too)
     robots_sitemaps: bool = False  # also read the `Sitemap:` lines of robots.txt
     follow_depth: int | None = None  # related-link hops (spider argument and -s setting win)
+    interval: timedelta = timedelta(hours=1)  # a sweep crawls the site again once this has passed
 
     def extract_options(self) -> ExtractOptions:
         return ExtractOptions(
@@ -178,9 +180,28 @@ def _quantifier(pattern: str, i: int) -> tuple[int, int, bool] | None:
 KNOWN_KEYS = frozenset(
     {
         "name", "origin", "hosts", "feeds", "sitemaps", "robots_sitemaps", "categories", "article_pattern",
-        "hub_patterns", "timezone", "tier_mode", "follow_depth", "related",
+        "hub_patterns", "timezone", "tier_mode", "follow_depth", "related", "interval",
     }
 )  # fmt: skip
+
+
+#: A site's name keys its state store, lock, output directory and host memory: a file name on any system.
+SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_INTERVAL = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+
+
+def parse_interval(value: Any, where: str = "site config") -> timedelta:
+    """`interval = "30m"`, `"1h"`, `"1h30m"`, `"1d"`: how often a sweep crawls the site (>= 1 minute)."""
+    match = _INTERVAL.match(value) if isinstance(value, str) and value.strip() else None
+    if match is None or not any(match.groups()):
+        raise SiteConfigError(
+            f'{where}: \'interval\' must be a duration such as "30m", "1h", "1h30m" or "1d"'
+        )
+    days, hours, minutes = (int(g or 0) for g in match.groups())
+    interval = timedelta(days=days, hours=hours, minutes=minutes)
+    if interval < timedelta(minutes=1):
+        raise SiteConfigError(f"{where}: 'interval' must be at least a minute")
+    return interval
 
 
 def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteConfig:
@@ -188,6 +209,11 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
     for key in ("name", "origin"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise SiteConfigError(f"{where}: '{key}' is required and must be a non-empty string")
+    if not SITE_NAME.match(data["name"]):
+        raise SiteConfigError(
+            f"{where}: 'name' {data['name']!r} must be 1-64 lowercase letters, digits, '-' or '_' (it names "
+            "the site's state, lock and output files)"
+        )
     origin = data["origin"].rstrip("/")
     if not re.match(r"^https?://[^/]+$", origin):
         raise SiteConfigError(f"{where}: 'origin' must be scheme://host, got {origin!r}")
@@ -233,30 +259,58 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
         sitemaps=_strings(data, "sitemaps", where),
         robots_sitemaps=robots_sitemaps,
         follow_depth=follow_depth,
+        interval=parse_interval(data["interval"], where) if "interval" in data else SiteConfig.interval,
     )
 
 
-def load_site_config(name_or_path: str) -> SiteConfig:
-    """A bundled site by name ("euromaidan") or a TOML file path."""
+def is_site_path(name_or_path: str) -> bool:
+    """A TOML file path rather than a site's name."""
+    return name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path
+
+
+def load_site_config(name_or_path: str, sites_dir: Path | None = None) -> SiteConfig:
+    """A site by name (its `<name>.toml` in the sites directory, else a bundled one) or a TOML file path."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SiteConfigError(f"cannot read site config {path}: {exc}") from exc
-        except UnicodeDecodeError as exc:  # a binary file, or another encoding: TOML is UTF-8
-            raise SiteConfigError(
-                f"{path}: not a UTF-8 text file (byte {exc.start}), so not a TOML site config"
-            ) from None
-        where = str(path)
-    else:
-        resource = resources.files(__package__).joinpath(f"{name_or_path}.toml")
-        if not resource.is_file():
-            raise SiteConfigError(f"no bundled site config named {name_or_path!r}")
-        text = resource.read_text(encoding="utf-8")
-        where = f"{name_or_path}.toml"
+    if (
+        not is_site_path(name_or_path)
+        and sites_dir is not None
+        and (sites_dir / f"{name_or_path}.toml").is_file()
+    ):
+        path = sites_dir / f"{name_or_path}.toml"
+    if is_site_path(name_or_path) or path != Path(name_or_path):
+        return read_site_file(path)
+    resource = resources.files(__package__).joinpath(f"{name_or_path}.toml")
+    if not resource.is_file():
+        where = f" in {sites_dir} or" if sites_dir is not None else ""
+        raise SiteConfigError(f"no site named {name_or_path!r}{where} among the bundled sites")
+    return parse_toml(resource.read_text(encoding="utf-8"), f"{name_or_path}.toml")
+
+
+def read_site_file(path: Path) -> SiteConfig:
+    """A site TOML file; every error is one line naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SiteConfigError(f"cannot read site config {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:  # a binary file, or another encoding: TOML is UTF-8
+        raise SiteConfigError(
+            f"{path}: not a UTF-8 text file (byte {exc.start}), so not a TOML site config"
+        ) from None
+    return parse_toml(text, str(path))
+
+
+def parse_toml(text: str, where: str) -> SiteConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SiteConfigError(f"{where}: invalid TOML: {exc}") from exc
     return parse_site_config(data, where)
+
+
+def bundled_site_names() -> list[str]:
+    """The sites shipped with newsmon."""
+    return sorted(
+        entry.name.removesuffix(".toml")
+        for entry in resources.files(__package__).iterdir()
+        if entry.name.endswith(".toml")
+    )

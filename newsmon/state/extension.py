@@ -98,8 +98,10 @@ class StateExtension:
         self.stats = crawler.stats
         self.backend = backend  # the run lock is the backend's (taken once, newsmon/state/backend.py)
         self.config: StateConfig = backend.config
-        self.spider_name = backend.name
-        self.output_pattern = output_glob(self.config.output_uri, self.spider_name)  # per-run files, or None
+        self.spider_name = backend.name  # the site's name: its store, lock and history
+        assert crawler.spidercls is not None
+        # the per-run files, or None
+        self.output_pattern = output_glob(self.config.output_uri, crawler.spidercls.name, backend.name)
         self.store: Store | None = None
         self.run_id = 0
         self.targets = feed_targets(crawler.settings)

@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 OPTIONS = Options(
     Option(
         "NEWSMON_OUTPUT_URI",
-        "output/%(name)s/%(time)s.jsonl",
+        "output/%(site)s/%(time)s.jsonl",
         "per-run JSON Lines file when no `-o`/`-O`/`FEEDS` is given (empty: none); default taken from the "
         "environment variable of the same name when set ([Deployment](#deployment))",
         env="NEWSMON_OUTPUT_URI",

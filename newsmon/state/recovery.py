@@ -32,12 +32,13 @@ class Recovered(NamedTuple):
     bad_lines: int = 0  # complete lines that are not records: skipped, the lines after them kept
 
 
-def output_glob(uri_template: str, spider: str) -> str | None:
-    """The glob matching every per-run output of NEWSMON_OUTPUT_URI for this spider (local files only)."""
+def output_glob(uri_template: str, spider: str, site: str | None = None) -> str | None:
+    """The glob matching every per-run output of NEWSMON_OUTPUT_URI for this spider and site (local files
+    only): `%(name)s` is the spider, `%(site)s` the site."""
     if not uri_template or ("://" in uri_template and not uri_template.startswith("file://")):
         return None
     path = uri_template.removeprefix("file://")
-    path = path.replace("%(name)s", glob.escape(spider))
+    path = path.replace("%(name)s", glob.escape(spider)).replace("%(site)s", glob.escape(site or spider))
     return re.sub(r"%\([^)]*\)[a-z]", "*", path)
 
 
