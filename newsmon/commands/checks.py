@@ -17,7 +17,10 @@ from newsmon import registry
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT, SPIDER_ARGUMENTS, ArgumentError, SpiderArguments
 from newsmon.crawl.config import resolve_site
 from newsmon.crawl.spider import NewsSpider
-from newsmon.sites import SiteConfigError
+from newsmon.sites import SiteConfig, SiteConfigError
+from newsmon.sites.catalog import ALL, select_sites, sites_dir
+from newsmon.state.config import StateConfig
+from newsmon.sweep.due import due_sites
 
 
 # --- settings ------------------------------------------------------------------------------------------
@@ -114,6 +117,45 @@ def exit_on_bad_arguments(spider: str, spargs: Mapping[str, Any], settings: Base
     """check_crawl for the crawl command: a bad value prints `newsmon: <why>` and exits with status 2."""
     try:
         return check_crawl(spider, spargs, settings)
+    except ArgumentError as exc:
+        sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_BAD_ARGUMENT})\n")
+        sys.exit(EXIT_BAD_ARGUMENT)
+
+
+def sweep_sites(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> list[SiteConfig]:
+    """The sites a sweep (`-a sites=`) crawls now: `all` the due ones, named ones all; each checked as its
+    own `-a site=` crawl would be. ArgumentError for an argument or a site that cannot be used."""
+    from newsmon.commands.sweep import SWEEP_SHARED_ARGUMENTS
+
+    check_settings(settings)
+    extra = sorted(
+        k for k in spargs if k != "sites" and k not in SWEEP_SHARED_ARGUMENTS and not k.startswith("_")
+    )
+    if extra:
+        raise ArgumentError(
+            f"-a {extra[0]}= names one site's own hubs or mirror; a sweep (-a sites=) takes only "
+            f"{', '.join(SWEEP_SHARED_ARGUMENTS)} (put the rest in each site's TOML)"
+        )
+    selection = spargs["sites"]
+    if not isinstance(selection, str) or not selection.strip():
+        raise ArgumentError("-a sites= is empty: give `all` or comma-separated site names or TOML paths")
+    try:
+        sites = select_sites(selection, sites_dir(settings))
+    except SiteConfigError as exc:
+        raise ArgumentError(str(exc)) from None
+    shared = {k: v for k, v in spargs.items() if k in SWEEP_SHARED_ARGUMENTS}
+    for site in sites:
+        check_crawl(spider, {**shared, "site": site.reference}, settings)
+    if selection.strip() == ALL:
+        state = StateConfig.from_settings(settings)
+        return [entry.site for entry in due_sites(sites, state.state_dir)]
+    return sites
+
+
+def sweep_sites_or_exit(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> list[SiteConfig]:
+    """sweep_sites for the crawl command: a bad value prints `newsmon: <why>` and exits with status 2."""
+    try:
+        return sweep_sites(spider, spargs, settings)
     except ArgumentError as exc:
         sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_BAD_ARGUMENT})\n")
         sys.exit(EXIT_BAD_ARGUMENT)

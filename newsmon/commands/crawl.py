@@ -17,8 +17,11 @@ EXIT_FORCED_SHUTDOWN (79), its output left `.partial` for the next start to reco
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
 import sys
+from typing import Any
 
 import redis
 from scrapy import Spider
@@ -26,7 +29,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from newsmon.commands.checks import exit_on_bad_arguments
+from newsmon.commands.checks import exit_on_bad_arguments, sweep_sites_or_exit
+from newsmon.commands.sweep import Sweep, sweep_status
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.distributed.config import DistributedConfig
 from newsmon.distributed.connection import (
@@ -37,6 +41,7 @@ from newsmon.distributed.connection import (
     failed_run,
 )
 from newsmon.distributed.coordinator import join_run
+from newsmon.sites import SiteConfig
 from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import EXIT_LOCKED, RunLocked
@@ -53,14 +58,29 @@ EXIT_FORCED_SHUTDOWN = 79
 logger = logging.getLogger(__name__)
 
 
+def crawl_status(crawler: Crawler) -> int:
+    """The exit status of a crawl that closed: unusable output 2, store lost 69, else the monitors'."""
+    assert crawler.stats is not None
+    if crawler.stats.get_value("finish_reason") == OUTPUT_UNUSABLE:  # refused before any request
+        return EXIT_BAD_ARGUMENT
+    if failed_run(crawler) or crawler.stats.get_value("finish_reason") in STORE_FAILURES:
+        return EXIT_UNAVAILABLE
+    # the monitors' verdict: 3, 4, 5 or 6 (README "Exit codes", newsmon/monitors)
+    return int(crawler.stats.get_value(MONITOR_EXIT_STATUS) or 0)
+
+
 class Command(ScrapyCrawlCommand):
     crawler: Crawler | None = None
+    sweep_sites: list[SiteConfig] | None = None  # `-a sites=`: the sites this process crawls
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         if len(args) != 1:
             return  # run() raises the usage error
         assert self.settings is not None
+        if "sites" in opts.spargs:
+            self.sweep_sites = sweep_sites_or_exit(args[0], opts.spargs, self.settings)
+            return
         # a bad -a/-s value or site config stops the run here, with one line naming it (exit status 2)
         site = exit_on_bad_arguments(args[0], opts.spargs, self.settings)
         try:
@@ -115,16 +135,46 @@ class Command(ScrapyCrawlCommand):
         return True
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if self.sweep_sites is not None:
+            self._sweep(args[0], self.sweep_sites, opts.spargs)
+            return
         super().run(args, opts)
         crawler = self.crawler
         if crawler is None or self.exitcode or self._forced_down(crawler):
             return
-        if crawler.stats.get_value("finish_reason") == OUTPUT_UNUSABLE:  # refused before any request
+        self.exitcode = crawl_status(crawler)
+        if self.exitcode == EXIT_BAD_ARGUMENT:
             why = crawler.stats.get_value(UNUSABLE_STAT)
             sys.stderr.write(f"newsmon: {why} (exit status {EXIT_BAD_ARGUMENT})\n")
-            self.exitcode = EXIT_BAD_ARGUMENT
+
+    def _sweep(self, spider: str, sites: list[SiteConfig], spargs: dict[str, Any]) -> None:
+        """Every site in this process (newsmon/commands/sweep.py); the exit status is the worst site's."""
+        assert self.crawler_process is not None
+        if not sites:
+            logger.info("Sweep: no site is due")
             return
-        if failed_run(crawler) or crawler.stats.get_value("finish_reason") in STORE_FAILURES:
-            self.exitcode = EXIT_UNAVAILABLE
-        if not self.exitcode:  # the monitors' verdict: 3, 4, 5 or 6 (README "Exit codes", newsmon/monitors)
-            self.exitcode = int(crawler.stats.get_value(MONITOR_EXIT_STATUS) or 0)
+        from twisted.internet import reactor as installed
+
+        reactor: Any = installed  # the asyncio reactor Scrapy installed (the module is typed as a module)
+        spidercls = self.crawler_process.spider_loader.load(spider)
+        sweep = Sweep(self.crawler_process, spidercls, sites, spargs, crawl_status)
+
+        def begin() -> None:
+            task = asyncio.ensure_future(sweep.run())
+            task.add_done_callback(lambda _: reactor.callLater(0, stop_reactor))
+
+        def stop_reactor() -> None:
+            with contextlib.suppress(RuntimeError):  # already stopping (a signal)
+                reactor.stop()
+
+        reactor.callWhenRunning(begin)
+        self.crawler_process.start(stop_after_crawl=False)
+        outcomes = list(sweep.outcomes.values())
+        for outcome in outcomes:
+            if outcome.status is None and not outcome.skipped and outcome.site in sweep.started:
+                outcome.status = EXIT_FORCED_SHUTDOWN  # its crawl never closed: a second signal
+        for outcome in outcomes:
+            logger.info("Sweep: %s", outcome.line())
+        self.exitcode = sweep_status(outcomes)
+        crawled = sum(1 for o in outcomes if o.status is not None)
+        logger.info("Sweep: %d of %d sites crawled, exit status %d", crawled, len(outcomes), self.exitcode)

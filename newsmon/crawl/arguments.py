@@ -21,7 +21,7 @@ EXIT_BAD_ARGUMENT = 2  # as a usage error: a bad argument, setting or site confi
 #: The arguments NewsSpider takes (README "Spider arguments"); names starting with "_" are a scheduler's
 #: own (scrapyd passes `_job`).
 SPIDER_ARGUMENTS = (
-    "site", "base_url", "follow_depth", "max_pages", "feeds", "categories", "sitemaps", "urls",
+    "site", "sites", "base_url", "follow_depth", "max_pages", "feeds", "categories", "sitemaps", "urls",
 )  # fmt: skip
 
 _HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[^\s/\\?#@\[\]:]+)$")

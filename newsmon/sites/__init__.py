@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -35,6 +35,12 @@ class SiteConfig:
     robots_sitemaps: bool = False  # also read the `Sitemap:` lines of robots.txt
     follow_depth: int | None = None  # related-link hops (spider argument and -s setting win)
     interval: timedelta = timedelta(hours=1)  # a sweep crawls the site again once this has passed
+    source: str = ""  # the TOML file it was read from ("" for a bundled site): what `-a site=` can name
+
+    @property
+    def reference(self) -> str:
+        """What `-a site=` takes to load this same config again."""
+        return self.source or self.name
 
     def extract_options(self) -> ExtractOptions:
         return ExtractOptions(
@@ -296,7 +302,7 @@ def read_site_file(path: Path) -> SiteConfig:
         raise SiteConfigError(
             f"{path}: not a UTF-8 text file (byte {exc.start}), so not a TOML site config"
         ) from None
-    return parse_toml(text, str(path))
+    return replace(parse_toml(text, str(path)), source=str(path))
 
 
 def parse_toml(text: str, where: str) -> SiteConfig:
