@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         load_rows,
     )
 
+    if args.spider:
+        print("newsmon: --spider is deprecated, use --site (stores are named after sites)", file=sys.stderr)
+        args.site = args.site or args.spider
+    state_dir = Path(args.state_dir or os.environ.get("NEWSMON_STATE_DIR") or ".newsmon")
+    if args.html:
+        return report_html(args, state_dir)
     # Redis: --redis-url, else $NEWSMON_REDIS_URL unless a state directory was named; SQLite otherwise
     redis_url = args.redis_url or (None if args.state_dir else os.environ.get(URL_ENV))
     if redis_url:
@@ -103,7 +110,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from newsmon.distributed.redact import redact
 
         try:
-            rows = load_redis_rows(redis_url, args.spider, args.limit, args.redis_prefix)
+            rows = load_redis_rows(redis_url, args.site, args.limit, args.redis_prefix)
         except (RedisUnavailable, RedisFailure) as exc:
             print(f"newsmon: {redact(str(exc))}", file=sys.stderr)
             return EXIT_UNAVAILABLE
@@ -111,9 +118,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"newsmon: {redact(str(exc))}", file=sys.stderr)
             return EXIT_UNREADABLE
     else:
-        state_dir = args.state_dir or os.environ.get("NEWSMON_STATE_DIR") or ".newsmon"
         try:
-            rows = load_rows(Path(state_dir), args.spider, args.limit)
+            rows = load_rows(state_dir, args.site, args.limit)
         except StoreUnreadable as exc:
             print(f"newsmon: {exc}", file=sys.stderr)
             return EXIT_UNREADABLE
@@ -123,6 +129,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_table(rows))
     return 0
+
+
+def report_html(args: argparse.Namespace, state_dir: Path) -> int:
+    """`newsmon report --html FILE`: the page, then one line; an unreadable store is on the page too."""
+    from newsmon.report import EXIT_UNREADABLE
+    from newsmon.report_html import write_html
+    from newsmon.report_sites import FAIL, load_site_reports
+
+    if args.redis_url:
+        print("newsmon: --html reads the SQLite stores of a state directory, not Redis", file=sys.stderr)
+        return 2
+    sites_dir = args.sites_dir or os.environ.get("NEWSMON_SITES_DIR")
+    now = time.time()
+    reports = load_site_reports(state_dir, args.limit, args.site, Path(sites_dir) if sites_dir else None)
+    write_html(Path(args.html), reports, now, runs_shown=args.limit)
+    for report in reports:
+        if report.error:
+            print(f"newsmon: {report.error}", file=sys.stderr)
+    failing = sum(r.status == FAIL for r in reports)
+    stale = sum(bool(r.stale(now)) for r in reports)
+    summary = f"{len(reports)} sites, {failing} failing, {stale} stale"
+    print(f"newsmon: wrote {args.html}: {summary}", file=sys.stderr)
+    return EXIT_UNREADABLE if any(r.error for r in reports) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,8 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--redis-url", help=f"read the Redis store of distributed runs (default: ${URL_ENV} when set)"
     )
     report.add_argument("--redis-prefix", default="newsmon", help="NEWSMON_REDIS_PREFIX (default newsmon)")
-    report.add_argument("--spider", help="only this spider (default: every store in the directory)")
+    report.add_argument("--site", help="only this site (default: every store in the directory)")
+    report.add_argument("--spider", help=argparse.SUPPRESS)  # deprecated alias of --site
     report.add_argument("--json", action="store_true", help="the same data as JSON, for machines")
+    report.add_argument(
+        "--html", metavar="FILE", help="write one self-contained HTML page of every site's health to FILE"
+    )
+    report.add_argument(
+        "--sites-dir", help="site TOMLs, for each site's interval in --html (default: $NEWSMON_SITES_DIR)"
+    )
     report.add_argument("--limit", type=int, default=20, help="the last N runs (0 = all; default 20)")
     report.set_defaults(func=cmd_report)
     return parser

@@ -43,7 +43,7 @@ class StoreUnreadable(Exception):
 
 @dataclass(frozen=True)
 class RunRow:
-    spider: str
+    site: str  # the state store's name: the site's (the `name` of its TOML)
     run: int
     started: str  # UTC ISO 8601
     duration_s: float | None
@@ -64,7 +64,7 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
-def run_row(spider: str, run: Mapping[str, Any]) -> RunRow:
+def run_row(site: str, run: Mapping[str, Any]) -> RunRow:
     stats: Mapping[str, Any] = run.get("stats") or {}
     started, ended = run.get("started"), run.get("ended")
     duration = stats.get("elapsed_time_seconds")
@@ -85,7 +85,7 @@ def run_row(spider: str, run: Mapping[str, Any]) -> RunRow:
     }
     exit_status = stats.get(MONITOR_EXIT_STATUS)
     return RunRow(
-        spider=spider,
+        site=site,
         run=int(run["id"]),
         started=_iso(float(started)) if started is not None else "",
         duration_s=round(float(duration), 1) if duration is not None else None,
@@ -105,56 +105,65 @@ def run_row(spider: str, run: Mapping[str, Any]) -> RunRow:
     )
 
 
-def load_rows(state_dir: Path, spider: str | None = None, limit: int = 20) -> list[RunRow]:
-    """The last `limit` runs of one spider (or of every spider with a store in state_dir), oldest first."""
-    if spider:
-        paths = [state_dir / f"{spider}.sqlite3"]
-        if not paths[0].exists():
-            raise FileNotFoundError(f"no state store for spider {spider!r} in {state_dir}")
-    else:
-        paths = sorted(state_dir.glob("*.sqlite3"))
-        if not paths:
-            raise FileNotFoundError(f"no state store (*.sqlite3) in {state_dir}")
+def store_paths(state_dir: Path, site: str | None = None) -> list[Path]:
+    """The store of one site, or every store in state_dir (by name); FileNotFoundError when there is none."""
+    if site:
+        path = state_dir / f"{site}.sqlite3"
+        if not path.exists():
+            raise FileNotFoundError(f"no state store for site {site!r} in {state_dir}")
+        return [path]
+    paths = sorted(state_dir.glob("*.sqlite3"))
+    if not paths:
+        raise FileNotFoundError(f"no state store (*.sqlite3) in {state_dir}")
+    return paths
+
+
+def unreadable(path: Path, exc: Exception) -> StoreUnreadable:
+    return StoreUnreadable(
+        f"state store {path} cannot be read ({exc}): corrupt, or not a newsmon state store"
+    )
+
+
+def load_rows(state_dir: Path, site: str | None = None, limit: int = 20) -> list[RunRow]:
+    """The last `limit` runs of one site (or of every site with a store in state_dir), oldest first."""
     rows: list[RunRow] = []
-    for path in paths:
+    for path in store_paths(state_dir, site):
         try:
             with StateStore.open(path, check=False) as store:
                 rows += store_rows(store, path.stem, limit)
         except (StoreCorrupt, sqlite3.DatabaseError) as exc:
-            raise StoreUnreadable(
-                f"state store {path} cannot be read ({exc}): corrupt, or not a newsmon state store"
-            ) from None
+            raise unreadable(path, exc) from None
     return last(rows, limit)
 
 
 def load_redis_rows(
-    url: str, spider: str | None = None, limit: int = 20, prefix: str = "newsmon"
+    url: str, site: str | None = None, limit: int = 20, prefix: str = "newsmon"
 ) -> list[RunRow]:
-    """As load_rows, from the Redis store of a distributed run (every spider with runs under prefix when
-    spider is None). Errors name the URL with its password masked."""
+    """As load_rows, from the Redis store of a distributed run (every site with runs under prefix when
+    site is None). Errors name the URL with its password masked."""
     from newsmon.distributed.config import mask_url
     from newsmon.state.redis_store import RedisStateStore, stored_spiders
 
-    spiders = [spider] if spider else None
+    sites = [site] if site else None
     rows: list[RunRow] = []
-    with RedisStateStore.open_for_reading(url, spider or "", prefix) as probe:
-        if spiders is None:
-            spiders = stored_spiders(probe.conn, prefix)
-            if not spiders:
+    with RedisStateStore.open_for_reading(url, site or "", prefix) as probe:
+        if sites is None:
+            sites = stored_spiders(probe.conn, prefix)
+            if not sites:
                 raise FileNotFoundError(f"no runs under {prefix}:* in Redis at {mask_url(url)}")
-        for name in spiders:
+        for name in sites:
             store = RedisStateStore(probe.conn, probe.config, name)  # the same connection, read only
             found = store_rows(store, name, limit)
-            if spider and not found:
-                raise FileNotFoundError(f"no runs of spider {name!r} in Redis at {store.location}")
+            if site and not found:
+                raise FileNotFoundError(f"no runs of site {name!r} in Redis at {store.location}")
             rows += found
     return last(rows, limit)
 
 
-def store_rows(store: Store, spider: str, limit: int) -> list[RunRow]:
-    """The last `limit` runs (0 = all) of one spider's store, SQLite or Redis (the Store Protocol)."""
+def store_rows(store: Store, site: str, limit: int) -> list[RunRow]:
+    """The last `limit` runs (0 = all) of one site's store, SQLite or Redis (the Store Protocol)."""
     try:
-        return [run_row(spider, run) for run in store.runs(limit=limit or None)]
+        return [run_row(site, run) for run in store.runs(limit=limit or None)]
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a damaged run record
         raise StoreUnreadable(
             f"state store {store.location}: a run record cannot be read ({type(exc).__name__}: {exc})"
@@ -166,7 +175,7 @@ def last(rows: list[RunRow], limit: int) -> list[RunRow]:
 
 
 COLUMNS = (
-    ("spider", "spider"),
+    ("site", "site"),
     ("run", "run"),
     ("started (UTC)", "started"),
     ("time", "duration"),

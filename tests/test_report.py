@@ -62,13 +62,13 @@ def report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 
 def test_json_has_every_column(state_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out = report(capsys, str(state_dir), "--spider", "euromaidan", "--json", "--limit", "3")
+    status, out = report(capsys, str(state_dir), "--site", "euromaidan", "--json", "--limit", "3")
     assert status == 0
     rows = json.loads(out)
     assert [r["run"] for r in rows] == [2, 3, 4]  # the last three, oldest first
     quiet, busy, running = rows
     assert busy == {
-        "spider": "euromaidan",
+        "site": "euromaidan",
         "run": 3,
         "started": "2026-05-28T20:26:40+00:00",
         "duration_s": 95.0,
@@ -89,24 +89,30 @@ def test_json_has_every_column(state_dir: Path, capsys: pytest.CaptureFixture[st
     assert running["finish_reason"] is None and running["summary"] is None and running["duration_s"] is None
 
 
-def test_table_lists_every_spider(state_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_table_lists_every_site(state_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out = report(capsys, str(state_dir))
     assert status == 0
     header, *lines = out.splitlines()
     assert header.split() == [
-        "spider", "run", "started", "(UTC)", "time", "finish", "PLAIN", "STEALTHY",
+        "site", "run", "started", "(UTC)", "time", "finish", "PLAIN", "STEALTHY",
         "new", "upd", "skip", "dup", "err", "exit", "monitors",
     ]  # fmt: skip
-    assert len(lines) == 5 and lines[0].startswith("other ")  # the older run of the other spider first
+    assert len(lines) == 5 and lines[0].startswith("other ")  # the older run of the other site first
     assert lines[2].split()[:15] == [
         "euromaidan", "2", "2026-05-28", "20:26:40", "12.5s", "finished", "4", "0",
         "0", "0", "32", "0", "0", "0", "warn:",
     ]  # fmt: skip
 
 
+def test_spider_is_a_deprecated_alias_of_site(state_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(state_dir), "--spider", "other", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert [r["site"] for r in json.loads(out)] == ["other"] and "--spider is deprecated" in err
+
+
 def test_missing_store_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", str(tmp_path), "--spider", "nope"]) == 2
-    assert "no state store for spider 'nope'" in capsys.readouterr().err
+    assert main(["report", str(tmp_path), "--site", "nope"]) == 2
+    assert "no state store for site 'nope'" in capsys.readouterr().err
     assert not (tmp_path / "nope.sqlite3").exists()  # a report never creates a store
 
 
@@ -128,7 +134,7 @@ def redis_prefix(redis_server: RedisServer) -> str:
 def test_redis_store_reports_like_sqlite(
     redis_server: RedisServer, redis_prefix: str, state_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ("--spider", "euromaidan", "--json", "--limit", "3")
+    args = ("--site", "euromaidan", "--json", "--limit", "3")
     status, out = report(capsys, "--redis-url", redis_server.url, "--redis-prefix", redis_prefix, *args)
     assert status == 0
     _, sqlite = report(capsys, str(state_dir), *args)
@@ -137,7 +143,7 @@ def test_redis_store_reports_like_sqlite(
 
 
 @needs_redis
-def test_redis_url_from_the_environment_lists_every_spider(
+def test_redis_url_from_the_environment_lists_every_site(
     redis_server: RedisServer,
     redis_prefix: str,
     capsys: pytest.CaptureFixture[str],
@@ -149,15 +155,15 @@ def test_redis_url_from_the_environment_lists_every_spider(
     assert status == 0 and PASSWORD not in out + err
     lines = out.splitlines()[1:]
     assert len(lines) == 5 and lines[0].startswith("other ") and lines[1].startswith("euromaidan ")
-    status = main(["report", "--redis-prefix", redis_prefix, "--spider", "nope"])
+    status = main(["report", "--redis-prefix", redis_prefix, "--site", "nope"])
     out, err = capsys.readouterr()
-    assert status == 2 and "no runs of spider 'nope' in Redis at redis://***@127.0.0.1:" in err
+    assert status == 2 and "no runs of site 'nope' in Redis at redis://***@127.0.0.1:" in err
     assert PASSWORD not in out + err
 
 
 @needs_redis
 def test_redis_unavailable_is_one_masked_line(capsys: pytest.CaptureFixture[str]) -> None:
     url = f"redis://:{PASSWORD}@127.0.0.1:{free_port()}/0"  # nothing listens there
-    assert main(["report", "--redis-url", url, "--spider", "euromaidan"]) == EXIT_UNAVAILABLE
+    assert main(["report", "--redis-url", url, "--site", "euromaidan"]) == EXIT_UNAVAILABLE
     out, err = capsys.readouterr()
     assert not out and err.count("\n") == 1 and "redis://***@127.0.0.1:" in err and PASSWORD not in err
