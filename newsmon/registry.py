@@ -14,6 +14,7 @@ from newsmon.distributed.config import OPTIONS as DISTRIBUTED
 from newsmon.extensions.stats_file import OPTIONS as STATS_FILE
 from newsmon.extract.budget import OPTIONS as PAGE_BUDGET
 from newsmon.fetch.browser_guard import OPTIONS as BROWSER_LIMITS
+from newsmon.fetch.browser_handler import OPTIONS as BROWSERS
 from newsmon.fetch.page_pool import OPTIONS as PAGE_POOL
 from newsmon.fetch.policy import OPTIONS as TIERS
 from newsmon.fetch.retry import OPTIONS as RETRY
@@ -26,8 +27,8 @@ from newsmon.state.config import OPTIONS as STATE
 from newsmon.state.outputs import OPTIONS as OUTPUTS
 
 GROUPS: tuple[Options, ...] = (
-    CRAWL, SITES, HUB_BUDGET, OUTPUTS, VALIDATE, STATS_FILE, TIERS, BROWSER_LIMITS, PAGE_POOL, PAGE_BUDGET,
-    STATE, SSRF, RETRY, MONITORS, WARC, DISTRIBUTED,
+    CRAWL, SITES, HUB_BUDGET, OUTPUTS, VALIDATE, STATS_FILE, TIERS, BROWSERS, BROWSER_LIMITS, PAGE_POOL,
+    PAGE_BUDGET, STATE, SSRF, RETRY, MONITORS, WARC, DISTRIBUTED,
 )  # fmt: skip
 
 #: Every newsmon setting, in README order.

@@ -2,6 +2,10 @@
 (``newsmon.fetch.browser_guard``) attached to every browser, context and page it creates, and a download
 failed (no record, no retry) when the guard refused the page's navigation or killed the page.
 
+The crawls of one process (a sweep's sites) hold at most NEWSMON_BROWSERS_PER_PROCESS browsers at once. They
+do not share one browser: the guard intercepts requests at the browser level against its own crawl's
+origin, so a shared browser would have one site's rule judge another site's requests.
+
 The hooks are scrapy-playwright's own methods ``_create_browser_context``, ``_create_page``,
 ``_download_request`` and ``_close``, unchanged from 0.0.44 to 0.0.48 (``pyproject.toml`` pins < 0.1);
 ``tests/faults/test_browser_guard.py`` fails if a new version stops calling them.
@@ -9,6 +13,8 @@ The hooks are scrapy-playwright's own methods ``_create_browser_context``, ``_cr
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from playwright.async_api import Page
@@ -18,6 +24,31 @@ from scrapy.http import Response
 from scrapy_playwright.handler import BrowserContextWrapper, ScrapyPlaywrightDownloadHandler
 
 from newsmon.fetch.browser_guard import BrowserGuard, Visit
+from newsmon.options import Option, Options
+
+logger = logging.getLogger(__name__)
+
+OPTIONS = Options(
+    Option(
+        "NEWSMON_BROWSERS_PER_PROCESS",
+        2,
+        "Chromium instances the crawls of one process may run at once (a sweep's sites each launch their "
+        "own, lazily, on their first STEALTHY page); a site needing one waits for a crawl holding one to "
+        "close",
+    ),
+)
+
+# Per process and event loop: the crawls of a sweep share the process, so they share this bound.
+_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def browser_slots(size: int) -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _slots:
+        for stale in [known for known in _slots if known.is_closed()]:
+            del _slots[stale]
+        _slots[loop] = asyncio.Semaphore(max(1, size))
+    return _slots[loop]
 
 
 class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
@@ -25,6 +56,19 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         super().__init__(crawler)
         self.guard = BrowserGuard.from_crawler(crawler)
         self.visits: dict[Request, Visit] = {}  # browser downloads in progress
+        self.slot_size = OPTIONS.getint(crawler.settings, "NEWSMON_BROWSERS_PER_PROCESS")
+        self.slot: asyncio.Semaphore | None = None  # held from this crawl's browser launch to its close
+        self.slot_lock = asyncio.Lock()  # one slot per crawl, however many pages ask at once
+
+    async def _maybe_launch_browser(self) -> None:
+        async with self.slot_lock:
+            if self.slot is None:
+                slots = browser_slots(self.slot_size)
+                if slots.locked():
+                    logger.info("Waiting for one of the process's %d browsers to close", self.slot_size)
+                await slots.acquire()
+                self.slot = slots
+        await super()._maybe_launch_browser()
 
     async def _create_browser_context(
         self, name: str, context_kwargs: dict[str, Any] | None, spider: Spider | None = None
@@ -69,5 +113,10 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         return response
 
     async def _close(self) -> None:
-        await self.guard.close()
-        await super()._close()
+        try:
+            await self.guard.close()
+            await super()._close()
+        finally:
+            if self.slot is not None:
+                self.slot.release()
+                self.slot = None
