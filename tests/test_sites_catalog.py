@@ -147,6 +147,9 @@ def test_sweep_arguments(tmp_path: Path) -> None:
     ):
         with pytest.raises(ArgumentError, match=message):
             sweep_sites("news", spargs, settings)
+    settings.set("NEWSMON_BACKEND", "redis", priority="cmdline")
+    with pytest.raises(ArgumentError, match="one-process mode"):
+        sweep_sites("news", {"sites": "all"}, settings)
 
 
 def test_sweep_status_is_the_worst_site_and_skipped_sites_do_not_count() -> None:

@@ -17,6 +17,7 @@ from newsmon import registry
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT, SPIDER_ARGUMENTS, ArgumentError, SpiderArguments
 from newsmon.crawl.config import resolve_site
 from newsmon.crawl.spider import NewsSpider
+from newsmon.distributed.config import DistributedConfig
 from newsmon.sites import SiteConfig, SiteConfigError
 from newsmon.sites.catalog import ALL, select_sites, sites_dir
 from newsmon.state.config import StateConfig
@@ -136,6 +137,8 @@ def sweep_sites(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) 
             f"-a {extra[0]}= names one site's own hubs or mirror; a sweep (-a sites=) takes only "
             f"{', '.join(SWEEP_SHARED_ARGUMENTS)} (put the rest in each site's TOML)"
         )
+    if DistributedConfig.from_settings(settings).enabled:
+        raise ArgumentError("-a sites= (a sweep) runs in one-process mode: not with NEWSMON_BACKEND=redis")
     selection = spargs["sites"]
     if not isinstance(selection, str) or not selection.strip():
         raise ArgumentError("-a sites= is empty: give `all` or comma-separated site names or TOML paths")
