@@ -20,6 +20,7 @@ from newsmon.extract.page import extract_page
 from newsmon.jsonlines import read_lines
 from newsmon.record import FetchInfo, build_record
 from newsmon.render import render_markdown
+from newsmon.scheduling.command import add_parser as add_schedule_parser
 from newsmon.site_commands import add_parser as add_sites_parser
 from newsmon.sites import SiteConfig, load_site_config
 from newsmon.sites.catalog import catalog, sites_dir
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--limit", type=int, default=20, help="the last N runs (0 = all; default 20)")
     report.set_defaults(func=cmd_report)
     add_sites_parser(sub)
+    add_schedule_parser(sub)
     return parser
 
 
