@@ -78,3 +78,31 @@ def test_crawl_records_identical_with_and_without_workers(tmp_path: Path) -> Non
     assert here.records, "the replica crawl gave no records"
     assert _records(workers) == _records(here)
     assert workers.stats.get("newsmon/article/extracted") == here.stats.get("newsmon/article/extracted")
+
+
+def test_crawls_of_one_process_share_one_pool_with_their_own_counts() -> None:
+    """A sweep's sites lease the process's pool: one set of workers, stopped with the last lease; each
+    crawl's closing signal and counts stay its own."""
+    from newsmon.extract.worker import PoolLease
+
+    first_closing = [False]
+    first = PoolLease(1, timeout=30, closing=lambda: first_closing[0])
+    second = PoolLease(1, timeout=30)
+    assert first.pool is second.pool and PoolLease(2, timeout=30).pool is not first.pool
+    html = b"<html><body><article><h1>Title</h1><p>" + b"word " * 50 + b"</p></article></body></html>"
+
+    async def both() -> None:
+        await first.extract(html, "utf-8", "https://a.example/x", ExtractOptions())
+        await second.extract(html, "utf-8", "https://b.example/y", ExtractOptions())
+
+    asyncio.run(both())
+    pids = first.pool.worker_pids()
+    assert len(pids) == 1 and first.cpu_max > 0 and second.cpu_max > 0 and first.restarts == 0
+    first_closing[0] = True
+    first.close()  # the other crawl still uses the worker
+    assert first.pool.worker_pids() == pids
+    second.close()
+    assert first.pool.worker_pids() == []
+    later = PoolLease(1, timeout=30)
+    assert later.pool is not first.pool  # a new pool for the next crawls
+    later.close()

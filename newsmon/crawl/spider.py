@@ -35,8 +35,8 @@ from newsmon.extract.types import PageData
 from newsmon.extract.worker import (
     ExtractCancelled,
     ExtractFailed,
-    ExtractPool,
     ExtractTimeout,
+    PoolLease,
     extract_page_data,
 )
 from newsmon.fetch.failures import failure_reason
@@ -106,10 +106,9 @@ class NewsSpider(scrapy.Spider):
             logger.warning("NEWSMON_EXTRACT_WORKERS needs the asyncio reactor; extracting in this process")
             workers = 0
         budget = config.page_budget
+        # the process's pool, shared with the other crawls of a sweep; this crawl's closing and counts
         self.extract_pool = (
-            ExtractPool(workers, timeout=budget.timeout, closing=self._engine_closing)
-            if workers > 0
-            else None
+            PoolLease(workers, timeout=budget.timeout, closing=self._engine_closing) if workers > 0 else None
         )
         self._restarts_counted = 0  # the pool's worker restarts already in stats
         self._context = context = CrawlContext.of(crawler)

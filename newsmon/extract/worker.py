@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, ClassVar
 
 from newsmon.extract.budget import TIMEOUT, cap_tree
 from newsmon.extract.html import parse_html
@@ -220,6 +220,14 @@ class _Worker:
         self.process.join(STOP_SECONDS)
 
 
+@dataclass
+class ExtractTally:
+    """What one crawl's pages cost a pool it shares: workers that died on them, the most CPU one took."""
+
+    restarts: int = 0
+    cpu_max: float = 0.0
+
+
 class ExtractPool:
     """Up to ``workers`` extraction processes, started on first use; ``close()`` stops them.
 
@@ -246,11 +254,21 @@ class ExtractPool:
     def worker_pids(self) -> list[int]:
         return [worker.pid for worker in (*self._idle, *self._busy)]
 
-    async def extract(self, body: bytes, encoding: str | None, url: str, options: ExtractOptions) -> PageData:
+    async def extract(
+        self,
+        body: bytes,
+        encoding: str | None,
+        url: str,
+        options: ExtractOptions,
+        *,
+        closing: Callable[[], bool] | None = None,
+        tally: ExtractTally | None = None,
+    ) -> PageData:
         """The page's PageData, computed in a worker. A worker that dies on it (not killed here) is
         replaced and the page sent again once; ExtractTimeout, ExtractCancelled, ExtractFailed when the
-        page is given up; an exception of the extractors is raised here."""
-        clock = _Deadline(self.timeout, self._closing)
+        page is given up; an exception of the extractors is raised here. ``closing`` and ``tally``: the
+        asking crawl's, when several share the pool (``PoolLease``)."""
+        clock = _Deadline(self.timeout, closing or self._closing)
         for attempt in (1, 2):
             worker = await self._acquire(clock, url)
             reply = await self._run(worker, (body, encoding, url, options), clock, url)
@@ -258,12 +276,16 @@ class ExtractPool:
                 self._release(worker)
                 done, value, cpu = reply
                 self.cpu_max = max(self.cpu_max, cpu)
+                if tally is not None:
+                    tally.cpu_max = max(tally.cpu_max, cpu)
                 if not done:
                     raise value
                 assert isinstance(value, PageData)
                 return value
             self._discard(worker)
             self.restarts += 1
+            if tally is not None:
+                tally.restarts += 1
             logger.warning(
                 "Extraction worker died on %s (exit status %s); %s",
                 url,
@@ -286,7 +308,7 @@ class ExtractPool:
                     worker.process.exitcode,
                 )
                 worker.kill()
-            if len(self._busy) < self.workers and not self._closing():  # (closing: no new worker)
+            if len(self._busy) < self.workers and not clock.closing():  # (closing: no new worker)
                 worker = _Worker(self._context)
                 self._busy.add(worker)
                 return worker
@@ -328,7 +350,7 @@ class ExtractPool:
             if why is not None:
                 reply.cancel()
                 self._discard(worker)
-                self._replace()
+                self._replace(clock)
                 if why == "closing":
                     raise ExtractCancelled(f"the crawl closed while {url} was in extraction")
                 raise ExtractTimeout(f"{url} took more than {self.timeout:g} s to extract")
@@ -343,9 +365,9 @@ class ExtractPool:
         worker.kill()
         self._wake()
 
-    def _replace(self) -> None:
+    def _replace(self, clock: _Deadline) -> None:
         """A worker in place of one just killed, warming up while the next page waits (not when closing)."""
-        if not self._closing() and len(self._busy) + len(self._idle) < self.workers:
+        if not clock.closing() and len(self._busy) + len(self._idle) < self.workers:
             self._idle.append(_Worker(self._context))
             self._wake()
 
@@ -381,6 +403,9 @@ class _Deadline:
         self._closing = closing
         self._closing_seen: float | None = None
 
+    def closing(self) -> bool:
+        return self._closing()
+
     def expired(self, started: float | None) -> str | None:
         """Why the page is given up now ("timeout", "closing"), or None; ``started``: when the page was sent
         to its worker (None: not yet)."""
@@ -392,3 +417,41 @@ class _Deadline:
         if started is not None and self.timeout and now - started >= self.timeout:
             return "timeout"
         return None
+
+
+class PoolLease:
+    """One crawl's use of the process's extraction pool: the crawls of a sweep share one pool of
+    NEWSMON_EXTRACT_WORKERS processes (one pool per worker count and timeout), stopped when the last crawl
+    using it closes. Each crawl keeps its own closing signal and its own counts."""
+
+    _pools: ClassVar[dict[tuple[int, float], tuple[ExtractPool, list[PoolLease]]]] = {}
+
+    def __init__(self, workers: int, *, timeout: float = TIMEOUT, closing: Callable[[], bool] | None = None):
+        self.key = (workers, timeout)
+        if self.key not in self._pools:
+            self._pools[self.key] = (ExtractPool(workers, timeout=timeout), [])
+        self.pool, leases = self._pools[self.key]
+        leases.append(self)
+        self.closing = closing or (lambda: False)
+        self.tally = ExtractTally()
+        self.timeout = timeout
+
+    @property
+    def restarts(self) -> int:
+        return self.tally.restarts
+
+    @property
+    def cpu_max(self) -> float:
+        return self.tally.cpu_max
+
+    async def extract(self, body: bytes, encoding: str | None, url: str, options: ExtractOptions) -> PageData:
+        return await self.pool.extract(body, encoding, url, options, closing=self.closing, tally=self.tally)
+
+    def close(self) -> None:
+        entry = self._pools.get(self.key)
+        if entry is None or self not in entry[1]:
+            return
+        entry[1].remove(self)
+        if not entry[1]:
+            del self._pools[self.key]
+            entry[0].close()
