@@ -170,8 +170,11 @@ def test_site_log_count_counts_only_its_own_spider_once_others_run() -> None:
     counts[1].spider_opened(second.spider)
     log.error("second's error", extra={"spider": second.spider})
     log.error("tied to nobody, two crawls running: counted for neither")
+    counts[0].spider_closed(first.spider, "finished")
+    log.error("first closing, its engine not yet stopped: still two crawls, counted for neither")
     for count, crawler in zip(counts, (first, second), strict=True):
         count.spider_closed(crawler.spider, "finished")
+        count.engine_stopped()
     assert first.stats.get_value("log_count/ERROR") == 1
     assert second.stats.get_value("log_count/ERROR") == 1
 

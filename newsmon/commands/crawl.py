@@ -170,11 +170,15 @@ class Command(ScrapyCrawlCommand):
         reactor.callWhenRunning(begin)
         self.crawler_process.start(stop_after_crawl=False)
         outcomes = list(sweep.outcomes.values())
-        for outcome in outcomes:
-            if outcome.status is None and not outcome.skipped and outcome.site in sweep.started:
+        for name, crawler in sweep.crawlers.items():  # a signal stopped the reactor: settle what closed
+            outcome = sweep.outcomes[name]
+            if outcome.status is None and crawler in self.crawler_process.crawlers:
                 outcome.status = EXIT_FORCED_SHUTDOWN  # its crawl never closed: a second signal
+            elif outcome.status is None:
+                sweep.settle(outcome, crawler)
         for outcome in outcomes:
-            logger.info("Sweep: %s", outcome.line())
+            level = logging.WARNING if outcome.status or outcome.skipped else logging.INFO
+            logger.log(level, "Sweep: %s", outcome.line())
         self.exitcode = sweep_status(outcomes)
         crawled = sum(1 for o in outcomes if o.status is not None)
         logger.info("Sweep: %d of %d sites crawled, exit status %d", crawled, len(outcomes), self.exitcode)

@@ -79,7 +79,9 @@ def sweep_settings(settings: Settings) -> Settings:
     extensions.update(
         {"scrapy.extensions.logcount.LogCount": None, "newsmon.extensions.site_log_count.SiteLogCount": 0}
     )
-    site_settings.set("EXTENSIONS", extensions, priority=settings.getpriority("EXTENSIONS") or 0)
+    # one above the process's own value: Scrapy merges the process's settings into each crawler's, and an
+    # equal priority would put Scrapy's LogCount back
+    site_settings.set("EXTENSIONS", extensions, priority=(settings.getpriority("EXTENSIONS") or 0) + 1)
     return site_settings
 
 
@@ -104,7 +106,7 @@ class Sweep:
         self.concurrency = max(1, OPTIONS.getint(process.settings, "NEWSMON_SWEEP_CONCURRENCY"))
         self.outcomes: dict[str, SiteOutcome] = {site.name: SiteOutcome(site.name) for site in self.sites}
         self.stopping = False
-        self.started: set[str] = set()  # sites whose crawl began
+        self.crawlers: dict[str, Crawler] = {}  # the sites whose crawl began
 
     async def run(self) -> list[SiteOutcome]:
         waiting = list(self.sites)
@@ -160,23 +162,26 @@ class Sweep:
             logger.warning("Site %s skipped: %s", site.name, exc)
             return
         try:
-            self.started.add(site.name)
-            crawler = Crawler(self.spidercls, self.settings)
+            crawler = self.crawlers[site.name] = Crawler(self.spidercls, self.settings)
             crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
             result = self.process.crawl(crawler, site=site.reference, **self.spargs)
             if isinstance(result, Deferred):
                 await maybe_deferred_to_future(result)
             else:
                 await result
-            stats = crawler.stats
-            assert stats is not None
-            outcome.status = self.exit_status(crawler)
-            outcome.records = int(stats.get_value("item_scraped_count") or 0)
-            outcome.finish_reason = stats.get_value("finish_reason")
-            outcome.summary = stats.get_value(stat_names.MONITOR_SUMMARY)
+            self.settle(outcome, crawler)
         finally:
             if lock is not None:
                 lock.release()
+
+    def settle(self, outcome: SiteOutcome, crawler: Crawler) -> None:
+        """A closed crawl's outcome: its exit status, records, finish reason and verdict."""
+        stats = crawler.stats
+        assert stats is not None
+        outcome.status = self.exit_status(crawler)
+        outcome.records = int(stats.get_value("item_scraped_count") or 0)
+        outcome.finish_reason = stats.get_value("finish_reason")
+        outcome.summary = stats.get_value(stat_names.MONITOR_SUMMARY)
 
     def _spider_closed(self, spider: Spider, reason: str) -> None:
         if reason == "shutdown":  # a SIGTERM/SIGINT stopped the crawls: start no further site

@@ -4,7 +4,9 @@ Scrapy's LogCount installs a root handler per crawler that counts every record o
 sweep one site's errors would show in every running site's `log_count/ERROR` and fail their monitors.
 SiteLogCount counts a record for its crawler only when the record is tied to it: Scrapy's own records carry
 the spider (`extra={"spider": ...}`: download errors, spider errors, retries given up, item errors); a
-record tied to no spider counts only while this crawl is the process's only one, as with LogCount.
+record tied to no spider counts only while this crawl is the process's only one, as with LogCount. A
+crawl counts as running until its engine stopped, so the records of its own closing (the monitors'
+verdicts) never land on another crawl left running alone.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class SiteLogCount:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
@@ -51,7 +54,9 @@ class SiteLogCount:
         logging.root.addHandler(self.handler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        _running.discard(self.crawler)
         if self.handler is not None:
             logging.root.removeHandler(self.handler)
             self.handler = None
+
+    def engine_stopped(self) -> None:
+        _running.discard(self.crawler)
