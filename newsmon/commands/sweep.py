@@ -106,7 +106,7 @@ class Sweep:
         self.concurrency = max(1, OPTIONS.getint(process.settings, "NEWSMON_SWEEP_CONCURRENCY"))
         self.outcomes: dict[str, SiteOutcome] = {site.name: SiteOutcome(site.name) for site in self.sites}
         self.stopping = False
-        self.crawlers: dict[str, Crawler] = {}  # the sites whose crawl began
+        self.crawlers: dict[str, Crawler] = {}  # the sites whose crawl began and is not settled yet
 
     async def run(self) -> list[SiteOutcome]:
         waiting = list(self.sites)
@@ -170,6 +170,7 @@ class Sweep:
             else:
                 await result
             self.settle(outcome, crawler)
+            del self.crawlers[site.name]  # a thousand finished crawlers need not stay in memory
         finally:
             if lock is not None:
                 lock.release()
