@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -121,3 +122,30 @@ def test_no_change_sweep_refetches_no_article_and_skips_a_locked_site(tmp_path: 
         assert elapsed < 60
         paths = {urlsplit(r["canonical_url"]).netloc for n in farm.names for r in records_of(tmp_path, n)}
         assert len(paths) == 3  # three hosts
+
+
+def test_sigterm_lets_the_running_site_close_and_starts_no_other(tmp_path: Path) -> None:
+    with SiteFarm(3, tmp_path / "farm", articles=3, delay=0.3) as farm:
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={','.join(farm.names)}",
+            "-s", f"NEWSMON_SITES_DIR={farm.sites_dir}", "-s", f"NEWSMON_STATE_DIR={tmp_path / 'state'}",
+            "-s", f"NEWSMON_OUTPUT_URI={tmp_path / 'out'}/%(site)s/%(time)s.jsonl",
+            "-s", "NEWSMON_SWEEP_CONCURRENCY=1", "-s", "NEWSMON_TIER_MODE=plain",
+            "-s", f"LOG_FILE={tmp_path / 'sweep.log'}",
+        ]  # fmt: skip
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while not farm.requests(farm.names[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        status = proc.wait(timeout=120)
+        log = (tmp_path / "sweep.log").read_text(encoding="utf-8")
+        assert status == 3, log[-3000:]  # the interrupted site: finished 'shutdown', its monitors fail
+        assert f"Sweep: {farm.names[0]}: exit status 3" in log and "finished 'shutdown'" in log
+        for name in farm.names[1:]:
+            assert f"Sweep: {name}: skipped" in log
+            assert not farm.requests(name)
+        assert list((tmp_path / "out" / farm.names[0]).glob("*.jsonl"))  # its output completed, not .partial

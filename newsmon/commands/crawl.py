@@ -177,6 +177,9 @@ class Command(ScrapyCrawlCommand):
             elif outcome.status is None:
                 sweep.settle(outcome, crawler)
         for outcome in outcomes:
+            if outcome.status is None and not outcome.skipped:
+                outcome.skipped = "not started: the sweep was stopped"
+        for outcome in outcomes:
             level = logging.WARNING if outcome.status or outcome.skipped else logging.INFO
             logger.log(level, "Sweep: %s", outcome.line())
         self.exitcode = sweep_status(outcomes)

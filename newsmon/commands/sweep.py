@@ -25,6 +25,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler, CrawlerProcessBase
@@ -139,11 +140,10 @@ class Sweep:
                     logger.error("Site %s: its crawl failed: %r", site.name, task.exception())
         return [self.outcomes[site.name] for site in self.sites]
 
-    def _hosts(self, site: SiteConfig) -> set[str]:
-        from urllib.parse import urlsplit
-
-        origin = (urlsplit(self.spargs.get("base_url") or site.origin).hostname or "").lower()
-        return {origin, *(h.lower() for h in site.hosts)}
+    @staticmethod
+    def _hosts(site: SiteConfig) -> set[str]:
+        """The hosts a site's crawl talks to (its origin's and its other hosts)."""
+        return {(urlsplit(site.origin).hostname or "").lower(), *(h.lower() for h in site.hosts)}
 
     def _lock(self, site: SiteConfig) -> RunLock | None:
         """The site's run lock for its whole crawl (None when state is off); RunLocked when held."""
