@@ -18,6 +18,7 @@ from newsmon.distributed.config import URL_ENV
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.jsonlines import read_lines
+from newsmon.onboard.command import add_parser as add_discover_parser
 from newsmon.record import FetchInfo, build_record
 from newsmon.render import render_markdown
 from newsmon.scheduling.command import add_parser as add_schedule_parser
@@ -191,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--limit", type=int, default=20, help="the last N runs (0 = all; default 20)")
     report.set_defaults(func=cmd_report)
     add_sites_parser(sub)
+    add_discover_parser(sub)
     add_schedule_parser(sub)
     return parser
 

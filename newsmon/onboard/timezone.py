@@ -1,0 +1,193 @@
+"""The site's timezone from the UTC offsets its pages write, narrowed by the page language's country.
+Pure: page trees and offsets in, an IANA zone and the reasoning out.
+
+Every zone of the IANA ``zone.tab`` is scored by how many of the dated values it explains (its UTC offset at
+that instant is the one written). Among the best, zones of the country the pages name (``lang="pt-PT"``; a
+bare language gets its usual country from the C library's locale aliases, ``et`` -> ``et_EE``) come first,
+then the zone more countries share (zone1970.tab), then zone.tab's order (most populous first within a
+country). Values written in UTC with a ``Z`` tell nothing about the site's zone and are left out; when none
+is left the answer is UTC.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import locale
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError
+
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+
+logger = logging.getLogger(__name__)
+
+_JSONLD_DATE_KEYS = ("datePublished", "dateModified", "dateCreated", "uploadDate")
+_META_DATE_KEYS = frozenset(
+    {"article:published_time", "article:modified_time", "og:updated_time", "og:article:published_time"}
+)
+_REGION = re.compile(r"^[a-z]{2,3}[-_]([a-z]{2})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A date a page wrote with an explicit offset."""
+
+    instant: datetime  # aware
+    offset: timedelta
+    utc_designator: bool  # written with "Z": the CMS stores UTC, says nothing of the zone
+
+
+@dataclass
+class TimezoneGuess:
+    zone: str
+    reason: str
+    also: list[str] = field(default_factory=list)  # other zones that fit as well
+    offsets: Counter[str] = field(default_factory=Counter)  # "+02:00" -> values seen
+
+
+def parse_dated(value: str) -> Dated | None:
+    """An ISO 8601 date-time with an offset, else None (a naive value says nothing of the zone)."""
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    offset = parsed.utcoffset()
+    if offset is None or "T" not in text.upper():
+        return None
+    return Dated(parsed, offset, text.upper().endswith("Z"))
+
+
+def _jsonld_values(text: str) -> list[str]:
+    try:
+        data = json.loads(text, strict=False)
+    except ValueError:
+        return []
+    found: list[str] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            found.extend(v for k, v in value.items() if k in _JSONLD_DATE_KEYS and isinstance(v, str))
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
+
+
+def page_dates(tree: HtmlElement) -> list[Dated]:
+    """Dates with offsets a page writes for machines: JSON-LD, article:* meta tags, <time datetime>."""
+    raw: list[str] = []
+    for script in xpaths.select(xpaths.JSONLD_SCRIPTS, tree):
+        raw.extend(_jsonld_values(script.text or ""))
+    for meta in xpaths.select(xpaths.META, tree):
+        if (meta.get("property") or meta.get("name") or "").lower() in _META_DATE_KEYS:
+            raw.append(meta.get("content") or "")
+    raw.extend(t.get("datetime") or "" for t in xpaths.select(xpaths.TIMES, tree))
+    return [d for d in (parse_dated(v) for v in raw if v) if d is not None]
+
+
+def format_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _tab_files(name: str) -> str:
+    for directory in TZPATH:
+        path = Path(directory) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    try:  # the tzdata package ships the tables too
+        return resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return ""
+
+
+@functools.lru_cache(maxsize=1)
+def zone_table() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(zone, countries) in zone.tab order, countries from zone1970.tab where it lists more."""
+    shared: dict[str, tuple[str, ...]] = {}
+    for line in _tab_files("zone1970.tab").splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 3 and not line.startswith("#"):
+            shared[fields[2]] = tuple(fields[0].split(","))
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    for line in _tab_files("zone.tab").splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 3 and not line.startswith("#"):
+            code, zone = fields[0], fields[2]
+            rows.append((zone, tuple(dict.fromkeys((code, *shared.get(zone, ()))))))
+    return tuple(rows)
+
+
+def language_country(language: str | None) -> tuple[str | None, str]:
+    """The country a language tag names (``pt-BR`` -> BR), else the usual one for the bare language
+    (locale aliases: ``et`` -> EE); with how it was found."""
+    if not language:
+        return None, ""
+    match = _REGION.match(language)
+    if match:
+        return match.group(1).upper(), f"lang {language}"
+    alias = locale.locale_alias.get(language.lower().split("-")[0].split("_")[0], "")
+    region = _REGION.match(alias)
+    if region:
+        return region.group(1).upper(), f"lang {language} (usually {alias.split('.')[0]})"
+    return None, ""
+
+
+def _fits(zone: str, dates: Sequence[Dated]) -> int:
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return -1
+    return sum(1 for d in dates if d.instant.astimezone(tz).utcoffset() == d.offset)
+
+
+def infer_timezone(dates: Iterable[Dated], language: str | None = None) -> TimezoneGuess:
+    """The IANA zone that explains the most offsets seen (see the module docstring)."""
+    every = list(dates)
+    usable = [d for d in every if not d.utc_designator]
+    offsets = Counter(format_offset(d.offset) for d in usable)
+    ignored = len(every) - len(usable)
+    skipped = f"; {ignored} written in UTC (Z) left out" if ignored else ""
+    if not usable:
+        why = "no date with a local offset on the pages read" + skipped
+        return TimezoneGuess("UTC", why, offsets=offsets)
+    table = zone_table()
+    scores = {zone: _fits(zone, usable) for zone, _ in table}
+    best = max(scores.values(), default=-1)
+    seen = ", ".join(f"{o} ({n})" for o, n in sorted(offsets.items()))
+    if best <= 0:
+        return TimezoneGuess("UTC", f"offsets {seen}: no IANA zone fits them; UTC", offsets=offsets)
+    country, how = language_country(language)
+    order = {zone: i for i, (zone, _) in enumerate(table)}
+    countries = dict(table)
+    fitting = [zone for zone, _ in table if scores[zone] == best]
+    fitting.sort(key=lambda z: (country not in countries[z], -len(countries[z]), order[z]))
+    chosen = fitting[0]
+    in_country = [z for z in fitting if country in countries[z]]
+    if not in_country and set(offsets) == {"+00:00"}:
+        why = f"offsets {seen}, no zone of the page's country fits: UTC as written{skipped}"
+        return TimezoneGuess("UTC", why, fitting[:5], offsets)
+    where = (
+        f"in {country} ({how})"
+        if in_country
+        else (
+            f"none in {country} ({how}); shared by most countries" if country else "shared by most countries"
+        )
+    )
+    fit = "all" if best == len(usable) else f"{best} of {len(usable)}"
+    reason = f"{len(usable)} dated values, offsets {seen}; {len(fitting)} zones fit {fit}; {where}{skipped}"
+    logger.debug("Timezone %s: %s", chosen, reason)
+    alternatives = [z for z in fitting[1:] if not in_country or z in in_country] or fitting[1:]
+    return TimezoneGuess(chosen, reason, alternatives[:5], offsets)
