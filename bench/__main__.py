@@ -16,6 +16,7 @@ BENCHMARKS = {
     "browser_bounds": "bench.browser_bounds",
     "page_budget": "bench.page_budget",
     "extraction_split": "bench.extraction_split",
+    "sweep": "bench.sweep",
 }
 
 

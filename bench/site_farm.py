@@ -2,17 +2,20 @@
 
 Every site is its own host for Scrapy's per-host download slots: site ``i`` listens on ``127.0.x.y`` (from
 127.0.1.1 up; all of 127.0.0.0/8 is loopback on Linux) on a port the kernel picks for that address, so two
-farms (parallel tests) never collide. A site has robots.txt, an RSS 2.0 (even sites) or Atom (odd sites)
-feed, one category listing (paginated past ``per_page``), ``articles`` article pages with date-slug
-(``/2026/03/07/slug/``, even sites) or numeric-id (``/news/40013/``, odd sites) URLs, JSON-LD dates and a
-"Related" block linking other articles of the same site, and a home page. Links are absolute to the site's
-own origin or root-relative. Feed, listing and article pages carry ETag and Last-Modified and answer a
-matching conditional GET with 304.
+farms (parallel tests) never collide (``port=N``: that port on every address, so a farm started again keeps
+its origins, and a state directory stays valid). A site has robots.txt, an RSS 2.0 (even sites) or Atom
+(odd sites) feed, one category listing (paginated past ``per_page``), ``articles`` article pages with
+date-slug (``/2026/03/07/slug/``, even sites) or numeric-id (``/news/40013/``, odd sites) URLs, JSON-LD
+dates and a "Related" block linking other articles of the same site, and a home page. Links are absolute
+to the site's own origin or root-relative. Feed, listing and article pages carry ETag and Last-Modified and
+answer a matching conditional GET with 304.
 
 - ``js_sites``: article text written by an inline script into an empty container (the raw HTML holds none
   of its words): only the STEALTHY (browser) tier gets a body.
 - ``down_sites``: nothing listens (the address is bound but not listening: connection refused).
 - ``unavailable_sites``: every request answered 503.
+- ``delay``: seconds each reply waits (without blocking the others): a site's latency.
+- ``publish(name)``: a new article on a site (its feed, listing and ETags change).
 
 The farm writes each site's TOML into ``<directory>/sites/`` (a ``NEWSMON_SITES_DIR``) and a manifest
 ``<directory>/farm.json``, and logs every request (site, method, path, kind, start, end, status, whether it
@@ -20,9 +23,9 @@ was conditional) for checks such as "no article fetched twice" and per-host poli
 
     with SiteFarm(20, tmp_path, js_sites={3}, down_sites={7}) as farm:
         ...  # scrapy crawl news -a sites=all with NEWSMON_SITES_DIR=farm.sites_dir
-        assert farm.truth["site0000"] == [...]            # article URLs the site publishes
-        log = farm.requests("site0000")                     # or by host "127.0.1.1"
-        assert max_concurrency(log) <= 4
+        assert records["site0000"] == farm.truth["site0000"]  # article URLs (none for a down site)
+        log = farm.requests("site0000")                        # or by host "127.0.1.1"
+        assert max_concurrency(log) <= 4 and not [r for r in log if r.kind == "article" and r.status == 200]
 
 For a benchmark, ``FarmProcess`` (same API) runs the farm in a child process, ``python -m bench.site_farm
 --sites 1000 --dir D``, so the server's CPU does not compete with the crawl for its GIL; the child prints
@@ -168,8 +171,9 @@ class FarmRequest(NamedTuple):
     method: str
     path: str  # request target: path and query
     kind: str  # FarmSite.kind
-    start: float  # time.time() when the request head was read
-    end: float  # time.time() when the reply was written
+    # time.monotonic() (CLOCK_MONOTONIC: one clock for every process on Linux; the VM's wall clock is stepped)
+    start: float  # when the request head was read
+    end: float  # when the reply was ready to send (after ``delay``)
     status: int
     conditional: bool  # sent If-None-Match or If-Modified-Since
 
@@ -462,6 +466,7 @@ def _reply(status: int, page: _Page | None, head_only: bool) -> bytes:
 # --- the farm -----------------------------------------------------------------------------------------
 def max_concurrency(requests: Iterable[FarmRequest]) -> int:
     """The most requests in flight at once (read but not yet answered) among these (one host's)."""
+    requests = list(requests)
     events = sorted(
         [(r.start, 1) for r in requests] + [(r.end, -1) for r in requests], key=lambda e: (e[0], e[1])
     )
@@ -693,7 +698,7 @@ class SiteFarm(_Farm):
                     raw = await reader.readuntil(b"\r\n\r\n")
                 except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
                     return
-                start = time.time()
+                start = time.monotonic()
                 lines = raw.decode("latin-1").split("\r\n")
                 parts = lines[0].split(" ")
                 headers = {}
@@ -711,22 +716,15 @@ class SiteFarm(_Farm):
                     status, page = content.respond(path, headers)
                 if self.delay > 0:
                     await asyncio.sleep(self.delay)
+                conditional = "if-none-match" in headers or "if-modified-since" in headers
+                kind = site.kind(path)
+                entry = FarmRequest(
+                    site.name, site.host, method, path, kind, start, time.monotonic(), status, conditional
+                )
+                with self._log_lock:  # logged before the reply leaves: a client that has it finds it logged
+                    self._log.append(entry)
                 writer.write(_reply(status, page, method == "HEAD"))
                 await writer.drain()
-                conditional = "if-none-match" in headers or "if-modified-since" in headers
-                entry = FarmRequest(
-                    site.name,
-                    site.host,
-                    method,
-                    path,
-                    site.kind(path),
-                    start,
-                    time.time(),
-                    status,
-                    conditional,
-                )
-                with self._log_lock:
-                    self._log.append(entry)
                 if (
                     status == 400
                     or headers.get("connection", "").lower() == "close"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -22,7 +21,10 @@ if TYPE_CHECKING:
     from newsmon.state.backend import StateBackend
     from newsmon.state.outputs import Settlement
 
-_contexts: WeakKeyDictionary[Any, CrawlContext] = WeakKeyDictionary()
+# Kept on the crawler itself, so it lives exactly as long as the crawler. (A module-level WeakKeyDictionary
+# keyed by crawler never let one go: its value, the context, holds the state backend, which holds the
+# crawler; a sweep kept every finished site's crawler, settings and frontier until the process ended.)
+_ATTRIBUTE = "_newsmon_crawl_context"
 
 
 class CrawlContext:
@@ -37,9 +39,10 @@ class CrawlContext:
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlContext:
-        context = _contexts.get(crawler)
+        context: CrawlContext | None = getattr(crawler, _ATTRIBUTE, None)
         if context is None:
-            context = _contexts[crawler] = cls()
+            context = cls()
+            setattr(crawler, _ATTRIBUTE, context)
         return context
 
     def article_hops(self, meta: Mapping[str, Any]) -> int | None:

@@ -34,21 +34,14 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from newsmon import stats as stat_names
-from newsmon.options import Option, Options
 from newsmon.sites import SiteConfig
 from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import RunLock, RunLocked
+from newsmon.sweep.config import OPTIONS
 
 logger = logging.getLogger(__name__)
 
-OPTIONS = Options(
-    Option(
-        "NEWSMON_SWEEP_CONCURRENCY",
-        16,
-        "sites crawled at once by a sweep (`-a sites=`); sites sharing a host never run together",
-    ),
-)
 
 #: What a sweep forwards to each site's crawl; the others name one site's own hubs or mirror.
 SWEEP_SHARED_ARGUMENTS = ("follow_depth", "max_pages")
