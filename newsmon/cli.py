@@ -6,7 +6,6 @@ import argparse
 import dataclasses
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -19,6 +18,7 @@ from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.jsonlines import read_lines
 from newsmon.onboard.command import add_parser as add_discover_parser
+from newsmon.onboard.discover import site_name
 from newsmon.record import FetchInfo, build_record
 from newsmon.render import render_markdown
 from newsmon.scheduling.command import add_parser as add_schedule_parser
@@ -51,8 +51,8 @@ def site_for(url: str, site: str | None) -> SiteConfig:
         if entry.config is not None and host in {h.lower() for h in entry.config.hosts}:
             return entry.config
     parts = urlsplit(url)
-    name = re.sub(r"[^a-z0-9_-]+", "-", host).strip("-")[:64] or "page"
-    return SiteConfig(name=name, origin=f"{parts.scheme}://{parts.netloc}", hosts=(host,))
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return SiteConfig(name=site_name(origin), origin=origin, hosts=(host,))
 
 
 def cmd_render(args: argparse.Namespace) -> int:

@@ -17,7 +17,6 @@ from typing import Any
 
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.report_sites import load_site_reports, run_started
-from newsmon.sites import SiteConfigError
 from newsmon.sites.catalog import SiteEntry, catalog, sites_dir
 from newsmon.state.config import OPTIONS as STATE_OPTIONS
 from newsmon.sweep.due import SiteDue, last_finished
@@ -44,11 +43,7 @@ def _entries(args: argparse.Namespace) -> list[SiteEntry]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    try:
-        entries = _entries(args)
-    except SiteConfigError as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return EXIT_BAD_ARGUMENT
+    entries = _entries(args)  # an unusable directory: newsmon.cli.main prints it, exit status 2
     broken = [entry for entry in entries if entry.error]
     for entry in broken:
         print(entry.error, file=sys.stderr)
@@ -105,11 +100,7 @@ def site_rows(entries: list[SiteEntry], state_dir: Path, now: float) -> list[dic
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    try:
-        entries = _entries(args)
-    except SiteConfigError as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return EXIT_BAD_ARGUMENT
+    entries = _entries(args)  # an unusable directory: newsmon.cli.main prints it, exit status 2
     state_dir = Path(args.state_dir or STATE_OPTIONS.default("NEWSMON_STATE_DIR") or ".newsmon")
     rows = site_rows(entries, state_dir, time.time())
     if args.json:

@@ -147,6 +147,8 @@ def test_sweep_arguments(tmp_path: Path) -> None:
     ):
         with pytest.raises(ArgumentError, match=message):
             sweep_sites("news", spargs, settings)
+    with pytest.raises(ArgumentError, match="'nope' is not one"):
+        sweep_sites("nope", {"sites": "all"}, settings)
     settings.set("NEWSMON_BACKEND", "redis", priority="cmdline")
     with pytest.raises(ArgumentError, match="one-process mode"):
         sweep_sites("news", {"sites": "all"}, settings)

@@ -8,8 +8,8 @@ is touched.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from scrapy.settings import BaseSettings, default_settings
 
@@ -22,6 +22,8 @@ from newsmon.sites import SiteConfig, SiteConfigError
 from newsmon.sites.catalog import ALL, select_sites, sites_dir
 from newsmon.state.config import StateConfig
 from newsmon.sweep.due import due_sites
+
+T = TypeVar("T")
 
 
 # --- settings ------------------------------------------------------------------------------------------
@@ -95,13 +97,8 @@ def check_crawl(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) 
     """Raise ArgumentError for a setting, or an argument of a NewsSpider, the crawl cannot use; else the
     name the run is kept under (its site's for a news spider, else the spider's)."""
     check_settings(settings)
-    from scrapy.spiderloader import get_spider_loader
-
-    try:
-        spidercls = get_spider_loader(settings).load(spider)
-    except KeyError:
-        return spider  # Scrapy says "Spider not found" itself
-    if not issubclass(spidercls, NewsSpider):
+    spidercls = news_spider_class(spider, settings)
+    if spidercls is None:  # not a news spider, or none of that name (Scrapy says "Spider not found" itself)
         return spider
     unknown = sorted(k for k in spargs if k not in SPIDER_ARGUMENTS and not k.startswith("_"))
     if unknown:
@@ -114,21 +111,42 @@ def check_crawl(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) 
         raise ArgumentError(str(exc)) from None
 
 
-def exit_on_bad_arguments(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> str:
-    """check_crawl for the crawl command: a bad value prints `newsmon: <why>` and exits with status 2."""
+def news_spider_class(spider: str, settings: BaseSettings) -> type[NewsSpider] | None:
+    """The project's spider of that name when it is a NewsSpider (the spider loader is built once: it
+    copies the settings and walks the spider modules)."""
+    from scrapy.spiderloader import get_spider_loader
+
     try:
-        return check_crawl(spider, spargs, settings)
+        spidercls = get_spider_loader(settings).load(spider)
+    except KeyError:
+        return None
+    return spidercls if issubclass(spidercls, NewsSpider) else None
+
+
+def or_exit(check: Callable[[str, Mapping[str, Any], BaseSettings], T], spider: str,
+            spargs: Mapping[str, Any], settings: BaseSettings) -> T:  # fmt: skip
+    """A check for the crawl command: a bad value prints `newsmon: <why>` and exits with status 2."""
+    try:
+        return check(spider, spargs, settings)
     except ArgumentError as exc:
         sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_BAD_ARGUMENT})\n")
         sys.exit(EXIT_BAD_ARGUMENT)
 
 
+def exit_on_bad_arguments(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> str:
+    """check_crawl, or `newsmon: <why>` and exit status 2."""
+    return or_exit(check_crawl, spider, spargs, settings)
+
+
 def sweep_sites(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> list[SiteConfig]:
-    """The sites a sweep (`-a sites=`) crawls now: `all` the due ones, named ones all; each checked as its
-    own `-a site=` crawl would be. ArgumentError for an argument or a site that cannot be used."""
+    """The sites a sweep (`-a sites=`) crawls now: `all` the due ones, named ones all; checked as each
+    site's own `-a site=` crawl would be (settings, the shared arguments and the spider once, every site's
+    file as it loads). ArgumentError for an argument or a site that cannot be used."""
     from newsmon.commands.sweep import SWEEP_SHARED_ARGUMENTS
 
     check_settings(settings)
+    if news_spider_class(spider, settings) is None:
+        raise ArgumentError(f"-a sites= needs a news spider (such as `news`); {spider!r} is not one")
     extra = sorted(
         k for k in spargs if k != "sites" and k not in SWEEP_SHARED_ARGUMENTS and not k.startswith("_")
     )
@@ -142,13 +160,11 @@ def sweep_sites(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) 
     selection = spargs["sites"]
     if not isinstance(selection, str) or not selection.strip():
         raise ArgumentError("-a sites= is empty: give `all` or comma-separated site names or TOML paths")
+    SpiderArguments.parse({k: v for k, v in spargs.items() if k in SWEEP_SHARED_ARGUMENTS})
     try:
         sites = select_sites(selection, sites_dir(settings))
     except SiteConfigError as exc:
         raise ArgumentError(str(exc)) from None
-    shared = {k: v for k, v in spargs.items() if k in SWEEP_SHARED_ARGUMENTS}
-    for site in sites:
-        check_crawl(spider, {**shared, "site": site.reference}, settings)
     if selection.strip() == ALL:
         state = StateConfig.from_settings(settings)
         return [entry.site for entry in due_sites(sites, state.state_dir)]
@@ -156,9 +172,5 @@ def sweep_sites(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) 
 
 
 def sweep_sites_or_exit(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> list[SiteConfig]:
-    """sweep_sites for the crawl command: a bad value prints `newsmon: <why>` and exits with status 2."""
-    try:
-        return sweep_sites(spider, spargs, settings)
-    except ArgumentError as exc:
-        sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_BAD_ARGUMENT})\n")
-        sys.exit(EXIT_BAD_ARGUMENT)
+    """sweep_sites, or `newsmon: <why>` and exit status 2."""
+    return or_exit(sweep_sites, spider, spargs, settings)

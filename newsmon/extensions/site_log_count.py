@@ -2,35 +2,40 @@
 
 Scrapy's LogCount installs a root handler per crawler that counts every record of the process, so in a
 sweep one site's errors would show in every running site's `log_count/ERROR` and fail their monitors.
-SiteLogCount counts a record for its crawler only when the record is tied to it: Scrapy's own records carry
-the spider (`extra={"spider": ...}`: download errors, spider errors, retries given up, item errors); a
-record tied to no spider counts only while this crawl is the process's only one, as with LogCount. A
-crawl counts as running until its engine stopped, so the records of its own closing (the monitors'
-verdicts) never land on another crawl left running alone.
+A sweep installs SiteLogCount instead: ONE root handler for the process, which counts each record for the
+crawl it is tied to. Scrapy's own records carry the spider (`extra={"spider": ...}`: download errors,
+spider errors, retries given up, item errors); a record tied to no spider counts only while one crawl is
+running, as with LogCount. A crawl counts as running until its engine stopped, so the records of its own
+closing (the monitors' verdicts) never land on another crawl left running alone.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-_running: set[Crawler] = set()  # the crawls of this process whose spider is open
 
+class _Dispatcher(logging.Handler):
+    """The process's one counting handler: a record in, one crawl's counter up (or none)."""
 
-class SiteLogCounter(logging.Handler):
-    def __init__(self, crawler: Crawler, level: Any) -> None:
-        super().__init__(level=level)
-        self.crawler = crawler
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels: dict[Crawler, int] = {}  # running crawls and their LOG_LEVEL
+        self.counting: set[Crawler] = set()  # those whose spider is open (counters live until it closes)
 
     def emit(self, record: logging.LogRecord) -> None:
         spider = getattr(record, "spider", None)
         crawler = getattr(record, "crawler", None) or getattr(spider, "crawler", None)
-        if crawler is self.crawler or (crawler is None and _running == {self.crawler}):
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value(f"log_count/{record.levelname}")
+        if crawler is None and len(self.levels) == 1:
+            crawler = next(iter(self.levels))
+        if crawler in self.counting and record.levelno >= self.levels[crawler]:
+            assert crawler.stats is not None
+            crawler.stats.inc_value(f"log_count/{record.levelname}")
+
+
+_dispatcher = _Dispatcher()
 
 
 class SiteLogCount:
@@ -38,7 +43,6 @@ class SiteLogCount:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.handler: SiteLogCounter | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteLogCount:
@@ -49,14 +53,17 @@ class SiteLogCount:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        _running.add(self.crawler)
-        self.handler = SiteLogCounter(self.crawler, self.crawler.settings.get("LOG_LEVEL"))
-        logging.root.addHandler(self.handler)
+        level = logging.getLevelName(self.crawler.settings.get("LOG_LEVEL") or "DEBUG")
+        _dispatcher.levels[self.crawler] = level if isinstance(level, int) else logging.DEBUG
+        _dispatcher.counting.add(self.crawler)
+        if _dispatcher not in logging.root.handlers:
+            logging.root.addHandler(_dispatcher)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.handler is not None:
-            logging.root.removeHandler(self.handler)
-            self.handler = None
+        _dispatcher.counting.discard(self.crawler)
 
     def engine_stopped(self) -> None:
-        _running.discard(self.crawler)
+        _dispatcher.levels.pop(self.crawler, None)
+        _dispatcher.counting.discard(self.crawler)
+        if not _dispatcher.levels:
+            logging.root.removeHandler(_dispatcher)

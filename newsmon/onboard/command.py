@@ -6,13 +6,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import shlex
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any, TextIO
 
+from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT as EXIT_USAGE
 from newsmon.crawl.classify import Emit, Escalate, FetchedPage, PagePolicy, Verdict, classify, precheck
 from newsmon.crawl.config import OPTIONS as CRAWL_OPTIONS
 from newsmon.extract.html import parse_html
@@ -21,14 +20,13 @@ from newsmon.onboard.discover import DiscoverError, Discovery, discover, origin_
 from newsmon.onboard.fetch import Fetcher
 from newsmon.onboard.writer import render
 from newsmon.record import FetchInfo, build_record
-from newsmon.sites import SiteConfig, SiteConfigError, parse_site_config
+from newsmon.sites import SiteConfig, SiteConfigError, parse_toml
+from newsmon.sites.catalog import sites_dir
 from newsmon.urls import SiteScope
 
 logger = logging.getLogger(__name__)
 
-SITES_DIR_ENV = "NEWSMON_SITES_DIR"
 DRY_RUN_ARTICLES = 5
-EXIT_USAGE = 2
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -41,7 +39,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("url", help="the site's home page, e.g. https://example.com/")
     parser.add_argument(
         "-o", "--output",
-        help=f"the TOML file to write (default: <name>.toml in ${SITES_DIR_ENV}, else the current directory)",
+        help="the TOML file to write (default: <name>.toml in $NEWSMON_SITES_DIR, else in the current dir)",
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
     parser.add_argument(
@@ -62,13 +60,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def output_path(args: argparse.Namespace, name: str) -> Path:
     if args.output:
         return Path(args.output)
-    directory = os.environ.get(SITES_DIR_ENV) or "."
-    return Path(directory) / f"{name}.toml"
-
-
-def check_config(text: str, where: str) -> SiteConfig:
-    """The written TOML loaded as the crawl will load it (the self-check)."""
-    return parse_site_config(tomllib.loads(text), where)
+    return (sites_dir() or Path()) / f"{name}.toml"
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
@@ -99,8 +91,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
     command = "newsmon discover " + shlex.quote(args.url)
     text = render(found, command)
     try:
-        site = check_config(text, str(path))
-    except (SiteConfigError, tomllib.TOMLDecodeError) as exc:  # a bug here, never the user's doing
+        site = parse_toml(text, str(path))  # the written TOML loaded as the crawl will load it
+    except SiteConfigError as exc:  # a bug here, never the user's doing
         print(text, file=sys.stderr)
         print(f"newsmon: the discovered configuration does not load: {exc}", file=sys.stderr)
         return 1

@@ -9,31 +9,21 @@ import random
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
-HTML = "text/html; charset=utf-8"
-TEXT = "text/plain; charset=utf-8"
-XML = "application/xml; charset=utf-8"
+# the replies of the other test sites, re-exported for the shape sites
+from tests.othersites.model import ATOM as ATOM
+from tests.othersites.model import HTML as HTML
+from tests.othersites.model import TEXT as TEXT
+from tests.othersites.model import XML as XML
+from tests.othersites.model import Reply as Reply
+from tests.othersites.model import esc as esc
+from tests.othersites.model import html_reply
+
+html = html_reply
+
 RSS = "application/rss+xml; charset=utf-8"
-ATOM = "application/atom+xml; charset=utf-8"
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes = b""
-    content_type: str = HTML
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def html(text: str, status: int = 200) -> Reply:
-    return Reply(status, text.encode("utf-8"), HTML)
-
-
-def esc(text: str) -> str:
-    return escape(text, quote=True)
 
 
 def base_of(headers: Mapping[str, str]) -> str:
