@@ -401,6 +401,19 @@ def test_command_sends_settings_batches_and_reads_a_shared_state_dir(
     assert err.strip().endswith("3 scheduled, 0 pending or running, 1 not due, 1 of 1 nodes answered")
 
 
+def test_command_schedules_the_usable_sites_and_fails_on_a_broken_file(
+    tmp_path: Path, stub: tuple[str, type[_Stub]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, handler = stub
+    fake = FakeScrapyd(url, handler)
+    sites = write_sites(tmp_path / "sites", ["alpha"])
+    (sites / "bad.toml").write_text('name = "bad"\norigin = "https://x.example"\ninterval = "soon"\n')
+    assert main(["schedule", "--scrapyd", url, "--sites-dir", str(sites)]) == 2
+    out, err = capsys.readouterr()
+    assert out.startswith("alpha: scheduled on ") and "bad.toml: 'interval'" in err and "not scheduled" in err
+    assert [form["site"] for form in fake.posted()] == [["alpha"]]
+
+
 def test_command_reports_refused_and_failed_nodes(
     tmp_path: Path, stub: tuple[str, type[_Stub]], capsys: pytest.CaptureFixture[str], monkeypatch: Any
 ) -> None:

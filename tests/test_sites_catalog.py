@@ -134,10 +134,21 @@ def test_sweep_arguments(tmp_path: Path) -> None:
     state = tmp_path / "state"
     settings = Settings({"NEWSMON_SITES_DIR": str(sites), "NEWSMON_STATE_DIR": str(state)})
     settings.setmodule("newsmon.settings", priority="project")
-    assert [s.name for s in sweep_sites("news", {"sites": "all"}, settings)] == ["a", "b"]
+    assert [s.name for s in sweep_sites("news", {"sites": "all"}, settings)[0]] == ["a", "b"]
     finish_run(state, "a", datetime.now(UTC))
-    assert [s.name for s in sweep_sites("news", {"sites": "all"}, settings)] == ["b"]  # a is not due
-    assert [s.name for s in sweep_sites("news", {"sites": "a"}, settings)] == ["a"]  # named: crawled now
+    assert [s.name for s in sweep_sites("news", {"sites": "all"}, settings)[0]] == ["b"]  # a is not due
+    assert [s.name for s in sweep_sites("news", {"sites": "a"}, settings)[0]] == ["a"]  # named: crawled now
+    # a broken file of the directory: `all` goes on without it and hands it back; naming it is an error
+    (sites / "c.toml").write_text('name = "c"\norigin = "nope"\n', encoding="utf-8")
+    due, broken = sweep_sites("news", {"sites": "all"}, settings)
+    assert (
+        [s.name for s in due] == ["b"]
+        and [e.name for e in broken] == ["c"]
+        and "'origin'" in str(broken[0].error)
+    )
+    with pytest.raises(ArgumentError, match="'origin'"):
+        sweep_sites("news", {"sites": "b,c"}, settings)
+    (sites / "c.toml").unlink()
     assert sweep_sites("news", {"sites": "a", "follow_depth": "1"}, settings)
     for spargs, message in (
         ({"sites": "a", "base_url": "http://127.0.0.1:1"}, "-a base_url= names one site's own"),

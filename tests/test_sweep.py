@@ -149,3 +149,19 @@ def test_sigterm_lets_the_running_site_close_and_starts_no_other(tmp_path: Path)
             assert f"Sweep: {name}: skipped" in log
             assert not farm.requests(name)
         assert list((tmp_path / "out" / farm.names[0]).glob("*.jsonl"))  # its output completed, not .partial
+
+
+def test_a_broken_site_file_fails_the_sweep_but_not_the_other_sites(tmp_path: Path) -> None:
+    with SiteFarm(2, tmp_path / "farm", articles=2) as farm:
+        (farm.sites_dir / "broken.toml").write_text(
+            'name = "broken"\norigin = "https://x.example"\ntimezone = "Mars/Base"\n'
+        )
+        result = sweep(farm, tmp_path, "all", "-s", "NEWSMON_TIER_MODE=plain")
+        assert result.returncode == 2, result.stderr[-3000:]
+        assert "Sweep: broken: exit status 2, not crawled:" in result.stderr and "'timezone'" in result.stderr
+        for name in farm.names:
+            assert f"Sweep: {name}: exit status 0" in result.stderr
+            assert sorted(r["canonical_url"] for r in records_of(tmp_path, name)) == sorted(farm.truth[name])
+        # nothing due now, and the file still broken: still exit 2, said again
+        again = sweep(farm, tmp_path, "all", "-s", "NEWSMON_TIER_MODE=plain")
+        assert again.returncode == 2 and "Sweep: broken: exit status 2, not crawled:" in again.stderr

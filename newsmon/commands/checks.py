@@ -19,7 +19,7 @@ from newsmon.crawl.config import resolve_site
 from newsmon.crawl.spider import NewsSpider
 from newsmon.distributed.config import DistributedConfig
 from newsmon.sites import SiteConfig, SiteConfigError
-from newsmon.sites.catalog import ALL, select_sites, sites_dir
+from newsmon.sites.catalog import ALL, SiteEntry, select_all, select_sites, sites_dir
 from newsmon.state.config import StateConfig
 from newsmon.sweep.due import due_sites
 
@@ -138,10 +138,13 @@ def exit_on_bad_arguments(spider: str, spargs: Mapping[str, Any], settings: Base
     return or_exit(check_crawl, spider, spargs, settings)
 
 
-def sweep_sites(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> list[SiteConfig]:
+def sweep_sites(
+    spider: str, spargs: Mapping[str, Any], settings: BaseSettings
+) -> tuple[list[SiteConfig], list[SiteEntry]]:
     """The sites a sweep (`-a sites=`) crawls now: `all` the due ones, named ones all; checked as each
     site's own `-a site=` crawl would be (settings, the shared arguments and the spider once, every site's
-    file as it loads). ArgumentError for an argument or a site that cannot be used."""
+    file as it loads), and with `all` the directory's broken files (the sweep crawls the rest and fails its
+    exit status for them). ArgumentError for an argument or a named site that cannot be used."""
     from newsmon.commands.sweep import SWEEP_SHARED_ARGUMENTS
 
     check_settings(settings)
@@ -161,16 +164,21 @@ def sweep_sites(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) 
     if not isinstance(selection, str) or not selection.strip():
         raise ArgumentError("-a sites= is empty: give `all` or comma-separated site names or TOML paths")
     SpiderArguments.parse({k: v for k, v in spargs.items() if k in SWEEP_SHARED_ARGUMENTS})
+    directory = sites_dir(settings)
     try:
-        sites = select_sites(selection, sites_dir(settings))
+        if selection.strip() != ALL:
+            return select_sites(selection, directory), []
+        sites, broken = select_all(directory)
     except SiteConfigError as exc:
         raise ArgumentError(str(exc)) from None
-    if selection.strip() == ALL:
-        state = StateConfig.from_settings(settings)
-        return [entry.site for entry in due_sites(sites, state.state_dir)]
-    return sites
+    if not sites and not broken:
+        raise ArgumentError(f"no sites to crawl in {directory}" if directory else "no sites to crawl")
+    state = StateConfig.from_settings(settings)
+    return [entry.site for entry in due_sites(sites, state.state_dir)], broken
 
 
-def sweep_sites_or_exit(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> list[SiteConfig]:
+def sweep_sites_or_exit(
+    spider: str, spargs: Mapping[str, Any], settings: BaseSettings
+) -> tuple[list[SiteConfig], list[SiteEntry]]:
     """sweep_sites, or `newsmon: <why>` and exit status 2."""
     return or_exit(sweep_sites, spider, spargs, settings)

@@ -30,7 +30,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from newsmon.commands.checks import exit_on_bad_arguments, sweep_sites_or_exit
-from newsmon.commands.sweep import Sweep, sweep_status
+from newsmon.commands.sweep import SiteOutcome, Sweep, sweep_status
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.distributed.config import DistributedConfig
 from newsmon.distributed.connection import (
@@ -42,6 +42,7 @@ from newsmon.distributed.connection import (
 )
 from newsmon.distributed.coordinator import join_run
 from newsmon.sites import SiteConfig
+from newsmon.sites.catalog import SiteEntry
 from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import EXIT_LOCKED, RunLocked
@@ -72,6 +73,7 @@ def crawl_status(crawler: Crawler) -> int:
 class Command(ScrapyCrawlCommand):
     crawler: Crawler | None = None
     sweep_sites: list[SiteConfig] | None = None  # `-a sites=`: the sites this process crawls
+    sweep_broken: tuple[SiteEntry, ...] = ()  # `-a sites=all`: the directory's unusable site files
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -79,7 +81,8 @@ class Command(ScrapyCrawlCommand):
             return  # run() raises the usage error
         assert self.settings is not None
         if "sites" in opts.spargs:
-            self.sweep_sites = sweep_sites_or_exit(args[0], opts.spargs, self.settings)
+            self.sweep_sites, broken = sweep_sites_or_exit(args[0], opts.spargs, self.settings)
+            self.sweep_broken = tuple(broken)
             return
         # a bad -a/-s value or site config stops the run here, with one line naming it (exit status 2)
         site = exit_on_bad_arguments(args[0], opts.spargs, self.settings)
@@ -150,8 +153,12 @@ class Command(ScrapyCrawlCommand):
     def _sweep(self, spider: str, sites: list[SiteConfig], spargs: dict[str, Any]) -> None:
         """Every site in this process (newsmon/commands/sweep.py); the exit status is the worst site's."""
         assert self.crawler_process is not None
+        broken = [SiteOutcome(e.name, EXIT_BAD_ARGUMENT, broken=e.error) for e in self.sweep_broken]
+        for outcome in broken:  # at once, not only in the summary: a person must fix the file
+            logger.error("Sweep: %s", outcome.line())
         if not sites:
             logger.info("Sweep: no site is due")
+            self.exitcode = sweep_status(broken)
             return
         from twisted.internet import reactor as installed
 
@@ -169,7 +176,7 @@ class Command(ScrapyCrawlCommand):
 
         reactor.callWhenRunning(begin)
         self.crawler_process.start(stop_after_crawl=False)
-        outcomes = list(sweep.outcomes.values())
+        outcomes = list(sweep.outcomes.values()) + broken
         for name, crawler in sweep.crawlers.items():  # a signal stopped the reactor: settle what closed
             outcome = sweep.outcomes[name]
             if outcome.status is None and crawler in self.crawler_process.crawlers:
@@ -183,5 +190,5 @@ class Command(ScrapyCrawlCommand):
             level = logging.WARNING if outcome.status or outcome.skipped else logging.INFO
             logger.log(level, "Sweep: %s", outcome.line())
         self.exitcode = sweep_status(outcomes)
-        crawled = sum(1 for o in outcomes if o.status is not None)
+        crawled = sum(1 for o in outcomes if o.status is not None and not o.broken)
         logger.info("Sweep: %d of %d sites crawled, exit status %d", crawled, len(outcomes), self.exitcode)

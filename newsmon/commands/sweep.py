@@ -55,8 +55,11 @@ class SiteOutcome:
     records: int = 0
     finish_reason: str | None = None
     summary: str | None = None  # the monitors' verdict line
+    broken: str | None = None  # its site file cannot be used (not crawled; the sweep's status is 2)
 
     def line(self) -> str:
+        if self.broken:
+            return f"{self.site}: exit status {self.status}, not crawled: {self.broken}"
         if self.skipped:
             return f"{self.site}: skipped ({self.skipped})"
         verdict = f", monitors {self.summary}" if self.summary else ""

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.scheduling.plan import NodeState, Plan, plan
 from newsmon.scheduling.scrapyd import (
     Node,
@@ -26,7 +27,7 @@ from newsmon.scheduling.scrapyd import (
     parse_node,
     schedule,
 )
-from newsmon.sites.catalog import select_sites
+from newsmon.sites.catalog import ALL, SiteEntry, select_all, select_sites, sites_dir
 from newsmon.sweep.due import last_finished
 
 EXIT_OK = 0
@@ -104,8 +105,14 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         raise ValueError("--scrapyd names the same node twice")
     if args.state_dir is not None and not args.state_dir.is_dir():  # a typo would make every site due
         raise ValueError(f"--state-dir {args.state_dir} is not a directory")
-    sites_dir = args.sites_dir or os.environ.get("NEWSMON_SITES_DIR")
-    sites = select_sites(args.sites, Path(sites_dir) if sites_dir else None)
+    directory = Path(args.sites_dir) if args.sites_dir else sites_dir()
+    broken: list[SiteEntry] = []
+    if args.sites.strip() == ALL:  # a broken file is reported and fails the exit status; the rest go out
+        sites, broken = select_all(directory)
+        for entry in broken:
+            print(f"{PREFIX}: {entry.error}; not scheduled", file=sys.stderr)
+    else:
+        sites = select_sites(args.sites, directory)
     states = node_states(nodes, args.project, args.spider, args.timeout)
     for state in states:
         if not state.up:
@@ -127,7 +134,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             print(decision.describe(dry_run=args.dry_run))
     sys.stdout.flush()
     print(summary(result, states, failed, args.dry_run), file=sys.stderr)
-    return exit_status(states, failed)
+    return exit_status(states, failed) or (EXIT_BAD_ARGUMENT if broken else EXIT_OK)
 
 
 def send(result: Plan, nodes: list[Node], args: argparse.Namespace) -> dict[str, str]:

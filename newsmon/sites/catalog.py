@@ -79,15 +79,14 @@ def _entry(path: Path) -> SiteEntry:
 def select_sites(selection: str, directory: Path | None) -> list[SiteConfig]:
     """`all` (the directory's sites, else the bundled ones) or comma-separated names and TOML paths.
 
-    A site that cannot be loaded is an error naming it: a sweep refuses to start on a broken list rather
-    than silently dropping a site.
+    A site named that cannot be loaded is an error naming it. With `all`, so is a broken file of the
+    directory; a sweep or a scheduler that must go on without it takes `select_all` instead.
     """
     if selection.strip() == ALL:
-        entries = catalog(directory, bundled=directory is None)
-        broken = [entry.error for entry in entries if entry.error]
+        configs, broken = select_all(directory)
         if broken:
-            raise SiteConfigError(broken[0] + (f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""))
-        configs = [entry.config for entry in entries if entry.config is not None]
+            first = broken[0].error or ""
+            raise SiteConfigError(first + (f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""))
     else:
         names = [name.strip() for name in selection.split(",") if name.strip()]
         configs = [load_site_config(name, directory) for name in names]
@@ -99,3 +98,10 @@ def select_sites(selection: str, directory: Path | None) -> list[SiteConfig]:
             raise SiteConfigError(f"site {config.name!r} is named twice in -a sites=")
         seen.add(config.name)
     return configs
+
+
+def select_all(directory: Path | None) -> tuple[list[SiteConfig], list[SiteEntry]]:
+    """Every usable site of the directory (else the bundled ones), and the broken files apart: one bad
+    file must not stop a thousand sites from being crawled; its caller reports it and fails its exit."""
+    entries = catalog(directory, bundled=directory is None)
+    return [e.config for e in entries if e.config is not None], [e for e in entries if e.error]
