@@ -88,7 +88,9 @@ def test_crawls_of_one_process_share_one_pool_with_their_own_counts() -> None:
     first_closing = [False]
     first = PoolLease(1, timeout=30, closing=lambda: first_closing[0])
     second = PoolLease(1, timeout=30)
-    assert first.pool is second.pool and PoolLease(2, timeout=30).pool is not first.pool
+    other = PoolLease(2, timeout=30)
+    assert first.pool is second.pool and other.pool is not first.pool
+    other.close()
     html = b"<html><body><article><h1>Title</h1><p>" + b"word " * 50 + b"</p></article></body></html>"
 
     async def both() -> None:
