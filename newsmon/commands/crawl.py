@@ -11,7 +11,9 @@ the URL without its password, exit EXIT_UNAVAILABLE, 69), then the process joins
 A run closed because its store failed mid-run (Redis lost) also exits with 69.
 
 A second SIGTERM/SIGINT makes Scrapy stop the reactor before the spider closed: the run exits with
-EXIT_FORCED_SHUTDOWN (79), its output left `.partial` for the next start to recover.
+EXIT_FORCED_SHUTDOWN (79), its output left `.partial` for the next start to recover. Whatever the run is
+doing, it is gone SHUTDOWN_DEADLINE (10) seconds after the first signal (newsmon/shutdown.py: a watchdog
+process SIGKILLs it, status 137 in a shell), even with its main thread stuck in C code.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
+from newsmon import shutdown
 from newsmon.commands.checks import exit_on_bad_arguments, sweep_sites_or_exit
 from newsmon.commands.sweep import SiteOutcome, Sweep, sweep_status
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
@@ -122,7 +125,16 @@ class Command(ScrapyCrawlCommand):
 
     def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
         self.crawler = super()._create_crawler(spidercls)
+        self._arm_shutdown_deadline()  # the reactor is installed now
         return self.crawler
+
+    def _arm_shutdown_deadline(self) -> None:
+        """Arm the hard deadline after a shutdown signal once the reactor runs: Scrapy installs its own
+        signal handlers at startup, and `signal.signal` would replace a C-level handler set before them."""
+        from twisted.internet import reactor as installed
+
+        reactor: Any = installed
+        reactor.callWhenRunning(lambda: reactor.callLater(0, shutdown.arm))
 
     def _forced_down(self, crawler: Crawler) -> bool:
         """Whether the crawl never ended (a second SIGTERM/SIGINT stopped the reactor before the spider
@@ -175,6 +187,7 @@ class Command(ScrapyCrawlCommand):
                 reactor.stop()
 
         reactor.callWhenRunning(begin)
+        self._arm_shutdown_deadline()
         self.crawler_process.start(stop_after_crawl=False)
         outcomes = list(sweep.outcomes.values()) + broken
         for name, crawler in sweep.crawlers.items():  # a signal stopped the reactor: settle what closed

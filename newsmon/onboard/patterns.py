@@ -16,7 +16,8 @@ segments, never on a list of known site shapes:
 5. Groups with too few examples (a hub a feed lists, an "about" page in a sitemap) are left out and
    reported; a group still matching a hub page is left out too.
 
-The result never nests quantifiers (``newsmon.sites.nested_quantifier``): each segment is a flat sequence.
+The result is RE2 syntax (``newsmon.sites.site_pattern``: no lookaround, no backreference) and never nests
+quantifiers: each segment is a flat sequence.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def generalise_segment(values: Sequence[str], date_parts: int = 0) -> str:
 
 
 def choice(values: Iterable[str]) -> str:
-    """An alternation of literal values (not quantified, so safe for nested_quantifier)."""
+    """An alternation of literal values (not quantified)."""
     return "(?:" + "|".join(literal(v) for v in sorted(set(values))) + ")"
 
 

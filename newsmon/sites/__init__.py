@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import re2
 
 from newsmon.extract.types import ExtractOptions
 
@@ -25,8 +29,8 @@ class SiteConfig:
     hosts: tuple[str, ...]
     feeds: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
-    article_pattern: re.Pattern[str] | None = None
-    hub_patterns: tuple[re.Pattern[str], ...] = ()
+    article_pattern: PathPattern | None = None  # RE2: linear time (site_pattern)
+    hub_patterns: tuple[PathPattern, ...] = ()
     timezone: str = "UTC"
     read_also_labels: tuple[str, ...] = ExtractOptions.read_also_labels
     news_feed_labels: tuple[str, ...] = ExtractOptions.news_feed_labels
@@ -63,124 +67,41 @@ def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _regex(value: Any, key: str, where: str) -> re.Pattern[str]:
-    if not isinstance(value, str):
-        raise SiteConfigError(f"{where}: '{key}' must be a regular expression string")
-    try:
-        compiled = re.compile(value)
-    except re.error as exc:
-        raise SiteConfigError(f"{where}: '{key}' is not a valid regular expression: {exc}") from exc
-    nested = nested_quantifier(value)
-    if nested is not None:
-        raise SiteConfigError(
-            f"{where}: '{key}' {value!r} repeats a group that itself repeats or alternates ({nested!r}): "
-            "such a pattern can take exponential time on a hostile URL; write it without the nesting"
-        )
+class PathPattern(Protocol):
+    """A compiled site pattern (RE2): what the crawl asks of it."""
+
+    @property
+    def pattern(self) -> str: ...
+
+    def search(self, text: str) -> object | None: ...
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # the error goes into one SiteConfigError line, not to stderr from C++
+
+
+def site_pattern(value: str) -> PathPattern:
+    """A site-supplied pattern compiled by RE2: matching takes time linear in the path, whatever the pattern
+    (``^/.*.*.*.*-x$`` on a 1,500-character link included), where Python's backtracking ``re`` can take
+    exponential time. What RE2 cannot express (backreferences, lookaround, possessive quantifiers, atomic
+    groups, ``\\Z``: write ``\\z``) raises ``re2.error``. Character classes such as ``\\w`` and ``\\d`` are
+    ASCII, which is what a URL path holds (Scrapy percent-encodes the rest)."""
+    compiled: PathPattern = re2.compile(value, _RE2_OPTIONS)
     return compiled
 
 
-_QUANTIFIER = re.compile(r"\{(\d*)(,?)(\d*)\}")
-_UNBOUNDED = 1 << 30
-
-
-def nested_quantifier(pattern: str) -> str | None:
-    """The first repeated group of a (valid) pattern that contains a quantifier or an alternation, such as
-    ``(a+)+``, ``(a*)*``, ``(a|a)+``, ``(\\w+/){2,}``: the shapes that make a backtracking engine take
-    exponential time on a string that almost matches (ReDoS). None when there is none.
-
-    A structural check of the pattern text, not of ``re``'s private parse tree: "repeated" is ``*``, ``+``,
-    ``{m,}`` or ``{m,n}`` with n > 1; possessive quantifiers (``a++``) and atomic groups (``(?>...)``) never
-    backtrack into their insides and count as neither. Conservative: a few safe patterns are refused too
-    (``(?:/[a-z]+)+``); a bounded number of adjacent quantifiers (``\\d+-\\d+``) is allowed: its cost is
-    polynomial in the path length, which Scrapy caps (URLLENGTH_LIMIT).
-    """
-    # a frame per open group: [start index, contains a quantifier or '|', atomic]
-    stack: list[list[Any]] = [[0, False, False]]
-    last_group: list[Any] | None = None  # the group just closed, when the next token may quantify it
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            i, last_group = i + 2, None
-        elif c == "[":
-            i = _class_end(pattern, i)
-            last_group = None
-        elif c == "(":
-            if pattern.startswith("(?#", i):  # comment
-                i, last_group = pattern.index(")", i) + 1, None
-                continue
-            body, atomic, opens = _group_body(pattern, i)
-            if opens:
-                stack.append([i, False, atomic])
-            i, last_group = body, None
-        elif c == ")":
-            frame = stack.pop() if len(stack) > 1 else [i, False, False]
-            if frame[1] and not frame[2]:
-                stack[-1][1] = True
-            i, last_group = i + 1, frame
-        elif c == "|":
-            stack[-1][1] = True
-            i, last_group = i + 1, None
-        else:
-            quantifier = _quantifier(pattern, i)
-            if quantifier is None:
-                i, last_group = i + 1, None
-                continue
-            end, most, possessive = quantifier
-            if most > 1 and not possessive:
-                if last_group is not None and last_group[1] and not last_group[2]:
-                    return pattern[last_group[0] : end]
-                stack[-1][1] = True
-            i, last_group = end, None
-    return None
-
-
-def _class_end(pattern: str, i: int) -> int:
-    """Index after the character class opening at i."""
-    j = i + 1
-    if j < len(pattern) and pattern[j] == "^":
-        j += 1
-    if j < len(pattern) and pattern[j] == "]":
-        j += 1
-    while j < len(pattern) and pattern[j] != "]":
-        j += 2 if pattern[j] == "\\" else 1
-    return j + 1
-
-
-def _group_body(pattern: str, i: int) -> tuple[int, bool, bool]:
-    """(index where the group's body starts, atomic, whether it opens a group) for the '(' at i."""
-    if not pattern.startswith("(?", i):
-        return i + 1, False, True
-    j = i + 2
-    if pattern.startswith(("P<",), j):
-        return pattern.index(">", j) + 1, False, True
-    if pattern.startswith(("P=", "("), j):  # named backreference, conditional: no body of its own here
-        return pattern.index(")", j) + 1, False, False
-    if pattern.startswith((">",), j):
-        return j + 1, True, True
-    if pattern.startswith(("=", "!", ":"), j):
-        return j + 1, False, True
-    if pattern.startswith(("<=", "<!"), j):
-        return j + 2, False, True
-    while j < len(pattern) and pattern[j] not in ":)":  # inline flags: (?i) or (?i:...)
-        j += 1
-    return j + 1, False, pattern[j : j + 1] == ":"
-
-
-def _quantifier(pattern: str, i: int) -> tuple[int, int, bool] | None:
-    """(index after it, its maximum count, possessive) for a quantifier at i, else None."""
-    c = pattern[i]
-    if c in "*+?":
-        end, most = i + 1, (1 if c == "?" else _UNBOUNDED)
-    elif c == "{" and (m := _QUANTIFIER.match(pattern, i)) and (m[1] or m[3]):
-        end = m.end()
-        most = int(m[3]) if m[3] else (_UNBOUNDED if m[2] else int(m[1]))
-    else:
-        return None
-    possessive = pattern[end : end + 1] == "+"
-    if pattern[end : end + 1] in ("?", "+"):
-        end += 1
-    return end, most, possessive
+def _regex(value: Any, key: str, where: str) -> PathPattern:
+    if not isinstance(value, str):
+        raise SiteConfigError(f"{where}: '{key}' must be a regular expression string")
+    try:
+        return site_pattern(value)
+    except re2.error as exc:
+        why = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise SiteConfigError(
+            f"{where}: '{key}' {value!r} is not a pattern newsmon can run in linear time ({why}): "
+            "site patterns use RE2 syntax, without backreferences, lookahead/lookbehind, possessive "
+            "quantifiers or atomic groups"
+        ) from None
 
 
 KNOWN_KEYS = frozenset(
@@ -196,15 +117,24 @@ SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _INTERVAL = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
 
 
+MAX_INTERVAL = timedelta(days=366)  # a site crawled less than once a year is not being monitored
+MAX_FOLLOW_DEPTH = 20  # related-link hops: past a few, a crawl is the whole site, not its news
+
+
 def parse_interval(value: Any, where: str = "site config") -> timedelta:
-    """`interval = "30m"`, `"1h"`, `"1h30m"`, `"1d"`: how often a sweep crawls the site (>= 1 minute)."""
-    match = _INTERVAL.match(value) if isinstance(value, str) and value.strip() else None
+    """`interval = "30m"`, `"1h"`, `"1h30m"`, `"1d"`: how often a sweep crawls the site (1 minute to 366
+    days; the bound is checked on the parts before any arithmetic, so `"99999999999999d"` is one error line,
+    not an OverflowError)."""
+    match = _INTERVAL.match(value) if isinstance(value, str) and value.strip() and len(value) < 64 else None
     if match is None or not any(match.groups()):
         raise SiteConfigError(
             f'{where}: \'interval\' must be a duration such as "30m", "1h", "1h30m" or "1d"'
         )
     days, hours, minutes = (int(g or 0) for g in match.groups())
-    interval = timedelta(days=days, hours=hours, minutes=minutes)
+    total_minutes = (days * 24 + hours) * 60 + minutes
+    if total_minutes > MAX_INTERVAL // timedelta(minutes=1):
+        raise SiteConfigError(f"{where}: 'interval' {value!r} is longer than {MAX_INTERVAL.days} days")
+    interval = timedelta(minutes=total_minutes)
     if interval < timedelta(minutes=1):
         raise SiteConfigError(f"{where}: 'interval' must be at least a minute")
     return interval
@@ -246,8 +176,8 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
         raise SiteConfigError(f"{where}: 'robots_sitemaps' must be true or false")
     follow_depth = data.get("follow_depth")
     if follow_depth is not None and (not isinstance(follow_depth, int) or isinstance(follow_depth, bool)
-                                     or follow_depth < 0):  # fmt: skip
-        raise SiteConfigError(f"{where}: 'follow_depth' must be an integer >= 0")
+                                     or not 0 <= follow_depth <= MAX_FOLLOW_DEPTH):  # fmt: skip
+        raise SiteConfigError(f"{where}: 'follow_depth' must be an integer from 0 to {MAX_FOLLOW_DEPTH}")
     return SiteConfig(
         name=data["name"],
         origin=origin,
@@ -280,7 +210,7 @@ def load_site_config(name_or_path: str, sites_dir: Path | None = None) -> SiteCo
     if (
         not is_site_path(name_or_path)
         and sites_dir is not None
-        and (sites_dir / f"{name_or_path}.toml").is_file()
+        and os.path.lexists(sites_dir / f"{name_or_path}.toml")  # a FIFO too: named as broken, not skipped
     ):
         path = sites_dir / f"{name_or_path}.toml"
     if is_site_path(name_or_path) or path != Path(name_or_path):
@@ -292,17 +222,57 @@ def load_site_config(name_or_path: str, sites_dir: Path | None = None) -> SiteCo
     return parse_toml(resource.read_text(encoding="utf-8"), f"{name_or_path}.toml")
 
 
+MAX_SITE_FILE = 256 * 1024  # bytes; a site file is a few dozen lines
+
+
 def read_site_file(path: Path) -> SiteConfig:
-    """A site TOML file; every error is one line naming the file."""
+    """A site TOML file; every error is one line naming the file. Only a regular file of at most
+    MAX_SITE_FILE bytes is read: a FIFO, a device or a directory named `x.toml` is an error, never a read
+    that waits forever (opened non-blocking, checked again on the open descriptor against a swap)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = _read_regular(path)
     except OSError as exc:
-        raise SiteConfigError(f"cannot read site config {path}: {exc}") from exc
+        raise SiteConfigError(f"cannot read site config {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:  # a binary file, or another encoding: TOML is UTF-8
         raise SiteConfigError(
             f"{path}: not a UTF-8 text file (byte {exc.start}), so not a TOML site config"
         ) from None
-    return replace(parse_toml(text, str(path)), source=str(path))
+    try:
+        return replace(parse_toml(text, str(path)), source=str(path))
+    except SiteConfigError:
+        raise
+    except (ValueError, OverflowError, RecursionError) as exc:  # a value no check above foresaw
+        raise SiteConfigError(f"{path}: unusable value ({type(exc).__name__}: {exc})") from None
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_SITE_FILE bytes; SiteConfigError for anything else."""
+    kind = _kind(path.stat().st_mode)
+    if kind is None:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as file:
+            kind = _kind(os.fstat(fd).st_mode)
+            if kind is None:
+                data = file.read(MAX_SITE_FILE + 1)
+                if len(data) > MAX_SITE_FILE:
+                    raise SiteConfigError(
+                        f"{path}: larger than {MAX_SITE_FILE // 1024} KiB, so not a site config"
+                    )
+                return data
+    raise SiteConfigError(f"{path}: not a regular file ({kind}), so not a site config")
+
+
+def _kind(mode: int) -> str | None:
+    """None for a regular file, else what it is."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):  # fmt: skip
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def parse_toml(text: str, where: str) -> SiteConfig:
