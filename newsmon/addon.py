@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
-from newsmon import registry, stats
+from newsmon import redact, registry, stats
 from newsmon.distributed.addon import DistributedAddon
 from newsmon.extensions.default_output import DefaultOutput
 from newsmon.fetch.browser import BrowserAddon
@@ -101,6 +101,7 @@ SCRAPY_SETTINGS: dict[str, Any] = {
 
 class Addon:
     def update_settings(self, settings: BaseSettings) -> None:
+        redact.install()  # credentials in any URL masked in every log line, before Scrapy logs settings
         settings.setdict(registry.defaults(), priority="addon")
         settings.setdict(SCRAPY_SETTINGS, priority="addon")
         for name, components in COMPONENTS.items():

@@ -31,7 +31,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from newsmon import shutdown
+from newsmon import redact, shutdown
 from newsmon.commands.checks import exit_on_bad_arguments, sweep_sites_or_exit
 from newsmon.commands.sweep import SiteOutcome, Sweep, sweep_status
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
@@ -79,6 +79,7 @@ class Command(ScrapyCrawlCommand):
     sweep_broken: tuple[SiteEntry, ...] = ()  # `-a sites=all`: the directory's unusable site files
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        redact.install()  # before any line: `-o ftp://u:pw@...` is printed by Scrapy itself
         super().process_options(args, opts)
         if len(args) != 1:
             return  # run() raises the usage error

@@ -11,6 +11,7 @@ it is refused before any request instead of crawling into nowhere.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from collections.abc import Callable
@@ -55,6 +56,12 @@ OPTIONS = Options(
 OUTPUT_UNUSABLE = "newsmon_output_unusable"
 # ... or a feed could not store a record during the run (the monitors fail the run).
 OUTPUT_ERROR = "newsmon_output_error"
+
+# Storages that import their library only when they store, at the end of the run (Scrapy's S3 storage
+# checks for botocore when built, which check_target does): the module to look for, the package to install.
+LAZY_LIBRARIES = {
+    "scrapy.extensions.feedexport.GCSFeedStorage": ("google.cloud.storage", "google-cloud-storage"),
+}
 
 ATOMIC_OPTION = "newsmon_atomic"  # feed option: written as <name>.partial, renamed when complete
 _BATCHING = ("postprocessing", "item_filter", "batch_item_count")
@@ -135,8 +142,14 @@ def check_target(target: FeedTarget, crawler: Crawler, spider: Any) -> None:
     cls_path = settings.getwithbase("FEED_STORAGES").get(target.scheme or "file")
     if cls_path is None:
         raise OutputUnusable(f"feed {target.label}: unknown storage scheme {target.scheme!r}")
+    storage_cls = load_object(cls_path)
+    library = LAZY_LIBRARIES.get(f"{storage_cls.__module__}.{storage_cls.__qualname__}")
+    if library is not None and not _importable(library[0]):
+        raise OutputUnusable(
+            f"feed {target.label}: storage {target.scheme}:// needs {library[1]} (pip install {library[1]})"
+        )
     try:
-        build_from_crawler(load_object(cls_path), crawler, target.uri, feed_options=target.options)
+        build_from_crawler(storage_cls, crawler, target.uri, feed_options=target.options)
     except NotConfigured as exc:
         raise OutputUnusable(f"feed {target.label}: storage disabled ({exc})") from None
     batch = target.options.get("batch_item_count") or settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT")
@@ -144,6 +157,13 @@ def check_target(target: FeedTarget, crawler: Crawler, spider: Any) -> None:
         raise OutputUnusable(f"feed {target.label}: batches need %(batch_time)s or %(batch_id)d in the URI")
     if target.local:
         probe_directory(local_path(target, spider).parent, target.label)
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # its parent package is missing
+        return False
 
 
 def probe_directory(directory: Path, label: str) -> None:

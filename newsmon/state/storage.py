@@ -33,6 +33,8 @@ from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
 from twisted.internet.defer import Deferred
 
+from newsmon.stats import OUTPUT_UNUSABLE  # the stat holding why a run was refused
+
 logger = logging.getLogger(__name__)
 
 PARTIAL_SUFFIX = ".partial"
@@ -133,6 +135,12 @@ class DurableFileFeedStorage(FileFeedStorage):
             self.crawler.signals.send_catch_log(feed_file_opened, storage=self, file=file)
         return file
 
+    def refused(self) -> bool:
+        """Whether the run was refused before any request (an unusable feed, newsmon/extensions/
+        output_check.py): nothing was crawled, so there is no output to keep, not even an empty one."""
+        stats = self.crawler.stats if self.crawler is not None else None
+        return bool(stats is not None and stats.get_value(OUTPUT_UNUSABLE))
+
     @property
     def current_path(self) -> Path:
         """The path the open file must be linked at (the `.partial` while an atomic file is written)."""
@@ -174,6 +182,9 @@ class DurableFileFeedStorage(FileFeedStorage):
             file.close()
         if self.atomic and self.keep_partial:
             logger.warning("Output left as %s: the next start reconciles it", self.partial_path)
+            return None
+        if self.atomic and self.partial_path is not None and self.refused():
+            self.partial_path.unlink(missing_ok=True)  # a refused run leaves no (empty) output file
             return None
         if self.atomic and self.partial_path is not None and self.final_path is not None:
             final = free_name(self.final_path, partial_taken=False)
