@@ -600,3 +600,69 @@ def test_scrapyd_start_refuses_without_credentials(tmp_path: Path, env: dict[str
         sock.settimeout(5)
         sock.connect(("127.0.0.1", port))
     assert not (tmp_path / "lib" / "scrapyd").exists()
+
+
+CREDENTIALS = {"SCRAPYD_USERNAME": USERNAME, "SCRAPYD_PASSWORD": PASSWORD}
+
+
+@pytest.mark.parametrize(
+    ("env", "conf", "home_conf", "reason"),
+    [
+        ({**CREDENTIALS, "SCRAPYD_PASSWORD": " " * 12}, {}, "", "(SCRAPYD_PASSWORD) is blank"),
+        ({**CREDENTIALS, "SCRAPYD_PASSWORD": "  short-pw   "}, {}, "", "shorter than 12 characters"),
+        (
+            {**CREDENTIALS, "SCRAPYD_BIND_ADDRESS": "127.evil.example"},
+            {},
+            "",
+            "bind address '127.evil.example' (SCRAPYD_BIND_ADDRESS) is not a loopback address",
+        ),
+        ({**CREDENTIALS, "SCRAPYD_BIND_ADDRESS": "localhost"}, {}, "", "'localhost' (SCRAPYD_BIND_ADDRESS)"),
+        (CREDENTIALS, {"bind_address": "0.0.0.0"}, "", "bind address '0.0.0.0' ('bind_address' in "),
+        (CREDENTIALS, {}, "[scrapyd]\nbind_address = ::\n", "'::' ('bind_address' in "),
+        ({}, {"username": USERNAME, "password": " " * 14}, "", "(empty: 'password' in "),
+    ],
+    ids=[
+        "blank-password",
+        "padded-short",
+        "name-bind",
+        "localhost",
+        "cwd-conf-bind",
+        "home-conf-bind",
+        "conf-blank",
+    ],
+)
+def test_scrapyd_start_checks_the_configuration_scrapyd_reads(
+    tmp_path: Path, env: dict[str, str], conf: dict[str, str], home_conf: str, reason: str
+) -> None:
+    """Issue 20 case 6: a scrapyd.conf in the working directory with bind_address = 0.0.0.0 (scrapyd reads
+    it after /etc/scrapyd), a password of 12 spaces and a bind address 127.evil.example were accepted."""
+    require("scrapyd", "sh")
+    port = free_port()
+    daemon = tmp_path / "daemon"
+    daemon.mkdir()
+    text = scrapyd_conf(tmp_path, port)
+    for key, value in conf.items():
+        text, n = re.subn(rf"^{key} =.*$", f"{key} = {value}", text, flags=re.MULTILINE)
+        if not n:
+            text = text.replace("[scrapyd]\n", f"[scrapyd]\n{key} = {value}\n", 1)
+    (tmp_path / "home").mkdir()
+    if home_conf:
+        (tmp_path / "home" / ".scrapyd.conf").write_text(home_conf, encoding="utf-8")
+    command = ["sh", str(DEPLOY / "scrapyd-start"), sys.executable, "-m", "scrapyd"]
+    base = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path / "home")}
+    (daemon / "scrapyd.conf").write_text(text, encoding="utf-8")
+    for name in ("lib", "log"):
+        (tmp_path / name).mkdir(exist_ok=True)
+    proc = subprocess.Popen(
+        command, cwd=daemon, env={**base, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            stop(proc)
+    lines = err.decode().splitlines()
+    assert proc.returncode == 78, err
+    assert len(lines) == 1 and lines[0].startswith("scrapyd-start: ") and reason in lines[0], lines
+    assert PASSWORD not in lines[0] and out == b""
+    assert loopback_only_listeners(port) == []
