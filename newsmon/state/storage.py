@@ -103,6 +103,13 @@ def write_error(file: IO[bytes]) -> OSError | None:
     return getattr(file, "error", None)
 
 
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
 class DurableFileFeedStorage(FileFeedStorage):
     def __init__(
         self, uri: str, *, feed_options: dict[str, Any] | None = None, crawler: Crawler | None = None
@@ -113,6 +120,7 @@ class DurableFileFeedStorage(FileFeedStorage):
         self.final_path: Path | None = None
         self.partial_path: Path | None = None
         self.keep_partial = False
+        self.created = False  # a non-atomic file this storage created (it did not exist before)
 
     @classmethod
     def from_crawler(
@@ -130,6 +138,7 @@ class DurableFileFeedStorage(FileFeedStorage):
             fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # "in use" for recover_partials
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.created = not Path(self.path).exists()
             file = GuardedWriter(io.FileIO(self.path, self.write_mode))
         if self.crawler is not None:
             self.crawler.signals.send_catch_log(feed_file_opened, storage=self, file=file)
@@ -183,8 +192,11 @@ class DurableFileFeedStorage(FileFeedStorage):
         if self.atomic and self.keep_partial:
             logger.warning("Output left as %s: the next start reconciles it", self.partial_path)
             return None
-        if self.atomic and self.partial_path is not None and self.refused():
-            self.partial_path.unlink(missing_ok=True)  # a refused run leaves no (empty) output file
+        if self.refused():  # a refused run leaves no output file it created, not even an empty one
+            if self.atomic and self.partial_path is not None:
+                self.partial_path.unlink(missing_ok=True)
+            elif self.created and _size(Path(self.path)) == 0:
+                Path(self.path).unlink(missing_ok=True)
             return None
         if self.atomic and self.partial_path is not None and self.final_path is not None:
             final = free_name(self.final_path, partial_taken=False)

@@ -78,18 +78,13 @@ def test_ftp_credentials_are_masked_in_every_log_line(server: FaultServer, tmp_p
     assert SECRET not in json.dumps(result.stats)
 
 
-def test_a_refused_run_leaves_no_output_file(server: FaultServer, tmp_path: Path) -> None:
-    """Was: an unusable feed refused the run (exit 2) after the per-run file was opened, and an empty
-    <time>.jsonl was left beside the real ones."""
+@pytest.mark.parametrize("atomic", [True, False], ids=["per-run-file", "dash-o-file"])
+def test_a_refused_run_leaves_no_output_file(server: FaultServer, tmp_path: Path, atomic: bool) -> None:
+    """An unusable feed refuses the run (exit 2) after the exporter may have opened the local file: no empty
+    <time>.jsonl is left beside the real ones (the per-run .partial, or a `-o` file the run created)."""
     out = tmp_path / "out"
-    feeds = {
-        f"{out}/%(name)s/%(time)s.jsonl": {
-            "format": "jsonlines",
-            "store_empty": True,
-            "newsmon_atomic": True,
-        },
-        "nosuch://bucket/x.jsonl": {"format": "jsonlines"},
-    }
+    local = {"format": "jsonlines", "store_empty": True, "newsmon_atomic": atomic}
+    feeds = {f"{out}/%(name)s/%(time)s.jsonl": local, "nosuch://bucket/x.jsonl": {"format": "jsonlines"}}
     before = len(server.hits)
     result = crawl(server, tmp_path / "run", "-s", f"FEEDS={json.dumps(feeds)}")
     assert result.returncode == EXIT_BAD, result.log[-3000:]
