@@ -125,6 +125,7 @@ def test_sigterm_ends_a_run_stuck_in_c_code_within_ten_seconds(server: FaultServ
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+    print(f"SIGTERM to exit: {took:.1f} s, status {proc.returncode}")  # shown with pytest -s
     assert proc.returncode == -signal.SIGKILL, stderr[-3000:]
     assert "newsmon: still running 10 s after SIGTERM/SIGINT: killed (SIGKILL)" in stderr
     assert "stuck.py" in stderr  # where it was: the faulthandler trace of the main thread
