@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 
+from newsmon.cli import main
 from newsmon.sites import MAX_SITE_FILE, SiteConfigError, parse_site_config, read_site_file
 from newsmon.sites.catalog import catalog, select_all
 from tests.crawl_helpers import ROOT, crawl_command, run_crawl
 from tests.faults.conftest import FAULT_SETTINGS
 from tests.faults.pages import article_html, listing_html
 from tests.faults.server import FaultServer
+from tests.test_schedule import FakeScrapyd, stub, write_sites  # noqa: F401 (stub: a fixture)
 
 pytestmark = pytest.mark.crawl
 
@@ -259,3 +261,21 @@ def test_any_unforeseen_value_error_names_the_file(tmp_path: Path) -> None:
     deep.write_text('name = "deep"\norigin = "https://x.example"\nhosts = ' + "[" * 5000 + "]" * 5000 + "\n")
     (entry,) = catalog(tmp_path, bundled=False)
     assert entry.config is None and entry.error is not None and str(deep) in entry.error
+
+
+def test_schedule_sends_the_good_sites_and_names_the_overflowing_one(
+    tmp_path: Path,
+    stub: tuple[str, Any],  # noqa: F811 (the fixture imported above)
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`newsmon schedule` (against a stub scrapyd): was an OverflowError traceback, exit 1, nothing sent."""
+    url, handler = stub
+    fake = FakeScrapyd(url, handler)
+    sites = write_sites(tmp_path / "sites", ["alpha"])
+    (sites / "bad.toml").write_text(
+        'name = "bad"\norigin = "https://x.example"\ninterval = "99999999999999d"\n'
+    )
+    assert main(["schedule", "--scrapyd", url, "--sites-dir", str(sites)]) == 2
+    out, err = capsys.readouterr()
+    assert out.startswith("alpha: scheduled on ") and "bad.toml: 'interval' '99999999999999d'" in err
+    assert [form["site"] for form in fake.posted()] == [["alpha"]]
