@@ -4,9 +4,10 @@ Feed URIs (`-o ftp://u:pw@host/...`, `s3://key:secret@bucket/...`), Redis URLs a
 credentials, and Scrapy prints them in its own lines ("Overridden settings", "Error storing ... feed in:
 ftp://u:pw@..."), as can any library. A filter on one logger sees only that logger's records, and Scrapy
 replaces its root handler whenever a crawler's settings are applied, so the mask is applied where every
-record is made: a log-record factory wrapping the standard one (installed once, by the crawl command and
-the add-on). The message is rendered once, masked, and kept as the record's message; an exception's text
-is rendered and masked too. Lines without `://` and `@` cost one substring test.
+record is made: the log-record factory (installed once, by the crawl command and the add-on) makes
+RedactingLogRecord, whose message and exception text come out masked whenever a handler renders them.
+Nothing is rendered early: a DEBUG record that no handler emits costs what it did. Lines without `://`
+and `@` cost one substring test more.
 """
 
 from __future__ import annotations
@@ -44,6 +45,21 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
     return record
 
 
+class RedactingLogRecord(logging.LogRecord):
+    """A log record whose rendered message and exception text have credentials masked."""
+
+    def getMessage(self) -> str:
+        return redact(super().getMessage())
+
+    @property
+    def exc_text(self) -> str | None:
+        return self._exc_text
+
+    @exc_text.setter
+    def exc_text(self, value: str | None) -> None:  # set by logging.Formatter from exc_info
+        self._exc_text = redact(value) if isinstance(value, str) else value
+
+
 class RedactCredentials(logging.Filter):
     """The same mask as a filter, for a handler or logger of one's own."""
 
@@ -61,7 +77,10 @@ class _RedactingFactory:
 
 
 def install() -> None:
-    """Mask credentials in every log record of the process from now on (idempotent)."""
+    """Mask credentials in every log record of the process from now on (idempotent). Over another
+    library's own record factory, each record is masked as it is made (rendered early)."""
     factory = logging.getLogRecordFactory()
-    if not isinstance(factory, _RedactingFactory):
+    if factory is logging.LogRecord:
+        logging.setLogRecordFactory(RedactingLogRecord)
+    elif factory is not RedactingLogRecord and not isinstance(factory, _RedactingFactory):
         logging.setLogRecordFactory(_RedactingFactory(factory))
