@@ -78,16 +78,24 @@ def test_ftp_credentials_are_masked_in_every_log_line(server: FaultServer, tmp_p
     assert SECRET not in json.dumps(result.stats)
 
 
-@pytest.mark.parametrize("atomic", [True, False], ids=["per-run-file", "dash-o-file"])
-def test_a_refused_run_leaves_no_output_file(server: FaultServer, tmp_path: Path, atomic: bool) -> None:
-    """An unusable feed refuses the run (exit 2) after the exporter may have opened the local file: no empty
-    <time>.jsonl is left beside the real ones (the per-run .partial, or a `-o` file the run created)."""
+def test_a_refused_run_leaves_no_empty_time_jsonl(server: FaultServer, tmp_path: Path) -> None:
+    """Was: `-o out/%(time)s.jsonl -o /proc/nope/x.jsonl` refused the run (exit 2: the second feed's directory
+    cannot be made), and the exporter still stored the first feed empty (FEED_STORE_EMPTY): an empty
+    <time>.jsonl was left behind."""
     out = tmp_path / "out"
-    local = {"format": "jsonlines", "store_empty": True, "newsmon_atomic": atomic}
-    feeds = {f"{out}/%(name)s/%(time)s.jsonl": local, "nosuch://bucket/x.jsonl": {"format": "jsonlines"}}
     before = len(server.hits)
+    result = crawl(server, tmp_path / "run", "-o", f"{out}/%(time)s.jsonl", "-o", "/proc/nope/x.jsonl")
+    assert result.returncode == EXIT_BAD, result.log[-3000:]
+    assert "newsmon: feed /proc/nope/x.jsonl: cannot write in /proc/nope" in result.log
+    assert len(server.hits) == before
+    assert [p for p in out.rglob("*") if p.is_file()] == []
+
+
+def test_a_refused_run_leaves_no_per_run_file(server: FaultServer, tmp_path: Path) -> None:
+    """The same with the per-run file (written as .partial, renamed when complete): neither is left."""
+    out = tmp_path / "out"
+    local = {"format": "jsonlines", "store_empty": True, "newsmon_atomic": True}
+    feeds = {f"{out}/%(name)s/%(time)s.jsonl": local, "/proc/nope/x.jsonl": {"format": "jsonlines"}}
     result = crawl(server, tmp_path / "run", "-s", f"FEEDS={json.dumps(feeds)}")
     assert result.returncode == EXIT_BAD, result.log[-3000:]
-    assert "unknown storage scheme 'nosuch'" in result.log
-    assert len(server.hits) == before
     assert [p for p in out.rglob("*") if p.is_file()] == []
