@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -27,7 +28,16 @@ from newsmon.onboard.fetch import Fetcher, FetchLog
 from newsmon.onboard.hubs import HubRule, hub_rules
 from newsmon.onboard.listings import MIN_LISTING, Listing, rank_listings
 from newsmon.onboard.patterns import PatternResult, generalise
-from newsmon.onboard.signals import declared_hosts, feed_links, hub_links, is_asset, page_language, page_links
+from newsmon.onboard.signals import (
+    declared_hosts,
+    feed_anchor_links,
+    feed_links,
+    hub_links,
+    is_asset,
+    menu_links,
+    page_language,
+    page_links,
+)
 from newsmon.onboard.sources import Source, feed_probes, find_feeds, find_sitemaps, local_path
 from newsmon.onboard.timezone import Dated, TimezoneGuess, infer_timezone, page_dates
 from newsmon.urls import SiteScope, strip_tracking
@@ -36,6 +46,12 @@ logger = logging.getLogger(__name__)
 
 MIN_EXAMPLES = 5  # strong examples (feeds, news sitemaps) enough to leave plain sitemap entries out
 MAX_EXAMPLES = 2000  # examples generalised at most (a sitemap may list 50,000)
+MAX_LISTINGS = 16  # listing pages read at most (the home page and every section of a long menu)
+MAX_SECTION_FEEDS = 5  # feeds linked from section pages looked at
+MORE_LABEL_PAGES = 4  # article pages read more when a label was seen on one page only
+MORE_HUB_CHECKS = 4  # navigation links the final pattern takes for articles, fetched to be sure
+WEAK_HINTS = ("navigation link", "byline link")  # hubs by their place only: checked before trusted
+SECTION_FEED = "section "  # how a feed linked from a section page was found (Source.origin prefix)
 
 
 class DiscoverError(Exception):
@@ -66,11 +82,19 @@ class Discovery:
     log: FetchLog
     budget: int
     checked: dict[str, str] = field(default_factory=dict)  # suspect path -> what the page turned out to be
+    unread_hubs: set[str] = field(default_factory=set)  # navigation links not read, not article-shaped
+    sections: list[str] = field(default_factory=list)  # the home page's menu links (not articles)
+
+    def hub_paths(self) -> set[str]:
+        """Every hub path seen (confirmed; navigation links not read, not article-shaped): the pattern
+        matches none."""
+        return set(self.hubs) | self.unread_hubs
 
 
 def site_name(url: str) -> str:
-    """A safe identifier from the host: ``www.harbour-times.co.uk`` -> ``harbour-times``; an address or
-    a non-default port is kept whole (``127-0-0-1-8080``)."""
+    """A valid site name (``newsmon.sites.SITE_NAME``) from the host: ``www.harbour-times.co.uk`` ->
+    ``harbour-times``; accents folded (``põhjarannik.ee`` -> ``pohjarannik``), a host in another script
+    by its IDNA form; an address or a non-default port is kept whole (``127-0-0-1-8080``)."""
     parts = urlsplit(url)
     host = (parts.hostname or "site").lower()
     labels = host.split(".")
@@ -80,10 +104,24 @@ def site_name(url: str) -> str:
             labels = labels[:-1]
         if len(labels) > 1 and labels[-1] in ("co", "com", "org", "net", "gov", "ac", "edu"):
             labels = labels[:-1]
+    labels = [_ascii_label(label) for label in labels]
     if parts.port is not None:
         labels.append(str(parts.port))
     name = re.sub(r"[^a-z0-9_-]+", "-", "-".join(labels)).strip("-_")
-    return name[:64].rstrip("-_") or "site"  # newsmon.sites.SITE_NAME
+    return name[:64].rstrip("-_") or "site"
+
+
+def _ascii_label(label: str) -> str:
+    """A host label in ASCII: accents folded, else the IDNA (punycode) form."""
+    if label.isascii():
+        return label
+    folded = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii")
+    if len(folded) * 2 >= len(label):
+        return folded
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError:
+        return folded or "site"
 
 
 def origin_of(url: str) -> str:
@@ -109,6 +147,9 @@ class _Walk:
         self.pagination: list[tuple[str, str]] = []
         self.tried: set[str] = set()  # article pages asked for
         self.links_seen: list[str] = []  # on-site links of the article pages read
+        self.unread_hubs: set[str] = set()  # navigation links never read (hubs by their place)
+        self.sections: list[str] = []  # the home page's menu links that are not articles
+        self.labels: labelling.LabelResult = labelling.LabelResult([], [], [], 0)
 
     def read_articles(self, examples: list[str], wanted: int) -> PatternResult:
         """Read article pages (labels, dates, language, tag/author links) until ``wanted`` are read: the
@@ -147,7 +188,7 @@ class _Walk:
             if local is None:
                 continue
             path = urlsplit(local).path
-            if why == "navigation link":
+            if why in WEAK_HINTS:  # a menu or a byline box may link a story too
                 self.soft_hubs.setdefault(path, why)
             else:
                 self.hubs.setdefault(path, why)
@@ -160,6 +201,85 @@ class _Walk:
         tree = parse_html(page.body, encoding=None)
         self.dates.extend(page_dates(tree))
         return page.url, tree
+
+    def hub_paths(self) -> set[str]:
+        """Paths of every hub seen: confirmed, and navigation links not read that the pattern leaves out."""
+        return set(self.hubs) | self.unread_hubs
+
+    def settle_pattern(self, examples: list[str]) -> PatternResult:
+        """The final article pattern, checked against every hub seen. Navigation links it takes for articles
+        (a menu's category pages, or a header's featured story) are fetched to be sure, a few of each first
+        path segment first (bounded); those that are hubs make the pattern generalise again, until it
+        matches no hub page read (a shape that still does is left out by generalise)."""
+        listed = {urlsplit(u).path for u in examples}
+        pattern = generalise(examples + list(self.articles), self.hubs)
+        checks = 0
+        for _ in range(3):
+            read = {urlsplit(u).path for u in self.articles}
+            soft = {p for p in self.soft_hubs if p not in self.hubs and p not in read and p not in listed}
+            taken = sorted(p for p in soft if pattern.matches(p) and p not in self.checked)
+            by_head: dict[str, list[str]] = {}
+            for path in taken:
+                by_head.setdefault(_head(path), []).append(path)
+            spread = [g[i] for i in range(2) for g in by_head.values() if i < len(g)]
+            found_hub = False
+            for path in spread:
+                if checks >= MORE_HUB_CHECKS:
+                    break
+                checks += 1
+                page = self.read(self.origin + path)
+                if page is not None:
+                    self.checked[path] = self.judge(page[0], page[1], pattern)
+                    found_hub = found_hub or self.checked[path] == "hub"
+            if [p for p in self.hubs if pattern.matches(p)] or found_hub:
+                pattern = generalise(examples + list(self.articles), self.hubs)
+            else:
+                break
+        read = {urlsplit(u).path for u in self.articles}
+        self.unread_hubs = {
+            p
+            for p in self.soft_hubs
+            if p not in self.hubs and p not in read and p not in listed and not pattern.matches(p)
+        }
+        return pattern
+
+    def label_pages(self, pattern: PatternResult) -> None:
+        """Related labels from the article pages read; while a read_also label was seen on one page only,
+        more article pages are read (its block's links first, bounded): they confirm its links are
+        articles and show whether the block recurs."""
+        hubs = self.hub_paths() - {urlsplit(u).path for u in self.articles}
+
+        def is_article(url: str) -> bool:
+            path = urlsplit(url).path
+            return url in self.articles or (path not in hubs and pattern.matches(path))
+
+        pages = {u: labelling.page_blocks(t, u, is_article) for u, t in self.articles.items()}
+        self.labels = labelling.choose_labels(list(pages.values()))
+        more = 0
+        while more < MORE_LABEL_PAGES and self.fetcher.left > 0:
+            unsure = self.labels.unsure()
+            queue = [
+                link
+                for entry in unsure
+                for page_links_ in entry.blocks.values()
+                for link in sorted(page_links_)
+                if link not in self.tried and link not in self.articles
+            ]
+            if not queue:
+                break
+            url = queue[0]
+            self.tried.add(url)
+            more += 1
+            read = self.read(url)
+            if read is None:
+                continue
+            if self.judge(read[0], read[1], pattern, example=True) != "article":
+                hubs.add(urlsplit(read[0]).path)  # a block whose links are not articles is no related block
+                pages = {u: labelling.page_blocks(self.articles[u], u, is_article) for u in pages}
+            else:
+                pages[read[0]] = labelling.page_blocks(read[1], read[0], is_article)
+            self.labels = labelling.choose_labels(list(pages.values()))
+        logger.info("Labels from %d article pages (%d read for unsure labels)", len(pages), more)
 
     def paginate(self, url: str, tree: HtmlElement) -> None:
         """Record a listing's next page (a hub, and a pagination rule)."""
@@ -250,6 +370,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
     # what the site names first (advertised feeds, robots.txt's sitemaps), then the usual paths
     keep = reserve + n_listings
     advertised = [(u, "advertised" + (f' "{t}"' if t else "")) for u, t in feed_links(home_tree, home_url)]
+    advertised += [(u, f'linked "{t}"' if t else "linked") for u, t in feed_anchor_links(home_tree, home_url)]
     feeds = find_feeds(fetcher, advertised, walk.on_site, keep)
     listed = robots_sitemaps(robots_txt, walk.origin + "/")
     sitemaps = find_sitemaps(fetcher, listed, walk.on_site, keep, probe=False)
@@ -269,13 +390,21 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
     logger.info("%d article examples from %s", len(examples), ", ".join(examples_from) or "nothing")
     first = walk.read_articles(examples, n_articles)
     logger.info("%d article pages read; first pattern %s", len(walk.articles), first.pattern)
-    # listing candidates: navigation links first, then the home page's other links
-    nav = [walk.localize(p) for p in walk.soft_hubs]
-    ordered = [u for u in [*nav, *home_links] if u and not first.matches(urlsplit(u).path)]
+    # listing candidates: the menus' sections first, then other navigation links, then the home page's
+    walk.sections = [
+        u
+        for u in dict.fromkeys(walk.localize(x) for x in menu_links(home_tree, home_url))
+        if u and not first.matches(urlsplit(u).path)
+    ]
+    nav = [walk.localize(p) for p, why in walk.soft_hubs.items() if why == "navigation link"]
+    ordered = [u for u in [*walk.sections, *nav, *home_links] if u and not first.matches(urlsplit(u).path)]
     documents = {p for p, why in walk.hubs.items() if why.endswith((" feed", "home page"))}
+    documents |= set(_hinted(walk)) - {p for p, why in walk.soft_hubs.items() if why == "navigation link"}
     candidates = [u for u in dict.fromkeys(ordered) if urlsplit(u).path not in documents]
     trees: dict[str, HtmlElement] = {home_url: home_tree}
     walk.paginate(home_url, home_tree)
+    n_listings = min(MAX_LISTINGS, max(n_listings, len(walk.sections) + 1))
+    section_feeds: dict[str, str] = {}
     for candidate in candidates:
         if len(trees) > n_listings:
             break
@@ -288,6 +417,21 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
         walk.note_links(read[1], read[0])
         walk.paginate(*read)
         walk.judge(read[0], read[1], first)
+        where = f"{SECTION_FEED}{urlsplit(read[0]).path}"
+        for link, _ in [*feed_links(read[1], read[0]), *feed_anchor_links(read[1], read[0])]:
+            section_feeds.setdefault(link, where)
+    # feeds a section page links (a site may link a feed from one section only)
+    wanted = [(u, why) for u, why in section_feeds.items() if walk.on_site(u)][:MAX_SECTION_FEEDS]
+    more = find_feeds(fetcher, wanted, walk.on_site, n_suspects + 2, feeds) if wanted else []
+    for source in more:
+        if source.kind:
+            walk.hubs[urlsplit(source.url).path] = f"{source.kind} feed"
+    feeds += more
+    if any(source.kept for source in more):
+        examples, examples_from = _examples(feeds, sitemaps)
+        examples = list(dict.fromkeys(examples + (teasers if "home page teasers" in examples_from else [])))
+        examples_from = [*examples_from, "feeds linked from section pages"]
+        first = walk.read_articles(examples, n_articles)
     if len(examples) < MIN_EXAMPLES:  # no feed, no sitemap, no teaser on the home page: the listings'
         listed_links = [
             walk.localize(u) for url, tree in trees.items() for u in listing_article_links(tree, url)
@@ -308,8 +452,9 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
         read = walk.read(suspect)
         if read is not None:
             walk.checked[urlsplit(read[0]).path] = walk.judge(read[0], read[1], first)
-    pattern = generalise(examples + list(walk.articles), walk.hubs)
+    pattern = walk.settle_pattern(examples)
     logger.info("Article pattern %s (%d hub pages known)", pattern.pattern, len(walk.hubs))
+    walk.label_pages(pattern)
     return _conclude(
         walk, pattern, examples, examples_from, feeds, sitemaps, listed, trees, declared, home_tree
     )
@@ -321,7 +466,7 @@ def _head(url: str) -> str:
 
 
 def _hinted(walk: _Walk) -> list[str]:
-    return [p for p, why in walk.hubs.items() if why.endswith(" link")]
+    return [p for p, why in [*walk.hubs.items(), *walk.soft_hubs.items()] if why.endswith(" link")]
 
 
 def _conclude(
@@ -337,13 +482,17 @@ def _conclude(
     home_tree: HtmlElement,
 ) -> Discovery:
     is_article = lambda u: pattern.matches(urlsplit(u).path)  # noqa: E731
-    newest = {strip_tracking(u) for f in feeds if f.kept for u in f.entries}
+    newest = {
+        strip_tracking(u)
+        for f in feeds
+        if f.kept and not f.origin.startswith(SECTION_FEED)
+        for u in f.entries
+    }
     paginated = [listing for listing, _ in walk.pagination]
-    listings = rank_listings(trees, walk.localize, is_article, paginated, newest)
+    listings = rank_listings(trees, walk.localize, is_article, paginated, newest, walk.sections)
     article_paths = [urlsplit(u).path for u in examples if is_article(u)]
     soft = {p: why for p, why in walk.soft_hubs.items() if not pattern.matches(p) and p not in walk.hubs}
     rules, notes = hub_rules({**walk.hubs, **soft}, article_paths, pattern.pattern, walk.pagination)
-    pages = [(u, labelling.page_blocks(t, u, is_article)) for u, t in walk.articles.items()]
     counted = walk.languages.most_common(1)
     language = counted[0][0] if counted else page_language(home_tree)
     found = [u for u in examples if is_article(u)]
@@ -362,11 +511,13 @@ def _conclude(
         hub_rules=rules,
         hub_notes=notes,
         listings=listings,
-        labels=labelling.choose_labels(pages),
+        labels=walk.labels,
         timezone=infer_timezone(walk.dates, language),
         article_urls=list(dict.fromkeys(found)),
         examples_from=examples_from,
         log=walk.fetcher.log,
         budget=walk.fetcher.max_pages,
         checked=walk.checked,
+        unread_hubs=walk.unread_hubs,
+        sections=walk.sections,
     )

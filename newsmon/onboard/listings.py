@@ -36,11 +36,14 @@ def rank_listings(
     is_article: Callable[[str], bool],
     paginated: Iterable[str],
     newest: set[str],
+    sections: Iterable[str] = (),
 ) -> list[Listing]:
     """Listing pages by the article links they add, greedily: the one adding most first; a paginated
     listing counts its first page's links once per page a crawl reads (the later pages list older ones).
     With a feed, a listing whose first page has none of the feed's articles is an archive (a month, a
-    dormant section): new articles will not appear there."""
+    dormant section): new articles will not appear there. Every section of the navigation (``sections``,
+    paths) that lists articles is chosen, whatever the others list: a section's newest story may be on the
+    home page today, its next one may not."""
     with_next = set(paginated)
     listings = []
     for url, tree in trees.items():
@@ -55,7 +58,16 @@ def rank_listings(
             f"{len(listing.links)} article links, none of the feeds' {len(newest)} newest: an archive"
         )
     rest = [x for x in listings if len(x.links) >= MIN_LISTING and x not in archives]
-    while rest and len([x for x in ranked if x.chosen]) < MAX_CATEGORIES:
+    navigation = [local_path(s) for s in sections]
+    for listing in sorted((x for x in rest if x.path in navigation), key=lambda x: navigation.index(x.path)):
+        listing.new = len(set(listing.links) - covered)
+        pages = " on its first page, paginated" if listing.paginated else ""
+        listing.chosen = True
+        listing.why = f"a section of the navigation: {len(listing.links)} article links{pages}"
+        covered |= set(listing.links)
+        ranked.append(listing)
+        rest.remove(listing)
+    while rest and len([x for x in ranked if x.chosen]) < MAX_CATEGORIES + len(navigation):
         best = max(rest, key=lambda x: (_reach(x, covered), len(x.links)))
         best.new = len(set(best.links) - covered)
         if best.new < MIN_NEW:
