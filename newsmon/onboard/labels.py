@@ -43,7 +43,7 @@ MAX_LABEL_CHARS = 60
 MIN_ITEMS = 1  # article links a block must list (a "Read also" may name one)
 SHARED_LINKS = 0.5  # mean overlap of a block's links between pages above which it is a site-wide feed
 REPEATS = 1.8  # a block's links shown this many times each on the pages read: drawn from a site-wide pool
-SITE_WIDE = 0.5  # share of a block's links that most other pages link too: a site-wide block
+SITE_WIDE = 0.5  # share of a block's links many other pages link too: a site-wide block
 MAX_CLIMB = 4  # ancestors climbed from a candidate to the item (card) holding it
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -126,9 +126,18 @@ def _follow(item: HtmlElement, route: list[tuple[str, int]]) -> HtmlElement | No
     return element
 
 
-def caption_of_item(element: HtmlElement, label: str) -> bool:
-    """The text is one field of an item in a list of items (a card's author line, its date): the item holds
-    one link, and sibling items of the same kind hold one link each with another text at the same place."""
+def _kin(a: HtmlElement, b: HtmlElement) -> bool:
+    """Two items of one kind: the same tag, and a class in common (or neither has one)."""
+    if a.tag != b.tag:
+        return False
+    mine, theirs = set((a.get("class") or "").split()), set((b.get("class") or "").split())
+    return bool(mine & theirs) or not (mine or theirs)
+
+
+def caption_of_item(element: HtmlElement) -> bool:
+    """The text is one field of an item in a list of items (a card's author line, date or section): the
+    item holds one link, and the item next to it is of the same kind, holds one link too and has a text at
+    the same place. (Two "Read also" lines in an article are never next to each other.)"""
     item = element
     for _ in range(MAX_CLIMB):
         parent = item.getparent()
@@ -139,14 +148,11 @@ def caption_of_item(element: HtmlElement, label: str) -> bool:
             return False
         if links:
             route = _route(item, element)
-            for sibling in parent:
-                if sibling is item or sibling.tag != item.tag or sibling.get("class") != item.get("class"):
+            for sibling in (item.getprevious(), item.getnext()):
+                if sibling is None or not isinstance(sibling.tag, str) or not _kin(item, sibling):
                     continue
                 other = _follow(sibling, route)
-                if other is None or len(_distinct_links(sibling)) != 1:
-                    continue
-                text = normalize_label(other.text_content())
-                if text and text != label:
+                if other is not None and len(_distinct_links(sibling)) == 1 and normalize_space(other.text):
                     return True
             return False
         item = parent
@@ -172,7 +178,7 @@ def candidate_labels(tree: HtmlElement) -> tuple[dict[str, str], dict[str, str]]
             continue
         if element in boxes:
             captions.setdefault(label, "a byline or date line")
-        elif caption_of_item(element, label):
+        elif caption_of_item(element):
             captions.setdefault(label, "a caption of each item in a list (author line, date)")
         elif label not in found:
             found[label] = text.strip(" :.-–—|»›").strip()
@@ -216,11 +222,11 @@ def page_blocks(tree: HtmlElement, url: str, is_article: Callable[[str], bool]) 
 
 
 def _site_wide(entry: LabelStats, pages: Sequence[PageBlocks]) -> float:
-    """Share of the label's links that at least half of the other pages read (and at least two) link too."""
+    """Share of the label's links that a third of the other pages read (and at least two) link too."""
     others = len(pages) - 1
     if others < 2:
         return 0.0
-    need = max(2, math.ceil(others / 2))
+    need = max(2, math.ceil(others / 3))
     total = wide = 0
     for url, links in entry.blocks.items():
         for link in links:
@@ -264,5 +270,5 @@ def describe(entry: LabelStats, pages: int) -> str:
     if len(entry.blocks) >= 2:
         parts.append(f"links shared between pages {entry.overlap():.0%}")
         parts.append(f"each link shown {entry.repeats():.1f} times")
-    parts.append(f"{entry.site_wide:.0%} of its links on most other pages")
+    parts.append(f"{entry.site_wide:.0%} of its links on many other pages")
     return ", ".join(parts)
