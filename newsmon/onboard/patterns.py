@@ -231,11 +231,13 @@ def _build(samples: list[Sample], negatives: Collection[str], choices: set[int] 
             shape.note = "slug segment of several words (the general form matched one-word hub pages)"
     if not _hits(shape.regex(), negatives):
         return shape
+    listed = "segment values listed: the general form matched hub pages"
     for position in range(length):  # specialise: widest segments first would be guesswork; go in order
         values = set(shape.values(position))
         if len(values) > 1 and len(values) <= MAX_CHOICES and not all(v.isdigit() for v in values):
             shape.rules[position] = choice(values)
-            shape.note = "segment values listed: the general form matched hub pages"
+            if listed not in shape.note:
+                shape.note = f"{shape.note}; {listed}" if shape.note else listed
             if not _hits(shape.regex(), negatives):
                 break
     return shape

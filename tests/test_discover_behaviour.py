@@ -1,0 +1,188 @@
+"""`newsmon discover` decides by behaviour, not frequency: related labels from what their blocks hold (caption
+lines, share bars and tag lists never labels; rotating and fixed site-wide blocks news_feed; a label seen on
+one page kept when its links are articles), every menu section, feeds linked from a section page only, an
+article pattern that matches no hub page it saw, a valid site name. On invented pieces of markup first, then
+on two invented sites (tests/shapes/discover_*.py), each crawled with the TOML discover wrote."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+
+from newsmon.cli import main as cli_main
+from newsmon.onboard.labels import PageBlocks, caption_of_item, choose_labels, page_blocks
+from newsmon.onboard.patterns import generalise
+from newsmon.sites import SiteConfig, load_site_config, nested_quantifier
+from tests.crawl_helpers import CrawlResult, run_crawl
+from tests.shapes import discover_faro, discover_hlas
+
+BASE = "http://x.example"
+TEXT = " ".join(["Slova ve větě a ještě několik slov, aby byl odstavec dost dlouhý."] * 6)
+
+
+def is_article(url: str) -> bool:
+    return re.search(r"/zpravy/\d+$", urlsplit(url).path) is not None
+
+
+def article(
+    n: int, *, related: Sequence[int] = (), most_read: Sequence[int] = (), share: bool = False
+) -> PageBlocks:
+    """An article page: body, an optional "Souvisí" box, a share bar, a tag line, a card grid whose cards
+    carry their author's name, and a fixed "Nejnovější" list."""
+    url = f"{BASE}/zpravy/{n}"
+    box = "".join(f'<li><a href="/zpravy/{r}">Příběh {r}</a></li>' for r in related)
+    box = f'<div class="box"><h4>Souvisí</h4><ul>{box}</ul></div>' if related else ""
+    bar = "".join(f'<li><a href="/zpravy/{n}?share={s}">{s}</a></li>' for s in ("x", "fb", "mail"))
+    bar = f'<div class="bar"><h3>Sdílet</h3><ul>{bar}</ul></div>' if share else ""
+    authors = ["Jana Dvořáková", "Petr Svoboda", "Eva Benešová"]
+    cards = "".join(
+        f'<div class="karta"><a href="/zpravy/{m}"><h4>Příběh {m}</h4></a>'
+        f'<span class="jmeno">{authors[m % 3]}</span></div>'
+        for m in most_read
+    )
+    latest = "".join(f'<li><a href="/zpravy/{m}">Novinka {m}</a></li>' for m in (90, 91, 92))
+    page = (
+        f"<html><body><main><article><h1>Titulek {n}</h1><p>{TEXT}</p>{box}<p>{TEXT}</p>{bar}"
+        '<p class="stitky">Témata: <a href="/tema/doprava">Doprava</a>, <a href="/tema/skoly">Školy</a></p>'
+        "</article></main><aside>"
+        f'<section><h3>Nejčtenější</h3><div class="mrizka">{cards}</div></section>'
+        f"<section><h3>Nejnovější</h3><ul>{latest}</ul></section></aside></body></html>"
+    )
+    return page_blocks(lxml.html.fromstring(page), url, is_article)
+
+
+POOL = [40, 41, 42, 43, 44, 45, 46, 47, 48]
+
+
+def most_read(n: int) -> list[int]:
+    return [POOL[(n + 2 * k) % len(POOL)] for k in range(5)]
+
+
+def test_a_card_author_line_is_a_caption_a_heading_is_not() -> None:
+    tree = lxml.html.fromstring(
+        '<div><section><h3>Nejčtenější</h3><div class="mrizka">'
+        '<div class="karta k1"><a href="/zpravy/1"><h4>A</h4></a><span>Jana Dvořáková</span></div>'
+        '<div class="karta k2"><a href="/zpravy/2"><h4>B</h4></a><span>Petr Svoboda</span></div>'
+        "</div></section>"
+        '<p>Text.</p><p><strong>Čtěte také:</strong> <a href="/zpravy/3">C</a></p><p>Text.</p>'
+        '<p><strong>Čtěte také:</strong> <a href="/zpravy/4">D</a></p></div>'
+    )
+    spans = tree.xpath("//span")
+    assert [caption_of_item(s) for s in spans] == [True, True]
+    assert not caption_of_item(tree.xpath("//h3")[0])
+    assert not any(caption_of_item(s) for s in tree.xpath("//strong"))  # two inline lines, apart
+
+
+def test_labels_by_behaviour_on_six_pages() -> None:
+    pages = [
+        article(n, most_read=most_read(n), share=True, related=[n + 100, n + 101] if n == 3 else [])
+        for n in range(1, 7)
+    ]
+    result = choose_labels(pages)
+    assert [x.text for x in result.read_also] == ["Souvisí"]  # on 1 of 6 pages: its links are articles
+    assert sorted(x.text for x in result.news_feed) == ["Nejnovější", "Nejčtenější"]
+    everything = {x.text for x in [*result.read_also, *result.news_feed]} | {
+        x.text for x, _ in result.rejected
+    }
+    assert not everything & {"Jana Dvořáková", "Petr Svoboda", "Eva Benešová", "Sdílet", "Témata"}
+    assert [x.text for x in result.unsure()] == ["Souvisí"]
+
+
+def test_a_block_of_links_to_hubs_or_to_the_page_itself_is_no_block() -> None:
+    page = article(5, share=True)
+    assert "sdílet" not in page.blocks and "témata" not in page.blocks
+
+
+def test_a_related_block_whose_links_every_page_has_is_site_wide() -> None:
+    # a block with different links on each page, but drawn from links all pages carry: not related
+    pages = [article(n, related=[(90, 92, 93)[n % 3], 91]) for n in range(1, 6)]
+    result = choose_labels(pages)
+    assert "Souvisí" in [x.text for x in result.news_feed]
+
+
+def test_multiword_slugs_keep_their_separator_against_one_word_hubs() -> None:
+    urls = [
+        "/politica/el-senado-vota/",
+        "/deportes/gana-el-club/",
+        "/politica/otra-ley-mas/",
+        "/cultura/un-libro/",
+    ]
+    hubs = ["/politica/nacional/", "/deportes/futbol/", "/politica/"]
+    result = generalise(urls, hubs)
+    assert result.pattern == r"^/[^/]+/[^/]+-[^/]+/?$"
+    assert nested_quantifier(result.pattern) is None
+    assert not [h for h in hubs if result.matches(h)]
+
+
+# --- the two invented sites, discovered then crawled ------------------------------------------------
+
+
+@dataclass
+class Onboarded:
+    site_model: Any
+    toml: Path
+    text: str
+    site: SiteConfig
+    crawl: CrawlResult
+
+
+def onboard(module: ModuleType, workdir: Path) -> Iterator[Onboarded]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    with module.serve() as server:
+        toml = workdir / "sites" / f"{module.__name__.rsplit('_', 1)[-1]}.toml"
+        assert cli_main(["discover", server.base_url + "/", "--delay", "0", "-o", str(toml)]) == 0
+        site = load_site_config(str(toml))
+        crawl = run_crawl(
+            server.base_url, workdir, "-a", f"site={toml}", "-s", "NEWSMON_TIER_MODE=plain", spider="news"
+        )
+        yield Onboarded(server.site, toml, toml.read_text(encoding="utf-8"), site, crawl)
+
+
+@pytest.fixture(scope="module", params=["hlas", "faro"])
+def onboarded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Onboarded]:
+    module = {"hlas": discover_hlas, "faro": discover_faro}[request.param]
+    yield from onboard(module, tmp_path_factory.mktemp(request.param))
+
+
+@pytest.mark.crawl
+def test_the_discovered_file(onboarded: Onboarded) -> None:
+    site, model = onboarded.site, onboarded.site_model
+    assert site.name == onboarded.toml.stem
+    assert cli_main(["sites", "check", "--sites-dir", str(onboarded.toml.parent)]) == 0
+    assert site.article_pattern is not None
+    assert all(site.is_article_path(a.path) for a in model.articles)
+    assert not [h for h in model.hubs() if site.is_article_path(h)]  # no hub page it saw, none of the rest
+    if isinstance(model, discover_hlas.HlasSite):
+        assert site.read_also_labels == (discover_hlas.READ_ALSO,)
+        assert set(site.news_feed_labels) == {discover_hlas.NEWS_FEED, discover_hlas.MOST_READ}
+        assert discover_hlas.FEED in site.feeds  # linked from one section page only
+        assert {f"/{s}/" for s in discover_hlas.SECTIONS} <= set(site.categories)  # all 8 menu sections
+        assert "'Souvisí': on 1 of" in onboarded.text
+    else:
+        assert site.read_also_labels == (discover_faro.READ_ALSO,)  # not "Compartir esto", no date line
+        assert site.news_feed_labels == (discover_faro.NEWS_FEED,)
+        assert site.timezone == "America/Argentina/Buenos_Aires"
+        assert "slug segment of several words" in onboarded.text  # subcategory pages share its shape
+
+
+@pytest.mark.crawl
+def test_the_crawl_with_it(onboarded: Onboarded) -> None:
+    crawl, model = onboarded.crawl, onboarded.site_model
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    by_path = {urlsplit(r["url"]).path: r for r in crawl.records}
+    articles = {a.path for a in model.articles}
+    assert set(by_path) == articles  # every story, the ones linked from "Souvisí" boxes only included
+    assert len(crawl.records) == len(articles)
+    truth = model.related_truth()
+    right = sum({urlsplit(i["url"]).path for i in r["read_also"]} == truth[p] for p, r in by_path.items())
+    assert right == len(articles)  # read_also exactly the related block on every record
