@@ -18,11 +18,13 @@ import lxml.html
 import pytest
 
 from newsmon.cli import main as cli_main
+from newsmon.fetch.browser import find_chromium
+from newsmon.fetch.policy import OPTIONS
 from newsmon.onboard.labels import PageBlocks, caption_of_item, choose_labels, page_blocks
 from newsmon.onboard.patterns import generalise
 from newsmon.sites import SiteConfig, load_site_config, nested_quantifier
 from tests.crawl_helpers import CrawlResult, run_crawl
-from tests.shapes import discover_faro, discover_hlas
+from tests.shapes import discover_faro, discover_hlas, discover_skript
 
 BASE = "http://x.example"
 TEXT = " ".join(["Slova ve větě a ještě několik slov, aby byl odstavec dost dlouhý."] * 6)
@@ -186,3 +188,30 @@ def test_the_crawl_with_it(onboarded: Onboarded) -> None:
     truth = model.related_truth()
     right = sum({urlsplit(i["url"]).path for i in r["read_also"]} == truth[p] for p, r in by_path.items())
     assert right == len(articles)  # read_also exactly the related block on every record
+
+
+# --- a site built by its scripts: discover through the browser ------------------------------------
+
+
+def test_browser_discovers_a_script_built_site(tmp_path: Path) -> None:
+    if find_chromium(OPTIONS.default("NEWSMON_CHROMIUM_PATH") or "") is None:
+        pytest.skip("no Chromium on this machine")
+    with discover_skript.serve() as server:
+        plain = tmp_path / "plain.toml"
+        assert cli_main(["discover", server.base_url + "/", "--delay", "0", "-o", str(plain)]) == 0
+        toml = tmp_path / "rheinbote.toml"
+        args = ["discover", server.base_url + "/", "--delay", "0", "--browser", "--max-pages", "25"]
+        assert cli_main([*args, "-o", str(toml)]) == 0
+        tracker = list(server.tracker.requests)
+        model = server.site
+    assert load_site_config(str(plain)).article_pattern is None  # the shells hold nothing
+    site = load_site_config(str(toml))
+    assert site.name == "rheinbote"
+    assert site.article_pattern is not None
+    assert all(site.is_article_path(a.path) for a in model.articles)
+    assert not [h for h in model.hubs() if site.is_article_path(h)]
+    assert set(site.categories) == {f"/ressort/{s}" for s in discover_skript.SECTIONS}
+    assert site.read_also_labels == (discover_skript.READ_ALSO,)
+    assert site.news_feed_labels == (discover_skript.NEWS_FEED,)
+    assert site.timezone == "Europe/Berlin"
+    assert tracker == []  # the browser asked nothing of another origin

@@ -114,7 +114,7 @@ class BrowserFetcher(Fetcher):
                 self.log.fetched.append((url, f"failed: redirected off the site ({why})"))
                 return None
             content_type = (response.headers.get("content-type") or "").lower()
-            if "html" in content_type:
+            if "html" in content_type and 200 <= response.status < 300:
                 try:
                     page.wait_for_load_state("networkidle", timeout=min(timeout, SETTLE_MS))
                 except Exception:
