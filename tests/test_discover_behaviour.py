@@ -22,9 +22,10 @@ from newsmon.fetch.browser import find_chromium
 from newsmon.fetch.policy import OPTIONS
 from newsmon.onboard.labels import PageBlocks, caption_of_item, choose_labels, page_blocks
 from newsmon.onboard.patterns import generalise
+from newsmon.onboard.timezone import infer_timezone, parse_dated
 from newsmon.sites import SiteConfig, load_site_config, nested_quantifier
 from tests.crawl_helpers import CrawlResult, run_crawl
-from tests.shapes import discover_faro, discover_hlas, discover_skript
+from tests.shapes import discover_faro, discover_hlas, discover_skript, discover_vezha
 
 BASE = "http://x.example"
 TEXT = " ".join(["Slova ve větě a ještě několik slov, aby byl odstavec dost dlouhý."] * 6)
@@ -215,3 +216,42 @@ def test_browser_discovers_a_script_built_site(tmp_path: Path) -> None:
     assert site.news_feed_labels == (discover_skript.NEWS_FEED,)
     assert site.timezone == "Europe/Berlin"
     assert tracker == []  # the browser asked nothing of another origin
+
+
+# --- timezone ties, language prefixes and node aliases ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "host", "zone"),
+    [
+        ("uk", None, "Europe/Kyiv"),  # not Simferopol, which zone.tab also files under UA
+        ("ru", "novyny.example.ua", "Europe/Kyiv"),  # Russian on a Ukrainian domain
+        ("ru-UA", None, "Europe/Kyiv"),
+        ("ru", None, "Europe/Moscow"),
+        ("ru", "example.io", "Europe/Moscow"),  # .io names no country
+        ("ro", "stiri.example.md", "Europe/Chisinau"),
+    ],
+)
+def test_timezone_ties_broken_by_language_and_domain(language: str, host: str | None, zone: str) -> None:
+    summer = [parse_dated("2026-04-20T10:00:00+03:00"), parse_dated("2026-05-02T10:00:00+03:00")]
+    winter = [parse_dated("2026-01-20T10:00:00+02:00")] if zone != "Europe/Moscow" else []
+    dates = [d for d in summer + winter if d is not None]
+    assert infer_timezone(dates, language, host).zone == zone
+
+
+def test_multilingual_site_with_node_aliases(tmp_path: Path) -> None:
+    with discover_vezha.serve() as server:
+        toml = tmp_path / "vezha.toml"
+        assert cli_main(["discover", server.base_url + "/", "--delay", "0", "-o", str(toml)]) == 0
+        model = server.site
+    site = load_site_config(str(toml))
+    assert site.article_pattern is not None and nested_quantifier(site.article_pattern.pattern) is None
+    # the feed lists Ukrainian paths only; the pages name their translations and their /node/ short links
+    for a in model.articles:
+        assert all(site.is_article_path(p) for p in (a.path("uk"), a.path("ru"), a.path("en"), a.node))
+    assert not [h for h in model.hubs() if site.is_article_path(h)]
+    assert site.timezone == "Europe/Kyiv"
+    assert discover_vezha.READ_ALSO in site.read_also_labels
+    assert discover_vezha.POPULAR in site.news_feed_labels  # rotating: never read_also
+    assert not [x for x in site.read_also_labels if any(m in x for m in discover_vezha.MONTHS)]
+    assert {f"/uk/rubryka/{s}" for s in discover_vezha.SECTIONS} <= set(site.categories)

@@ -29,6 +29,7 @@ from newsmon.onboard.hubs import HubRule, hub_rules
 from newsmon.onboard.listings import MIN_LISTING, Listing, rank_listings
 from newsmon.onboard.patterns import PatternResult, generalise
 from newsmon.onboard.signals import (
+    article_aliases,
     declared_hosts,
     feed_anchor_links,
     feed_links,
@@ -150,12 +151,17 @@ class _Walk:
         self.unread_hubs: set[str] = set()  # navigation links never read (hubs by their place)
         self.sections: list[str] = []  # the home page's menu links that are not articles
         self.labels: labelling.LabelResult = labelling.LabelResult([], [], [], 0)
+        self.aliases: dict[str, None] = {}  # translations and short links of the article pages read
+
+    def known(self) -> list[str]:
+        """Article URLs known from the pages read: the pages, then the aliases they give for themselves."""
+        return [*self.articles, *(u for u in self.aliases if u not in self.articles)]
 
     def read_articles(self, examples: list[str], wanted: int) -> PatternResult:
         """Read article pages (labels, dates, language, tag/author links) until ``wanted`` are read: the
         examples of every shape in turn, then the links of the pages read that the pattern takes (related
         articles). The pattern is generalised again after each page, as hubs turn up among the examples."""
-        first = generalise(examples + list(self.articles), self.hubs)
+        first = generalise(examples + self.known(), self.hubs)
         queue = _spread(examples, first, len(examples))
         limit = len(self.tried) + 2 * wanted + 3
         while queue and len(self.articles) < wanted and len(self.tried) < limit:
@@ -168,7 +174,7 @@ class _Walk:
                 links = self.note_links(read[1], read[0])
                 self.links_seen += links
                 self.judge(read[0], read[1], first, example=True)
-                first = generalise(examples + list(self.articles), self.hubs)
+                first = generalise(examples + self.known(), self.hubs)
                 queue += [u for u in links if first.matches(urlsplit(u).path) and u not in self.tried]
         return first
 
@@ -212,7 +218,7 @@ class _Walk:
         path segment first (bounded); those that are hubs make the pattern generalise again, until it
         matches no hub page read (a shape that still does is left out by generalise)."""
         listed = {urlsplit(u).path for u in examples}
-        pattern = generalise(examples + list(self.articles), self.hubs)
+        pattern = generalise(examples + self.known(), self.hubs)
         checks = 0
         for _ in range(3):
             read = {urlsplit(u).path for u in self.articles}
@@ -232,7 +238,7 @@ class _Walk:
                     self.checked[path] = self.judge(page[0], page[1], pattern)
                     found_hub = found_hub or self.checked[path] == "hub"
             if [p for p in self.hubs if pattern.matches(p)] or found_hub:
-                pattern = generalise(examples + list(self.articles), self.hubs)
+                pattern = generalise(examples + self.known(), self.hubs)
             else:
                 break
         read = {urlsplit(u).path for u in self.articles}
@@ -296,6 +302,10 @@ class _Walk:
         path = urlsplit(url).path
         if data.is_article and not data.is_hub:
             self.articles[url] = tree
+            for alias in article_aliases(tree, url):
+                local = self.localize(alias)
+                if local is not None and urlsplit(local).path != path:
+                    self.aliases.setdefault(local, None)
             if data.language:
                 self.languages[data.language] += 1
             return "article"
@@ -512,7 +522,7 @@ def _conclude(
         hub_notes=notes,
         listings=listings,
         labels=walk.labels,
-        timezone=infer_timezone(walk.dates, language),
+        timezone=infer_timezone(walk.dates, language, urlsplit(walk.origin).hostname),
         article_urls=list(dict.fromkeys(found)),
         examples_from=examples_from,
         log=walk.fetcher.log,

@@ -123,6 +123,26 @@ def page_links(tree: HtmlElement, url: str) -> list[Link]:
     return list(out.values())
 
 
+def article_aliases(tree: HtmlElement, url: str) -> list[str]:
+    """Other URLs an article page gives for itself: its translations (``<link rel=alternate hreflang>``,
+    a language switcher's ``<a hreflang>``) and its short link (``rel=shortlink``, Drupal's ``/node/<id>``).
+    The site says they are this article: article examples as good as a feed entry."""
+    base = document_base(tree, url)
+    found: dict[str, None] = {}
+    for element in xpaths.select(xpaths.LINK_ELEMENTS, tree):
+        rels = (element.get("rel") or "").lower().split()
+        if ("alternate" in rels and element.get("hreflang")) or "shortlink" in rels:
+            link = absolute_url(element.get("href"), base)
+            if link is not None and link != url:
+                found.setdefault(link, None)
+    for anchor in xpaths.select(xpaths.ANCHORS, tree):
+        if anchor.get("hreflang"):
+            link = absolute_url(anchor.get("href"), base)
+            if link is not None and link != url:
+                found.setdefault(link, None)
+    return list(found)
+
+
 def menu_links(tree: HtmlElement, url: str) -> list[str]:
     """Links of the page's menus (<nav>, role=navigation/menu), in order: the site's sections."""
     base = document_base(tree, url)

@@ -136,8 +136,8 @@ def _pattern(found: Discovery, add: Add) -> None:
     result = found.pattern
     lines = [
         f"article_pattern: URL paths of articles, generalised from {result.examples} example URLs "
-        f"({', '.join(found.examples_from) or 'none'}) and the article pages read; digit runs, dates and "
-        "slugs by segment"
+        f"({', '.join(found.examples_from) or 'none'}) and the article pages read (with the translations and "
+        "short links they give for themselves); digit runs, dates and slugs by segment"
     ]
     for shape in result.shapes:
         lines.append(f"  shape    {shape.regex()}: {shape.size} examples, e.g. {', '.join(shape.examples())}")
