@@ -239,11 +239,18 @@ def test_timezone_ties_broken_by_language_and_domain(language: str, host: str | 
     assert infer_timezone(dates, language, host).zone == zone
 
 
+@pytest.mark.crawl
 def test_multilingual_site_with_node_aliases(tmp_path: Path) -> None:
     with discover_vezha.serve() as server:
         toml = tmp_path / "vezha.toml"
         assert cli_main(["discover", server.base_url + "/", "--delay", "0", "-o", str(toml)]) == 0
         model = server.site
+        crawl = run_crawl(
+            server.base_url, tmp_path, "-a", f"site={toml}", "-s", "NEWSMON_TIER_MODE=plain", spider="news"
+        )
+    # every article in its three languages, once each; the /node/ aliases fetched land on their canonical
+    paths = [urlsplit(r["url"]).path for r in crawl.records]
+    assert sorted(paths) == sorted(a.path(lang) for a in model.articles for lang in discover_vezha.LANGS)
     site = load_site_config(str(toml))
     assert site.article_pattern is not None and nested_quantifier(site.article_pattern.pattern) is None
     # the feed lists Ukrainian paths only; the pages name their translations and their /node/ short links

@@ -281,7 +281,10 @@ def _conclude(
     }
     paginated = [listing for listing, _ in walk.pagination]
     listings = rank_listings(trees, walk.localize, is_article, paginated, newest, walk.sections)
-    article_paths = [urlsplit(u).path for u in examples if is_article(u)]
+    # every article URL known (examples, pages read, their aliases, links the pattern takes): no hub rule
+    # may match one (a feed of /uk/ articles must not make /ru/ a hub prefix)
+    known = [*examples, *walk.known(), *walk.links_seen]
+    article_paths = list(dict.fromkeys(urlsplit(u).path for u in known if is_article(u)))
     soft = {p: why for p, why in walk.soft_hubs.items() if not pattern.matches(p) and p not in walk.hubs}
     rules, notes = hub_rules({**walk.hubs, **soft}, article_paths, pattern.pattern, walk.pagination)
     counted = walk.languages.most_common(1)

@@ -151,7 +151,8 @@ class VezhaSite:
         )
         i = self.articles.index(a)
         other = self.articles[(i + 7) % 20]
-        paras = [f"<p>{esc(p)}</p>" for p in a.paragraphs]
+        text = a.paragraphs if lang == "uk" else paragraphs(WORDS, a.nid * 10 + list(LANGS).index(lang))
+        paras = [f"<p>{esc(p)}</p>" for p in text]  # a translation: its own text
         paras.insert(
             1,
             f'<p><strong>{LABELS[lang][0]}:</strong> <a href="{other.path(lang)}">{esc(other.title)}</a></p>',
