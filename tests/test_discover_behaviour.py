@@ -20,12 +20,15 @@ import pytest
 from newsmon.cli import main as cli_main
 from newsmon.fetch.browser import find_chromium
 from newsmon.fetch.policy import OPTIONS
+from newsmon.onboard.browser import BrowserFetcher
 from newsmon.onboard.labels import PageBlocks, caption_of_item, choose_labels, page_blocks
 from newsmon.onboard.patterns import generalise
 from newsmon.onboard.timezone import infer_timezone, parse_dated
 from newsmon.sites import SiteConfig, load_site_config, nested_quantifier
 from tests.crawl_helpers import CrawlResult, run_crawl
 from tests.shapes import discover_faro, discover_hlas, discover_skript, discover_vezha
+from tests.shapes.common import Reply
+from tests.site_server import SiteServer
 
 BASE = "http://x.example"
 TEXT = " ".join(["Slova ve větě a ještě několik slov, aby byl odstavec dost dlouhý."] * 6)
@@ -262,3 +265,29 @@ def test_multilingual_site_with_node_aliases(tmp_path: Path) -> None:
     assert discover_vezha.POPULAR in site.news_feed_labels  # rotating: never read_also
     assert not [x for x in site.read_also_labels if any(m in x for m in discover_vezha.MONTHS)]
     assert {f"/uk/rubryka/{s}" for s in discover_vezha.SECTIONS} <= set(site.categories)
+
+
+def test_the_browser_never_leaves_the_origin() -> None:
+    if find_chromium(OPTIONS.default("NEWSMON_CHROMIUM_PATH") or "") is None:
+        pytest.skip("no Chromium on this machine")
+    page = (
+        b"<html><body><img src='%s/i.png'><iframe src='%s/f'></iframe>"
+        b"<script>fetch('%s/x')</script>ok</body></html>"
+    )
+    with SiteServer(lambda target, headers: Reply(200, b"<p>elsewhere</p>", "text/html")) as other:
+        away = other.base_url.encode()
+
+        def handle(target: str, headers: Any) -> Reply:
+            if target == "/away":  # a redirect off the site: never followed
+                return Reply(302, b"", "text/html", {"Location": other.base_url + "/landed"})
+            if target == "/moved":  # a redirect on the site: followed, the page's URL the final one
+                return Reply(301, b"", "text/html", {"Location": "/home"})
+            return Reply(200, page % (away, away, away), "text/html")
+
+        with SiteServer(handle) as site, BrowserFetcher(site.base_url, delay=0) as fetcher:
+            assert fetcher.get("/away") is None
+            moved = fetcher.get("/moved")
+            assert moved is not None and moved.url == site.base_url + "/home" and b"ok" in moved.body
+            assert fetcher.rendered == 1
+        assert other.requests == []
+    assert {urlsplit(u).path for u in fetcher.blocked} >= {"/landed", "/f", "/x"}

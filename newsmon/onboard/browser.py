@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urljoin
 
 from newsmon.fetch.browser import (
     ABORTED_RESOURCE_TYPES,
@@ -27,6 +28,7 @@ from newsmon.onboard.signals import is_asset
 
 logger = logging.getLogger(__name__)
 
+MAX_REDIRECTS = 5  # hops followed, each on the origin
 MAX_SUBREQUESTS = 60  # requests a rendered page may make (scripts, its JSON), all on the origin
 SETTLE_MS = 5000  # at most this long waiting for the network to go quiet after load
 _PLAIN_ENDINGS = ("/robots.txt",)
@@ -71,13 +73,17 @@ class BrowserFetcher(Fetcher):
         if self._browser is None:
             from playwright.sync_api import sync_playwright
 
-            self._playwright = sync_playwright().start()
-            self._browser = self._playwright.chromium.launch(
-                executable_path=self.chromium,
-                headless=True,
-                args=list(OPTIONS.default("NEWSMON_CHROMIUM_ARGS")),
-                ignore_default_args=["--disable-popup-blocking"],
-            )
+            try:
+                self._playwright = sync_playwright().start()
+                self._browser = self._playwright.chromium.launch(
+                    executable_path=self.chromium,
+                    headless=True,
+                    args=list(OPTIONS.default("NEWSMON_CHROMIUM_ARGS")),
+                    ignore_default_args=["--disable-popup-blocking"],
+                )
+            except Exception as exc:
+                self.close()
+                raise BrowserUnavailable(f"Chromium ({self.chromium}) did not start: {exc}") from exc
         return self._browser
 
     def _request(self, url: str) -> Page | None:
@@ -97,7 +103,27 @@ class BrowserFetcher(Fetcher):
             if request.resource_type in ABORTED_RESOURCE_TYPES or made > MAX_SUBREQUESTS:
                 route.abort()
                 return
-            route.continue_()
+            # fetched here hop by hop (the browser would follow a redirect without asking this guard)
+            target, response = request.url, None
+            for _ in range(MAX_REDIRECTS + 1):
+                response = route.fetch(url=target, max_redirects=0, timeout=self.timeout * 1000)
+                location = response.headers.get("location")
+                if not (300 <= response.status < 400 and location):
+                    break
+                target = urljoin(target, location)
+                if not same_origin(target, self.origin) or self.refusal(target) is not None:
+                    self.blocked.append(target)
+                    self.log.refused.append(
+                        (target, f"redirect from {request.url}: not on the site's origin")
+                    )
+                    route.abort()
+                    return
+            if response is None or 300 <= response.status < 400:
+                route.abort()
+            elif target != request.url and request.is_navigation_request():
+                route.fulfill(status=302, headers={"location": target})  # the page's URL is the final one
+            else:
+                route.fulfill(response=response)
 
         try:
             page = context.new_page()

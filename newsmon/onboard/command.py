@@ -120,7 +120,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         found.name = name
         command = "newsmon discover " + shlex.quote(args.url) + (" --browser" if args.browser else "")
         return _write(args, found, fetcher, command, path)
-    except DiscoverError as exc:
+    except (DiscoverError, BrowserUnavailable) as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return 1
     finally:
