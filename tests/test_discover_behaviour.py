@@ -291,3 +291,16 @@ def test_the_browser_never_leaves_the_origin() -> None:
             assert fetcher.rendered == 1
         assert other.requests == []
     assert {urlsplit(u).path for u in fetcher.blocked} >= {"/landed", "/f", "/x"}
+
+
+def test_the_file_is_named_after_a_valid_site_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_main(["discover", "http://127.0.0.1:9/", "-o", str(tmp_path / "My Site.toml")]) == 2
+    assert "not a valid site name" in capsys.readouterr().err
+    assert (
+        cli_main(["discover", "http://127.0.0.1:9/", "--name", "harbour", "-o", str(tmp_path / "x.toml")])
+        == 2
+    )
+    assert "is named harbour.toml" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -107,6 +107,12 @@ def cmd_discover(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     path = output_path(args, name)
+    if path.stem != name:
+        print(
+            f"newsmon: the file of site {name!r} is named {name}.toml (`newsmon sites check`)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if args.dry_run is None and path.exists() and not args.force:
         print(f"newsmon: {path} exists; use --force to overwrite it (or -o another file)", file=sys.stderr)
         return EXIT_USAGE
