@@ -148,7 +148,8 @@ class Walk:
     def label_pages(self, pattern: PatternResult) -> None:
         """Related labels from the article pages read; while a read_also label was seen on one page only,
         more article pages are read (its block's links first, bounded): they confirm its links are
-        articles and show whether the block recurs."""
+        articles and show whether the block recurs. With no read_also label at all, a few more article
+        pages are read (a related box only some articles have)."""
         hubs = self.hub_paths() - {urlsplit(u).path for u in self.articles}
 
         def is_article(url: str) -> bool:
@@ -167,6 +168,15 @@ class Walk:
                 for link in sorted(page_links_)
                 if link not in self.tried and link not in self.articles
             ]
+            if not queue and not self.labels.read_also:  # none yet: a related box only some pages have
+                queue = [
+                    link
+                    for page in pages.values()
+                    for link in sorted(page.links)
+                    if link not in self.tried
+                    and link not in self.articles
+                    and pattern.matches(urlsplit(link).path)
+                ]
             if not queue:
                 break
             url = queue[0]
@@ -181,7 +191,7 @@ class Walk:
             else:
                 pages[read[0]] = labelling.page_blocks(read[1], read[0], is_article)
             self.labels = labelling.choose_labels(list(pages.values()))
-        logger.info("Labels from %d article pages (%d read for unsure labels)", len(pages), more)
+        logger.info("Labels from %d article pages (%d read while unsure)", len(pages), more)
 
     def paginate(self, url: str, tree: HtmlElement) -> None:
         """Record a listing's next page (a hub, and a pagination rule)."""
