@@ -93,6 +93,12 @@ class BrowserFetcher(Fetcher):
         made = 0
 
         def guard(route: Any) -> None:
+            try:
+                route_request(route)
+            except Exception as exc:  # the page was closed meanwhile (the page was read): nothing to do
+                logger.debug("Browser request %s: %s", route.request.url, exc)
+
+        def route_request(route: Any) -> None:
             nonlocal made
             request = route.request
             if not same_origin(request.url, self.origin) or self.refusal(request.url) is not None:
@@ -125,8 +131,8 @@ class BrowserFetcher(Fetcher):
             else:
                 route.fulfill(response=response)
 
+        page = context.new_page()
         try:
-            page = context.new_page()
             page.route("**/*", guard)
             timeout = self.timeout * 1000
             response = page.goto(url, wait_until="load", timeout=timeout)
@@ -156,6 +162,10 @@ class BrowserFetcher(Fetcher):
             logger.warning("Rendering %s failed: %s", url, exc)
             return None
         finally:
+            try:
+                page.unroute_all(behavior="ignoreErrors")  # requests still in flight: let them go
+            except Exception as exc:
+                logger.debug("unroute_all: %s", exc)
             context.close()
         self.log.fetched.append(
             (url, f"{result.status} (rendered)" if "html" in content_type else str(result.status))
