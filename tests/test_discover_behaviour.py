@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 
 from newsmon.cli import main as cli_main
+from newsmon.extract.related import find_related
 from newsmon.fetch.browser import find_chromium
 from newsmon.fetch.policy import OPTIONS
 from newsmon.onboard.browser import BrowserFetcher
@@ -304,3 +305,19 @@ def test_the_file_is_named_after_a_valid_site_name(
     )
     assert "is named harbour.toml" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_block_finder_reads_every_card_whose_title_heading_sits_in_its_link() -> None:
+    # the crawl's block finder, which discover reuses: a card's <a><h4>title</h4></a> is an item, not the
+    # next heading ending the block (it took the first card only)
+    tree = lxml.html.fromstring(
+        "<div><section><h3>Nejčtenější</h3>"
+        + "".join(
+            f'<div class="karta"><a href="/zpravy/{n}"><h4>Příběh {n}</h4></a><span>J. N.</span></div>'
+            for n in (1, 2, 3)
+        )
+        + "</section><h3>Jiné</h3><a href='/zpravy/9'>x</a></div>"
+    )
+    items = find_related(tree, BASE + "/zpravy/7", ["Nejčtenější"])
+    assert [i["url"] for i in items] == [f"{BASE}/zpravy/{n}" for n in (1, 2, 3)]
+    assert [i["title"] for i in items] == ["Příběh 1", "Příběh 2", "Příběh 3"]
