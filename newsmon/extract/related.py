@@ -64,6 +64,16 @@ def _has_link(element: HtmlElement) -> bool:
     return any(a.get("href") is not None for a in element.iter("a"))
 
 
+def _in_link(element: HtmlElement, container: HtmlElement) -> bool:
+    """Inside a link below ``container`` (a card's title heading wrapped in its link: an item, no stop)."""
+    parent = element.getparent()
+    while parent is not None and parent is not container:
+        if parent.tag == "a" and parent.get("href") is not None:
+            return True
+        parent = parent.getparent()
+    return False
+
+
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -159,7 +169,7 @@ def _collect(
             if is_child and tag == "p" and _non_link_words(el) >= FLOW_WORDS:
                 flow_before = True
             continue
-        if el in stops or (tag in xpaths.HEADING_TAGS and not _has_link(el)):
+        if el in stops or (tag in xpaths.HEADING_TAGS and not _has_link(el) and not _in_link(el, container)):
             return anchors, el
         if is_child and flow_before and tag == "p" and _non_link_words(el) >= FLOW_WORDS:
             return anchors, el

@@ -16,11 +16,13 @@ from newsmon.crawl.classify import Emit, Escalate, FetchedPage, PagePolicy, Verd
 from newsmon.crawl.config import OPTIONS as CRAWL_OPTIONS
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
+from newsmon.fetch.browser import INSTALL_HINT
+from newsmon.onboard.browser import BrowserFetcher, BrowserUnavailable
 from newsmon.onboard.discover import DiscoverError, Discovery, discover, origin_of, site_name
 from newsmon.onboard.fetch import Fetcher
 from newsmon.onboard.writer import render
 from newsmon.record import FetchInfo, build_record
-from newsmon.sites import SiteConfig, SiteConfigError, parse_toml
+from newsmon.sites import SITE_NAME, SiteConfig, SiteConfigError, parse_toml
 from newsmon.sites.catalog import sites_dir
 from newsmon.urls import SiteScope
 
@@ -43,6 +45,15 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
     parser.add_argument(
+        "--name",
+        help="the site's name (default: the file name given with -o, else from the host); the file is "
+        "named after it, as `newsmon sites check` wants",
+    )
+    parser.add_argument(
+        "--browser", action="store_true",
+        help="render pages with Chromium (the browser tier's) for sites whose scripts build their pages",
+    )  # fmt: skip
+    parser.add_argument(
         "--dry-run", nargs="?", type=int, const=DRY_RUN_ARTICLES, default=None, metavar="N",
         help=f"write nothing: print the TOML and what a crawl would emit from the first N (default "
         f"{DRY_RUN_ARTICLES}) article URLs found",
@@ -63,6 +74,15 @@ def output_path(args: argparse.Namespace, name: str) -> Path:
     return (sites_dir() or Path()) / f"{name}.toml"
 
 
+def chosen_name(args: argparse.Namespace, origin: str) -> str:
+    """--name, else the stem of -o's file (a site file is named after its site), else from the host."""
+    if args.name:
+        return str(args.name)
+    if args.output:
+        return Path(args.output).stem
+    return site_name(origin)
+
+
 def cmd_discover(args: argparse.Namespace) -> int:
     if not logging.getLogger().handlers:  # run as a command (tests and callers keep their own logging)
         logging.basicConfig(level=logging.WARNING, format="newsmon: %(message)s")
@@ -78,17 +98,48 @@ def cmd_discover(args: argparse.Namespace) -> int:
     except DiscoverError as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    path = output_path(args, site_name(origin))
+    name = chosen_name(args, origin)
+    if not SITE_NAME.match(name):
+        print(
+            f"newsmon: {name!r} is not a valid site name (lowercase letters, digits, - and _, at most 64); "
+            f"use --name or -o {site_name(origin)}.toml",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    path = output_path(args, name)
+    if path.stem != name:
+        print(
+            f"newsmon: the file of site {name!r} is named {name}.toml (`newsmon sites check`)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if args.dry_run is None and path.exists() and not args.force:
         print(f"newsmon: {path} exists; use --force to overwrite it (or -o another file)", file=sys.stderr)
         return EXIT_USAGE
-    fetcher = Fetcher(origin, max_pages=args.max_pages, delay=args.delay, timeout=args.timeout)
+    try:
+        fetcher = make_fetcher(args, origin)
+    except BrowserUnavailable as exc:
+        print(f"newsmon: {exc}: {INSTALL_HINT}", file=sys.stderr)
+        return 1
     try:
         found = discover(args.url, fetcher)
-    except DiscoverError as exc:
+        found.name = name
+        command = "newsmon discover " + shlex.quote(args.url) + (" --browser" if args.browser else "")
+        return _write(args, found, fetcher, command, path)
+    except (DiscoverError, BrowserUnavailable) as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return 1
-    command = "newsmon discover " + shlex.quote(args.url)
+    finally:
+        if isinstance(fetcher, BrowserFetcher):
+            fetcher.close()
+
+
+def make_fetcher(args: argparse.Namespace, origin: str) -> Fetcher:
+    options = {"max_pages": args.max_pages, "delay": args.delay, "timeout": args.timeout}
+    return BrowserFetcher(origin, **options) if args.browser else Fetcher(origin, **options)
+
+
+def _write(args: argparse.Namespace, found: Discovery, fetcher: Fetcher, command: str, path: Path) -> int:
     text = render(found, command)
     try:
         site = parse_toml(text, str(path))  # the written TOML loaded as the crawl will load it

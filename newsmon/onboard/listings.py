@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -26,6 +27,10 @@ class Listing:
     why: str = ""
 
 
+def _head(url: str) -> str:
+    return urlsplit(url).path.lstrip("/").split("/", 1)[0]
+
+
 def _reach(listing: Listing, covered: set[str]) -> int:
     return len(set(listing.links) - covered) * (LISTING_PAGES if listing.paginated else 1)
 
@@ -36,11 +41,15 @@ def rank_listings(
     is_article: Callable[[str], bool],
     paginated: Iterable[str],
     newest: set[str],
+    sections: Iterable[str] = (),
 ) -> list[Listing]:
     """Listing pages by the article links they add, greedily: the one adding most first; a paginated
     listing counts its first page's links once per page a crawl reads (the later pages list older ones).
-    With a feed, a listing whose first page has none of the feed's articles is an archive (a month, a
-    dormant section): new articles will not appear there."""
+    With a feed, a listing whose first page has none of the feed's articles, among links of the feed's
+    first path segments, is an archive (a month, a dormant section): new articles will not appear there;
+    a listing of another language (``/ru/...`` beside a feed of ``/uk/...``) is none. Every section of the
+    navigation (``sections``, paths) that lists articles is chosen, whatever the others list: a section's
+    newest story may be on the home page today, its next one may not."""
     with_next = set(paginated)
     listings = []
     for url, tree in trees.items():
@@ -49,13 +58,30 @@ def rank_listings(
         listings.append(Listing(local_path(url), articles, local_path(url) in with_next))
     covered: set[str] = set()
     ranked: list[Listing] = []
-    archives = [x for x in listings if newest and len(x.links) >= MIN_LISTING and not newest & set(x.links)]
+    heads = {_head(u) for u in newest}  # a listing of another language or edition: the feed cannot tell
+    archives = [
+        x
+        for x in listings
+        if newest
+        and len(x.links) >= MIN_LISTING
+        and not newest & set(x.links)
+        and heads & {_head(u) for u in x.links}
+    ]
     for listing in archives:
         listing.why = (
             f"{len(listing.links)} article links, none of the feeds' {len(newest)} newest: an archive"
         )
     rest = [x for x in listings if len(x.links) >= MIN_LISTING and x not in archives]
-    while rest and len([x for x in ranked if x.chosen]) < MAX_CATEGORIES:
+    navigation = [local_path(s) for s in sections]
+    for listing in sorted((x for x in rest if x.path in navigation), key=lambda x: navigation.index(x.path)):
+        listing.new = len(set(listing.links) - covered)
+        pages = " on its first page, paginated" if listing.paginated else ""
+        listing.chosen = True
+        listing.why = f"a section of the navigation: {len(listing.links)} article links{pages}"
+        covered |= set(listing.links)
+        ranked.append(listing)
+        rest.remove(listing)
+    while rest and len([x for x in ranked if x.chosen]) < MAX_CATEGORIES + len(navigation):
         best = max(rest, key=lambda x: (_reach(x, covered), len(x.links)))
         best.new = len(set(best.links) - covered)
         if best.new < MIN_NEW:

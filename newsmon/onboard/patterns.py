@@ -11,6 +11,8 @@ segments, never on a list of known site shapes:
    ``\\d{1,2}`` (months, days) or ``\\d+`` (ids); a segment with a common head or tail of digits,
    separators or literals (``2024-05-01-``, ``-48213``, ``.html``) keeps it and the varying rest becomes
    ``[^/]+``; short same-length lowercase codes (``en``, ``uk``) become ``[a-z]{2}``.
+   Where the general form matches a hub page and every value of a slug segment holds several words
+   (``el-senado-vota`` against the hub ``nacional``), the slug keeps its separator (``[^/]+-[^/]+``).
 4. Groups that differ in one segment only are merged (``/news/1``, ``/sport/2`` -> ``/[^/]+/\\d+``), unless
    the merged form matches a known hub page: then that segment lists its values instead.
 5. Groups with too few examples (a hub a feed lists, an "about" page in a sitemap) are left out and
@@ -223,11 +225,20 @@ def _build(samples: list[Sample], negatives: Collection[str], choices: set[int] 
         shape.rules[position] = choice(shape.values(position))
     if not _hits(shape.regex(), negatives):
         return shape
+    for position, rule in enumerate(shape.rules):  # slugs of several words against one-word hub names
+        sep = next((c for c in "-_" if all(c in v.strip(c) for v in shape.values(position))), None)
+        if rule == SLUG and sep is not None:
+            shape.rules[position] = f"[^/]+{sep}[^/]+"
+            shape.note = "slug segment of several words (the general form matched one-word hub pages)"
+    if not _hits(shape.regex(), negatives):
+        return shape
+    listed = "segment values listed: the general form matched hub pages"
     for position in range(length):  # specialise: widest segments first would be guesswork; go in order
         values = set(shape.values(position))
         if len(values) > 1 and len(values) <= MAX_CHOICES and not all(v.isdigit() for v in values):
             shape.rules[position] = choice(values)
-            shape.note = "segment values listed: the general form matched hub pages"
+            if listed not in shape.note:
+                shape.note = f"{shape.note}; {listed}" if shape.note else listed
             if not _hits(shape.regex(), negatives):
                 break
     return shape

@@ -4,6 +4,7 @@ lead to hubs (navigation, tags, authors). Pure: parsed HTML in, data out."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -53,6 +54,29 @@ def feed_links(tree: HtmlElement, url: str) -> list[tuple[str, str]]:
     return list(found.items())
 
 
+# a feed's own name as a path segment ("rss", "feed", "sport-rss.xml", "atom.xml") or as a link's text ("RSS")
+_FEED_SEGMENT = re.compile(
+    r"^(?:(?:rss|atom|feeds?)\d?|[\w.-]*(?:rss|atom|feed)\d?\.(?:xml|rss|atom|json))$", re.IGNORECASE
+)
+_FEED_TEXT = re.compile(r"^(?:rss|atom|feed)\d?(?:[ -]?feed)?$", re.IGNORECASE)
+
+
+def feed_anchor_links(tree: HtmlElement, url: str) -> list[tuple[str, str]]:
+    """(URL, text) of visible links that name a feed ("RSS", ``/sport/rss.xml``, ``/feed/``): a section
+    page may link its feed without advertising it in <head>. Which of them parse is the caller's call."""
+    base = document_base(tree, url)
+    found: dict[str, str] = {}
+    for anchor in xpaths.select(xpaths.ANCHORS, tree):
+        link = absolute_url(anchor.get("href"), base)
+        if link is None:
+            continue
+        text = normalize_space(anchor.text_content())
+        last = urlsplit(link).path.rstrip("/").rsplit("/", 1)[-1]
+        if _FEED_SEGMENT.match(last) or _FEED_TEXT.match(text):
+            found.setdefault(link, text)
+    return list(found.items())
+
+
 def declared_hosts(tree: HtmlElement, url: str) -> set[str]:
     """Hosts the page names as its own: rel=canonical, og:url (a mirror names the real site)."""
     hosts = set()
@@ -97,6 +121,38 @@ def page_links(tree: HtmlElement, url: str) -> list[Link]:
         navigation = xpaths.test(xpaths.IN_NAVIGATION, anchor) or bool(anchor.xpath(_FRAME))
         out[link] = Link(link, normalize_space(anchor.text_content()), navigation, hint)
     return list(out.values())
+
+
+def article_aliases(tree: HtmlElement, url: str) -> list[str]:
+    """Other URLs an article page gives for itself: its translations (``<link rel=alternate hreflang>``,
+    a language switcher's ``<a hreflang>``) and its short link (``rel=shortlink``, Drupal's ``/node/<id>``).
+    The site says they are this article: article examples as good as a feed entry."""
+    base = document_base(tree, url)
+    found: dict[str, None] = {}
+    for element in xpaths.select(xpaths.LINK_ELEMENTS, tree):
+        rels = (element.get("rel") or "").lower().split()
+        if ("alternate" in rels and element.get("hreflang")) or "shortlink" in rels:
+            link = absolute_url(element.get("href"), base)
+            if link is not None and link != url:
+                found.setdefault(link, None)
+    for anchor in xpaths.select(xpaths.ANCHORS, tree):
+        if anchor.get("hreflang"):
+            link = absolute_url(anchor.get("href"), base)
+            if link is not None and link != url:
+                found.setdefault(link, None)
+    return list(found)
+
+
+def menu_links(tree: HtmlElement, url: str) -> list[str]:
+    """Links of the page's menus (<nav>, role=navigation/menu), in order: the site's sections."""
+    base = document_base(tree, url)
+    found: dict[str, None] = {}
+    for anchor in xpaths.select(xpaths.ANCHORS, tree):
+        if xpaths.test(xpaths.IN_NAVIGATION, anchor):
+            link = absolute_url(anchor.get("href"), base)
+            if link is not None:
+                found.setdefault(link, None)
+    return list(found)
 
 
 def hub_links(links: list[Link]) -> dict[str, str]:

@@ -2,11 +2,13 @@
 Pure: page trees and offsets in, an IANA zone and the reasoning out.
 
 Every zone of the IANA ``zone.tab`` is scored by how many of the dated values it explains (its UTC offset at
-that instant is the one written). Among the best, zones of the country the pages name (``lang="pt-PT"``; a
-bare language gets its usual country from the C library's locale aliases, ``et`` -> ``et_EE``) come first,
-then the zone more countries share (zone1970.tab), then zone.tab's order (most populous first within a
-country). Values written in UTC with a ``Z`` tell nothing about the site's zone and are left out; when none
-is left the answer is UTC.
+that instant is the one written). Among the best, zones of the country the site names come first, in this
+order: the region of its language tag (``lang="ru-UA"``), the country of its host's top-level domain
+(``.ua``), the usual country of a bare language (the C library's locale aliases, ``et`` -> ``et_EE``); then
+the zone zone.tab says covers most of that country, then the zone more countries share (zone1970.tab), then
+zone.tab's order.
+Values written in UTC with a ``Z`` tell nothing about the site's zone and are left out; when none is left the
+answer is UTC.
 """
 
 from __future__ import annotations
@@ -130,6 +132,16 @@ def zone_table() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(rows)
 
 
+@functools.lru_cache(maxsize=1)
+def main_zones() -> frozenset[str]:
+    """Zones zone.tab describes as covering most of their country ("most of Ukraine", "Eastern (most
+    areas)"), and the zones of countries with one zone (no comment): a country's own time."""
+    rows = [line.split("\t") for line in _tab_files("zone.tab").splitlines() if not line.startswith("#")]
+    rows = [r for r in rows if len(r) >= 3]
+    per_country = Counter(r[0] for r in rows)
+    return frozenset(r[2] for r in rows if per_country[r[0]] == 1 or (len(r) > 3 and "most" in r[3].lower()))
+
+
 def language_country(language: str | None) -> tuple[str | None, str]:
     """The country a language tag names (``pt-BR`` -> BR), else the usual one for the bare language
     (locale aliases: ``et`` -> EE); with how it was found."""
@@ -145,6 +157,45 @@ def language_country(language: str | None) -> tuple[str | None, str]:
     return None, ""
 
 
+# Country-code domains sold to the world as generic names (.io, .tv, .me ...): they name no country.
+_GENERIC_CC = frozenset(
+    {"io", "tv", "me", "fm", "co", "ai", "ly", "cc", "ws", "to", "gg", "la", "sh", "ac", "am", "nu"}
+)
+_TLD_COUNTRY = {"uk": "GB", "su": "RU"}
+
+
+def tld_country(host: str | None) -> str | None:
+    """The country a host's country-code top-level domain names (``news.example.ua`` -> UA), else None."""
+    if not host or "." not in host:
+        return None
+    tld = host.rstrip(".").rsplit(".", 1)[-1].lower()
+    if tld.startswith("xn--"):
+        try:
+            tld = tld.encode("ascii").decode("idna")
+        except UnicodeError:
+            return None
+        tld = {"рф": "ru", "укр": "ua", "срб": "rs", "бел": "by", "қаз": "kz", "мон": "mn"}.get(tld, "")
+    if len(tld) != 2 or not tld.isalpha() or tld in _GENERIC_CC:
+        return None
+    return _TLD_COUNTRY.get(tld, tld.upper())
+
+
+def country_hints(language: str | None, host: str | None = None) -> list[tuple[str, str]]:
+    """Countries the site names, surest first: its language tag's region, its domain, its language's usual
+    country; each with how it was found."""
+    hints: list[tuple[str, str]] = []
+    if language and (match := _REGION.match(language)):
+        hints.append((match.group(1).upper(), f"lang {language}"))
+    country = tld_country(host)
+    if country:
+        hints.append((country, f"domain .{(host or '').rsplit('.', 1)[-1]}"))
+    if language and not _REGION.match(language):
+        usual, how = language_country(language)
+        if usual:
+            hints.append((usual, how))
+    return hints
+
+
 def _fits(zone: str, dates: Sequence[Dated]) -> int:
     try:
         tz = ZoneInfo(zone)
@@ -153,7 +204,9 @@ def _fits(zone: str, dates: Sequence[Dated]) -> int:
     return sum(1 for d in dates if d.instant.astimezone(tz).utcoffset() == d.offset)
 
 
-def infer_timezone(dates: Iterable[Dated], language: str | None = None) -> TimezoneGuess:
+def infer_timezone(
+    dates: Iterable[Dated], language: str | None = None, host: str | None = None
+) -> TimezoneGuess:
     """The IANA zone that explains the most offsets seen (see the module docstring)."""
     every = list(dates)
     usable = [d for d in every if not d.utc_designator]
@@ -169,12 +222,30 @@ def infer_timezone(dates: Iterable[Dated], language: str | None = None) -> Timez
     seen = ", ".join(f"{o} ({n})" for o, n in sorted(offsets.items()))
     if best <= 0:
         return TimezoneGuess("UTC", f"offsets {seen}: no IANA zone fits them; UTC", offsets=offsets)
-    country, how = language_country(language)
+    hints = country_hints(language, host)
     order = {zone: i for i, (zone, _) in enumerate(table)}
     countries = dict(table)
     fitting = [zone for zone, _ in table if scores[zone] == best]
-    fitting.sort(key=lambda z: (country not in countries[z], -len(countries[z]), order[z]))
+
+    def rank(zone: str) -> int:
+        return next((i for i, (c, _) in enumerate(hints) if c in countries[zone]), len(hints))
+
+    main = main_zones()
+
+    # in a country the site names: the zones zone.tab files under it (Berlin before Zurich), its own before
+    # those another country shares unless they cover most of it (Kyiv before Simferopol), then zone.tab's
+    # order; with no country named, the zone most countries share
+    def key(zone: str) -> tuple[int, bool, bool, int, int]:
+        if rank(zone) == len(hints):
+            return rank(zone), False, False, -len(countries[zone]), order[zone]
+        country = hints[rank(zone)][0]
+        listed_elsewhere = countries[zone][0] != country  # zone.tab files it under another country
+        shared = len(countries[zone]) > 1 and zone not in main  # another country's time too (Crimea)
+        return rank(zone), listed_elsewhere, shared, 0, order[zone]
+
+    fitting.sort(key=key)
     chosen = fitting[0]
+    country, how = hints[rank(chosen)] if rank(chosen) < len(hints) else (hints[0] if hints else (None, ""))
     in_country = [z for z in fitting if country in countries[z]]
     if not in_country and set(offsets) == {"+00:00"}:
         why = f"offsets {seen}, no zone of the page's country fits: UTC as written{skipped}"

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from newsmon.onboard.discover import Discovery
+from newsmon.onboard.labels import describe
 from newsmon.onboard.sources import Source, choose_sitemaps
 
 MAX_LISTED = 8  # rejected items listed per key (the rest counted)
@@ -75,7 +76,10 @@ def render(found: Discovery, command: str) -> str:
         f"Requests: {len(found.log.fetched)} of a budget of {found.budget} pages; {len(refused)} not made "
         f"({robots_refused} disallowed by robots.txt).",
     ))  # fmt: skip
-    add("\n" + _comment("name: from the host of the URL given (output and state are kept under this name)"))
+    add(
+        "\n"
+        + _comment("name: the site's name, the file's too (<name>.toml); output and state are kept under it")
+    )
     add(f"name = {toml_string(found.name)}\n")
     add(_comment("origin: scheme://host[:port] of the URL given; every request goes there"))
     add(f"origin = {toml_string(found.origin)}\n")
@@ -132,8 +136,8 @@ def _pattern(found: Discovery, add: Add) -> None:
     result = found.pattern
     lines = [
         f"article_pattern: URL paths of articles, generalised from {result.examples} example URLs "
-        f"({', '.join(found.examples_from) or 'none'}) and the article pages read; digit runs, dates and "
-        "slugs by segment"
+        f"({', '.join(found.examples_from) or 'none'}) and the article pages read (with the translations and "
+        "short links they give for themselves); digit runs, dates and slugs by segment"
     ]
     for shape in result.shapes:
         lines.append(f"  shape    {shape.regex()}: {shape.size} examples, e.g. {', '.join(shape.examples())}")
@@ -146,9 +150,13 @@ def _pattern(found: Discovery, add: Add) -> None:
         f"  left out {path}: an example that is a hub page ({found.hubs.get(path, 'hub')})"
         for path in result.hubs_among_examples
     ])  # fmt: skip
-    hubs = sorted(found.hubs)
+    hubs = sorted(found.hub_paths())
     more = ", ..." if len(hubs) > 6 else ""
-    lines.append(f"  matches none of the {len(hubs)} hub pages seen ({', '.join(hubs[:6])}{more})")
+    taken = [h for h in hubs if result.matches(h)]
+    if taken:  # settle_pattern makes this impossible; said here should it ever happen
+        lines.append(f"  WARNING: matches hub pages seen: {', '.join(taken[:6])}")
+    else:
+        lines.append(f"  matches none of the {len(hubs)} hub pages seen ({', '.join(hubs[:6])}{more})")
     lines += [f"  checked  {path}: fetched, {what}" for path, what in found.checked.items()]
     lines += [f"  note: {note}" for note in result.notes]
     if result.pattern is None:
@@ -176,19 +184,20 @@ def _related(found: Discovery, add: Add) -> None:
     rejected = _cut([f"  rejected {x.text!r}: {why}" for x, why in labels.rejected])
     for key, entries, what in (
         ("read_also", labels.read_also, "links that differ from page to page (related articles)"),
-        ("news_feed", labels.news_feed, "the same links on every page (a site-wide latest-news block)"),
+        (
+            "news_feed",
+            labels.news_feed,
+            "the same links on every page, or links from one site-wide pool (latest, most read)",
+        ),
     ):
         if not entries:
             add(_comment(
-                f"{key}: no recurring heading above {what} on the {seen}; newsmon's defaults (English) apply",
+                f"{key}: no heading above {what} on the {seen}; newsmon's defaults (English) apply",
                 *(rejected if key == "read_also" else []),
             ))  # fmt: skip
             continue
-        lines = [f"{key}: headings above {what}, recurring on the {seen}"]
-        lines += [
-            f"  {x.text!r}: on {len(x.blocks)} pages, links shared between pages {x.overlap():.0%}"
-            for x in entries
-        ]
+        lines = [f"{key}: headings above {what}, on the {seen}"]
+        lines += [f"  {x.text!r}: {describe(x, labels.pages)}" for x in entries]
         if key == "read_also":
             lines += rejected
         add(_comment(*lines))
