@@ -207,7 +207,7 @@ class Shape:
                 subtitle=s.lead,
                 authors=(s.author,),
                 published=s.published,
-                tags=s.tags,
+                tags=self.tags_of(s),
                 script_built=s.kind == "script",
                 paywalled=s.kind == "paywall",
             )
@@ -224,6 +224,10 @@ class Shape:
             read_also=self.READ_ALSO,
             news_feed=self.NEWS_FEED,
         )
+
+    def tags_of(self, story: Story) -> tuple[str, ...]:
+        """The tags the page shows for the story (a shape whose sections are tags adds the section)."""
+        return story.tags
 
     def hub_paths(self) -> list[str]:
         """Pages that are never records (listings, tag and author pages, about)."""
