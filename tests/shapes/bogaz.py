@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .common import Reply, Words, esc, html, iso, slugify
+from .common import Reply, Words, esc, html, slugify
 from .kit import Shape, Story
 
 TR = str.maketrans("ıİğĞüÜşŞöÖçÇ", "iIgGuUsSoOcC")

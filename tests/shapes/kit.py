@@ -204,7 +204,7 @@ class Shape:
                 title=s.title,
                 body=self.body_of(s),
                 read_also=frozenset(self.path_of(r) for r in self.related_of(s)),
-                subtitle=s.lead,
+                subtitle=self.subtitle_of(s),
                 authors=(s.author,),
                 published=s.published,
                 tags=self.tags_of(s),
@@ -224,6 +224,10 @@ class Shape:
             read_also=self.READ_ALSO,
             news_feed=self.NEWS_FEED,
         )
+
+    def subtitle_of(self, story: Story) -> str | None:
+        """The standfirst the page shows apart from the body (None: the site has no such field)."""
+        return story.lead
 
     def tags_of(self, story: Story) -> tuple[str, ...]:
         """The tags the page shows for the story (a shape whose sections are tags adds the section)."""
