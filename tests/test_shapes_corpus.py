@@ -192,12 +192,13 @@ def sweep(sites_dir: Path, work: Path, label: str, *extra: str) -> dict[str, lis
     names = ",".join(sorted(p.stem for p in sites_dir.glob("*.toml")))
     command = [
         sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={names}",
-        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", "-s", f"LOG_FILE={work / (label + '.log')}",
-        *extra,
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+        "-s", f"LOG_FILE={work / (label + '.log')}", *extra,
     ]  # fmt: skip
     proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr[-2000:]
-    return {d.name: [r for f in sorted(d.glob("*.jsonl")) for r in read_jsonl(f)] for d in (work / label).iterdir()}
+    out = work / label
+    return {d.name: [r for f in sorted(d.glob("*.jsonl")) for r in read_jsonl(f)] for d in out.iterdir()}
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,9 @@
 
 URL layout:
   /AAAA/MM/DD/<slug>/                 article; lead in .entry-excerpt; "Artículos relacionados" list after the
-                                      tags; "Lo último" recent-posts widget in the sidebar; comments, share bar
+                                      tags; "Lo último" recent-posts widget in the sidebar; comments, share bar;
+                                      a category-posts plugin appends "Más noticias de <sección>" (the section's
+                                      latest, title and lead) inside .entry-content: the template trap
   /category/<slug>/[page/N/]          category listings, 6 a page
   /tag/<slug>/  /author/<slug>/       tag and author archives (listings)
   /feed/  /comments/feed/             RSS 2.0 (10 newest), comments feed
@@ -133,6 +135,14 @@ news_feed = ["Lo último"]
         paras.insert(
             min(3, len(paras)),
             '<div class="faro-boletin-inline"><strong>¿Te interesa el sur?</strong> Apúntate a nuestro boletín diario.</div>',
+        )
+        more = "".join(  # a "category posts" plugin appends the section's latest to the_content: template
+            f'<li><a href="{base}{self.path_of(m)}">{esc(m.title)}</a>: {esc(m.lead)}</li>'
+            for m in self.listed(s.section)[:4]
+            if m.id != s.id
+        )
+        paras.append(
+            f'<div class="cpw-mas-seccion"><h3>Más noticias de {esc(self.SECTIONS[s.section])}</h3><ul>{more}</ul></div>'
         )
         tags = ", ".join(f'<a href="{base}/tag/{slugify(t)}/" rel="tag">{esc(t)}</a>' for t in s.tags)
         related = "".join(

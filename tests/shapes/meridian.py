@@ -153,7 +153,8 @@ read_also = ["Related coverage"]
             for r in self.related_of(s)
         )
         more = "".join(
-            f'<li><a href="{self.path_of(m)}">{esc(m.title)}</a><span class="timestamp">{m.published:%b %d}</span></li>'
+            f'<li><a href="{self.path_of(m)}">{esc(m.title)}</a><p class="blurb">{esc(m.lead)}</p>'
+            f'<span class="timestamp">{m.published:%b %d}</span></li>'
             for m in self.listed(s.section)
             if m.id != s.id
         )
@@ -171,7 +172,7 @@ read_also = ["Related coverage"]
             f'<ul class="story__tags">{tags}</ul>'
             f'<aside class="related"><h3>{self.READ_ALSO}</h3><ul>{related}</ul></aside>'
             "</article>"
-            f'<section class="more-in-section"><h3>More in {esc(self.SECTIONS[s.section])}</h3><ul>{more[:4000]}</ul></section>'
+            f'<section class="more-in-section"><h3>More in {esc(self.SECTIONS[s.section])}</h3><ul>{more}</ul></section>'
             f"<script>{RENDER}</script>"
         )
         return self.page(base, f"{s.title} | {self.NAME}", main, head=head, data={"globalContent": content})

@@ -131,7 +131,8 @@ news_feed = ["Neueste Meldungen"]
         more = "".join(
             f'<div class="views-row"><div class="views-field views-field-title"><span class="field-content">'
             f'<a href="{self.path_of(m)}" hreflang="de">{esc(m.title)}</a></span></div>'
-            f'<div class="views-field views-field-created"><span class="field-content">{m.published:%d.%m.%Y}</span></div></div>'
+            f'<div class="views-field views-field-created"><span class="field-content">{m.published:%d.%m.%Y}</span></div>'
+            f'<div class="views-field views-field-field-lead"><div class="field-content">{esc(m.lead)}</div></div></div>'
             for m in self.listed(s.section)[:6]
             if m.id != s.id
         )
