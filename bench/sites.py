@@ -24,7 +24,7 @@ from typing import Any
 
 from bench import summary
 from bench.machine import describe
-from tests.crawl_helpers import run_crawl
+from tests.crawl_helpers import read_jsonl, run_crawl
 from tests.shapes.corpus import SHAPES
 from tests.shapes.kit import Shape, serve
 from tests.shapes.scoring import ChangeScore, RunScore, score_change, score_run
@@ -62,6 +62,17 @@ def crawl(base: str, toml: Path, workdir: Path, state: Path, *extra: str) -> lis
     return result.records
 
 
+def rescore(shape: type[Shape], mode: str, workdir: Path) -> ShapeResult:
+    """Score the records a kept run left in workdir again (the truth and the mutations are deterministic)."""
+    site = shape()
+    first = score_run(site.truth(), read_jsonl(workdir / "run1" / "out.jsonl"))
+    story = site.publish()
+    published = score_change(read_jsonl(workdir / "run2" / "out.jsonl"), site.path_of(story), edit=False)
+    story = site.edit()
+    edited = score_change(read_jsonl(workdir / "run3" / "out.jsonl"), site.path_of(story), edit=True)
+    return ShapeResult(shape.NAME, mode, first, published, edited, 0.0)
+
+
 def run_shape(shape: type[Shape], mode: str, workdir: Path, extra: tuple[str, ...]) -> ShapeResult:
     started = time.monotonic()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -91,7 +102,7 @@ def run_shape(shape: type[Shape], mode: str, workdir: Path, extra: tuple[str, ..
 
 HEAD = (
     "shape", "mode", "recall", "extra", "body F1", "RA P", "RA R", "pub: new/false v2", "edit: v2",
-    "script full", "title", "published", "authors", "subtitle", "tags",
+    "script full", "AMP url", "title", "published", "authors", "subtitle", "tags",
 )  # fmt: skip
 
 
@@ -109,6 +120,7 @@ def row(r: ShapeResult) -> list[str]:
         f"{r.published.new}/{r.published.versions}",
         f"{r.edited.versions}{'' if r.edited.right_version else ' (wrong)'}",
         f"{f.script_full}/{f.script_total}" if f.script_total else "-",
+        str(f.amp_urls),
         f"{pct(f.title):.0%}",
         f"{pct(f.published):.0%}",
         f"{pct(f.authors):.0%}",
@@ -150,6 +162,7 @@ def totals(results: list[ShapeResult], mode: str) -> list[str]:
         f"{sum(r.published.new for r in chosen)}/{sum(r.published.versions for r in chosen)}",
         f"{sum(r.edited.versions for r in chosen)} ({sum(r.edited.right_version for r in chosen)} right)",
         f"{sum(r.first.script_full for r in chosen)}/{sum(r.first.script_total for r in chosen)}",
+        str(sum(r.first.amp_urls for r in chosen)),
         share("title"),
         share("published"),
         share("authors"),
@@ -164,6 +177,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--mode", choices=("first", "hand"), action="append", help="default: both")
     parser.add_argument("--plain", action="store_true", help="NEWSMON_TIER_MODE=plain (no browser tier)")
     parser.add_argument("--keep", type=Path, help="keep TOMLs, logs and records under this directory")
+    parser.add_argument(
+        "--rescore", action="store_true", help="score the runs kept in --keep again, no crawl"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses, extras and other records")
     args = parser.parse_args([a for a in argv if a != "sites"])
     names = args.shapes or list(SHAPES)
@@ -171,13 +187,18 @@ def main(argv: list[str]) -> int:
     if unknown:
         parser.error(f"unknown shapes: {', '.join(unknown)}")
     extra = ("-s", "NEWSMON_TIER_MODE=plain") if args.plain else ()
+    if args.rescore and args.keep is None:
+        parser.error("--rescore needs --keep DIR")
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-sites-"))
     print(describe())
     results: list[ShapeResult] = []
     try:
         for name in names:
             for mode in args.mode or ["first", "hand"]:
-                result = run_shape(SHAPES[name], mode, root / name / mode, extra)
+                if args.rescore:
+                    result = rescore(SHAPES[name], mode, root / name / mode)
+                else:
+                    result = run_shape(SHAPES[name], mode, root / name / mode, extra)
                 results.append(result)
                 print(f"  {name} {mode}: {result.seconds:.0f} s {result.note}", flush=True)
                 if args.verbose:
