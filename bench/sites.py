@@ -102,7 +102,7 @@ def run_shape(shape: type[Shape], mode: str, workdir: Path, extra: tuple[str, ..
 
 HEAD = (
     "shape", "mode", "recall", "extra", "body F1", "RA P", "RA R", "pub: new/false v2", "edit: v2",
-    "script full", "AMP url", "title", "published", "authors", "subtitle", "tags",
+    "script full", "AMP url", "paywall flag", "title", "published", "authors", "subtitle", "tags",
 )  # fmt: skip
 
 
@@ -121,6 +121,7 @@ def row(r: ShapeResult) -> list[str]:
         f"{r.edited.versions}{'' if r.edited.right_version else ' (wrong)'}",
         f"{f.script_full}/{f.script_total}" if f.script_total else "-",
         str(f.amp_urls),
+        f"{f.paywall_flag}/{f.paywall_total}" if f.paywall_total else "-",
         f"{pct(f.title):.0%}",
         f"{pct(f.published):.0%}",
         f"{pct(f.authors):.0%}",
@@ -163,6 +164,7 @@ def totals(results: list[ShapeResult], mode: str) -> list[str]:
         f"{sum(r.edited.versions for r in chosen)} ({sum(r.edited.right_version for r in chosen)} right)",
         f"{sum(r.first.script_full for r in chosen)}/{sum(r.first.script_total for r in chosen)}",
         str(sum(r.first.amp_urls for r in chosen)),
+        f"{sum(r.first.paywall_flag for r in chosen)}/{sum(r.first.paywall_total for r in chosen)}",
         share("title"),
         share("published"),
         share("authors"),
