@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 import lxml.html
 import pytest
@@ -39,7 +39,8 @@ REVISIT = ("-s", "NEWSMON_REVISIT_YOUNGER_THAN=1000000", "-s", "NEWSMON_REVISIT_
 
 
 def fetch(base: str, path: str) -> str:
-    with urlopen(base + path, timeout=10) as reply:
+    """The page as a browser that passed alfold's browser check gets it (the cookie is ignored elsewhere)."""
+    with urlopen(Request(base + path, headers={"Cookie": "alf_bc=ok"}), timeout=10) as reply:
         return str(reply.read().decode("utf-8"))
 
 
@@ -82,8 +83,10 @@ def test_articles_serve_their_truth(served: Any) -> None:
     truth = site.truth()
     assert len(truth.articles) == site.COUNT
     for path, art in truth.articles.items():
-        page = fetch(served.base_url, path)
-        text = visible_text(page)
+        story = site.find(path)
+        assert story is not None
+        parts = [fetch(served.base_url, part) for part in site.parts_of(story)]
+        page, text = "".join(parts), " ".join(visible_text(part) for part in parts)
         assert htmllib.escape(art.title, quote=False) in page or art.title in text
         for para in art.body.split("\n\n"):
             if art.script_built:  # the story is only in embedded data: never in the static text
@@ -93,11 +96,24 @@ def test_articles_serve_their_truth(served: Any) -> None:
             else:
                 assert para in text, (path, para)
         assert art.read_also and art.read_also <= linked_paths(page), path
-        story = site.find(path)
-        assert story is not None
         if art.paywalled:  # what is not served is nowhere in the page
             assert all(p not in page for p in story.paragraphs[story.served :])
             assert story.served < len(story.paragraphs)
+
+
+def test_alfold_puts_a_cookie_check_before_one_section_and_splits_and_illustrates_stories() -> None:
+    with serve(SHAPES["alfold"]) as server:
+        site: Shape = server.site
+        kinds = {s.kind for s in site.stories}
+        assert {"gallery", "paged", "plain"} <= kinds
+        checked = next(s for s in site.stories if s.section == "velemeny")
+        with urlopen(server.base_url + site.path_of(checked), timeout=10) as reply:
+            page = reply.read().decode("utf-8")
+        assert "document.cookie" in page and "location.reload" in page
+        assert not any(p in page for p in checked.paragraphs)
+        paged = next(s for s in site.stories if s.kind == "paged")
+        first = visible_text(fetch(server.base_url, site.path_of(paged)))
+        assert paged.paragraphs[0] in first and paged.paragraphs[-1] not in first
 
 
 def test_hubs_are_served_and_no_article_path_is_a_hub(served: Any) -> None:

@@ -4,6 +4,7 @@ HELD_OUT shapes are never tuned on: see tests/shapes/README.md."""
 
 from __future__ import annotations
 
+from .alfold import AlfoldSite
 from .bogaz import BogazSite
 from .dnipro import DniproSite
 from .estuaire import EstuaireSite
@@ -31,6 +32,7 @@ SHAPES: dict[str, type[Shape]] = {
     "norrland": NorrlandSite,
     "dnipro": DniproSite,
     "jarvi": JarviSite,
+    "alfold": AlfoldSite,
 }
 
 HELD_OUT = tuple(name for name, shape in SHAPES.items() if shape.HELD_OUT)

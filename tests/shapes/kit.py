@@ -163,6 +163,10 @@ class Shape:
     def path_of(self, story: Story) -> str:
         raise NotImplementedError
 
+    def parts_of(self, story: Story) -> list[str]:
+        """The URLs (path and query) whose pages together hold the story: one, unless the site splits it."""
+        return [self.path_of(story)]
+
     def find(self, path: str) -> Story | None:
         return next((s for s in self.stories if self.path_of(s) == path), None)
 
