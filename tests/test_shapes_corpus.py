@@ -202,6 +202,8 @@ FLOORS: dict[str, dict[str, Any]] = {
     "norrland": {"recall": 18, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
     "dnipro": {"recall": 9, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
     "jarvi": {"recall": 18, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+    # alfold: 13/18 and F1 0.916 measured; the pages behind the browser check come through or not by timing
+    "alfold": {"recall": 12, "extra": 0, "f1": 0.85, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
 }
 
 
