@@ -101,7 +101,7 @@ def run_shape(shape: type[Shape], mode: str, workdir: Path, extra: tuple[str, ..
 
 
 HEAD = (
-    "shape", "mode", "recall", "extra", "body F1", "RA P", "RA R", "pub: new/false v2", "edit: v2",
+    "shape", "mode", "recall", "extra", "body F1", "RA P", "RA R", "pub: new/false v2/late", "edit: v2",
     "script full", "AMP url", "paywall flag", "title", "published", "authors", "subtitle", "tags",
 )  # fmt: skip
 
@@ -117,7 +117,7 @@ def row(r: ShapeResult) -> list[str]:
         f"{f.body_f1:.3f}",
         f"{f.ra_precision:.2f}",
         f"{f.ra_recall:.2f}",
-        f"{r.published.new}/{r.published.versions}",
+        f"{r.published.new}/{r.published.versions}/{r.published.late}",
         f"{r.edited.versions}{'' if r.edited.right_version else ' (wrong)'}",
         f"{f.script_full}/{f.script_total}" if f.script_total else "-",
         str(f.amp_urls),
@@ -160,7 +160,8 @@ def totals(results: list[ShapeResult], mode: str) -> list[str]:
         f"{sum(f1s) / len(f1s):.3f}" if f1s else "-",
         f"{tp / (tp + fp):.2f}" if tp + fp else "-",
         f"{tp / (tp + fn):.2f}" if tp + fn else "-",
-        f"{sum(r.published.new for r in chosen)}/{sum(r.published.versions for r in chosen)}",
+        f"{sum(r.published.new for r in chosen)}/{sum(r.published.versions for r in chosen)}"
+        f"/{sum(r.published.late for r in chosen)}",
         f"{sum(r.edited.versions for r in chosen)} ({sum(r.edited.right_version for r in chosen)} right)",
         f"{sum(r.first.script_full for r in chosen)}/{sum(r.first.script_total for r in chosen)}",
         str(sum(r.first.amp_urls for r in chosen)),

@@ -150,6 +150,11 @@ class ChangeScore:
     right_version: bool = False  # the edited article came back as a new version
     other: list[str] = field(default_factory=list)  # every record but the expected one
 
+    @property
+    def late(self) -> int:
+        """Version-1 records of other articles: ones an earlier run should have emitted."""
+        return sum(1 for item in self.other if item.endswith(" v1"))
+
 
 def score_change(records: Iterable[Mapping[str, Any]], expected_path: str, *, edit: bool) -> ChangeScore:
     score = ChangeScore()
