@@ -24,8 +24,6 @@ from tests.site_server import SiteServer
 
 from .common import ATOM, RSS, TEXT, XML, Reply, Words, base_of, esc, headline, html, iso, paragraphs, slugify
 
-JSON_TYPE = "application/json; charset=utf-8"
-
 
 @dataclass
 class Story:
@@ -355,21 +353,3 @@ def serve(shape: type[Shape], host: str = "127.0.0.1") -> Iterator[Any]:
     with SiteServer(site.handle, host=host) as server:
         server.site = site
         yield server
-
-
-def words_of(text: str) -> list[str]:
-    return text.split()
-
-
-__all__ = [
-    "JSON_TYPE",
-    "ArticleTruth",
-    "Shape",
-    "ShapeTruth",
-    "Story",
-    "esc",
-    "html",
-    "iso",
-    "serve",
-    "slugify",
-]
