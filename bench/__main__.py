@@ -17,6 +17,7 @@ BENCHMARKS = {
     "page_budget": "bench.page_budget",
     "extraction_split": "bench.extraction_split",
     "sweep": "bench.sweep",
+    "sites": "bench.sites",
 }
 
 

@@ -1,0 +1,273 @@
+"""The corpus of invented site shapes (tests/shapes/corpus.py, issue 19).
+
+First, fast: every shape serves what its truth says (articles, hubs, bodies, related links, script-built and
+paywalled pages as described), its two mutations change exactly what they should, and its hand-written TOML
+loads as a crawl loads it. Then one crawl test: every shape served on its own loopback address and crawled
+with its hand TOML in one `scrapy crawl news -a sites=...` sweep, three times (first run, after a
+publication, after an edit), scored against the truth; the floors are what main achieved when the corpus was
+written (FLOORS), so nothing reached today is lost. The full scoreboard, with `newsmon discover`'s TOML as
+well, is `python -m bench sites`.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import Request, urlopen
+
+import lxml.html
+import pytest
+
+from newsmon.sites import parse_site_config
+from tests.crawl_helpers import read_jsonl
+from tests.shapes.corpus import HELD_OUT, SHAPES
+from tests.shapes.kit import Shape, serve
+from tests.shapes.scoring import ChangeScore, RunScore, body_scores, score_change, score_run
+
+ROOT = Path(__file__).resolve().parent.parent
+REVISIT = ("-s", "NEWSMON_REVISIT_YOUNGER_THAN=1000000", "-s", "NEWSMON_REVISIT_EVERY=0")
+
+
+def fetch(base: str, path: str) -> str:
+    """The page as a browser that passed alfold's browser check gets it (the cookie is ignored elsewhere)."""
+    with urlopen(Request(base + path, headers={"Cookie": "alf_bc=ok"}), timeout=10) as reply:
+        return str(reply.read().decode("utf-8"))
+
+
+def visible_text(page: str) -> str:
+    tree = lxml.html.fromstring(page)
+    for script in tree.xpath("//script|//style"):
+        script.drop_tree()
+    return " ".join(tree.text_content().split())
+
+
+def linked_paths(page: str) -> set[str]:
+    tree = lxml.html.fromstring(page)
+    return {urlsplit(href).path for href in tree.xpath("//a/@href")}
+
+
+# --- the corpus as a whole ----------------------------------------------------------------------
+
+
+def test_the_corpus_spans_families_languages_and_held_out_shapes() -> None:
+    assert len(SHAPES) >= 12
+    assert len({shape.FAMILY for shape in SHAPES.values()}) == len(SHAPES)
+    assert len({shape.LANGUAGE for shape in SHAPES.values()}) >= 6
+    assert len(HELD_OUT) >= 3
+    readme = (ROOT / "tests" / "shapes" / "README.md").read_text("utf-8")
+    for name in HELD_OUT:
+        assert f"`{name}`" in readme and "held out" in readme.lower()
+
+
+# --- each shape's truth is what it serves --------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=list(SHAPES))
+def served(request: pytest.FixtureRequest) -> Iterator[Any]:
+    with serve(SHAPES[request.param]) as server:
+        yield server
+
+
+def test_articles_serve_their_truth(served: Any) -> None:
+    site: Shape = served.site
+    truth = site.truth()
+    assert len(truth.articles) == site.COUNT
+    for path, art in truth.articles.items():
+        story = site.find(path)
+        assert story is not None
+        parts = [fetch(served.base_url, part) for part in site.parts_of(story)]
+        page, text = "".join(parts), " ".join(visible_text(part) for part in parts)
+        assert htmllib.escape(art.title, quote=False) in page or art.title in text
+        for para in art.body.split("\n\n"):
+            if art.script_built:  # the story is only in embedded data: never in the static text
+                assert para not in text, path
+                forms = (para, json.dumps(para, ensure_ascii=False)[1:-1], htmllib.escape(para))
+                assert any(form in page for form in forms), path
+            else:
+                assert para in text, (path, para)
+        assert art.read_also and art.read_also <= linked_paths(page), path
+        if art.paywalled:  # what is not served is nowhere in the page
+            assert all(p not in page for p in story.paragraphs[story.served :])
+            assert story.served < len(story.paragraphs)
+
+
+def test_alfold_puts_a_cookie_check_before_one_section_and_splits_and_illustrates_stories() -> None:
+    with serve(SHAPES["alfold"]) as server:
+        site: Shape = server.site
+        kinds = {s.kind for s in site.stories}
+        assert {"gallery", "paged", "plain"} <= kinds
+        checked = next(s for s in site.stories if s.section == "velemeny")
+        with urlopen(server.base_url + site.path_of(checked), timeout=10) as reply:
+            page = reply.read().decode("utf-8")
+        assert "document.cookie" in page and "location.reload" in page
+        assert not any(p in page for p in checked.paragraphs)
+        paged = next(s for s in site.stories if s.kind == "paged")
+        first = visible_text(fetch(server.base_url, site.path_of(paged)))
+        assert paged.paragraphs[0] in first and paged.paragraphs[-1] not in first
+
+
+def test_hubs_are_served_and_no_article_path_is_a_hub(served: Any) -> None:
+    truth = served.site.truth()
+    assert not truth.hubs & set(truth.articles)
+    for path in truth.hubs:
+        fetch(served.base_url, path)  # raises on an error status
+    assert "User-agent" in fetch(served.base_url, "/robots.txt")
+
+
+def test_hidden_stories_are_reachable_only_through_related_blocks(served: Any) -> None:
+    site: Shape = served.site
+    hidden = {site.path_of(s) for s in site.stories if s.id in site.hidden()}
+    listed = [s for s in site.stories if s.id not in site.hidden()]
+    assert len(hidden) == site.HIDDEN
+    assert hidden <= {site.path_of(r) for s in listed for r in site.related_of(s)}
+    home = fetch(served.base_url, "/")
+    assert not hidden & linked_paths(home)
+
+
+def test_the_hand_toml_loads_and_its_pattern_separates_articles_from_hubs(served: Any) -> None:
+    site: Shape = served.site
+    config = parse_site_config(tomllib.loads(site.hand_toml(served.base_url)))
+    truth = site.truth()
+    assert not [p for p in truth.articles if config.is_hub_path(p)]
+    if config.article_pattern is not None:  # Ghost's flat slugs: told apart by page signals and hub_patterns
+        assert all(config.is_article_path(p) for p in truth.articles)
+        assert not [p for p in truth.hubs if config.is_article_path(p)]
+    assert truth.read_also in config.read_also_labels
+
+
+def test_a_publication_adds_one_story_and_changes_no_body() -> None:
+    for shape in SHAPES.values():
+        with serve(shape) as server:
+            site: Shape = server.site
+            before = site.truth()
+            story = site.publish()
+            after = site.truth()
+            new = set(after.articles) - set(before.articles)
+            assert new == {site.path_of(story)}, shape.NAME
+            assert all(after.articles[p] == a for p, a in before.articles.items()), shape.NAME
+            assert story.title in visible_text(fetch(server.base_url, "/")), shape.NAME
+
+
+def test_an_edit_changes_one_body_only() -> None:
+    for shape in SHAPES.values():
+        site = shape()
+        before = site.truth()
+        story = site.edit()
+        after = site.truth()
+        changed = [p for p in before.articles if before.articles[p].body != after.articles[p].body]
+        assert changed == [site.path_of(story)], shape.NAME
+        assert set(after.articles) == set(before.articles)
+
+
+def test_two_instances_tell_the_same_truth() -> None:
+    for shape in SHAPES.values():
+        assert shape().truth() == shape().truth()
+
+
+def test_body_scores_is_the_benchmark_metric() -> None:
+    assert body_scores("one two three four five", "one two three four five") == (1.0, 1.0, 1.0)
+    assert body_scores("one two three four five", None) == (0.0, 0.0, 0.0)
+    precision, recall, _ = body_scores("a b c d e f", "a b c d e f x y z w")
+    assert recall == 1.0 and precision == pytest.approx(3 / 7)
+
+
+# --- crawl: every shape with its hand TOML, in one sweep -----------------------------------------
+
+# What main achieved when the corpus was written (hand TOML, tier auto): floors, never lowered. The
+# integrator raises them as the site-template, structured-data and related-block work lands.
+# recall: records of truth articles; f1: mean body F1; ra: read_also (precision, recall);
+# false: version-2 records after a publication (at most); edit: the edited article came back as version 2.
+# Measured 2026-12-07 (bench/RESULTS.md, "Site shapes"). bogaz's read_also varies from run to run (0.45-0.62
+# measured): whichever of an article's AMP and canonical pages is fetched first builds the record.
+FLOORS: dict[str, dict[str, Any]] = {
+    "faro": {"recall": 18, "extra": 0, "f1": 0.85, "ra": (1.0, 1.0), "new": 1, "false": 6, "edit": True},
+    "lago": {"recall": 15, "extra": 0, "f1": 1.0, "ra": (1.0, 0.0), "new": 1, "false": 0, "edit": True},
+    "meridian": {"recall": 18, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+    "estuaire": {"recall": 18, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+    "rheinbote": {"recall": 18, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+    "polder": {"recall": 18, "extra": 0, "f1": 1.0, "ra": (1.0, 0.42), "new": 1, "false": 0, "edit": True},
+    "mures": {"recall": 18, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+    "bogaz": {"recall": 18, "extra": 0, "f1": 0.96, "ra": (0.35, 0.35), "new": 1, "false": 0, "edit": True},
+    "vltava": {"recall": 18, "extra": 0, "f1": 0.98, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+    "norrland": {"recall": 18, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+    "dnipro": {"recall": 9, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+    "jarvi": {"recall": 18, "extra": 0, "f1": 1.0, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+    # alfold: 13/18 and F1 0.916 measured; the pages behind the browser check come through or not by timing
+    "alfold": {"recall": 12, "extra": 0, "f1": 0.85, "ra": (1.0, 1.0), "new": 1, "false": 0, "edit": True},
+}
+
+
+@dataclass
+class Sweep:
+    scores: dict[str, RunScore]
+    published: dict[str, ChangeScore]
+    edited: dict[str, ChangeScore]
+
+
+def sweep(sites_dir: Path, work: Path, label: str, *extra: str) -> dict[str, list[dict[str, Any]]]:
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        NEWSMON_SITES_DIR=str(sites_dir),
+        NEWSMON_STATE_DIR=str(work / "state"),
+        NEWSMON_OUTPUT_URI=str(work / label / "%(site)s" / "%(time)s.jsonl"),
+    )
+    names = ",".join(sorted(p.stem for p in sites_dir.glob("*.toml")))
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={names}",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+        "-s", f"LOG_FILE={work / (label + '.log')}", *extra,
+    ]  # fmt: skip
+    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr[-2000:]
+    out = work / label
+    return {d.name: [r for f in sorted(d.glob("*.jsonl")) for r in read_jsonl(f)] for d in out.iterdir()}
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sweep]:
+    work = tmp_path_factory.mktemp("corpus")
+    sites_dir = work / "sites"
+    sites_dir.mkdir()
+    with ExitStack() as stack:
+        servers = {
+            name: stack.enter_context(serve(shape, host=f"127.0.0.{10 + k}"))
+            for k, (name, shape) in enumerate(SHAPES.items())
+        }
+        for name, server in servers.items():
+            (sites_dir / f"{name}.toml").write_text(server.site.hand_toml(server.base_url), "utf-8")
+        first = sweep(sites_dir, work, "run1")
+        scores = {name: score_run(s.site.truth(), first.get(name, [])) for name, s in servers.items()}
+        new = {name: s.site.path_of(s.site.publish()) for name, s in servers.items()}
+        second = sweep(sites_dir, work, "run2", *REVISIT)
+        published = {name: score_change(second.get(name, []), new[name], edit=False) for name in servers}
+        edit = {name: s.site.path_of(s.site.edit()) for name, s in servers.items()}
+        third = sweep(sites_dir, work, "run3", *REVISIT)
+        edited = {name: score_change(third.get(name, []), edit[name], edit=True) for name in servers}
+        yield Sweep(scores, published, edited)
+
+
+@pytest.mark.crawl
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_hand_toml_crawl_keeps_what_main_reached(crawled: Sweep, name: str) -> None:
+    score, floor = crawled.scores[name], FLOORS.get(name, {})
+    print(name, score.found, len(score.extra), round(score.body_f1, 3), score.ra_precision, score.ra_recall)
+    print(name, crawled.published[name], crawled.edited[name])
+    assert score.found >= floor.get("recall", 0), score.missing
+    assert len(score.extra) <= floor.get("extra", 99), score.extra
+    assert score.body_f1 >= floor.get("f1", 0.0) - 0.005
+    assert score.ra_precision >= floor.get("ra", (0.0, 0.0))[0] - 0.01
+    assert score.ra_recall >= floor.get("ra", (0.0, 0.0))[1] - 0.01
+    assert crawled.published[name].new >= floor.get("new", 0)
+    assert crawled.published[name].versions <= floor.get("false", 99)
+    assert crawled.edited[name].right_version or not floor.get("edit", False)
