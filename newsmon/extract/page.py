@@ -11,8 +11,10 @@ from newsmon.extract.body import (
     PRUNE_NOISE,
     article_body,
     boilerplate_containers,
+    jsonld_article_body,
     without_link_lists,
 )
+from newsmon.extract.embedded import find_story, prefer_story
 from newsmon.extract.guard import guard_body
 from newsmon.extract.jsonld import JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import extract_links
@@ -102,13 +104,23 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     body, article_words, rejected = guard_body(tree, scope, body, found.source, hidden=hidden, skip=skip)
     if rejected:
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
+    source = found.source if body else ""
+    # the story as the page's data states it: evidence of its length, and the body when the HTML lacks it
+    story = find_story(tree, jsonld, jsonld_article_body(jsonld), headlines, meta.description or "")
+    if prefer_story(body, story):
+        logger.debug("Body of %s from its %s data (%d words in the HTML)", url, story.source, article_words)
+        paragraphs = story.text.split("\n\n")
+        while len(paragraphs) > 1 and paragraphs[0] in headlines:
+            paragraphs.pop(0)
+        body, source, rejected = "\n\n".join(paragraphs), story.source, None
     og_types = metas.get("og:type", [])
     is_hub = declares_hub(jsonld, og_types)
     return PageData(
         **vars(meta),
         body=body,
         article_words=article_words,
-        body_source=found.source if body else "",
+        body_source=source,
+        story_words=story.words,
         body_rejected=rejected,
         read_also=merge_items(read_blocks),
         news_feed=merge_items(feed_blocks),
