@@ -101,7 +101,10 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     if header and start and start in normalize_space(header[0].text_content()):
         header = []
     skip = related | noise | rendered_hidden | set(header)
-    body, article_words, rejected = guard_body(tree, scope, body, found.source, hidden=hidden, skip=skip)
+    known = {*headlines, meta.subtitle or "", meta.description or ""}
+    body, article_words, rejected = guard_body(
+        tree, scope, body, found.source, hidden=hidden, skip=skip, known=known
+    )
     if rejected:
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
     source = found.source if body else ""
