@@ -89,7 +89,8 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         jsonld=jsonld,
         hidden=rendered_hidden,
         noise=noise,
-        headlines=headlines,
+        # a leading paragraph that is the page's own standfirst is a field (subtitle), not body
+        headlines=headlines | {meta.subtitle} if meta.subtitle else headlines,
         header=header,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
@@ -113,7 +114,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     if prefer_story(body, story):
         logger.debug("Body of %s from its %s data (%d words in the HTML)", url, story.source, article_words)
         paragraphs = story.text.split("\n\n")
-        while len(paragraphs) > 1 and paragraphs[0] in headlines:
+        while len(paragraphs) > 1 and paragraphs[0] in known:
             paragraphs.pop(0)
         body, source, rejected = "\n\n".join(paragraphs), story.source, None
     og_types = metas.get("og:type", [])
