@@ -20,6 +20,7 @@ from newsmon.extract.jsonld import JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
+from newsmon.extract.paywall import gated_parts, prompt_boxes, without_trailing_prompts
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
 from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
@@ -81,6 +82,11 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     related = {el for block in (*read_blocks, *feed_blocks) for el in block.elements}
     header = _header_wrapper(scope)
     noise = boilerplate_containers(tree) if PRUNE_NOISE else set()
+    # subscription and login prompts: never body (a paywalled page's body is what it serves)
+    gated = gated_parts(tree, jsonld)
+    paywalled = meta.is_accessible_for_free is False or bool(gated)
+    prompts = prompt_boxes(tree, url, paywalled=paywalled, container=scope.root, gated=gated)
+    noise |= prompts
     headlines = {text for text in (meta.title, scope.h1_text) if text}
     found = article_body(
         tree,
@@ -97,6 +103,8 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     links = extract_links(tree, url)
     if found.source == "extractor":
         body = without_link_lists(body, {link["text"] for link in links})
+    if paywalled or prompts:
+        body = without_trailing_prompts(body)
     # the headline's wrapper is not article text, unless the body is in it (a short article in one block)
     start = " ".join(body.split()[:HEADER_CHECK_WORDS])
     if header and start and start in normalize_space(header[0].text_content()):
