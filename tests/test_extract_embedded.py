@@ -101,3 +101,20 @@ def test_declared_word_count_and_coverage() -> None:
     assert not prefer_story("\n\n".join(PARAGRAPHS), story)
     assert prefer_story(SUMMARY + "\n\n" + CAPTION, story)
     assert Story("", "", 900).words == 900
+
+
+def test_a_story_in_a_script_written_without_spaces() -> None:
+    headline = "港の灯台、百年ぶりに改修へ"
+    paragraphs = [
+        "市は十二日、港の入り口に立つ白い灯台を来年春までに改修すると発表した。",
+        "建てられてから百年が過ぎ、外壁のひびが目立っていた。",
+        "工事の間も灯りは消さず、夜は仮設の照明で船を案内するという。",
+    ]
+    state = {"article": {"title": headline, "blocks": [{"type": "p", "text": p} for p in paragraphs]}}
+    html = (
+        f"<html lang='ja'><head><title>{headline}</title></head><body><h1>{headline}</h1><div id='app'></div>"
+        f"<script>window.__APP_STATE__ = {json.dumps(state, ensure_ascii=False)};</script></body></html>"
+    )
+    page = extract_page(parse_html(html), "https://minato-shinpo.example/articles/20260512-harbour-lights")
+    assert page.body.split("\n\n") == paragraphs
+    assert page.body_source == "embedded"

@@ -32,15 +32,15 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from newsmon.extract.guard import count_words
+from newsmon.extract.guard import SURE_WORDS, count_words
 from newsmon.extract.jsonld import JsonLd
 from newsmon.extract.text import normalize_space
 
 logger = logging.getLogger(__name__)
 
-MAX_SCRIPT_CHARS = 4_000_000  # a script larger than this is not read (no state blob is that large)
+MAX_SCRIPT_CHARS = 2_000_000  # a script larger than this is not read (a page state is rarely past 1 MB)
 MIN_SCRIPT_CHARS = 200  # nor one smaller: it cannot hold a story
-MAX_NODES = 200_000  # JSON values walked per page, at most
+MAX_NODES = 100_000  # JSON values walked per page, at most (about 0.6 s on a hostile page)
 MAX_DEPTH = 64  # nesting followed
 MIN_STORY_WORDS = 25  # a story candidate with fewer words is not one (body.MIN_WORDS)
 PROSE_WORDS = 5  # an item with this many words is prose; a block run needs two such items
@@ -57,11 +57,12 @@ _BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 _TAG = re.compile(r"<[^>]*>")
-# An inline script assigning state: window.X = {..}, self.X = [..], Fusion.globalContent = {..}, var X = ..
-_ASSIGNMENT = re.compile(
-    r"(?:\b(?:window|self|globalThis)\s*\.\s*[\w$]+|\b[\w$]+\.globalContent|\b__[A-Z][\w$]*__)"
-    r"\s*=\s*(JSON\.parse\(\s*)?([{\[\"'])"
-)
+# An inline script assigning state: window.X = {..}, self.X = [..], Fusion.globalContent = {..},
+# __X__ = JSON.parse("..."). Found as "= {" (cheap: a regex with alternatives at every character of 40 KB of
+# scripts a page costs more than the rest of this module), then the target is checked just before it.
+_ASSIGNED = re.compile(r"=\s*(JSON\.parse\(\s*)?([{\[\"'])")
+_TARGET = re.compile(r"(?:\b(?:window|self|globalThis)\s*\.\s*[\w$]+|\.globalContent|\b__[A-Z][\w$]*__)\s*$")
+_TARGET_CHARS = 80  # how far back the target is looked for
 _NEXT_FLIGHT = re.compile(r"self\.__next_f\.push\(")
 _FLIGHT_ROW = re.compile(r"^[0-9a-f]+:", re.MULTILINE)
 _TOKEN = re.compile(r"\w{4,}", re.UNICODE)
@@ -119,7 +120,12 @@ def _js_string(text: str, start: int) -> str | None:
 
 def _assigned_values(script: str) -> Iterator[Any]:
     """The JSON values an inline script assigns to globals (directly or through JSON.parse of a string)."""
-    for match in _ASSIGNMENT.finditer(script):
+    for match in _ASSIGNED.finditer(script):
+        before = match.start()
+        if script[before - 1 : before] in "=!<>" or not _TARGET.search(
+            script, max(0, before - _TARGET_CHARS), before
+        ):
+            continue  # a comparison (==, <=), or not an assignment to a global
         start = match.start(2)
         if match.group(2) in "\"'":
             if not match.group(1):
@@ -251,15 +257,23 @@ class _Candidate:
 class _Walk:
     def __init__(self, headlines: set[str]) -> None:
         self.headlines = headlines
+        sizes = [len(headline) for headline in headlines] or [0]
+        self.lengths = (min(sizes), 2 * max(sizes) + 20)  # a headline's string, give or take its spacing
         self.budget = MAX_NODES
         self.candidates: list[_Candidate] = []
         self.anchors: list[int] = []
 
     def _holds_headline(self, value: dict[str, Any]) -> bool:
+        shortest, longest = self.lengths
         for item in value.values():
             texts = item.values() if isinstance(item, dict) else (item,)  # Arc: headlines.basic
-            if any(isinstance(text, str) and normalize_space(text) in self.headlines for text in texts):
-                return True
+            for text in texts:
+                if (
+                    isinstance(text, str)
+                    and shortest <= len(text) <= longest
+                    and normalize_space(text) in self.headlines
+                ):
+                    return True
         return False
 
     def _add(self, paragraphs: list[str]) -> None:
@@ -286,7 +300,7 @@ class _Walk:
         return _Node()
 
     def _string(self, value: str) -> _Node:
-        if len(value) < 2 or _IDENTIFIER.match(value) or _URL.match(value):
+        if len(value) < 2 or (" " not in value and value.isascii()) or _IDENTIFIER.match(value):
             return _Node()
         paragraphs = _string_paragraphs(value)
         if len(paragraphs) >= 2 and sum(_is_prose(p) for p in paragraphs) >= 2:
@@ -356,12 +370,22 @@ def declared_words(jsonld: JsonLd) -> int:
 
 
 def find_story(
-    tree: HtmlElement, jsonld: JsonLd, articlebody: str, headlines: set[str], summary: str = ""
+    tree: HtmlElement,
+    jsonld: JsonLd,
+    articlebody: str,
+    headlines: set[str],
+    summary: str = "",
+    *,
+    html_words: int = 0,
 ) -> Story:
     """What the page's data says the story is: the embedded state's story when it is longer than the JSON-LD
-    ``articlebody`` (as body.py read it), else that; with the declared wordCount."""
+    ``articlebody`` (as body.py read it), else that; with the declared wordCount. The embedded state is only
+    read when the HTML's article text (``html_words``) is under SURE_WORDS, or under COVER_SHARE of the
+    declared count: a page whose HTML holds a long story does not need it (and the walk is the cost)."""
     declared = declared_words(jsonld)
-    embedded = embedded_story(embedded_values(tree), headlines, summary)
+    embedded = ""
+    if html_words < SURE_WORDS or html_words < COVER_SHARE * declared:
+        embedded = embedded_story(embedded_values(tree), headlines, summary)
     if embedded and count_words(embedded) > count_words(articlebody):
         return Story(embedded, "embedded", declared)
     if articlebody:

@@ -15,7 +15,7 @@ from newsmon.extract.body import (
     without_link_lists,
 )
 from newsmon.extract.embedded import find_story, prefer_story
-from newsmon.extract.guard import guard_body
+from newsmon.extract.guard import count_words, guard_body
 from newsmon.extract.jsonld import JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
@@ -118,7 +118,14 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
     source = found.source if body else ""
     # the story as the page's data states it: evidence of its length, and the body when the HTML lacks it
-    story = find_story(tree, jsonld, jsonld_article_body(jsonld), headlines, meta.description or "")
+    story = find_story(
+        tree,
+        jsonld,
+        jsonld_article_body(jsonld),
+        headlines,
+        meta.description or "",
+        html_words=min(article_words, count_words(body)),
+    )
     if prefer_story(body, story):
         logger.debug("Body of %s from its %s data (%d words in the HTML)", url, story.source, article_words)
         paragraphs = story.text.split("\n\n")

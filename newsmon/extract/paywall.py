@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newsmon.extract import xpaths
 from newsmon.extract.guard import count_words
 from newsmon.extract.jsonld import JsonLd
 from newsmon.extract.text import normalize_space
@@ -66,7 +67,6 @@ VOCABULARY = (
 )  # fmt: skip
 _TOKENS = re.compile(r"[-_.\s]+")
 _STEM_HINT = re.compile("|".join([*URL_WORDS, *URL_STEMS]))  # a cheap test before a link is taken apart
-_CLASS_HINT = re.compile(r"paywall|regwall|piano|meter|tp-|subscriber|premium-wall")
 _CSS_TOKENS = re.compile(r"[\s]+")
 _BOX_TAGS = frozenset({"div", "section", "aside", "p", "form", "footer", "span", "figure", "ul", "li"})
 _CONTAINERS = frozenset({"article", "main", "body", "html"})
@@ -156,11 +156,17 @@ def prompt_boxes(
     gated: Iterable[HtmlElement],
 ) -> set[HtmlElement]:
     """The prompt boxes of the page (see the module docstring); ``paywalled``: the page says it is not
-    free; ``container``: the article container (never a prompt, nor its ancestors)."""
+    free; ``container``: the article container (never a prompt, nor its ancestors; prompts are looked for
+    in its parent, the whole page when there is none)."""
     keep: set[HtmlElement] = {container, *container.iterancestors()} if container is not None else set()
+    # prompts sit in the article container or beside it (navigation and footers are pruned anyway): looked
+    # for there, a fraction of the page
+    region = container.getparent() if container is not None else None
+    if region is None or region.tag in ("body", "html"):
+        region = tree
     boxes: set[HtmlElement] = set()
     slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "")
-    for anchor in tree.iter("a", "form"):
+    for anchor in region.iter("a", "form"):
         target = anchor.get("href") if anchor.tag == "a" else anchor.get("action")
         if not target:
             continue
@@ -170,9 +176,18 @@ def prompt_boxes(
             box = _box(anchor, keep)
             if box is not None:
                 boxes.add(box)
-    for element in tree.iter(etree.Element):
-        names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-        if _CLASS_HINT.search(names) and element not in keep and _class_names_paywall(names):
+    hinted: dict[str, bool] = {}  # pages repeat the same class names: each spelling tested once
+    for element in region.iter(etree.Element):
+        css, ident = element.get("class"), element.get("id")
+        if css is None and ident is None:
+            continue
+        names = f"{css or ''} {ident or ''}"
+        named = hinted.get(names)
+        if named is None:
+            named = hinted[names] = bool(xpaths.PAYWALL_HINT.search(names)) and _class_names_paywall(
+                names.lower()
+            )
+        if named and element not in keep:
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)
