@@ -204,3 +204,16 @@ def test_vocabulary_only_trims_short_trailing_paragraphs() -> None:
     assert without_trailing_prompts(body) == "First paragraph of the story.\n\nSecond one."
     long_last = "A long closing paragraph " + "that quotes the subscription debate at length " * 5
     assert without_trailing_prompts(f"Story.\n\n{long_last}") == f"Story.\n\n{long_last}"
+
+
+def test_a_paywalled_page_keeps_what_it_serves_over_its_embedded_full_text() -> None:
+    full = [
+        *GERMAN.served,
+        *(f"Ein weiterer Absatz Nummer {i} nur für zahlende Leser, mit vielen Wörtern." for i in range(8)),
+    ]
+    state = {"article": {"headline": GERMAN.headline, "paragraphs": full}}
+    html = page(GERMAN).replace("</body>", f"<script>window.__STATE__ = {json.dumps(state)};</script></body>")
+    data = extract_page(parse_html(html), GERMAN.url)
+    assert data.body_source == "extractor"
+    assert "nur für zahlende Leser" not in data.body
+    assert GERMAN.served[0] in data.body

@@ -126,7 +126,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         meta.description or "",
         html_words=min(article_words, count_words(body)),
     )
-    if prefer_story(body, story):
+    if prefer_story(body, story) and not (paywalled and body):  # a paywalled page's body is what it serves
         logger.debug("Body of %s from its %s data (%d words in the HTML)", url, story.source, article_words)
         paragraphs = story.text.split("\n\n")
         while len(paragraphs) > 1 and paragraphs[0] in known:
