@@ -85,7 +85,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     # subscription and login prompts: never body (a paywalled page's body is what it serves)
     gated = gated_parts(tree, jsonld)
     paywalled = meta.is_accessible_for_free is False or bool(gated)
-    prompts = prompt_boxes(tree, url, paywalled=paywalled, container=scope.root, gated=gated)
+    prompts = prompt_boxes(tree, url, paywalled=paywalled, container=scope.root, gated=gated, skip=noise)
     noise |= prompts
     headlines = {text for text in (meta.title, scope.h1_text) if text}
     found = article_body(

@@ -66,7 +66,9 @@ VOCABULARY = (
     "購読", "ログイン", "订阅", "登录", "訂閱",
 )  # fmt: skip
 _TOKENS = re.compile(r"[-_.\s]+")
-_STEM_HINT = re.compile("|".join([*URL_WORDS, *URL_STEMS]))  # a cheap test before a link is taken apart
+_STEM_HINT = re.compile(
+    r"(?:^|[/._-])(?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"
+)  # a cheap test before a link is taken apart
 _CSS_TOKENS = re.compile(r"[\s]+")
 _BOX_TAGS = frozenset({"div", "section", "aside", "p", "form", "footer", "span", "figure", "ul", "li"})
 _CONTAINERS = frozenset({"article", "main", "body", "html"})
@@ -147,6 +149,12 @@ def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
     return found
 
 
+def _prompt_target(target: str, slug: str, url: str) -> bool:
+    lowered = target.lower()
+    returns = slug and "?" in lowered and slug in lowered.split("?", 1)[1]
+    return bool(returns or _STEM_HINT.search(lowered)) and prompt_url(target.strip(), url)
+
+
 def prompt_boxes(
     tree: HtmlElement,
     url: str,
@@ -154,10 +162,12 @@ def prompt_boxes(
     paywalled: bool,
     container: HtmlElement | None,
     gated: Iterable[HtmlElement],
+    skip: set[HtmlElement] | frozenset[HtmlElement] = frozenset(),
 ) -> set[HtmlElement]:
     """The prompt boxes of the page (see the module docstring); ``paywalled``: the page says it is not
     free; ``container``: the article container (never a prompt, nor its ancestors; prompts are looked for
-    in its parent, the whole page when there is none)."""
+    in its parent, the whole page when there is none); ``skip``: subtrees not looked into (boilerplate
+    containers the extractor prunes anyway)."""
     keep: set[HtmlElement] = {container, *container.iterancestors()} if container is not None else set()
     # prompts sit in the article container or beside it (navigation and footers are pruned anyway): looked
     # for there, a fraction of the page
@@ -165,19 +175,20 @@ def prompt_boxes(
     if region is None or region.tag in ("body", "html"):
         region = tree
     boxes: set[HtmlElement] = set()
-    slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "")
-    for anchor in region.iter("a", "form"):
-        target = anchor.get("href") if anchor.tag == "a" else anchor.get("action")
-        if not target:
-            continue
-        lowered = target.lower()
-        returns = slug and "?" in lowered and slug.lower() in lowered.split("?", 1)[1]
-        if (returns or _STEM_HINT.search(lowered)) and prompt_url(target.strip(), url):
-            box = _box(anchor, keep)
-            if box is not None:
-                boxes.add(box)
+    slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "").lower()
     hinted: dict[str, bool] = {}  # pages repeat the same class names: each spelling tested once
-    for element in region.iter(etree.Element):
+    walker = etree.iterwalk(region, events=("start",))
+    for _, element in walker:
+        if element in skip:
+            walker.skip_subtree()  # navigation, share bars, ...: pruned anyway
+            continue
+        tag = element.tag
+        if tag == "a" or tag == "form":
+            target = element.get("href") if tag == "a" else element.get("action")
+            if target and _prompt_target(target, slug, url):
+                box = _box(element, keep)
+                if box is not None:
+                    boxes.add(box)
         css, ident = element.get("class"), element.get("id")
         if css is None and ident is None:
             continue
