@@ -118,3 +118,11 @@ def test_a_story_in_a_script_written_without_spaces() -> None:
     page = extract_page(parse_html(html), "https://minato-shinpo.example/articles/20260512-harbour-lights")
     assert page.body.split("\n\n") == paragraphs
     assert page.body_source == "embedded"
+
+
+def test_a_plain_json_array_island_is_not_taken_for_a_devalue_payload() -> None:
+    island = [{"title": HEADLINE, "body": "".join(f"<p>{p}</p>" for p in PARAGRAPHS)}, {"id": 7}]
+    script = f'<script type="application/json" id="page-data">{json.dumps(island)}</script>'
+    page = extract_page(parse_html(shell(script)), URL)
+    assert page.body.split("\n\n") == PARAGRAPHS
+    assert page.body_source == "embedded"

@@ -63,6 +63,8 @@ _TAG = re.compile(r"<[^>]*>")
 _ASSIGNED = re.compile(r"=\s*(JSON\.parse\(\s*)?([{\[\"'])")
 _TARGET = re.compile(r"(?:\b(?:window|self|globalThis)\s*\.\s*[\w$]+|\.globalContent|\b__[A-Z][\w$]*__)\s*$")
 _TARGET_CHARS = 80  # how far back the target is looked for
+_DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
+_SINGLE_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'", re.DOTALL)
 _NEXT_FLIGHT = re.compile(r"self\.__next_f\.push\(")
 _FLIGHT_ROW = re.compile(r"^[0-9a-f]+:", re.MULTILINE)
 _TOKEN = re.compile(r"\w{4,}", re.UNICODE)
@@ -98,18 +100,11 @@ def _decode_at(text: str, start: int) -> Any:
 
 def _js_string(text: str, start: int) -> str | None:
     """The JavaScript string literal at ``text[start]`` ("..." or '...'), decoded (JSON escapes)."""
-    quote = text[start]
-    end = start + 1
-    while end < len(text):
-        char = text[end]
-        if char == "\\":
-            end += 2
-            continue
-        if char == quote:
-            break
-        end += 1
-    literal = text[start + 1 : end]
-    if quote == "'":
+    match = (_DOUBLE_QUOTED if text[start] == '"' else _SINGLE_QUOTED).match(text, start)
+    if match is None:
+        return None
+    literal = match.group(1)
+    if text[start] == "'":
         literal = literal.replace("\\'", "'").replace('"', '\\"')
     try:
         decoded = json.loads(f'"{literal}"', strict=False)
@@ -160,6 +155,16 @@ def _flight_rows(scripts: Iterable[str]) -> Iterator[Any]:
                 yield value
 
 
+def _is_devalue(values: list[Any]) -> bool:
+    """A devalue payload: its root is a wrapper (["ShallowReactive", 1]) or an object of indices."""
+    root = values[0] if values else None
+    if isinstance(root, list):
+        return len(root) == 2 and root[0] in _DEVALUE_WRAPPERS and isinstance(root[1], int)
+    if isinstance(root, dict):
+        return bool(root) and all(type(ref) is int for ref in root.values())
+    return False
+
+
 def _devalue(values: list[Any]) -> Any:
     """A devalue payload (Nuxt 3 ``__NUXT_DATA__``: a flat array, values referenced by index) as plain
     JSON. Shared references are resolved once; cycles and special types end as None."""
@@ -203,9 +208,8 @@ def embedded_values(tree: HtmlElement) -> list[Any]:
             continue
         if kind.endswith("json"):  # __NEXT_DATA__, __NUXT_DATA__, any application/json island
             value = _decode_at(text, len(text) - len(text.lstrip()))
-            if isinstance(value, list) and value and isinstance(value[0], list | dict):
-                flat = _devalue(value)
-                found.append(flat if flat is not None else value)
+            if isinstance(value, list) and _is_devalue(value):
+                found.append(_devalue(value))
             elif isinstance(value, dict | list):
                 found.append(value)
         elif kind in ("", "text/javascript", "application/javascript", "module"):
