@@ -20,6 +20,7 @@ from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import PageData
 from tests.extract_pages import PAGES_DIR
+from tests.othersites.script_site import URL, shell
 
 SHELL = "js_shell_boilerplate.html"
 SHELL_DIVS = "js_shell_divs.html"
@@ -176,3 +177,22 @@ def test_tree_left_unchanged() -> None:
         before = lxml.html.tostring(tree)
         extract_page(tree, url)
         assert lxml.html.tostring(tree) == before
+
+
+SHELL_LAYOUTS = {
+    "main": lambda html: html,
+    "article": lambda html: html.replace(
+        '<main><div class="story">', '<main><article class="story">'
+    ).replace("</ul>\n</div>", "</ul>\n</article>"),
+    "divs": lambda html: html.replace("<main>", '<div class="wrap">').replace("</main>", "</div>"),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(SHELL_LAYOUTS))
+def test_a_script_built_page_furniture_is_not_article_text(layout: str) -> None:
+    # headline, standfirst, byline, captioned photo, tags and a section list of teasers (77 words) around an
+    # empty container, no data for the story: thin whatever the layout, so escalated, never that as body
+    page = extract(SHELL_LAYOUTS[layout](shell("")), URL)
+    assert page.article_words < THIN_BODY_WORDS
+    assert page.body == ""
+    assert page.body_rejected == "boilerplate"
