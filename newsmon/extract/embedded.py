@@ -63,6 +63,7 @@ _TAG = re.compile(r"<[^>]*>")
 _ASSIGNED = re.compile(r"=\s*(JSON\.parse\(\s*)?([{\[\"'])")
 _TARGET = re.compile(r"(?:\b(?:window|self|globalThis)\s*\.\s*[\w$]+|\.globalContent|\b__[A-Z][\w$]*__)\s*$")
 _TARGET_CHARS = 80  # how far back the target is looked for
+_TARGET_HINTS = ("window", "self", "globalThis", "globalContent", "__")  # what a target holds (cheap test)
 _DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
 _SINGLE_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'", re.DOTALL)
 _NEXT_FLIGHT = re.compile(r"self\.__next_f\.push\(")
@@ -116,15 +117,19 @@ def _js_string(text: str, start: int) -> str | None:
 def _assigned_values(script: str) -> Iterator[Any]:
     """The JSON values an inline script assigns to globals (directly or through JSON.parse of a string)."""
     for match in _ASSIGNED.finditer(script):
+        quoted = match.group(2) in "\"'"
+        if quoted and not match.group(1):
+            continue  # a plain string assignment (most of them in a minified script): not state
         before = match.start()
-        if script[before - 1 : before] in "=!<>" or not _TARGET.search(
-            script, max(0, before - _TARGET_CHARS), before
+        window = script[max(0, before - _TARGET_CHARS) : before]
+        if (
+            window[-1:] in ("", "=", "!", "<", ">")  # a comparison (==, <=, ...)
+            or not any(hint in window for hint in _TARGET_HINTS)
+            or not _TARGET.search(window)
         ):
-            continue  # a comparison (==, <=), or not an assignment to a global
+            continue
         start = match.start(2)
-        if match.group(2) in "\"'":
-            if not match.group(1):
-                continue  # a plain string assignment: not state
+        if quoted:
             literal = _js_string(script, start)
             value = _decode_at(literal, 0) if literal and literal.lstrip()[:1] in "{[" else None
         else:
