@@ -10,7 +10,7 @@ of its text.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -217,3 +217,10 @@ def test_a_paywalled_page_keeps_what_it_serves_over_its_embedded_full_text() -> 
     assert data.body_source == "extractor"
     assert "nur für zahlende Leser" not in data.body
     assert GERMAN.served[0] in data.body
+
+
+def test_unusable_paywall_selectors_are_ignored() -> None:
+    for selector in ("div[[[", "", 42):
+        markup = article(GERMAN.headline, hasPart={"isAccessibleForFree": False, "cssSelector": selector})
+        data = extract_page(parse_html(page(replace(GERMAN, jsonld=markup))), GERMAN.url)
+        assert GERMAN.served[0] in data.body

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
+from lxml.cssselect import SelectorError
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
@@ -144,7 +145,7 @@ def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
             continue
         try:
             found.extend(tree.cssselect(selector))
-        except Exception:  # cssselect raises its own SelectorError family on bad selectors
+        except (SelectorError, etree.XPathError):
             logger.debug("Unusable paywall cssSelector %r", selector)
     return found
 
