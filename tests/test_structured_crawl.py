@@ -1,10 +1,13 @@
-"""Escalation by evidence in a real crawl (`scrapy crawl news` with real Chromium): two invented script-built
-articles whose static container is empty among 70+ words of standfirst, caption, byline, tags and teasers.
+"""Escalation by evidence in a real crawl (`scrapy crawl news` with real Chromium): invented script-built
+articles whose static container is empty (or short) among 70+ words of standfirst, caption, byline, tags and
+teasers.
 
 - the story is in the page's embedded state (``__NEXT_DATA__``, rendered by an inline script): the record is
   PLAIN, its body the full story read from the data (``body_source`` "embedded"), no browser started for it;
 - the story comes only from an external script (no usable data in the page): the page is escalated
-  (``js_shell``) and the record is the page Chromium rendered, with the full story.
+  (``js_shell``) and the record is the page Chromium rendered, with the full story;
+- two paragraphs are served and a script adds the rest, the story's length declared in JSON-LD
+  ``wordCount``: escalated (``short_body``) and rendered whole.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlResult, list[s
             "-a",
             f"site={config}",
             "-a",
-            f"urls={script_site.FROM_DATA},{script_site.FROM_SCRIPT}",
+            f"urls={script_site.FROM_DATA},{script_site.FROM_SCRIPT},{script_site.FROM_PARTIAL}",
             "-s",
             "NEWSMON_TIER_REMEMBER_AFTER=0",
             spider="news",
@@ -88,9 +91,25 @@ def test_story_only_a_script_writes_is_rendered_in_the_browser(crawl: tuple[Craw
     assert result.stats["newsmon/tier/escalated/js_shell"] == 1
 
 
+def test_a_body_short_of_its_declared_length_is_rendered_in_the_browser(
+    crawl: tuple[CrawlResult, list[str]],
+) -> None:
+    # two paragraphs (over the thin threshold) of a story whose JSON-LD wordCount is three times that
+    result, paths = crawl
+    item = record(result, script_site.FROM_PARTIAL)
+    assert (item["fetcher_tier"], item["fetch_reason"], item["body_source"]) == (
+        "STEALTHY",
+        "short_body",
+        "html",
+    )
+    assert item["body"].split("\n\n") == script_site.partial_story()
+    assert script_site.PARTIAL_SCRIPT in paths
+    assert result.stats["newsmon/tier/escalated/short_body"] == 1
+
+
 def test_the_page_furniture_is_never_the_body(crawl: tuple[CrawlResult, list[str]]) -> None:
     result, _ = crawl
-    assert len(result.records) == 2
+    assert len(result.records) == 3
     for item in result.records:
         for text in NOT_STORY:
             assert text not in item["body"], (item["url"], text)
