@@ -196,3 +196,20 @@ def test_a_script_built_page_furniture_is_not_article_text(layout: str) -> None:
     assert page.article_words < THIN_BODY_WORDS
     assert page.body == ""
     assert page.body_rejected == "boilerplate"
+
+
+@pytest.mark.parametrize("wrapper", ["article", "div"])
+def test_a_lead_paragraph_that_is_also_the_description_stays_in_the_body(wrapper: str) -> None:
+    lead = "The harbour ferry will run every twenty minutes from Monday, the port authority said."
+    rest = [
+        "Extra crossings at rush hour follow complaints from dock workers about crowded boats.",
+        "The authority will review the timetable again in the autumn after counting passengers.",
+    ]
+    paragraphs = "".join(f"<p>{text}</p>" for text in [lead, *rest])
+    html = (
+        f'<html><head><title>Ferry every twenty minutes</title><meta name="description" content="{lead}">'
+        f"</head><body><{wrapper}><h1>Ferry every twenty minutes</h1>{paragraphs}</{wrapper}></body></html>"
+    )
+    page = extract(html, "https://quaysidestar.example/news/ferry-every-twenty-minutes/")
+    assert page.body.split("\n\n") == [lead, *rest]
+    assert page.article_words >= 30

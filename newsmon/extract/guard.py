@@ -48,6 +48,7 @@ LOCATE_LINES = 50  # body lines looked for inside longer page lines (reflowed te
 _CONTAINER_TAGS = frozenset({"article", "main", "body", "html"})
 # Elements whose text is about the article, never its text: captions, dates, bylines' boxes, the header.
 PAGE_FURNITURE = frozenset({"figure", "figcaption", "time", "address", "header", "footer"})
+LEAD_SIBLING_WORDS = 8  # a paragraph beside a known text with this many words makes it article text
 TEASER_ITEMS = 2  # a list (or a row of cards) with this many items linking elsewhere is a list of teasers
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Kana, Han): each character counts
 # as a word, as the benchmark's --cjk tokens do (over-counting only makes a page less thin).
@@ -116,10 +117,21 @@ def furniture(root: HtmlElement, known: set[str], keep: HtmlElement | None = Non
 
 
 def _is_known(element: HtmlElement, known: set[str], longest: int) -> bool:
+    """``element``'s text is the page's title, standfirst or description, and it is not one paragraph among
+    the article's own (a lead paragraph that the site also uses as its description stays article text)."""
     if not known or element.tag not in _TEXT_BLOCKS:
         return False
     text = element.text_content()
-    return len(text) <= 2 * longest + 40 and normalize_space(text) in known
+    if len(text) > 2 * longest + 40 or normalize_space(text) not in known:
+        return False
+    parent = element.getparent()
+    return parent is None or not any(
+        sibling is not element
+        and sibling.tag == "p"
+        and count_words(sibling_text := normalize_space(sibling.text_content())) >= LEAD_SIBLING_WORDS
+        and sibling_text not in known
+        for sibling in parent
+    )
 
 
 def scoped_container(root: HtmlElement | None, h1: HtmlElement | None, articles: int) -> bool:
