@@ -47,3 +47,4 @@ class ArticleRecord:
     image: str | None = None  # lead image URL (JSON-LD image, og:image)
     publisher: str | None = None  # JSON-LD publisher name, else og:site_name
     is_accessible_for_free: bool | None = None  # False: paywalled; null: the page does not say
+    body_source: str = "html"  # html | jsonld | embedded: where body was read (README "The record")

@@ -60,6 +60,16 @@ def canonical_url_for(
     return canonicalize(target, tracking)
 
 
+# PageData.body_source (the extractor's finer names) -> the record's body_source
+_BODY_SOURCES = {"jsonld": "jsonld", "embedded": "embedded"}
+
+
+def record_body_source(source: str) -> str:
+    """The record's ``body_source``: "jsonld" (JSON-LD articleBody), "embedded" (a front-end framework's
+    embedded state), else "html" (the page's markup: the extractor or the main container's paragraphs)."""
+    return _BODY_SOURCES.get(source, "html")
+
+
 def build_record(
     page: PageData,
     fetch: FetchInfo,
@@ -133,4 +143,5 @@ def build_record(
         image=page.image,
         publisher=page.publisher,
         is_accessible_for_free=page.is_accessible_for_free,
+        body_source=record_body_source(page.body_source),
     )

@@ -39,6 +39,7 @@ _METADATA = (
     ("Image", "image"),
     ("Publisher", "publisher"),
     ("Free to read", "is_accessible_for_free"),
+    ("Body source", "body_source"),
     ("Content hash", "content_hash"),
     ("Version", "version"),
 )

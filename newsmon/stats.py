@@ -270,7 +270,8 @@ def response_by(tier: str, kind: str) -> str:
 
 @_tiers.family(
     "newsmon/tier/escalated/<reason>",
-    "pages sent to the browser tier after a plain fetch, by reason (`challenge_<status>`, `js_shell`)",
+    "pages sent to the browser tier after a plain fetch, by reason (`challenge_<status>`, `js_shell`, "
+    "`short_body`)",
 )
 def tier_escalated(reason: str) -> str:
     return f"newsmon/tier/escalated/{reason}"
@@ -278,7 +279,7 @@ def tier_escalated(reason: str) -> str:
 
 @_tiers.family(
     "newsmon/tier/stealthy/<reason>",
-    "browser fetches by reason: `challenge_<status>`, `js_shell`, `host_memory`, `site_policy`",
+    "browser fetches by reason: `challenge_<status>`, `js_shell`, `short_body`, `host_memory`, `site_policy`",
 )
 def tier_stealthy(reason: str) -> str:
     return f"newsmon/tier/stealthy/{reason}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -140,6 +141,31 @@ def test_a_thin_container_on_a_page_with_scripts_goes_to_the_browser_once() -> N
     assert isinstance(classify(fetched(body=SCRIPT), shell, no_browser), Emit)
     assert isinstance(classify(fetched(body=SCRIPT, tier=Tier.STEALTHY), shell, POLICY), Emit)
     assert isinstance(classify(fetched(), shell, POLICY), Emit)
+
+
+def test_a_story_read_whole_from_the_page_data_stays_plain() -> None:
+    # an empty static container, the story from the embedded state (or JSON-LD articleBody): no browser
+    for source in ("embedded", "jsonld"):
+        whole = PageData(
+            is_article=True, body="word " * 300, article_words=0, body_source=source, story_words=300
+        )
+        assert classify(fetched(body=SCRIPT), whole, POLICY) == Emit()
+    # the data's text is itself a small share of its declared wordCount: the browser
+    teaser = PageData(
+        is_article=True, body="word " * 60, article_words=0, body_source="jsonld", story_words=900
+    )
+    assert classify(fetched(body=SCRIPT), teaser, POLICY) == Escalate("js_shell")
+
+
+def test_a_body_short_of_what_the_structured_data_says_goes_to_the_browser() -> None:
+    # 120 words of article text where JSON-LD wordCount says 800: the rest comes with a script
+    short = PageData(is_article=True, body="word " * 120, article_words=120, story_words=800)
+    assert classify(fetched(body=SCRIPT), short, POLICY) == Escalate("short_body")
+    assert classify(fetched(body=SCRIPT), replace(short, story_words=200), POLICY) == Emit()
+    # a paywalled page's body is what it serves: no escalation for the rest of the story
+    paywalled = replace(short, is_accessible_for_free=False)
+    assert classify(fetched(body=SCRIPT), paywalled, POLICY) == Emit()
+    assert classify(fetched(body=SCRIPT, escalated=True), short, POLICY) == Emit()
 
 
 def test_a_rejected_boilerplate_body_is_never_a_record() -> None:

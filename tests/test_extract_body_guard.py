@@ -9,6 +9,7 @@ container and the same boxes around it.
 from __future__ import annotations
 
 import json
+import re
 
 import lxml.html
 import pytest
@@ -19,6 +20,7 @@ from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import PageData
 from tests.extract_pages import PAGES_DIR
+from tests.othersites.script_site import URL, shell
 
 SHELL = "js_shell_boilerplate.html"
 SHELL_DIVS = "js_shell_divs.html"
@@ -58,19 +60,37 @@ def page_html(name: str) -> str:
     return (PAGES_DIR / name).read_text("utf-8")
 
 
+def without_data(html: str) -> str:
+    """The shell without its JSON island: nothing in the page holds the story (a script fetches it)."""
+    return re.sub(r'<script[^>]*type="application/json"[^>]*>.*?</script>', "", html, flags=re.DOTALL)
+
+
 def extract(html: str, url: str) -> PageData:
     return extract_page(parse_html(html), url)
 
 
 @pytest.mark.parametrize("name", [SHELL, SHELL_DIVS])
 def test_js_shell_boilerplate_is_no_body(name: str) -> None:
-    page = extract(page_html(name), URLS[name])
+    page = extract(without_data(page_html(name)), URLS[name])
     assert page.body == ""
     assert page.body_rejected == "boilerplate"
     assert page.body_source == ""
     assert page.article_words < THIN_BODY_WORDS  # the spider escalates on this (js_shell)
     assert page.is_article  # og:type article: the page is an article whose text is not in the HTML
     assert page.title
+
+
+@pytest.mark.parametrize("name", [SHELL, SHELL_DIVS])
+def test_js_shell_with_its_story_as_json_gets_the_story(name: str) -> None:
+    # the same shells as the site serves them: the script renders the story from a JSON island
+    page = extract(page_html(name), URLS[name])
+    assert page.body_source == "embedded"
+    assert page.article_words < THIN_BODY_WORDS  # the static container is still empty
+    assert page.story_words >= count_words(page.body) >= GUARD_MIN_WORDS
+    if name == SHELL:
+        assert page.body.split("\n\n") == ARTICLE
+    for text in BOILERPLATE:
+        assert text not in page.body
 
 
 def test_short_article_keeps_its_body() -> None:
@@ -95,7 +115,7 @@ def test_container_words_leave_out_headline_byline_links_and_widgets() -> None:
 
 def test_correction_inside_the_empty_container_is_thin_and_keeps_no_widget() -> None:
     # the correction box inside the <article>: article words count it, still under the thin threshold
-    html = page_html(SHELL)
+    html = without_data(page_html(SHELL))
     box = html[html.index('  <div class="story-notes">') : html.index('  <div class="rail">')]
     html = html.replace(box, "").replace("  </article>\n", box.replace("\n  ", "\n    ") + "  </article>\n")
     page = extract(html, HARROWFIELD)
@@ -111,7 +131,7 @@ def test_json_ld_article_body_of_a_shell_is_kept() -> None:
         "articleBody": "\n\n".join(ARTICLE),
     }
     script = f'<script type="application/ld+json">{json.dumps(article)}</script>\n</head>'
-    page = extract(page_html(SHELL).replace("</head>", script, 1), HARROWFIELD)
+    page = extract(without_data(page_html(SHELL)).replace("</head>", script, 1), HARROWFIELD)
     assert page.body.split("\n\n") == ARTICLE
     assert page.body_source == "jsonld"
     assert page.body_rejected is None
@@ -157,3 +177,39 @@ def test_tree_left_unchanged() -> None:
         before = lxml.html.tostring(tree)
         extract_page(tree, url)
         assert lxml.html.tostring(tree) == before
+
+
+SHELL_LAYOUTS = {
+    "main": lambda html: html,
+    "article": lambda html: html.replace(
+        '<main><div class="story">', '<main><article class="story">'
+    ).replace("</ul>\n</div>", "</ul>\n</article>"),
+    "divs": lambda html: html.replace("<main>", '<div class="wrap">').replace("</main>", "</div>"),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(SHELL_LAYOUTS))
+def test_a_script_built_page_furniture_is_not_article_text(layout: str) -> None:
+    # headline, standfirst, byline, captioned photo, tags and a section list of teasers (77 words) around an
+    # empty container, no data for the story: thin whatever the layout, so escalated, never that as body
+    page = extract(SHELL_LAYOUTS[layout](shell("")), URL)
+    assert page.article_words < THIN_BODY_WORDS
+    assert page.body == ""
+    assert page.body_rejected == "boilerplate"
+
+
+@pytest.mark.parametrize("wrapper", ["article", "div"])
+def test_a_lead_paragraph_that_is_also_the_description_stays_in_the_body(wrapper: str) -> None:
+    lead = "The harbour ferry will run every twenty minutes from Monday, the port authority said."
+    rest = [
+        "Extra crossings at rush hour follow complaints from dock workers about crowded boats.",
+        "The authority will review the timetable again in the autumn after counting passengers.",
+    ]
+    paragraphs = "".join(f"<p>{text}</p>" for text in [lead, *rest])
+    html = (
+        f'<html><head><title>Ferry every twenty minutes</title><meta name="description" content="{lead}">'
+        f"</head><body><{wrapper}><h1>Ferry every twenty minutes</h1>{paragraphs}</{wrapper}></body></html>"
+    )
+    page = extract(html, "https://quaysidestar.example/news/ferry-every-twenty-minutes/")
+    assert page.body.split("\n\n") == [lead, *rest]
+    assert page.article_words >= 30

@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsmon import stats
+from newsmon.extract.guard import count_words
 from newsmon.extract.types import PageData
 from newsmon.fetch.challenge import challenge_reason, has_scripts
 from newsmon.fetch.soft404 import is_soft_404
 from newsmon.meta import Tier
 from newsmon.sites import SiteConfig
+
+STORY_SHARE = 0.5  # a body under this share of what the structured data says the story is lacks it
+STORY_SOURCES = frozenset({"jsonld", "embedded"})  # PageData.body_source values read from the page's data
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,8 @@ class Emit:
 
 @dataclass(frozen=True)
 class Escalate:
-    """Fetch the page again in the browser, for this reason (``js_shell``)."""
+    """Fetch the page again in the browser, for this reason (``js_shell``: little article text in the static
+    HTML; ``short_body``: a small share of what the page's structured data says the story is)."""
 
     reason: str
 
@@ -80,23 +85,48 @@ def precheck(page: FetchedPage, policy: PagePolicy) -> Drop | None:
 
 
 def classify(page: FetchedPage, data: PageData, policy: PagePolicy) -> Verdict:
-    """Emit an article with text; escalate a thin article page that runs scripts (its text may come with
-    JavaScript) once, when a browser tier can take it; drop soft 404s, text-less articles, non-articles."""
+    """Emit an article with text; escalate an article page that runs scripts and whose static HTML lacks
+    the story (thin, or short of its structured data) once, when a browser tier can take it; drop soft 404s,
+    text-less articles, non-articles."""
     if not data.is_article and is_soft_404(page.body):
         return Drop(stats.PAGE_NOT_FOUND, "page says it was not found (soft 404)")
     article = data.is_article or (policy.site.is_article_path(_path(page.url)) and not data.is_hub)
     if not article:
         return Drop(stats.PAGE_NOT_ARTICLE, "not an article", warn=False)
-    # thin: few words inside the article container (not on the page: a JavaScript shell's empty container
-    # sits among cookie notices and newsletter boxes that must not count as its text)
-    if data.article_words < policy.thin_body_words:
+    # thin: few words of article text in the static HTML (not on the page: a JavaScript shell's empty
+    # container sits among a standfirst, captions, teasers and newsletter boxes that are not its text);
+    # short: the page's structured data says the story is much longer than the body. Either is evidence
+    # that a script writes the story, unless the page's data held it whole (the body came from there).
+    reason = None
+    if not from_story_data(data, policy.thin_body_words):
+        if data.article_words < policy.thin_body_words:
+            reason = "js_shell"
+        elif lacks_story(data):
+            reason = "short_body"
+    if reason is not None:
         escalable = policy.browser_tier and page.tier == Tier.PLAIN and not page.escalated
         if escalable and has_scripts(page.body):
-            return Escalate("js_shell")
+            return Escalate(reason)
     if not data.body.strip():
         why = " (only boilerplate outside the article)" if data.body_rejected else ""
         return Drop(stats.ARTICLE_NO_BODY, f"article page without article text{why}")
     return EMIT
+
+
+def lacks_story(data: PageData) -> bool:
+    """The page's structured data says the story is longer than STORY_SHARE of it is in ``body`` (its
+    JSON-LD wordCount, articleBody or embedded state). A paywalled page's body is what it serves: never."""
+    if not data.story_words or data.is_accessible_for_free is False:
+        return False
+    return count_words(data.body) < STORY_SHARE * data.story_words
+
+
+def from_story_data(data: PageData, thin_words: int) -> bool:
+    """The body was read from the page's own data (JSON-LD articleBody, embedded state) and holds the whole
+    story it states: the page stays PLAIN, whatever its static container holds."""
+    if data.body_source not in STORY_SOURCES or lacks_story(data):
+        return False
+    return count_words(data.body) >= thin_words
 
 
 def is_html_type(content_type: str) -> bool:

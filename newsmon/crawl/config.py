@@ -51,8 +51,9 @@ OPTIONS = Options(
     Option(
         "NEWSMON_THIN_BODY_WORDS",
         40,
-        "an article page with fewer words inside its article container than this that runs scripts is "
-        "fetched again in the browser (`js_shell`)",
+        "an article page with fewer words of article text than this (inside its article container, outside "
+        "its standfirst, captions, byline and teasers) that runs scripts is fetched again in the browser "
+        "(`js_shell`), unless its body was read whole from its own data",
     ),
     Option(
         "NEWSMON_EXTRACT_WORKERS",

@@ -144,7 +144,7 @@ def _cascade(tree: HtmlElement, url: str | None, prune: list[str]) -> str:
     return text
 
 
-def _article_body(jsonld: JsonLd) -> str:
+def jsonld_article_body(jsonld: JsonLd) -> str:
     """JSON-LD articleBody as paragraphs (its line breaks, when it has any, separate paragraphs)."""
     article = jsonld.article or {}
     value = article.get("articleBody")
@@ -243,7 +243,7 @@ def article_body(
         chunks = continuation_chunks(tree, text, marked, source)
         text = "\n\n".join([without_holes(source, text, marked), *chunks])
     jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
-    from_jsonld = _article_body(jsonld)
+    from_jsonld = jsonld_article_body(jsonld)
     leading = _headlines(tree) | set(headlines) | _header_texts(header)
     if from_jsonld and _words(from_jsonld) >= max(MIN_WORDS, ARTICLE_BODY_RATIO * _words(text)):
         logger.debug("Using JSON-LD articleBody for %s", url)

@@ -13,6 +13,10 @@ that finds no article hands back that text. The measures are structural (no word
 - ``article_words``: in a scoped container, its words outside links and skipped subtrees; otherwise the
   words of the extracted body that are article text (its lines located in the page outside skipped
   subtrees and link lists), or simply the body's words when it has SURE_WORDS or more;
+- the page's other text is not article text either, however long it is: the headline, standfirst and
+  summary (the page's own metadata values), captions (``figure``), dates (``time``), ``header``/``footer``/
+  ``address`` boxes, and teasers (items of a list, or cards, that link to other pages): a script-built
+  page whose container is empty is surrounded by exactly these (a word count is not evidence);
 - the guard: when ``article_words`` is thin, the body must hold enough article text (inside the container
   when it is scoped), else it is boilerplate and left empty (the page is escalated or dropped, never
   emitted with it). A body from JSON-LD articleBody is the page's own statement and is not guarded.
@@ -39,8 +43,13 @@ GUARD_MIN_WORDS = 25  # a thin page's body needs this many words of article text
 # Without a scoped container, a body this long is taken as article text without looking where each of its
 # lines is in the page (the boilerplate an extractor hands back on an empty page is a few short boxes).
 SURE_WORDS = 150
+_TEXT_BLOCKS = frozenset({"p", "div", "span", "h2", "h3", "h4", "h5", "h6", "strong", "em", "blockquote"})
 LOCATE_LINES = 50  # body lines looked for inside longer page lines (reflowed text), at most
 _CONTAINER_TAGS = frozenset({"article", "main", "body", "html"})
+# Elements whose text is about the article, never its text: captions, dates, bylines' boxes, the header.
+PAGE_FURNITURE = frozenset({"figure", "figcaption", "time", "address", "header", "footer"})
+LEAD_SIBLING_WORDS = 8  # a paragraph beside a known text with this many words makes it article text
+TEASER_ITEMS = 2  # a list (or a row of cards) with this many items linking elsewhere is a list of teasers
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Kana, Han): each character counts
 # as a word, as the benchmark's --cjk tokens do (over-counting only makes a page less thin).
 _UNSPACED = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -73,6 +82,56 @@ def widget_boxes(root: HtmlElement) -> set[HtmlElement]:
         if box is not None:
             boxes.add(box)
     return boxes
+
+
+def furniture(root: HtmlElement, known: set[str], keep: HtmlElement | None = None) -> set[HtmlElement]:
+    """The subtrees of ``root`` that are about the article, not its text: PAGE_FURNITURE elements, teaser
+    items (list items or cards linking elsewhere, TEASER_ITEMS or more under one parent), and text blocks
+    whose whole text is one of ``known`` (the page's title, standfirst, description). ``keep`` (the article
+    container) and its ancestors are never furniture."""
+    keep_chain = {keep, *keep.iterancestors()} if keep is not None else set()
+    linked_items: dict[HtmlElement, int] = {}
+
+    def teaser(element: HtmlElement) -> bool:
+        if element.tag not in ("li", "article") or element.find(".//a[@href]") is None:
+            return False
+        parent = element.getparent()
+        if parent is None:
+            return False
+        if parent not in linked_items:
+            linked_items[parent] = sum(
+                1 for item in parent if item.tag == element.tag and item.find(".//a[@href]") is not None
+            )
+        return linked_items[parent] >= TEASER_ITEMS
+
+    longest = max((len(text) for text in known), default=0)
+    found: set[HtmlElement] = set()
+    walker = etree.iterwalk(root, events=("start",))
+    for _, element in walker:
+        if not isinstance(element.tag, str) or element in keep_chain:
+            continue
+        if element.tag in PAGE_FURNITURE or teaser(element) or _is_known(element, known, longest):
+            found.add(element)
+            walker.skip_subtree()
+    return found
+
+
+def _is_known(element: HtmlElement, known: set[str], longest: int) -> bool:
+    """``element``'s text is the page's title, standfirst or description, and it is not one paragraph among
+    the article's own (a lead paragraph that the site also uses as its description stays article text)."""
+    if not known or element.tag not in _TEXT_BLOCKS:
+        return False
+    text = element.text_content()
+    if len(text) > 2 * longest + 40 or normalize_space(text) not in known:
+        return False
+    parent = element.getparent()
+    return parent is None or not any(
+        sibling is not element
+        and sibling.tag == "p"
+        and count_words(sibling_text := normalize_space(sibling.text_content())) >= LEAD_SIBLING_WORDS
+        and sibling_text not in known
+        for sibling in parent
+    )
 
 
 def scoped_container(root: HtmlElement | None, h1: HtmlElement | None, articles: int) -> bool:
@@ -174,25 +233,31 @@ def guard_body(
     *,
     hidden: set[HtmlElement],
     skip: set[HtmlElement],
+    known: Iterable[str] = (),
 ) -> Guarded:
     """The article words of the page and the body it may have (see the module docstring). On a thin page
     the body keeps only its article text and is emptied ("boilerplate") when that is under GUARD_MIN_WORDS;
     a body whose ``source`` is "jsonld" is kept whole. ``hidden``: what visible text leaves out; ``skip``:
     what the body extractor left out (hidden, boilerplate containers, related blocks) and the headline's
-    wrapper (the headline and widgets are added here). Where each line of the body is in the page (a walk
+    wrapper (the headline, widgets and ``furniture`` are added here); ``known``: the page's title, standfirst
+    and description, never article text. Where each line of the body is in the page (a walk
     over the page) is only looked up on a thin page."""
     headline = {scope.h1} if scope.h1 is not None else set()
     root = scope.root if scoped_container(scope.root, scope.h1, scope.articles) else None
+    texts = {normalize_space(text) for text in known} - {""}
     if root is not None:
         skip = skip | widget_boxes(root) | headline
         words = container_words(root, skip)
+        if words < SURE_WORDS:  # a container this full is an article whatever else it holds
+            skip |= furniture(root, texts)
+            words = container_words(root, skip)
         if words >= THIN_WORDS or not body or source == "jsonld":
             return Guarded(body, words, None)
     else:
         words = count_words(body)
         if words >= SURE_WORDS or not body or source == "jsonld":
             return Guarded(body, words, None)
-        skip = skip | widget_boxes(tree) | headline
+        skip = skip | widget_boxes(tree) | headline | furniture(tree, texts, scope.root)
     text = article_text(body, PageLines(*visible_text_blocks(tree, hidden=hidden)), skip, root)
     if root is None:
         words = count_words(text)

@@ -11,13 +11,16 @@ from newsmon.extract.body import (
     PRUNE_NOISE,
     article_body,
     boilerplate_containers,
+    jsonld_article_body,
     without_link_lists,
 )
-from newsmon.extract.guard import guard_body
+from newsmon.extract.embedded import find_story, prefer_story
+from newsmon.extract.guard import count_words, guard_body
 from newsmon.extract.jsonld import JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
+from newsmon.extract.paywall import gated_parts, prompt_boxes, without_trailing_prompts
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
 from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
@@ -79,6 +82,11 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     related = {el for block in (*read_blocks, *feed_blocks) for el in block.elements}
     header = _header_wrapper(scope)
     noise = boilerplate_containers(tree) if PRUNE_NOISE else set()
+    # subscription and login prompts: never body (a paywalled page's body is what it serves)
+    gated = gated_parts(tree, jsonld)
+    paywalled = meta.is_accessible_for_free is False or bool(gated)
+    prompts = prompt_boxes(tree, url, paywalled=paywalled, container=scope.root, gated=gated, skip=noise)
+    noise |= prompts
     headlines = {text for text in (meta.title, scope.h1_text) if text}
     found = article_body(
         tree,
@@ -87,28 +95,51 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         jsonld=jsonld,
         hidden=rendered_hidden,
         noise=noise,
-        headlines=headlines,
+        # a leading paragraph that is the page's own standfirst is a field (subtitle), not body
+        headlines=headlines | {meta.subtitle} if meta.subtitle else headlines,
         header=header,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
     links = extract_links(tree, url)
     if found.source == "extractor":
         body = without_link_lists(body, {link["text"] for link in links})
+    if paywalled or prompts:
+        body = without_trailing_prompts(body)
     # the headline's wrapper is not article text, unless the body is in it (a short article in one block)
     start = " ".join(body.split()[:HEADER_CHECK_WORDS])
     if header and start and start in normalize_space(header[0].text_content()):
         header = []
     skip = related | noise | rendered_hidden | set(header)
-    body, article_words, rejected = guard_body(tree, scope, body, found.source, hidden=hidden, skip=skip)
+    known = {*headlines, meta.subtitle or "", meta.description or ""}
+    body, article_words, rejected = guard_body(
+        tree, scope, body, found.source, hidden=hidden, skip=skip, known=known
+    )
     if rejected:
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
+    source = found.source if body else ""
+    # the story as the page's data states it: evidence of its length, and the body when the HTML lacks it
+    story = find_story(
+        tree,
+        jsonld,
+        jsonld_article_body(jsonld),
+        headlines,
+        meta.description or "",
+        html_words=min(article_words, count_words(body)),
+    )
+    if prefer_story(body, story) and not (paywalled and body):  # a paywalled page's body is what it serves
+        logger.debug("Body of %s from its %s data (%d words in the HTML)", url, story.source, article_words)
+        paragraphs = story.text.split("\n\n")
+        while len(paragraphs) > 1 and paragraphs[0] in known:
+            paragraphs.pop(0)
+        body, source, rejected = "\n\n".join(paragraphs), story.source, None
     og_types = metas.get("og:type", [])
     is_hub = declares_hub(jsonld, og_types)
     return PageData(
         **vars(meta),
         body=body,
         article_words=article_words,
-        body_source=found.source if body else "",
+        body_source=source,
+        story_words=story.words,
         body_rejected=rejected,
         read_also=merge_items(read_blocks),
         news_feed=merge_items(feed_blocks),

@@ -89,8 +89,12 @@ class PageData(ArticleMetadata):
 
     body: str = ""  # main article text, paragraphs separated by one blank line; never boilerplate
     # Where ``body`` came from: "extractor" (trafilatura on the page, with newsmon's repairs), "jsonld" (the
-    # page's JSON-LD articleBody), "fallback" (the main container's paragraphs); "" when body is empty.
+    # page's JSON-LD articleBody), "embedded" (the state a front-end framework embeds: embedded.py),
+    # "fallback" (the main container's paragraphs); "" when body is empty.
     body_source: str = ""
+    # How long the page's structured data says the story is (JSON-LD wordCount, else the words of its
+    # articleBody or of the embedded story); 0 when it says nothing. Evidence for the page classification.
+    story_words: int = 0
     # Words of article text in the static HTML (newsmon/extract/guard.py), each character of Han, Kana,
     # Thai-like scripts counting as a word:
     # - when the article container is *scoped* (the headline's own <article>/<main>, and the page's only

@@ -137,6 +137,11 @@ MAIN_CANDIDATES = XPath(
     namespaces=REGEXP_NS,
 )
 
+# --- paywalls ----------------------------------------------------------------------------------------
+# A class or id that may name a paywall (paywall.py checks the tokens); a regex on each distinct class
+# string is far cheaper than an XPath with translate() on every element.
+PAYWALL_HINT = re.compile(r"paywall|regwall|piano|meter|tp-|subscriber|premium-wall", re.IGNORECASE)
+
 # --- listings -------------------------------------------------------------------------------------
 OUTSIDE_MAIN = XPath(
     "boolean(ancestor::nav|ancestor::aside|ancestor::header[not(ancestor::article)]"

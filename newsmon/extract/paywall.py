@@ -1,0 +1,227 @@
+"""Subscription, login and "continue reading" prompts: never body, in any language.
+
+A paywalled page serves the first paragraphs and, after them, a box asking the reader to subscribe or log
+in. The body is what is served; the box is not. It is found by evidence, strongest first:
+
+- schema.org paywall markup: the article's ``hasPart`` ``WebPageElement`` with ``isAccessibleForFree``
+  false names the gated part by ``cssSelector``; what the page serves there is body, but a prompt in it is
+  recognised with the weaker hints below;
+- a small box (at most PROMPT_WORDS words, never the headline's, never the article container) around a
+  link or form that leads to a subscription, login, account or checkout URL: a short path segment (or
+  host label) naming one (``/abo/``, ``/subscribe``, ``/konto/login``, ``checkout.example``), or a query that
+  carries this page's own URL back (``?return=<this page>``: a login or paywall flow, in any language);
+- a small box whose class or id names a paywall (``paywall``, ``regwall``, ``piano``, Piano's ``tp-``...);
+- on a page that is not free (its metadata says so, or the evidence above found a prompt), a box around a
+  button at the end of the text, and, last, trailing short paragraphs of the body holding a word of a small
+  multilingual vocabulary (a hint only, and only there).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+from lxml.cssselect import SelectorError
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+from newsmon.extract.guard import count_words
+from newsmon.extract.jsonld import JsonLd
+from newsmon.extract.text import normalize_space
+
+logger = logging.getLogger(__name__)
+
+PROMPT_WORDS = 80  # a prompt box holds at most this many words
+PROMPT_LEVELS = 4  # ancestors of a prompt link tried as its box
+STEP_WORDS = 20  # a box grows by at most this many words a level (the prompt's own lines, not the text)
+TRAILING_WORDS = 25  # a trailing body paragraph this short may be a prompt (vocabulary hint)
+TRAILING_PARAGRAPHS = 3  # trailing paragraphs looked at
+# URL path segments (split at - _ .) and host labels that name a subscription, login, account or checkout
+# page, in a segment of at most two tokens (an article slug that mentions "login" has more): a token equal
+# to one of URL_WORDS, or starting with one of URL_STEMS.
+URL_WORDS = frozenset(
+    {
+        "abo", "login", "logon", "signin", "signup", "register", "account", "accounts", "konto", "compte",
+        "cuenta", "conta", "checkout", "kasse", "paywall", "premium", "membership", "connexion", "accedi",
+        "entrar", "zaloguj", "subscribe", "subscription", "subscriptions",
+    }
+)  # fmt: skip
+URL_STEMS = ("subscri", "abonn", "abbon", "suscri", "assinatur", "assine", "prenumer", "predplat", "tilaa",
+             "registr", "anmeld")  # fmt: skip
+CLASS_TOKENS = frozenset(
+    {"paywall", "regwall", "piano", "metered", "subscriber-only", "subscribers-only", "premium-wall"}
+)
+CLASS_PREFIXES = ("tp-", "paywall", "regwall")  # Piano's templates: tp-modal, tp-container, tp-backdrop
+# The last hint: prompt words in some languages (lower case, matched as substrings of a short trailing
+# paragraph of a page that is not free).
+VOCABULARY = (
+    "subscribe", "subscription", "subscriber", "sign in", "log in", "continue reading", "already a member",
+    "abonn", "weiterlesen", "anmelden", "einloggen", "lire la suite", "connectez-vous", "se connecter",
+    "suscr", "inicia sesión", "iniciar sesión", "seguir leyendo", "abbona", "accedi", "continua a leggere",
+    "assine", "assinante", "continue lendo", "prenumer", "subskryp", "zaloguj", "czytaj dalej", "lees verder",
+    "inloggen", "logga in", "log ind", "logg inn", "tilaa", "kirjaudu", "předplat", "přihlas", "abone ol",
+    "giriş yap", "підпис", "передплат", "увійти", "подпис", "войти",
+    "購読", "ログイン", "订阅", "登录", "訂閱",
+)  # fmt: skip
+_TOKENS = re.compile(r"[-_.\s]+")
+_STEM_HINT = re.compile(
+    r"(?:^|[/._-])(?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"
+)  # a cheap test before a link is taken apart
+_CSS_TOKENS = re.compile(r"[\s]+")
+_BOX_TAGS = frozenset({"div", "section", "aside", "p", "form", "footer", "span", "figure", "ul", "li"})
+_CONTAINERS = frozenset({"article", "main", "body", "html"})
+
+
+def _names_prompt(part: str) -> bool:
+    tokens = [token for token in _TOKENS.split(part.lower()) if token]
+    return 0 < len(tokens) <= 2 and any(token in URL_WORDS or token.startswith(URL_STEMS) for token in tokens)
+
+
+def prompt_url(href: str, page_url: str) -> bool:
+    """``href`` leads to a subscription, login, account or checkout page, or carries ``page_url`` back."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https", ""):
+        return False
+    host_labels = (parts.hostname or "").split(".")[:-2]  # subdomains only: abo.example.de, login.example.com
+    if any(_names_prompt(label) for label in host_labels):
+        return True
+    if any(_names_prompt(segment) for segment in parts.path.split("/") if segment):
+        return True
+    if parts.query and page_url:  # a flow on the site itself (share links carry the URL to other sites)
+        page = urlsplit(page_url)
+        same_site = not parts.netloc or _site(parts.hostname) == _site(page.hostname)
+        query = unquote(unquote(parts.query))
+        return same_site and bool(page.path.strip("/")) and f"{page.netloc}{page.path}" in query
+    return False
+
+
+def _site(host: str | None) -> str:
+    return ".".join((host or "").lower().split(".")[-2:])
+
+
+def _class_names_paywall(names: str) -> bool:
+    """A class or id token (lower case ``names``) names a paywall."""
+    return any(t in CLASS_TOKENS or t.startswith(CLASS_PREFIXES) for t in _CSS_TOKENS.split(names) if t)
+
+
+def _box(start: HtmlElement, keep: set[HtmlElement]) -> HtmlElement | None:
+    """The largest ancestor-or-self of ``start`` (PROMPT_LEVELS up) with at most PROMPT_WORDS words, no
+    headline, not one of ``keep`` (the article container and its ancestors), and each step up adding at
+    most STEP_WORDS words: a box that grew into the served paragraphs beside it would take them along."""
+    box = None
+    below = 0  # words of the element the climb comes from
+    for level, element in enumerate([start, *start.iterancestors()]):
+        if level > PROMPT_LEVELS or element in keep or element.tag in _CONTAINERS:
+            break
+        words = count_words(element.text_content())
+        if (
+            element.find(".//h1") is not None
+            or words > PROMPT_WORDS
+            or (level and words - below > STEP_WORDS)
+        ):
+            break
+        below = words
+        if element.tag in _BOX_TAGS or element is start:
+            box = element
+    return box
+
+
+def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
+    """The elements the article's schema.org paywall markup names (``hasPart`` with ``isAccessibleForFree``
+    false, by ``cssSelector``)."""
+    parts = (jsonld.article or {}).get("hasPart")
+    found: list[HtmlElement] = []
+    for part in parts if isinstance(parts, list) else [parts]:
+        if not isinstance(part, dict) or str(part.get("isAccessibleForFree")).lower() not in ("false", "0"):
+            continue
+        selector = part.get("cssSelector")
+        if not isinstance(selector, str) or not selector.strip():
+            continue
+        try:
+            found.extend(tree.cssselect(selector))
+        except (SelectorError, etree.XPathError):
+            logger.debug("Unusable paywall cssSelector %r", selector)
+    return found
+
+
+def _prompt_target(target: str, slug: str, url: str) -> bool:
+    lowered = target.lower()
+    returns = slug and "?" in lowered and slug in lowered.split("?", 1)[1]
+    return bool(returns or _STEM_HINT.search(lowered)) and prompt_url(target.strip(), url)
+
+
+def prompt_boxes(
+    tree: HtmlElement,
+    url: str,
+    *,
+    paywalled: bool,
+    container: HtmlElement | None,
+    gated: Iterable[HtmlElement],
+    skip: set[HtmlElement] | frozenset[HtmlElement] = frozenset(),
+) -> set[HtmlElement]:
+    """The prompt boxes of the page (see the module docstring); ``paywalled``: the page says it is not
+    free; ``container``: the article container (never a prompt, nor its ancestors; prompts are looked for
+    in its parent, the whole page when there is none); ``skip``: subtrees not looked into (boilerplate
+    containers the extractor prunes anyway)."""
+    keep: set[HtmlElement] = {container, *container.iterancestors()} if container is not None else set()
+    # prompts sit in the article container or beside it (navigation and footers are pruned anyway): looked
+    # for there, a fraction of the page
+    region = container.getparent() if container is not None else None
+    if region is None or region.tag in ("body", "html"):
+        region = tree
+    boxes: set[HtmlElement] = set()
+    slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "").lower()
+    hinted: dict[str, bool] = {}  # pages repeat the same class names: each spelling tested once
+    walker = etree.iterwalk(region, events=("start",))
+    for _, element in walker:
+        if element in skip:
+            walker.skip_subtree()  # navigation, share bars, ...: pruned anyway
+            continue
+        tag = element.tag
+        if tag == "a" or tag == "form":
+            target = element.get("href") if tag == "a" else element.get("action")
+            if target and _prompt_target(target, slug, url):
+                box = _box(element, keep)
+                if box is not None:
+                    boxes.add(box)
+        css, ident = element.get("class"), element.get("id")
+        if css is None and ident is None:
+            continue
+        names = f"{css or ''} {ident or ''}"
+        named = hinted.get(names)
+        if named is None:
+            named = hinted[names] = bool(xpaths.PAYWALL_HINT.search(names)) and _class_names_paywall(
+                names.lower()
+            )
+        if named and element not in keep:
+            box = _box(element, keep)
+            if box is not None:
+                boxes.add(box)
+    if paywalled or boxes:
+        for part in gated:
+            for button in part.iter("button"):
+                box = _box(button, keep | {part})
+                if box is not None:
+                    boxes.add(box)
+    # the outermost boxes only
+    return {box for box in boxes if not any(ancestor in boxes for ancestor in box.iterancestors())}
+
+
+def without_trailing_prompts(body: str) -> str:
+    """``body`` without its last short paragraphs (up to TRAILING_PARAGRAPHS) that hold a prompt word: on a
+    page that is not free, "Subscribe to continue reading" after the served text (the last hint)."""
+    paragraphs = body.split("\n\n")
+    for _ in range(TRAILING_PARAGRAPHS):
+        if len(paragraphs) < 2:
+            break
+        last = normalize_space(paragraphs[-1]).lower()
+        if count_words(last) > TRAILING_WORDS or not any(word in last for word in VOCABULARY):
+            break
+        paragraphs.pop()
+    return "\n\n".join(paragraphs)
