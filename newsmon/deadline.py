@@ -51,29 +51,36 @@ class _DeadlineSocket:
         self._deadline = deadline
         self._per_call = per_call
 
-    def _arm(self) -> None:
+    def _exceeded(self) -> DeadlineExceeded:
+        return DeadlineExceeded(f"no complete answer within {self._deadline.seconds:g} s")
+
+    def _call(self, method: Any, *args: Any) -> Any:
         left = self._deadline.left()
         if left <= 0:
-            raise DeadlineExceeded(f"no complete answer within {self._deadline.seconds:g} s")
+            raise self._exceeded()
         self._sock.settimeout(left if self._per_call is None else min(left, self._per_call))
+        try:
+            return method(*args)
+        except TimeoutError:
+            if self._deadline.passed:
+                raise self._exceeded() from None
+            raise
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
-        self._arm()
-        return self._sock.recv_into(buffer, nbytes, flags)
+        return int(self._call(self._sock.recv_into, buffer, nbytes, flags))
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
-        self._arm()
-        return self._sock.recv(bufsize, flags)
+        return bytes(self._call(self._sock.recv, bufsize, flags))
 
     def sendall(self, data: Any, flags: int = 0) -> None:
-        self._arm()
-        self._sock.sendall(data, flags)
+        self._call(self._sock.sendall, data, flags)
 
     def makefile(self, mode: str = "r", buffering: int | None = None, **_: Any) -> io.BufferedReader:
         """What http.client reads the response from: every read goes through recv_into above."""
         if mode != "rb":
             raise ValueError(f"unsupported mode {mode!r}")
         raw = socket.SocketIO(self, "rb")  # type: ignore[arg-type]
+        self._sock._io_refs += 1  # type: ignore[attr-defined]  # as socket.makefile: close() waits for it
         return io.BufferedReader(raw, buffering or io.DEFAULT_BUFFER_SIZE)
 
     def __getattr__(self, name: str) -> Any:
