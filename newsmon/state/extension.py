@@ -367,6 +367,7 @@ class StateExtension:
             )
             if p.key and self.store.add_alias(p.key, p.url):
                 self.stats.inc_value(STATE_ALIASES)
+                self.backend.run_aliases.add(p.key)
             self.store.commit()
         except Exception as exc:
             self._mark_failed(p, exc)
