@@ -152,7 +152,7 @@ def call(
             reason = reason.strerror  # "Connection refused", without the errno
         raise NodeError(f"unreachable: {node.scrub(str(reason))}") from None
     except TimeoutError:
-        raise NodeError(f"{endpoint}: no complete answer within {within.seconds:g} s") from None
+        raise NodeError(f"{endpoint}: no answer within {within.seconds:g} s") from None
     except OSError as exc:  # a connection reset mid-answer
         raise NodeError(f"{endpoint}: {node.scrub(exc.strerror or str(exc))}") from None
     if len(body) > MAX_BODY:

@@ -64,7 +64,7 @@ def test_schedule_against_a_dripping_node_ends_at_its_timeout(tmp_path: Path) ->
         )
     assert seconds < 30, seconds  # one --timeout for the node's state, not forever (was: running at 60 s)
     assert proc.returncode == 69, proc.stderr  # EX_UNAVAILABLE: the node did not answer
-    assert "no complete answer within 5 s" in proc.stderr, proc.stderr
+    assert "daemonstatus.json: no answer within 5 s" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
 
 
