@@ -182,35 +182,25 @@ class StateExtension:
 
     def _check_redis(self, store: Store) -> None:
         """The Redis store as the SQLite one: keys of the wrong type (a damaged copy, another program's
-        keys) are moved aside and the store rebuilt from the outputs; no store at all while outputs exist
-        is rebuilt from them."""
+        keys) are moved aside and the store is rebuilt from the outputs."""
         from newsmon.state.redis_store import RedisStateStore
 
-        if not isinstance(store, RedisStateStore):
+        if not isinstance(store, RedisStateStore) or not self.config.check_on_open:
             return
+        wrong = store.wrong_types()
+        if not wrong:
+            return
+        store.set_aside([key for key, _ in wrong])
+        self.stats.inc_value(STATE_CORRUPT_RECOVERED)
+        shown = ", ".join(f"{key} is a {kind}" for key, kind in wrong[:3])
+        logger.warning(
+            "State store %s is corrupt (%d keys of the wrong type: %s): moved under %scorrupt:, rebuilding",
+            store.location,
+            len(wrong),
+            shown,
+            store.base,
+        )
         pattern = self.output_pattern
-        if store.is_new():
-            if not (pattern and output_files(pattern)):
-                return
-            self.stats.inc_value(STATE_MISSING_RECOVERED)
-            logger.warning(
-                "State store %s is missing but outputs exist: rebuilding it from them", store.location
-            )
-        else:
-            wrong = store.wrong_types() if self.config.check_on_open else []
-            if not wrong:
-                return
-            store.set_aside([key for key, _ in wrong])
-            self.stats.inc_value(STATE_CORRUPT_RECOVERED)
-            shown = ", ".join(f"{key} is a {kind}" for key, kind in wrong[:3])
-            logger.warning(
-                "State store %s is corrupt (%d keys of the wrong type: %s): moved under %scorrupt:, "
-                "rebuilding",
-                store.location,
-                len(wrong),
-                shown,
-                store.base,
-            )
         rebuilt = rebuild_from_outputs(store, pattern) if pattern else 0
         self.stats.set_value(STATE_REBUILT_RECORDS, rebuilt)
         logger.warning("State store rebuilt from %d records in the outputs %s", rebuilt, pattern)

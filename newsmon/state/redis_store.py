@@ -171,11 +171,6 @@ class RedisStateStore:
 
     # --- integrity -----------------------------------------------------------------------------
     @guarded
-    def is_new(self) -> bool:
-        """Whether no run was ever recorded here (the keys were never written, or were removed)."""
-        return not self.conn.exists(self.base + "runs:seq")
-
-    @guarded
     def wrong_types(self, batch: int = 1000) -> list[tuple[str, str]]:
         """[(key, its type)] of the store's keys whose type is not the one the store writes: another
         program's keys, or a damaged copy; SCAN with pipelined TYPE, one pass over the spider's keys."""
@@ -205,7 +200,11 @@ class RedisStateStore:
     def set_aside(self, keys: list[str]) -> None:
         """Move keys to `<base>corrupt:<name>` (kept for a look, out of the store's way)."""
         for key in keys:
-            self.conn.rename(key, self.base + ASIDE + key[len(self.base) :])
+            try:
+                self.conn.rename(key, self.base + ASIDE + key[len(self.base) :])
+            except redis.ResponseError as exc:  # gone meanwhile (another process set it aside)
+                if "no such key" not in str(exc).lower():
+                    raise
         if self.base + "count" in keys:  # recounted from the article keys (the rebuild adds the rest)
             articles = sum(1 for _ in self.conn.scan_iter(match=_glob_escape(self.base) + "a:*", count=1000))
             self.conn.set(self.base + "count", articles)
