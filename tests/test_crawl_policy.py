@@ -57,6 +57,25 @@ def test_a_link_is_requested_once_by_its_canonical_url() -> None:
     assert f.hub_listed == {"feed": {f"{MIRROR}/news/1/tide/"}}
 
 
+def test_equally_short_paths_follow_a_fixed_rule_in_any_order() -> None:
+    """The record's path among equally short ones does not depend on which was found first."""
+    url = f"{MIRROR}/news/1/tide/"
+    paths = [
+        LinkPath(0, 1, "category", f"{MIRROR}/topic/a/"),
+        LinkPath(0, 1, "rss", f"{MIRROR}/feed/b"),
+        LinkPath(0, 1, "rss", f"{MIRROR}/feed/a"),
+        LinkPath(0, 1, "sitemap", f"{MIRROR}/sitemap.xml"),
+    ]
+    taken = set()
+    for order in (paths, paths[::-1], paths[1:] + paths[:1]):
+        f, _ = frontier()
+        (visit,) = f.link(url, order[0])
+        for path in order[1:]:
+            assert list(f.link(url, path)) == []
+        taken.add(f.path_taken(visit.url, visit.path))
+    assert taken == {LinkPath(0, 1, "rss", f"{MIRROR}/feed/a")}  # a feed before a listing, then the URL
+
+
 @pytest.mark.parametrize(
     ("url", "stat"),
     [
