@@ -58,7 +58,8 @@ class _DeadlineSocket:
         left = self._deadline.left()
         if left <= 0:
             raise self._exceeded()
-        self._sock.settimeout(left if self._per_call is None else min(left, self._per_call))
+        wait = left if self._per_call is None else min(left, self._per_call)
+        self._sock.settimeout(None if math.isinf(wait) else wait)
         try:
             return method(*args)
         except TimeoutError:
@@ -109,10 +110,13 @@ class _SecureConnection(http.client.HTTPSConnection):
         self.sock = _DeadlineSocket(self.sock, self._deadline, _per_call(self.timeout))
 
 
-def _capped(timeout: Any, deadline: Deadline) -> float:
+def _capped(timeout: Any, deadline: Deadline) -> Any:
+    """The connection's timeout within what the deadline leaves (unchanged without a deadline)."""
     left = deadline.left()
     if left <= 0:
         raise DeadlineExceeded(f"no complete answer within {deadline.seconds:g} s")
+    if math.isinf(left):
+        return timeout
     return left if not isinstance(timeout, (int, float)) else min(float(timeout), left)
 
 
