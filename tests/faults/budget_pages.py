@@ -100,5 +100,5 @@ PATHOLOGICAL: dict[str, Callable[[], bytes]] = {
     "huge_paragraph_4MB": lambda: one_huge_paragraph(4_000_000),
     "attributes_40k": lambda: many_attributes(40_000),
     "attributes_200k": lambda: many_attributes(200_000, valued=False),
-    "attribute_tags_1000x1000": lambda: attribute_tags(1_000, 1_000),
+    "attr_tags_1000x1000": lambda: attribute_tags(1_000, 1_000),
 }

@@ -21,7 +21,7 @@ from tests.faults.budget_pages import PATHOLOGICAL
 from tests.faults.pages import PARAGRAPHS
 
 CPU_TARGET = 5.0  # seconds of CPU one page may cost, parse included
-CASES = ("attributes_40k", "attributes_200k", "attribute_tags_1000x1000")
+CASES = ("attributes_40k", "attributes_200k", "attr_tags_1000x1000")
 
 # In a fresh process, as a worker does it: the size cut, then parse, fast path and extraction.
 SCRIPT = """
