@@ -27,9 +27,10 @@ logger = logging.getLogger(__name__)
 MAX_ATTRIBUTES = 200  # attributes one start tag keeps
 MARKER = b"data-newsmon-dropped-attributes"
 
-# A start tag's attribute part: unquoted runs, quoted values (to their closing quote, or the end of the
-# page when there is none), stopping before ``>`` or a ``<`` outside quotes.
-_ATTRS = rb"""(?:[^>"'<]++|"[^"]*+"?|'[^']*+'?)*+"""
+# A start tag's attribute part: unquoted runs, values quoted after "=" (to their closing quote, or the end
+# of the page when there is none; a lone quote elsewhere, an apostrophe in stray text, opens nothing, as in
+# the parser), stopping before ``>`` or a ``<`` outside quotes.
+_ATTRS = rb"""(?:[^>"'<=]++|=\s*+"[^"]*+"?|=\s*+'[^']*+'?|=|["'])*+"""
 _SCAN = re.compile(
     rb"<!--(?:.*?-->|.*+)"  # a comment, to its end or the page's
     rb"|<(?i:script|style)\b(" + _ATTRS + rb")>?(?:.*?</(?i:script|style)|.*+)"  # raw text, skipped

@@ -111,3 +111,13 @@ def test_the_pre_scan_is_linear_on_hostile_shapes(shape: bytes) -> None:
     started = time.process_time()
     cap_attributes(shape)
     assert time.process_time() - started < 3.0
+
+
+def test_an_apostrophe_in_a_stray_tag_opens_no_quote() -> None:
+    """`x<y` in prose starts a tag for the parser too; its apostrophes are not quotes (only after "="), so
+    capping it never reaches into the paragraphs after it."""
+    html = b"<p>if x<y " + b"don't stop " * 300 + b"</p><p>The next paragraph isn't touched.</p>"
+    capped = cap_attributes(html)
+    assert capped != html
+    assert parse_html(html).xpath("//p/text()")[-1] == "The next paragraph isn't touched."
+    assert capped.endswith(b"</p><p>The next paragraph isn't touched.</p>")
