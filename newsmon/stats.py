@@ -180,7 +180,8 @@ EXTRACT_CAPPED = _pages.stat(
 
 @_pages.family(
     "newsmon/extract/capped/<rule>",
-    "elements cut by the fast path, by rule: `inline`, `textless`, `elements`",
+    "elements cut by the fast path, by rule: `inline`, `textless`, `elements`; `attributes`: attributes "
+    "dropped before the parser (a start tag keeps its first 200)",
 )
 def extract_capped(rule: str) -> str:
     return f"newsmon/extract/capped/{rule}"

@@ -29,6 +29,9 @@ class RequestRecord(NamedTuple):
     headers: dict[str, str]
 
 
+HOLD_SAFETY = 120.0  # seconds a held request waits at most (a test that forgot to let it go)
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "nginx"
@@ -42,6 +45,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _serve(self, with_body: bool) -> None:
         headers = dict(self.headers.items())
         self.owner._record(RequestRecord(self.command, self.path, headers))
+        if not self.owner.answering.is_set():  # held: the crawl stays mid-run until the test lets it go
+            self.owner.answering.wait(HOLD_SAFETY)
         if self.owner.delay > 0:  # a slow site: crash tests kill a crawl in the middle
             time.sleep(self.owner.delay)
         reply = self.owner.respond(self.path, headers)
@@ -77,6 +82,9 @@ class SiteServer:
     ) -> None:
         self.handler = handler
         self.delay = delay  # seconds each request waits before its reply (settable while serving)
+        # cleared: each request waits (its arrival already recorded) until it is set again
+        self.answering = threading.Event()
+        self.answering.set()
         self._address = (host, port)
         self._requests: list[RequestRecord] = []
         self._lock = threading.Lock()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -55,6 +56,25 @@ def test_a_link_is_requested_once_by_its_canonical_url() -> None:
     assert list(f.link(f"{MIRROR}/news/1/tide/", LinkPath(1, 2, "read_also", "a"))) == []
     assert _count(counts) == {"link/seen": 1}
     assert f.hub_listed == {"feed": {f"{MIRROR}/news/1/tide/"}}
+
+
+def test_equally_short_paths_follow_a_fixed_rule_in_any_order() -> None:
+    """The record's path among equally short ones does not depend on which was found first."""
+    url = f"{MIRROR}/news/1/tide/"
+    paths = [
+        LinkPath(0, 1, "category", f"{MIRROR}/topic/a/"),
+        LinkPath(0, 1, "rss", f"{MIRROR}/feed/b"),
+        LinkPath(0, 1, "rss", f"{MIRROR}/feed/a"),
+        LinkPath(0, 1, "sitemap", f"{MIRROR}/sitemap.xml"),
+    ]
+    taken = set()
+    for order in (paths, paths[::-1], paths[1:] + paths[:1]):
+        f, _ = frontier()
+        (visit,) = f.link(url, order[0])
+        for path in order[1:]:
+            assert list(f.link(url, path)) == []
+        taken.add(f.path_taken(visit.url, visit.path))
+    assert taken == {LinkPath(0, 1, "rss", f"{MIRROR}/feed/a")}  # a feed before a listing, then the URL
 
 
 @pytest.mark.parametrize(
@@ -296,6 +316,14 @@ def test_deeper_levels_wait_for_the_crawl_to_be_idle() -> None:
     def article(path: str, hops: int) -> Request:
         return Request(f"{MIRROR}{path}", meta={META_KIND: "article", META_HOPS: hops})
 
+    async def nothing() -> Any:
+        for o in ():
+            yield o
+
+    async def started() -> list[Any]:
+        return [o async for o in gate.process_start(nothing())]
+
+    assert asyncio.run(started()) == []  # no start hub: level 0 is open at once
     hub = Request(f"{MIRROR}/feed/", meta={META_KIND: "feed"})
     out = [hub, article("/news/1/a/", 0), article("/news/2/b/", 1), article("/news/3/c/", 2), "item"]
     passed = list(gate.process_spider_output(None, out))
@@ -308,3 +336,48 @@ def test_deeper_levels_wait_for_the_crawl_to_be_idle() -> None:
         gate.spider_idle(None)  # type: ignore[arg-type]
     gate.spider_idle(None)  # type: ignore[arg-type]  # nothing held: the spider may close
     assert [r.url for r in crawler.engine.crawled][-1] == f"{MIRROR}/news/3/c/"  # type: ignore[attr-defined]
+
+
+def test_level_0_waits_for_the_start_hubs_to_be_parsed() -> None:
+    """Two start hubs list the same article: it is requested once both are parsed, so the record's path is
+    chosen among both (frontier.path_order), whichever hub answered first."""
+    from scrapy import Request
+    from scrapy.exceptions import DontCloseSpider
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from newsmon.crawl.levels import LevelGate
+
+    crawler = get_crawler()
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    crawler.engine = Engine()  # type: ignore[assignment]
+    gate = LevelGate.from_crawler(crawler)
+    feed = Request(f"{MIRROR}/feed", meta={META_KIND: "feed"})
+    listing = Request(f"{MIRROR}/category/news/", meta={META_KIND: "listing"})
+    given = Request(f"{MIRROR}/news/0/given/", meta={META_KIND: "article", META_HOPS: 0})
+
+    async def start() -> Any:
+        for o in (feed, listing, given):
+            yield o
+
+    async def started() -> list[Any]:
+        return [o async for o in gate.process_start(start())]
+
+    assert asyncio.run(started()) == [feed, listing]  # the start URL waits with the rest of level 0
+    # the feed answered through a redirect (its first URL is the start hub's)
+    moved = feed.replace(url=f"{MIRROR}/feed/", meta={**feed.meta, "redirect_urls": [feed.url]})
+    listed = Request(f"{MIRROR}/news/1/a/", meta={META_KIND: "article", META_HOPS: 0})
+    response = HtmlResponse(moved.url, request=moved, body=b"")
+    assert list(gate.process_spider_output(response, [listed])) == []
+    second = HtmlResponse(listing.url, request=listing, body=b"")
+    assert list(gate.process_spider_output(second, ["item"])) == ["item", given, listed]  # both parsed
+    later = Request(f"{MIRROR}/news/2/b/", meta={META_KIND: "article", META_HOPS: 0})
+    assert list(gate.process_spider_output(second, [later])) == [later]
+
+    # a start hub that never answers (a download error reaches no middleware): level 0 opens when idle
+    gate = LevelGate.from_crawler(crawler)
+    asyncio.run(started())
+    assert list(gate.process_spider_output(HtmlResponse(listing.url, request=listing, body=b""), [])) == []
+    with pytest.raises(DontCloseSpider):
+        gate.spider_idle(None)  # type: ignore[arg-type]
+    assert crawler.engine.crawled == [given]  # type: ignore[attr-defined]

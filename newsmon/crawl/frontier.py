@@ -2,9 +2,13 @@
 
 A link is canonicalised (host aliases onto the crawl origin, tracking parameters dropped), kept only when it
 is on the site and not a hub, and requested once per run by its shortest path: fewest related-link hops,
-whatever order responses arrive in. When an article turns up again by a shorter path, its related links are
-followed again from there (without a refetch). The spider, the skip-emitted middleware (links of skipped
-articles, from the store) and the distributed dupefilter (``article_hops``) all go through this one object.
+whatever order responses arrive in. Among equally short paths the record shows the one ``path_order`` puts
+first (depth, then how it was found, then the referrer URL), not whichever response was parsed first: the
+level gate (levels.py) has every path of a level known before any page of that level is parsed, so the same
+site gives the same records in any response order and with or without extraction workers. When an article
+turns up again by a shorter path, its related links are followed again from there (without a refetch). The
+spider, the skip-emitted middleware (links of skipped articles, from the store) and the distributed
+dupefilter (``article_hops``) all go through this one object.
 """
 
 from __future__ import annotations
@@ -29,6 +33,17 @@ class LinkPath(NamedTuple):
     depth: int
     via: str
     referrer: str | None
+
+
+# discovered_via in the order a path is preferred among equally short ones: given, then the site's own
+# newest-first lists, then its archive, then related links (Read also before News Feed)
+VIA_ORDER = ("start_url", "rss", "atom", "json_feed", "category", "sitemap", "read_also", "news_feed")
+_VIA_RANK = {via: rank for rank, via in enumerate(VIA_ORDER)}
+
+
+def path_order(path: LinkPath) -> tuple[int, int, int, str, str]:
+    """The sort key of a path: fewer hops, then less depth, then VIA_ORDER, then the referrer URL."""
+    return (path.hops, path.depth, _VIA_RANK.get(path.via, len(VIA_ORDER)), path.via, path.referrer or "")
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,8 @@ class Frontier:
             self.hub_listed.setdefault(path.referrer, set()).add(target)
         known = self._best_path.get(target)
         if known is not None and known.hops <= path.hops:
+            if known.hops == path.hops and path_order(path) < path_order(known):
+                self._best_path[target] = path  # as short, and first by the rule: the record shows it
             self.count(stats.LINK_SEEN)
             return
         self._best_path[target] = path
@@ -139,11 +156,14 @@ class Frontier:
         if known is None or path.hops < known.hops:
             self._best_path[final] = path
             self.count(stats.LINK_REDIRECT_PATH)
+        elif path.hops == known.hops and path_order(path) < path_order(known):
+            self._best_path[final] = path
 
     def path_taken(self, key: str, requested: LinkPath) -> LinkPath:
-        """The shortest path known for the article requested under ``key`` (the record's depth and via)."""
+        """The shortest path known for the article requested under ``key``, the first by ``path_order``
+        among equally short ones (the record's depth, via and referrer)."""
         best = self._best_path.get(key, requested)
-        return best if best.hops < requested.hops else requested
+        return best if path_order(best) < path_order(requested) else requested
 
     def hints(self, key: str, carried: Mapping[str, str] | None) -> Mapping[str, str]:
         return carried or self._hints.get(key) or {}

@@ -2,7 +2,10 @@
 
 Related-link hops are levels: level 0 is what the hubs list (and start URLs), level 1 their Read also / News
 Feed links, and so on. A request of a deeper level waits here until the crawl is idle (every hub, every
-request of the levels above and every redirect they took has been answered), then its level is released. A
+request of the levels above and every redirect they took has been answered), then its level is released.
+Level 0 itself waits for the start hubs (the configured feeds, listings and sitemaps) to be parsed, or for
+the crawl to be idle when one of them failed: an article two of them list then has both paths known before
+its page is parsed, and the record shows the one the frontier's rule puts first, not the faster hub's. A
 301 from an old slug therefore reaches the new slug with its own (shorter) path before any longer path can
 fetch it, whichever response is slow, and the record shows the shortest path (frontier.py). Priority alone
 (``-hops``) orders the queue, not the responses.
@@ -34,8 +37,9 @@ class LevelGate:
         assert crawler.stats is not None
         self.crawler = crawler
         self.stats = crawler.stats
-        self.level = 0  # the deepest level released so far
+        self.level = -1  # the deepest level released so far (0 once the start hubs are parsed)
         self.held: dict[int, list[Request]] = {}
+        self.start_hubs: set[str] = set()  # URLs of the start hubs not parsed yet
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LevelGate:
@@ -53,11 +57,17 @@ class LevelGate:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for o in start:
+            if isinstance(o, Request) and article_hops(o.meta) is None:
+                self.start_hubs.add(o.url)
             if self._passes(o):
                 yield o
+        if not self.start_hubs:  # start URLs only, or a process joining a distributed run
+            for request in self._release(0):
+                yield request
 
     def process_spider_output(self, response: Response | None, result: Iterable[Any]) -> Iterable[Any]:
-        return (o for o in result if self._passes(o))
+        yield from (o for o in result if self._passes(o))
+        yield from self._hub_parsed(response)
 
     async def process_spider_output_async(
         self, response: Response | None, result: AsyncIterator[Any]
@@ -65,6 +75,26 @@ class LevelGate:
         async for o in result:
             if self._passes(o):
                 yield o
+        for request in self._hub_parsed(response):
+            yield request
+
+    def _hub_parsed(self, response: Response | None) -> list[Request]:
+        """Level 0 when the last start hub has been parsed or its errback run (the requests to send), else
+        nothing. A hub that failed to download reaches no spider middleware: level 0 then waits for idle."""
+        if response is None or not self.start_hubs or self.level >= 0:
+            return []
+        request = response.request
+        first_url = (request.meta.get("redirect_urls") or [request.url])[0] if request else response.url
+        self.start_hubs.discard(first_url)
+        return [] if self.start_hubs else self._release(0)
+
+    def _release(self, level: int) -> list[Request]:
+        self.level = max(self.level, level)
+        requests = self.held.pop(level, [])
+        if requests:
+            self.stats.inc_value(stats.LINK_LEVEL_RELEASED, len(requests))
+            logger.debug("Requests of level %d released: %d", level, len(requests))
+        return requests
 
     def _passes(self, o: Any) -> bool:
         if not isinstance(o, Request):
@@ -77,12 +107,10 @@ class LevelGate:
 
     def spider_idle(self, spider: Spider) -> None:
         """Everything of the released levels is answered: release the next level that holds requests."""
+        self.start_hubs.clear()  # those not parsed failed: they list nothing
         if not self.held:
+            self.level = max(self.level, 0)
             return
-        self.level = min(self.held)
-        requests = self.held.pop(self.level)
-        self.stats.inc_value(stats.LINK_LEVEL_RELEASED, len(requests))
-        logger.debug("Related links of level %d released: %d requests", self.level, len(requests))
-        for request in requests:
+        for request in self._release(min(self.held)):
             self.crawler.engine.crawl(request)
         raise DontCloseSpider

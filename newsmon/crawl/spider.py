@@ -278,12 +278,12 @@ class NewsSpider(scrapy.Spider):
 
     def _known_target(self, url: str) -> str | None:
         """The canonical URL a related link is known to lead to: the state store's redirects and aliases
-        (earlier runs), so read_also / news_feed join on canonical_url."""
+        (earlier runs), so read_also / news_feed join on canonical_url. An alias this run recorded is not
+        used: whether its page was marked before this record was built is a matter of response order."""
         state = self._context.state
-        store = state.store if state is not None else None
-        if store is None:
+        if state is None or state.store is None or url in state.run_aliases:
             return None
-        known = store.resolve(url)
+        known = state.store.resolve(url)
         return known.canonical_url if known is not None else None
 
     def article_failed(self, failure: Failure) -> None:

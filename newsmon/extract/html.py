@@ -9,6 +9,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from newsmon.extract.markup import cap_attributes
+
 logger = logging.getLogger(__name__)
 
 # One parser for every page: no network, no comments/PIs, libxml2's default size limits kept.
@@ -92,6 +94,7 @@ def parse_html(body: bytes | str, *, encoding: str | None = None) -> lxml.html.H
         return _empty_document()
     # C0 controls are single bytes in UTF-8 (never inside a multi-byte sequence): drop them in C
     data = text.encode("utf-8", errors="replace").translate(None, _BAD_BYTES)
+    data = cap_attributes(data)  # before the parser: a tag of 40,000 attributes costs it n² (markup.py)
     try:
         tree = lxml.html.document_fromstring(data, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:

@@ -38,6 +38,7 @@ from typing import Any, ClassVar
 
 from newsmon.extract.budget import TIMEOUT, cap_tree
 from newsmon.extract.html import parse_html
+from newsmon.extract.markup import dropped_attributes
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import ExtractOptions, PageData
 
@@ -54,10 +55,14 @@ READY = "ready"  # a worker's first message: warmed up, waiting for pages
 
 
 def extract_page_data(body: bytes, encoding: str | None, url: str, options: ExtractOptions) -> PageData:
-    """What a worker runs: ``parse_html``, the fast path (``cap_tree`` with the options' caps; what it cut
-    in ``capped``), then ``extract_page`` on the capped tree."""
+    """What a worker runs: ``parse_html`` (tags of pathological attribute counts capped before the parser),
+    the fast path (``cap_tree`` with the options' caps; what it cut in ``capped``), then ``extract_page`` on
+    the capped tree."""
     tree = parse_html(body, encoding=encoding)
     capped = cap_tree(tree, options.max_elements, options.max_inline)
+    attributes = dropped_attributes(tree)  # cut before the parser (markup.py)
+    if attributes:
+        capped["attributes"] = attributes
     page = extract_page(tree, url, options)
     page.capped = capped
     return page

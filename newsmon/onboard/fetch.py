@@ -5,8 +5,9 @@ page names the feeds, the feeds the articles, the articles their hubs), on a bud
 run by a person at a terminal. Inside Scrapy that is a chain of callbacks on a reactor started for one
 command, with newsmon's add-on (state store, run lock, output checks) to keep out of the way. What the crawl's
 stack would add is kept here, by the same rules: robots.txt read with Protego (as Scrapy's
-``ROBOTSTXT_PARSER``) and obeyed, a User-Agent naming newsmon, a timeout and a size cap per response, gzip,
-redirects followed only within the site. The SSRF question does not arise: every request goes to the
+``ROBOTSTXT_PARSER``) and obeyed, a User-Agent naming newsmon, a total deadline (connect, headers and body:
+a server dripping a byte at a time cannot hold it) and a size cap per response, a deadline for the whole walk,
+gzip, redirects followed only within the site. The SSRF question does not arise: every request goes to the
 origin the person named, the one exception the crawl's guard makes too (newsmon/fetch/ssrf.py), and a
 redirect anywhere else is refused.
 """
@@ -26,10 +27,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from protego import Protego
 
+from newsmon.deadline import Deadline, open_url
+
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 8 * 1024 * 1024  # per response, after gzip
-TIMEOUT = 20.0
+TIMEOUT = 20.0  # seconds per response, all of it
+DEADLINE = 600.0  # seconds for the whole walk: no request starts after it
 MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay honoured up to this many seconds
 ROBOTS_TOKEN = "newsmon"
 
@@ -104,6 +108,7 @@ class Fetcher:
         timeout: float = TIMEOUT,
         max_bytes: int = MAX_BYTES,
         agent: str | None = None,
+        deadline: float | None = DEADLINE,
     ) -> None:
         self.origin = origin.rstrip("/")
         self.max_pages = max_pages
@@ -116,7 +121,7 @@ class Fetcher:
         self.robots_txt = ""
         self._cache: dict[str, Page | None] = {}
         self._last = 0.0
-        self._opener = urllib.request.build_opener(_SiteRedirects(self))
+        self.deadline = Deadline(deadline)  # the command's: every request ends by it too
 
     @property
     def spent(self) -> int:
@@ -158,13 +163,15 @@ class Fetcher:
         why = self.refusal(url)
         if why is None and self.left <= 0:
             why = f"page budget spent ({self.max_pages}, --max-pages)"
+        if why is None and self.deadline.passed:
+            why = f"time spent ({self.deadline.seconds:g} s for the whole discovery)"
         if why is not None:
             self.log.refused.append((url, why))
             logger.debug("Not requesting %s: %s", url, why)
             return None
         wait = self._last + self.delay - time.monotonic()
         if wait > 0:
-            time.sleep(wait)
+            time.sleep(min(wait, max(self.deadline.left(), 0.0)))
         page = self._request(url)
         self._last = time.monotonic()
         self._cache[url] = page
@@ -177,7 +184,7 @@ class Fetcher:
             url, headers={"User-Agent": self.agent, "Accept-Encoding": "gzip", "Accept": "*/*"}
         )
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
+            with open_url(request, self.deadline.within(self.timeout), _SiteRedirects(self)) as response:
                 page = self._page(response, response.status)
         except urllib.error.HTTPError as exc:
             with exc:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
+from newsmon.deadline import Deadline
 from newsmon.scheduling.plan import NodeState, Plan, plan
 from newsmon.scheduling.scrapyd import (
     Node,
@@ -47,6 +48,13 @@ def positive(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return number
+
+
+def seconds(value: str) -> float:
+    number = float(value)
+    if not 0 < number < 86400:  # NaN and inf fail too
+        raise argparse.ArgumentTypeError(f"{value} is not a number of seconds above 0 and below a day")
     return number
 
 
@@ -91,7 +99,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--auth-env", metavar="VAR", help="environment variable holding user:password")
     parser.add_argument("--netrc-file", type=Path, help="netrc file for credentials (default ~/.netrc)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    parser.add_argument(
+        "--timeout", type=seconds, default=10.0, help="seconds per request, all of the answer (default 10)"
+    )
+    parser.add_argument(
+        "--deadline", type=seconds, default=300.0, metavar="SECONDS",
+        help="seconds the whole command may spend on the nodes; no request starts after (default 300)",
+    )  # fmt: skip
     parser.add_argument("--dry-run", action="store_true", help="print the plan; send nothing")
     parser.set_defaults(func=cmd_schedule)
     return parser
@@ -113,7 +127,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             print(f"{PREFIX}: {entry.error}; not scheduled", file=sys.stderr)
     else:
         sites = select_sites(args.sites, directory)
-    states = node_states(nodes, args.project, args.spider, args.timeout)
+    deadline = Deadline(args.deadline)  # every request of the command ends by it
+    states = node_states(nodes, args.project, args.spider, args.timeout, deadline)
     for state in states:
         if not state.up:
             print(f"{PREFIX}: {state.name}: {state.error}; no jobs sent there", file=sys.stderr)
@@ -125,7 +140,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         sites, states, now,
         last_finished=finished, max_per_node=args.max_per_node, batch=args.batch, sticky=args.sticky,
     )  # fmt: skip
-    failed = {} if args.dry_run else send(result, nodes, args)
+    failed = {} if args.dry_run else send(result, nodes, args, deadline)
     for decision in result.decisions:
         if decision.job in failed:
             why = failed[decision.job]
@@ -137,7 +152,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return exit_status(states, failed) or (EXIT_BAD_ARGUMENT if broken else EXIT_OK)
 
 
-def send(result: Plan, nodes: list[Node], args: argparse.Namespace) -> dict[str, str]:
+def send(result: Plan, nodes: list[Node], args: argparse.Namespace, deadline: Deadline) -> dict[str, str]:
     """Post every new job, the nodes at once (a node's first schedule.json of an egg version runs
     `scrapy list`, seconds); {job id: why it failed} for those a node did not take."""
     failed: dict[str, str] = {}
@@ -146,7 +161,9 @@ def send(result: Plan, nodes: list[Node], args: argparse.Namespace) -> dict[str,
         for job in (job for job in result.jobs if job.node == node.name):
             arguments = {"site": job.sites[0]} if len(job.sites) == 1 else {"sites": ",".join(job.sites)}
             try:
-                schedule(node, args.project, args.spider, job.id, arguments, args.settings, args.timeout)
+                schedule(
+                    node, args.project, args.spider, job.id, arguments, args.settings, args.timeout, deadline
+                )
             except NodeError as exc:
                 failed[job.id] = str(exc)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsmon.deadline import Deadline, open_url
 from newsmon.scheduling.plan import Job, JobState, NodeState
 
 MAX_BODY = 16 * 1024 * 1024  # a listjobs answer keeps finished_to_keep jobs: far below this
@@ -113,14 +114,16 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # the 3xx is raised as an HTTPError: credentials are never sent on to another URL
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def call(
     node: Node, endpoint: str, timeout: float, query: Mapping[str, str] | None = None,
-    form: Sequence[tuple[str, str]] | None = None,
+    form: Sequence[tuple[str, str]] | None = None, deadline: Deadline | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """One API call, GET with `query` or POST of `form`: the answer if its status is "ok", else NodeError."""
+    """One API call, GET with `query` or POST of `form`: the answer if its status is "ok", else NodeError.
+    The whole call (connect, answer, body) takes at most `timeout` seconds, and ends by `deadline` (the
+    command's) if that comes first."""
+    within = (deadline or Deadline(None)).within(timeout)
+    if within.passed:
+        raise NodeError(f"{endpoint}: not sent, the command's time ({within.seconds:g} s) is spent")
     url = node.url + endpoint + (f"?{urllib.parse.urlencode(query)}" if query else "")
     data = urllib.parse.urlencode(form).encode() if form is not None else None
     request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
@@ -128,7 +131,7 @@ def call(
         token = base64.b64encode(f"{node.username}:{node.password or ''}".encode()).decode()
         request.add_header("Authorization", f"Basic {token}")
     try:
-        with _opener.open(request, timeout=timeout) as response:
+        with open_url(request, within, _NoRedirects()) as response:
             body = response.read(MAX_BODY + 1)
     except urllib.error.HTTPError as exc:
         exc.close()
@@ -143,11 +146,13 @@ def call(
         raise NodeError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
+        if isinstance(reason, TimeoutError):
+            raise NodeError(f"{endpoint}: no answer within {within.seconds:g} s") from None
         if isinstance(reason, OSError) and reason.strerror:
             reason = reason.strerror  # "Connection refused", without the errno
         raise NodeError(f"unreachable: {node.scrub(str(reason))}") from None
     except TimeoutError:
-        raise NodeError(f"{endpoint}: no answer within {timeout:g} s") from None
+        raise NodeError(f"{endpoint}: no answer within {within.seconds:g} s") from None
     except OSError as exc:  # a connection reset mid-answer
         raise NodeError(f"{endpoint}: {node.scrub(exc.strerror or str(exc))}") from None
     if len(body) > MAX_BODY:
@@ -164,11 +169,13 @@ def call(
     return answer
 
 
-def node_state(node: Node, project: str, generic_spider: str, timeout: float) -> NodeState:
+def node_state(
+    node: Node, project: str, generic_spider: str, timeout: float, deadline: Deadline | None = None
+) -> NodeState:
     """The node's load (daemonstatus.json, every project) and the project's jobs (listjobs.json)."""
     try:
-        status = call(node, "daemonstatus.json", timeout)
-        listed = call(node, "listjobs.json", timeout, query={"project": project})
+        status = call(node, "daemonstatus.json", timeout, deadline=deadline)
+        listed = call(node, "listjobs.json", timeout, query={"project": project}, deadline=deadline)
     except NodeError as exc:
         return NodeState(node.name, error=str(exc), refused=exc.refused)
     jobs: list[Job] = []
@@ -190,18 +197,22 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and value >= 0 else 0
 
 
-def node_states(nodes: Sequence[Node], project: str, generic_spider: str, timeout: float) -> list[NodeState]:
+def node_states(
+    nodes: Sequence[Node], project: str, generic_spider: str, timeout: float, deadline: Deadline | None = None
+) -> list[NodeState]:
     """Every node asked at once: a node that times out delays the round by one timeout, not one per node."""
     with ThreadPoolExecutor(max_workers=max(1, len(nodes))) as pool:
-        return list(pool.map(lambda node: node_state(node, project, generic_spider, timeout), nodes))
+        return list(
+            pool.map(lambda node: node_state(node, project, generic_spider, timeout, deadline), nodes)
+        )
 
 
 def schedule(
     node: Node, project: str, spider: str, job: str, arguments: Mapping[str, str],
-    settings: Sequence[str], timeout: float,
+    settings: Sequence[str], timeout: float, deadline: Deadline | None = None,
 ) -> str:  # fmt: skip
     """schedule.json: the job id scrapyd took (NodeError when it did not take the job)."""
     form = [("project", project), ("spider", spider), ("jobid", job), *arguments.items()]
     form += [("setting", setting) for setting in settings]
-    answer = call(node, "schedule.json", timeout, form=form)
+    answer = call(node, "schedule.json", timeout, form=form, deadline=deadline)
     return str(answer.get("jobid", job))

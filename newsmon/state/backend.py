@@ -59,6 +59,9 @@ class StateBackend:
             self.lock = take_run_lock(config, name)  # RunLocked: another run is on; nothing touched yet
         self.store: Store | None = None  # opened by the state extension when the spider opens
         self.run_id = 0  # this run's record in the store (the state extension starts it)
+        # request URLs this run first recorded as aliases: records resolve related links only through what
+        # earlier runs knew, so a record does not depend on which page of this run was marked first
+        self.run_aliases: set[str] = set()
         self._host_memory: HostMemory | None = None
 
     def release_lock(self) -> None:

@@ -131,6 +131,7 @@ class StateExtension:
     def spider_opened(self, spider: Spider) -> None:
         try:
             self.store = self.backend.open_store(self._open_sqlite)
+            self._check_redis(self.store)  # the SQLite store was checked as it opened
             pattern = self.output_pattern
             recovered = recover_partials(self.store, pattern) if pattern else None
             self.run_id = self.backend.run_id = self.store.start_run()
@@ -178,6 +179,31 @@ class StateExtension:
             self.stats.inc_value(STATE_CORRUPT_RECOVERED)
             logger.warning("State store %s is corrupt (%s): moved to %s, rebuilding", path, exc, aside)
         return self._rebuild(path)
+
+    def _check_redis(self, store: Store) -> None:
+        """The Redis store as the SQLite one: keys of the wrong type (a damaged copy, another program's
+        keys) are moved aside and the store is rebuilt from the outputs."""
+        from newsmon.state.redis_store import RedisStateStore
+
+        if not isinstance(store, RedisStateStore) or not self.config.check_on_open:
+            return
+        wrong = store.wrong_types()
+        if not wrong:
+            return
+        store.set_aside([key for key, _ in wrong])
+        self.stats.inc_value(STATE_CORRUPT_RECOVERED)
+        shown = ", ".join(f"{key} is a {kind}" for key, kind in wrong[:3])
+        logger.warning(
+            "State store %s is corrupt (%d keys of the wrong type: %s): moved under %scorrupt:, rebuilding",
+            store.location,
+            len(wrong),
+            shown,
+            store.base,
+        )
+        pattern = self.output_pattern
+        rebuilt = rebuild_from_outputs(store, pattern) if pattern else 0
+        self.stats.set_value(STATE_REBUILT_RECORDS, rebuilt)
+        logger.warning("State store rebuilt from %d records in the outputs %s", rebuilt, pattern)
 
     def _rebuild(self, path: Path) -> StateStore:
         store = StateStore.open(path)
@@ -331,6 +357,7 @@ class StateExtension:
             )
             if p.key and self.store.add_alias(p.key, p.url):
                 self.stats.inc_value(STATE_ALIASES)
+                self.backend.run_aliases.add(p.key)
             self.store.commit()
         except Exception as exc:
             self._mark_failed(p, exc)

@@ -32,17 +32,21 @@ class HostRecord:
 class HostTierMemory:
     """Per-host escalation counts; after ``remember_after`` of them a host stays STEALTHY for ``ttl``.
 
-    Persisted as a small JSON file (one entry per host), written atomically on every change.
+    Persisted as a small JSON file (one entry per host), written atomically on every change and only then:
+    a run that learned nothing leaves the state directory as it found it.
     """
 
     path: Path | None
     remember_after: int
     ttl: timedelta
     hosts: dict[str, HostRecord] = field(default_factory=dict)
+    # what the file holds (as last read or written); None: unknown or unreadable, the next save writes it
+    _stored: dict[str, Any] | None = field(default_factory=dict, repr=False)
 
     def load(self) -> None:
         if self.path is None or not self.path.exists():
             return
+        self._stored = None
         try:
             data: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
             self.hosts = {
@@ -55,14 +59,13 @@ class HostTierMemory:
                 )
                 for host, entry in data.items()
             }
+            self._stored = self._data()
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             logger.warning("Host tier memory %s unreadable (%s); starting empty", self.path, exc)
             self.hosts = {}
 
-    def save(self) -> None:
-        if self.path is None:
-            return
-        data = {
+    def _data(self) -> dict[str, Any]:
+        return {
             host: {
                 "escalations": record.escalations,
                 "stealthy_until": record.stealthy_until.isoformat() if record.stealthy_until else None,
@@ -71,10 +74,19 @@ class HostTierMemory:
             for host, record in self.hosts.items()
             if record.stealthy_until is not None  # counts below the threshold are per run
         }
+
+    def save(self) -> None:
+        """Write the file if what it should hold changed (an unchanged memory is not written again)."""
+        if self.path is None:
+            return
+        data = self._data()
+        if data == self._stored:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = self.path.with_name(self.path.name + ".tmp")
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
         tmp.replace(self.path)
+        self._stored = data
 
     def stealthy_reason(self, host: str, now: datetime | None = None) -> str | None:
         """Why requests to ``host`` skip PLAIN now ("host_memory"), or None; an expired entry is forgotten

@@ -71,6 +71,36 @@ return 1
 """
 
 
+# The type of each key under `<prefix>:<spider>:`, by exact name or by prefix (the first match decides).
+KEY_TYPES: tuple[tuple[str, str], ...] = (
+    ("a:", "hash"),
+    ("h:", "set"),
+    ("alias:", "string"),
+    ("hub:", "hash"),
+    ("claim:", "string"),
+    ("worker:", "string"),
+    ("runs:open", "set"),
+    ("runs:seq", "string"),
+    ("runs:", "hash"),
+    ("runs", "list"),
+    ("count", "string"),
+    ("sources", "hash"),
+)
+ASIDE = "corrupt:"  # `<base>corrupt:<key>`: where a key of the wrong type is moved
+
+
+def expected_type(name: str) -> str | None:
+    """The Redis type the key `<base><name>` must have; None for keys the store does not own."""
+    for key, kind in KEY_TYPES:
+        if name == key or (key.endswith(":") and name.startswith(key)):
+            return kind
+    return None
+
+
+def _glob_escape(text: str) -> str:
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
+
+
 def stored_spiders(conn: redis.Redis, prefix: str) -> list[str]:
     """The spiders with runs under prefix (`<prefix>:<spider>:runs:seq`), sorted; SCAN, never KEYS."""
     pattern = f"{prefix}:*:runs:seq"
@@ -138,6 +168,46 @@ class RedisStateStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # --- integrity -----------------------------------------------------------------------------
+    @guarded
+    def wrong_types(self, batch: int = 1000) -> list[tuple[str, str]]:
+        """[(key, its type)] of the store's keys whose type is not the one the store writes: another
+        program's keys, or a damaged copy; SCAN with pipelined TYPE, one pass over the spider's keys."""
+        found: list[tuple[str, str]] = []
+        names: list[str] = []
+
+        def check() -> None:
+            pipe = self.conn.pipeline(transaction=False)
+            for name in names:
+                pipe.type(self.base + name)
+            for name, kind in zip(names, pipe.execute(), strict=True):
+                kind = str(_str(kind))
+                if kind != "none" and kind != expected_type(name):
+                    found.append((self.base + name, kind))
+            names.clear()
+
+        for raw in self.conn.scan_iter(match=_glob_escape(self.base) + "*", count=batch):
+            name = str(_str(raw))[len(self.base) :]
+            if not name.startswith(ASIDE) and expected_type(name) is not None:
+                names.append(name)
+                if len(names) >= batch:
+                    check()
+        check()
+        return found
+
+    @guarded
+    def set_aside(self, keys: list[str]) -> None:
+        """Move keys to `<base>corrupt:<name>` (kept for a look, out of the store's way)."""
+        for key in keys:
+            try:
+                self.conn.rename(key, self.base + ASIDE + key[len(self.base) :])
+            except redis.ResponseError as exc:  # gone meanwhile (another process set it aside)
+                if "no such key" not in str(exc).lower():
+                    raise
+        if self.base + "count" in keys:  # recounted from the article keys (the rebuild adds the rest)
+            articles = sum(1 for _ in self.conn.scan_iter(match=_glob_escape(self.base) + "a:*", count=1000))
+            self.conn.set(self.base + "count", articles)
 
     # --- articles ------------------------------------------------------------------------------
     @guarded

@@ -6,6 +6,7 @@ store scales to millions of URLs. Content hashes are stored as 32-byte blobs (``
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
@@ -66,6 +67,58 @@ class StoreCorrupt(Exception):
     """The file is not a usable newsmon state database."""
 
 
+def empty_file(path: Path) -> None:
+    """StoreCorrupt for a store file of 0 bytes: SQLite would take it for a new database, but only a power
+    cut or a bad copy leaves one (a new store is never left empty: its schema is committed on open)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreCorrupt(str(exc)) from exc
+    if size == 0:
+        raise StoreCorrupt("the file is empty (0 bytes)")
+
+
+@functools.cache
+def expected_tables() -> dict[str, tuple[str, ...]]:
+    """Table name -> its column names, as SCHEMA creates them (read from a scratch in-memory database)."""
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.executescript(SCHEMA)
+        return _tables(scratch)
+    finally:
+        scratch.close()
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {
+        name: tuple(row[0] for row in conn.execute("SELECT name FROM pragma_table_info(?)", (name,)))
+        for name in names
+        if not name.startswith("sqlite_")
+    }
+
+
+def check_schema(conn: sqlite3.Connection, version: int) -> None:
+    """StoreCorrupt for a valid SQLite file that is not a newsmon store: a new store (user_version 0)
+    holds no table yet; a newsmon store holds the articles table, and every newsmon table it holds has
+    newsmon's columns. Tables of a later newsmon release missing from an older store are created."""
+    found = _tables(conn)
+    expected = expected_tables()
+    if version == 0:
+        if found:
+            raise StoreCorrupt(f"another schema: tables {', '.join(sorted(found)[:5])}")
+        return
+    if "articles" not in found:
+        raise StoreCorrupt("another schema: no articles table")
+    for name, columns in found.items():
+        wanted = expected.get(name)
+        if wanted is not None and not set(wanted) <= set(columns):
+            missing = ", ".join(c for c in wanted if c not in columns)
+            raise StoreCorrupt(f"another schema: table {name} lacks {missing}")
+
+
 class ArticleState(NamedTuple):
     canonical_url: str
     content_hash: str  # "sha256:<hex>"
@@ -113,6 +166,7 @@ class StateStore:
     @classmethod
     def open(cls, path: Path, *, check: bool = True) -> StateStore:
         path.parent.mkdir(parents=True, exist_ok=True)
+        empty_file(path)
         try:
             conn = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False)
         except sqlite3.Error as exc:
@@ -132,6 +186,7 @@ class StateStore:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, SCHEMA_VERSION):
                 raise StoreCorrupt(f"unknown schema version {version}")
+            check_schema(conn, version)
             conn.executescript(SCHEMA)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.commit()

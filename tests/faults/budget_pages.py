@@ -69,6 +69,21 @@ def one_huge_paragraph(size: int, tag: str = "") -> bytes:
     return _with_tail(f"Huge paragraph {tag}{size}", f"<p>{words}</p>")
 
 
+def many_attributes(count: int, tag: str = "", *, valued: bool = True) -> bytes:
+    """One element of ``count`` attributes, 20 bytes each (8 without values), (issue 20: 40,000 of them,
+    781 KB, cost 12.3 s of CPU in libxml2's parser, which checks each attribute against the ones before;
+    200,000: over 78 s)."""
+    shape = ' data-{0:05d}="v{0:05d}"' if valued else " d{0:06d}"
+    attributes = "".join(shape.format(i) for i in range(count))
+    return _with_tail(f"Attributes {tag}{count}", f"<div{attributes}>One more sentence of the page.</div>")
+
+
+def attribute_tags(tags: int, attributes: int, tag: str = "") -> bytes:
+    """``tags`` paragraphs of ``attributes`` attributes each (a cap per tag must also bound the page)."""
+    one = "<p " + " ".join(f"a{i}" for i in range(attributes)) + ">x</p>"
+    return _with_tail(f"Attribute tags {tag}{tags}x{attributes}", one * tags)
+
+
 # name -> page: the issue's cases (links in one paragraph, short paragraphs), then other shapes
 PATHOLOGICAL: dict[str, Callable[[], bytes]] = {
     "links_2.5k": lambda: links_in_one_paragraph(2_500),
@@ -83,4 +98,7 @@ PATHOLOGICAL: dict[str, Callable[[], bytes]] = {
     "nested_2000x50": lambda: nested_links_in_one_paragraph(2_000, 50),
     "paragraphs_200x500": lambda: paragraphs_of_links(200, 500),
     "huge_paragraph_4MB": lambda: one_huge_paragraph(4_000_000),
+    "attributes_40k": lambda: many_attributes(40_000),
+    "attributes_200k": lambda: many_attributes(200_000, valued=False),
+    "attr_tags_1000x1000": lambda: attribute_tags(1_000, 1_000),
 }
