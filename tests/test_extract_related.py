@@ -181,3 +181,90 @@ def test_a_label_in_running_text_is_not_a_block():
 )
 def test_normalize_label(text, expected):
     assert normalize_label(text) == expected
+
+
+# --- items by the block's repeated structure (layouts invented after the rule) ------------------------
+
+
+def _card(slug: str, title: str, author: str, *, tag: str = "article") -> str:
+    return (
+        f"<{tag} class='c{len(slug)}'><a href='/{slug}/'><img src='/i/{slug}.jpg' alt='Photo: {slug}'></a>"
+        f"<h3><a href='/{slug}/'>{title}</a></h3>"
+        f"<p>By <a href='/author/{author.lower()}/'>{author}</a> · 3 May 2026</p></{tag}>"
+    )
+
+
+CARD_TITLES = [
+    ("harbour-crane", "The harbour crane is back after repairs"),
+    ("orchard-frost", "Frost nips the hill orchards in late April"),
+    ("choir-tour", "The town choir books a summer tour"),
+    ("bridge-toll", "Bridge toll to end in the autumn"),
+]
+
+
+@pytest.mark.parametrize("tag", ["article", "div", "li"])
+def test_card_grid_gives_every_card_with_its_heading_title(tag):
+    cards = "".join(_card(slug, title, f"Writer{i}", tag=tag) for i, (slug, title) in enumerate(CARD_TITLES))
+    wrapper = ("<ul>", "</ul>") if tag == "li" else ("<div class='grid'>", "</div>")
+    body = (
+        f"<article><p>Story.</p></article><section><h2>Related</h2>{wrapper[0]}{cards}{wrapper[1]}</section>"
+    )
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]
+
+
+def test_cards_wholly_inside_their_link_with_an_unlinked_heading():
+    cards = "".join(
+        f"<a class='tile' href='/{slug}/'><img src='x.jpg'><h4>{title}</h4><span>By Ann Lee · 2 h</span></a>"
+        for slug, title in CARD_TITLES
+    )
+    body = f"<aside><h3>Read also</h3>{cards}</aside><footer><h4>Contact</h4><a href='/c/'>Write</a></footer>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]
+
+
+def test_rows_of_cards_with_a_read_more_link_and_an_unlinked_heading():
+    def card(slug: str, title: str) -> str:
+        return (
+            f"<div><div><img src='{slug}.jpg'></div><h3>{title}</h3><p>Lena Ors, 4 May</p>"
+            f"<a href='/{slug}/'>Read more</a></div>"
+        )
+
+    rows = "".join(
+        f"<div>{card(*CARD_TITLES[i])}{card(*CARD_TITLES[i + 1])}</div>"
+        for i in range(0, len(CARD_TITLES), 2)
+    )
+    body = (
+        f"<div><h2>See also</h2><div>{rows}</div>"
+        "<h2>Comments</h2><div><p>Comment</p><a href='/user/7/'>user7</a></div></div>"
+    )
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]
+
+
+def test_list_entries_with_an_author_link_give_one_item_each():
+    entries = "".join(
+        f"<li><a href='/{slug}/'>{title}</a> <span>by <a href='/author/mo/'>Mo Dunn</a></span></li>"
+        for slug, title in CARD_TITLES[:3]
+    )
+    body = f"<div class='box'><h4>Related stories</h4><ul>{entries}</ul></div>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES[:3]]
+
+
+def test_a_card_grid_stops_before_the_next_widget_of_the_same_sidebar():
+    cards = "".join(_card(slug, title, "Kai") for slug, title in CARD_TITLES[:2])
+    popular = "".join(f"<li><a href='/p{i}/'>Popular story number {i}</a></li>" for i in range(5))
+    body = f"<aside><h3>Related</h3>{cards}<div><h3>Popular today</h3><ol>{popular}</ol></div></aside>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES[:2]]
+
+
+def test_an_inline_box_of_two_links_inside_the_story():
+    body = (
+        "<article><p>The first paragraph of the story is long enough to be article text on its own page,"
+        " and it keeps going about the harbour.</p>"
+        "<div class='inline'><span>See also</span><a href='/one/'>First linked story</a>"
+        "<a href='/two/'>Second linked story</a></div>"
+        "<p>The story goes on after the box for more than twenty words so that it counts as article text"
+        " and not as a part of the box.</p></article>"
+    )
+    assert _related(body) == [
+        ("https://s.example/one/", "First linked story"),
+        ("https://s.example/two/", "Second linked story"),
+    ]

@@ -28,7 +28,7 @@ from newsmon.crawl.arguments import SPIDER_ARGUMENTS, SpiderArguments
 from newsmon.crawl.classify import Drop, Escalate, FetchedPage, PagePolicy, classify, precheck
 from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
 from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
-from newsmon.crawl.hubs import HubReader, content_type
+from newsmon.crawl.hubs import HubReader, content_type, page_charset
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.budget import cut_html
 from newsmon.extract.types import PageData
@@ -167,7 +167,7 @@ class NewsSpider(scrapy.Spider):
         assert isinstance(response, TextResponse)
         started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
         body = self._extraction_input(response)
-        page = extract_page_data(body, response.encoding, response.url, self.config.extract_options)
+        page = extract_page_data(body, page_charset(response), response.url, self.config.extract_options)
         self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
         self._count_capped(response, page)
         yield from self._outputs(response, page)
@@ -184,7 +184,10 @@ class NewsSpider(scrapy.Spider):
         pool, counter = self.extract_pool, self.crawler.stats
         try:
             page = await pool.extract(
-                self._extraction_input(response), response.encoding, response.url, self.config.extract_options
+                self._extraction_input(response),
+                page_charset(response),
+                response.url,
+                self.config.extract_options,
             )
         except ExtractTimeout:
             counter.inc_value(stats.EXTRACT_TOO_SLOW)
