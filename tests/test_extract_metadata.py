@@ -469,3 +469,56 @@ said, after three dark winters.</p><p>More follows.</p></div>
 def test_standfirst_across_wrapper_blocks(page: str, expected: str | None) -> None:
     meta = extract_metadata(parse_html(page.encode()), "https://coast.example/2026/05/02/ferry/")
     assert meta.subtitle == expected
+
+
+# --- titles: entities decoded, the site's own affixes cut from the page's signals (invented pages) -------
+
+
+def _title_of(
+    head: str, body: str = "", url: str = "https://kelmtown-post.example/2026/05/04/story/"
+) -> str | None:
+    from newsmon.extract.html import parse_html
+
+    tree = parse_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    return extract_metadata(tree, url, ExtractOptions()).title
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # entities left in meta content and JSON-LD by a CMS that escaped them twice
+        ('<meta property="og:title" content="M&amp;ouml;we f&amp;uuml;r &amp;quot;K&amp;ouml;ln&amp;quot;">',
+         "", 'Möwe für "Köln"'),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Caf&eacute; &amp; bar'
+         ' &#8211; &quot;open&quot;"}</script>', "", 'Café & bar – "open"'),
+        ("<title>Q&amp;A with the crew: AT&amp;T cables</title>", "", "Q&A with the crew: AT&T cables"),
+        # suffix of site name and date, learned from the h1
+        ("<title>Ferry returns to the pier | Kelm Post | 28.04.2023</title>",
+         "<h1>Ferry returns to the pier</h1>", "Ferry returns to the pier"),
+        # prefix of a name nothing else declares, learned from og:title
+        ('<title>Bright Harbour Weekly - Ferry returns - to the pier</title>'
+         '<meta property="og:title" content="Ferry returns - to the pier">', "",
+         "Ferry returns - to the pier"),
+        # no h1 or og:title: the segments naming the site (og:site_name) or only a date are cut
+        ('<title>Ferry returns to the pier – Kelm Post – 4 May 2026</title>'
+         '<meta property="og:site_name" content="Kelm Post">', "", "Ferry returns to the pier"),
+        ("<title>Kelmtown-Post | Ferry returns to the pier</title>", "", "Ferry returns to the pier"),
+        # a logo <h1> (the site's name) is not the title
+        ("<title>Ferry returns to the pier - Kelmtown Post</title>", "<h1>Kelmtown Post</h1>",
+         "Ferry returns to the pier"),
+        # a short headline in the <h1> is the title, whatever the <title> holds beside it
+        ("<title>About gulls – Bright Harbour Weekly News</title>", "<h1>About gulls</h1>", "About gulls"),
+        # a dash inside the headline stays
+        ("<title>Ferry - two years later</title>", "", "Ferry - two years later"),
+    ],
+)  # fmt: skip
+def test_titles_without_entities_and_site_affixes(head, body, expected):
+    assert _title_of(head, body) == expected
+
+
+def test_no_title_keeps_an_html_entity():
+    for head in (
+        '<meta property="og:title" content="A &amp;amp;amp;lt;b&amp;amp;amp;gt; tag &amp;ndash; x">',
+    ):
+        title = _title_of(head)
+        assert title is not None and "&" not in title, title
