@@ -522,3 +522,14 @@ def test_no_title_keeps_an_html_entity():
     ):
         title = _title_of(head)
         assert title is not None and "&" not in title, title
+
+
+@pytest.mark.parametrize(
+    ("html", "amp"), [("<html amp>", True), ("<html ⚡ lang='de'>", True), ("<html>", False)]
+)
+def test_amp_documents_are_flagged(html, amp):
+    from newsmon.extract.html import parse_html
+
+    tree = parse_html(f"{html}<head><link rel='canonical' href='/a/'></head><body><p>x</p></body></html>")
+    meta = extract_metadata(tree, "https://s.example/a/amp/", ExtractOptions())
+    assert meta.amp is amp and meta.canonical_href == "https://s.example/a/"

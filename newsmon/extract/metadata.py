@@ -417,6 +417,7 @@ def extract_metadata(
         published_from_url=from_url and published is not None,
         modified_at=to_iso(modified, tz) if modified else None,
         canonical_href=absolute_url(canonical, document_base(tree, url)) if canonical else None,
+        amp=tree.get("amp") is not None or tree.get("\u26a1") is not None,
         description=_description(metas, jsonld),
         image=_image(tree, url, metas, jsonld),
         publisher=_publisher(metas, jsonld),
