@@ -180,9 +180,17 @@ def test_a_utf8_page_is_utf8_whatever_its_meta_says(meta):
     assert text in decode_body(_page(text, meta).encode())
 
 
-def test_a_few_accents_in_an_english_page_read_as_windows_1252():
-    body = _page("Their naïve café “reopened” — at last.").encode("cp1252")
-    assert "Their naïve café “reopened” — at last." in decode_body(body)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Their naïve café “reopened” — at last.",
+        "¿Qué pasa en el puerto? El 1º de mayo, la 2ª travesía.",
+        "Ísland: þú og ég förum með ferjunni í dag.",
+        "Die Fähre fährt über den Fluß, sagt Jürgen.",
+    ],
+)
+def test_a_few_accents_in_a_western_page_read_as_windows_1252(text):
+    assert text in decode_body(_page(text).encode("cp1252"))
 
 
 def test_http_charset_of_a_content_type():

@@ -58,7 +58,7 @@ _BROWSER_CODECS = {
     "x-sjis": "cp932", "ms_kanji": "cp932", "euc-kr": "cp949", "ks_c_5601-1987": "cp949",
     "tis-620": "cp874", "iso-8859-11": "cp874", "big5": "big5hkscs",
 }  # fmt: skip
-_DETECT_BYTES = 64 * 1024
+_DETECT_BYTES = 64 * 1024  # what charset detection reads: enough text for a verdict, bounded time
 WESTERN_EVIDENCE = 200  # non-ASCII bytes from which charset detection alone decides (see _detect)
 SCANT_EVIDENCE = 16  # fewer non-ASCII bytes than this: windows-1252 whenever it reads them as Latin text
 _NON_ASCII = bytes(range(0x80, 0x100))
@@ -66,10 +66,9 @@ _NON_ASCII = bytes(range(0x80, 0x100))
 # double-byte CJK encodings (GBK, Shift_JIS, Big5) around it: a word of the page's text
 _NON_ASCII_WORDS = re.compile(rb"[\x40-\x7e]*[\x80-\xff][\x40-\x7e\x80-\xff]*")
 _WESTERN_SYMBOLS = frozenset("€£¥©®°±²³µ¶·¹º¼½¾×÷™•")
-# windows-1252 readings that are almost never Western text: a Central European or Baltic page read wrongly
-_NOT_WESTERN = frozenset(
-    "¹³¿¾¼ºª¦ý¥¢"
-)  # what charset detection reads: enough text for a verdict, bounded time
+# windows-1252 readings that are never Western text: these signs inside a word ("mo¿e", "by³o", "s¹d": Polish
+# or Czech windows-1250 read wrongly), where Spanish "¿" opens a sentence and "nº", "1ª" end a word
+_NOT_WESTERN = re.compile(r"[^\W\d_][¹³¿¾¼ºª¦¥¢][^\W\d_]")
 
 
 def _codec(name: str | None) -> str | None:
@@ -130,7 +129,7 @@ def _detect(body: bytes) -> str | None:
     except (UnicodeDecodeError, LookupError):
         return codec
     scant = non_ascii < SCANT_EVIDENCE  # a word or two: no script can be told from so little
-    if (scant or _latin(detected)) and _latin(western) and not any(c in western for c in _NOT_WESTERN):
+    if (scant or _latin(detected)) and _latin(western) and _NOT_WESTERN.search(western) is None:
         return "cp1252"
     return codec
 
