@@ -268,3 +268,12 @@ def test_an_inline_box_of_two_links_inside_the_story():
         ("https://s.example/one/", "First linked story"),
         ("https://s.example/two/", "Second linked story"),
     ]
+
+
+def test_a_lone_box_under_its_heading_still_ends_the_block():
+    cards = "".join(_card(slug, title, "Kai") for slug, title in CARD_TITLES[:2])
+    body = (
+        f"<div><h2>Related</h2><div>{cards}</div>"
+        "<div><h3>Get the morning letter</h3><a href='/subscribe/'>Sign up</a></div></div>"
+    )
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES[:2]]

@@ -1,4 +1,5 @@
-"""Related-link blocks ("Read also", "News Feed") found by their label, not by a theme's CSS classes."""
+"""Related-link blocks ("Read also", "News Feed") found by their label, not by a theme's CSS classes; their
+items (list entries, cards, links) found by the block's repeated structure, each with its link and title."""
 
 from __future__ import annotations
 
@@ -154,6 +155,7 @@ def _collect(
     """Anchors after ``marker`` (inside it too when ``inside``) in ``container``, up to a stop element."""
     anchors: list[tuple[HtmlElement, str]] = []
     headings: list[HtmlElement] = []
+    repeats: dict[tuple[str, tuple[str, ...]], int] = {}
     after = False
     flow_before = False  # paragraphs before the label: the container is article text, not a block
     walker = etree.iterwalk(container, events=("start",))
@@ -171,7 +173,9 @@ def _collect(
             if is_child and tag == "p" and _non_link_words(el) >= FLOW_WORDS:
                 flow_before = True
             continue
-        if el in stops or (tag in xpaths.HEADING_TAGS and not _has_link(el) and not _in_card(el, container)):
+        if el in stops or (
+            tag in xpaths.HEADING_TAGS and not _has_link(el) and not _in_card(el, container, repeats)
+        ):
             return _Collected(anchors, el, headings)
         if is_child and flow_before and tag == "p" and _non_link_words(el) >= FLOW_WORDS:
             return _Collected(anchors, el, headings)
@@ -186,10 +190,14 @@ def _collect(
     return _Collected(anchors, None, headings)
 
 
-def _in_card(heading: HtmlElement, container: HtmlElement) -> bool:
+def _in_card(
+    heading: HtmlElement, container: HtmlElement, repeats: dict[tuple[str, tuple[str, ...]], int]
+) -> bool:
     """A heading without a link of its own that titles one item of a block (a card whose link wraps it, or
-    sits on its image or a "Read more"), not the next section: inside a link, or the nearest element around
-    it that holds a link is small, holds no other heading and links to at most CARD_URLS pages."""
+    sits on its image or a "Read more"), not the next section: the nearest element around it that holds a
+    link is a link, or is small, holds no other heading, links to at most CARD_URLS pages, and repeats (the
+    container holds another element of its structure: the other cards), so that a lone box after the block
+    (a newsletter sign-up under its heading) still ends it. ``repeats``: structure counts, filled lazily."""
     unit = heading.getparent()
     while unit is not None and unit is not container:
         if unit.tag == "a" and unit.get("href") is not None:
@@ -197,7 +205,12 @@ def _in_card(heading: HtmlElement, container: HtmlElement) -> bool:
         hrefs = {a.get("href") for a in unit.iter("a") if a.get("href") is not None}
         if hrefs:
             headings = sum(1 for _ in unit.iter(*xpaths.HEADING_TAGS))
-            return headings == 1 and len(hrefs) <= CARD_URLS and _words(unit.text_content()) < CARD_WORDS
+            if headings != 1 or len(hrefs) > CARD_URLS or _words(unit.text_content()) >= CARD_WORDS:
+                return False
+            signature = _signature(unit)
+            if signature not in repeats:
+                repeats[signature] = sum(1 for el in container.iter(unit.tag) if _signature(el) == signature)
+            return repeats[signature] > 1
         unit = unit.getparent()
     return False
 
@@ -293,9 +306,7 @@ def _main_link(members: list[tuple[HtmlElement, str]], heading: HtmlElement | No
     """The URL an item is about: its heading's link, else the URL linked most often, else the first."""
     if heading is not None:
         for anchor, url in members:
-            if anchor in heading.iterancestors() or heading in anchor.iterancestors() or anchor is heading:
-                return url
-            if any(a is anchor for a in heading.iter("a")):
+            if anchor in heading.iterancestors() or heading in anchor.iterancestors():  # around it, in it
                 return url
     counts: dict[str, int] = {}
     for _, url in members:
