@@ -533,3 +533,17 @@ def test_amp_documents_are_flagged(html, amp):
     tree = parse_html(f"{html}<head><link rel='canonical' href='/a/'></head><body><p>x</p></body></html>")
     meta = extract_metadata(tree, "https://s.example/a/amp/", ExtractOptions())
     assert meta.amp is amp and meta.canonical_href == "https://s.example/a/"
+
+
+def test_subtitle_and_description_lose_their_entities_too():
+    from newsmon.extract.html import parse_html
+
+    head = (
+        '<meta property="og:description" content="Caf&amp;eacute; owners &amp;quot;relieved&amp;quot;">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",'
+        ' "alternativeHeadline": "Stra&amp;szlig;e &amp;amp; Br&uuml;cke"}</script>'
+    )
+    tree = parse_html(f"<html><head>{head}</head><body><p>x</p></body></html>")
+    meta = extract_metadata(tree, "https://s.example/a/", ExtractOptions())
+    assert meta.description == 'Café owners "relieved"'
+    assert meta.subtitle == "Straße & Brücke"

@@ -280,7 +280,7 @@ def _description(metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
         *metas.get("description", []),
         *metas.get("dc.description", []),
     ):
-        text = normalize_space(value)
+        text = _clean(value)
         if text:
             return text
     return None
