@@ -101,7 +101,7 @@ def respond(target: str, headers: Mapping[str, str]) -> Reply:
     query = urlsplit(target).query
     if path == "/feed.xml":
         links = [AMP_OF[s] for s in ("ferry-returns", "choir-tour", "bridge-toll")]
-        links += ["/news/orphan/amp/", "/news/selfamp/", "/news/bridge-toll", *LEGACY]
+        links += ["/news/orphan/amp/", "/news/selfamp/", "/news/bridge-toll", "/news/ferries/amp/", *LEGACY]
         items = "".join(f"<item><title>x</title><link>{ORIGIN}{link}</link></item>" for link in links)
         rss = f"<?xml version='1.0'?><rss version='2.0'><channel><title>FP</title>{items}</channel></rss>"
         return Reply(200, rss.encode(), "application/rss+xml; charset=utf-8")
@@ -113,6 +113,14 @@ def respond(target: str, headers: Mapping[str, str]) -> Reply:
         head = f"<link rel='canonical' href='{ORIGIN}/news/orphan/'>"
         return _html(_page("An orphan AMP story", _paragraphs("Only the AMP edition of this story exists."),
                            head, amp=True))  # fmt: skip
+    if path == "/news/ferries/amp/":  # the AMP edition of a hub page: neither it nor the hub is a record
+        listing = "".join(f"<li><a href='{AMP_OF[s]}'>{esc(t)}</a></li>" for s, (t, _) in STORIES.items())
+        page = (
+            f"<html amp><head><title>Ferries | Fjord Post</title><meta property='og:type' content='website'>"
+            f"<link rel='canonical' href='{ORIGIN}/topics/ferries/'></head><body><h1>Ferries</h1>"
+            f"<ul>{listing}</ul></body></html>"
+        )
+        return _html(page)
     if path == "/news/selfamp/":  # an AMP page that is its own canonical page
         head = f"<link rel='canonical' href='{ORIGIN}/news/selfamp/'>"
         return _html(_page("A canonical AMP story", _paragraphs("This AMP page is the canonical page."),
@@ -191,7 +199,8 @@ def test_the_amp_page_is_recorded_only_when_no_canonical_page_exists(crawl) -> N
     assert result.stats[stats.AMP_CANONICAL_REQUESTED] == 3
     assert result.stats[stats.AMP_CANONICAL_SEEN] == 1
     assert result.stats[stats.AMP_FALLBACK] == 1
-    assert result.stats[stats.AMP_NO_CANONICAL] == 1  # selfamp
+    assert result.stats[stats.AMP_NO_CANONICAL] == 2  # selfamp; the hub's AMP edition (not an article)
+    assert result.stats[stats.PAGE_NOT_ARTICLE] == 1 and "/topics/ferries/" not in requested
     assert requested.count("/news/bridge-toll") == 1 and requested.count("/news/bridge-toll.amp") == 1
     # ?amp=1 is a tracking-like parameter: the URL is the canonical page's from the start
     assert requested.count("/news/choir-tour") == 1 and "/news/choir-tour?amp=1" not in requested

@@ -9,6 +9,7 @@ browser, drop), and an emitted page becomes a record (newsmon/record.py) and vis
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -246,7 +247,18 @@ class NewsSpider(scrapy.Spider):
     def _outputs(self, response: TextResponse, page: PageData) -> Iterator[Any]:
         """What classify decides for an extracted page: the record and its related-link requests, a
         browser re-fetch, or nothing."""
-        verdict = classify(self._fetched(response), page, self.page_policy)
+        meta = response.meta
+        key = meta.get(META_KEY, response.url)
+        path = self._path(response)
+        fetched = self._fetched(response)
+        verdict = classify(fetched, page, self.page_policy)
+        if isinstance(verdict, FetchCanonical):
+            requests = self._amp_canonical(key, verdict.url, path, meta.get(META_HINTS))
+            if requests is not None:
+                yield from requests
+                return
+            # no canonical page to record: the AMP page is judged as any page
+            verdict = classify(dataclasses.replace(fetched, amp_final=True), page, self.page_policy)
         if isinstance(verdict, Drop):
             self._dropped(verdict, response.url)
             yield from self._amp_fallback(response.request)
@@ -255,14 +267,6 @@ class NewsSpider(scrapy.Spider):
             if response.request is not None:
                 yield escalate(response.request, verdict.reason)
             return
-        meta = response.meta
-        key = meta.get(META_KEY, response.url)
-        path = self._path(response)
-        if isinstance(verdict, FetchCanonical):
-            requests = self._amp_canonical(key, verdict.url, path, meta.get(META_HINTS))
-            if requests is not None:
-                yield from requests
-                return
         path = self.frontier.path_taken(key, path)
         self.frontier.arrived(key, response.url, path)
         fetch = FetchInfo(
