@@ -152,15 +152,31 @@ def _html(page: str) -> Reply:
 
 
 @pytest.fixture(scope="module")
-def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlResult, list[str]]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[CrawlResult, list[str]]]:
+    """Two runs on one state directory: the second finds nothing new."""
     workdir = tmp_path_factory.mktemp("amp")
     config = workdir / "fjordpost.toml"
     config.write_text(CONFIG, encoding="utf-8")
+    out = []
     with SiteServer(respond) as server:
-        result = run_crawl(server.base_url, workdir, "-a", f"site={config}", spider="news")
-        requested = [r.path for r in server.requests if r.method == "GET"]
-    assert result.returncode == 0, result.log[-3000:]
-    return result, requested
+        for run in ("first", "second"):
+            server.clear_requests()
+            result = run_crawl(
+                server.base_url,
+                workdir / run,
+                "-a",
+                f"site={config}",
+                spider="news",
+                state_dir=workdir / "state",
+            )
+            assert result.returncode == 0, result.log[-3000:]
+            out.append((result, [r.path for r in server.requests if r.method == "GET"]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def crawl(runs: list[tuple[CrawlResult, list[str]]]) -> tuple[CrawlResult, list[str]]:
+    return runs[0]
 
 
 def test_every_story_linked_by_its_amp_url_is_recorded_from_its_canonical_page(crawl) -> None:
@@ -212,3 +228,13 @@ def test_pages_without_an_http_charset_decode_by_their_bytes(crawl) -> None:
         (record,) = [r for r in result.records if urlsplit(r["url"]).path == path]
         assert record["title"] == title
         assert line in record["body"]
+
+
+def test_the_next_run_does_not_fetch_the_amp_pages_of_stories_it_recorded(runs) -> None:
+    result, requested = runs[1]
+    assert result.records == []
+    # an AMP URL is an alias of its canonical page in the state store, whichever request recorded it
+    for slug in ("ferry-returns", "bridge-toll"):
+        assert AMP_OF[slug] not in requested and CANONICAL[slug] not in requested
+    assert "/news/orphan/amp/" not in requested and "/news/selfamp/" not in requested
+    assert "/news/ferries/amp/" in requested  # not an article: nothing was stored for it

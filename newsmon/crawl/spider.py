@@ -310,6 +310,9 @@ class NewsSpider(scrapy.Spider):
         if local is None or local == key or self.frontier.is_hub(local):
             counter.inc_value(stats.AMP_NO_CANONICAL)
             return None
+        state = self._context.state
+        if state is not None and state.store is not None and state.store.add_alias(key, local):
+            counter.inc_value(stats.STATE_ALIASES)  # the next run skips the AMP URL once local is emitted
         requests = []
         for visit in self.frontier.link(local, path, hints):
             request = self.article_request(visit)
