@@ -547,3 +547,20 @@ def test_subtitle_and_description_lose_their_entities_too():
     meta = extract_metadata(tree, "https://s.example/a/", ExtractOptions())
     assert meta.description == 'Café owners "relieved"'
     assert meta.subtitle == "Straße & Brücke"
+
+
+@pytest.mark.parametrize(
+    ("title", "logo"),
+    [
+        (
+            "Bright Harbour Weekly - Ferry returns to the pier",
+            "<a href='/'><img alt='Bright Harbour Weekly'></a>",
+        ),
+        (
+            "Ferry returns to the pier :: Harbour Weekly",
+            "<a href='https://kelmtown-post.example/'>Harbour Weekly</a>",
+        ),
+    ],
+)
+def test_the_name_on_the_pages_home_link_is_the_sites_affix(title, logo):
+    assert _title_of(f"<title>{title}</title>", f"<header>{logo}</header>") == "Ferry returns to the pier"

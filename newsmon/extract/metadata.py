@@ -35,6 +35,8 @@ _TITLE_SPLIT = re.compile(r"(\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+)")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 MAX_UNESCAPE = 3  # "&amp;amp;quot;" at worst: escaped three times over
 MAX_DATE_WORDS = 4  # a title segment of more words is not only a date
+MAX_HOME_LINKS = 20  # links to the home page read for the site's name (logo, breadcrumb, footer)
+MAX_SITE_NAME = 60  # a longer text on a home link is not a name
 _BY_PREFIX = re.compile(r"^(?:(?:written|posted|reported|words|text)\s+)?by\s*:?\s+|^authors?\s*:\s*", re.I)
 # What themes put between the author and the date in one byline element.
 _BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
@@ -144,9 +146,28 @@ def strip_site_suffix(
     return "".join(parts[2 * first : 2 * last + 1]).strip()
 
 
-def _site_names(metas: dict[str, list[str]], jsonld: JsonLd, url: str) -> list[str]:
+def _home_link_names(tree: HtmlElement, url: str) -> list[str]:
+    """What the page calls its site where it links its home page (a logo: its text, title or image alt)."""
+    host = urlsplit(url).hostname
+    base = document_base(tree, url)
+    names: list[str] = []
+    for anchor in xpaths.select(xpaths.HOME_LINKS, tree)[:MAX_HOME_LINKS]:
+        target = absolute_url(anchor.get("href"), base)
+        parts = urlsplit(target) if target else None
+        if parts is None or parts.hostname != host or parts.path not in ("", "/") or parts.query:
+            continue
+        alts = [img.get("alt") for img in anchor.iter("img")]
+        for name in (anchor.text_content(), anchor.get("title"), anchor.get("aria-label"), *alts):
+            name = normalize_space(name)
+            if name and len(name) <= MAX_SITE_NAME:
+                names.append(name)
+    return names
+
+
+def _site_names(tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd, url: str) -> list[str]:
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     names = metas.get("og:site_name", []) + metas.get("application-name", []) + jsonld.site_names()
+    names += _home_link_names(tree, url)
     return [*(unescape_entities(name) for name in names), host, host.split(".")[0]]
 
 
@@ -154,7 +175,9 @@ def _clean(text: str | None) -> str:
     return normalize_space(unescape_entities(text)) if text else ""
 
 
-def _title(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str) -> str | None:
+def _title(
+    tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str
+) -> str | None:
     """The declared headline (JSON-LD, og:title, twitter:title), else the <h1>, else <title>; entities
     decoded, the site's affixes cut by strip_site_suffix with the page's other headline signals."""
     article = jsonld.article or {}
@@ -172,7 +195,7 @@ def _title(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url
     ]
     headlines = {_fold(text) for text in declared}
     # a "site name" that reads as the headline (a WebSite node named after the page) names nothing
-    sites = [name for name in _site_names(metas, jsonld, url) if _fold(name) not in headlines]
+    sites = [name for name in _site_names(tree, metas, jsonld, url) if _fold(name) not in headlines]
     h1 = _clean(scope.h1_text) or None
     if h1 and _fold(h1) in {_fold(name) for name in sites} and _fold(h1) not in headlines:
         h1 = None  # a logo in an <h1>: the site's name, not the headline
@@ -407,7 +430,7 @@ def extract_metadata(
     subtitle = next(iter(text_values(article.get("alternativeHeadline"))), None) or scope.standfirst()
     canonical = next((href for href in scope.canonical_hrefs()), None)
     return ArticleMetadata(
-        title=_title(metas, jsonld, scope, url),
+        title=_title(tree, metas, jsonld, scope, url),
         subtitle=normalize_space(unescape_entities(subtitle or "")) or None,
         authors=_authors(metas, jsonld, scope),
         section=_section(metas, jsonld, scope),
