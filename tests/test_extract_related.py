@@ -277,3 +277,16 @@ def test_a_lone_box_under_its_heading_still_ends_the_block():
         "<div><h3>Get the morning letter</h3><a href='/subscribe/'>Sign up</a></div></div>"
     )
     assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES[:2]]
+
+
+def test_cards_without_headings_take_the_title_link_wherever_the_author_link_is():
+    cards = (
+        "<div class='t'><a href='/author/jo/'>Jo Berg</a> <a href='/a/'>Ferry times change</a></div>"
+        "<div class='t'><a href='/b/'><img src='b.jpg'></a><a href='/author/li/'>Li Moe</a>"
+        "<a href='/b/'>Pier lights go up</a></div>"
+    )
+    body = f"<section><h3>Related</h3><div>{cards}</div></section>"
+    assert _related(body) == [
+        ("https://s.example/a/", "Ferry times change"),
+        ("https://s.example/b/", "Pier lights go up"),
+    ]

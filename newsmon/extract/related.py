@@ -303,15 +303,17 @@ def _heading_units(
 
 
 def _main_link(members: list[tuple[HtmlElement, str]], heading: HtmlElement | None) -> str:
-    """The URL an item is about: its heading's link, else the URL linked most often, else the first."""
+    """The URL an item is about: its heading's link, else the URL linked most often (an image and a title
+    link), else the one with the longest link text (a title before or after its author's name)."""
     if heading is not None:
         for anchor, url in members:
             if anchor in heading.iterancestors() or heading in anchor.iterancestors():  # around it, in it
                 return url
-    counts: dict[str, int] = {}
-    for _, url in members:
-        counts[url] = counts.get(url, 0) + 1
-    return max(counts, key=lambda url: counts[url])  # ties: the first linked (dicts keep insertion order)
+    weight: dict[str, tuple[int, int]] = {}  # (links, characters of link text) per URL
+    for anchor, url in members:
+        links, chars = weight.get(url, (0, 0))
+        weight[url] = (links + 1, chars + len(normalize_space(anchor.text_content())))
+    return max(weight, key=lambda url: weight[url])  # ties: the first linked (dicts keep insertion order)
 
 
 def _unit_item(members: list[tuple[HtmlElement, str]], heading: HtmlElement | None) -> RelatedItem:
