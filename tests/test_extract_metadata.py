@@ -8,7 +8,8 @@ import pytest
 from newsmon.extract.dates import date_from_url, parse_machine_date, parse_text_date
 from newsmon.extract.html import parse_html
 from newsmon.extract.jsonld import parse_jsonld
-from newsmon.extract.metadata import clean_author, extract_metadata, normalize_language, strip_site_suffix
+from newsmon.extract.metadata import clean_author, extract_metadata, normalize_language
+from newsmon.extract.titles import strip_site_suffix
 from newsmon.extract.types import ExtractOptions
 from tests.extract_pages import JSONLD, OPENGRAPH, TAGDIV, URLS, VISIBLE, load_page, load_tree
 
