@@ -290,3 +290,21 @@ def test_cards_without_headings_take_the_title_link_wherever_the_author_link_is(
         ("https://s.example/a/", "Ferry times change"),
         ("https://s.example/b/", "Pier lights go up"),
     ]
+
+
+def test_a_card_grid_inside_the_article_stays_out_of_the_body():
+    from newsmon.extract.page import extract_page
+
+    story = "".join(
+        f"<p>Paragraph {i} of the story about the harbour and the ferry, long enough to be article text.</p>"
+        for i in range(8)
+    )
+    cards = "".join(_card(slug, title, "Writer") for slug, title in CARD_TITLES)
+    html = (
+        f"<html><head><title>Harbour story</title></head><body><article><h1>Harbour story</h1>{story}"
+        f"<section><h2>Related</h2><div>{cards}</div></section></article></body></html>"
+    )
+    page = extract_page(parse_html(html), "https://s.example/2026/05/04/harbour/")
+    assert [item["title"] for item in page.read_also] == [title for _, title in CARD_TITLES]
+    assert "Paragraph 7 of the story" in page.body
+    assert not any(title in page.body for _, title in CARD_TITLES) and "Writer" not in page.body
