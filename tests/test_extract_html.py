@@ -198,3 +198,22 @@ def test_http_charset_of_a_content_type():
     assert http_charset(b'text/html;charset="windows-1251"') == "windows-1251"
     assert http_charset("text/html") is None
     assert http_charset(None) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "codec", "text"),
+    [
+        ("cs", "cp1250", "Včera večer se v malém městě u řeky otevřel nový most."),
+        ("hu-HU", "cp1250", "Tegnap este a kisvárosban megnyílt az új híd, a lakók késő estig ünnepeltek."),
+        ("da", "cp1252", "Færgen til Skærbæk sejler igen i næste uge, og beboerne på øen glæder sig."),
+        ("ru", "cp1251", "Паром снова ходит."),
+    ],
+)
+def test_an_undeclared_page_falls_back_on_its_languages_charset(lang, codec, text):
+    body = f"<html lang='{lang}'><head><title>T</title></head><body><p>{text}</p></body></html>".encode(codec)
+    assert text in decode_body(body)
+
+
+def test_symbols_and_quotes_alone_read_as_windows_1252():
+    text = "© 2026 Harbour Weekly – “all rights reserved” · 12 °C"
+    assert text in decode_body(_page(text).encode("cp1252"))

@@ -61,6 +61,27 @@ _BROWSER_CODECS = {
 _DETECT_BYTES = 64 * 1024  # what charset detection reads: enough text for a verdict, bounded time
 WESTERN_EVIDENCE = 200  # non-ASCII bytes from which charset detection alone decides (see _detect)
 SCANT_EVIDENCE = 16  # fewer non-ASCII bytes than this: windows-1252 whenever it reads them as Latin text
+_HTML_LANG = re.compile(rb"""<html[^>]*?\slang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z]{2,4})?)""", re.I)
+# WHATWG's fallback encodings by language (the HTML standard, "encoding sniffing"): what browsers decode an
+# undeclared page in when its language is known; every other language: windows-1252.
+_LANG_FALLBACK = {
+    **dict.fromkeys(("cs", "hr", "hu", "pl", "ro", "sk", "sl"), "cp1250"),
+    **dict.fromkeys(("ru", "uk", "bg", "be", "mk", "sr", "kk", "ky", "tg", "tt"), "cp1251"),
+    "el": "cp1253", "tr": "cp1254", "az": "cp1254", "ku": "cp1254", "he": "cp1255", "iw": "cp1255",
+    "ar": "cp1256", "fa": "cp1256", "ur": "cp1256", "lt": "cp1257", "lv": "cp1257", "et": "cp1257",
+    "vi": "cp1258", "th": "cp874", "ja": "cp932", "ko": "cp949", "zh": "gb18030", "zh-tw": "big5hkscs",
+    "zh-hk": "big5hkscs", "zh-hant": "big5hkscs",
+}  # fmt: skip
+TIE_CHAOS = 0.01  # a windows-1252 reading scoring this close to the detector's best is taken (see _detect)
+# What browsers decode (the WHATWG encodings), as charset-normalizer names them: the detector's candidates.
+# x-mac-cyrillic and macintosh are left out: pages in them are vanishingly rare, and their readings of
+# windows-1251/1252 bytes score as well as the right ones.
+WEB_CODECS = (
+    "utf_8", "cp866", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7",
+    "iso8859_8", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "koi8_r", "koi8_u",
+    "cp874", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "gb18030", "big5", "euc_jp", "iso2022_jp", "shift_jis", "cp932", "euc_kr", "cp949", "utf_16",
+)  # fmt: skip
 _NON_ASCII = bytes(range(0x80, 0x100))
 # a run of bytes holding a non-ASCII one, with the ASCII letters and the 0x40-0x7E trail bytes of the
 # double-byte CJK encodings (GBK, Shift_JIS, Big5) around it: a word of the page's text
@@ -104,33 +125,59 @@ def _latin(text: str) -> bool:
     return True
 
 
-def _detect(body: bytes) -> str | None:
-    """The charset-normalizer verdict on bytes that are not UTF-8 and declare nothing usable.
+def _fallback(sample: bytes) -> str:
+    """The page's default charset by its <html lang> (WHATWG's locale fallbacks), windows-1252 without."""
+    match = _HTML_LANG.search(sample[:_SNIFF_BYTES])
+    if match is None:
+        return "cp1252"
+    lang = match.group(1).decode("ascii").lower().replace("_", "-")
+    return _LANG_FALLBACK.get(lang, _LANG_FALLBACK.get(lang.split("-")[0], "cp1252"))
 
-    A few accented letters in a mostly ASCII page are too little evidence to tell windows-1252 from the
-    other Latin code pages (the detector may say cp1250 or cp775 for "café"): when the verdict is another
-    Latin-script reading (any reading under SCANT_EVIDENCE bytes), the page has under WESTERN_EVIDENCE
-    non-ASCII bytes, and windows-1252 reads every one of them as a Latin letter or common punctuation,
-    windows-1252 (the web's default) is kept."""
+
+def _detect(body: bytes) -> str:
+    """The charset of bytes that are not UTF-8 and declare nothing usable: charset-normalizer's verdict
+    among the charsets browsers decode (WEB_CODECS: a page in a DOS or Mac code page cannot be read on the
+    web, and those readings of windows-1252 bytes are what the detector gets wrong), weighed against the
+    page's default charset, what browsers fall back on for its language (``<html lang>``; windows-1252
+    without one).
+
+    Few non-ASCII bytes are little evidence (a page of English with a © and typographic quotes, a name with
+    one accent), so the default is kept when: nothing fits; its reading of those bytes has no letter at all
+    (only punctuation and symbols); it scores as well as the verdict (within TIE_CHAOS); or, for
+    windows-1252, the page has under WESTERN_EVIDENCE non-ASCII bytes, the verdict is another Latin-script
+    reading (any, under SCANT_EVIDENCE bytes) and windows-1252 reads every one as a Latin letter or common
+    punctuation without the signs a Central European page read wrongly shows inside words."""
     sample = body[:_DETECT_BYTES]
+    default = _fallback(sample)
     # only the words holding non-ASCII bytes: markup and English boilerplate around a few CJK headlines
     # outweigh them and make the detector read a single-byte code page
     words = b" ".join(_NON_ASCII_WORDS.findall(sample))
-    best = charset_normalizer.from_bytes(words).best()
+    results = list(charset_normalizer.from_bytes(words, cp_isolation=list(WEB_CODECS)))
+    best = results[0] if results else None
     codec = _codec(best.encoding) if best is not None else None
-    if codec == "cp1252":
+    if codec is None or codec == default:
+        return default
+    try:
+        reading = sample.decode(default)
+    except UnicodeDecodeError:  # bytes the default leaves undefined: not in it
         return codec
+    if not any(unicodedata.category(c)[0] == "L" for c in {c for c in reading if c > "\x7f"}):
+        return default
+    if best is not None and any(
+        _codec(m.encoding) == default and m.chaos <= best.chaos + TIE_CHAOS and m.coherence >= best.coherence
+        for m in results
+    ):
+        return default
     non_ascii = len(sample) - len(sample.translate(None, _NON_ASCII))
-    if non_ascii >= WESTERN_EVIDENCE:
+    if default != "cp1252" or non_ascii >= WESTERN_EVIDENCE:
         return codec
     try:
-        western = sample.decode("cp1252")
-        detected = sample.decode(codec, errors="replace") if codec else western
-    except (UnicodeDecodeError, LookupError):
+        detected = sample.decode(codec, errors="replace")
+    except LookupError:
         return codec
     scant = non_ascii < SCANT_EVIDENCE  # a word or two: no script can be told from so little
-    if (scant or _latin(detected)) and _latin(western) and _NOT_WESTERN.search(western) is None:
-        return "cp1252"
+    if (scant or _latin(detected)) and _latin(reading) and _NOT_WESTERN.search(reading) is None:
+        return default
     return codec
 
 
@@ -161,9 +208,7 @@ def decode_body(body: bytes, encoding: str | None = None) -> str:
             return body.decode(codec)
         except UnicodeDecodeError:
             logger.debug("Bytes do not decode as their <meta> charset %s: detecting", codec)
-    declared = codec
-    codec = _detect(body) or declared or "cp1252"
-    return body.decode(codec, errors="replace")
+    return body.decode(_detect(body), errors="replace")
 
 
 def _empty_document() -> lxml.html.HtmlElement:
