@@ -72,3 +72,15 @@ def test_extract_decodes_a_file_without_any_charset_like_the_crawl(
     record = json.loads(capsys.readouterr().out)
     assert record["title"] == title
     assert record["body"].startswith(title)
+
+
+def test_extract_says_when_the_file_is_an_amp_page(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "amp.html"
+    story = "<p>" + "The ferry crew waved from the deck as the passengers boarded at dawn. " * 6 + "</p>"
+    path.write_text(
+        "<html amp><head><title>Ferry</title><link rel='canonical' href='https://ferry.example/ferry/'></head>"
+        f"<body><article><h1>Ferry</h1>{story}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert cli_main(["extract", str(path), "--url", "https://ferry.example/ferry/amp/"]) == 0
+    assert "a crawl records its canonical page https://ferry.example/ferry/" in capsys.readouterr().err
