@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -249,7 +249,7 @@ class NewsSpider(scrapy.Spider):
         browser re-fetch, or nothing."""
         meta = response.meta
         key = meta.get(META_KEY, response.url)
-        path = self._path(response)
+        path = self._path(meta)
         fetched = self._fetched(response)
         verdict = classify(fetched, page, self.page_policy)
         if isinstance(verdict, FetchCanonical):
@@ -293,9 +293,8 @@ class NewsSpider(scrapy.Spider):
             yield self.article_request(visit)
 
     @staticmethod
-    def _path(response: Response) -> LinkPath:
-        """The path the request for ``response`` was made by."""
-        meta = response.meta
+    def _path(meta: Mapping[str, Any]) -> LinkPath:
+        """The path an article request (its ``meta``) was made by."""
         hops, depth = meta.get(META_HOPS, 0), meta.get(META_DEPTH, 0)
         return LinkPath(hops, depth, meta.get(META_VIA, "start_url"), meta.get(META_REFERRER))
 
@@ -335,9 +334,7 @@ class NewsSpider(scrapy.Spider):
             "Canonical page %s of AMP page %s gave no record: recording the AMP page", request.url, amp
         )
         meta = request.meta
-        path = LinkPath(meta.get(META_HOPS, 0), meta.get(META_DEPTH, 0), meta.get(META_VIA, "start_url"),
-                        meta.get(META_REFERRER))  # fmt: skip
-        again = self.article_request(ArticleVisit(amp, path, meta.get(META_HINTS) or {}))
+        again = self.article_request(ArticleVisit(amp, self._path(meta), meta.get(META_HINTS) or {}))
         again.meta[META_AMP_FALLBACK] = True
         return [again.replace(dont_filter=True)]
 
