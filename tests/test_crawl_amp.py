@@ -137,14 +137,22 @@ def respond(target: str, headers: Mapping[str, str]) -> Reply:
             related = ""
             if slug == "ferry-returns":
                 related = (
-                    "<aside><h2>More from the fjord</h2><ul>"
-                    f"<li><a href='{AMP_OF['harbour-crane']}'>{esc(STORIES['harbour-crane'][0])}</a></li>"
-                    f"<li><a href='{AMP_OF['choir-tour']}'>{esc(STORIES['choir-tour'][0])}</a></li>"
-                    "</ul></aside>"
+                    "<aside><h2>More from the fjord</h2><div class='grid'>"
+                    + "".join(_card(s) for s in ("harbour-crane", "choir-tour"))
+                    + "</div></aside>"
                 )
             return _html(_page(title, _paragraphs(line, "The canonical edition has the full story."),
                                head, related=related))  # fmt: skip
     return Reply(404, b"<html><body>Not found</body></html>", "text/html; charset=utf-8")
+
+
+def _card(slug: str) -> str:
+    """A card of the related grid: image link, heading link, author line with the author's link."""
+    return (
+        f"<article><a href='{AMP_OF[slug]}'><img src='/img/{slug}.jpg' alt='Photo'></a>"
+        f"<h3><a href='{AMP_OF[slug]}'>{esc(STORIES[slug][0])}</a></h3>"
+        "<p>By <a href='/authors/siri-dahl/'>Siri Dahl</a> · 3 May</p></article>"
+    )
 
 
 def _html(page: str) -> Reply:
@@ -199,6 +207,11 @@ def test_every_story_linked_by_its_amp_url_is_recorded_from_its_canonical_page(c
     assert ferry["discovered_via"] == "rss" and ferry["depth"] == 1  # the path of the AMP link
     assert crane["discovered_via"] == "read_also" and crane["depth"] == 2
     assert crane["referrer"] == ferry["url"]
+    # the card grid's items, by their canonical URLs (the AMP links' ?amp=1 dropped; /amp/ as linked)
+    assert [(urlsplit(i["url"]).path, i["title"]) for i in ferry["read_also"]] == [
+        (AMP_OF["harbour-crane"], STORIES["harbour-crane"][0]),
+        (CANONICAL["choir-tour"], STORIES["choir-tour"][0]),
+    ]
 
 
 def test_the_amp_page_is_recorded_only_when_no_canonical_page_exists(crawl) -> None:
