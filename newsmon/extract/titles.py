@@ -104,10 +104,10 @@ def _home_link_names(tree: HtmlElement, url: str) -> list[str]:
     return names
 
 
-def _site_names(tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd, url: str) -> list[str]:
+def _site_names(metas: dict[str, list[str]], jsonld: JsonLd, url: str) -> list[str]:
+    """What the page's metadata calls its site, and its host."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     names = metas.get("og:site_name", []) + metas.get("application-name", []) + jsonld.site_names()
-    names += _home_link_names(tree, url)
     return [*(unescape_entities(name) for name in names), host, host.split(".")[0]]
 
 
@@ -120,7 +120,9 @@ def extract_title(
     tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str
 ) -> str | None:
     """The declared headline (JSON-LD, og:title, twitter:title), else the <h1>, else <title>; entities
-    decoded, the site's affixes cut by strip_site_suffix with the page's other headline signals."""
+    decoded, the site's affixes cut by strip_site_suffix with the page's other headline signals. The names
+    on the page's home links are read only when needed (a title with separators, an <h1> no declared
+    headline confirms): most pages need neither."""
     article = jsonld.article or {}
     declared = [
         text
@@ -136,12 +138,21 @@ def extract_title(
     ]
     headlines = {_fold(text) for text in declared}
     # a "site name" that reads as the headline (a WebSite node named after the page) names nothing
-    sites = [name for name in _site_names(tree, metas, jsonld, url) if _fold(name) not in headlines]
+    sites = [name for name in _site_names(metas, jsonld, url) if _fold(name) not in headlines]
+    home: list[str] = []
+
+    def all_sites() -> list[str]:
+        if not home:
+            home.extend(n for n in _home_link_names(tree, url) if _fold(n) not in headlines)
+            home.append("")  # read once, even when the page has none
+        return sites + home
+
     h1 = clean_text(scope.h1_text) or None
-    if h1 and _fold(h1) in {_fold(name) for name in sites} and _fold(h1) not in headlines:
+    if h1 and _fold(h1) not in headlines and _fold(h1) in {_fold(name) for name in all_sites()}:
         h1 = None  # a logo in an <h1>: the site's name, not the headline
     candidates = [*declared, *filter(None, (h1, clean_text(scope.title_text)))]
     for index, candidate in enumerate(candidates):
         others = candidates[:index] + candidates[index + 1 :]
-        return strip_site_suffix(candidate, sites, h1, others) or None
+        names = all_sites() if _TITLE_SPLIT.search(candidate) else sites
+        return strip_site_suffix(candidate, names, h1, others) or None
     return None
