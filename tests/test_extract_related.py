@@ -308,3 +308,27 @@ def test_a_card_grid_inside_the_article_stays_out_of_the_body():
     assert [item["title"] for item in page.read_also] == [title for _, title in CARD_TITLES]
     assert "Paragraph 7 of the story" in page.body
     assert not any(title in page.body for _, title in CARD_TITLES) and "Writer" not in page.body
+
+
+def test_a_kicker_every_card_repeats_is_not_their_title():
+    cards = "".join(
+        f"<li><div><a href='/{slug}/'><h6> Harbour </h6></a><a href='/{slug}/'><p>{title}</p></a></div></li>"
+        for slug, title in CARD_TITLES[:3]
+    )
+    body = f"<article><div><h2>related stories</h2></div><ul>{cards}</ul></article>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES[:3]]
+
+
+def test_a_carousel_of_pages_of_lists_gives_every_entry():
+    def entry(slug: str, title: str) -> str:
+        return (
+            f"<li><div><a href='/{slug}/' title='{title}'><img src='x.jpg'></a></div>"
+            f"<div><p><a href='/{slug}/'>{title}</a></p><p>A teaser line.</p></div></li>"
+        )
+
+    pages = "".join(
+        f"<div class='page'><ul>{entry(*CARD_TITLES[i])}{entry(*CARD_TITLES[i + 1])}</ul></div>"
+        for i in (0, 2)
+    )
+    body = f"<section><h2>Related stories</h2><div class='carousel'>{pages}</div></section>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]

@@ -4,6 +4,7 @@ bare links), one {url, title} each, whatever the theme's classes (newsmon/extrac
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from lxml.html import HtmlElement
@@ -102,6 +103,10 @@ def _split_units(root: HtmlElement, anchors: list[Anchor]) -> list[list[Anchor]]
     for child, members in groups.items():
         if child.tag != "a" and len(members) > 1:
             kids = {child_towards(child, a) for a, _ in members}
+            while (
+                len(kids) == 1 and (only := next(iter(kids))).tag != "a"
+            ):  # a wrapper (a carousel page's <ul>)
+                child, kids = only, {child_towards(only, a) for a, _ in members}
             signatures = {_signature(k) for k in kids}
             if len(kids) > 1 and len(signatures) == 1 and "a" not in {k.tag for k in kids}:
                 units.extend(_split_units(child, members))
@@ -155,10 +160,11 @@ def _main_link(members: list[Anchor], heading: HtmlElement | None) -> str:
     return max(weight, key=lambda url: weight[url])  # ties: the first linked (dicts keep insertion order)
 
 
-def _unit_item(members: list[Anchor], heading: HtmlElement | None) -> RelatedItem:
-    """One item: the main URL, titled by the card's heading, else its longest link text, else a fallback."""
+def _unit_item(members: list[Anchor], heading: HtmlElement | None, titled: bool = True) -> RelatedItem:
+    """One item: the main URL, titled by the card's heading (unless not ``titled``: a kicker every card
+    repeats), else its longest link text, else a fallback."""
     url = _main_link(members, heading)
-    heading_text = normalize_space(heading.text_content()) if heading is not None else ""
+    heading_text = normalize_space(heading.text_content()) if heading is not None and titled else ""
     title = fallback = ""
     for anchor, linked in members:
         if linked != url:
@@ -181,7 +187,12 @@ def block_items(anchors: list[Anchor], headings: Sequence[HtmlElement] = ()) -> 
     rest = anchors
     if headings:
         headed, rest = _heading_units(root, anchors, headings)
-        units.extend(_unit_item(members, heading) for heading, members in headed)
+        # a heading text several cards share is a kicker ("News · Cloud"), not the card's own title
+        texts = Counter(normalize_space(heading.text_content()).casefold() for heading, _ in headed)
+        units.extend(
+            _unit_item(members, heading, texts[normalize_space(heading.text_content()).casefold()] == 1)
+            for heading, members in headed
+        )
     units.extend(_unit_item(members, None) for members in (_split_units(root, rest) if rest else []))
     order = {url: i for i, (_, url) in reversed(list(enumerate(anchors)))}
     units.sort(key=lambda item: order.get(item["url"], len(order)))
