@@ -87,6 +87,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     if not page.is_article:
         print("note: page signals say this is not an article page", file=sys.stderr)
+    if page.amp and page.canonical_href and page.canonical_href != args.url:
+        print(f"note: an AMP page: a crawl records its canonical page {page.canonical_href}", file=sys.stderr)
     return 0
 
 

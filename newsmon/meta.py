@@ -26,6 +26,8 @@ META_SITEMAP_LEVEL = "newsmon_sitemap_level"  # 1 for a configured sitemap, +1 p
 META_HINTS = "newsmon_hints"  # what a hub said about an article (news sitemap date and title)
 META_SOURCE = "newsmon_source"  # the configured hub (feed, category, sitemap) a hub page was reached from
 META_STEALTH = "newsmon_stealth"  # overrides for playwright-stealth (user agent, platform, WebGL)
+META_AMP_OF = "newsmon_amp_of"  # on a canonical page's request: the AMP page it was requested for
+META_AMP_FALLBACK = "newsmon_amp_fallback"  # the AMP page again: its canonical page does not exist
 META_SKIPPED_AS = "_newsmon_skipped_as"  # internal: on a skipped request, its stored article's canonical URL
 WARC_META = "_newsmon_warc"  # internal: (WARC file name, WARC-Record-ID) of the response, set by the archiver
 
@@ -61,6 +63,15 @@ META_KEYS: tuple[tuple[str, str], ...] = (
         META_PAGE_SLOT,
         "internal: the browser context whose pooled tab a STEALTHY request holds (with "
         "`playwright_include_page`)",
+    ),
+    (
+        META_AMP_OF,
+        "on the request for an AMP page's canonical page: the AMP page's URL (a failure or no record "
+        "there fetches the AMP page again with `newsmon_amp_fallback`)",
+    ),
+    (
+        META_AMP_FALLBACK,
+        "the AMP page fetched again because its canonical page failed or gave no record: recorded as it is",
     ),
     (
         META_SKIPPED_AS,

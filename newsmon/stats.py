@@ -165,6 +165,22 @@ def page_challenge(reason: str) -> str:
     return f"newsmon/page/challenge/{reason}"
 
 
+AMP_CANONICAL_REQUESTED = _pages.stat(
+    "newsmon/amp/canonical_requested",
+    "an AMP page whose canonical page (its rel=canonical) was requested to be recorded instead",
+)
+AMP_CANONICAL_SEEN = _pages.stat(
+    "newsmon/amp/canonical_seen",
+    "an AMP page whose canonical page was already requested this run: no record from the AMP page",
+)
+AMP_NO_CANONICAL = _pages.stat(
+    "newsmon/amp/no_canonical",
+    "an AMP page recorded as it is: its rel=canonical is missing, itself, offsite or a hub",
+)
+AMP_FALLBACK = _pages.stat(
+    "newsmon/amp/fallback",
+    "an AMP page's canonical page failed or gave no record: the AMP page fetched again and recorded",
+)
 EXTRACT_WORKER_RESTARTS = _pages.stat(
     "newsmon/extract/worker_restarts",
     "an extraction worker died on its own: a new one took its page",

@@ -11,7 +11,16 @@ import pytest
 from scrapy.settings import Settings
 
 from newsmon.crawl.arguments import SpiderArguments
-from newsmon.crawl.classify import Drop, Emit, Escalate, FetchedPage, PagePolicy, classify, precheck
+from newsmon.crawl.classify import (
+    Drop,
+    Emit,
+    Escalate,
+    FetchCanonical,
+    FetchedPage,
+    PagePolicy,
+    classify,
+    precheck,
+)
 from newsmon.crawl.config import (
     ARGUMENT_PRIORITY,
     SITE_PRIORITY,
@@ -205,6 +214,22 @@ def test_not_articles_and_soft_404s_are_dropped() -> None:
     assert isinstance(verdict, Drop) and verdict.stat == "newsmon/page/not_found"
     # an article URL (site pattern) without page signals still counts as an article
     assert classify(fetched(), PageData(body="word " * 50, article_words=50), POLICY) == Emit()
+
+
+def test_an_amp_page_sends_the_crawl_to_its_canonical_page() -> None:
+    amp = fetched(url=f"{MIRROR}/news/1/a/amp/")
+    page = PageData(is_article=True, body="word " * 80, article_words=80, amp=True, canonical_href="../")
+    assert classify(amp, page, POLICY) == FetchCanonical(f"{MIRROR}/news/1/a/")
+    # already the canonical page's request or the fallback, no rel=canonical, one to itself: recorded
+    assert classify(fetched(url=f"{MIRROR}/news/1/a/amp/", amp_final=True), page, POLICY) == Emit()
+    assert (
+        classify(amp, PageData(is_article=True, body="w " * 80, article_words=80, amp=True), POLICY) == Emit()
+    )
+    itself = PageData(is_article=True, body="w " * 80, article_words=80, amp=True, canonical_href="#top")
+    assert classify(amp, itself, POLICY) == Emit()
+    # a page that is not AMP and names another canonical page is recorded (its canonical_url says which)
+    assert classify(amp, PageData(is_article=True, body="w " * 80, article_words=80, canonical_href="../"),
+                    POLICY) == Emit()  # fmt: skip
 
 
 def test_precheck() -> None:

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from newsmon.extract.html import decode_body, parse_html
+from newsmon.extract.html import decode_body, http_charset, parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.text import visible_text_lines
 from tests.extract_pages import BOM, CP1251, URLS, load_page, options_for, read_page
@@ -68,7 +68,10 @@ def test_utf16_and_utf32_boms(bom, codec):
 def test_http_charset_beats_meta_charset():
     body = '<meta charset="windows-1251"><p>Café</p>'.encode()
     assert decode_body(body, "utf-8") == '<meta charset="windows-1251"><p>Café</p>'
-    assert "Café" not in decode_body(body)  # without the header, <meta> is believed
+    assert "Café" in decode_body(body)  # without the header, valid UTF-8 comes before <meta>
+    assert decode_body(b'<meta charset="windows-1251"><p>\xca\xe8\xbf\xe2</p>') == (
+        '<meta charset="windows-1251"><p>Київ</p>'
+    )  # not UTF-8: the <meta> is believed
 
 
 def test_latin1_label_means_windows_1252_like_browsers():
@@ -138,3 +141,79 @@ def test_huge_flat_page_finishes_quickly():
     page = extract_page(parse_html(html), "https://wide.example/")
     assert time.perf_counter() - start < 10
     assert len(page.links) == 1
+
+
+# --- pages without an HTTP charset (texts invented for these tests) -----------------------------------
+STORIES = {
+    "cp1252": "Le café du port rouvre après l’hiver : « On a tout repeint », dit la gérante, ravie.",
+    "gbk": "河畔小镇的新渡轮今天正式启航，居民们在码头上排起长队，等待第一次免费乘坐。",
+    "shift_jis": "川沿いの町で新しいフェリーが今日運航を開始し、住民たちは桟橋に長い列を作った。",
+    "cp1251": "Новий пором у прибережному містечку сьогодні вперше вийшов у рейс, а мешканці раділи.",
+    "cp1250": "Wczoraj w małym mieście nad rzeką otwarto nowy most; mieszkańcy świętowali do późna.",
+}
+
+
+def _page(text: str, meta: str = "") -> str:
+    filler = "<p>Ferry times are on the notice board by the pier.</p>" * 5
+    return f"<html><head>{meta}<title>T</title></head><body><article><h1>T</h1>{filler}<p>{text}</p>"  \
+        f"<p>{text}</p></article></body></html>"  # fmt: skip
+
+
+@pytest.mark.parametrize("codec", sorted(STORIES))
+@pytest.mark.parametrize("meta", ["", '<meta charset="utf-8">', '<meta name="x">'])
+def test_undeclared_or_wrongly_declared_pages_decode_right(codec, meta):
+    body = _page(STORIES[codec], meta).encode(codec)
+    assert STORIES[codec] in decode_body(body)
+    assert STORIES[codec] in "\n".join(visible_text_lines(parse_html(body)))
+
+
+@pytest.mark.parametrize("codec", sorted(STORIES))
+def test_pages_declaring_their_charset_in_meta_decode_right(codec):
+    label = {"cp1252": "iso-8859-1", "gbk": "gb2312", "shift_jis": "Shift_JIS", "cp1251": "windows-1251"}
+    body = _page(STORIES[codec], f'<meta charset="{label.get(codec, codec)}">').encode(codec)
+    assert STORIES[codec] in decode_body(body)
+
+
+@pytest.mark.parametrize("meta", ['<meta charset="windows-1252">', '<meta charset="gbk">', ""])
+def test_a_utf8_page_is_utf8_whatever_its_meta_says(meta):
+    text = "Zürich – 河畔小镇 – Київ – “quoted”"
+    assert text in decode_body(_page(text, meta).encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Their naïve café “reopened” — at last.",
+        "¿Qué pasa en el puerto? El 1º de mayo, la 2ª travesía.",
+        "Ísland: þú og ég förum með ferjunni í dag.",
+        "Die Fähre fährt über den Fluß, sagt Jürgen.",
+    ],
+)
+def test_a_few_accents_in_a_western_page_read_as_windows_1252(text):
+    assert text in decode_body(_page(text).encode("cp1252"))
+
+
+def test_http_charset_of_a_content_type():
+    assert http_charset("text/html; charset=UTF-8") == "UTF-8"
+    assert http_charset(b'text/html;charset="windows-1251"') == "windows-1251"
+    assert http_charset("text/html") is None
+    assert http_charset(None) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "codec", "text"),
+    [
+        ("cs", "cp1250", "Včera večer se v malém městě u řeky otevřel nový most."),
+        ("hu-HU", "cp1250", "Tegnap este a kisvárosban megnyílt az új híd, a lakók késő estig ünnepeltek."),
+        ("da", "cp1252", "Færgen til Skærbæk sejler igen i næste uge, og beboerne på øen glæder sig."),
+        ("ru", "cp1251", "Паром снова ходит."),
+    ],
+)
+def test_an_undeclared_page_falls_back_on_its_languages_charset(lang, codec, text):
+    body = f"<html lang='{lang}'><head><title>T</title></head><body><p>{text}</p></body></html>".encode(codec)
+    assert text in decode_body(body)
+
+
+def test_symbols_and_quotes_alone_read_as_windows_1252():
+    text = "© 2026 Harbour Weekly – “all rights reserved” · 12 °C"
+    assert text in decode_body(_page(text).encode("cp1252"))

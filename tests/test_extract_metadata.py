@@ -8,7 +8,8 @@ import pytest
 from newsmon.extract.dates import date_from_url, parse_machine_date, parse_text_date
 from newsmon.extract.html import parse_html
 from newsmon.extract.jsonld import parse_jsonld
-from newsmon.extract.metadata import clean_author, extract_metadata, normalize_language, strip_site_suffix
+from newsmon.extract.metadata import clean_author, extract_metadata, normalize_language
+from newsmon.extract.titles import strip_site_suffix
 from newsmon.extract.types import ExtractOptions
 from tests.extract_pages import JSONLD, OPENGRAPH, TAGDIV, URLS, VISIBLE, load_page, load_tree
 
@@ -469,3 +470,98 @@ said, after three dark winters.</p><p>More follows.</p></div>
 def test_standfirst_across_wrapper_blocks(page: str, expected: str | None) -> None:
     meta = extract_metadata(parse_html(page.encode()), "https://coast.example/2026/05/02/ferry/")
     assert meta.subtitle == expected
+
+
+# --- titles: entities decoded, the site's own affixes cut from the page's signals (invented pages) -------
+
+
+def _title_of(
+    head: str, body: str = "", url: str = "https://kelmtown-post.example/2026/05/04/story/"
+) -> str | None:
+    from newsmon.extract.html import parse_html
+
+    tree = parse_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    return extract_metadata(tree, url, ExtractOptions()).title
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # entities left in meta content and JSON-LD by a CMS that escaped them twice
+        ('<meta property="og:title" content="M&amp;ouml;we f&amp;uuml;r &amp;quot;K&amp;ouml;ln&amp;quot;">',
+         "", 'Möwe für "Köln"'),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Caf&eacute; &amp; bar'
+         ' &#8211; &quot;open&quot;"}</script>', "", 'Café & bar – "open"'),
+        ("<title>Q&amp;A with the crew: AT&amp;T cables</title>", "", "Q&A with the crew: AT&T cables"),
+        # suffix of site name and date, learned from the h1
+        ("<title>Ferry returns to the pier | Kelm Post | 28.04.2023</title>",
+         "<h1>Ferry returns to the pier</h1>", "Ferry returns to the pier"),
+        # prefix of a name nothing else declares, learned from og:title
+        ('<title>Bright Harbour Weekly - Ferry returns - to the pier</title>'
+         '<meta property="og:title" content="Ferry returns - to the pier">', "",
+         "Ferry returns - to the pier"),
+        # no h1 or og:title: the segments naming the site (og:site_name) or only a date are cut
+        ('<title>Ferry returns to the pier – Kelm Post – 4 May 2026</title>'
+         '<meta property="og:site_name" content="Kelm Post">', "", "Ferry returns to the pier"),
+        ("<title>Kelmtown-Post | Ferry returns to the pier</title>", "", "Ferry returns to the pier"),
+        # a logo <h1> (the site's name) is not the title
+        ("<title>Ferry returns to the pier - Kelmtown Post</title>", "<h1>Kelmtown Post</h1>",
+         "Ferry returns to the pier"),
+        # a short headline in the <h1> is the title, whatever the <title> holds beside it
+        ("<title>About gulls – Bright Harbour Weekly News</title>", "<h1>About gulls</h1>", "About gulls"),
+        # a dash inside the headline stays
+        ("<title>Ferry - two years later</title>", "", "Ferry - two years later"),
+    ],
+)  # fmt: skip
+def test_titles_without_entities_and_site_affixes(head, body, expected):
+    assert _title_of(head, body) == expected
+
+
+def test_no_title_keeps_an_html_entity():
+    for head in (
+        '<meta property="og:title" content="A &amp;amp;amp;lt;b&amp;amp;amp;gt; tag &amp;ndash; x">',
+    ):
+        title = _title_of(head)
+        assert title is not None and "&" not in title, title
+
+
+@pytest.mark.parametrize(
+    ("html", "amp"), [("<html amp>", True), ("<html ⚡ lang='de'>", True), ("<html>", False)]
+)
+def test_amp_documents_are_flagged(html, amp):
+    from newsmon.extract.html import parse_html
+
+    tree = parse_html(f"{html}<head><link rel='canonical' href='/a/'></head><body><p>x</p></body></html>")
+    meta = extract_metadata(tree, "https://s.example/a/amp/", ExtractOptions())
+    assert meta.amp is amp and meta.canonical_href == "https://s.example/a/"
+
+
+def test_subtitle_and_description_lose_their_entities_too():
+    from newsmon.extract.html import parse_html
+
+    head = (
+        '<meta property="og:description" content="Caf&amp;eacute; owners &amp;quot;relieved&amp;quot;">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",'
+        ' "alternativeHeadline": "Stra&amp;szlig;e &amp;amp; Br&uuml;cke"}</script>'
+    )
+    tree = parse_html(f"<html><head>{head}</head><body><p>x</p></body></html>")
+    meta = extract_metadata(tree, "https://s.example/a/", ExtractOptions())
+    assert meta.description == 'Café owners "relieved"'
+    assert meta.subtitle == "Straße & Brücke"
+
+
+@pytest.mark.parametrize(
+    ("title", "logo"),
+    [
+        (
+            "Bright Harbour Weekly - Ferry returns to the pier",
+            "<a href='/'><img alt='Bright Harbour Weekly'></a>",
+        ),
+        (
+            "Ferry returns to the pier :: Harbour Weekly",
+            "<a href='https://kelmtown-post.example/'>Harbour Weekly</a>",
+        ),
+    ],
+)
+def test_the_name_on_the_pages_home_link_is_the_sites_affix(title, logo):
+    assert _title_of(f"<title>{title}</title>", f"<header>{logo}</header>") == "Ferry returns to the pier"

@@ -181,3 +181,154 @@ def test_a_label_in_running_text_is_not_a_block():
 )
 def test_normalize_label(text, expected):
     assert normalize_label(text) == expected
+
+
+# --- items by the block's repeated structure (layouts invented after the rule) ------------------------
+
+
+def _card(slug: str, title: str, author: str, *, tag: str = "article") -> str:
+    return (
+        f"<{tag} class='c{len(slug)}'><a href='/{slug}/'><img src='/i/{slug}.jpg' alt='Photo: {slug}'></a>"
+        f"<h3><a href='/{slug}/'>{title}</a></h3>"
+        f"<p>By <a href='/author/{author.lower()}/'>{author}</a> · 3 May 2026</p></{tag}>"
+    )
+
+
+CARD_TITLES = [
+    ("harbour-crane", "The harbour crane is back after repairs"),
+    ("orchard-frost", "Frost nips the hill orchards in late April"),
+    ("choir-tour", "The town choir books a summer tour"),
+    ("bridge-toll", "Bridge toll to end in the autumn"),
+]
+
+
+@pytest.mark.parametrize("tag", ["article", "div", "li"])
+def test_card_grid_gives_every_card_with_its_heading_title(tag):
+    cards = "".join(_card(slug, title, f"Writer{i}", tag=tag) for i, (slug, title) in enumerate(CARD_TITLES))
+    wrapper = ("<ul>", "</ul>") if tag == "li" else ("<div class='grid'>", "</div>")
+    body = (
+        f"<article><p>Story.</p></article><section><h2>Related</h2>{wrapper[0]}{cards}{wrapper[1]}</section>"
+    )
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]
+
+
+def test_cards_wholly_inside_their_link_with_an_unlinked_heading():
+    cards = "".join(
+        f"<a class='tile' href='/{slug}/'><img src='x.jpg'><h4>{title}</h4><span>By Ann Lee · 2 h</span></a>"
+        for slug, title in CARD_TITLES
+    )
+    body = f"<aside><h3>Read also</h3>{cards}</aside><footer><h4>Contact</h4><a href='/c/'>Write</a></footer>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]
+
+
+def test_rows_of_cards_with_a_read_more_link_and_an_unlinked_heading():
+    def card(slug: str, title: str) -> str:
+        return (
+            f"<div><div><img src='{slug}.jpg'></div><h3>{title}</h3><p>Lena Ors, 4 May</p>"
+            f"<a href='/{slug}/'>Read more</a></div>"
+        )
+
+    rows = "".join(
+        f"<div>{card(*CARD_TITLES[i])}{card(*CARD_TITLES[i + 1])}</div>"
+        for i in range(0, len(CARD_TITLES), 2)
+    )
+    body = (
+        f"<div><h2>See also</h2><div>{rows}</div>"
+        "<h2>Comments</h2><div><p>Comment</p><a href='/user/7/'>user7</a></div></div>"
+    )
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]
+
+
+def test_list_entries_with_an_author_link_give_one_item_each():
+    entries = "".join(
+        f"<li><a href='/{slug}/'>{title}</a> <span>by <a href='/author/mo/'>Mo Dunn</a></span></li>"
+        for slug, title in CARD_TITLES[:3]
+    )
+    body = f"<div class='box'><h4>Related stories</h4><ul>{entries}</ul></div>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES[:3]]
+
+
+def test_a_card_grid_stops_before_the_next_widget_of_the_same_sidebar():
+    cards = "".join(_card(slug, title, "Kai") for slug, title in CARD_TITLES[:2])
+    popular = "".join(f"<li><a href='/p{i}/'>Popular story number {i}</a></li>" for i in range(5))
+    body = f"<aside><h3>Related</h3>{cards}<div><h3>Popular today</h3><ol>{popular}</ol></div></aside>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES[:2]]
+
+
+def test_an_inline_box_of_two_links_inside_the_story():
+    body = (
+        "<article><p>The first paragraph of the story is long enough to be article text on its own page,"
+        " and it keeps going about the harbour.</p>"
+        "<div class='inline'><span>See also</span><a href='/one/'>First linked story</a>"
+        "<a href='/two/'>Second linked story</a></div>"
+        "<p>The story goes on after the box for more than twenty words so that it counts as article text"
+        " and not as a part of the box.</p></article>"
+    )
+    assert _related(body) == [
+        ("https://s.example/one/", "First linked story"),
+        ("https://s.example/two/", "Second linked story"),
+    ]
+
+
+def test_a_lone_box_under_its_heading_still_ends_the_block():
+    cards = "".join(_card(slug, title, "Kai") for slug, title in CARD_TITLES[:2])
+    body = (
+        f"<div><h2>Related</h2><div>{cards}</div>"
+        "<div><h3>Get the morning letter</h3><a href='/subscribe/'>Sign up</a></div></div>"
+    )
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES[:2]]
+
+
+def test_cards_without_headings_take_the_title_link_wherever_the_author_link_is():
+    cards = (
+        "<div class='t'><a href='/author/jo/'>Jo Berg</a> <a href='/a/'>Ferry times change</a></div>"
+        "<div class='t'><a href='/b/'><img src='b.jpg'></a><a href='/author/li/'>Li Moe</a>"
+        "<a href='/b/'>Pier lights go up</a></div>"
+    )
+    body = f"<section><h3>Related</h3><div>{cards}</div></section>"
+    assert _related(body) == [
+        ("https://s.example/a/", "Ferry times change"),
+        ("https://s.example/b/", "Pier lights go up"),
+    ]
+
+
+def test_a_card_grid_inside_the_article_stays_out_of_the_body():
+    from newsmon.extract.page import extract_page
+
+    story = "".join(
+        f"<p>Paragraph {i} of the story about the harbour and the ferry, long enough to be article text.</p>"
+        for i in range(8)
+    )
+    cards = "".join(_card(slug, title, "Writer") for slug, title in CARD_TITLES)
+    html = (
+        f"<html><head><title>Harbour story</title></head><body><article><h1>Harbour story</h1>{story}"
+        f"<section><h2>Related</h2><div>{cards}</div></section></article></body></html>"
+    )
+    page = extract_page(parse_html(html), "https://s.example/2026/05/04/harbour/")
+    assert [item["title"] for item in page.read_also] == [title for _, title in CARD_TITLES]
+    assert "Paragraph 7 of the story" in page.body
+    assert not any(title in page.body for _, title in CARD_TITLES) and "Writer" not in page.body
+
+
+def test_a_kicker_every_card_repeats_is_not_their_title():
+    cards = "".join(
+        f"<li><div><a href='/{slug}/'><h6> Harbour </h6></a><a href='/{slug}/'><p>{title}</p></a></div></li>"
+        for slug, title in CARD_TITLES[:3]
+    )
+    body = f"<article><div><h2>related stories</h2></div><ul>{cards}</ul></article>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES[:3]]
+
+
+def test_a_carousel_of_pages_of_lists_gives_every_entry():
+    def entry(slug: str, title: str) -> str:
+        return (
+            f"<li><div><a href='/{slug}/' title='{title}'><img src='x.jpg'></a></div>"
+            f"<div><p><a href='/{slug}/'>{title}</a></p><p>A teaser line.</p></div></li>"
+        )
+
+    pages = "".join(
+        f"<div class='page'><ul>{entry(*CARD_TITLES[i])}{entry(*CARD_TITLES[i + 1])}</ul></div>"
+        for i in (0, 2)
+    )
+    body = f"<section><h2>Related stories</h2><div class='carousel'>{pages}</div></section>"
+    assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from newsmon import stats
 from newsmon.extract.guard import count_words
@@ -36,6 +36,13 @@ class Escalate:
 
 
 @dataclass(frozen=True)
+class FetchCanonical:
+    """An AMP page: request its canonical page (``url``, its rel=canonical) and record that one instead."""
+
+    url: str
+
+
+@dataclass(frozen=True)
 class Drop:
     """No record: counted under ``stat``, logged as ``message`` (a WARNING when ``warn``)."""
 
@@ -44,7 +51,7 @@ class Drop:
     warn: bool = True
 
 
-Verdict = Emit | Escalate | Drop
+Verdict = Emit | Escalate | FetchCanonical | Drop
 EMIT = Emit()
 
 
@@ -60,6 +67,7 @@ class FetchedPage:
     is_text: bool  # Scrapy made a text response of it
     tier: str = Tier.PLAIN
     escalated: bool = False  # already a browser re-fetch this crawl asked for
+    amp_final: bool = False  # the canonical page of an AMP page, or the AMP page again: recorded as it is
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,9 @@ def classify(page: FetchedPage, data: PageData, policy: PagePolicy) -> Verdict:
     text-less articles, non-articles."""
     if not data.is_article and is_soft_404(page.body):
         return Drop(stats.PAGE_NOT_FOUND, "page says it was not found (soft 404)")
+    canonical = amp_canonical(page, data)
+    if canonical is not None:
+        return FetchCanonical(canonical)
     article = data.is_article or (policy.site.is_article_path(_path(page.url)) and not data.is_hub)
     if not article:
         return Drop(stats.PAGE_NOT_ARTICLE, "not an article", warn=False)
@@ -127,6 +138,17 @@ def from_story_data(data: PageData, thin_words: int) -> bool:
     if data.body_source not in STORY_SOURCES or lacks_story(data):
         return False
     return count_words(data.body) >= thin_words
+
+
+def amp_canonical(page: FetchedPage, data: PageData) -> str | None:
+    """The canonical page an AMP page stands for (a record is always built from the canonical page), or
+    None: not AMP, already the canonical request or the fallback, no rel=canonical, or one to itself."""
+    if not data.amp or page.amp_final or not data.canonical_href:
+        return None
+    target = urldefrag(urljoin(page.url, data.canonical_href)).url
+    if urlsplit(target).scheme not in ("http", "https") or target == urldefrag(page.url).url:
+        return None
+    return target
 
 
 def is_html_type(content_type: str) -> bool:

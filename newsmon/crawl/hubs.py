@@ -26,10 +26,10 @@ from newsmon.discovery.sitemaps import (
     parse_sitemap,
     robots_sitemaps,
 )
-from newsmon.extract.html import parse_html
+from newsmon.extract.html import http_charset, parse_html
 from newsmon.fetch.challenge import challenge_reason
 from newsmon.fetch.failures import failure_reason
-from newsmon.meta import META_KIND, META_PAGE, META_SITEMAP_LEVEL
+from newsmon.meta import META_KIND, META_PAGE, META_SITEMAP_LEVEL, META_TIER, Tier
 
 if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
@@ -171,7 +171,7 @@ class HubReader:
                 "Skipping listing %s: not HTML (%s)", response.url, content_type(response) or "binary"
             )
             return
-        tree = parse_html(response.body, encoding=response.encoding)
+        tree = parse_html(response.body, encoding=page_charset(response))
         links = listing_article_links(tree, response.url, self.config.extract_options)
         self._stats.inc_value(stats.LISTING_PAGES)
         if not links:
@@ -315,3 +315,13 @@ class HubReader:
 
 def content_type(response: Response) -> str:
     return (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+
+
+def page_charset(response: TextResponse) -> str | None:
+    """The charset ``decode_body`` is given for a page: what the server said (Content-Type), never Scrapy's
+    own guess (``response.encoding`` falls back on <meta> and detection, which decode_body orders itself:
+    valid UTF-8 before <meta>). A browser response's body was encoded by scrapy-playwright in a charset it
+    chose: that one."""
+    if response.request is not None and response.meta.get(META_TIER) == Tier.STEALTHY:
+        return response.encoding
+    return http_charset(response.headers.get("Content-Type"))

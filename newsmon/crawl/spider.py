@@ -9,9 +9,10 @@ browser, drop), and an emitted page becomes a record (newsmon/record.py) and vis
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,10 +26,10 @@ from twisted.python.failure import Failure
 from newsmon import stats
 from newsmon.context import CrawlContext
 from newsmon.crawl.arguments import SPIDER_ARGUMENTS, SpiderArguments
-from newsmon.crawl.classify import Drop, Escalate, FetchedPage, PagePolicy, classify, precheck
+from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, FetchedPage, PagePolicy, classify, precheck
 from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
 from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
-from newsmon.crawl.hubs import HubReader, content_type
+from newsmon.crawl.hubs import HubReader, content_type, page_charset
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.budget import cut_html
 from newsmon.extract.types import PageData
@@ -42,6 +43,8 @@ from newsmon.extract.worker import (
 from newsmon.fetch.failures import failure_reason
 from newsmon.fetch.tiers import escalate
 from newsmon.meta import (
+    META_AMP_FALLBACK,
+    META_AMP_OF,
     META_DEPTH,
     META_ESCALATE,
     META_FETCH_REASON,
@@ -163,11 +166,12 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterable[Any]:
         if self._rejected(response):
+            yield from self._amp_fallback(response.request)
             return
         assert isinstance(response, TextResponse)
         started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
         body = self._extraction_input(response)
-        page = extract_page_data(body, response.encoding, response.url, self.config.extract_options)
+        page = extract_page_data(body, page_charset(response), response.url, self.config.extract_options)
         self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
         self._count_capped(response, page)
         yield from self._outputs(response, page)
@@ -179,12 +183,17 @@ class NewsSpider(scrapy.Spider):
                 yield result
             return
         if self._rejected(response):
+            for request in self._amp_fallback(response.request):
+                yield request
             return
         assert isinstance(response, TextResponse)
         pool, counter = self.extract_pool, self.crawler.stats
         try:
             page = await pool.extract(
-                self._extraction_input(response), response.encoding, response.url, self.config.extract_options
+                self._extraction_input(response),
+                page_charset(response),
+                response.url,
+                self.config.extract_options,
             )
         except ExtractTimeout:
             counter.inc_value(stats.EXTRACT_TOO_SLOW)
@@ -221,6 +230,7 @@ class NewsSpider(scrapy.Spider):
             is_text=isinstance(response, TextResponse),
             tier=response.meta.get(META_TIER, Tier.PLAIN),
             escalated=META_ESCALATE in response.meta,
+            amp_final=META_AMP_OF in response.meta or META_AMP_FALLBACK in response.meta,
         )
 
     def _rejected(self, response: Response) -> bool:
@@ -237,23 +247,27 @@ class NewsSpider(scrapy.Spider):
     def _outputs(self, response: TextResponse, page: PageData) -> Iterator[Any]:
         """What classify decides for an extracted page: the record and its related-link requests, a
         browser re-fetch, or nothing."""
-        verdict = classify(self._fetched(response), page, self.page_policy)
+        meta = response.meta
+        key = meta.get(META_KEY, response.url)
+        path = self._path(meta)
+        fetched = self._fetched(response)
+        verdict = classify(fetched, page, self.page_policy)
+        if isinstance(verdict, FetchCanonical):
+            requests = self._amp_canonical(key, verdict.url, path, meta.get(META_HINTS))
+            if requests is not None:
+                yield from requests
+                return
+            # no canonical page to record: the AMP page is judged as any page
+            verdict = classify(dataclasses.replace(fetched, amp_final=True), page, self.page_policy)
         if isinstance(verdict, Drop):
             self._dropped(verdict, response.url)
+            yield from self._amp_fallback(response.request)
             return
         if isinstance(verdict, Escalate):
             if response.request is not None:
                 yield escalate(response.request, verdict.reason)
             return
-        meta = response.meta
-        key = meta.get(META_KEY, response.url)
-        requested = LinkPath(
-            meta.get(META_HOPS, 0),
-            meta.get(META_DEPTH, 0),
-            meta.get(META_VIA, "start_url"),
-            meta.get(META_REFERRER),
-        )
-        path = self.frontier.path_taken(key, requested)
+        path = self.frontier.path_taken(key, path)
         self.frontier.arrived(key, response.url, path)
         fetch = FetchInfo(
             url=response.url,
@@ -269,12 +283,60 @@ class NewsSpider(scrapy.Spider):
             published_hint=self.frontier.hints(key, meta.get(META_HINTS)).get("published_at"),
             warc=meta.get(WARC_META),
         )
+        if meta.get(META_AMP_FALLBACK):  # its rel=canonical names a page that does not exist: not the key
+            page.canonical_href = None
         self.crawler.stats.inc_value(stats.ARTICLE_EXTRACTED)
         yield build_record(page, fetch, self.config.scope, self.config.tracking, self._known_target)
         links = [("read_also", item["url"]) for item in page.read_also]
         links += [("news_feed", item["url"]) for item in page.news_feed]
         for visit in self.frontier.related(links, response.url, path.depth, path.hops, key):
             yield self.article_request(visit)
+
+    @staticmethod
+    def _path(meta: Mapping[str, Any]) -> LinkPath:
+        """The path an article request (its ``meta``) was made by."""
+        hops, depth = meta.get(META_HOPS, 0), meta.get(META_DEPTH, 0)
+        return LinkPath(hops, depth, meta.get(META_VIA, "start_url"), meta.get(META_REFERRER))
+
+    def _amp_canonical(
+        self, key: str, url: str, path: LinkPath, hints: dict[str, str] | None
+    ) -> list[Request] | None:
+        """An AMP page (requested as ``key``) gives no record: its canonical page ``url`` is requested by
+        the same path instead, unless it was already requested this run (one record, from that request).
+        None: no usable canonical page (offsite, a hub, the AMP page itself), record the AMP page."""
+        counter = self.crawler.stats
+        local = self.frontier.local(url)
+        if local is None or local == key or self.frontier.is_hub(local):
+            counter.inc_value(stats.AMP_NO_CANONICAL)
+            return None
+        state = self._context.state
+        if state is not None and state.store is not None and state.store.add_alias(key, local):
+            counter.inc_value(stats.STATE_ALIASES)  # the next run skips the AMP URL once local is emitted
+        requests = []
+        for visit in self.frontier.link(local, path, hints):
+            request = self.article_request(visit)
+            if visit.url == local:  # else a related link re-followed from the shorter path just found
+                request.meta[META_AMP_OF] = key
+                counter.inc_value(stats.AMP_CANONICAL_REQUESTED)
+                logger.debug("AMP page %s: its canonical page %s is recorded instead", key, local)
+            requests.append(request)
+        if not any(META_AMP_OF in request.meta for request in requests):
+            counter.inc_value(stats.AMP_CANONICAL_SEEN)
+        return requests
+
+    def _amp_fallback(self, request: Request | None) -> list[Request]:
+        """The AMP page again when its canonical page failed or gave no record: recorded as it is."""
+        amp = request.meta.get(META_AMP_OF) if request is not None else None
+        if request is None or not amp:
+            return []
+        self.crawler.stats.inc_value(stats.AMP_FALLBACK)
+        logger.info(
+            "Canonical page %s of AMP page %s gave no record: recording the AMP page", request.url, amp
+        )
+        meta = request.meta
+        again = self.article_request(ArticleVisit(amp, self._path(meta), meta.get(META_HINTS) or {}))
+        again.meta[META_AMP_FALLBACK] = True
+        return [again.replace(dont_filter=True)]
 
     def _known_target(self, url: str) -> str | None:
         """The canonical URL a related link is known to lead to: the state store's redirects and aliases
@@ -286,7 +348,7 @@ class NewsSpider(scrapy.Spider):
         known = state.store.resolve(url)
         return known.canonical_url if known is not None else None
 
-    def article_failed(self, failure: Failure) -> None:
+    def article_failed(self, failure: Failure) -> list[Request]:
         request = failure.request  # type: ignore[attr-defined]
         counter = self.crawler.stats
         if failure.check(HttpError):
@@ -298,6 +360,7 @@ class NewsSpider(scrapy.Spider):
             counter.inc_value(stats.kind_failed("article"))
             counter.inc_value(stats.kind_failed("article", reason))
             logger.warning("Article %s failed (%s): %s", request.url, reason, failure.getErrorMessage())
+        return self._amp_fallback(request)
 
     # --- extraction helpers ----------------------------------------------------------------------
     def _engine_closing(self) -> bool:

@@ -6,7 +6,6 @@ import logging
 import re
 from datetime import datetime, tzinfo
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -23,17 +22,16 @@ from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope, find_scope
 from newsmon.extract.text import normalize_space
+from newsmon.extract.titles import clean_text, extract_title, unescape_entities
 from newsmon.extract.types import ArticleMetadata, ExtractOptions
 
 logger = logging.getLogger(__name__)
 
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " • ", " / ")
 _BY_PREFIX = re.compile(r"^(?:(?:written|posted|reported|words|text)\s+)?by\s*:?\s+|^authors?\s*:\s*", re.I)
 # What themes put between the author and the date in one byline element.
 _BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.I)
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))?(?:[-_].*)?$", re.I)
-_ALNUM = re.compile(r"[\W_]+")
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
     "date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date", "dc.date.issued",
@@ -77,43 +75,6 @@ def normalize_language(value: str | None) -> str | None:
     lang, script, region = match.groups()
     parts = [lang.lower(), script.title() if script else None, region.upper() if region else None]
     return "-".join(p for p in parts if p)
-
-
-def strip_site_suffix(title: str, site_names: list[str], h1: str | None) -> str:
-    """``title`` without a " - Site" / " | Site" suffix (or "Site | " prefix) naming the site."""
-    sites = {_ALNUM.sub("", name.lower()) for name in site_names} - {""}
-    for sep in _TITLE_SEPARATORS:
-        if sep not in title:
-            continue
-        head, tail = title.rsplit(sep, 1)
-        if _ALNUM.sub("", tail.lower()) in sites or (h1 and normalize_space(head) == h1):
-            return head.strip()
-        first, rest = title.split(sep, 1)
-        if _ALNUM.sub("", first.lower()) in sites:
-            return rest.strip()
-    return title
-
-
-def _site_names(metas: dict[str, list[str]], jsonld: JsonLd, url: str) -> list[str]:
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    names = metas.get("og:site_name", []) + metas.get("application-name", []) + jsonld.site_names()
-    return [*names, host, host.split(".")[0]]
-
-
-def _title(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str) -> str | None:
-    sites = _site_names(metas, jsonld, url)
-    article = jsonld.article or {}
-    candidates = [
-        *text_values(article.get("headline")),
-        *metas.get("og:title", []),
-        *metas.get("twitter:title", []),
-        scope.h1_text,
-        scope.title_text,
-    ]
-    for candidate in candidates:
-        if candidate:
-            return strip_site_suffix(normalize_space(candidate), sites, scope.h1_text) or None
-    return None
 
 
 def clean_author(name: str) -> list[str]:
@@ -213,7 +174,7 @@ def _description(metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
         *metas.get("description", []),
         *metas.get("dc.description", []),
     ):
-        text = normalize_space(value)
+        text = clean_text(value)
         if text:
             return text
     return None
@@ -340,8 +301,8 @@ def extract_metadata(
     subtitle = next(iter(text_values(article.get("alternativeHeadline"))), None) or scope.standfirst()
     canonical = next((href for href in scope.canonical_hrefs()), None)
     return ArticleMetadata(
-        title=_title(metas, jsonld, scope, url),
-        subtitle=normalize_space(subtitle) or None,
+        title=extract_title(tree, metas, jsonld, scope, url),
+        subtitle=normalize_space(unescape_entities(subtitle or "")) or None,
         authors=_authors(metas, jsonld, scope),
         section=_section(metas, jsonld, scope),
         tags=_tags(metas, jsonld, scope),
@@ -350,6 +311,7 @@ def extract_metadata(
         published_from_url=from_url and published is not None,
         modified_at=to_iso(modified, tz) if modified else None,
         canonical_href=absolute_url(canonical, document_base(tree, url)) if canonical else None,
+        amp=tree.get("amp") is not None or tree.get("\u26a1") is not None,
         description=_description(metas, jsonld),
         image=_image(tree, url, metas, jsonld),
         publisher=_publisher(metas, jsonld),

@@ -1,4 +1,5 @@
-"""Related-link blocks ("Read also", "News Feed") found by their label, not by a theme's CSS classes."""
+"""Related-link blocks ("Read also", "News Feed") found by their label, not by a theme's CSS classes; their
+items (list entries, cards, links) found by the block's repeated structure, each with its link and title."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urldefrag
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
+from newsmon.extract.items import block_items, child_towards, in_card
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.text import normalize_space
 from newsmon.extract.types import RelatedItem
@@ -147,11 +150,19 @@ def _find_labels(tree: HtmlElement, labels: frozenset[str]) -> list[_Label]:
     return found
 
 
+class _Collected(NamedTuple):
+    anchors: list[tuple[HtmlElement, str]]  # (anchor, absolute URL) in document order
+    stop: HtmlElement | None  # the element that ended the block
+    headings: list[HtmlElement]  # headings inside the block (cards' titles)
+
+
 def _collect(
     container: HtmlElement, marker: HtmlElement, inside: bool, stops: set[HtmlElement], base: str, page: str
-) -> tuple[list[tuple[HtmlElement, str]], HtmlElement | None]:
+) -> _Collected:
     """Anchors after ``marker`` (inside it too when ``inside``) in ``container``, up to a stop element."""
     anchors: list[tuple[HtmlElement, str]] = []
+    headings: list[HtmlElement] = []
+    repeats: dict[tuple[str, tuple[str, ...]], int] = {}
     after = False
     flow_before = False  # paragraphs before the label: the container is article text, not a block
     walker = etree.iterwalk(container, events=("start",))
@@ -169,47 +180,24 @@ def _collect(
             if is_child and tag == "p" and _non_link_words(el) >= FLOW_WORDS:
                 flow_before = True
             continue
-        if el in stops or (tag in xpaths.HEADING_TAGS and not _has_link(el) and not _in_link(el, container)):
-            return anchors, el
+        if el in stops or (
+            tag in xpaths.HEADING_TAGS
+            and not _has_link(el)
+            and not _in_link(el, container)
+            and not in_card(el, container, repeats)
+        ):
+            return _Collected(anchors, el, headings)
         if is_child and flow_before and tag == "p" and _non_link_words(el) >= FLOW_WORDS:
-            return anchors, el
-        if tag == "a":
+            return _Collected(anchors, el, headings)
+        if tag in xpaths.HEADING_TAGS:
+            headings.append(el)
+        elif tag == "a":
             url = absolute_url(el.get("href"), base)
             if url is not None and url != page and "category" not in (el.get("rel") or ""):
                 anchors.append((el, url))
                 if len(anchors) >= MAX_ITEMS:
-                    return anchors, None
-    return anchors, None
-
-
-def _anchor_title(anchor: HtmlElement) -> tuple[str, str]:
-    """(visible text, fallback from title/aria-label/img alt) of a block link; a heading inside wins."""
-    heading = next(anchor.iter(*xpaths.HEADING_TAGS), None)
-    text = normalize_space((heading if heading is not None else anchor).text_content())
-    if text:
-        return text, ""
-    fallback = normalize_space(anchor.get("title") or anchor.get("aria-label"))
-    return "", fallback or next((normalize_space(img.get("alt")) for img in anchor.iter("img")), "")
-
-
-def _items(anchors: list[tuple[HtmlElement, str]]) -> list[RelatedItem]:
-    """One item per URL in first-seen order: the longest anchor text, else the first fallback."""
-    texts: dict[str, str] = {}
-    fallbacks: dict[str, str] = {}
-    for anchor, url in anchors:
-        text, fallback = _anchor_title(anchor)
-        if url not in texts or len(text) > len(texts[url]):
-            texts[url] = text
-        if fallback and not fallbacks.get(url):
-            fallbacks[url] = fallback
-    return [{"url": url, "title": text or fallbacks.get(url, "")} for url, text in texts.items()]
-
-
-def _child_towards(container: HtmlElement, element: HtmlElement) -> HtmlElement:
-    """The child of ``container`` that contains ``element`` (or ``element`` itself)."""
-    while (parent := element.getparent()) is not None and parent is not container:
-        element = parent
-    return element
+                    return _Collected(anchors, None, headings)
+    return _Collected(anchors, None, headings)
 
 
 def _block_elements(
@@ -225,9 +213,9 @@ def _block_elements(
     if container is marker:  # LEADING: "<p>Read also: <a>..</a></p>"
         rest = _non_link_words(marker) - _words(marker.text or "")
         return [marker] if rest < SHORT_WORDS else [marker, *(a for a, _ in anchors)]
-    first = _child_towards(container, marker)
-    last = _child_towards(container, anchors[-1][0])
-    stop_child = _child_towards(container, stop) if stop is not None else None
+    first = child_towards(container, marker)
+    last = child_towards(container, anchors[-1][0])
+    stop_child = child_towards(container, stop) if stop is not None else None
     children = list(container)
     start, end = children.index(first), children.index(last)
     for child in children[end + 1 :]:
@@ -293,14 +281,16 @@ def _block_of(match: _Label, stops: set[HtmlElement], base: str, page: str) -> R
     for _ in range(MAX_CLIMB):
         if container is None:
             break
-        anchors, stop = _collect(container, match.element, inside, stops - {match.element}, base, page)
+        anchors, stop, headings = _collect(
+            container, match.element, inside, stops - {match.element}, base, page
+        )
         if anchors:
             elements = _block_elements(container, match, anchors, stop)
             if _is_prose(elements, match):
                 logger.debug("Label %r opens running text, not a block of links", match.label)
                 return None
             logger.debug("Related block %r: %d links in <%s>", match.label, len(anchors), container.tag)
-            return RelatedBlock(match.label, _items(anchors), elements)
+            return RelatedBlock(match.label, block_items(anchors, headings), elements)
         if match.kind == CONTAINER:
             break
         container = container.getparent()

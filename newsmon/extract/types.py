@@ -73,6 +73,7 @@ class ArticleMetadata:
     published_from_url: bool = False  # published_at is only the date in the URL (a weak guess)
     modified_at: str | None = None  # ISO 8601 with offset
     canonical_href: str | None = None  # absolute <link rel=canonical> as found in the page
+    amp: bool = False  # an AMP document (<html amp> / <html ⚡>): the record comes from its canonical page
     description: str | None = None  # the page's own summary (JSON-LD description, og/meta description)
     image: str | None = None  # absolute http(s) URL of the lead image (JSON-LD image, og:image)
     publisher: str | None = None  # JSON-LD publisher name, else og:site_name

@@ -67,6 +67,11 @@ def hidden_candidates(tree: etree._Element) -> list[HtmlElement]:
 # --- links ----------------------------------------------------------------------------------------
 ANCHORS = XPath("//a[@href]")
 BASE_HREF = XPath("//base[@href]/@href")
+# Links to a home page ("/", "./", "https://host/", "https://host"): the site's logo and its name
+HOME_LINKS = XPath(
+    "//a[@href='/' or @href='./' or (contains(@href, '://')"
+    " and substring-after(substring-after(normalize-space(@href), '://'), '/') = '')]"
+)
 LINK_ELEMENTS = XPath("//link[@rel][@href]")
 REL_NEXT = XPath(f"//link[{has_token('@rel', 'next')}]/@href|//a[{has_token('@rel', 'next')}]/@href")
 LABELLED_CONTAINERS = XPath(

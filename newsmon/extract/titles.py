@@ -1,0 +1,158 @@
+"""Titles: entities decoded, and the site's own prefix and suffix cut, learned from the page's signals."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from datetime import UTC, tzinfo
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+from newsmon.extract.dates import parse_text_date
+from newsmon.extract.jsonld import JsonLd, text_values
+from newsmon.extract.links import absolute_url, document_base
+from newsmon.extract.scope import ArticleScope
+from newsmon.extract.text import normalize_space
+
+# What sites put between a headline and their name or a date in <title> ("Story | Name | 28.04.2023"),
+# spaces on both sides (a hyphen inside a word or "10/12" is no separator); captured to rebuild runs.
+_TITLE_SPLIT = re.compile(r"(\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+)")
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+MAX_UNESCAPE = 3  # "&amp;amp;quot;" at worst: escaped three times over
+MAX_DATE_WORDS = 4  # a title segment of more words is not only a date
+MAX_HOME_LINKS = 20  # links to the home page read for the site's name (logo, breadcrumb, footer)
+MAX_SITE_NAME = 60  # a longer text on a home link is not a name
+_ALNUM = re.compile(r"[\W_]+")
+
+
+def unescape_entities(text: str) -> str:
+    """``text`` with HTML character references decoded, double-escaped ones too ("&amp;ouml;" -> "ö"): CMSs
+    escape titles again when they write them into <meta> content and JSON-LD, where the parser leaves
+    them. A text without "&...;" is returned as is (no "AT&T" or "Q&A" ever changes)."""
+    for _ in range(MAX_UNESCAPE):
+        if _ENTITY.search(text) is None:
+            break
+        text = html.unescape(text)
+    return text
+
+
+def _fold(text: str) -> str:
+    return _ALNUM.sub("", text.casefold())
+
+
+def _is_affix(segment: str, sites: set[str], tz: tzinfo) -> bool:
+    """A title segment that names the site (its own names and host) or is only a date ("28.04.2023")."""
+    if _fold(segment) in sites:
+        return True
+    words = segment.split()
+    if not any(ch.isdigit() for ch in segment) or len(words) > MAX_DATE_WORDS:
+        return False
+    return not any(ch.isalpha() for ch in segment) or parse_text_date(segment, tz) is not None
+
+
+def strip_site_suffix(
+    title: str, site_names: list[str], h1: str | None, others: Iterable[str | None] = ()
+) -> str:
+    """``title`` without the site's own prefix or suffix (" - Site", "Site | ", "… | Site | 28.04.2023"),
+    learned from the page's signals, not from a list of sites: when the page's other headline signals
+    (``h1``, ``others``: og:title, JSON-LD headline) read as a run of the title's segments, that run is
+    the title; else the segments at either end naming the site (``site_names``: og:site_name, publisher,
+    host) or holding only a date are cut."""
+    parts = _TITLE_SPLIT.split(title)
+    segments = parts[0::2]
+    if len(segments) == 1:
+        return title
+    whole = _fold(title)
+    sites = {_fold(name) for name in site_names} - {""}
+    signals = {_fold(text) for text in (h1, *others) if text} - {"", whole}
+    if signals:
+        for length in range(len(segments) - 1, 0, -1):
+            for start in range(len(segments) - length + 1):
+                run = "".join(parts[2 * start : 2 * (start + length) - 1])
+                folded = _fold(run)
+                if folded not in signals or folded in sites:
+                    continue
+                rest = segments[:start] + segments[start + length :]
+                if all(len(_fold(segment)) <= len(folded) for segment in rest):
+                    return run.strip()  # not a logo or section name in an <h1>: the longest part
+    first, last = 0, len(segments) - 1
+    while last > first and _is_affix(segments[last], sites, UTC):
+        last -= 1
+    while first < last and _is_affix(segments[first], sites, UTC):
+        first += 1
+    return "".join(parts[2 * first : 2 * last + 1]).strip()
+
+
+def _home_link_names(tree: HtmlElement, url: str) -> list[str]:
+    """What the page calls its site where it links its home page (a logo: its text, title or image alt)."""
+    host = urlsplit(url).hostname
+    base = document_base(tree, url)
+    names: list[str] = []
+    for anchor in xpaths.select(xpaths.HOME_LINKS, tree)[:MAX_HOME_LINKS]:
+        target = absolute_url(anchor.get("href"), base)
+        parts = urlsplit(target) if target else None
+        if parts is None or parts.hostname != host or parts.path not in ("", "/") or parts.query:
+            continue
+        alts = [img.get("alt") for img in anchor.iter("img")]
+        for name in (anchor.text_content(), anchor.get("title"), anchor.get("aria-label"), *alts):
+            name = normalize_space(name)
+            if name and len(name) <= MAX_SITE_NAME:
+                names.append(name)
+    return names
+
+
+def _site_names(metas: dict[str, list[str]], jsonld: JsonLd, url: str) -> list[str]:
+    """What the page's metadata calls its site, and its host."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    names = metas.get("og:site_name", []) + metas.get("application-name", []) + jsonld.site_names()
+    return [*(unescape_entities(name) for name in names), host, host.split(".")[0]]
+
+
+def clean_text(text: str | None) -> str:
+    """``text`` with entities decoded and whitespace collapsed ("" for None)."""
+    return normalize_space(unescape_entities(text)) if text else ""
+
+
+def extract_title(
+    tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str
+) -> str | None:
+    """The declared headline (JSON-LD, og:title, twitter:title), else the <h1>, else <title>; entities
+    decoded, the site's affixes cut by strip_site_suffix with the page's other headline signals. The names
+    on the page's home links are read only when needed (a title with separators, an <h1> no declared
+    headline confirms): most pages need neither."""
+    article = jsonld.article or {}
+    declared = [
+        text
+        for text in map(
+            clean_text,
+            (
+                *text_values(article.get("headline")),
+                *metas.get("og:title", []),
+                *metas.get("twitter:title", []),
+            ),
+        )
+        if text
+    ]
+    headlines = {_fold(text) for text in declared}
+    # a "site name" that reads as the headline (a WebSite node named after the page) names nothing
+    sites = [name for name in _site_names(metas, jsonld, url) if _fold(name) not in headlines]
+    home: list[str] = []
+
+    def all_sites() -> list[str]:
+        if not home:
+            home.extend(n for n in _home_link_names(tree, url) if _fold(n) not in headlines)
+            home.append("")  # read once, even when the page has none
+        return sites + home
+
+    h1 = clean_text(scope.h1_text) or None
+    if h1 and _fold(h1) not in headlines and _fold(h1) in {_fold(name) for name in all_sites()}:
+        h1 = None  # a logo in an <h1>: the site's name, not the headline
+    candidates = [*declared, *filter(None, (h1, clean_text(scope.title_text)))]
+    for index, candidate in enumerate(candidates):
+        others = candidates[:index] + candidates[index + 1 :]
+        names = all_sites() if _TITLE_SPLIT.search(candidate) else sites
+        return strip_site_suffix(candidate, names, h1, others) or None
+    return None
