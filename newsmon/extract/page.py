@@ -20,6 +20,7 @@ from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
+from newsmon.extract.template import learnable, page_key, page_units, template_texts, without_template
 from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
@@ -102,6 +103,12 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     body, article_words, rejected = guard_body(tree, scope, body, found.source, hidden=hidden, skip=skip)
     if rejected:
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
+    # the site's template (blocks recurring across its pages) never is body: fingerprinted here for learning
+    units = page_units(tree)
+    key = page_key(url)
+    dropped = 0
+    if options.template is not None and body:
+        body, dropped = without_template(body, template_texts(tree, units, options.template, key))
     og_types = metas.get("og:type", [])
     is_hub = declares_hub(jsonld, og_types)
     return PageData(
@@ -117,4 +124,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         links=links,
         is_article=not is_hub and looks_like_article(jsonld, og_types, scope, meta, body),
         is_hub=is_hub,
+        template_page=key,
+        template_units=learnable(units),
+        template_dropped=dropped,
     )
