@@ -190,7 +190,7 @@ def _path(record: dict[str, Any]) -> str:
 
 
 @pytest.mark.crawl
-@pytest.mark.parametrize("warmup", ["20", "6"])  # released when the crawl is idle / in the crawl
+@pytest.mark.parametrize("warmup", ["20", "10"])  # released when the crawl is idle / in the crawl
 def test_a_publication_creates_no_version_of_another_article(tmp_path: Path, warmup: str) -> None:
     site = ts.build_site()
     state = tmp_path / "state"

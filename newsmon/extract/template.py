@@ -41,6 +41,9 @@ MIN_PAGES = 3  # distinct pages a fingerprint is seen on (this one included) bef
 MAX_TEXT = 4000  # characters: a block longer than this is never template on its own (and is not learned)
 TEMPLATE_SHARE = 0.5  # a block is template when at least this share of its text is template ...
 FREE_SHARE = 0.25  # ... and at most this share is neither template nor link text
+CARD_WORDS = 60  # a repeated item led by a template link (a teaser card) is template up to this many words
+CARD_TAGS = frozenset({"div", "li", "article", "section", "aside", "figure"})  # never a paragraph
+CARD_LEAD_WORDS = 3  # a card's leading link has this many words at least (a title, not a tag)
 SAMPLE_CHARS = 80  # text kept with a fingerprint, for `newsmon sites template`
 _DIGITS = re.compile(r"\d")
 _MARKER = re.compile(r"^(?:[-*•·–—]\s+)+")
@@ -68,8 +71,8 @@ def _step(element: HtmlElement) -> str:
     return element.tag + ("." + ".".join(sorted(names)) if names else "")
 
 
-def _path(element: HtmlElement) -> str:
-    steps = [_step(element)]
+def _path(element: HtmlElement, step: str) -> str:
+    steps = [step]
     for ancestor in element.iterancestors():
         if len(steps) > PATH_DEPTH or ancestor.tag in ("body", "html"):
             break
@@ -86,6 +89,7 @@ class Unit(NamedTuple):
     chars: int  # characters without spaces
     link: bool
     parent: int  # index in the page's unit list, -1 for none
+    step: str  # tag and stable class/id tokens (see _step)
 
 
 def page_units(tree: HtmlElement) -> list[Unit]:
@@ -104,14 +108,15 @@ def page_units(tree: HtmlElement) -> list[Unit]:
                 break
         link = element.tag == "a"
         chars = len(text) - text.count(" ")
+        step = _step(element)
         if link:
             sig = fingerprint("a|" + text.lower())
         elif chars <= MAX_TEXT:
-            sig = fingerprint(_path(element) + "|" + text)
+            sig = fingerprint(_path(element, step) + "|" + text)
         else:
             sig = 0  # too long to be a template block by itself: not learned
         index[element] = len(units)
-        units.append(Unit(element, sig, text, chars, link, parent))
+        units.append(Unit(element, sig, text, chars, link, parent, step))
     return units
 
 
@@ -153,19 +158,22 @@ def template_units(
     covered = [0] * count  # characters in template units below
     linked = [0] * count  # characters in links below that are not template
     template = [False] * count
+    shapes: dict[tuple[int, str], int] = {}  # (parent, step) -> units of that shape: repeated items
+    for unit in units:
+        shapes[unit.parent, unit.step] = shapes.get((unit.parent, unit.step), 0) + 1
     for i in range(count - 1, -1, -1):  # enclosed units first
         unit = units[i]
         if unit.element in protected:
             is_template = False
         elif unit.sig and view.is_template(unit.sig, page):
             is_template = True
+        elif unit.link:
+            is_template = False
         else:
             free = unit.chars - covered[i] - linked[i]
-            is_template = (
-                not unit.link
-                and covered[i] > 0
-                and covered[i] >= TEMPLATE_SHARE * unit.chars
-                and free <= FREE_SHARE * unit.chars
+            is_template = covered[i] > 0 and (
+                (covered[i] >= TEMPLATE_SHARE * unit.chars and free <= FREE_SHARE * unit.chars)
+                or _is_card(units, template, shapes, i)
             )
         template[i] = is_template
         parent = unit.parent
@@ -184,6 +192,23 @@ def template_units(
         if template[i] and not enclosed:
             outermost.append(i)
     return outermost, inside
+
+
+def _is_card(units: Sequence[Unit], template: list[bool], shapes: dict[tuple[int, str], int], i: int) -> bool:
+    """A teaser card: one of several items of the same shape, led by a template unit (the title link of a
+    story the site lists elsewhere, or a heading made of it), with a short text (its teaser)."""
+    unit = units[i]
+    first = i + 1
+    if unit.element.tag not in CARD_TAGS or first >= len(units) or units[first].parent != i:
+        return False
+    lead = units[first]
+    return (
+        template[first]
+        and len(lead.text.split()) >= CARD_LEAD_WORDS
+        and unit.text.startswith(lead.text)
+        and shapes[unit.parent, unit.step] > 1
+        and len(unit.text.split()) <= CARD_WORDS
+    )
 
 
 def _key(line: str) -> str:

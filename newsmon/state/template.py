@@ -44,7 +44,7 @@ OPTIONS = Options(
     ),
     Option(
         "NEWSMON_TEMPLATE_WARMUP",
-        20,
+        50,
         "pages a site's template learns from before its articles are emitted (first contact; 0: none)",
     ),
     Option("NEWSMON_TEMPLATE_TTL_DAYS", 30.0, "days after which a block not seen again is forgotten"),
