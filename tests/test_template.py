@@ -210,3 +210,22 @@ def test_a_publication_creates_no_version_of_another_article(tmp_path: Path, war
     versions = sorted((_path(r), r["version"]) for r in second)
     assert versions == sorted([(new.path, 1), (edited.path, 2)])
     assert stats["newsmon/template/bodies"] >= len(site.stories) - 1
+
+
+def test_sites_template_shows_and_resets_what_was_learned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsmon.cli import main
+
+    with StateStore.open(tmp_path / "harbour.sqlite3") as store:
+        for page in (1, 2, 3):
+            store.template_learn(page, [(41, "More from Money"), (40 + 2 * page, f"Unique {page}")], 3)
+    assert main(["sites", "template", "harbour", "--state-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "learned from 3 pages; 1 template blocks" in out and "More from Money" in out
+    assert "Unique" not in out
+    assert main(["sites", "template", "harbour", "--state-dir", str(tmp_path), "--reset"]) == 0
+    assert "template forgotten" in capsys.readouterr().out
+    with StateStore.open(tmp_path / "harbour.sqlite3") as store:
+        assert store.template_pages() == 0 and store.template_load(2, 86400.0) == {}
+    assert main(["sites", "template", "nosuchsite", "--state-dir", str(tmp_path)]) == 2
