@@ -103,8 +103,9 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     body, article_words, rejected = guard_body(tree, scope, body, found.source, hidden=hidden, skip=skip)
     if rejected:
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
-    # the site's template (blocks recurring across its pages) never is body: fingerprinted here for learning
-    units = page_units(tree)
+    # the site's template (blocks recurring across its pages) never is body: the blocks of the article's
+    # root (the headline's <article>, else <main>, else the page) are fingerprinted, for learning too
+    units = page_units(scope.root if scope.root is not None else tree)
     key = page_key(url)
     dropped = 0
     if options.template is not None and body:

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -50,9 +51,10 @@ _MARKER = re.compile(r"^(?:[-*•·–—]\s+)+")
 
 
 def fingerprint(text: str) -> int:
-    """A stable signed 64-bit fingerprint (the same in every process and run; Python's hash() is not)."""
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    """A stable signed 64-bit fingerprint, the same in every process and run (Python's hash() is not):
+    CRC-32 and Adler-32 side by side, two C calls (a cryptographic hash costs twice as much per block)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return (zlib.crc32(data) << 32 | zlib.adler32(data)) - (1 << 63)
 
 
 def page_key(url: str) -> int:
@@ -62,61 +64,120 @@ def page_key(url: str) -> int:
     return int.from_bytes(hashlib.blake2b(ident.encode(), digest_size=4).digest(), "big")
 
 
-def _step(element: HtmlElement) -> str:
+def _step(element: HtmlElement, cache: dict[tuple[str, str, str], str]) -> str:
     """One step of a block's path: its tag, id and class tokens without digits (post-123 differs per page)."""
-    names = [n for n in (element.get("class") or "").split() if not _DIGITS.search(n)]
-    ident = element.get("id") or ""
-    if ident and not _DIGITS.search(ident):
-        names.append("#" + ident)
-    return element.tag + ("." + ".".join(sorted(names)) if names else "")
-
-
-def _path(element: HtmlElement, step: str) -> str:
-    steps = [step]
-    for ancestor in element.iterancestors():
-        if len(steps) > PATH_DEPTH or ancestor.tag in ("body", "html"):
-            break
-        steps.append(_step(ancestor))
-    return ">".join(reversed(steps))
+    css, ident = element.get("class") or "", element.get("id") or ""
+    key = (element.tag, css, ident)
+    step = cache.get(key)
+    if step is None:
+        names = [n for n in css.split() if not _DIGITS.search(n)]
+        if ident and not _DIGITS.search(ident):
+            names.append("#" + ident)
+        step = cache[key] = element.tag + ("." + ".".join(sorted(names)) if names else "")
+    return step
 
 
 class Unit(NamedTuple):
-    """One block or link of a page, with its fingerprint, its text and the nearest enclosing unit."""
+    """One block or link of a page, with its fingerprint and the nearest enclosing unit."""
 
     element: HtmlElement
-    sig: int
-    text: str
-    chars: int  # characters without spaces
+    sig: int  # 0: not learned (no text, or longer than MAX_TEXT)
+    text: str  # normalized text when it holds text of its own (see page_units), else ""
+    chars: int  # characters of its text without spaces
+    words: int
     link: bool
     parent: int  # index in the page's unit list, -1 for none
-    step: str  # tag and stable class/id tokens (see _step)
+
+
+def _holds_text(element: HtmlElement, index: Mapping[HtmlElement, int]) -> bool:
+    """Whether ``element`` holds text of its own: direct text, or a child that is not a unit (inline)."""
+    if element.text and not element.text.isspace():
+        return True
+    for child in element:
+        if child.tail and not child.tail.isspace():
+            return True
+        if child not in index and isinstance(child.tag, str) and (child.text or len(child)):
+            return True
+    return False
+
+
+def _prefix(
+    unit: int, parents: list[int], elements: list[HtmlElement], step_of: list[str], steps: dict[Any, str]
+) -> str:
+    """The path a child of ``unit`` has before its own step: ``unit``'s and its nearest enclosing units'
+    steps (PATH_DEPTH in all), each followed by ">"."""
+    path: list[str] = []
+    while unit >= 0 and len(path) < PATH_DEPTH:
+        step = step_of[unit] = step_of[unit] or _step(elements[unit], steps)
+        path.append(step + ">")
+        unit = parents[unit]
+    return "".join(reversed(path))
 
 
 def page_units(tree: HtmlElement) -> list[Unit]:
-    """The page's blocks and links in document order (so every unit comes after its enclosing ones)."""
-    units: list[Unit] = []
+    """The page's blocks and links in document order (every unit after its enclosing ones). A unit holding
+    text of its own (a link, a paragraph, a block with no other unit inside) is fingerprinted by its path
+    (its own step and its nearest enclosing units', PATH_DEPTH of them) and its text; a unit only made of
+    other units is not (it is template when they are: ``template_units``), so each text is read about once:
+    reading every block's whole text would cost as much as the rest of extraction on deep pages."""
+    elements: list[HtmlElement] = []
+    parents: list[int] = []
     index: dict[HtmlElement, int] = {}
     for element in tree.iter(*BLOCK_TAGS, "a"):
-        text = normalize_space(element.text_content())
-        if not text:
-            continue
         parent = -1
-        for ancestor in element.iterancestors():
+        ancestor = element.getparent()
+        while ancestor is not None:
             found = index.get(ancestor)
             if found is not None:
                 parent = found
                 break
+            ancestor = ancestor.getparent()
+        index[element] = len(elements)
+        elements.append(element)
+        parents.append(parent)
+    count = len(elements)
+    has_kids = [False] * count
+    for parent in parents:
+        if parent >= 0:
+            has_kids[parent] = True
+    steps: dict[tuple[str, str, str], str] = {}
+    step_of: list[str] = [""] * count  # computed when needed
+    prefixes: dict[int, str] = {}  # unit -> the path of its children without their own step
+    sigs = [0] * count
+    texts = [""] * count
+    chars = [0] * count
+    words = [0] * count
+    for i in range(count - 1, -1, -1):  # enclosed units first
+        element = elements[i]
         link = element.tag == "a"
-        chars = len(text) - text.count(" ")
-        step = _step(element)
-        if link:
-            sig = fingerprint("a|" + text.lower())
-        elif chars <= MAX_TEXT:
-            sig = fingerprint(_path(element, step) + "|" + text)
-        else:
-            sig = 0  # too long to be a template block by itself: not learned
-        index[element] = len(units)
-        units.append(Unit(element, sig, text, chars, link, parent, step))
+        if link or not has_kids[i] or _holds_text(element, index):
+            raw = element.text if not len(element) else element.text_content()  # no XPath call for a leaf
+            text = " ".join(raw.split()) if raw else ""
+            if not text:
+                continue
+            texts[i] = text
+            chars[i] = len(text) - text.count(" ")
+            words[i] = text.count(" ") + 1
+            if link:
+                sigs[i] = fingerprint("a|" + text.lower())
+            elif chars[i] <= MAX_TEXT:
+                step = step_of[i] = step_of[i] or _step(element, steps)
+                parent = parents[i]
+                prefix = prefixes.get(parent)
+                if prefix is None:
+                    prefix = prefixes[parent] = _prefix(parent, parents, elements, step_of, steps)
+                sigs[i] = fingerprint(prefix + step + "|" + text)
+        parent = parents[i]
+        if parent >= 0:  # a container is the sum of its units (a unit with text of its own: reset above)
+            chars[parent] += chars[i]
+            words[parent] += words[i]
+    kept: dict[int, int] = {}  # a unit with text is inside units with text: its parent is kept too
+    units: list[Unit] = []
+    for i in range(count):
+        if chars[i]:
+            kept[i] = len(units)
+            units.append(Unit(elements[i], sigs[i], texts[i], chars[i], words[i], elements[i].tag == "a",
+                              kept.get(parents[i], -1)))  # fmt: skip
     return units
 
 
@@ -158,9 +219,11 @@ def template_units(
     covered = [0] * count  # characters in template units below
     linked = [0] * count  # characters in links below that are not template
     template = [False] * count
+    steps: dict[tuple[str, str, str], str] = {}
+    shape = [_step(unit.element, steps) for unit in units]
     shapes: dict[tuple[int, str], int] = {}  # (parent, step) -> units of that shape: repeated items
-    for unit in units:
-        shapes[unit.parent, unit.step] = shapes.get((unit.parent, unit.step), 0) + 1
+    for unit, step in zip(units, shape, strict=True):
+        shapes[unit.parent, step] = shapes.get((unit.parent, step), 0) + 1
     for i in range(count - 1, -1, -1):  # enclosed units first
         unit = units[i]
         if unit.element in protected:
@@ -173,7 +236,7 @@ def template_units(
             free = unit.chars - covered[i] - linked[i]
             is_template = covered[i] > 0 and (
                 (covered[i] >= TEMPLATE_SHARE * unit.chars and free <= FREE_SHARE * unit.chars)
-                or _is_card(units, template, shapes, i)
+                or _is_card(units, template, shapes[unit.parent, shape[i]], i)
             )
         template[i] = is_template
         parent = unit.parent
@@ -194,9 +257,10 @@ def template_units(
     return outermost, inside
 
 
-def _is_card(units: Sequence[Unit], template: list[bool], shapes: dict[tuple[int, str], int], i: int) -> bool:
+def _is_card(units: Sequence[Unit], template: list[bool], alike: int, i: int) -> bool:
     """A teaser card: one of several items of the same shape, led by a template unit (the title link of a
-    story the site lists elsewhere, or a heading made of it), with a short text (its teaser)."""
+    story the site lists elsewhere, or a heading made of it), with a short text (its teaser); ``alike``:
+    the units of its shape under its parent."""
     unit = units[i]
     first = i + 1
     if unit.element.tag not in CARD_TAGS or first >= len(units) or units[first].parent != i:
@@ -204,10 +268,11 @@ def _is_card(units: Sequence[Unit], template: list[bool], shapes: dict[tuple[int
     lead = units[first]
     return (
         template[first]
-        and len(lead.text.split()) >= CARD_LEAD_WORDS
-        and unit.text.startswith(lead.text)
-        and shapes[unit.parent, unit.step] > 1
-        and len(unit.text.split()) <= CARD_WORDS
+        and lead.words >= CARD_LEAD_WORDS
+        and unit.element[0] is lead.element  # the card starts with it
+        and not (unit.element.text or "").strip()
+        and alike > 1
+        and unit.words <= CARD_WORDS
     )
 
 
@@ -223,7 +288,7 @@ def template_texts(tree: HtmlElement, units: Sequence[Unit], view: TemplateView,
         return texts
     texts.update(unit.text for unit, enclosed in zip(units, inside, strict=True) if enclosed)
     for i in outermost:
-        texts.add(units[i].text)
+        texts.add(normalize_space(units[i].element.text_content()))
         texts.update(normalize_space(line) for line in element_text_lines(units[i].element))
     texts.discard("")
     return {_key(text) for text in texts}
