@@ -126,6 +126,6 @@ class PageData(ArticleMetadata):
     )  # what the fast path cut (budget.cap_tree); not recorded
     # Site template learning (newsmon/extract/template.py), not recorded: the page's key and its blocks'
     # (fingerprint, text sample), for the crawl to learn from; body lines dropped as template.
-    template_page: int = 0
-    template_units: list[tuple[int, str]] = field(default_factory=list)
-    template_dropped: int = 0
+    template_page: int = field(default=0, compare=False)
+    template_units: list[tuple[int, str]] = field(default_factory=list, compare=False)
+    template_dropped: int = field(default=0, compare=False)
