@@ -229,3 +229,14 @@ def test_sites_template_shows_and_resets_what_was_learned(
     with StateStore.open(tmp_path / "harbour.sqlite3") as store:
         assert store.template_pages() == 0 and store.template_load(2, 86400.0) == {}
     assert main(["sites", "template", "nosuchsite", "--state-dir", str(tmp_path)]) == 2
+
+
+def test_the_template_reaches_extraction_workers_as_data() -> None:
+    import pickle
+
+    view = TemplateView({5: frozenset({1, 2})}, 3, 7)
+    options = pickle.loads(pickle.dumps(ExtractOptions(template=view)))
+    assert options.template is not None and options.template.is_template(5, 9)
+    assert (options.template.min_pages, options.template.version) == (3, 7)
+    again = pickle.loads(pickle.dumps(ExtractOptions(template=view)))
+    assert again.template is options.template  # a worker unpickles each view once

@@ -20,6 +20,7 @@ body and ``content_hash`` lose them, ``content`` (the page's visible text) keeps
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 import zlib
 from collections.abc import Mapping, Sequence
@@ -194,7 +195,8 @@ def learnable(units: Sequence[Unit]) -> list[tuple[int, str]]:
 class TemplateView:
     """What extraction needs of a site's learned template (plain data, sent to extraction workers):
     for each fingerprint seen on at least ``min_pages - 1`` distinct pages, the keys of those pages (up to
-    ``min_pages``)."""
+    ``min_pages``). Pickled once per view (the crawl sends it with every page to a worker; a worker
+    unpickles each view once): see ``__reduce__``."""
 
     pages: Mapping[int, frozenset[int]] = field(default_factory=dict, hash=False, compare=False)
     min_pages: int = MIN_PAGES
@@ -204,6 +206,28 @@ class TemplateView:
         """``sig``, found on page ``page``, was seen on ``min_pages`` distinct pages with this one."""
         seen = self.pages.get(sig)
         return seen is not None and len(seen - {page}) + 1 >= self.min_pages
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes, bytes]]:
+        cached: tuple[bytes, bytes] | None = self.__dict__.get("_packed")
+        if cached is None:
+            data = pickle.dumps((dict(self.pages), self.min_pages, self.version), pickle.HIGHEST_PROTOCOL)
+            cached = (hashlib.blake2b(data, digest_size=16).digest(), data)
+            object.__setattr__(self, "_packed", cached)
+        return (_unpack_view, cached)
+
+
+_UNPACKED: dict[bytes, TemplateView] = {}  # in a worker: the views it was sent, by digest (the last few)
+
+
+def _unpack_view(digest: bytes, data: bytes) -> TemplateView:
+    view = _UNPACKED.get(digest)
+    if view is None:
+        pages, min_pages, version = pickle.loads(data)
+        view = TemplateView(pages, min_pages, version)
+        if len(_UNPACKED) >= 8:
+            _UNPACKED.pop(next(iter(_UNPACKED)))
+        _UNPACKED[digest] = view
+    return view
 
 
 def template_units(
