@@ -10,7 +10,8 @@ First contact: a site's template is empty, so the first pages' bodies would keep
 runs leave out (a false new version of each). While the site's template has learned from fewer than
 NEWSMON_TEMPLATE_WARMUP pages, an article that passed every check is *held*: learned from, not emitted.
 When the warm-up is reached, or the crawl has nothing else to do, the held pages are extracted again with
-the template learned so far and emitted. Redesigns: a fingerprint not seen for NEWSMON_TEMPLATE_TTL_DAYS is
+the template learned so far and emitted. A crawl without a state store learns in memory, with no warm-up
+(there are no versions to get wrong). Redesigns: a fingerprint not seen for NEWSMON_TEMPLATE_TTL_DAYS is
 forgotten (one seen on a single page after three days), so a new layout is learned as the old one fades;
 ``newsmon sites template NAME --reset`` forgets a site's template at once.
 """
@@ -109,6 +110,8 @@ class SiteTemplate:
         """Load what the site's store learned (the run's own memory when the crawl has no store)."""
         if store is not None:
             self.store = store
+        else:  # no state: no versions to get wrong, and nothing learned survives the run; no warm-up
+            self.warmup = 0
         loaded = self.store.template_load(self.min_pages - 1, self.ttl)
         self._pages = {sig: frozenset(pages) for sig, pages in loaded.items()}
         self.learned = self.store.template_pages()
