@@ -240,3 +240,64 @@ def test_the_template_reaches_extraction_workers_as_data() -> None:
     assert (options.template.min_pages, options.template.version) == (3, 7)
     again = pickle.loads(pickle.dumps(ExtractOptions(template=view)))
     assert again.template is options.template  # a worker unpickles each view once
+
+
+def _pair(server_url: str, root: Path, run_id: str, redis_url: str, prefix: str) -> list[dict[str, Any]]:
+    """Two processes of one distributed run (Redis backend) on the site, each to its end: their records."""
+    import os
+    import subprocess
+
+    from tests.crawl_helpers import ROOT, collect_result, crawl_command
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSMON_REDIS_URL": redis_url}
+    workdirs = [root / f"{run_id}-{node}" for node in ("a", "b")]
+    procs = []
+    for workdir in workdirs:
+        command = crawl_command(
+            server_url,
+            workdir,
+            "-a",
+            f"site={ts.CONFIG}",
+            "-s",
+            "NEWSMON_BACKEND=redis",
+            "-s",
+            f"NEWSMON_RUN_ID={run_id}",
+            "-s",
+            f"NEWSMON_REDIS_PREFIX={prefix}",
+            "-s",
+            "NEWSMON_REDIS_HEARTBEAT=0.5",
+            "-s",
+            "CONCURRENT_REQUESTS=2",
+            "-s",
+            "NEWSMON_REVISIT_EVERY=0",
+            "-s",
+            "NEWSMON_REVISIT_YOUNGER_THAN=1000",
+            spider="news",
+            state_dir=workdir / "state",
+        )
+        procs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True))
+    records: list[dict[str, Any]] = []
+    for proc, workdir in zip(procs, workdirs, strict=True):
+        out, _ = proc.communicate(timeout=240)
+        result = collect_result(workdir, proc.returncode, out)
+        assert result.returncode == 0, result.log[-3000:]
+        assert "Traceback" not in result.log, result.log[-3000:]
+        records += result.records
+    return records
+
+
+@needs_redis
+@pytest.mark.crawl
+def test_a_distributed_crawl_learns_one_template(redis_server: RedisServer, tmp_path: Path) -> None:
+    prefix = f"tpl{uuid.uuid4().hex[:6]}"
+    site = ts.build_site()
+    with ts.serve(site) as server:
+        first = _pair(server.base_url, tmp_path, "run-1", redis_server.url, prefix)
+        assert sorted(_path(r) for r in first) == sorted(s.path for s in site.stories)  # each once
+        for record in first:
+            assert record["body"].split("\n\n") == site.by_path()[_path(record)].paragraphs
+        new = site.publish("sport")
+        second = _pair(server.base_url, tmp_path, "run-2", redis_server.url, prefix)
+    assert sorted((_path(r), r["version"]) for r in second) == [(new.path, 1)]
+    client = redis_server.client()
+    assert int(client.get(f"{prefix}:harbourcourier:tpl:pages")) >= len(site.stories) + 4  # both processes'
