@@ -263,7 +263,7 @@ class NewsSpider(scrapy.Spider):
         if template is not None and not released:
             if template.learn(page.template_page, page.template_units):
                 self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
-            if not template.warm:
+            if not template.warm and not self._engine_closing():  # a graceful stop emits what it has
                 self._held.append(response)
                 self.crawler.stats.inc_value(stats.TEMPLATE_HELD)
                 return

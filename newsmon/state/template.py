@@ -45,7 +45,7 @@ OPTIONS = Options(
     ),
     Option(
         "NEWSMON_TEMPLATE_WARMUP",
-        50,
+        10,
         "pages a site's template learns from before its articles are emitted (first contact; 0: none)",
     ),
     Option("NEWSMON_TEMPLATE_TTL_DAYS", 30.0, "days after which a block not seen again is forgotten"),
@@ -77,6 +77,9 @@ class MemoryTemplate:
 
     def template_pages(self) -> int:
         return self.learned
+
+    def commit(self) -> None:
+        """Nothing to make durable."""
 
 
 class SiteTemplate:
@@ -135,6 +138,8 @@ class SiteTemplate:
         self._learned_here.add(page)
         updated = self.store.template_learn(page, units, self.min_pages)
         self.learned += 1
+        if self.learned <= self.warmup:  # the warm-up's progress survives a killed run (a few commits)
+            self.store.commit()
         changed = False
         for sig, pages in updated.items():
             if len(pages) >= self.min_pages - 1:
