@@ -25,11 +25,12 @@ from newsmon.pipelines.validate import OPTIONS as VALIDATE
 from newsmon.sites.catalog import OPTIONS as SITES
 from newsmon.state.config import OPTIONS as STATE
 from newsmon.state.outputs import OPTIONS as OUTPUTS
+from newsmon.state.template import OPTIONS as TEMPLATE
 from newsmon.sweep.config import OPTIONS as SWEEP
 
 GROUPS: tuple[Options, ...] = (
     CRAWL, SITES, SWEEP, HUB_BUDGET, OUTPUTS, VALIDATE, STATS_FILE, TIERS, BROWSERS, BROWSER_LIMITS,
-    PAGE_POOL, PAGE_BUDGET, STATE, SSRF, RETRY, MONITORS, WARC, DISTRIBUTED,
+    PAGE_POOL, PAGE_BUDGET, STATE, TEMPLATE, SSRF, RETRY, MONITORS, WARC, DISTRIBUTED,
 )  # fmt: skip
 
 #: Every newsmon setting, in README order.

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsmon import template_command
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.report_sites import load_site_reports, run_started
 from newsmon.sites.catalog import SiteEntry, catalog, sites_dir
@@ -35,6 +36,7 @@ def add_parser(sub: Any) -> None:
     listing.add_argument("--state-dir", help="state directory (default: $NEWSMON_STATE_DIR or .newsmon)")
     listing.add_argument("--json", action="store_true", help="the same data as JSON")
     listing.set_defaults(func=cmd_list)
+    template_command.add_parser(actions)
 
 
 def _entries(args: argparse.Namespace) -> list[SiteEntry]:

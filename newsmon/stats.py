@@ -210,6 +210,14 @@ EXTRACT_CANCELLED = _pages.stat(
     "newsmon/extract/cancelled", "an extraction given up because the spider was closing: no record"
 )
 EXTRACT_MAX_CPU_MS = _pages.stat("newsmon/extract/max_cpu_ms", "the most CPU one page's extraction took (ms)")
+TEMPLATE_LEARNED = _pages.stat(
+    "newsmon/template/learned", "pages (listings and articles) the site template learned from"
+)
+TEMPLATE_HELD = _pages.stat(
+    "newsmon/template/held", "articles held during the site template's warm-up, emitted once it is over"
+)
+TEMPLATE_BODIES = _pages.stat("newsmon/template/bodies", "bodies that had template lines left out")
+TEMPLATE_LINES = _pages.stat("newsmon/template/lines", "body lines left out as the site's template")
 
 # --- records -----------------------------------------------------------------------------------------------
 _records = _Group("Records")

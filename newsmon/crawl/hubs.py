@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from lxml.html import HtmlElement
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -58,8 +59,10 @@ class HubReader:
         callbacks: Mapping[str, Callable[[Response], Any]],
         errback: Callable[[Failure], None],
         article_request: Callable[[ArticleVisit], Request],
+        learn: Callable[[HtmlElement, str], None] | None = None,
     ) -> None:
         self.config = config
+        self.learn = learn  # the site template learns from listing pages too (newsmon/state/template.py)
         self.site = config.site
         self.frontier = frontier
         self.hub_budget = budget
@@ -174,6 +177,8 @@ class HubReader:
         tree = parse_html(response.body, encoding=page_charset(response))
         links = listing_article_links(tree, response.url, self.config.extract_options)
         self._stats.inc_value(stats.LISTING_PAGES)
+        if self.learn is not None:
+            self.learn(tree, response.url)
         if not links:
             self._stats.inc_value(stats.LISTING_EMPTY)
             logger.warning("Listing %s has no article links", response.url)

@@ -17,9 +17,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from lxml.html import HtmlElement
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
 from twisted.python.failure import Failure
 
@@ -32,7 +36,8 @@ from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
 from newsmon.crawl.hubs import HubReader, content_type, page_charset
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.budget import cut_html
-from newsmon.extract.types import PageData
+from newsmon.extract.template import learnable, page_key, page_units
+from newsmon.extract.types import ExtractOptions, PageData
 from newsmon.extract.worker import (
     ExtractCancelled,
     ExtractFailed,
@@ -59,6 +64,7 @@ from newsmon.meta import (
     Tier,
 )
 from newsmon.record import FetchInfo, build_record
+from newsmon.state.template import SiteTemplate
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +82,7 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure(crawler)
+        crawler.signals.connect(spider._spider_idle, signal=signals.spider_idle)
         return spider
 
     def _configure(self, crawler: Crawler) -> None:
@@ -102,7 +109,12 @@ class NewsSpider(scrapy.Spider):
             },
             self.hub_failed,
             self.article_request,
+            self._learn_listing,
         )
+        # the site's template (newsmon/state/template.py), opened with the state store on first use
+        self.template = SiteTemplate.from_settings(settings)
+        self._template_open = False
+        self._held: list[TextResponse] = []  # articles held during the template's warm-up
         self.page_policy = PagePolicy(site, config.browser_tier, config.thin_body_words)
         workers = config.extract_workers
         if workers > 0 and is_reactor_installed() and not is_asyncio_reactor_installed():
@@ -171,7 +183,7 @@ class NewsSpider(scrapy.Spider):
         assert isinstance(response, TextResponse)
         started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
         body = self._extraction_input(response)
-        page = extract_page_data(body, page_charset(response), response.url, self.config.extract_options)
+        page = extract_page_data(body, page_charset(response), response.url, self._extract_options())
         self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
         self._count_capped(response, page)
         yield from self._outputs(response, page)
@@ -193,7 +205,7 @@ class NewsSpider(scrapy.Spider):
                 self._extraction_input(response),
                 page_charset(response),
                 response.url,
-                self.config.extract_options,
+                self._extract_options(),
             )
         except ExtractTimeout:
             counter.inc_value(stats.EXTRACT_TOO_SLOW)
@@ -244,16 +256,16 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(drop.stat)
         logger.log(logging.WARNING if drop.warn else logging.DEBUG, "%s, no record: %s", drop.message, url)
 
-    def _outputs(self, response: TextResponse, page: PageData) -> Iterator[Any]:
+    def _outputs(self, response: TextResponse, page: PageData, *, released: bool = False) -> Iterator[Any]:
         """What classify decides for an extracted page: the record and its related-link requests, a
-        browser re-fetch, or nothing."""
+        browser re-fetch, or nothing; during the site template's warm-up an article is held instead, and
+        the held ones are released once it is over (``released``: one of them, extracted again)."""
         meta = response.meta
         key = meta.get(META_KEY, response.url)
-        path = self._path(meta)
         fetched = self._fetched(response)
         verdict = classify(fetched, page, self.page_policy)
         if isinstance(verdict, FetchCanonical):
-            requests = self._amp_canonical(key, verdict.url, path, meta.get(META_HINTS))
+            requests = self._amp_canonical(key, verdict.url, self._path(meta), meta.get(META_HINTS))
             if requests is not None:
                 yield from requests
                 return
@@ -267,7 +279,27 @@ class NewsSpider(scrapy.Spider):
             if response.request is not None:
                 yield escalate(response.request, verdict.reason)
             return
-        path = self.frontier.path_taken(key, path)
+        held: list[TextResponse] = []
+        template = self._site_template()
+        if template is not None and not released:
+            if template.learn(page.template_page, page.template_units):
+                self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
+            if not template.warm and not self._engine_closing():  # a graceful stop emits what it has
+                self._held.append(response)
+                self.crawler.stats.inc_value(stats.TEMPLATE_HELD)
+                return
+            held, self._held = self._held, []
+        if page.template_dropped:
+            self.crawler.stats.inc_value(stats.TEMPLATE_BODIES)
+            self.crawler.stats.inc_value(stats.TEMPLATE_LINES, page.template_dropped)
+        yield from self._record_and_links(response, page)
+        for other in held:
+            yield from self._outputs(other, self._extract_again(other), released=True)
+
+    def _record_and_links(self, response: TextResponse, page: PageData) -> Iterator[Any]:
+        meta = response.meta
+        key = meta.get(META_KEY, response.url)
+        path = self.frontier.path_taken(key, self._path(meta))
         self.frontier.arrived(key, response.url, path)
         fetch = FetchInfo(
             url=response.url,
@@ -361,6 +393,48 @@ class NewsSpider(scrapy.Spider):
             counter.inc_value(stats.kind_failed("article", reason))
             logger.warning("Article %s failed (%s): %s", request.url, reason, failure.getErrorMessage())
         return self._amp_fallback(request)
+
+    # --- the site template ------------------------------------------------------------------------
+    def _site_template(self) -> SiteTemplate | None:
+        """The site's template, loaded from the state store (opened when the spider opened) on first use."""
+        template = self.template
+        if template is not None and not self._template_open:
+            self._template_open = True
+            state = self._context.state
+            template.open(state.store if state is not None else None)
+        return template
+
+    def _extract_options(self) -> ExtractOptions:
+        template = self._site_template()
+        base = self.config.extract_options
+        return base if template is None else template.options(base)
+
+    def _learn_listing(self, tree: HtmlElement, url: str) -> None:
+        template = self._site_template()
+        if template is not None and template.learn(page_key(url), learnable(page_units(tree))):
+            self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
+
+    def _extract_again(self, response: TextResponse) -> PageData:
+        """A held article extracted again (in this process: once a site, at most the warm-up's pages)."""
+        body = self._extraction_input(response)
+        return extract_page_data(body, page_charset(response), response.url, self._extract_options())
+
+    def _spider_idle(self) -> None:
+        """Nothing else to do while articles are held (a site smaller than the warm-up): emit them with the
+        template learned so far. Items and requests from a signal handler go straight to the engine."""
+        if not self._held:
+            return
+        held, self._held = self._held, []
+        logger.info("Site template warm-up not reached; emitting the %d held articles", len(held))
+        engine = self.crawler.engine
+        assert engine is not None
+        for response in held:
+            for out in self._outputs(response, self._extract_again(response), released=True):
+                if isinstance(out, Request):
+                    engine.crawl(out)
+                else:
+                    deferred_from_coro(engine.scraper.start_itemproc_async(out, response=response))
+        raise DontCloseSpider
 
     # --- extraction helpers ----------------------------------------------------------------------
     def _engine_closing(self) -> bool:

@@ -23,6 +23,7 @@ from newsmon.extract.outline import extract_outline
 from newsmon.extract.paywall import gated_parts, prompt_boxes, without_trailing_prompts
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
+from newsmon.extract.template import learnable, page_key, page_units, template_texts, without_template
 from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
@@ -116,6 +117,13 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     )
     if rejected:
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
+    # the site's template (blocks recurring across its pages) never is body: the blocks of the article's
+    # root (the headline's <article>, else <main>, else the page) are fingerprinted, for learning too
+    units = page_units(scope.root if scope.root is not None else tree)
+    key = page_key(url)
+    dropped = 0
+    if options.template is not None and body:
+        body, dropped = without_template(body, template_texts(tree, units, options.template, key))
     source = found.source if body else ""
     # the story as the page's data states it: evidence of its length, and the body when the HTML lacks it
     story = find_story(
@@ -148,4 +156,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         links=links,
         is_article=not is_hub and looks_like_article(jsonld, og_types, scope, meta, body),
         is_hub=is_hub,
+        template_page=key,
+        template_units=learnable(units),
+        template_dropped=dropped,
     )

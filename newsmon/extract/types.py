@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import NotRequired, TypedDict
 
 from newsmon.extract.budget import MAX_ELEMENTS, MAX_INLINE
+from newsmon.extract.template import TemplateView
 
 
 class HeadingNode(TypedDict):
@@ -57,6 +58,9 @@ class ExtractOptions:
     # a page keeps, inline elements a block keeps (0: no cap).
     max_elements: int = MAX_ELEMENTS
     max_inline: int = MAX_INLINE
+    # The site's learned template (newsmon/extract/template.py): its lines are left out of the body. None:
+    # nothing learned (the page's blocks are still fingerprinted, for learning).
+    template: TemplateView | None = None
 
 
 @dataclass
@@ -125,3 +129,8 @@ class PageData(ArticleMetadata):
     capped: dict[str, int] = field(
         default_factory=dict
     )  # what the fast path cut (budget.cap_tree); not recorded
+    # Site template learning (newsmon/extract/template.py), not recorded: the page's key and its blocks'
+    # (fingerprint, text sample), for the crawl to learn from; body lines dropped as template.
+    template_page: int = field(default=0, compare=False)
+    template_units: list[tuple[int, str]] = field(default_factory=list, compare=False)
+    template_dropped: int = field(default=0, compare=False)

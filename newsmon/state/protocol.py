@@ -6,7 +6,7 @@ store they get is decided in one place, newsmon/state/backend.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from newsmon.state.store import ArticleState, HubState
@@ -67,3 +67,17 @@ class Store(Protocol):
     ) -> dict[str, int]:
         """{hub: (listed, new)} of this run in; {hub: consecutive runs without a new article URL} out."""
         ...
+
+    # --- the site's template (newsmon/state/template_store.py) --------------------------------------
+    def template_learn(
+        self, page: int, units: Sequence[tuple[int, str]], keep: int, now: float | None = None
+    ) -> dict[int, tuple[int, ...]]:
+        """Add a page to its blocks' pages; the blocks now seen on two pages or more, with their pages."""
+        ...
+
+    def template_load(
+        self, least: int, ttl: float, now: float | None = None
+    ) -> dict[int, tuple[int, ...]]: ...
+    def template_pages(self) -> int: ...
+    def template_summary(self, least: int, limit: int = 50) -> dict[str, Any]: ...
+    def template_reset(self) -> int: ...

@@ -25,6 +25,7 @@ import redis
 
 from newsmon.distributed.config import DistributedConfig
 from newsmon.distributed.connection import ErrorHandler, guarded, worker_id
+from newsmon.state.redis_template import RedisTemplateKeys
 from newsmon.state.store import ArticleState, HubState, pack_links, unpack_links
 
 # KEYS: article, count, hash set of the new hash, hash set of the stored hash (found by the caller: "")
@@ -126,7 +127,7 @@ def _bytes(value: object) -> bytes | None:
     return str(value).encode()
 
 
-class RedisStateStore:
+class RedisStateStore(RedisTemplateKeys):
     def __init__(
         self, conn: redis.Redis, config: DistributedConfig, spider: str, on_error: ErrorHandler | None = None
     ) -> None:

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
+from newsmon.state.template_store import TemplateTables
+
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
@@ -156,7 +158,7 @@ def blob_to_hash(blob: bytes) -> str:
     return HASH_PREFIX + blob.hex()
 
 
-class StateStore:
+class StateStore(TemplateTables):
     """Open with `StateStore.open(path)`; raises StoreCorrupt when the file is damaged."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
