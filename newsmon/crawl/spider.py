@@ -263,6 +263,8 @@ class NewsSpider(scrapy.Spider):
         meta = response.meta
         key = meta.get(META_KEY, response.url)
         fetched = self._fetched(response)
+        if released:  # held after its first verdict: an AMP page among them had no canonical page to fetch
+            fetched = dataclasses.replace(fetched, amp_final=True)
         verdict = classify(fetched, page, self.page_policy)
         if isinstance(verdict, FetchCanonical):
             requests = self._amp_canonical(key, verdict.url, self._path(meta), meta.get(META_HINTS))

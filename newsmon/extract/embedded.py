@@ -233,11 +233,13 @@ def _html_paragraphs(text: str) -> list[str]:
 
 
 def _string_paragraphs(text: str) -> list[str]:
-    """A string value as paragraphs: HTML by its blocks, plain text by its blank (else single) lines."""
+    """A string value as paragraphs: HTML by its blocks, plain text by its blank (else single) lines,
+    entities decoded in both."""
     if _HTML_HINT.search(text):
         return _html_paragraphs(text)
     pieces = _PARAGRAPH_BREAK.split(text) if "\n\n" in text else text.split("\n")
-    return [line for line in (normalize_space(piece) for piece in pieces) if line]
+    # CMS text fields are often HTML-escaped without tags (Arc's text elements): the page shows the characters
+    return [line for line in (normalize_space(html.unescape(piece)) for piece in pieces) if line]
 
 
 def _is_prose(text: str) -> bool:
