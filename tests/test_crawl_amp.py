@@ -141,8 +141,8 @@ def respond(target: str, headers: Mapping[str, str]) -> Reply:
                     + "".join(_card(s) for s in ("harbour-crane", "choir-tour"))
                     + "</div></aside>"
                 )
-            return _html(_page(title, _paragraphs(line, f"The canonical edition of {title} has the full story."),
-                               head, related=related))  # fmt: skip
+            full = f"The canonical edition of {title} has the full story."
+            return _html(_page(title, _paragraphs(line, full), head, related=related))
     return Reply(404, b"<html><body>Not found</body></html>", "text/html; charset=utf-8")
 
 
@@ -200,7 +200,8 @@ def test_every_story_linked_by_its_amp_url_is_recorded_from_its_canonical_page(c
         (record,) = by_path[CANONICAL[slug]]
         assert urlsplit(record["url"]).path == CANONICAL[slug] and "amp" not in urlsplit(record["url"]).query
         assert record["title"] == title
-        assert line in record["body"] and f"The canonical edition of {title} has the full story." in record["body"]
+        assert line in record["body"]
+        assert f"The canonical edition of {title} has the full story." in record["body"]
         assert "AMP edition" not in record["body"]
     (crane,) = by_path[CANONICAL["harbour-crane"]]
     (ferry,) = by_path[CANONICAL["ferry-returns"]]

@@ -130,7 +130,7 @@ def test_a_plain_json_array_island_is_not_taken_for_a_devalue_payload() -> None:
 
 def test_escaped_text_fields_are_decoded_like_the_page_shows_them() -> None:
     """Arc-style text elements hold HTML-escaped text without tags: the body has the characters, so the
-    PLAIN (data) and STEALTHY (rendered) reads of one story agree and a re-fetch in the browser is no version."""
+    PLAIN (data) and STEALTHY (rendered) reads of one story agree (a browser re-fetch is no version)."""
     from newsmon.extract.embedded import _string_paragraphs
 
     assert _string_paragraphs("The ferrymen&#x27;s guild met at O&amp;K Hall.") == [
