@@ -105,7 +105,7 @@ def build_record(
             out.append(related)
         return out
 
-    return ArticleRecord(
+    record = ArticleRecord(
         url=fetch.url,
         canonical_url=canonical,
         domain=(urlsplit(fetch.url).hostname or "").lower(),
@@ -145,3 +145,21 @@ def build_record(
         is_accessible_for_free=page.is_accessible_for_free,
         body_source=record_body_source(page.body_source),
     )
+    if page.template_dropped and page.body_with_template:
+        set_template_equivalent(record, content_hash(page.body_with_template))
+    return record
+
+
+TEMPLATE_EQUIVALENT = "_newsmon_template_equivalent"  # an attribute, not a field: never exported
+
+
+def set_template_equivalent(record: ArticleRecord, digest: str) -> None:
+    """The hash the record's body had before the site template took lines out of it. A revisit whose body
+    differs from the stored one only because the template learned those lines since (they were body when
+    the article was emitted) is the same article text: no new version (pipelines/cross_run.py)."""
+    setattr(record, TEMPLATE_EQUIVALENT, digest)
+
+
+def template_equivalent(item: object) -> str | None:
+    value = getattr(item, TEMPLATE_EQUIVALENT, None)
+    return value if isinstance(value, str) else None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
@@ -22,8 +23,10 @@ from scrapy.utils.misc import build_from_crawler
 
 from newsmon.addon import FEED_STORAGES  # what the add-on registers for local files
 from newsmon.crawl.frontier import LinkPath
+from newsmon.extract.types import PageData
 from newsmon.meta import META_HOPS, META_KEY, META_KIND
 from newsmon.pipelines.cross_run import CrossRunDedupePipeline
+from newsmon.record import FetchInfo, build_record
 from newsmon.spiders.euromaidan import EuromaidanSpider
 from newsmon.state.backend import state_backend
 from newsmon.state.conditional import HubConditionalGet
@@ -48,7 +51,7 @@ from newsmon.stats import (
     STATE_SKIPPED,
     STATE_UNCHANGED,
 )
-from tests.component_helpers import crawler_with, isolated, open_spider, record, send, stat
+from tests.component_helpers import SCOPE, crawler_with, isolated, open_spider, record, send, stat
 
 SITE = "http://127.0.0.1:8080"
 DAY = 86400.0
@@ -300,6 +303,32 @@ def test_cross_run_dedupe_drops_unchanged_and_versions_revised_articles() -> Non
         for s in (STATE_UNCHANGED, STATE_REVISED, STATE_DUPLICATE_CONTENT, STATE_FIRST_VERSION)
     ]
     assert counts == [1, 1, 1, 1]
+    close(crawler, spider)
+
+
+def test_lines_the_template_learned_since_an_emission_make_no_version() -> None:
+    """An article emitted while a promo line was still body, revisited once the site template knows that
+    line: the body differs, but only by lines that were body when it was emitted. No version; a real edit on
+    top of that is one."""
+    crawler, spider, ext = opened_state()
+    pipeline = build_from_crawler(CrossRunDedupePipeline, crawler)
+    assert ext.store is not None
+    url = "https://news.example/2026/03/01/ferry/"
+    promo = "Subscribe to the Gazette: the first month for one coin."
+    fetch = FetchInfo(url=url, discovered_via="rss", depth=1, spider="news")
+    first = build_record(PageData(canonical_href=url, body=f"Ferry news.\n\n{promo}"), fetch, SCOPE)
+    ext.store.mark_emitted(url, first.content_hash, 1, None)
+
+    def revisit(story: str) -> PageData:
+        return PageData(
+            canonical_href=url, body=story, template_dropped=1, body_with_template=f"{story}\n\n{promo}"
+        )
+
+    with pytest.raises(DropItem, match="unchanged"):
+        pipeline.process_item(build_record(revisit("Ferry news."), fetch, SCOPE))
+    edited = pipeline.process_item(build_record(revisit("Ferry news, corrected."), fetch, SCOPE))
+    assert edited.version == 2
+    assert "_newsmon_template_equivalent" not in ItemAdapter(edited).asdict()  # never exported
     close(crawler, spider)
 
 

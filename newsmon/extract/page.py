@@ -121,8 +121,9 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     # root (the headline's <article>, else <main>, else the page) are fingerprinted, for learning too
     units = page_units(scope.root if scope.root is not None else tree)
     key = page_key(url)
-    dropped = 0
+    dropped, with_template = 0, ""
     if options.template is not None and body:
+        with_template = body
         body, dropped = without_template(body, template_texts(tree, units, options.template, key))
     source = found.source if body else ""
     # the story as the page's data states it: evidence of its length, and the body when the HTML lacks it
@@ -159,4 +160,5 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         template_page=key,
         template_units=learnable(units),
         template_dropped=dropped,
+        body_with_template=with_template if dropped else "",
     )

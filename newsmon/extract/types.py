@@ -134,3 +134,4 @@ class PageData(ArticleMetadata):
     template_page: int = field(default=0, compare=False)
     template_units: list[tuple[int, str]] = field(default_factory=list, compare=False)
     template_dropped: int = field(default=0, compare=False)
+    body_with_template: str = field(default="", compare=False)  # the body before they were dropped

@@ -1,12 +1,13 @@
 """Dedupe across runs with the state store: unchanged articles are dropped, changed ones become new versions.
 
 Runs after the in-run dedupe. Same canonical URL and same content hash as emitted before: dropped
-(`newsmon/state/unchanged`). Same URL, new hash: emitted with version = previous + 1 and previous_hash
-(`newsmon/state/revised`). A new URL whose body was already emitted under another URL: dropped
-(`newsmon/state/duplicate_content`). With NEWSMON_SNAPSHOT an unchanged article is emitted again with its
-stored version (`newsmon/state/unchanged` still counts it) and nothing is dropped. The store itself is
-updated only once the record is durable
-(newsmon/state/extension.py), never here.
+(`newsmon/state/unchanged`); so is a body that differs only by lines the site template learned since the
+stored version was emitted (they were body then: `record.template_equivalent`). Same URL, new hash: emitted
+with version = previous + 1 and previous_hash (`newsmon/state/revised`). A new URL whose body was already
+emitted under another URL: dropped (`newsmon/state/duplicate_content`). With NEWSMON_SNAPSHOT an unchanged
+article is emitted again with its stored version (`newsmon/state/unchanged` still counts it) and nothing is
+dropped. The store itself is updated only once the record is durable (newsmon/state/extension.py), never
+here.
 
 Distributed mode: a record about to be emitted first claims its URL and body hash in the shared store;
 when another process holds either claim, it is emitting that article and this copy is dropped
@@ -22,6 +23,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsmon.record import template_equivalent
 from newsmon.state.backend import StateBackend, enabled_state
 from newsmon.state.protocol import Store
 from newsmon.stats import (
@@ -54,7 +56,8 @@ class CrossRunDedupePipeline:
         url, digest = adapter["canonical_url"], adapter["content_hash"]
         previous = store.get(url)
         if previous is not None:
-            if previous.content_hash == digest:
+            # the same text, or the same text but for lines the site template learned since it was emitted
+            if previous.content_hash in (digest, template_equivalent(item)):
                 self.stats.inc_value(STATE_UNCHANGED)
                 if self.snapshot:
                     adapter["version"] = previous.version
