@@ -44,6 +44,10 @@ MIN_ITEMS = 1  # article links a block must list (a "Read also" may name one)
 SHARED_LINKS = 0.5  # mean overlap of a block's links between pages above which it is a site-wide feed
 REPEATS = 1.8  # a block's links shown this many times each on the pages read: drawn from a site-wide pool
 SITE_WIDE = 0.5  # share of a block's links many other pages link too: a site-wide block
+# ...but on a small site every article is linked from many pages (latest lists, section blocks), related
+# targets included: a block drawn from a site-wide pool also repeats itself between pages (two draws of 5
+# from a pool of 10 share a third of their links); a related block's links barely do (each page its own)
+POOL_OVERLAP = 0.15
 MAX_CLIMB = 4  # ancestors climbed from a candidate to the item (card) holding it
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -256,7 +260,9 @@ def choose_labels(pages: Sequence[PageBlocks]) -> LabelResult:
             result.rejected.append((entry, f"{caption[0]} on {caption[1]} pages"))
         elif many and entry.overlap() >= SHARED_LINKS:
             result.news_feed.append(entry)
-        elif (many and entry.repeats() >= REPEATS) or entry.site_wide >= SITE_WIDE:
+        elif (many and entry.repeats() >= REPEATS) or (
+            entry.site_wide >= SITE_WIDE and (not many or entry.overlap() >= POOL_OVERLAP)
+        ):
             result.news_feed.append(entry)  # a site-wide pool (most read): rotating, not related
         else:
             result.read_also.append(entry)
