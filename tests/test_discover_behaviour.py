@@ -321,3 +321,21 @@ def test_the_block_finder_reads_every_card_whose_title_heading_sits_in_its_link(
     items = find_related(tree, BASE + "/zpravy/7", ["Nejčtenější"])
     assert [i["url"] for i in items] == [f"{BASE}/zpravy/{n}" for n in (1, 2, 3)]
     assert [i["title"] for i in items] == ["Příběh 1", "Příběh 2", "Příběh 3"]
+
+
+def test_on_a_small_site_a_related_block_whose_targets_every_page_links_is_still_related() -> None:
+    """Eight article pages read of a small site whose "Latest" list (on every page) links its 20 newest
+    stories: each page's related block picks three of them, a most-read box draws five from a pool of six.
+    Every link of both is on most pages read; only the box repeats itself between pages: it is the site-wide
+    pool, the related block is read_also."""
+    latest = [f"/2026/05/{n:02d}/story-{n}/" for n in range(20)]
+    pool = latest[:6]
+    pages = []
+    for n, url in enumerate(latest[10:18]):
+        related = {latest[(3 * n + k) % 20] for k in (1, 5, 9)} - {url}
+        most_read = {pool[(n + k) % 6] for k in range(5)}
+        blocks = {"Aiheesta lisää": ("Aiheesta lisää", related), "Luetuimmat": ("Luetuimmat", most_read)}
+        pages.append(PageBlocks(url, blocks, links=set(latest) - {url}))
+    result = choose_labels(pages)
+    assert [e.text for e in result.read_also] == ["Aiheesta lisää"]
+    assert [e.text for e in result.news_feed] == ["Luetuimmat"]
