@@ -272,6 +272,10 @@ def _pair(server_url: str, root: Path, run_id: str, redis_url: str, prefix: str)
             "NEWSMON_REVISIT_EVERY=0",
             "-s",
             "NEWSMON_REVISIT_YOUNGER_THAN=1000",
+            # the new_items monitor judges one process's records: the other process of the run may be the one
+            # that emits the run's only new story (a known limit of per-process monitors in distributed mode)
+            "-s",
+            "NEWSMON_MONITOR_MIN_MEDIAN_ITEMS=1000",
             spider="news",
             state_dir=workdir / "state",
         )
