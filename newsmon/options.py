@@ -21,6 +21,7 @@ class Option:
     default: Any
     doc: str
     env: str | None = None  # an environment variable that, when set, replaces the default (deployments)
+    default_doc: str | None = None  # the default as docs/reference shows it, when the value says too little
 
     def resolved_default(self) -> Any:
         if self.env:

@@ -1,5 +1,8 @@
-"""The registries against the README and the code: settings (newsmon.registry), Request.meta keys
-(newsmon.meta), stat names (newsmon.stats). A name renamed or added in one place only fails here."""
+"""The registries against the code and the documentation: settings (newsmon.registry), spider arguments
+(newsmon.crawl.arguments), Request.meta keys (newsmon.meta), stat names (newsmon.stats), record fields (the
+record's JSON Schema). The reference tables of docs/reference/ are written from them by
+``python -m newsmon.docs``; a name renamed or added in one place only, or a table not regenerated, fails
+here. The README lists no rows: it is the short guide (tests/test_readme.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from newsmon import meta, stats
+from newsmon import docs, meta, stats
 from newsmon.meta import META_KEYS, Tier
 from newsmon.stats import STATS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "newsmon"
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = ROOT / "docs"
 
 # Files that may hold bare "newsmon/..." strings and "PLAIN"/"STEALTHY" literals: none (the registries
 # themselves are exempt by name).
@@ -25,28 +28,8 @@ BARE_STAT_NAMES_ALLOWED: tuple[str, ...] = ()
 TIER_LITERALS_ALLOWED: frozenset[str] = frozenset()
 
 
-def section(heading: str) -> str:
-    """The README text under ``## heading`` up to the next ``## `` heading."""
-    start = README.index(f"\n## {heading}\n") + len(heading) + 5
-    end = README.find("\n## ", start)
-    return README[start : end if end != -1 else None]
-
-
-def table_rows(text: str) -> list[list[str]]:
-    """The body rows of the markdown tables in text, as stripped cells (header and rule rows left out)."""
-    rows = []
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if not line.startswith("|") or re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", line):
-            continue
-        if i + 1 < len(lines) and re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", lines[i + 1]):
-            continue  # a header row
-        rows.append([cell.strip() for cell in line.strip().strip("|").split(" | ")])
-    return rows
-
-
-def code_names(cell: str) -> list[str]:
-    return re.findall(r"`([^`]+)`", cell)
+def reference_text() -> str:
+    return "\n".join(page.read_text(encoding="utf-8") for page in docs.pages(DOCS))
 
 
 def package_modules() -> list[tuple[str, ast.Module]]:
@@ -90,26 +73,65 @@ def stat_literals() -> list[tuple[str, int, str]]:
     ]
 
 
-# --- settings -----------------------------------------------------------------------------------------------
-def test_readme_settings_table_is_the_settings_registry() -> None:
+# --- the generated reference -------------------------------------------------------------------------------
+def test_reference_pages_are_up_to_date() -> None:
+    out_of_date = [page.name for page in docs.stale(DOCS)]
+    assert out_of_date == [], "run `python -m newsmon.docs` and commit docs/reference/"
+
+
+def test_every_generated_table_has_a_page() -> None:
+    found = [name for page in docs.pages(DOCS) for name in docs.blocks_in(page.read_text(encoding="utf-8"))]
+    assert sorted(found) == sorted(docs.BLOCKS), "each table once, on one page of docs/reference/"
+
+
+def test_a_stale_table_is_seen(tmp_path: Path) -> None:
+    (tmp_path / "reference").mkdir()
+    page = tmp_path / "reference" / "meta-keys.md"
+    fresh = docs.render(
+        f"# Keys\n\n{docs.BEGIN.format(name='meta-keys')}\n\n{docs.END.format(name='meta-keys')}\n"
+    )
+    page.write_text(fresh.replace("`newsmon_kind`", "`newsmon_kinds`"), encoding="utf-8")
+    assert docs.stale(tmp_path) == [page]
+    assert docs.main(["--docs", str(tmp_path), "--check"]) == 1
+    assert docs.main(["--docs", str(tmp_path)]) == 0
+    assert page.read_text(encoding="utf-8") == fresh and docs.stale(tmp_path) == []
+
+
+def test_generated_rows_name_every_entry() -> None:
+    from newsmon.registry import SETTINGS
+    from newsmon.schema import record_schema
+
+    text = reference_text()
+    names = [
+        *(option.name for option in SETTINGS),
+        *(key for key, _ in META_KEYS),
+        *(stat.pattern for stat in STATS),
+        *record_schema()["properties"],
+    ]
+    assert [name for name in names if f"`{name}`" not in text] == []
+
+
+# --- every entry has a description -------------------------------------------------------------------------
+def test_every_setting_has_a_description() -> None:
     from newsmon.registry import SETTINGS
 
-    documented = {name for row in table_rows(section("Settings")) for name in code_names(row[0])}
-    declared = {option.name for option in SETTINGS}
-    assert documented - declared == set(), "in the README's Settings table, not in newsmon.registry.SETTINGS"
-    assert declared - documented == set(), "in newsmon.registry.SETTINGS, not in the README's Settings table"
+    assert [o.name for o in SETTINGS if len(o.doc.split()) < 2] == []
+    assert len({o.name for o in SETTINGS}) == len(SETTINGS), "a setting declared twice"
+
+
+def test_every_record_field_has_a_description() -> None:
+    from newsmon.schema import record_schema
+
+    properties = record_schema()["properties"]
+    assert [name for name, spec in properties.items() if not spec.get("description", "").strip()] == []
+
+
+def test_every_stat_and_meta_key_has_a_description() -> None:
+    assert [s.pattern for s in STATS if not s.doc.strip()] == []
+    assert [key for key, doc in META_KEYS if not doc.strip()] == []
 
 
 # --- Request.meta keys --------------------------------------------------------------------------------------
-def test_readme_meta_table_is_meta_keys() -> None:
-    documented = []
-    for row in table_rows(section("Request.meta keys")):
-        assert len(row) == 2, row
-        (key,) = code_names(row[0])
-        documented.append((key, row[1]))
-    assert sorted(documented) == sorted(META_KEYS)
-
-
 def test_every_meta_key_constant_is_in_the_table() -> None:
     constants = {
         value
@@ -140,20 +162,6 @@ def test_no_tier_literals_outside_meta() -> None:
 
 
 # --- stats --------------------------------------------------------------------------------------------------
-def test_readme_stats_section_is_the_stats_table() -> None:
-    documented, group = [], None
-    for line in section("Stats").splitlines():
-        heading = re.fullmatch(r"\*\*(.+)\*\*", line)
-        if heading:
-            group = heading.group(1)
-        elif line.startswith("| `"):
-            cells = line.strip("|").split(" | ")
-            assert len(cells) == 2, line
-            (pattern,) = code_names(cells[0])
-            documented.append((group, pattern, cells[1].strip()))
-    assert documented == [(s.group, s.pattern, s.doc) for s in STATS]
-
-
 def test_stats_table_is_well_formed() -> None:
     patterns = [s.pattern for s in STATS]
     assert len(patterns) == len(set(patterns)), "a name listed twice"
@@ -204,7 +212,7 @@ def test_stat_literals_are_known() -> None:
         )
 
     unknown = [f"{name}:{line}: {text}" for name, line, text in stat_literals() if not known(text)]
-    assert unknown == [], "register these in newsmon/stats.py (and the README's Stats section)"
+    assert unknown == [], "register these in newsmon/stats.py (then run python -m newsmon.docs)"
 
 
 def test_allowlists_name_existing_files() -> None:
@@ -221,9 +229,8 @@ def test_no_bare_stat_names_outside_stats() -> None:
     assert bare == [], "use the names of newsmon.stats"
 
 
-def test_readme_spider_arguments_are_the_spiders() -> None:
-    from newsmon.crawl.arguments import SPIDER_ARGUMENTS
+def test_spider_arguments_are_documented() -> None:
+    from newsmon.crawl.arguments import SPIDER_ARGUMENT_DOCS, SPIDER_ARGUMENTS
 
-    rows = table_rows(section("Spider arguments (`-a name=value`)"))
-    assert [code_names(row[0])[0] for row in rows] != []
-    assert sorted(code_names(row[0])[0] for row in rows) == sorted(SPIDER_ARGUMENTS)
+    assert sorted(SPIDER_ARGUMENT_DOCS) == sorted(SPIDER_ARGUMENTS)
+    assert [name for name, (default, doc) in SPIDER_ARGUMENT_DOCS.items() if not (default and doc)] == []

@@ -41,7 +41,8 @@ OPTIONS = Options(
     Option(
         "NEWSMON_WARC_DIR",
         "",
-        "write every fetched response (both tiers) into WARC 1.1 files here ([WARC archive](#warc-archive))",
+        "write every fetched response (both tiers) into WARC 1.1 files here ([WARC archive](../warc.md))",
+        default_doc="empty (off)",
     ),
     Option(
         "NEWSMON_WARC_MAX_BYTES",

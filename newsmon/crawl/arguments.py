@@ -133,3 +133,48 @@ def _locations(value: Any, name: str) -> tuple[str, ...] | None:
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise ArgumentError(f"-a {name}=: {item!r} is neither a path starting with / nor an http(s) URL")
     return items
+
+
+#: Each argument's default and meaning, as the reference lists them (docs/reference/spider-arguments.md,
+#: written by `python -m newsmon.docs`; links are relative to docs/reference/).
+SPIDER_ARGUMENT_DOCS: dict[str, tuple[str, str]] = {
+    "base_url": (
+        "the site's origin",
+        "crawl a mirror at this origin (e.g. `http://127.0.0.1:8080`); every same-site link is mapped "
+        "onto it",
+    ),
+    "site": (
+        "`NEWSMON_SITE` / the spider's own",
+        "site configuration: a name (`harbour`: `harbour.toml` in `NEWSMON_SITES_DIR`, else a bundled "
+        "site) or a TOML file path",
+    ),
+    "sites": (
+        "none",
+        "a sweep: `all` (every due site of `NEWSMON_SITES_DIR`) or comma-separated names or TOML paths, "
+        "crawled in this one process ([Many sites](../many-sites.md))",
+    ),
+    "follow_depth": (
+        "`-s`/project `NEWSMON_FOLLOW_DEPTH`, else the site's `follow_depth`, else 2",
+        "hops of Read also / News Feed links followed from a hub-listed article",
+    ),
+    "max_pages": (
+        "`NEWSMON_MAX_LISTING_PAGES` (5)",
+        "listing pages read per category",
+    ),
+    "feeds": (
+        "the site's",
+        "comma-separated feed paths or URLs, replacing the site's (given empty: none)",
+    ),
+    "categories": (
+        "the site's",
+        "comma-separated category listing paths or URLs, replacing the site's (given empty: none)",
+    ),
+    "sitemaps": (
+        "the site's",
+        "comma-separated sitemap (or sitemap index) paths or URLs, replacing the site's (given empty: none)",
+    ),
+    "urls": (
+        "none",
+        "comma-separated article URLs to fetch directly (`discovered_via = start_url`)",
+    ),
+}

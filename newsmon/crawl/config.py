@@ -33,8 +33,7 @@ OPTIONS = Options(
         "NEWSMON_FOLLOW_DEPTH",
         2,
         "related-link hops followed from a hub-listed article (a site's `follow_depth` sets its own; "
-        "a spider "
-        "argument or `-s` wins)",
+        "a spider argument, `-s` or a project setting wins)",
     ),
     Option("NEWSMON_MAX_LISTING_PAGES", 5, "pages of each category listing per run"),
     Option(

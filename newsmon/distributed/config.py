@@ -17,7 +17,7 @@ OPTIONS = Options(
         "NEWSMON_BACKEND",
         "sqlite",
         "`sqlite`: one process, state in `NEWSMON_STATE_DIR`; `redis`: several processes or nodes share "
-        "one crawl ([Running distributed](#running-distributed))",
+        "one crawl ([Running distributed](../distributed.md))",
     ),
     Option(
         "REDIS_URL",
@@ -29,6 +29,7 @@ OPTIONS = Options(
         "NEWSMON_RUN_ID",
         "",
         "processes given the same id share one run (its queue and dupefilter); a new id is a new run",
+        default_doc="the UTC hour (`20260301T07`)",
     ),
     Option(
         "NEWSMON_REDIS_PREFIX",

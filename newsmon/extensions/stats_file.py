@@ -21,6 +21,7 @@ OPTIONS = Options(
         "NEWSMON_STATS_FILE",
         "",
         "write the run's final stats as JSON to this path (`%(site)s` = site, `%(name)s` = spider)",
+        default_doc="empty (off)",
     ),
 )
 

@@ -45,7 +45,9 @@ OPTIONS = Options(
         "NEWSMON_EXTRACT_MAX_BYTES",
         MAX_BYTES,
         "HTML handed to extraction; a bigger page is cut just before a tag at this size and extracted as "
-        "far as that (`extract/truncated`, WARNING; 0: no cut) ([Per-page budget](#per-page-budget))",
+        "far as that (`extract/truncated`, WARNING; 0: no cut) "
+        "([Per-page budget](../hostile-input.md#per-page-budget))",
+        default_doc="`4194304` (4 MiB)",
     ),
     Option(
         "NEWSMON_EXTRACT_TIMEOUT",

@@ -57,7 +57,7 @@ OPTIONS = Options(
         "NEWSMON_BROWSER_MAX_DOM_NODES",
         200000,
         "a browser page with more DOM nodes than this is closed: its download fails, no record "
-        "(`browser/killed/dom_nodes`; 0: no limit) ([Fetch tiers](#fetch-tiers))",
+        "(`browser/killed/dom_nodes`; 0: no limit) ([Fetch tiers](../fetch-tiers.md))",
     ),
     Option(
         "NEWSMON_BROWSER_MAX_HEAP_MB",

@@ -20,14 +20,16 @@ OPTIONS = Options(
     Option(
         "NEWSMON_TIER_MODE",
         "auto",
-        "`auto`: PLAIN first, STEALTHY when needed; `plain`: never the browser; `stealthy`: always (a site's "
-        "`tier_mode` sets its own; `-s` or a project setting wins)",
+        "`auto`: PLAIN first, STEALTHY when needed; `plain`: never the browser (no Playwright started); "
+        "`stealthy`: always. `-s` or a project setting wins over the site's",
+        default_doc="`auto` (a site's `tier_mode` sets its own)",
     ),
     Option(
         "NEWSMON_CHROMIUM_PATH",
         "",
         "Chromium binary; empty: `chromium`, `chromium-browser`, `google-chrome` on PATH, else "
         "Playwright's own download",
+        default_doc="empty (search)",
     ),
     Option(
         "NEWSMON_CHROMIUM_ARGS",
@@ -50,6 +52,7 @@ OPTIONS = Options(
         "Chrome/131.0.0.0 Safari/537.36",
         "the user agent of both tiers; its `Chrome/NN` is set to the installed Chromium's version (`-s "
         "USER_AGENT=` still wins)",
+        default_doc="Chrome on Linux",
     ),
     Option(
         "NEWSMON_TIER_REMEMBER_AFTER",
@@ -59,7 +62,7 @@ OPTIONS = Options(
     Option(
         "NEWSMON_TIER_MEMORY_HOURS",
         24.0,
-        "how long a host stays STEALTHY (this run and later ones, in `<state dir>/<spider>.hosts.json`); "
+        "how long a host stays STEALTHY (this run and later ones, in `<state dir>/<site>.hosts.json`); "
         "then PLAIN is tried again",
     ),
     Option(

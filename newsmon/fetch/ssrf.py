@@ -46,7 +46,7 @@ OPTIONS = Options(
         True,
         "refuse requests (every redirect hop and retry included) to non-http(s) schemes and to hosts that "
         "are or resolve to private, loopback, link-local, CGNAT, multicast or other non-public addresses, "
-        "except the crawl origin's own host and port ([Hostile input](#hostile-input))",
+        "except the crawl origin's own host and port ([Hostile input](../hostile-input.md))",
     ),
     Option(
         "NEWSMON_SSRF_ALLOWED_HOSTS",

@@ -12,7 +12,7 @@ OPTIONS = Options(
     Option(
         "NEWSMON_MONITORS_ENABLED",
         True,
-        "judge every run when it closes ([Monitors](#monitors)): log, stats, run record, exit status",
+        "judge every run when it closes ([Monitors](../monitors.md)): log, stats, run record, exit status",
     ),
     Option(
         "NEWSMON_MONITOR_FINISH_REASONS",

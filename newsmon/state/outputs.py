@@ -40,8 +40,9 @@ OPTIONS = Options(
     Option(
         "NEWSMON_OUTPUT_URI",
         "output/%(site)s/%(time)s.jsonl",
-        "per-run JSON Lines file when no `-o`/`-O`/`FEEDS` is given (empty: none); default taken from the "
-        "environment variable of the same name when set ([Deployment](#deployment))",
+        "per-run JSON Lines file when no `-o`/`-O`/`FEEDS` is given (empty: none; `%(site)s` is the site, "
+        "`%(name)s` the spider); default taken from the environment variable of the same name when set "
+        "([Deployment](../deployment.md))",
         env="NEWSMON_OUTPUT_URI",
     ),
     Option(

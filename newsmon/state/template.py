@@ -36,7 +36,8 @@ OPTIONS = Options(
     Option(
         "NEWSMON_TEMPLATE_ENABLED",
         True,
-        "learn each site's template (blocks recurring across its pages) and keep it out of bodies",
+        "learn each site's template (blocks recurring across its pages) and keep it out of bodies and "
+        "`content_hash` ([Site template](../site-template.md))",
     ),
     Option(
         "NEWSMON_TEMPLATE_MIN_PAGES",
@@ -46,9 +47,16 @@ OPTIONS = Options(
     Option(
         "NEWSMON_TEMPLATE_WARMUP",
         10,
-        "pages a site's template learns from before its articles are emitted (first contact; 0: none)",
+        "pages a site's template learns from before its articles are emitted as they come; until then "
+        "(first contact) articles are held, up to this many, and emitted with the template learned so far "
+        "once it is reached or the crawl has nothing else to do (0: no warm-up)",
     ),
-    Option("NEWSMON_TEMPLATE_TTL_DAYS", 30.0, "days after which a block not seen again is forgotten"),
+    Option(
+        "NEWSMON_TEMPLATE_TTL_DAYS",
+        30.0,
+        "days after which a block not seen again is forgotten (a block seen on one page only: after 3 days), "
+        "so a redesign is learned as the old layout fades",
+    ),
 )
 
 
