@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps demo test lint format bench clean
+.PHONY: install system-deps demo test lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIN)/python -m newsmon.docs
+
+# The documentation site into site/: the reference tables must match the registries (`make format` rewrites
+# them), and any MkDocs warning (a broken link or anchor, a nav entry without its page) fails the build.
+docs: install
+	$(BIN)/python -m newsmon.docs --check
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 test: lint
 	$(BIN)/python -m pytest -n 3 --dist loadfile
@@ -36,4 +43,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) output .newsmon .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) site output .newsmon .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -5,7 +5,8 @@ Each name is declared once with its meaning (settings in their components' ``OPT
 ``newsmon.meta``; stat names in ``newsmon.stats``; record fields in the record's JSON Schema). The pages
 of ``docs/reference/`` hold hand-written prose around marked blocks; this module rewrites the blocks, so a
 table cannot drift from the code (tests/test_registries.py fails on a stale page). Links in the meanings
-are relative to ``docs/reference/``.
+are relative to ``docs/reference/``. The site's home page, ``docs/index.md``, is the README with its
+``docs/`` links made relative, so the two cannot drift either.
 
     python -m newsmon.docs            # rewrite the tables of docs/reference/*.md
     python -m newsmon.docs --check    # exit 1, naming the pages, when one is out of date
@@ -136,9 +137,30 @@ def pages(docs: Path) -> list[Path]:
     return sorted(p for p in (docs / "reference").glob("*.md") if blocks_in(p.read_text(encoding="utf-8")))
 
 
+INDEX_NOTE = "<!-- written from README.md by `python -m newsmon.docs` (edit the README, not this page) -->"
+
+
+def index_page(readme: str) -> str:
+    """docs/index.md: the README, its links into docs/ made relative to docs/."""
+    return f"{INDEX_NOTE}\n{readme.replace('](docs/', '](')}"
+
+
+def expected(docs: Path) -> dict[Path, str]:
+    """Every written page and what it should hold now."""
+    pages_now = {p: render(p.read_text(encoding="utf-8")) for p in pages(docs)}
+    readme = docs.resolve().parent / "README.md"
+    if readme.is_file():
+        pages_now[docs / "index.md"] = index_page(readme.read_text(encoding="utf-8"))
+    return pages_now
+
+
 def stale(docs: Path) -> list[Path]:
-    """The pages whose generated blocks differ from what the registries give now."""
-    return [p for p in pages(docs) if render(text := p.read_text(encoding="utf-8")) != text]
+    """The pages that differ from what the registries (and the README) give now."""
+    return [
+        path
+        for path, text in expected(docs).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -153,9 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in out_of_date:
             print(f"{path}: out of date with the registries; run python -m newsmon.docs", file=sys.stderr)
         return 1 if out_of_date else 0
-    for path in stale(args.docs):
-        path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
-        print(f"wrote {path}")
+    for path, text in expected(args.docs).items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Request.meta keys newsmon reads and writes (all documented in the README), in one place."""
+"""Request.meta keys newsmon reads and writes (documented in docs/reference/meta-keys.md), in one place."""
 
 from enum import StrEnum
 
@@ -31,7 +31,7 @@ META_AMP_FALLBACK = "newsmon_amp_fallback"  # the AMP page again: its canonical 
 META_SKIPPED_AS = "_newsmon_skipped_as"  # internal: on a skipped request, its stored article's canonical URL
 WARC_META = "_newsmon_warc"  # internal: (WARC file name, WARC-Record-ID) of the response, set by the archiver
 
-# Every key above with its meaning, as the README's "Request.meta keys" table (checked by
+# Every key above with its meaning: docs/reference/meta-keys.md's table is written from it (checked by
 # tests/test_registries.py).
 META_KEYS: tuple[tuple[str, str], ...] = (
     (META_KIND, "`feed`, `listing`, `sitemap`, `robots` or `article`"),

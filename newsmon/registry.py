@@ -2,7 +2,7 @@
 
 Each setting is declared once, with its default and meaning, beside the code that reads it; this module
 only gathers them for the add-on (defaults at add-on priority), the start-up check of `-s` values and the
-README's settings table (tests/test_registries.py keeps the two in step).
+reference's settings table (docs/reference/settings.md, written by `python -m newsmon.docs`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ GROUPS: tuple[Options, ...] = (
     PAGE_POOL, PAGE_BUDGET, STATE, TEMPLATE, SSRF, RETRY, MONITORS, WARC, DISTRIBUTED,
 )  # fmt: skip
 
-#: Every newsmon setting, in README order.
+#: Every newsmon setting, in the reference's order.
 SETTINGS: tuple[Option, ...] = tuple(option for group in GROUPS for option in group)
 
 

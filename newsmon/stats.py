@@ -5,8 +5,8 @@ silently zero a monitor.
 A fixed name is a constant (``FEED_ENTRIES``); a family with a variable part is a function of that part
 (``kind_failed("feed", "dns")``, ``tier_escalated("js_shell")``). Called with ``""`` for its last part, a
 family function gives the family's prefix, for readers that sum a family (``monitors.checks.total``).
-``STATS`` is the machine-readable table (pattern, meaning, group) the README's "Stats" section is checked
-against (tests/test_registries.py).
+``STATS`` is the machine-readable table (pattern, meaning, group) docs/reference/stats.md is written from
+(``python -m newsmon.docs``; tests/test_registries.py fails when the page is stale).
 """
 
 from __future__ import annotations

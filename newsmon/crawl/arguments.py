@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 EXIT_BAD_ARGUMENT = 2  # as a usage error: a bad argument, setting or site config, or an unusable output
 
-#: The arguments NewsSpider takes (README "Spider arguments"); names starting with "_" are a scheduler's
-#: own (scrapyd passes `_job`).
+#: The arguments NewsSpider takes (docs/reference/spider-arguments.md); names starting with "_" are a
+#: scheduler's own (scrapyd passes `_job`).
 SPIDER_ARGUMENTS = (
     "site", "sites", "base_url", "follow_depth", "max_pages", "feeds", "categories", "sitemaps", "urls",
 )  # fmt: skip

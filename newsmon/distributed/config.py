@@ -39,7 +39,7 @@ OPTIONS = Options(
     Option(
         "NEWSMON_CLAIM_TTL",
         3600.0,
-        "seconds an emit claim on a canonical URL and body hash holds (see exactly once, below)",
+        "seconds an emit claim on a canonical URL and body hash holds ([exactly once](../distributed.md))",
     ),
     Option(
         "NEWSMON_REDIS_HEARTBEAT",

@@ -97,7 +97,7 @@ class OffsiteNavigation(IgnoreRequest):
 
 @dataclass(frozen=True)
 class BrowserLimits:
-    """What one browser page may cost; 0 switches a limit off. See the README settings table."""
+    """What one browser page may cost; 0 switches a limit off. See docs/reference/settings.md."""
 
     max_dom_nodes: int
     max_heap_mb: int

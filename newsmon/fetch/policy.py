@@ -82,7 +82,7 @@ TIER_MODES = ("auto", "plain", "stealthy")
 
 @dataclass(frozen=True)
 class TierPolicy:
-    """How requests are assigned to PLAIN or STEALTHY; see the README settings table."""
+    """How requests are assigned to PLAIN or STEALTHY; see docs/reference/settings.md."""
 
     mode: str  # auto: PLAIN first, escalate when needed | plain: never the browser | stealthy: always
     browser_path: str  # resolved Chromium binary, "" when none was found

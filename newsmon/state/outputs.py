@@ -1,6 +1,6 @@
 """The feeds a run writes, and whether each of them can take records: decided before the first request.
 
-A record counts as delivered only when every configured feed has stored it (README "What is guaranteed").
+A record counts as delivered only when every configured feed has stored it (docs/guarantees.md).
 So each feed is classified once, from the settings: a local file written by DurableFileFeedStorage with no
 batches, filters or post-processing is durable *per record* (flushed and fsynced before the record is
 marked); anything else (remote storages, batched or post-processed files) is durable only once the
