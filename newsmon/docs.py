@@ -82,15 +82,13 @@ def meta_keys_table() -> str:
 
 
 def stats_tables() -> str:
-    """One table per group, under its bold title, in the registry's order."""
+    """One table per group, under its own heading (in the page's table of contents), in the registry's order."""
     from newsmon.stats import STATS
 
     groups: dict[str, list[tuple[str, str]]] = {}
     for stat in STATS:
         groups.setdefault(stat.group, []).append((f"`{stat.pattern}`", stat.doc))
-    return "\n\n".join(
-        f"**{group}**\n\n" + table(("stat", "meaning"), rows) for group, rows in groups.items()
-    )
+    return "\n\n".join(f"## {group}\n\n" + table(("stat", "meaning"), rows) for group, rows in groups.items())
 
 
 def record_fields_table() -> str:
