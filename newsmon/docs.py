@@ -82,7 +82,7 @@ def meta_keys_table() -> str:
 
 
 def stats_tables() -> str:
-    """One table per group, under its own heading (in the page's table of contents), in the registry's order."""
+    """One table per group under its own heading (in the page's contents), in the registry's order."""
     from newsmon.stats import STATS
 
     groups: dict[str, list[tuple[str, str]]] = {}
