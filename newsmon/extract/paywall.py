@@ -150,6 +150,30 @@ def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
     return found
 
 
+_PROMPT_LINKS = etree.XPath("descendant-or-self::a[@href] | descendant-or-self::form[@action]")
+_LOWER = xpaths.lowercase("concat(@class, ' ', @id)")
+_HINTED = etree.XPath(  # class or id holding a PAYWALL_HINT word (the prefilter of _class_names_paywall)
+    "descendant-or-self::*[@class or @id]["
+    + " or ".join(f"contains({_LOWER}, '{word}')" for word in xpaths.PAYWALL_HINT_WORDS)
+    + "]"
+)
+
+
+def _skipped(
+    element: HtmlElement, skip: set[HtmlElement] | frozenset[HtmlElement], region: HtmlElement
+) -> bool:
+    """``element`` is in one of the ``skip`` subtrees of ``region``."""
+    if not skip:
+        return False
+    while element is not None:
+        if element in skip:
+            return True
+        if element is region:
+            return False
+        element = element.getparent()
+    return False
+
+
 def _prompt_target(target: str, slug: str, url: str) -> bool:
     lowered = target.lower()
     returns = slug and "?" in lowered and slug in lowered.split("?", 1)[1]
@@ -177,29 +201,20 @@ def prompt_boxes(
         region = tree
     boxes: set[HtmlElement] = set()
     slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "").lower()
+    # candidates found in C (XPath) rather than by visiting every element of the region in Python
     hinted: dict[str, bool] = {}  # pages repeat the same class names: each spelling tested once
-    walker = etree.iterwalk(region, events=("start",))
-    for _, element in walker:
-        if element in skip:
-            walker.skip_subtree()  # navigation, share bars, ...: pruned anyway
-            continue
-        tag = element.tag
-        if tag == "a" or tag == "form":
-            target = element.get("href") if tag == "a" else element.get("action")
-            if target and _prompt_target(target, slug, url):
-                box = _box(element, keep)
-                if box is not None:
-                    boxes.add(box)
-        css, ident = element.get("class"), element.get("id")
-        if css is None and ident is None:
-            continue
-        names = f"{css or ''} {ident or ''}"
+    for element in xpaths.select(_PROMPT_LINKS, region):
+        target = element.get("href") if element.tag == "a" else element.get("action")
+        if target and _prompt_target(target, slug, url) and not _skipped(element, skip, region):
+            box = _box(element, keep)
+            if box is not None:
+                boxes.add(box)
+    for element in xpaths.select(_HINTED, region):
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
         named = hinted.get(names)
         if named is None:
-            named = hinted[names] = bool(xpaths.PAYWALL_HINT.search(names)) and _class_names_paywall(
-                names.lower()
-            )
-        if named and element not in keep:
+            named = hinted[names] = _class_names_paywall(names.lower())
+        if named and element not in keep and not _skipped(element, skip, region):
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)
