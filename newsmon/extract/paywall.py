@@ -151,12 +151,8 @@ def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
 
 
 _PROMPT_LINKS = etree.XPath("descendant-or-self::a[@href] | descendant-or-self::form[@action]")
-_LOWER = xpaths.lowercase("concat(@class, ' ', @id)")
-_HINTED = etree.XPath(  # class or id holding a PAYWALL_HINT word (the prefilter of _class_names_paywall)
-    "descendant-or-self::*[@class or @id]["
-    + " or ".join(f"contains({_LOWER}, '{word}')" for word in xpaths.PAYWALL_HINT_WORDS)
-    + "]"
-)
+# every class and id value (a token of either may name a paywall); values repeat, each tested once
+_CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id")
 
 
 def _skipped(
@@ -209,12 +205,14 @@ def prompt_boxes(
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)
-    for element in xpaths.select(_HINTED, region):
-        names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        named = hinted.get(names)
+    for value in xpaths.select_text(_CLASS_AND_ID, region):
+        named = hinted.get(value)
         if named is None:
-            named = hinted[names] = _class_names_paywall(names.lower())
-        if named and element not in keep and not _skipped(element, skip, region):
+            named = hinted[value] = bool(xpaths.PAYWALL_HINT.search(value)) and _class_names_paywall(
+                value.lower()
+            )
+        element = value.getparent()
+        if named and element is not None and element not in keep and not _skipped(element, skip, region):
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)
