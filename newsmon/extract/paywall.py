@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -67,9 +69,9 @@ VOCABULARY = (
     "購読", "ログイン", "订阅", "登录", "訂閱",
 )  # fmt: skip
 _TOKENS = re.compile(r"[-_.\s]+")
-_STEM_HINT = re.compile(
-    r"(?:^|[/._-])(?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"
-)  # a cheap test before a link is taken apart
+_STEM_HINTS = re.compile(  # link targets joined by NUL: a word starts a target or follows / . _ -
+    r"(?:^|[\x00/._-])(?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"
+)
 _CSS_TOKENS = re.compile(r"[\s]+")
 _BOX_TAGS = frozenset({"div", "section", "aside", "p", "form", "footer", "span", "figure", "ul", "li"})
 _CONTAINERS = frozenset({"article", "main", "body", "html"})
@@ -150,7 +152,7 @@ def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
     return found
 
 
-_PROMPT_LINKS = etree.XPath("descendant-or-self::a[@href] | descendant-or-self::form[@action]")
+_PROMPT_TARGETS = etree.XPath("descendant-or-self::a/@href | descendant-or-self::form/@action")
 # every class and id value (a token of either may name a paywall); values repeat, each tested once
 _CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id")
 
@@ -170,10 +172,17 @@ def _skipped(
     return False
 
 
-def _prompt_target(target: str, slug: str, url: str) -> bool:
-    lowered = target.lower()
-    returns = slug and "?" in lowered and slug in lowered.split("?", 1)[1]
-    return bool(returns or _STEM_HINT.search(lowered)) and prompt_url(target.strip(), url)
+def _hinted_targets(targets: Sequence[str], slug: str) -> list[int]:
+    """Indexes of the link targets worth taking apart: a URL word or stem in them, or this page's slug in
+    their query (a cheap test before ``prompt_url``: one regular expression pass over all of them)."""
+    joined = "\x00".join(targets).lower()
+    ends = list(accumulate(len(target) + 1 for target in targets))  # where each target's separator ends
+    hits = {bisect_right(ends, match.end() - 1) for match in _STEM_HINTS.finditer(joined)}
+    if slug:
+        hits.update(
+            i for i, target in enumerate(targets) if "?" in target and slug in target.lower().split("?", 1)[1]
+        )
+    return sorted(hits)
 
 
 def prompt_boxes(
@@ -199,9 +208,10 @@ def prompt_boxes(
     slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "").lower()
     # candidates found in C (XPath) rather than by visiting every element of the region in Python
     hinted: dict[str, bool] = {}  # pages repeat the same class names: each spelling tested once
-    for element in xpaths.select(_PROMPT_LINKS, region):
-        target = element.get("href") if element.tag == "a" else element.get("action")
-        if target and _prompt_target(target, slug, url) and not _skipped(element, skip, region):
+    targets = xpaths.select_text(_PROMPT_TARGETS, region)
+    for index in _hinted_targets(targets, slug):
+        target, element = targets[index], targets[index].getparent()
+        if element is not None and prompt_url(target.strip(), url) and not _skipped(element, skip, region):
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)
