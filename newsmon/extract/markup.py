@@ -7,10 +7,11 @@ of each; the rest are dropped, and one marker attribute (``data-newsmon-dropped-
 takes their place, so the extraction that follows can count the cut (``extract/capped/attributes``). Real
 pages stay far below the cap (the 181 benchmark pages: at most 64 attributes in a tag, none changed).
 
-Linear in the page: one regular expression with possessive quantifiers that never fails once started
-(an unclosed quote or tag runs to the end of the page, a script or style element or a comment is skipped
-whole), so no byte is scanned twice; attributes are only counted in start tags longer than
-2 x MAX_ATTRIBUTES bytes, the least such a tag can take.
+Linear in the page: one regular expression with possessive quantifiers (an unclosed quote or tag runs to
+the end of the page, a script or style element or a comment is skipped whole), so no byte is scanned more
+than twice (an unclosed comment or script: once looking for its end, once taken to the end of the page);
+attributes are only counted in start tags longer than 2 x MAX_ATTRIBUTES bytes, the least such a tag can
+take.
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ MARKER = b"data-newsmon-dropped-attributes"
 # of the page when there is none; a lone quote elsewhere, an apostrophe in stray text, opens nothing, as in
 # the parser), stopping before ``>`` or a ``<`` outside quotes.
 _ATTRS = rb"""(?:[^>"'<=]++|=\s*+"[^"]*+"?|=\s*+'[^']*+'?|=|["'])*+"""
+# Raw text and comments are skipped in runs ("unrolled loops": a run of bytes that cannot start the end,
+# then one byte that starts no end), not one lazy step per byte: three times faster on real pages.
+_COMMENT = rb"[^-]*+(?:-(?!->)[^-]*+)*+-->"
+_RAW_TEXT = rb"[^<]*+(?:<(?!/(?i:script|style))[^<]*+)*+</(?i:script|style)"
 _SCAN = re.compile(
-    rb"<!--(?:.*?-->|.*+)"  # a comment, to its end or the page's
-    rb"|<(?i:script|style)\b(" + _ATTRS + rb")>?(?:.*?</(?i:script|style)|.*+)"  # raw text, skipped
+    rb"<!--(?:" + _COMMENT + rb"|.*+)"  # a comment, to its end or the page's
+    rb"|<(?i:script|style)\b(" + _ATTRS + rb")>?(?:" + _RAW_TEXT + rb"|.*+)"  # raw text, skipped
     rb"|<[A-Za-z][^\s/>\"'<]*+(" + _ATTRS + rb")",  # any other start tag
     re.DOTALL,
 )

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -67,9 +69,9 @@ VOCABULARY = (
     "購読", "ログイン", "订阅", "登录", "訂閱",
 )  # fmt: skip
 _TOKENS = re.compile(r"[-_.\s]+")
-_STEM_HINT = re.compile(
-    r"(?:^|[/._-])(?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"
-)  # a cheap test before a link is taken apart
+_STEM_HINTS = re.compile(  # link targets joined by NUL: a word starts a target or follows / . _ -
+    r"(?:^|[\x00/._-])(?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"
+)
 _CSS_TOKENS = re.compile(r"[\s]+")
 _BOX_TAGS = frozenset({"div", "section", "aside", "p", "form", "footer", "span", "figure", "ul", "li"})
 _CONTAINERS = frozenset({"article", "main", "body", "html"})
@@ -150,10 +152,37 @@ def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
     return found
 
 
-def _prompt_target(target: str, slug: str, url: str) -> bool:
-    lowered = target.lower()
-    returns = slug and "?" in lowered and slug in lowered.split("?", 1)[1]
-    return bool(returns or _STEM_HINT.search(lowered)) and prompt_url(target.strip(), url)
+_PROMPT_TARGETS = etree.XPath("descendant-or-self::a/@href | descendant-or-self::form/@action")
+# every class and id value (a token of either may name a paywall); values repeat, each tested once
+_CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id")
+
+
+def _skipped(
+    element: HtmlElement, skip: set[HtmlElement] | frozenset[HtmlElement], region: HtmlElement
+) -> bool:
+    """``element`` is in one of the ``skip`` subtrees of ``region``."""
+    if not skip:
+        return False
+    while element is not None:
+        if element in skip:
+            return True
+        if element is region:
+            return False
+        element = element.getparent()
+    return False
+
+
+def _hinted_targets(targets: Sequence[str], slug: str) -> list[int]:
+    """Indexes of the link targets worth taking apart: a URL word or stem in them, or this page's slug in
+    their query (a cheap test before ``prompt_url``: one regular expression pass over all of them)."""
+    joined = "\x00".join(targets).lower()
+    ends = list(accumulate(len(target) + 1 for target in targets))  # where each target's separator ends
+    hits = {bisect_right(ends, match.end() - 1) for match in _STEM_HINTS.finditer(joined)}
+    if slug:
+        hits.update(
+            i for i, target in enumerate(targets) if "?" in target and slug in target.lower().split("?", 1)[1]
+        )
+    return sorted(hits)
 
 
 def prompt_boxes(
@@ -177,29 +206,23 @@ def prompt_boxes(
         region = tree
     boxes: set[HtmlElement] = set()
     slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "").lower()
+    # candidates found in C (XPath) rather than by visiting every element of the region in Python
     hinted: dict[str, bool] = {}  # pages repeat the same class names: each spelling tested once
-    walker = etree.iterwalk(region, events=("start",))
-    for _, element in walker:
-        if element in skip:
-            walker.skip_subtree()  # navigation, share bars, ...: pruned anyway
-            continue
-        tag = element.tag
-        if tag == "a" or tag == "form":
-            target = element.get("href") if tag == "a" else element.get("action")
-            if target and _prompt_target(target, slug, url):
-                box = _box(element, keep)
-                if box is not None:
-                    boxes.add(box)
-        css, ident = element.get("class"), element.get("id")
-        if css is None and ident is None:
-            continue
-        names = f"{css or ''} {ident or ''}"
-        named = hinted.get(names)
+    targets = xpaths.select_text(_PROMPT_TARGETS, region)
+    for index in _hinted_targets(targets, slug):
+        target, element = targets[index], targets[index].getparent()
+        if element is not None and prompt_url(target.strip(), url) and not _skipped(element, skip, region):
+            box = _box(element, keep)
+            if box is not None:
+                boxes.add(box)
+    for value in xpaths.select_text(_CLASS_AND_ID, region):
+        named = hinted.get(value)
         if named is None:
-            named = hinted[names] = bool(xpaths.PAYWALL_HINT.search(names)) and _class_names_paywall(
-                names.lower()
+            named = hinted[value] = bool(xpaths.PAYWALL_HINT.search(value)) and _class_names_paywall(
+                value.lower()
             )
-        if named and element not in keep:
+        element = value.getparent()
+        if named and element is not None and element not in keep and not _skipped(element, skip, region):
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)

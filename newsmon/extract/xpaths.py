@@ -145,7 +145,8 @@ MAIN_CANDIDATES = XPath(
 # --- paywalls ----------------------------------------------------------------------------------------
 # A class or id that may name a paywall (paywall.py checks the tokens); a regex on each distinct class
 # string is far cheaper than an XPath with translate() on every element.
-PAYWALL_HINT = re.compile(r"paywall|regwall|piano|meter|tp-|subscriber|premium-wall", re.IGNORECASE)
+PAYWALL_HINT_WORDS = ("paywall", "regwall", "piano", "meter", "tp-", "subscriber", "premium-wall")
+PAYWALL_HINT = re.compile("|".join(PAYWALL_HINT_WORDS), re.IGNORECASE)
 
 # --- listings -------------------------------------------------------------------------------------
 OUTSIDE_MAIN = XPath(
