@@ -10,6 +10,7 @@ browser tier (Chromium lookup, scrapy-playwright wiring) and distributed mode (t
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from scrapy.settings import BaseSettings
@@ -82,6 +83,9 @@ SCRAPY_SETTINGS: dict[str, Any] = {
     # a body shorter than its Content-Length fails the request: a half page never becomes a record
     "DOWNLOAD_FAIL_ON_DATALOSS": True,
     "FEED_EXPORT_ENCODING": "utf-8",
+    # a run that emitted nothing writes no file: no 0-byte per-run file, and `-O out.jsonl` on a quiet
+    # run leaves the file as it was (docs/feeds-and-api.md); `-s FEED_STORE_EMPTY=True` asks for empty ones
+    "FEED_STORE_EMPTY": False,
     # redirect hops per request; a loop or longer chain ends as newsmon/<kind>/failed/redirect_limit
     "REDIRECT_MAX_TIMES": 10,
     # progress: Scrapy's PeriodicLog prints newsmon's own counters (records, skips, escalations, state)
@@ -99,9 +103,29 @@ SCRAPY_SETTINGS: dict[str, Any] = {
 }
 
 
+#: The project setting that gives `scrapy crawl` newsmon's command (newsmon/commands/crawl.py).
+COMMANDS_MODULE = "newsmon.commands"
+MISSING_COMMANDS = (
+    "newsmon: COMMANDS_MODULE = %r is missing from this project's settings: `scrapy crawl` runs without "
+    "newsmon's exit statuses (2 bad argument or setting, 3-6 monitors, 69 store, 75 another run holds the "
+    "lock) and one-line errors; add that line next to ADDONS (docs/feeds-and-api.md)"
+)
+
+
+def stock_crawl_command(settings: BaseSettings) -> bool:
+    """Whether this process is Scrapy's own `scrapy crawl`, not newsmon's. The command is chosen from the
+    project settings before any add-on runs, and Scrapy has no hook that lets an add-on set the exit
+    status afterwards, so the add-on can only say that the line is missing."""
+    return sys.argv[1:2] == ["crawl"] and settings.get("COMMANDS_MODULE") != COMMANDS_MODULE
+
+
 class Addon:
     def update_settings(self, settings: BaseSettings) -> None:
         redact.install()  # credentials in any URL masked in every log line, before Scrapy logs settings
+        if stock_crawl_command(settings):
+            logger.warning(MISSING_COMMANDS, COMMANDS_MODULE)
+            if settings.get("LOG_FILE"):  # loud: on the terminal (cron's mail) too, not only in the file
+                sys.stderr.write(MISSING_COMMANDS % COMMANDS_MODULE + "\n")
         settings.setdict(registry.defaults(), priority="addon")
         settings.setdict(SCRAPY_SETTINGS, priority="addon")
         for name, components in COMPONENTS.items():

@@ -58,8 +58,8 @@ class Runs:
         )
         assert result.returncode == 0, result.log[-3000:]
         new = [p for p in self.outputs() if p not in before]
-        assert len(new) == 1, new
-        return result, read_jsonl(new[0])
+        assert len(new) <= 1, new  # none for a quiet run: no empty per-run file (FEED_STORE_EMPTY)
+        return result, read_jsonl(new[0]) if new else []
 
     def outputs(self) -> list[Path]:
         return sorted((self.out / SPIDER).glob("*.jsonl")) if (self.out / SPIDER).exists() else []

@@ -158,6 +158,17 @@ class NewsSpider(scrapy.Spider):
         self.hubs.failed(failure)
 
     # --- articles --------------------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        """A request with no callback of its own (`scrapy parse URL`): the page read as an article, its
+        record given at once (not held for the site template's warm-up: one page is all there is)."""
+        if self._rejected(response):
+            yield from self._amp_fallback(response.request)
+            return
+        assert isinstance(response, TextResponse)
+        body = self._extraction_input(response)
+        page = extract_page_data(body, page_charset(response), response.url, self._extract_options())
+        yield from self._outputs(response, page, hold=False)
+
     def article_request(self, visit: ArticleVisit) -> Request:
         path = visit.path
         return Request(
@@ -256,7 +267,9 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(drop.stat)
         logger.log(logging.WARNING if drop.warn else logging.DEBUG, "%s, no record: %s", drop.message, url)
 
-    def _outputs(self, response: TextResponse, page: PageData, *, released: bool = False) -> Iterator[Any]:
+    def _outputs(
+        self, response: TextResponse, page: PageData, *, released: bool = False, hold: bool = True
+    ) -> Iterator[Any]:
         """What classify decides for an extracted page: the record and its related-link requests, a
         browser re-fetch, or nothing; during the site template's warm-up an article is held instead, and
         the held ones are released once it is over (``released``: one of them, extracted again)."""
@@ -283,7 +296,7 @@ class NewsSpider(scrapy.Spider):
             return
         held: list[TextResponse] = []
         template = self._site_template()
-        if template is not None and not released:
+        if template is not None and not released and hold:
             if template.learn(page.template_page, page.template_units):
                 self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
             if not template.warm and not self._engine_closing():  # a graceful stop emits what it has

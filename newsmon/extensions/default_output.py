@@ -20,7 +20,8 @@ class DefaultOutput:
             return
         settings.set(
             "FEEDS",
-            # newsmon_atomic: written as <name>.partial, renamed when complete (newsmon/state/storage.py)
-            {uri: {"format": "jsonlines", "encoding": "utf8", "store_empty": True, "newsmon_atomic": True}},
+            # newsmon_atomic: written as <name>.partial, renamed when complete (newsmon/state/storage.py);
+            # store_empty follows FEED_STORE_EMPTY (False from the add-on: a quiet run leaves no empty file)
+            {uri: {"format": "jsonlines", "encoding": "utf8", "newsmon_atomic": True}},
             priority="addon",
         )
