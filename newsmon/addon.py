@@ -112,17 +112,26 @@ MISSING_COMMANDS = (
 )
 
 
-def stock_crawl_command(settings: BaseSettings) -> bool:
-    """Whether this process is Scrapy's own `scrapy crawl`, not newsmon's. The command is chosen from the
-    project settings before any add-on runs, and Scrapy has no hook that lets an add-on set the exit
-    status afterwards, so the add-on can only say that the line is missing."""
-    return sys.argv[1:2] == ["crawl"] and settings.get("COMMANDS_MODULE") != COMMANDS_MODULE
+def stock_crawl_command() -> bool:
+    """Whether this crawl runs under Scrapy's own `scrapy crawl`, not newsmon's (its subclass). The
+    command is chosen from the project settings before any add-on runs, and Scrapy has no hook that lets
+    an add-on set the exit status afterwards, so the add-on can only say that the line is missing. The
+    command is found on the call stack (sys.argv no longer names it: Scrapy pops the command name)."""
+    from scrapy.commands.crawl import Command
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        if isinstance(owner, Command):
+            return type(owner) is Command
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
 
 
 class Addon:
     def update_settings(self, settings: BaseSettings) -> None:
         redact.install()  # credentials in any URL masked in every log line, before Scrapy logs settings
-        if stock_crawl_command(settings):
+        if stock_crawl_command():
             logger.warning(MISSING_COMMANDS, COMMANDS_MODULE)
             if settings.get("LOG_FILE"):  # loud: on the terminal (cron's mail) too, not only in the file
                 sys.stderr.write(MISSING_COMMANDS % COMMANDS_MODULE + "\n")

@@ -50,6 +50,13 @@ OPTIONS = Options(
         "check every feed when the spider opens (storage scheme usable, directory writable: a probe file is "
         "created, fsynced and removed); an unusable one stops the run before any request, exit status 2",
     ),
+    Option(
+        "NEWSMON_RECORD_FIELDS",
+        "full",
+        "fields every feed writes: `full` (the whole record) or `article` (without the page around the "
+        "article: `links`, `content`, `structure`, `news_feed`); sets `FEED_EXPORT_FIELDS` unless it is set "
+        "([feeds and API](docs/feeds-and-api.md))",
+    ),
 )
 
 # Close reasons: a feed cannot be used at all (refused before the first request, exit status 2) ...
