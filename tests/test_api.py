@@ -191,3 +191,24 @@ def test_warc_backfill_with_the_article_preset(
 def test_extract_without_a_page_or_warc_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["extract"]) == 2
     assert capsys.readouterr().err.startswith("newsmon: extract: give FILE and --url URL")
+
+
+# --- the preset as a setting ----------------------------------------------------------------------------
+def test_the_addon_turns_the_preset_into_feed_export_fields() -> None:
+    from scrapy.settings import Settings
+
+    from newsmon.addon import Addon
+    from newsmon.commands.checks import check_settings
+    from newsmon.crawl.arguments import ArgumentError
+
+    settings = Settings({"NEWSMON_RECORD_FIELDS": "article"}, priority="cmdline")
+    Addon().update_settings(settings)
+    assert settings.getlist("FEED_EXPORT_FIELDS") == record_fields("article")
+    own = Settings({"NEWSMON_RECORD_FIELDS": "article", "FEED_EXPORT_FIELDS": ["url", "body"]}, "project")
+    Addon().update_settings(own)
+    assert own.getlist("FEED_EXPORT_FIELDS") == ["url", "body"]  # the project's own list wins
+    full = Settings()
+    Addon().update_settings(full)
+    assert full.get("FEED_EXPORT_FIELDS") is None
+    with pytest.raises(ArgumentError, match="NEWSMON_RECORD_FIELDS='bogus'"):
+        check_settings(Settings({"NEWSMON_RECORD_FIELDS": "bogus"}))

@@ -77,3 +77,23 @@ def test_stdout_feeds_work_with_the_state_store(feed: tuple[str, str], tmp_path:
         status, log, records = run_to_stdout(site, *feed)
         assert status == 0, log[-3000:]
         assert records == []
+
+
+def test_article_preset_in_a_crawl_and_a_store_rebuilt_from_its_files(tmp_path: Path) -> None:
+    """NEWSMON_RECORD_FIELDS=article: every feed writes the article fields only, and the per-run files
+    still rebuild a lost state store (canonical_url, content_hash, version and read_also are kept)."""
+    from newsmon.record import record_fields
+
+    with ReplicaServer() as replica:
+        site = Site(replica, tmp_path, tmp_path / "out")
+        status, log, _ = site.run("-s", "NEWSMON_RECORD_FIELDS=article")
+        assert status == 0, log[-3000:]
+        records = [r for p in site.outputs() for r in read_jsonl(p)]
+        assert {r["canonical_url"] for r in records} == site.expected
+        assert all(list(r) == record_fields("article") for r in records)
+        (site.state / "euromaidan.sqlite3").unlink()
+        status, log, stats = site.run("-s", "NEWSMON_RECORD_FIELDS=article")
+        assert status == 0, log[-3000:]
+        assert stats["newsmon/state/rebuilt_records"] == len(site.expected)
+        assert stats.get("item_scraped_count", 0) == 0
+    site.assert_exactly_once()
