@@ -553,3 +553,20 @@ def test_scrapy_parse_gives_the_record_of_one_article(
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "NotImplementedError" not in proc.stderr
     assert f"'canonical_url': '{url}'" in proc.stdout, proc.stdout[-3000:]
+
+
+def test_bundled_spiders_in_ones_own_project_with_spider_modules(
+    project_runs: ProjectRuns, wheel_venv: WheelVenv
+) -> None:
+    """docs/feeds-and-api.md: SPIDER_MODULES naming newsmon.spiders brings `news` and `euromaidan`."""
+    settings = project_runs.project / "myproject" / "settings_bundled.py"
+    settings.write_text(
+        (project_runs.project / "myproject" / "settings.py").read_text(encoding="utf-8")
+        + 'SPIDER_MODULES = ["myproject.spiders", "newsmon.spiders"]\n',
+        encoding="utf-8",
+    )
+    proc = project_command(
+        project_runs, wheel_venv, "list", SCRAPY_SETTINGS_MODULE="myproject.settings_bundled"
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert set(proc.stdout.split()) == {"euromaidan", "mysite", "news"}
