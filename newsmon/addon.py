@@ -13,6 +13,7 @@ import logging
 import sys
 from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
@@ -106,35 +107,23 @@ SCRAPY_SETTINGS: dict[str, Any] = {
 #: The project setting that gives `scrapy crawl` newsmon's command (newsmon/commands/crawl.py).
 COMMANDS_MODULE = "newsmon.commands"
 MISSING_COMMANDS = (
-    "newsmon: COMMANDS_MODULE = %r is missing from this project's settings: `scrapy crawl` runs without "
-    "newsmon's exit statuses (2 bad argument or setting, 3-6 monitors, 69 store, 75 another run holds the "
-    "lock) and one-line errors; add that line next to ADDONS (docs/feeds-and-api.md)"
+    "newsmon: COMMANDS_MODULE = %r is not in this project's settings: the crawl runs under Scrapy's own "
+    "command, and the add-on makes newsmon's checks and exit statuses from there (found on Scrapy's call "
+    "stack, not a Scrapy API); add that line next to ADDONS (docs/feeds-and-api.md)"
 )
 
 
-def stock_crawl_command() -> bool:
-    """Whether this crawl runs under Scrapy's own `scrapy crawl`, not newsmon's (its subclass). The
-    command is chosen from the project settings before any add-on runs, and Scrapy has no hook that lets
-    an add-on set the exit status afterwards, so the add-on can only say that the line is missing. The
-    command is found on the call stack (sys.argv no longer names it: Scrapy pops the command name)."""
-    from scrapy.commands.crawl import Command
-
-    frame = sys._getframe(1)
-    while frame is not None:
-        owner = frame.f_locals.get("self")
-        if isinstance(owner, Command):
-            return type(owner) is Command
-        frame = frame.f_back  # type: ignore[assignment]
-    return False
-
-
 class Addon:
+    crawler: Crawler | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Addon:
+        addon = cls()
+        addon.crawler = crawler
+        return addon
+
     def update_settings(self, settings: BaseSettings) -> None:
         redact.install()  # credentials in any URL masked in every log line, before Scrapy logs settings
-        if stock_crawl_command():
-            logger.warning(MISSING_COMMANDS, COMMANDS_MODULE)
-            if settings.get("LOG_FILE"):  # loud: on the terminal (cron's mail) too, not only in the file
-                sys.stderr.write(MISSING_COMMANDS % COMMANDS_MODULE + "\n")
         settings.setdict(registry.defaults(), priority="addon")
         settings.setdict(SCRAPY_SETTINGS, priority="addon")
         for name, components in COMPONENTS.items():
@@ -146,3 +135,19 @@ class Addon:
             settings.set("FEED_STORAGES", storages, settings.getpriority("FEED_STORAGES") or 0)
         for step in (DefaultOutput(), BrowserAddon(), DistributedAddon()):
             step.update_settings(settings)
+        self._under_stock_command(settings)
+
+    def _under_stock_command(self, settings: BaseSettings) -> None:
+        """Scrapy's own `scrapy crawl` (no COMMANDS_MODULE): newsmon's start-up checks, run lock and exit
+        statuses from the add-on (newsmon/commands/stock.py), and a warning naming the missing line."""
+        from newsmon.commands.stock import run_under_stock_command
+        from newsmon.crawl.stock import stock_command
+
+        found = stock_command()
+        if found is None:
+            return
+        logger.warning(MISSING_COMMANDS, COMMANDS_MODULE)
+        if settings.get("LOG_FILE"):  # loud: on the terminal (cron's mail) too, not only in the file
+            sys.stderr.write(MISSING_COMMANDS % COMMANDS_MODULE + "\n")
+        if self.crawler is not None:
+            run_under_stock_command(*found, self.crawler, settings)

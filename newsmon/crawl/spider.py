@@ -34,6 +34,7 @@ from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, FetchedPage, 
 from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
 from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
 from newsmon.crawl.hubs import HubReader, content_type, page_charset
+from newsmon.crawl.stock import exit_bad_value, stock_command
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.budget import cut_html
 from newsmon.extract.template import learnable, page_key, page_units
@@ -81,7 +82,12 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider._configure(crawler)
+        try:
+            spider._configure(crawler)
+        except ValueError as exc:  # a bad -s/-a value (newsmon's command refused it before the crawl)
+            if stock_command() is not None:  # Scrapy's own command: one line and 2 all the same
+                exit_bad_value(exc)
+            raise
         crawler.signals.connect(spider._spider_idle, signal=signals.spider_idle)
         return spider
 
