@@ -61,3 +61,12 @@ def test_a_locked_run_is_one_line_and_75_with_the_warning(bare: Path) -> None:
     (line,) = errors(proc.stderr)
     assert "another newsmon run holds" in line
     assert WARNING_LINE in proc.stderr
+
+
+def test_an_unusable_output_is_refused_with_2(bare: Path) -> None:
+    """Refused when the spider opens (the engine never starts, no engine_stopped): was exit 0 although the
+    monitors failed."""
+    proc = stock_crawl(bare, "-O", "ftpx://nowhere/x.jsonl")
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    (line,) = errors(proc.stderr)
+    assert "ftpx://nowhere/x.jsonl" in line and "unknown storage scheme" in line

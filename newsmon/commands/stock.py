@@ -5,7 +5,7 @@ Scrapy picks the command before any add-on runs, so the add-on cannot swap in ne
 from its ``update_settings`` (after the spider was built, before any extension, state or output file):
 run the argument and setting checks of newsmon's command (a bad one: one line, exit status 2; a value
 the spider reads itself already failed that way as the spider was built, newsmon/crawl/spider.py), take
-the run lock (held by another run: one line, exit status 75), and once the engine stopped, hand the
+the run lock (held by another run: one line, exit status 75), and once the outputs settled, hand the
 crawl's status (2 for a refused output, 69 for a lost store, 3-6 from the monitors) to the command, whose
 ``exitcode`` Scrapy's ``cmdline`` exits with.
 """
@@ -16,7 +16,7 @@ import argparse
 import logging
 import sys
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
@@ -27,6 +27,7 @@ from newsmon.distributed.config import DistributedConfig
 from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import EXIT_LOCKED, RunLocked
+from newsmon.state.outputs import OutputsSettled, SettleOrder
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,9 @@ def run_under_stock_command(
                 sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_LOCKED})\n")
                 sys.exit(EXIT_LOCKED)
 
-    def engine_stopped() -> None:
+    def settled(reason: str) -> None:
+        """The spider closed (refused at open included: no engine_stopped then) and the feeds were stored;
+        the monitors judged before (SettleOrder): the status newsmon's command would exit with."""
         from newsmon.commands.crawl import UNUSABLE_STAT, crawl_status
 
         status = crawl_status(crawler)
@@ -61,4 +64,9 @@ def run_under_stock_command(
                 why = crawler.stats.get_value(UNUSABLE_STAT) if crawler.stats is not None else None
                 sys.stderr.write(f"newsmon: {why} (exit status {EXIT_BAD_VALUE})\n")
 
-    crawler.signals.connect(engine_stopped, signal=signals.engine_stopped, weak=False)
+    def opened(spider: Spider) -> None:
+        # not earlier: the one Settlement per crawl must connect to spider_closed after CoreStats (which
+        # sets finish_reason), as it does when the extensions create it
+        OutputsSettled(crawler, settled, SettleOrder.REPORT)
+
+    crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
