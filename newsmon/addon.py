@@ -10,8 +10,10 @@ browser tier (Chromium lookup, scrapy-playwright wiring) and distributed mode (t
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
@@ -82,6 +84,9 @@ SCRAPY_SETTINGS: dict[str, Any] = {
     # a body shorter than its Content-Length fails the request: a half page never becomes a record
     "DOWNLOAD_FAIL_ON_DATALOSS": True,
     "FEED_EXPORT_ENCODING": "utf-8",
+    # a run that emitted nothing writes no file: no 0-byte per-run file, and `-O out.jsonl` on a quiet
+    # run leaves the file as it was (docs/feeds-and-api.md); `-s FEED_STORE_EMPTY=True` asks for empty ones
+    "FEED_STORE_EMPTY": False,
     # redirect hops per request; a loop or longer chain ends as newsmon/<kind>/failed/redirect_limit
     "REDIRECT_MAX_TIMES": 10,
     # progress: Scrapy's PeriodicLog prints newsmon's own counters (records, skips, escalations, state)
@@ -99,7 +104,24 @@ SCRAPY_SETTINGS: dict[str, Any] = {
 }
 
 
+#: The project setting that gives `scrapy crawl` newsmon's command (newsmon/commands/crawl.py).
+COMMANDS_MODULE = "newsmon.commands"
+MISSING_COMMANDS = (
+    "newsmon: COMMANDS_MODULE = %r is not in this project's settings: the crawl runs under Scrapy's own "
+    "command, and the add-on makes newsmon's checks and exit statuses from there (found on Scrapy's call "
+    "stack, not a Scrapy API); add that line next to ADDONS (docs/feeds-and-api.md)"
+)
+
+
 class Addon:
+    crawler: Crawler | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Addon:
+        addon = cls()
+        addon.crawler = crawler
+        return addon
+
     def update_settings(self, settings: BaseSettings) -> None:
         redact.install()  # credentials in any URL masked in every log line, before Scrapy logs settings
         settings.setdict(registry.defaults(), priority="addon")
@@ -113,3 +135,19 @@ class Addon:
             settings.set("FEED_STORAGES", storages, settings.getpriority("FEED_STORAGES") or 0)
         for step in (DefaultOutput(), BrowserAddon(), DistributedAddon()):
             step.update_settings(settings)
+        self._under_stock_command(settings)
+
+    def _under_stock_command(self, settings: BaseSettings) -> None:
+        """Scrapy's own `scrapy crawl` (no COMMANDS_MODULE): newsmon's start-up checks, run lock and exit
+        statuses from the add-on (newsmon/commands/stock.py), and a warning naming the missing line."""
+        from newsmon.commands.stock import run_under_stock_command
+        from newsmon.crawl.stock import stock_command
+
+        found = stock_command()
+        if found is None:
+            return
+        logger.warning(MISSING_COMMANDS, COMMANDS_MODULE)
+        if settings.get("LOG_FILE"):  # loud: on the terminal (cron's mail) too, not only in the file
+            sys.stderr.write(MISSING_COMMANDS % COMMANDS_MODULE + "\n")
+        if self.crawler is not None:
+            run_under_stock_command(*found, self.crawler, settings)

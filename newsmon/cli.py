@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -11,21 +10,15 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from newsmon.api import WarcTally, page_record, warc_records
 from newsmon.distributed.config import URL_ENV
-from newsmon.extract.html import parse_html
-from newsmon.extract.page import extract_page
 from newsmon.jsonlines import read_lines
 from newsmon.onboard.command import add_parser as add_discover_parser
-from newsmon.onboard.discover import site_name
-from newsmon.record import FetchInfo, build_record
+from newsmon.record import FIELD_PRESETS
 from newsmon.render import render_markdown
 from newsmon.scheduling.command import add_parser as add_schedule_parser
 from newsmon.site_commands import add_parser as add_sites_parser
-from newsmon.sites import SiteConfig, load_site_config
-from newsmon.sites.catalog import catalog, sites_dir
-from newsmon.urls import SiteScope
 
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
@@ -39,20 +32,6 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
             yield line.record
     if path.stat().st_size > end:
         print(f"{path}: skipped a torn last line (no newline at its end)", file=sys.stderr)
-
-
-def site_for(url: str, site: str | None) -> SiteConfig:
-    """The site configuration `newsmon extract` uses for a page: the given one, else by host."""
-    directory = sites_dir()
-    if site:
-        return load_site_config(site, directory)
-    host = (urlsplit(url).hostname or "").lower()
-    for entry in catalog(directory):
-        if entry.config is not None and host in {h.lower() for h in entry.config.hosts}:
-            return entry.config
-    parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return SiteConfig(name=site_name(origin), origin=origin, hosts=(host,))
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -74,12 +53,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    site = site_for(args.url, args.site)
-    scope = SiteScope.build(site.origin, site.hosts, mirror=None)
-    tree = parse_html(Path(args.file).read_bytes(), encoding=args.encoding)
-    page = extract_page(tree, args.url, site.extract_options())
-    fetch = FetchInfo(url=args.url, spider="newsmon-extract", site=site.name)
-    record = dataclasses.asdict(build_record(page, fetch, scope))
+    if args.warc:
+        return extract_warc(args)
+    if not args.file or not args.url:
+        raise ValueError("extract: give FILE and --url URL, or --warc FILE.warc.gz")
+    record, page = page_record(
+        Path(args.file).read_bytes(), args.url, args.site, encoding=args.encoding, fields=args.fields
+    )  # the code path of newsmon.extract(): the Python API returns this very record
     if args.markdown:
         sys.stdout.write(render_markdown(record))
     else:
@@ -89,6 +69,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print("note: page signals say this is not an article page", file=sys.stderr)
     if page.amp and page.canonical_href and page.canonical_href != args.url:
         print(f"note: an AMP page: a crawl records its canonical page {page.canonical_href}", file=sys.stderr)
+    return 0
+
+
+def extract_warc(args: argparse.Namespace) -> int:
+    """One JSON line per article of each WARC file's responses; a summary line per file on stderr."""
+    for name in args.warc:
+        path = Path(name)
+        tally = WarcTally()
+        for record in warc_records(path, args.site, fields=args.fields, tally=tally):
+            if args.markdown:
+                sys.stdout.write(render_markdown(record) + "\n---\n\n")
+            else:
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        print(f"newsmon: {tally.line(path)}", file=sys.stderr)
     return 0
 
 
@@ -166,9 +160,19 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("files", nargs="+", help="JSON Lines files written by a crawl")
     render.add_argument("--limit", type=int, default=0, help="stop after this many records (0 = all)")
     render.set_defaults(func=cmd_render)
-    extract = sub.add_parser("extract", help="print the record newsmon builds from a saved HTML page")
-    extract.add_argument("file", help="saved HTML page")
-    extract.add_argument("--url", required=True, help="the URL the page was fetched from")
+    extract = sub.add_parser(
+        "extract", help="print the record newsmon builds from a saved HTML page, or from a WARC's responses"
+    )
+    extract.add_argument("file", nargs="?", help="saved HTML page")
+    extract.add_argument("--url", help="the URL the page was fetched from (with FILE)")
+    extract.add_argument(
+        "--warc", action="append", metavar="FILE.warc.gz",
+        help="build a record from each article response of this WARC file (any crawler's), one JSON line "
+        "each (repeatable); a summary line per file on stderr",
+    )  # fmt: skip
+    extract.add_argument(
+        "--fields", choices=FIELD_PRESETS, default="full", help="record preset (NEWSMON_RECORD_FIELDS)"
+    )
     extract.add_argument("--site", help="site config (bundled name or TOML path); default: by URL host")
     extract.add_argument("--encoding", help="page encoding when the file does not declare it")
     extract.add_argument("--markdown", action="store_true", help="render as Markdown instead of JSON")

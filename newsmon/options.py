@@ -55,13 +55,22 @@ class Options:
         return settings.get(name, self.default(name))
 
     def getbool(self, settings: BaseSettings, name: str) -> bool:
-        return settings.getbool(name, self.default(name))
+        try:
+            return settings.getbool(name, self.default(name))
+        except (ValueError, TypeError):
+            raise ValueError(f"-s {name}={settings.get(name)!r}: must be true or false") from None
 
     def getint(self, settings: BaseSettings, name: str) -> int:
-        return settings.getint(name, self.default(name))
+        try:
+            return settings.getint(name, self.default(name))
+        except (ValueError, TypeError):
+            raise ValueError(f"-s {name}={settings.get(name)!r}: must be a whole number") from None
 
     def getfloat(self, settings: BaseSettings, name: str) -> float:
-        return settings.getfloat(name, self.default(name))
+        try:
+            return settings.getfloat(name, self.default(name))
+        except (ValueError, TypeError):
+            raise ValueError(f"-s {name}={settings.get(name)!r}: must be a number") from None
 
     def getlist(self, settings: BaseSettings, name: str) -> list[Any]:
         return settings.getlist(name, self.default(name))

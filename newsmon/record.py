@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -163,3 +164,26 @@ def set_template_equivalent(record: ArticleRecord, digest: str) -> None:
 def template_equivalent(item: object) -> str | None:
     value = getattr(item, TEMPLATE_EQUIVALENT, None)
     return value if isinstance(value, str) else None
+
+
+# --- field presets (NEWSMON_RECORD_FIELDS) ------------------------------------------------------------
+#: What the "article" preset leaves out: the page around the article (every link, every visible line, the
+#: heading outline, the site's news sidebar), most of a record's size (docs/feeds-and-api.md has numbers).
+PAGE_FIELDS = ("links", "content", "structure", "news_feed")
+FIELD_PRESETS = ("full", "article")
+
+
+def record_fields(preset: str) -> list[str] | None:
+    """The fields a preset exports, in the record's order (None: every field, the full record). Read from
+    the record's own fields, so a field added to it joins the article preset unless it is a page field."""
+    if preset == "full":
+        return None
+    if preset != "article":
+        raise ValueError(f"NEWSMON_RECORD_FIELDS={preset!r}: must be one of {', '.join(FIELD_PRESETS)}")
+    return [f.name for f in dataclasses.fields(ArticleRecord) if f.name not in PAGE_FIELDS]
+
+
+def select_fields(record: dict[str, object], preset: str) -> dict[str, object]:
+    """The record as the preset exports it (what a feed with FEED_EXPORT_FIELDS set from it writes)."""
+    names = record_fields(preset)
+    return record if names is None else {k: record[k] for k in names if k in record}

@@ -60,6 +60,15 @@ def test_feeds_are_classified_by_how_they_become_durable(tmp_path: Path) -> None
     assert local_path(per_run, NewsSpider()).parent == tmp_path / "news"
 
 
+def test_stdout_is_not_taken_for_a_local_file() -> None:
+    """`-O -` / `-o stdout:` (no "//"): was classified as a local file durable per record, so the state
+    extension waited for a file that never opened and failed the run ("a feed file could not be opened")."""
+    feeds = {"stdout:": {"format": "jsonlines"}, "C:\\out\\x.jsonl": {"format": "jsonlines"}}
+    stdout, windows = feed_targets(crawler_with(feeds).settings)
+    assert stdout.scheme == "stdout" and not stdout.per_record and not stdout.local
+    assert windows.scheme == "" and windows.local
+
+
 def test_plain_scrapy_file_storage_is_not_durable_per_record(tmp_path: Path) -> None:
     crawler = get_crawler(
         NewsSpider, settings_dict={"FEEDS": {f"{tmp_path}/x.jsonl": {"format": "jsonlines"}}}

@@ -377,7 +377,13 @@ def test_bundled_spider_from_any_directory_gets_the_checkouts_records(
 PROJECT_FILES = {
     "scrapy.cfg": "[settings]\ndefault = myproject.settings\n",
     "myproject/__init__.py": "",
+    # the recipe of docs/feeds-and-api.md: the add-on, and newsmon's crawl command for its exit statuses
     "myproject/settings.py": (
+        'BOT_NAME = "myproject"\nSPIDER_MODULES = ["myproject.spiders"]\nADDONS = {"newsmon.Addon": 0}\n'
+        'COMMANDS_MODULE = "newsmon.commands"\n'
+    ),
+    # the same without COMMANDS_MODULE: Scrapy's own crawl command, which the add-on warns about
+    "myproject/settings_bare.py": (
         'BOT_NAME = "myproject"\nSPIDER_MODULES = ["myproject.spiders"]\nADDONS = {"newsmon.Addon": 0}\n'
     ),
     "myproject/spiders/__init__.py": "",
@@ -455,3 +461,129 @@ def test_separate_project_is_incremental(project_runs: ProjectRuns) -> None:
     assert project_runs.second.returncode == 0, project_runs.second.log[-3000:]
     assert project_runs.second.records == []
     assert (project_runs.project / ".newsmon").is_dir()  # the state store at its default place
+
+
+# --- exit statuses and one-line errors in the separate project (issue 21) --------------------------------
+def project_command(
+    project_runs: ProjectRuns, wheel_venv: WheelVenv, *args: str | Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [wheel_venv.bin / "scrapy", *args],
+        cwd=project_runs.project,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+WARNING_LINE = "COMMANDS_MODULE = 'newsmon.commands' is not in this project's settings"
+# the recipe, and the same project without COMMANDS_MODULE (Scrapy's own crawl command): same statuses
+SETTINGS_MODULES = pytest.mark.parametrize(
+    "settings_module", ["myproject.settings", "myproject.settings_bare"], ids=["recipe", "no-commands-line"]
+)
+
+
+def newsmon_lines(stderr: str) -> list[str]:
+    """newsmon's one-line errors on stderr (the warning about a missing COMMANDS_MODULE aside)."""
+    return [line for line in stderr.splitlines() if line.startswith("newsmon:") and WARNING_LINE not in line]
+
+
+@SETTINGS_MODULES
+def test_separate_project_refuses_bad_arguments_in_one_line(
+    project_runs: ProjectRuns, wheel_venv: WheelVenv, replica: FlakyReplica, settings_module: str
+) -> None:
+    """Was (without COMMANDS_MODULE): a ValueError traceback and exit 1; `-a bogus=1` ignored, exit 0."""
+    for bad in (("-s", "NEWSMON_FOLLOW_DEPTH=abc"), ("-a", "bogus=1")):
+        proc = project_command(
+            project_runs,
+            wheel_venv,
+            *("crawl", "mysite", "-a", f"base_url={replica.base_url}", *bad),
+            SCRAPY_SETTINGS_MODULE=settings_module,
+        )
+        assert proc.returncode == 2, proc.stderr[-3000:]
+        assert "Traceback" not in proc.stderr
+        assert len(newsmon_lines(proc.stderr)) == 1, proc.stderr[-3000:]
+        assert (WARNING_LINE in proc.stderr) == (bad[0] == "-a" and settings_module.endswith("bare"))
+
+
+@SETTINGS_MODULES
+def test_separate_project_exit_statuses_of_outputs(
+    project_runs: ProjectRuns,
+    wheel_venv: WheelVenv,
+    replica: FlakyReplica,
+    tmp_path: Path,
+    settings_module: str,
+) -> None:
+    """An S3 feed without boto3: refused before any request (2; was exit 0 with "Monitors failed"); a feed
+    file that cannot be opened when the first record comes (a directory at its path): the run fails (3)."""
+    common = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *CRAWL_SETTINGS)
+    state = ("-s", f"NEWSMON_STATE_DIR={tmp_path / 'state'}")
+    env = {"SCRAPY_SETTINGS_MODULE": settings_module}
+    proc = project_command(project_runs, wheel_venv, *common, *state, "-O", "s3://bucket/x.jsonl", **env)
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert any("s3://bucket/x.jsonl" in line for line in newsmon_lines(proc.stderr)), proc.stderr[-3000:]
+    blocked = tmp_path / "blocked.jsonl"
+    blocked.mkdir()
+    proc = project_command(project_runs, wheel_venv, *common, *state, "-O", str(blocked), **env)
+    assert proc.returncode == 3, proc.stderr[-3000:]
+
+
+@SETTINGS_MODULES
+def test_separate_project_second_concurrent_run_exits_75(
+    project_runs: ProjectRuns, wheel_venv: WheelVenv, replica: FlakyReplica, settings_module: str
+) -> None:
+    """Another run holds the site's lock: 75 and one line (was without COMMANDS_MODULE: exit 1, "Task
+    exception was never retrieved ... RunLocked"); without the line the add-on also names it at start."""
+    lock_path = project_runs.project / ".newsmon" / "euromaidan.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with lock_path.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a running crawl holds
+        args = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *CRAWL_SETTINGS)
+        proc = project_command(project_runs, wheel_venv, *args, SCRAPY_SETTINGS_MODULE=settings_module)
+    assert proc.returncode == 75, proc.stderr[-3000:]
+    assert len(newsmon_lines(proc.stderr)) == 1, proc.stderr[-3000:]
+    assert "Task exception was never retrieved" not in proc.stderr
+    assert (WARNING_LINE in proc.stderr) == settings_module.endswith("bare")
+
+
+def test_scrapy_parse_gives_the_record_of_one_article(
+    project_runs: ProjectRuns, wheel_venv: WheelVenv, replica: FlakyReplica, tmp_path: Path
+) -> None:
+    """Was: NotImplementedError, the spider had no `parse` callback."""
+    url = replica.base_url + sorted(replica.site.expected_by_path())[0]
+    proc = project_command(
+        project_runs,
+        wheel_venv,
+        "parse",
+        "--spider",
+        "mysite",
+        "-a",
+        f"base_url={replica.base_url}",
+        *CRAWL_SETTINGS,
+        "-s",
+        f"NEWSMON_STATE_DIR={tmp_path / 'state'}",
+        "-s",
+        "NEWSMON_OUTPUT_URI=",
+        url,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "NotImplementedError" not in proc.stderr
+    assert f"'canonical_url': '{url}'" in proc.stdout, proc.stdout[-3000:]
+
+
+def test_bundled_spiders_in_ones_own_project_with_spider_modules(
+    project_runs: ProjectRuns, wheel_venv: WheelVenv
+) -> None:
+    """docs/feeds-and-api.md: SPIDER_MODULES naming newsmon.spiders brings `news` and `euromaidan`."""
+    settings = project_runs.project / "myproject" / "settings_bundled.py"
+    settings.write_text(
+        (project_runs.project / "myproject" / "settings.py").read_text(encoding="utf-8")
+        + 'SPIDER_MODULES = ["myproject.spiders", "newsmon.spiders"]\n',
+        encoding="utf-8",
+    )
+    proc = project_command(
+        project_runs, wheel_venv, "list", SCRAPY_SETTINGS_MODULE="myproject.settings_bundled"
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert set(proc.stdout.split()) == {"euromaidan", "mysite", "news"}

@@ -132,6 +132,8 @@ def test_sigterm_lets_the_running_site_close_and_starts_no_other(tmp_path: Path)
             "-s", f"NEWSMON_OUTPUT_URI={tmp_path / 'out'}/%(site)s/%(time)s.jsonl",
             "-s", "NEWSMON_SWEEP_CONCURRENCY=1", "-s", "NEWSMON_TIER_MODE=plain",
             "-s", f"LOG_FILE={tmp_path / 'sweep.log'}",
+            # the stop may come before any record: store the (then empty) file, to see it completed
+            "-s", "FEED_STORE_EMPTY=True",
         ]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         proc = subprocess.Popen(

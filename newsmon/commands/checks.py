@@ -91,6 +91,12 @@ def check_settings(settings: BaseSettings) -> None:
             parse(settings)
         except (ValueError, TypeError) as exc:
             raise ArgumentError(str(exc)) from None
+    from newsmon.record import record_fields
+
+    try:
+        record_fields(str(settings.get("NEWSMON_RECORD_FIELDS") or "full"))
+    except ValueError as exc:
+        raise ArgumentError(f"-s {exc}") from None
 
 
 def check_crawl(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) -> str:

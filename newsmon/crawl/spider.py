@@ -34,6 +34,7 @@ from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, FetchedPage, 
 from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
 from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
 from newsmon.crawl.hubs import HubReader, content_type, page_charset
+from newsmon.crawl.stock import exit_bad_value, stock_command
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.budget import cut_html
 from newsmon.extract.template import learnable, page_key, page_units
@@ -81,7 +82,12 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider._configure(crawler)
+        try:
+            spider._configure(crawler)
+        except ValueError as exc:  # a bad -s/-a value (newsmon's command refused it before the crawl)
+            if stock_command() is not None:  # Scrapy's own command: one line and 2 all the same
+                exit_bad_value(exc)
+            raise
         crawler.signals.connect(spider._spider_idle, signal=signals.spider_idle)
         return spider
 
@@ -158,6 +164,17 @@ class NewsSpider(scrapy.Spider):
         self.hubs.failed(failure)
 
     # --- articles --------------------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        """A request with no callback of its own (`scrapy parse URL`): the page read as an article, its
+        record given at once (not held for the site template's warm-up: one page is all there is)."""
+        if self._rejected(response):
+            yield from self._amp_fallback(response.request)
+            return
+        assert isinstance(response, TextResponse)
+        body = self._extraction_input(response)
+        page = extract_page_data(body, page_charset(response), response.url, self._extract_options())
+        yield from self._outputs(response, page, hold=False)
+
     def article_request(self, visit: ArticleVisit) -> Request:
         path = visit.path
         return Request(
@@ -256,7 +273,9 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(drop.stat)
         logger.log(logging.WARNING if drop.warn else logging.DEBUG, "%s, no record: %s", drop.message, url)
 
-    def _outputs(self, response: TextResponse, page: PageData, *, released: bool = False) -> Iterator[Any]:
+    def _outputs(
+        self, response: TextResponse, page: PageData, *, released: bool = False, hold: bool = True
+    ) -> Iterator[Any]:
         """What classify decides for an extracted page: the record and its related-link requests, a
         browser re-fetch, or nothing; during the site template's warm-up an article is held instead, and
         the held ones are released once it is over (``released``: one of them, extracted again)."""
@@ -283,7 +302,7 @@ class NewsSpider(scrapy.Spider):
             return
         held: list[TextResponse] = []
         template = self._site_template()
-        if template is not None and not released:
+        if template is not None and not released and hold:
             if template.learn(page.template_page, page.template_units):
                 self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
             if not template.warm and not self._engine_closing():  # a graceful stop emits what it has

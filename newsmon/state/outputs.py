@@ -51,6 +51,13 @@ OPTIONS = Options(
         "check every feed when the spider opens (storage scheme usable, directory writable: a probe file is "
         "created, fsynced and removed); an unusable one stops the run before any request, exit status 2",
     ),
+    Option(
+        "NEWSMON_RECORD_FIELDS",
+        "full",
+        "fields every feed writes: `full` (the whole record) or `article` (without the page around the "
+        "article: `links`, `content`, `structure`, `news_feed`); sets `FEED_EXPORT_FIELDS` unless it is set "
+        "([feeds and API](docs/feeds-and-api.md))",
+    ),
 )
 
 # Close reasons: a feed cannot be used at all (refused before the first request, exit status 2) ...
@@ -89,6 +96,15 @@ class FeedTarget:
         return self.scheme in ("", "file") or bool(PureWindowsPath(self.uri).drive)
 
 
+def feed_scheme(uri: str) -> str:
+    """The storage scheme Scrapy picks for a feed URI: "" for a plain path (a Windows drive letter
+    included), "stdout" for `-O -` / `stdout:` (no "//": classifying it as a local file made every
+    record of a run with the state store on fail as "a feed file could not be opened")."""
+    if PureWindowsPath(uri).drive and not uri.startswith(("file:", "stdout:")):
+        return ""
+    return urlsplit(uri).scheme
+
+
 def feed_targets(settings: BaseSettings) -> list[FeedTarget]:
     """Every feed of FEEDS, classified."""
     storages = settings.getwithbase("FEED_STORAGES")
@@ -97,7 +113,7 @@ def feed_targets(settings: BaseSettings) -> list[FeedTarget]:
     for raw_uri, raw_options in settings.getdict("FEEDS").items():
         uri = str(raw_uri.absolute()) if isinstance(raw_uri, Path) else str(raw_uri)
         options = dict(raw_options or {})
-        scheme = urlsplit(uri).scheme if "://" in uri else ""
+        scheme = feed_scheme(uri)
         cls_path = storages.get(scheme or "file")
         durable_cls = False
         if cls_path is not None and scheme in ("", "file"):
