@@ -56,7 +56,7 @@ OPTIONS = Options(
         "full",
         "fields every feed writes: `full` (the whole record) or `article` (without the page around the "
         "article: `links`, `content`, `structure`, `news_feed`); sets `FEED_EXPORT_FIELDS` unless it is set "
-        "([feeds and API](docs/feeds-and-api.md))",
+        "([feeds and API](../feeds-and-api.md))",
     ),
 )
 
