@@ -57,6 +57,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newsmon.extensions.output_check.OutputCheck": 400,
         # judges the run once the feeds are stored (the closing steps run in SettleOrder, not by priority)
         "newsmon.monitors.extension.MonitorExtension": 450,
+        # alerts (NEWSMON_ALERT_URLS, a site's `alerts`) once the verdicts are in (SettleOrder.ALERT)
+        "newsmon.alerts.extension.AlertExtension": 460,
         # after FeedExporter (0): its item_scraped handler must run after the exporter wrote the record
         "newsmon.state.extension.StateExtension": 500,
         # distributed mode only: the run's workers, waiting for each other when idle, cleanup by the last
