@@ -83,10 +83,13 @@ def test_json_has_every_column(state_dir: Path, capsys: pytest.CaptureFixture[st
         "monitors": {"ban_ratio": "fail"},
         "summary": "fail: ban_ratio",
         "exit_status": 4,
+        "reason": "blocked: most pages were refusals or bot challenges",
     }
     assert (quiet["new"], quiet["skipped"], quiet["requests_plain"]) == (0, 32, 4)
     assert quiet["monitors"] == {"freshness": "warn", "hubs": "pass"}
     assert running["finish_reason"] is None and running["summary"] is None and running["duration_s"] is None
+    assert quiet["reason"] == "warning: feeds or listings listed nothing new for many runs"
+    assert running["reason"] is None
 
 
 def test_table_lists_every_site(state_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ fails the crawl: an ERROR line, `newsmon/alert/failed`, the note left as it was 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -25,7 +26,7 @@ from newsmon.context import CrawlContext
 from newsmon.extras import require
 from newsmon.options import Option, Options
 from newsmon.report import run_row
-from newsmon.report_sites import DEFAULT_INTERVAL, SiteReport
+from newsmon.report_sites import DEFAULT_INTERVAL, STALE_FLOOR, STALE_INTERVALS, SiteReport
 from newsmon.state.backend import StateBackend, run_name, state_backend
 from newsmon.state.outputs import OutputsSettled, SettleOrder
 from newsmon.state.protocol import Store
@@ -40,7 +41,14 @@ OPTIONS = Options(
         env="NEWSMON_ALERT_URLS",
     ),
 )
-HISTORY_RUNS = 20  # the runs the health is judged on: `newsmon report`'s default window
+
+
+def history_runs(interval: timedelta) -> int:
+    """The runs the health is judged on: enough to hold the stale limit twice over (an hourly site: 48),
+    at least `newsmon report`'s 20, at most 500."""
+    limit = max(STALE_FLOOR, STALE_INTERVALS * interval)
+    return max(20, min(500, 2 * math.ceil(limit / interval)))
+
 
 logger = logging.getLogger(__name__)
 
@@ -118,13 +126,14 @@ class AlertExtension:
         """The site's last runs, this one as it ends (the verdicts in its stats, not yet recorded)."""
         site = run_name(self.crawler)
         runs = []
-        for run in store.runs(limit=HISTORY_RUNS):
+        interval = self.interval()
+        for run in store.runs(limit=history_runs(interval)):
             if run["id"] == self.state.run_id:
                 current: dict[str, Any] = dict(run, ended=self.clock(), finish_reason=reason)
                 current["stats"] = self.stats.get_stats()
                 run = current
             runs.append(run_row(site, run))
-        return SiteReport(site, self.interval(), tuple(runs))
+        return SiteReport(site, interval, tuple(runs))
 
     def check(self, reason: str) -> None:
         store = self.state.store
