@@ -20,7 +20,7 @@ from newsmon.jsonlines import read_lines
 from newsmon.onboard.command import add_parser as add_discover_parser
 from newsmon.onboard.discover import site_name
 from newsmon.record import FetchInfo, build_record
-from newsmon.render import render_markdown
+from newsmon.render import render_article, render_markdown
 from newsmon.scheduling.command import add_parser as add_schedule_parser
 from newsmon.site_commands import add_parser as add_sites_parser
 from newsmon.sites import SiteConfig, load_site_config
@@ -62,7 +62,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             if not first:
                 sys.stdout.write("\n---\n\n")
             notes: list[str] = []
-            sys.stdout.write(render_markdown(record, notes))
+            sys.stdout.write(render_article(record, 0) if args.article else render_markdown(record, notes))
             for note in notes:  # fields of the wrong type: rendered as far as they go, named here
                 print(f"{path}: record {number}: {note}", file=sys.stderr)
             first = False
@@ -165,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="print JSON Lines records in the seed's Markdown layout")
     render.add_argument("files", nargs="+", help="JSON Lines files written by a crawl")
     render.add_argument("--limit", type=int, default=0, help="stop after this many records (0 = all)")
+    render.add_argument(
+        "--article",
+        action="store_true",
+        help="each record as its article: the title as heading, the text, related links (no menus)",
+    )
     render.set_defaults(func=cmd_render)
     extract = sub.add_parser("extract", help="print the record newsmon builds from a saved HTML page")
     extract.add_argument("file", help="saved HTML page")
