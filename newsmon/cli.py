@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from newsmon.distributed.config import URL_ENV
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
+from newsmon.extras import MissingExtra
 from newsmon.jsonlines import read_lines
 from newsmon.onboard.command import add_parser as add_discover_parser
 from newsmon.onboard.discover import site_name
@@ -111,6 +112,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     # Redis: --redis-url, else $NEWSMON_REDIS_URL unless a state directory was named; SQLite otherwise
     redis_url = args.redis_url or (None if args.state_dir else os.environ.get(URL_ENV))
     if redis_url:
+        from newsmon.extras import require
+
+        require("redis", "newsmon report --redis-url")  # MissingExtra: one line, exit 2 (main)
         from newsmon.distributed.connection import EXIT_UNAVAILABLE, RedisFailure, RedisUnavailable
         from newsmon.distributed.redact import redact
 
@@ -210,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.func(args)
     except BrokenPipeError:  # `newsmon render x.jsonl | head`
         return 0
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, MissingExtra) as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return 2
     return result
