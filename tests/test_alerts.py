@@ -256,16 +256,26 @@ def test_redis_store_announces_once_between_processes(redis_server: Any) -> None
 def test_crawl_of_a_site_that_is_down_alerts_and_keeps_its_exit_status(
     tmp_path: Path, webhook: Webhook
 ) -> None:
+    """Run 1: NEWSMON_ALERT_URLS names a notifier that is down: the alert fails, the crawl's exit status is
+    the monitors' (6, unreachable). Run 2: the site's TOML `alerts` names the webhook: delivered."""
     down = f"http://127.0.0.1:{closed_port()}"
+    site = tmp_path / "sites" / "lighthouse.toml"
+    site.parent.mkdir()
+    toml = f'name = "lighthouse"\norigin = "{down}"\nhosts = ["127.0.0.1"]\nfeeds = ["/feed/"]\n'
+    site.write_text(toml, encoding="utf-8")
     state = tmp_path / "state"
     dead = f"json://127.0.0.1:{closed_port()}/"
-    first = run_crawl(down, tmp_path / "a", "-s", f"NEWSMON_ALERT_URLS={dead}", state_dir=state)
-    assert first.returncode == 6, first.log[-2000:]
+    args = ("-a", f"site={site}")
+    first = run_crawl(
+        down, tmp_path / "a", *args, "-s", f"NEWSMON_ALERT_URLS={dead}", spider="news", state_dir=state
+    )
+    assert first.returncode == 6, first.log[-3000:]
     assert first.stats.get("newsmon/alert/failed") == 1 and "newsmon/alert/sent" not in first.stats
-    second = run_crawl(down, tmp_path / "b", "-s", f"NEWSMON_ALERT_URLS={webhook.url}", state_dir=state)
-    assert second.returncode == 6
+    site.write_text(toml + f'alerts = ["{webhook.url}"]\n', encoding="utf-8")
+    second = run_crawl(down, tmp_path / "b", *args, spider="news", state_dir=state)
+    assert second.returncode == 6, second.log[-3000:]
     assert second.stats.get("newsmon/alert/sent") == 1
     (post,) = webhook.posts
-    assert post["title"] == "newsmon: euromaidan is failing"
+    assert post["title"] == "newsmon: lighthouse is failing"
     assert "unreachable: connection refused" in post["message"]
     assert "Last good run: none recorded." in post["message"]
