@@ -101,7 +101,8 @@ def plain_reason(stats: Mapping[str, Any], finish_reason: str | None, summary: s
         if causes:
             cause = next(c for c in HUB_CAUSES if causes[c] > 0)
             label = labels.most_common(1)[0][0].replace("_", " ")
-            return f"{cause.replace('_', ' ')}: {label}"
+            words = cause.replace("_", " ")
+            return words if label == words else f"{words}: {label}"
     if finish_reason != "finished" and not finish_reason.startswith("closespider_"):
         return "stopped: " + FINISH_WORDS.get(finish_reason, finish_reason.replace("_", " "))
     names = failed or warned

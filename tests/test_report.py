@@ -170,3 +170,35 @@ def test_redis_unavailable_is_one_masked_line(capsys: pytest.CaptureFixture[str]
     assert main(["report", "--redis-url", url, "--site", "euromaidan"]) == EXIT_UNAVAILABLE
     out, err = capsys.readouterr()
     assert not out and err.count("\n") == 1 and "redis://***@127.0.0.1:" in err and PASSWORD not in err
+
+
+@pytest.mark.parametrize(
+    ("stats", "finish", "summary", "reason"),
+    [
+        (
+            {"newsmon/feed/failed": 2, "newsmon/feed/failed/connection_refused": 2},
+            "finished",
+            "fail: error_ratio, hubs",
+            "unreachable: connection refused",
+        ),
+        ({"newsmon/listing/http_error/403": 3}, "finished", "fail: hubs", "blocked: HTTP 403"),
+        ({"newsmon/feed/not_a_feed": 1}, "finished", "fail: hubs", "not a feed"),
+        ({}, "crashed", None, "stopped: the run crashed or was killed before it ended"),
+        (
+            {},
+            "finished",
+            "fail: new_items",
+            "no new records although the feeds and listings listed new articles",
+        ),
+        ({}, "finished", "warn: freshness", "warning: feeds or listings listed nothing new for many runs"),
+        ({"newsmon/feed/failed/dns": 1}, "finished", "pass", None),  # a failed hub among good ones
+        ({}, None, None, None),  # still running
+    ],
+)
+def test_plain_reason(
+    stats: dict[str, object], finish: str | None, summary: str | None, reason: str | None
+) -> None:
+    """What `newsmon report --html` and the alerts say went wrong, from the run's own stats."""
+    from newsmon.report import plain_reason
+
+    assert plain_reason(stats, finish, summary) == reason
