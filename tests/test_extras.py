@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
@@ -61,3 +62,21 @@ def test_require_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
         require("apprise", "a site's alerts")
     monkeypatch.undo()
     assert require("json", "nothing").dumps([]) == "[]"
+
+
+def test_a_site_with_alerts_needs_the_alerts_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.utils.project import get_project_settings
+
+    from newsmon.commands.checks import check_crawl
+
+    site = tmp_path / "harbour.toml"
+    site.write_text(
+        'name = "harbour"\norigin = "https://harbour.example"\nalerts = ["json://127.0.0.1:9/"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(ROOT)
+    settings = get_project_settings()
+    assert check_crawl("news", {"site": str(site)}, settings) == "harbour"
+    monkeypatch.setitem(sys.modules, "apprise", None)
+    with pytest.raises(ArgumentError, match=r"^the site's `alerts` needs newsmon\[alerts\]"):
+        check_crawl("news", {"site": str(site)}, settings)

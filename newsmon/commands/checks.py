@@ -107,9 +107,12 @@ def check_crawl(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) 
         raise ArgumentError(f"unknown spider argument -a {unknown[0]}= (known: {known})")
     args = SpiderArguments.parse(spargs)
     try:
-        return resolve_site(args, spidercls.site_name, settings).name
+        site = resolve_site(args, spidercls.site_name, settings)
     except SiteConfigError as exc:
         raise ArgumentError(str(exc)) from None
+    if site.alerts:
+        check_extras(settings, site_alerts=True)
+    return site.name
 
 
 def news_spider_class(spider: str, settings: BaseSettings) -> type[NewsSpider] | None:
@@ -124,7 +127,7 @@ def news_spider_class(spider: str, settings: BaseSettings) -> type[NewsSpider] |
     return spidercls if issubclass(spidercls, NewsSpider) else None
 
 
-def check_extras(settings: BaseSettings) -> None:
+def check_extras(settings: BaseSettings, *, site_alerts: bool = False) -> None:
     """A feature that is on needs its extra installed (pyproject.toml): ArgumentError naming both."""
     from newsmon.alerts.extension import OPTIONS as ALERTS
     from newsmon.archive.warc import OPTIONS as WARC
@@ -138,6 +141,8 @@ def check_extras(settings: BaseSettings) -> None:
         needs.append(("warcio", "NEWSMON_WARC_DIR"))
     if any(str(u).strip() for u in ALERTS.getlist(settings, "NEWSMON_ALERT_URLS")):
         needs.append(("apprise", "NEWSMON_ALERT_URLS"))
+    elif site_alerts:
+        needs.append(("apprise", "the site's `alerts`"))
     for module, feature in needs:
         try:
             require(module, feature)
