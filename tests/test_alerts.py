@@ -279,3 +279,23 @@ def test_crawl_of_a_site_that_is_down_alerts_and_keeps_its_exit_status(
     assert post["title"] == "newsmon: lighthouse is failing"
     assert "unreachable: connection refused" in post["message"]
     assert "Last good run: none recorded." in post["message"]
+
+
+@pytest.mark.parametrize(
+    ("value", "urls"),
+    [
+        (
+            "json://a.example/ mailto://m.example?to=a@x.example,b@x.example",
+            ["json://a.example/", "mailto://m.example?to=a@x.example,b@x.example"],
+        ),
+        ('["json://a.example/"]', ["json://a.example/"]),
+        (["json://a.example/", " "], ["json://a.example/"]),
+        ("", []),
+    ],
+)
+def test_alert_urls_split_on_spaces_not_commas(value: Any, urls: list[str]) -> None:
+    from scrapy.settings import Settings
+
+    from newsmon.alerts.extension import alert_urls
+
+    assert alert_urls(Settings({"NEWSMON_ALERT_URLS": value})) == urls

@@ -10,6 +10,7 @@ fails the crawl: an ERROR line, `newsmon/alert/failed`, the note left as it was 
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -19,6 +20,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
 
 from newsmon import stats
 from newsmon.alerts.rule import NOTE, Alert, decide, health
@@ -35,8 +37,8 @@ OPTIONS = Options(
     Option(
         "NEWSMON_ALERT_URLS",
         [],
-        "Apprise URLs (`json://`, `mailto://`, `slack://`, ...) told when a site starts failing or goes "
-        "stale and when it recovers, for every site; a site's TOML `alerts` adds its own "
+        "Apprise URLs (`json://`, `mailto://`, `slack://`, ...; separated by spaces) told when a site starts "
+        "failing or goes stale and when it recovers, for every site; a site's TOML `alerts` adds its own "
         "(docs/operations.md); default taken from the environment variable of the same name when set",
         env="NEWSMON_ALERT_URLS",
     ),
@@ -53,6 +55,16 @@ def history_runs(interval: timedelta) -> int:
 logger = logging.getLogger(__name__)
 
 Notify = Callable[[Alert], bool]
+
+
+def alert_urls(settings: BaseSettings) -> list[str]:
+    """NEWSMON_ALERT_URLS as a list: a list setting, a JSON list, or URLs separated by whitespace (never
+    by commas: an Apprise URL may hold some, `mailto://...?to=a@x.example,b@x.example`)."""
+    value = OPTIONS.get(settings, "NEWSMON_ALERT_URLS")
+    if isinstance(value, str):
+        text = value.strip()
+        value = json.loads(text) if text.startswith("[") else text.split()
+    return [str(u).strip() for u in value or () if str(u).strip()]
 
 
 def apprise_notifier(urls: Sequence[str]) -> Notify:
@@ -109,7 +121,7 @@ class AlertExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AlertExtension:
-        urls = [str(u) for u in OPTIONS.getlist(crawler.settings, "NEWSMON_ALERT_URLS") if str(u).strip()]
+        urls = alert_urls(crawler.settings)
         config = CrawlContext.of(crawler).config
         if config is not None:
             urls += [u for u in config.site.alerts if u not in urls]

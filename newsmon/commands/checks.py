@@ -129,7 +129,7 @@ def news_spider_class(spider: str, settings: BaseSettings) -> type[NewsSpider] |
 
 def check_extras(settings: BaseSettings, *, site_alerts: bool = False) -> None:
     """A feature that is on needs its extra installed (pyproject.toml): ArgumentError naming both."""
-    from newsmon.alerts.extension import OPTIONS as ALERTS
+    from newsmon.alerts.extension import alert_urls
     from newsmon.archive.warc import OPTIONS as WARC
     from newsmon.distributed.config import OPTIONS as DISTRIBUTED
     from newsmon.extras import MissingExtra, require
@@ -139,7 +139,7 @@ def check_extras(settings: BaseSettings, *, site_alerts: bool = False) -> None:
         needs += [("redis", "NEWSMON_BACKEND=redis"), ("scrapy_redis", "NEWSMON_BACKEND=redis")]
     if WARC.get(settings, "NEWSMON_WARC_DIR"):
         needs.append(("warcio", "NEWSMON_WARC_DIR"))
-    if any(str(u).strip() for u in ALERTS.getlist(settings, "NEWSMON_ALERT_URLS")):
+    if alert_urls(settings):
         needs.append(("apprise", "NEWSMON_ALERT_URLS"))
     elif site_alerts:
         needs.append(("apprise", "the site's `alerts`"))
