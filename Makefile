@@ -18,7 +18,7 @@ system-deps:
 install: $(STAMP) system-deps
 
 demo: install
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python scripts/demo.py $(if $(FRESH),--fresh)
 
 lint: install
 	$(BIN)/ruff check .

@@ -59,10 +59,12 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newsmon.extensions.output_check.OutputCheck": 400,
         # judges the run once the feeds are stored (the closing steps run in SettleOrder, not by priority)
         "newsmon.monitors.extension.MonitorExtension": 450,
+        # alerts (NEWSMON_ALERT_URLS, a site's `alerts`) once the verdicts are in (SettleOrder.ALERT)
+        "newsmon.alerts.extension.AlertExtension": 460,
         # after FeedExporter (0): its item_scraped handler must run after the exporter wrote the record
         "newsmon.state.extension.StateExtension": 500,
-        # distributed mode only: the run's workers, waiting for each other when idle, cleanup by the last
-        "newsmon.distributed.coordinator.RunCoordinator": 510,
+        # distributed mode only (DistributedAddon adds it, so a plain install never imports redis): the run
+        # coordinator, at 510
         # the run's final stats as JSON (NEWSMON_STATS_FILE), written last (SettleOrder.REPORT)
         "newsmon.extensions.stats_file.StatsFile": 900,
     },

@@ -13,10 +13,11 @@ from typing import Any
 
 from newsmon.api import WarcTally, page_record, warc_records
 from newsmon.distributed.config import URL_ENV
+from newsmon.extras import MissingExtra
 from newsmon.jsonlines import read_lines
 from newsmon.onboard.command import add_parser as add_discover_parser
 from newsmon.record import FIELD_PRESETS
-from newsmon.render import render_markdown
+from newsmon.render import render_article, render_markdown
 from newsmon.scheduling.command import add_parser as add_schedule_parser
 from newsmon.site_commands import add_parser as add_sites_parser
 
@@ -41,7 +42,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             if not first:
                 sys.stdout.write("\n---\n\n")
             notes: list[str] = []
-            sys.stdout.write(render_markdown(record, notes))
+            sys.stdout.write(render_article(record, 0) if args.article else render_markdown(record, notes))
             for note in notes:  # fields of the wrong type: rendered as far as they go, named here
                 print(f"{path}: record {number}: {note}", file=sys.stderr)
             first = False
@@ -105,6 +106,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     # Redis: --redis-url, else $NEWSMON_REDIS_URL unless a state directory was named; SQLite otherwise
     redis_url = args.redis_url or (None if args.state_dir else os.environ.get(URL_ENV))
     if redis_url:
+        from newsmon.extras import require
+
+        require("redis", "newsmon report --redis-url")  # MissingExtra: one line, exit 2 (main)
         from newsmon.distributed.connection import EXIT_UNAVAILABLE, RedisFailure, RedisUnavailable
         from newsmon.distributed.redact import redact
 
@@ -159,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="print JSON Lines records in the seed's Markdown layout")
     render.add_argument("files", nargs="+", help="JSON Lines files written by a crawl")
     render.add_argument("--limit", type=int, default=0, help="stop after this many records (0 = all)")
+    render.add_argument(
+        "--article",
+        action="store_true",
+        help="each record as its article: the title as heading, the text, related links (no menus)",
+    )
     render.set_defaults(func=cmd_render)
     extract = sub.add_parser(
         "extract", help="print the record newsmon builds from a saved HTML page, or from a WARC's responses"
@@ -209,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.func(args)
     except BrokenPipeError:  # `newsmon render x.jsonl | head`
         return 0
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, MissingExtra) as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return 2
     return result

@@ -7,6 +7,7 @@ reference's settings table (docs/reference/settings.md, written by `python -m ne
 
 from __future__ import annotations
 
+from newsmon.alerts.extension import OPTIONS as ALERTS
 from newsmon.archive.warc import OPTIONS as WARC
 from newsmon.crawl.config import OPTIONS as CRAWL
 from newsmon.discovery.budget import OPTIONS as HUB_BUDGET
@@ -30,7 +31,8 @@ from newsmon.sweep.config import OPTIONS as SWEEP
 
 GROUPS: tuple[Options, ...] = (
     CRAWL, SITES, SWEEP, HUB_BUDGET, OUTPUTS, VALIDATE, STATS_FILE, TIERS, BROWSERS, BROWSER_LIMITS,
-    PAGE_POOL, PAGE_BUDGET, STATE, TEMPLATE, SSRF, RETRY, MONITORS, WARC, DISTRIBUTED,
+    PAGE_POOL, PAGE_BUDGET, STATE, TEMPLATE, SSRF, RETRY, MONITORS, ALERTS, WARC,
+    DISTRIBUTED,
 )  # fmt: skip
 
 #: Every newsmon setting, in the reference's order.

@@ -1,9 +1,11 @@
-"""Records as Markdown in the layout of the system newsmon replaces (# domain, ## Metadata, ...).
+"""Records as Markdown in the layout of the system newsmon replaces (# domain, ## Metadata, ...), or as
+the article a reader would open (render_article: the title as heading, the text first).
 
-Every value comes from a crawled page, so none is trusted: text is escaped (HTML `<`, `>`, `&` as entities,
-Markdown's inline markers with a backslash, a line that would start a heading, quote or list is defused,
-control characters dropped), only http(s) URLs become links, and a field of the wrong type is rendered as
-far as it makes sense and reported, never raised.
+Every value comes from a crawled page, so none is trusted: text is escaped (HTML `<` and `>` as entities,
+`&` only where it would start one, so "Ledger & Co" stays as it reads; Markdown's inline markers with a
+backslash; a line that would start a heading, quote or list is defused; control characters dropped), only
+http(s) URLs become links, and a field of the wrong type is rendered as far as it makes sense and reported,
+never raised.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ _METADATA = (
 # C0 and C1 control characters but tab (a terminal showing `newsmon render` must not take escape sequences)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_INLINE = re.compile(r"[\\`*_\[\]~|&<>]")
+# `&` is escaped only where it would start a character reference (`&amp;`, `&#38;`): a bare one is text in
+# CommonMark and in HTML, and "AT&T" should read as that in a terminal
+_INLINE = re.compile(r"[\\`*_\[\]~|<>]|&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)")
 # what starts a block when it opens a line (or a list item): an ATX heading, a bullet, a setext underline or
 # thematic break, a numbered list item ("127.0.0.1" or "#tag" do not, and stay as they are)
 _BLOCK_START = re.compile(r"^(\s*)(?:(#{1,6}|[-+=])(?=\s|$|[-=])|(\d{1,9})([.)])(?=\s|$))")
@@ -82,7 +86,7 @@ def escape(value: Any) -> str:
 
 
 def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
+    char = match.group()[0]
     return _HTML.get(char, "\\" + char)
 
 
@@ -206,3 +210,34 @@ def render_markdown(record: Mapping[str, Any], notes: list[str] | None = None) -
     if notes is not None:
         notes.extend(problems.notes)
     return "\n".join(out) + "\n"
+
+
+ARTICLE_LINES = 40  # body lines render_article shows before it says how many more there are
+
+
+def render_article(record: Mapping[str, Any], max_lines: int = ARTICLE_LINES) -> str:
+    """One record as a reader sees the article: its title as the heading, a line of who and when, the
+    article text, then its related links; the page's menus, outline and link list left out (render_markdown
+    has every field). Escaped as render_markdown escapes."""
+    title = record.get("title") or record.get("domain") or record.get("url")
+    byline = [
+        escape(v)
+        for v in (record.get("published_at"), record.get("authors"), record.get("section"))
+        if v not in (None, "", [])
+    ]
+    url = safe_url(record.get("canonical_url") or record.get("url"))
+    out = [f"# {escape(title)}", ""]
+    if byline or url:
+        out += [" · ".join([*byline, *([f"<{url}>"] if url else [])]), ""]
+    body = _lines(record.get("body") if isinstance(record.get("body"), str) else _plain(record.get("body")))
+    paragraphs = [line for line in body if line.strip()]
+    shown = paragraphs[:max_lines] if max_lines else paragraphs
+    for line in shown:
+        out += [line, ""]
+    if len(shown) < len(paragraphs):
+        out += [f"*({len(paragraphs) - len(shown)} more paragraphs)*", ""]
+    read_also = [item for item in record.get("read_also") or [] if isinstance(item, Mapping)]
+    if read_also:
+        out += ["## Read also", ""]
+        out += [f"- {_link(item.get('title') or item.get('url'), item.get('url'))}" for item in read_also]
+    return "\n".join(out).rstrip("\n") + "\n"

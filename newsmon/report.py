@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsmon.meta import Tier
-from newsmon.monitors.checks import FAIL, PASS, WARN, total
+from newsmon.monitors.checks import FAIL, HUB_CAUSES, PASS, WARN, hub_failures, total
 from newsmon.monitors.checks import errors as count_errors
 from newsmon.state.protocol import Store
 from newsmon.state.store import StateStore, StoreCorrupt
@@ -58,6 +58,58 @@ class RunRow:
     monitors: dict[str, str]  # monitor name -> pass | warn | fail
     summary: str | None  # "pass", "fail: ban_ratio; warn: freshness", or None (run without monitors)
     exit_status: int | None
+    reason: str | None = None  # what went wrong, in plain words (plain_reason); None when nothing did
+
+
+# What a failed monitor means, for people who never read its code (the hubs monitor is worded by its cause).
+MONITOR_WORDS = {
+    "finish_reason": "the run did not finish normally",
+    "error_ratio": "too many errors",
+    "ban_ratio": "blocked: most pages were refusals or bot challenges",
+    "new_items": "no new records although the feeds and listings listed new articles",
+    "schema": "records failed the schema check",
+    "outputs": "an output could not be written",
+    "freshness": "feeds or listings listed nothing new for many runs",
+    "hubs": "every feed and listing failed",
+}
+FINISH_WORDS = {
+    "crashed": "the run crashed or was killed before it ended",
+    "shutdown": "the run was stopped (signal)",
+    "newsmon_state_error": "the state store could not be opened",
+    "newsmon_output_unusable": "an output could not be written",
+}
+
+
+def _monitor_names(summary: str | None, status: str) -> list[str]:
+    """The monitors of one status in a summary ("fail: ban_ratio, hubs; warn: freshness")."""
+    for part in (summary or "").split(";"):
+        head, _, names = part.strip().partition(":")
+        if head == status:
+            return [n.strip() for n in names.split(",") if n.strip()]
+    return []
+
+
+def plain_reason(stats: Mapping[str, Any], finish_reason: str | None, summary: str | None) -> str | None:
+    """Why a run failed or warned, in the words of its log: "unreachable: connection refused", "blocked:
+    HTTP 403", "stopped: the run crashed or was killed ..."; None for a run with nothing wrong. The hubs'
+    own failure stats name the cause when every hub failed, as the hubs monitor's message does."""
+    failed, warned = _monitor_names(summary, FAIL), _monitor_names(summary, WARN)
+    if finish_reason is None:
+        return None
+    if "hubs" in failed:
+        causes, labels = hub_failures(stats)
+        if causes:
+            cause = next(c for c in HUB_CAUSES if causes[c] > 0)
+            label = labels.most_common(1)[0][0].replace("_", " ")
+            words = cause.replace("_", " ")
+            return words if label == words else f"{words}: {label}"
+    if finish_reason != "finished" and not finish_reason.startswith("closespider_"):
+        return "stopped: " + FINISH_WORDS.get(finish_reason, finish_reason.replace("_", " "))
+    names = failed or warned
+    if not names:
+        return None
+    words = "; ".join(MONITOR_WORDS.get(n, n.replace("_", " ")) for n in names)
+    return words if failed else f"warning: {words}"
 
 
 def _iso(ts: float) -> str:
@@ -102,6 +154,7 @@ def run_row(site: str, run: Mapping[str, Any]) -> RunRow:
         monitors=monitors,
         summary=stats.get(MONITOR_SUMMARY),
         exit_status=int(exit_status) if exit_status is not None else None,
+        reason=plain_reason(stats, run.get("finish_reason"), stats.get(MONITOR_SUMMARY)),
     )
 
 

@@ -44,12 +44,19 @@ section.site{margin:.3em 0;border-left:4px solid #ccc;padding-left:.6em}
 section.warn{border-color:#a86b00}section.fail{border-color:#b3261e}section.stale{border-left-style:double}
 summary{cursor:pointer;padding:.2em 0}.why,.error{color:#8a1c14}.muted{color:#666}
 code{font-size:.9em;word-break:break-all;background:#f4f4f4;padding:0 .2em}
-svg.chart{display:block;max-width:100%;height:auto;margin:.3em 0}
+svg.chart{display:block;min-width:240px;max-width:100%;height:auto;margin:.3em 0}
 svg .pass{fill:#2e7d32}svg .warn{fill:#d39e00}svg .fail{fill:#b3261e}svg .running{fill:#888}
-svg text{font:10px system-ui,sans-serif;fill:#555}svg line{stroke:#999}
+svg rect.zero{fill:#fff;stroke-width:1.5}svg rect.zero.pass{stroke:#2e7d32}svg rect.zero.warn{stroke:#d39e00}
+svg rect.zero.fail{stroke:#b3261e}svg rect.zero.running{stroke:#888}svg rect.gap{fill:#e4e4e4}
+svg text{font:11px system-ui,sans-serif;fill:#444}svg line{stroke:#999}
+.sw{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;background:#2e7d32}
+.sw.zero{background:#fff;border:1.5px solid #2e7d32;height:.4em;vertical-align:0}.sw.gap{background:#e4e4e4}
+.reason{font-weight:600;color:#8a1c14}td .reason{display:block;font-size:.9em}
 """
 STALE_BADGE = '<span class="badge stale">stale</span>'
-PLOT_W, PLOT_H, TOP, BAR_MAX = 560, 76, 12, 14
+# the chart: CHART_W wide (never drawn narrower than 240 px: CSS min-width), bars between TOP and BASE, the
+# date labels under BASE
+CHART_W, CHART_H, TOP, BASE, BAR_MAX, ZERO_H = 560, 92, 16, 70, 16, 5
 
 
 def e(value: object) -> str:
@@ -97,6 +104,7 @@ def render_html(reports: Sequence[SiteReport], now: float, *, runs_shown: int) -
         "warned.</p>\n",
         summary_table(sites, now, stale, window),
         "<h2>Sites</h2>\n",
+        LEGEND,
     ]
     out += [site_section(report, i, now, report.site in stale) for i, report in enumerate(sites, 1)]
     out.append("</body></html>\n")
@@ -128,13 +136,31 @@ def summary_table(sites: Sequence[SiteReport], now: float, stale: set[str], wind
             f'<tr class="{row_class(report, is_stale)}" data-status="{report.status}" '
             f'data-stale="{"yes" if is_stale else "no"}" data-site="{e(report.site)}">'
             f'<th scope="row"><a href="#s{i}">{e(report.site)}</a></th>'
-            f'<td><span class="badge {report.status}">{report.status}</span></td>'
+            f'<td><span class="badge {report.status}">{report.status}</span>{status_reason(report)}</td>'
             f"<td>{STALE_BADGE if is_stale else ''}</td>"
             f"<td>{e(last_text)}</td><td>{e(success_text)}</td>"
-            f'<td class="n">{report.records_last}</td><td class="n">{report.records_window}</td>'
+            f'<td class="n">{records_last(report, now)}</td><td class="n">{report.records_window}</td>'
             f'<td class="n">{tier_mix(*report.requests)}</td><td>{interval_text(report)}</td></tr>\n'
         )
     return head + "".join(rows) + "</tbody></table>\n"
+
+
+def status_reason(report: SiteReport) -> str:
+    """The last ended run's trouble in plain words ("unreachable: connection refused"), under its badge."""
+    run = report.last_completed
+    if report.status not in (FAIL, WARN) or run is None or not run.reason:
+        return ""
+    return f'<span class="reason">{e(run.reason)}</span>'
+
+
+def records_last(report: SiteReport, now: float) -> str:
+    """The last ended run's records; after a quiet run, also when the site last brought any."""
+    count = report.records_last
+    earlier = report.last_with_records
+    if count or earlier is None or report.last_completed is None:
+        return str(count)
+    text = f"last: {records(earlier)} in run {earlier.run}, {age(now - (run_started(earlier) or now))} ago"
+    return f'{count} <span class="muted">({e(text)})</span>'
 
 
 def site_section(report: SiteReport, i: int, now: float, is_stale: bool) -> str:
@@ -169,43 +195,85 @@ def bar_title(run: RunRow) -> str:
         f"run {run.run}",
         stamp(run_started(run)),
         f"{plural(records(run), 'record')} ({run.new} new, {run.updated} updated)",
-        run.summary or run.finish_reason or "no end",
+        run.reason or run.summary or run.finish_reason or "no end",
     ]
     return e(" · ".join(p for p in parts if p))
 
 
+def bar_x(runs: Sequence[RunRow], bar: float) -> list[float]:
+    """Each run's bar at its start time (the first at the left edge, the last at the right one), so a
+    stretch without runs shows as empty space; one run sits at the left edge."""
+    starts = [run_started(r) or 0.0 for r in runs]
+    first, span = (starts[0], starts[-1] - starts[0]) if starts else (0.0, 0.0)
+    if span <= 0:
+        return [round(n * (bar + 2), 1) for n in range(len(runs))]
+    return [round((t - first) / span * (CHART_W - bar), 1) for t in starts]
+
+
+def gaps(report: SiteReport, xs: Sequence[float], bar: float) -> list[str]:
+    """A grey band where runs were due but none started: more than two intervals between two runs."""
+    due = report.interval.total_seconds()
+    out = []
+    for n in range(1, len(report.runs)):
+        before, after = run_started(report.runs[n - 1]), run_started(report.runs[n])
+        if before is None or after is None or after - before <= 2 * due:
+            continue
+        x, width = xs[n - 1] + bar + 1, xs[n] - xs[n - 1] - bar - 2
+        if width >= 1:
+            title = f"no run for {age(after - before)} (due every {interval_text(report)})"
+            out.append(
+                f'<rect class="gap" x="{x:g}" y="{TOP}" width="{width:g}" height="{BASE - TOP}">'
+                f"<title>{e(title)}</title></rect>"
+            )
+    return out
+
+
 def chart(report: SiteReport, i: int) -> str:
-    """Records per run as SVG bars coloured by the run's status, each with its own <title> tooltip."""
+    """Records per run as SVG bars coloured by the run's status, each with its own <title> tooltip, on a
+    time axis: a run with 0 records is a hollow box on the baseline, a stretch with no run a grey band.
+    The two date labels sit at opposite ends of a chart at least 240 px wide: they never meet."""
     runs = report.runs
     counts = [records(r) for r in runs]
     peak = max(counts, default=0)
-    pitch = min(BAR_MAX, PLOT_W / max(len(runs), 1))
-    width = round(pitch * len(runs)) if runs else PLOT_W
-    base, bar = TOP + 48, round(max(pitch - 2, 1), 1)
+    bar = round(min(BAR_MAX, max(3.0, CHART_W / max(len(runs), 1) - 2)), 1)
+    xs = bar_x(runs, bar)
     label = f"Records per run of {report.site}: " + (
         f"{len(runs)} runs, from {min(counts)} to {peak}, latest {counts[-1]}" if runs else "no runs"
     )
     out = [
-        f'<svg class="chart" role="img" aria-labelledby="s{i}c" viewBox="0 0 {width} {PLOT_H}" '
-        f'width="{width}" height="{PLOT_H}"><title id="s{i}c">{e(label)}</title>'
-        f'<text x="0" y="9">{plural(peak, "record")}</text>'
-        f'<line x1="0" y1="{base}.5" x2="{width}" y2="{base}.5"/>'
+        f'<svg class="chart" role="img" aria-labelledby="s{i}c" viewBox="0 0 {CHART_W} {CHART_H}" '
+        f'width="{CHART_W}" height="{CHART_H}"><title id="s{i}c">{e(label)}</title>'
+        f'<text class="y" x="0" y="9">{plural(peak, "record")} (highest run)</text>'
+        f'<line x1="0" y1="{BASE}.5" x2="{CHART_W}" y2="{BASE}.5"/>'
     ]
-    for n, (run, count) in enumerate(zip(runs, counts, strict=True)):
-        height = max(1, round(48 * count / peak)) if peak else 1
-        x = round(n * pitch, 1)
+    out += gaps(report, xs, bar)
+    for run, count, x in zip(runs, counts, xs, strict=True):
+        if count:
+            height = max(2, round((BASE - TOP) * count / peak))
+            kind = "bar"
+        else:
+            height, kind = ZERO_H, "bar zero"
         out.append(
-            f'<rect x="{x:g}" y="{base - height}" width="{bar:g}" height="{height}" '
-            f'class="{run_status(run)}"><title>{bar_title(run)}</title></rect>'
+            f'<rect x="{x:g}" y="{BASE - height}" width="{bar:g}" height="{height}" '
+            f'class="{kind} {run_status(run)}"><title>{bar_title(run)}</title></rect>'
         )
     if runs:
-        out.append(f'<text x="0" y="{PLOT_H - 2}">{e(stamp(run_started(runs[0])))}</text>')
-        out.append(
-            f'<text x="{width}" y="{PLOT_H - 2}" text-anchor="end">{e(stamp(run_started(runs[-1])))}</text>'
-        )
+        first, last = run_started(runs[0]), run_started(runs[-1])
+        out.append(f'<text class="x" x="0" y="{CHART_H - 3}">{e(stamp(first))}</text>')
+        if last != first:
+            out.append(
+                f'<text class="x" x="{CHART_W}" y="{CHART_H - 3}" text-anchor="end">{e(stamp(last))}</text>'
+            )
     else:
-        out.append(f'<text x="0" y="{base - 4}">no runs</text>')
+        out.append(f'<text x="0" y="{BASE - 4}">no runs</text>')
     return "".join(out) + "</svg>"
+
+
+LEGEND = (
+    '<p class="legend muted"><span class="sw pass"></span> a run\'s records (green pass, amber warn, red '
+    'fail, grey running) <span class="sw zero"></span> a run with 0 records '
+    '<span class="sw gap"></span> no run where one was due (more than two intervals)</p>\n'
+)
 
 
 def source_stale(source: SourceFreshness, report: SiteReport, now: float) -> bool:
@@ -241,9 +309,11 @@ def failures_list(report: SiteReport) -> str:
             what.append(f"exit {f.exit_status}")
         what.append(f"monitors <code>{e(f.summary)}</code>" if f.summary else "no monitor verdicts")
         latest = f.latest
+        why = f'<span class="reason">{e(latest.reason)}</span> ' if latest.reason else ""
         items.append(
-            f'<li><span class="badge {f.status}">{f.status}</span> {f.runs} run{"s" if f.runs > 1 else ""}, '
-            f"latest run {latest.run} ({e(stamp(run_started(latest)))}): {', '.join(what)}</li>"
+            f'<li><span class="badge {f.status}">{f.status}</span> {why}{f.runs} '
+            f"run{'s' if f.runs > 1 else ''}, latest run {latest.run} ({e(stamp(run_started(latest)))}): "
+            f'<span class="muted">{", ".join(what)}</span></li>'
         )
     return f'<h3>Failures</h3><ul class="failures">{"".join(items)}</ul>'
 

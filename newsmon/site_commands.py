@@ -1,8 +1,12 @@
 """`newsmon sites check` and `newsmon sites list`: the sites of NEWSMON_SITES_DIR, checked and at a glance.
 
+Both take the sites a sweep (`-a sites=all`, `newsmon schedule`) takes: the directory's when one is set,
+else the bundled ones (newsmon/sites/catalog.py); `list --bundled` also shows the bundled sites a sites
+directory leaves out of sweeps (still crawlable alone with `-a site=NAME`), marked so.
+
 `check` loads every file with the crawl's own loader, so a file it passes is one a crawl accepts; each
-broken file is one line naming the file and the key. `list` shows each site's last run, records,
-freshness, tier mix and when a sweep next takes it, from its state store (read, never written).
+broken file is one line naming the file and the key. `list` shows where each site comes from, its last run,
+records, freshness, tier mix and when a sweep next takes it, from its state store (read, never written).
 """
 
 from __future__ import annotations
@@ -35,13 +39,30 @@ def add_parser(sub: Any) -> None:
     listing.add_argument("--sites-dir", help="sites directory (default: $NEWSMON_SITES_DIR)")
     listing.add_argument("--state-dir", help="state directory (default: $NEWSMON_STATE_DIR or .newsmon)")
     listing.add_argument("--json", action="store_true", help="the same data as JSON")
+    listing.add_argument(
+        "--bundled",
+        action="store_true",
+        help="also the bundled sites a sites directory leaves out of sweeps (crawlable with -a site=NAME)",
+    )
     listing.set_defaults(func=cmd_list)
     template_command.add_parser(actions)
 
 
-def _entries(args: argparse.Namespace) -> list[SiteEntry]:
+BUNDLED, NOT_SWEPT = "bundled", "bundled, not swept (a sites dir is set)"
+
+
+def _entries(args: argparse.Namespace, *, bundled: bool = False) -> list[SiteEntry]:
+    """What a sweep takes (the directory's sites, else the bundled ones); with bundled, the bundled sites
+    the directory leaves out too."""
     directory = Path(args.sites_dir) if args.sites_dir else sites_dir()
-    return catalog(directory)
+    return catalog(directory, bundled=bundled or directory is None)
+
+
+def origin_of(entry: SiteEntry, directory_set: bool) -> str:
+    """Where the site comes from: its file in the sites directory, or bundled (swept or not)."""
+    if entry.source != BUNDLED:
+        return "sites dir"
+    return NOT_SWEPT if directory_set else BUNDLED
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -69,11 +90,19 @@ def _age(seconds: float | None) -> str:
     return f"{seconds:.0f}s ago"
 
 
-def site_rows(entries: list[SiteEntry], state_dir: Path, now: float) -> list[dict[str, Any]]:
+def site_rows(
+    entries: list[SiteEntry], state_dir: Path, now: float, directory_set: bool = False
+) -> list[dict[str, Any]]:
     """One summary per site: what `sites list` prints."""
     rows = []
     for entry in entries:
-        row: dict[str, Any] = {"site": entry.name, "source": entry.source, "error": entry.error}
+        row: dict[str, Any] = {
+            "site": entry.name,
+            "from": origin_of(entry, directory_set),
+            "source": entry.source,
+            "swept": origin_of(entry, directory_set) != NOT_SWEPT,
+            "error": entry.error,
+        }
         if entry.config is not None:
             due = SiteDue(entry.config, last_finished(state_dir, entry.name))
             row["interval_s"] = entry.config.interval.total_seconds()
@@ -102,24 +131,25 @@ def site_rows(entries: list[SiteEntry], state_dir: Path, now: float) -> list[dic
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    entries = _entries(args)  # an unusable directory: newsmon.cli.main prints it, exit status 2
+    entries = _entries(args, bundled=args.bundled)  # an unusable directory: cli.main prints it, exit 2
     state_dir = Path(args.state_dir or STATE_OPTIONS.default("NEWSMON_STATE_DIR") or ".newsmon")
-    rows = site_rows(entries, state_dir, time.time())
+    directory_set = bool(args.sites_dir or sites_dir())
+    rows = site_rows(entries, state_dir, time.time(), directory_set)
     if args.json:
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    header = ("site", "last run", "status", "records", "last new", "tier (plain/stealthy)", "next due")
+    header = ("site", "from", "last run", "status", "records", "last new", "plain/stealthy", "next due")
     table = [header]
     for row in rows:
         if row["error"] and "status" not in row:
-            table.append((row["site"], "-", "broken", "-", "-", "-", row["error"][:60]))
+            table.append((row["site"], row["from"], "-", "broken", "-", "-", "-", row["error"][:60]))
             continue
         tier = f"{row['requests_plain']}/{row['requests_stealthy']}" if "requests_plain" in row else "-"
+        due = str(row.get("next_due", "-")) if row["swept"] else "-a site= only"
         table.append((
-            row["site"], _age(row.get("last_run_age_s")), row.get("status", "never run"),
-            str(row.get("records_last_run", "-")), _age(row.get("last_new_records_age_s")), tier,
-            str(row.get("next_due", "-")),
+            row["site"], row["from"], _age(row.get("last_run_age_s")), row.get("status", "never run"),
+            str(row.get("records_last_run", "-")), _age(row.get("last_new_records_age_s")), tier, due,
         ))  # fmt: skip
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     for line in table:

@@ -470,6 +470,15 @@ MONITOR_SOURCES = _monitors.stat(
 )
 MONITOR_NEW_LISTED = _monitors.stat("newsmon/monitor/new_listed", "new article URLs the hubs listed")
 
+# --- alerts ------------------------------------------------------------------------------------------------
+_alerts = _Group("Alerts")
+ALERT_SENT = _alerts.stat(
+    "newsmon/alert/sent", "alerts delivered (a site started failing, went stale, recovered)"
+)
+ALERT_FAILED = _alerts.stat(
+    "newsmon/alert/failed", "alerts no notifier took (the crawl goes on; the next run tries again)"
+)
+
 # --- WARC --------------------------------------------------------------------------------------------------
 _warc = _Group("WARC")
 WARC_RESPONSES = _warc.stat("newsmon/warc/responses", "responses archived")

@@ -362,20 +362,19 @@ def scrapyd_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScrapydRun
             assert time.monotonic() < deadline, "scrapyd did not start"
             time.sleep(0.2)
 
-        # scrapyd-deploy from a copy of the checkout; the target and the credentials (netrc) in a temp HOME
+        # scrapyd-deploy from a copy of the checkout to its default target, the URL from the environment
+        # (scrapy.cfg: url = ${NEWSMON_SCRAPYD_URL}); the credentials (netrc) in a temp HOME
         project = copy_project(tmp / "project")
         home = tmp / "home"
-        (home / ".scrapy.cfg").write_text(
-            f"[deploy:test]\nurl = {url}\nproject = newsmon\n", encoding="utf-8"
-        )
+        home.mkdir(parents=True, exist_ok=True)
         netrc = f"machine 127.0.0.1 login {USERNAME} password {PASSWORD}\n"
         for path in (home / ".netrc", tmp / "etc" / "scrapyd.netrc"):
             path.write_text(netrc, encoding="utf-8")
             path.chmod(0o600)  # netrc files readable by others are refused
         deploy = subprocess.run(
-            [VENV_BIN / "scrapyd-deploy", "test", "--version", "r1"],
+            [VENV_BIN / "scrapyd-deploy", "--version", "r1"],
             cwd=project,
-            env={**clean_env, "HOME": str(home)},
+            env={**clean_env, "HOME": str(home), "NEWSMON_SCRAPYD_URL": url},
             capture_output=True,
             text=True,
             timeout=120,

@@ -130,7 +130,7 @@ def test_render_shows_the_new_article_fields_escaped():
     )
     text = render_markdown(record)
     assert "- **Description**: Summary with &lt;b&gt;markup&lt;/b&gt;" in text
-    assert "- **Publisher**: Ledger &amp; Co" in text
+    assert "- **Publisher**: Ledger & Co" in text  # a bare & reads as itself
     assert "- **Free to read**: false" in text
     assert "- **Image**: https://cdn.example/a.jpg" in text
 
@@ -219,3 +219,30 @@ def test_the_fast_record_check_decides_as_jsonschema(field, value):
     with pytest.raises(JsonSchemaException):
         _fast_check()(record)  # the compiled check alone sees it too
     assert list(record_validator().iter_errors(record))  # and jsonschema itself
+
+
+def test_article_view_puts_title_and_text_first() -> None:
+    """`newsmon render --article` (and `make demo`): the title as the heading, the article text before any
+    link, the page's menus and link list left out, a bare `&` as itself and markup still defused."""
+    from newsmon.render import render_article
+
+    record = {
+        "url": "https://harbour.example/2026/05/ferry/",
+        "domain": "harbour.example",
+        "title": "Ferry & tug crews <b>agree</b> on a winter timetable",
+        "published_at": "2026-05-28T07:00:00+00:00",
+        "authors": ["Ines Marlow"],
+        "body": "First paragraph of the story.\n\nSecond paragraph, with R&D.\n\nThird one.",
+        "links": [{"text": "Home", "url": "https://harbour.example/"}] * 40,
+        "content": ["Menu", "Home", "Sections"] * 30,
+        "read_also": [{"title": "Tides & times", "url": "https://harbour.example/tides/"}],
+    }
+    text = render_article(record, max_lines=2)
+    lines = text.splitlines()
+    assert lines[0] == "# Ferry & tug crews &lt;b&gt;agree&lt;/b&gt; on a winter timetable"
+    assert lines[2] == "2026-05-28T07:00:00+00:00 · Ines Marlow · <https://harbour.example/2026/05/ferry/>"
+    assert lines.index("First paragraph of the story.") < lines.index("## Read also")
+    assert "Second paragraph, with R&D." in lines and "Third one." not in text
+    assert "*(1 more paragraphs)*" in lines
+    assert "Menu" not in text and text.count("https://harbour.example/)") == 0
+    assert lines[-1] == "- [Tides & times](https://harbour.example/tides/)"

@@ -171,7 +171,7 @@ def test_only_http_urls_are_links(url: Any) -> None:
 
 def test_escape_keeps_ordinary_text_readable() -> None:
     assert escape("Ferry service resumes, 2026-03-01: 5 km") == "Ferry service resumes, 2026-03-01: 5 km"
-    assert escape("AT&T <3 [x]") == "AT&amp;T &lt;3 \\[x\\]"
+    assert escape("AT&T <3 [x] &amp;") == "AT&T &lt;3 \\[x\\] &amp;amp;"  # a bare & is text
     assert escape("# not a heading") == "\\# not a heading"
     assert escape("2026. A year") == "2026\\. A year"
     for text in ("127.0.0.1", "#tag", "-5 degrees", "2026-03-01", "3.5 km"):

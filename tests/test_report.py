@@ -83,10 +83,13 @@ def test_json_has_every_column(state_dir: Path, capsys: pytest.CaptureFixture[st
         "monitors": {"ban_ratio": "fail"},
         "summary": "fail: ban_ratio",
         "exit_status": 4,
+        "reason": "blocked: most pages were refusals or bot challenges",
     }
     assert (quiet["new"], quiet["skipped"], quiet["requests_plain"]) == (0, 32, 4)
     assert quiet["monitors"] == {"freshness": "warn", "hubs": "pass"}
     assert running["finish_reason"] is None and running["summary"] is None and running["duration_s"] is None
+    assert quiet["reason"] == "warning: feeds or listings listed nothing new for many runs"
+    assert running["reason"] is None
 
 
 def test_table_lists_every_site(state_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -167,3 +170,35 @@ def test_redis_unavailable_is_one_masked_line(capsys: pytest.CaptureFixture[str]
     assert main(["report", "--redis-url", url, "--site", "euromaidan"]) == EXIT_UNAVAILABLE
     out, err = capsys.readouterr()
     assert not out and err.count("\n") == 1 and "redis://***@127.0.0.1:" in err and PASSWORD not in err
+
+
+@pytest.mark.parametrize(
+    ("stats", "finish", "summary", "reason"),
+    [
+        (
+            {"newsmon/feed/failed": 2, "newsmon/feed/failed/connection_refused": 2},
+            "finished",
+            "fail: error_ratio, hubs",
+            "unreachable: connection refused",
+        ),
+        ({"newsmon/listing/http_error/403": 3}, "finished", "fail: hubs", "blocked: HTTP 403"),
+        ({"newsmon/feed/not_a_feed": 1}, "finished", "fail: hubs", "not a feed"),
+        ({}, "crashed", None, "stopped: the run crashed or was killed before it ended"),
+        (
+            {},
+            "finished",
+            "fail: new_items",
+            "no new records although the feeds and listings listed new articles",
+        ),
+        ({}, "finished", "warn: freshness", "warning: feeds or listings listed nothing new for many runs"),
+        ({"newsmon/feed/failed/dns": 1}, "finished", "pass", None),  # a failed hub among good ones
+        ({}, None, None, None),  # still running
+    ],
+)
+def test_plain_reason(
+    stats: dict[str, object], finish: str | None, summary: str | None, reason: str | None
+) -> None:
+    """What `newsmon report --html` and the alerts say went wrong, from the run's own stats."""
+    from newsmon.report import plain_reason
+
+    assert plain_reason(stats, finish, summary) == reason

@@ -320,7 +320,7 @@ def test_page_in_chromium(browser: Any, reports: dict[str, SiteReport], tmp_path
     assert len(charts) == 5 and all(
         n == 1 and role == "img" and "Records per run" in t for n, role, t in charts
     )
-    assert page.locator("section.site svg rect").count() == 100  # 20 runs x 5 sites
+    assert page.locator("section.site svg rect.bar").count() == 100  # 20 runs x 5 sites
     classes = {
         site: page.get_attribute(f'#summary tr[data-site="{site}"]', "class") or "" for site in reports
     }

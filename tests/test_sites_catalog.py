@@ -197,7 +197,7 @@ def test_sites_check_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     write_site(sites, "a", 'interval = "2h"\n')
     write_site(sites, "b")
     assert main(["sites", "check", "--sites-dir", str(sites)]) == 0
-    assert "3 of 3 sites usable" in capsys.readouterr().out  # a, b and the bundled euromaidan
+    assert "2 of 2 sites usable" in capsys.readouterr().out  # a and b: what a sweep takes
     (sites / "c.toml").write_text('name = "c"\norigin = "https://c.example"\ntimezone = "Mars/Base"\n')
     assert main(["sites", "check", "--sites-dir", str(sites)]) == 2
     out, err = capsys.readouterr()
@@ -211,4 +211,30 @@ def test_sites_check_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert rows["c"]["error"] and "status" not in rows["b"]
     assert main(["sites", "list", "--sites-dir", str(sites), "--state-dir", str(state)]) == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[0].split()[:3] == ["site", "last", "run"] and any(line.startswith("a ") for line in table)
+    assert table[0].split()[:4] == ["site", "from", "last", "run"]
+    assert any(line.startswith("a ") for line in table)
+    assert not any(line.startswith("euromaidan") for line in table)  # a sweep never takes it
+
+
+def test_sites_list_is_what_a_sweep_crawls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a sites directory a sweep takes its sites only: `sites list` shows those, and the bundled
+    euromaidan only with --bundled, marked as not swept; without one, the bundled sites, swept."""
+    from newsmon.sites.catalog import select_all
+
+    sites = tmp_path / "sites"
+    write_site(sites, "a")
+    state = tmp_path / "state"
+    swept = {c.name for c in select_all(sites)[0]}
+    assert main(["sites", "list", "--sites-dir", str(sites), "--state-dir", str(state), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["site"] for r in rows} == swept == {"a"} and rows[0]["from"] == "sites dir"
+    assert main(["sites", "list", "--sites-dir", str(sites), "--state-dir", str(state), "--bundled"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("euromaidan"))
+    assert "bundled, not swept" in line and "-a site= only" in line
+    monkeypatch.delenv("NEWSMON_SITES_DIR", raising=False)
+    assert main(["sites", "list", "--state-dir", str(state), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["site"] for r in rows} == {c.name for c in select_all(None)[0]} >= {"euromaidan"}
+    assert all(r["from"] == "bundled" and r["swept"] for r in rows)

@@ -15,7 +15,7 @@ import logging
 import re
 from http.client import responses as reasons
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -23,11 +23,15 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
-from warcio.statusandheaders import StatusAndHeaders
 
-from newsmon.archive.writer import RotatingWarcWriter, recover_open_files
+from newsmon.extras import require
 from newsmon.meta import META_FETCH_REASON, META_TIER, WARC_META, Tier
 from newsmon.options import Option, Options
+
+if TYPE_CHECKING:  # warcio is the `warc` extra: imported once NEWSMON_WARC_DIR is set
+    from warcio.statusandheaders import StatusAndHeaders
+
+    from newsmon.archive.writer import RotatingWarcWriter
 from newsmon.stats import (
     WARC_FAILED,
     WARC_FILES,
@@ -88,6 +92,7 @@ class WarcArchiver:
         max_bytes = OPTIONS.getint(crawler.settings, "NEWSMON_WARC_MAX_BYTES")
         if max_bytes < 0:
             raise NotConfigured("NEWSMON_WARC_MAX_BYTES must be >= 0 (0: never rotate)")
+        require("warcio", "NEWSMON_WARC_DIR")
         archiver = cls(crawler, Path(directory), max_bytes)
         crawler.signals.connect(archiver.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(archiver.spider_closed, signal=signals.spider_closed)
@@ -95,6 +100,8 @@ class WarcArchiver:
 
     def spider_opened(self, spider: Spider) -> None:
         from scrapy import __version__ as scrapy_version
+
+        from newsmon.archive.writer import RotatingWarcWriter, recover_open_files
 
         if self.directory.is_dir():  # a crashed run's `.open` files first (recover_open_files logs them)
             recovered = recover_open_files(self.directory)
@@ -177,6 +184,8 @@ class WarcArchiver:
 
     @staticmethod
     def _request_headers(request: Request) -> StatusAndHeaders:
+        from warcio.statusandheaders import StatusAndHeaders
+
         parts = urlparse_cached(request)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         pairs = [("Host", parts.netloc), *_header_pairs(request.headers)]
@@ -184,6 +193,8 @@ class WarcArchiver:
 
     @staticmethod
     def _response_headers(response: Response) -> StatusAndHeaders:
+        from warcio.statusandheaders import StatusAndHeaders
+
         pairs = [(k, v) for k, v in _header_pairs(response.headers) if k.lower() not in FRAMING]
         if any(k.lower() == "transfer-encoding" for k, _ in _header_pairs(response.headers)):
             pairs = [(k, v) for k, v in pairs if k.lower() != "content-length"]

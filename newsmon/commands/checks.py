@@ -72,6 +72,7 @@ def check_settings(settings: BaseSettings) -> None:
         least = _AT_LEAST.get(name)
         if least is not None and value < least:
             raise ArgumentError(f"-s {name}={settings[name]!r}: must be a whole number >= {least}")
+    check_extras(settings)
     from newsmon.distributed.config import DistributedConfig
     from newsmon.extract.budget import PageBudget
     from newsmon.fetch.policy import TierPolicy
@@ -112,9 +113,12 @@ def check_crawl(spider: str, spargs: Mapping[str, Any], settings: BaseSettings) 
         raise ArgumentError(f"unknown spider argument -a {unknown[0]}= (known: {known})")
     args = SpiderArguments.parse(spargs)
     try:
-        return resolve_site(args, spidercls.site_name, settings).name
+        site = resolve_site(args, spidercls.site_name, settings)
     except SiteConfigError as exc:
         raise ArgumentError(str(exc)) from None
+    if site.alerts:
+        check_extras(settings, site_alerts=True)
+    return site.name
 
 
 def news_spider_class(spider: str, settings: BaseSettings) -> type[NewsSpider] | None:
@@ -127,6 +131,29 @@ def news_spider_class(spider: str, settings: BaseSettings) -> type[NewsSpider] |
     except KeyError:
         return None
     return spidercls if issubclass(spidercls, NewsSpider) else None
+
+
+def check_extras(settings: BaseSettings, *, site_alerts: bool = False) -> None:
+    """A feature that is on needs its extra installed (pyproject.toml): ArgumentError naming both."""
+    from newsmon.alerts.extension import alert_urls
+    from newsmon.archive.warc import OPTIONS as WARC
+    from newsmon.distributed.config import OPTIONS as DISTRIBUTED
+    from newsmon.extras import MissingExtra, require
+
+    needs = []
+    if str(DISTRIBUTED.get(settings, "NEWSMON_BACKEND")).strip().lower() == "redis":
+        needs += [("redis", "NEWSMON_BACKEND=redis"), ("scrapy_redis", "NEWSMON_BACKEND=redis")]
+    if WARC.get(settings, "NEWSMON_WARC_DIR"):
+        needs.append(("warcio", "NEWSMON_WARC_DIR"))
+    if alert_urls(settings):
+        needs.append(("apprise", "NEWSMON_ALERT_URLS"))
+    elif site_alerts:
+        needs.append(("apprise", "the site's `alerts`"))
+    for module, feature in needs:
+        try:
+            require(module, feature)
+        except MissingExtra as exc:
+            raise ArgumentError(str(exc)) from None
 
 
 def or_exit(check: Callable[[str, Mapping[str, Any], BaseSettings], T], spider: str,

@@ -25,7 +25,6 @@ import logging
 import sys
 from typing import Any
 
-import redis
 from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
@@ -35,15 +34,7 @@ from newsmon import redact, shutdown
 from newsmon.commands.checks import exit_on_bad_arguments, sweep_sites_or_exit
 from newsmon.commands.sweep import SiteOutcome, Sweep, sweep_status
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
-from newsmon.distributed.config import DistributedConfig
-from newsmon.distributed.connection import (
-    CLOSE_REASON,
-    EXIT_UNAVAILABLE,
-    RedisUnavailable,
-    connect,
-    failed_run,
-)
-from newsmon.distributed.coordinator import join_run
+from newsmon.distributed.config import CLOSE_REASON, EXIT_UNAVAILABLE, DistributedConfig, failed_run
 from newsmon.sites import SiteConfig
 from newsmon.sites.catalog import SiteEntry
 from newsmon.state.backend import take_run_lock
@@ -107,6 +98,11 @@ class Command(ScrapyCrawlCommand):
             sys.exit(EXIT_LOCKED)
 
     def _join(self, config: DistributedConfig, spider: str) -> None:
+        import redis  # installed: checks.check_extras ran first
+
+        from newsmon.distributed.connection import RedisUnavailable, connect
+        from newsmon.distributed.coordinator import join_run
+
         try:
             conn = connect(config)
             holder = join_run(conn, config, spider)

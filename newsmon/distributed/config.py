@@ -8,9 +8,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
+from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from newsmon.options import Option, Options
+from newsmon.stats import DISTRIBUTED_REDIS_ERROR
+
+# Exit status of `scrapy crawl` when Redis is unreachable at start or failed mid-run (EX_UNAVAILABLE).
+# Here, not in connection.py, so a crawl without the redis extra reads them without importing redis.
+EXIT_UNAVAILABLE = 69
+CLOSE_REASON = "newsmon_redis_error"
+
+
+def failed_run(crawler: Crawler) -> bool:
+    """Whether the crawl was closed by a Redis failure."""
+    try:
+        return bool(crawler.stats.get_value(DISTRIBUTED_REDIS_ERROR)) if crawler.stats else False
+    except RuntimeError:  # never started
+        return False
+
 
 OPTIONS = Options(
     Option(

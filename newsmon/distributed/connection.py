@@ -22,14 +22,14 @@ import redis
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
+from newsmon.distributed.config import CLOSE_REASON as CLOSE_REASON  # re-exported for their readers
+from newsmon.distributed.config import EXIT_UNAVAILABLE as EXIT_UNAVAILABLE
 from newsmon.distributed.config import DistributedConfig
+from newsmon.distributed.config import failed_run as failed_run
 from newsmon.stats import DISTRIBUTED_REDIS_ERROR
 
 logger = logging.getLogger(__name__)
 
-# Exit status of `scrapy crawl` when Redis is unreachable at start or failed mid-run (EX_UNAVAILABLE).
-EXIT_UNAVAILABLE = 69
-CLOSE_REASON = "newsmon_redis_error"
 ERROR_STAT = DISTRIBUTED_REDIS_ERROR
 
 ErrorHandler = Callable[[Exception], None]
@@ -103,14 +103,6 @@ def guard(on_error: ErrorHandler | None) -> Iterator[None]:
         if on_error is not None:
             on_error(exc)
         raise RedisFailure(str(exc)) from exc
-
-
-def failed_run(crawler: Crawler) -> bool:
-    """Whether the crawl was closed by a Redis failure."""
-    try:
-        return bool(crawler.stats.get_value(ERROR_STAT))
-    except RuntimeError:  # never started
-        return False
 
 
 class Guarded(Protocol):

@@ -183,9 +183,11 @@ class StateExtension:
     def _check_redis(self, store: Store) -> None:
         """The Redis store as the SQLite one: keys of the wrong type (a damaged copy, another program's
         keys) are moved aside and the store is rebuilt from the outputs."""
+        if isinstance(store, StateStore) or not self.config.check_on_open:
+            return  # SQLite (checked as it opened): redis, the `redis` extra, is never imported for it
         from newsmon.state.redis_store import RedisStateStore
 
-        if not isinstance(store, RedisStateStore) or not self.config.check_on_open:
+        if not isinstance(store, RedisStateStore):
             return
         wrong = store.wrong_types()
         if not wrong:

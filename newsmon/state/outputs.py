@@ -204,6 +204,7 @@ class SettleOrder(IntEnum):
     """Who runs first once the outputs settled, whatever the EXTENSIONS priorities."""
 
     JUDGE = 10  # the monitors' verdicts (output health included)
+    ALERT = 15  # alerts on the site's health, the verdicts included, while the store is still open
     RECORD = 20  # the state extension: marks what waited, records the run with the verdicts
     REPORT = 30  # the stats file, holding all of the above
 

@@ -68,6 +68,12 @@ class Store(Protocol):
         """{hub: (listed, new)} of this run in; {hub: consecutive runs without a new article URL} out."""
         ...
 
+    # --- notes: small JSON values kept between runs (the alert state, newsmon/alerts) --------------
+    def note(self, key: str) -> Any: ...
+    def swap_note(self, key: str, old: Any, new: Any) -> bool:
+        """Compare and set: new (None deletes) when the note still holds old; False when it did not."""
+        ...
+
     # --- the site's template (newsmon/state/template_store.py) --------------------------------------
     def template_learn(
         self, page: int, units: Sequence[tuple[int, str]], keep: int, now: float | None = None

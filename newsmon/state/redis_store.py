@@ -72,6 +72,15 @@ return 1
 """
 
 
+# KEYS[1] the note; ARGV[1] the value expected ("" = none), ARGV[2] the new one ("" = delete)
+SWAP_NOTE = """
+local cur = redis.call('GET', KEYS[1]) or ''
+if cur ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
+return 1
+"""
+
+
 # The type of each key under `<prefix>:<spider>:`, by exact name or by prefix (the first match decides).
 KEY_TYPES: tuple[tuple[str, str], ...] = (
     ("a:", "hash"),
@@ -86,6 +95,7 @@ KEY_TYPES: tuple[tuple[str, str], ...] = (
     ("runs", "list"),
     ("count", "string"),
     ("sources", "hash"),
+    ("note:", "string"),
 )
 ASIDE = "corrupt:"  # `<base>corrupt:<key>`: where a key of the wrong type is moved
 
@@ -385,3 +395,22 @@ class RedisStateStore(RedisTemplateKeys):
             else:
                 out[url] = int(self.conn.hincrby(key, url, 1))
         return out
+
+    # --- notes: small JSON values kept between runs (the alert state, newsmon/alerts) -----------------
+    @guarded
+    def note(self, key: str) -> Any:
+        raw = self.conn.get(self.base + "note:" + key)
+        return None if raw is None else json.loads(_str(raw) or "null")
+
+    @guarded
+    def swap_note(self, key: str, old: Any, new: Any) -> bool:
+        """Compare and set in one Lua call: of the processes of a distributed run that see the same
+        change, one wins (and sends the alert)."""
+        found = self.conn.eval(
+            SWAP_NOTE,
+            1,
+            self.base + "note:" + key,
+            "" if old is None else json.dumps(old, sort_keys=True),
+            "" if new is None else json.dumps(new, sort_keys=True),
+        )
+        return bool(found)

@@ -62,6 +62,10 @@ CREATE TABLE IF NOT EXISTS sources (
     last_new REAL,
     last_run REAL NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS notes (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -399,3 +403,23 @@ class StateStore(TemplateTables):
             out[url] = stale
         self.conn.commit()
         return out
+
+    # --- notes: small JSON values kept between runs (the alert state, newsmon/alerts) -----------------
+    def note(self, key: str) -> Any:
+        row = self.conn.execute("SELECT value FROM notes WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def swap_note(self, key: str, old: Any, new: Any) -> bool:
+        """Set the note to new (None deletes it) when it still holds old; False when another writer changed
+        it first. One process holds a SQLite store (the run lock), so this only guards against a misuse."""
+        if self.note(key) != old:
+            return False
+        if new is None:
+            self.conn.execute("DELETE FROM notes WHERE key = ?", (key,))
+        else:
+            self.conn.execute(
+                "INSERT INTO notes VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(new, sort_keys=True)),
+            )
+        self.conn.commit()
+        return True
