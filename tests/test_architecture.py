@@ -118,3 +118,119 @@ def test_layers(lower: str, upper: str) -> None:
 def test_the_check_sees_a_cycle() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+# --- issue 22 item 1: private internals of dependencies only in newsmon/compat.py ------------------------
+COMPAT = ROOT / "compat.py"
+
+
+def _own_module(name: str) -> bool:
+    return name == "newsmon" or name.startswith("newsmon.")
+
+
+def private_touches(path: Path) -> list[str]:
+    """Private names of other objects a module touches: ``x._name`` where x is not self/cls, ``getattr(x,
+    "_name")`` and friends, and imports of a dependency's private module or name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                found.append(f"{path.name}:{node.lineno} .{node.attr}")
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in (
+            "getattr",
+            "hasattr",
+            "setattr",
+        ):
+            if len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                name = str(node.args[1].value)
+                if name.startswith("_") and not name.startswith("__"):
+                    found.append(f"{path.name}:{node.lineno} {name!r}")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if not _own_module(node.module):
+                names = [node.module, *(a.name for a in node.names)]
+                parts = [p for n in names for p in n.split(".")]
+                if any(p.startswith("_") and not p.startswith("__") for p in parts):
+                    found.append(f"{path.name}:{node.lineno} from {node.module}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if not _own_module(alias.name) and any(p.startswith("_") for p in alias.name.split(".")):
+                    found.append(f"{path.name}:{node.lineno} import {alias.name}")
+    return found
+
+
+# Underscore names that are public API: lxml documents its element classes under these names (and types
+# them so); namedtuple's _replace and os._exit are documented.
+PUBLIC_UNDERSCORE = {"_Element", "_ElementUnicodeResult", "_replace", "_asdict", "_fields", "_exit"}
+
+
+def own_private_names() -> set[str]:
+    """Underscore names newsmon defines itself (functions, methods, attributes, classes, constants)."""
+    names: set[str] = set()
+    for path in ROOT.rglob("*.py"):
+        if path == COMPAT:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+    return {n for n in names if n.startswith("_")}
+
+
+def test_no_private_name_of_a_dependency_outside_compat() -> None:
+    allowed = PUBLIC_UNDERSCORE | own_private_names()
+    touches = [
+        t
+        for path in sorted(ROOT.rglob("*.py"))
+        if path != COMPAT
+        for t in private_touches(path)
+        if t.split()[-1].lstrip(".").strip("'") not in allowed
+    ]
+    assert not touches, "private internals outside newsmon/compat.py: " + ", ".join(touches)
+
+
+def test_the_private_name_scan_sees_them(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from twisted.web._newclient import ResponseFailed\n"
+        "from twisted.web.client import _private\n"
+        "slot = engine._slot\n"
+        "slot = getattr(engine, '_slot', None)\n"
+        "self._mine = 1\n"
+        "super()._create_page()\n",
+        encoding="utf-8",
+    )
+    assert len(private_touches(sample)) == 5
+    assert private_touches(COMPAT), "compat.py is where they are"
+    own = own_private_names()
+    assert "_spider_idle" in own  # NewsSpider's own method, called on the spider it built
+    assert not own & {"_slot", "_io_refs", "_maybe_launch_browser", "_create_crawler", "_newclient"}
+
+
+def test_no_private_method_of_a_dependency_overridden_outside_compat() -> None:
+    """A class outside compat.py never defines a method a dependency's base class defines privately."""
+    import importlib
+    import inspect
+
+    overrides = []
+    for path in sorted(ROOT.rglob("*.py")):
+        if path == COMPAT:
+            continue
+        module_name = ".".join(path.relative_to(ROOT.parent).with_suffix("").parts).removesuffix(".__init__")
+        module = importlib.import_module(module_name)
+        for cls in vars(module).values():
+            if not inspect.isclass(cls) or cls.__module__ != module_name:
+                continue
+            foreign = [b for b in cls.__mro__[1:] if not _own_module(b.__module__) and b is not object]
+            for name, value in vars(cls).items():
+                private = name.startswith("_") and not name.startswith("__") and not name.endswith("_")
+                if private and inspect.isfunction(value) and any(name in vars(b) for b in foreign):
+                    overrides.append(f"{module_name}.{cls.__name__}.{name}")
+    assert not overrides, "private methods of dependencies overridden outside compat.py: " + ", ".join(
+        overrides
+    )

@@ -28,6 +28,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_instal
 from twisted.python.failure import Failure
 
 from newsmon import stats
+from newsmon.compat import engine_closing
 from newsmon.context import CrawlContext
 from newsmon.crawl.arguments import SPIDER_ARGUMENTS, SpiderArguments
 from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, FetchedPage, PagePolicy, classify, precheck
@@ -442,9 +443,8 @@ class NewsSpider(scrapy.Spider):
     def _engine_closing(self) -> bool:
         """Whether the engine is closing the spider (CLOSESPIDER_*, SIGTERM, a failed store). Scrapy waits
         for running callbacks before it closes: the pool then gives pages in extraction a few seconds, not
-        their whole budget. Engine internals (its slot's ``closing``); without them the budget still holds."""
-        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
-        return getattr(slot, "closing", None) is not None
+        their whole budget (newsmon.compat: engine internals; without them the budget still holds)."""
+        return engine_closing(self.crawler)
 
     def _extraction_input(self, response: TextResponse) -> bytes:
         """The body handed to extraction: cut at NEWSMON_EXTRACT_MAX_BYTES (just before a tag), counted."""
