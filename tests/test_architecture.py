@@ -234,3 +234,124 @@ def test_no_private_method_of_a_dependency_overridden_outside_compat() -> None:
     assert not overrides, "private methods of dependencies overridden outside compat.py: " + ", ".join(
         overrides
     )
+
+
+# --- issue 22 item 5: process-wide state only in newsmon/resources.py -------------------------------------
+RESOURCES = ROOT / "resources.py"
+MUTATORS = {
+    "append",
+    "extend",
+    "insert",
+    "add",
+    "update",
+    "setdefault",
+    "pop",
+    "popitem",
+    "remove",
+    "discard",
+}
+MUTATORS |= {"clear", "appendleft", "sort", "reverse"}
+# Filled once while the module is imported (every stat name registers itself), frozen into stats.STATS.
+IMPORT_TIME_REGISTRIES = {("stats.py", "_TABLE")}
+
+
+def _root(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        node = node.value
+    return node
+
+
+def _is_dataclass(node: ast.ClassDef) -> bool:
+    return any("dataclass" in ast.unparse(d) for d in node.decorator_list)
+
+
+def module_state(path: Path) -> list[str]:
+    """Module globals (and class attributes shared by every instance) that a function changes: an item
+    set or deleted, a mutating method called, or a ``global`` rebound."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    globals_: set[str] = set()
+    shared: dict[str, set[str]] = {}  # class -> attributes defined on the class, not per instance
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            globals_.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.ClassDef) and not _is_dataclass(node):
+            attrs = {
+                t.id
+                for b in node.body
+                if isinstance(b, ast.Assign | ast.AnnAssign) and b.value is not None
+                for t in (b.targets if isinstance(b, ast.Assign) else [b.target])
+                if isinstance(t, ast.Name)
+            }
+            per_instance = {
+                n.attr
+                for n in ast.walk(node)
+                if isinstance(n, ast.Attribute)
+                and isinstance(n.ctx, ast.Store)
+                and ast.unparse(n.value) == "self"
+            }
+            shared[node.name] = attrs - per_instance
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        params = {a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Global):
+                found.extend(f"{path.name}:{node.lineno} global {name}" for name in node.names)
+                continue
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del):
+                target: ast.expr = node
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in MUTATORS
+            ):
+                target = node.func.value
+            else:
+                continue
+            root = _root(target)
+            known = isinstance(root, ast.Name) and root.id in globals_ and root.id not in params
+            if known and (path.name, ast.unparse(root)) not in IMPORT_TIME_REGISTRIES:
+                found.append(f"{path.name}:{node.lineno} {ast.unparse(root)}")
+            while isinstance(target, ast.Subscript):
+                target = target.value
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                for cls, attrs in shared.items():
+                    if target.attr in attrs and target.value.id in ("self", "cls", cls):
+                        found.append(f"{path.name}:{node.lineno} {cls}.{target.attr}")
+    return found
+
+
+def test_no_module_level_mutable_state_outside_the_process_resources() -> None:
+    """What the crawls of a process share lives in one object (newsmon/resources.py), not in module
+    globals or class attributes scattered over newsmon."""
+    state = [s for path in sorted(ROOT.rglob("*.py")) if path != RESOURCES for s in module_state(path)]
+    assert not state, "process-wide state outside newsmon/resources.py: " + ", ".join(state)
+
+
+def test_the_module_state_scan_sees_it(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "_slots = {}\n"
+        "_armed = None\n"
+        "class Lease:\n"
+        "    _pools = {}\n"
+        "    def __init__(self):\n"
+        "        self.mine = []\n"
+        "        self._pools[1] = 2\n"
+        "        self.mine.append(1)\n"
+        "def f(loop, _slots_too):\n"
+        "    _slots[loop] = 1\n"
+        "    del _slots[loop]\n"
+        "    _slots.setdefault(loop, 2)\n"
+        "    global _armed\n",
+        encoding="utf-8",
+    )
+    assert sorted(module_state(sample)) == [
+        "sample.py:10 _slots",
+        "sample.py:11 _slots",
+        "sample.py:12 _slots",
+        "sample.py:13 global _armed",
+        "sample.py:7 Lease._pools",
+    ]

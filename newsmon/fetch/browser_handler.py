@@ -27,6 +27,7 @@ from scrapy_playwright.handler import BrowserContextWrapper
 from newsmon.compat import PlaywrightHandlerBase
 from newsmon.fetch.browser_guard import BrowserGuard, Visit
 from newsmon.options import Option, Options
+from newsmon.resources import process_resources
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +41,17 @@ OPTIONS = Options(
     ),
 )
 
-# Per process and event loop: the crawls of a sweep share the process, so they share this bound.
-_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
-
 
 def browser_slots(size: int) -> asyncio.Semaphore:
+    """Per process and event loop (newsmon/resources.py): the crawls of a sweep share the process, so they
+    share this bound."""
     loop = asyncio.get_running_loop()
-    if loop not in _slots:
-        for stale in [known for known in _slots if known.is_closed()]:
-            del _slots[stale]
-        _slots[loop] = asyncio.Semaphore(max(1, size))
-    return _slots[loop]
+    slots = process_resources().browser_slots
+    if loop not in slots:
+        for stale in [known for known in slots if known.is_closed()]:
+            del slots[stale]
+        slots[loop] = asyncio.Semaphore(max(1, size))
+    return slots[loop]
 
 
 class GuardedPlaywrightHandler(PlaywrightHandlerBase):
