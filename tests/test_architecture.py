@@ -355,3 +355,27 @@ def test_the_module_state_scan_sees_it(tmp_path: Path) -> None:
         "sample.py:13 global _armed",
         "sample.py:7 Lease._pools",
     ]
+
+
+# --- issue 22 item 2: the crawl context is built in one place ----------------------------------------------
+def test_the_crawl_context_has_one_constructor_call_site() -> None:
+    """Only CrawlContext.of builds the context (``cls(...)``); everyone else asks ``of`` for it, and the
+    news spider's part is attached once (``attach_news``), never field by field."""
+    calls = []
+    for path in sorted(ROOT.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in (
+                "CrawlContext",
+                "context.CrawlContext",
+            ):
+                calls.append(f"{path.name}:{node.lineno}")
+            if path.name == "context.py" and isinstance(node, ast.Call) and ast.unparse(node.func) == "cls":
+                calls.append(f"{path.name}:{node.lineno}")
+            fields = ("news", "config", "frontier", "request_for")
+            stored = (
+                isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr in fields
+            )
+            if stored and path.name != "context.py" and "context" in ast.unparse(node.value).lower():
+                calls.append(f"{path.name}:{node.lineno} sets {node.attr}")
+    assert len(calls) == 1 and calls[0].startswith("context.py:"), calls

@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 
 from newsmon import stats
 from newsmon.compat import engine_closing
-from newsmon.context import CrawlContext
+from newsmon.context import CrawlContext, NewsCrawl
 from newsmon.crawl.arguments import SPIDER_ARGUMENTS, SpiderArguments
 from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, FetchedPage, PagePolicy, classify, precheck
 from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
@@ -127,10 +127,8 @@ class NewsSpider(scrapy.Spider):
             PoolLease(workers, timeout=budget.timeout, closing=self._engine_closing) if workers > 0 else None
         )
         self._restarts_counted = 0  # the pool's worker restarts already in stats
-        self._context = context = CrawlContext.of(crawler)
-        context.config = config
-        context.frontier = self.frontier
-        context.request_for = self.article_request
+        self._context = CrawlContext.of(crawler)
+        self._context.attach_news(NewsCrawl(config, self.frontier, self.article_request))
 
     def _count(self, stat: str) -> None:
         self.crawler.stats.inc_value(stat)

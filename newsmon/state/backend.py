@@ -32,14 +32,8 @@ def distributed_config(settings: BaseSettings) -> DistributedConfig | None:
 
 
 def run_name(crawler: Crawler) -> str:
-    """The name a crawl's state (store, lock, host memory, monitor history) is kept under: its site's, so
-    two sites crawled by one spider class keep apart and one site is one run at a time; the spider's name
-    for a crawl without a news spider."""
-    config = CrawlContext.of(crawler).config
-    if config is not None:
-        return config.site.name
-    assert crawler.spidercls is not None
-    return crawler.spidercls.name
+    """The name a crawl's state is kept under (newsmon.context.CrawlContext.run_name)."""
+    return CrawlContext.of(crawler).run_name
 
 
 def take_run_lock(config: StateConfig, name: str) -> RunLease:
