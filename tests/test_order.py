@@ -3,6 +3,9 @@ rule, a setting that moves a component across one is named, and OrderCheck then 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from scrapy.exceptions import CloseSpider
 from scrapy.settings import Settings
@@ -10,7 +13,12 @@ from scrapy.settings import Settings
 from newsmon import Addon, order
 from newsmon.extensions.order_check import COMPONENT_ORDER, OrderCheck
 from newsmon.order import RULES, order_problems
-from tests.component_helpers import crawler_with
+from tests.component_helpers import crawler_with, isolated
+
+
+@pytest.fixture(autouse=True)
+def _workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from isolated(tmp_path, monkeypatch)
 
 
 def addon_settings(**project: object) -> Settings:
