@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.crawler import Crawler
 
     from newsmon.crawl.config import CrawlConfig
@@ -43,8 +44,8 @@ class CrawlContext:
     spider (``attach_news``, once), ``state`` by newsmon.state.backend.state_backend(), ``sources`` by the
     HubSources middleware when monitors are on, ``settlement`` by the first OutputsSettled."""
 
-    def __init__(self, spider_name: str) -> None:
-        self.spider_name = spider_name
+    def __init__(self, spidercls: type[Spider] | None) -> None:
+        self.spidercls = spidercls
         self.news: NewsCrawl | None = None
         self.state: StateBackend | None = None  # built by newsmon.state.backend.state_backend()
         self.sources: HubSources | None = None  # set by the HubSources middleware when monitors are on
@@ -54,8 +55,7 @@ class CrawlContext:
     def of(cls, crawler: Crawler) -> CrawlContext:
         context: CrawlContext | None = getattr(crawler, _ATTRIBUTE, None)
         if context is None:
-            assert crawler.spidercls is not None
-            context = cls(crawler.spidercls.name)
+            context = cls(crawler.spidercls)
             setattr(crawler, _ATTRIBUTE, context)
         return context
 
@@ -78,7 +78,10 @@ class CrawlContext:
         """The name a crawl's state (store, lock, host memory, monitor history) is kept under: its site's, so
         two sites crawled by one spider class keep apart; a crawl without a news spider (another project's
         spider with the add-on) uses its spider's name."""
-        return self.news.config.site.name if self.news is not None else self.spider_name
+        if self.news is not None:
+            return self.news.config.site.name
+        assert self.spidercls is not None
+        return str(self.spidercls.name)
 
     @property
     def config(self) -> CrawlConfig | None:

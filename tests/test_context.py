@@ -43,7 +43,9 @@ def test_state_opened_under_another_name_before_the_spider_is_refused() -> None:
     news = news_part(crawler)
     other = crawler_with(spidercls=EuromaidanSpider)
     context = CrawlContext.of(other)
-    context.spider_name = "another"  # as a spider class named otherwise than the site it crawls
+    context.spidercls = type(
+        "Another", (EuromaidanSpider,), {"name": "another"}
+    )  # named otherwise than its site
     assert state_backend(other).name == "another"
     with pytest.raises(RuntimeError, match="state opened as 'another'"):
         context.attach_news(news)
