@@ -75,3 +75,18 @@ def test_order_check_refuses_a_broken_order_when_the_crawl_opens() -> None:
 def test_the_addon_builds_the_order_check() -> None:
     crawler = crawler_with({"ADDONS": {"newsmon.Addon": 0}, "NEWSMON_TIERS_ENABLED": False})
     assert OrderCheck in {type(ext) for ext in crawler.extensions.middlewares}
+
+
+@pytest.mark.crawl
+def test_a_crawl_whose_settings_broke_the_order_is_refused_with_exit_2(tmp_path: Path) -> None:
+    from tests.crawl_helpers import run_crawl
+    from tests.replica.server import ReplicaServer
+
+    moved = '{"newsmon.state.extension.StateExtension": -5}'
+    with ReplicaServer() as replica:
+        result = run_crawl(replica.base_url, tmp_path, "-s", f"EXTENSIONS={moved}")
+        assert replica.requests == []  # not even robots.txt
+    assert result.returncode == 2, result.log[-3000:]
+    assert result.stats["finish_reason"] == COMPONENT_ORDER
+    assert "must come before newsmon.state.extension.StateExtension (-5)" in result.log
+    assert result.records == []
