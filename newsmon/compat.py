@@ -43,6 +43,8 @@ class PrivateUse:
     name: str
     params: tuple[str, ...] | None  # a method's parameters after self; None: an attribute
     why: str
+    # a hook newsmon overrides must still be called by the dependency: a module whose source calls it
+    called_in: str | None = None
 
 
 PRIVATE_USES = (
@@ -51,30 +53,35 @@ PRIVATE_USES = (
         "_maybe_launch_browser",
         (),
         "a crawl takes one of the process's browser slots before its browser launches",
+        called_in="scrapy_playwright.handler",
     ),
     PrivateUse(
         "scrapy_playwright.handler:ScrapyPlaywrightDownloadHandler",
         "_create_browser_context",
         ("name", "context_kwargs", "spider"),
         "the browser guard is attached to every context before it gets a page",
+        called_in="scrapy_playwright.handler",
     ),
     PrivateUse(
         "scrapy_playwright.handler:ScrapyPlaywrightDownloadHandler",
         "_create_page",
         ("request", "spider"),
         "the browser guard watches every page; a page the guard killed is not created again",
+        called_in="scrapy_playwright.handler",
     ),
     PrivateUse(
         "scrapy_playwright.handler:ScrapyPlaywrightDownloadHandler",
         "_download_request",
         ("request", "spider"),
         "a download the guard refused fails (no record, no retry)",
+        called_in="scrapy_playwright.handler",
     ),
     PrivateUse(
         "scrapy_playwright.handler:ScrapyPlaywrightDownloadHandler",
         "_close",
         (),
         "the guard closes first, and the crawl's browser slot is freed",
+        called_in="scrapy_playwright.handler",
     ),
     PrivateUse(
         "scrapy_playwright.handler:ScrapyPlaywrightDownloadHandler",
@@ -120,6 +127,7 @@ PRIVATE_USES = (
         "_create_crawler",
         ("spidercls",),
         "the crawl command keeps its crawler (exit status) and arms the shutdown deadline",
+        called_in="scrapy.commands.crawl",
     ),
 )
 
@@ -146,6 +154,10 @@ def check(use: PrivateUse) -> str | None:
         params = tuple(inspect.signature(method).parameters)[1:]
         if params != use.params:
             return f"{where} now takes {params}, newsmon calls it with {use.params}: {use.why}"
+        if use.called_in is not None:
+            source = inspect.getsource(importlib.import_module(use.called_in))
+            if f"self.{use.name}(" not in source:
+                return f"{use.called_in} no longer calls {use.name}, which newsmon overrides: {use.why}"
         return None
     if dataclasses.is_dataclass(owner) and use.name in {f.name for f in dataclasses.fields(owner)}:
         return None

@@ -58,6 +58,10 @@ def test_a_moved_name_fails_with_a_clear_message() -> None:
     assert message is not None and "now takes ('spidercls',)" in message
     missing = PrivateUse("scrapy.core.no_such_module:Engine", "_slot", None, "x")
     assert "is gone" in (check(missing) or "")
+    uncalled = PrivateUse(
+        "scrapy.commands.crawl:Command", "_create_crawler", ("spidercls",), "y", "scrapy.shell"
+    )
+    assert check(uncalled) == "scrapy.shell no longer calls _create_crawler, which newsmon overrides: y"
 
 
 def test_the_supported_ranges_are_pyproject_pins() -> None:
