@@ -3,10 +3,11 @@ sweep's log-counting handler, the shutdown watchdog, and an extraction worker's 
 
 Scrapy builds a crawl's components each on its own, and a sweep runs many crawls in one process: whatever
 they must share per process lives here instead of in module globals scattered over newsmon (which
-``tests/test_architecture.py`` forbids). The command that runs the process (``scrapy crawl``, a sweep, a
-test) owns it: ``ProcessResources.install()`` gives it a fresh one; components reach it through
-``process_resources()``, which makes one on first use for a project that embeds newsmon without its
-command. Nothing here imports the rest of newsmon: each user keeps its own logic and types.
+``tests/test_architecture.py`` forbids). Components reach it through ``process_resources()``, which makes
+it on first use: the crawl command's run lock is the first in a ``scrapy crawl``, and a project that embeds
+newsmon without its command gets one the same way. ``ProcessResources.install()`` gives the process a fresh
+one (a test; never while a crawl holds a lock: flock is per open file, a second table would lock itself
+out). Nothing here imports the rest of newsmon: each user keeps its own logic and types.
 """
 
 from __future__ import annotations
