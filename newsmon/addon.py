@@ -17,61 +17,55 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
-from newsmon import redact, registry, stats
+from newsmon import order, redact, registry, stats
 from newsmon.distributed.addon import DistributedAddon
 from newsmon.extensions.default_output import DefaultOutput
 from newsmon.fetch.browser import BrowserAddon
 
 logger = logging.getLogger(__name__)
 
-#: Component -> priority, per Scrapy component setting. The order matters where noted.
+#: Component -> priority, per Scrapy component setting: each place and its reason is named in
+#: newsmon/order.py, and newsmon.extensions.order_check.OrderCheck refuses a run whose settings broke it.
 COMPONENTS: dict[str, dict[str, int | None]] = {
     "DOWNLOADER_MIDDLEWARES": {
-        # SSRF guard: after Offsite (50; offsite hosts dropped without a DNS lookup), before RobotsTxt (100;
-        # a refused host's robots.txt is never asked); every redirect hop and retry passes it again
-        "newsmon.fetch.ssrf.SsrfGuard": 60,
+        "newsmon.fetch.ssrf.SsrfGuard": order.SSRF_GUARD,
         # Scrapy's retry, waiting for Retry-After (capped) or a backoff before HTTP-status retries
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-        "newsmon.fetch.retry.RetryAfterMiddleware": 550,
-        # after HttpCompression (590) has decoded the body, before Retry (550) retries a 503 challenge
-        "newsmon.fetch.tiers.TierMiddleware": 575,
-        # right after it: hands its browser requests a reused tab (playwright_page) and takes it back
-        "newsmon.fetch.page_pool.PagePoolMiddleware": 576,
-        # hub conditional GET: sees bodies after HttpCompression (590), stores validators, replays a 304
-        "newsmon.state.conditional.HubConditionalGet": 580,
-        # downloader side of the tier middleware and HttpCompression: requests by tier, raw responses
-        "newsmon.fetch.counts.FetchCounts": 880,
-        # WARC archive (NEWSMON_WARC_DIR): the bytes as received, before decompression and the tier's verdict
-        "newsmon.archive.warc.WarcArchiver": 890,
+        "newsmon.fetch.retry.RetryAfterMiddleware": order.RETRY_AFTER,
+        "newsmon.fetch.tiers.TierMiddleware": order.TIER,
+        "newsmon.fetch.page_pool.PagePoolMiddleware": order.PAGE_POOL,
+        "newsmon.state.conditional.HubConditionalGet": order.HUB_CONDITIONAL_GET,
+        "newsmon.fetch.counts.FetchCounts": order.FETCH_COUNTS,
+        # WARC archive (NEWSMON_WARC_DIR)
+        "newsmon.archive.warc.WarcArchiver": order.WARC_ARCHIVER,
     },
     "SPIDER_MIDDLEWARES": {
-        # last before the engine: related-link requests leave level by level (shortest path in any order)
-        "newsmon.crawl.levels.LevelGate": 40,
-        # skip before download: emitted article requests never reach the scheduler
-        "newsmon.state.skip.SkipEmittedArticles": 950,
-        # monitors: tags hub requests with the configured hub they came from (per-source freshness)
-        "newsmon.monitors.sources.HubSources": 960,
+        "newsmon.crawl.levels.LevelGate": order.LEVEL_GATE,
+        "newsmon.state.skip.SkipEmittedArticles": order.SKIP_EMITTED,
+        # monitors: per-source freshness
+        "newsmon.monitors.sources.HubSources": order.HUB_SOURCES,
     },
     "EXTENSIONS": {
         # progress: newsmon's own counters every LOGSTATS_INTERVAL seconds (PERIODIC_LOG_STATS, below)
-        "scrapy.extensions.periodic_log.PeriodicLog": 0,
+        "scrapy.extensions.periodic_log.PeriodicLog": order.PERIODIC_LOG,
+        # the resolved component order checked when the crawl opens: a broken one stops the run (exit 2)
+        "newsmon.extensions.order_check.OrderCheck": order.ORDER_CHECK,
         # every feed checked when the spider opens: an unusable one stops the run before any request (exit 2)
-        "newsmon.extensions.output_check.OutputCheck": 400,
+        "newsmon.extensions.output_check.OutputCheck": order.OUTPUT_CHECK,
         # judges the run once the feeds are stored (the closing steps run in SettleOrder, not by priority)
-        "newsmon.monitors.extension.MonitorExtension": 450,
+        "newsmon.monitors.extension.MonitorExtension": order.MONITORS,
         # alerts (NEWSMON_ALERT_URLS, a site's `alerts`) once the verdicts are in (SettleOrder.ALERT)
-        "newsmon.alerts.extension.AlertExtension": 460,
-        # after FeedExporter (0): its item_scraped handler must run after the exporter wrote the record
-        "newsmon.state.extension.StateExtension": 500,
+        "newsmon.alerts.extension.AlertExtension": order.ALERTS,
+        "newsmon.state.extension.StateExtension": order.STATE_EXTENSION,
         # distributed mode only (DistributedAddon adds it, so a plain install never imports redis): the run
-        # coordinator, at 510
+        # coordinator, at order.RUN_COORDINATOR
         # the run's final stats as JSON (NEWSMON_STATS_FILE), written last (SettleOrder.REPORT)
-        "newsmon.extensions.stats_file.StatsFile": 900,
+        "newsmon.extensions.stats_file.StatsFile": order.STATS_FILE,
     },
     "ITEM_PIPELINES": {
-        "newsmon.pipelines.validate.SchemaValidationPipeline": 100,
-        "newsmon.pipelines.dedupe.InRunDedupePipeline": 200,
-        "newsmon.pipelines.cross_run.CrossRunDedupePipeline": 300,
+        "newsmon.pipelines.validate.SchemaValidationPipeline": order.SCHEMA_VALIDATION,
+        "newsmon.pipelines.dedupe.InRunDedupePipeline": order.IN_RUN_DEDUPE,
+        "newsmon.pipelines.cross_run.CrossRunDedupePipeline": order.CROSS_RUN_DEDUPE,
     },
 }
 

@@ -10,9 +10,11 @@ monitors read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.crawler import Crawler
 
     from newsmon.crawl.config import CrawlConfig
@@ -27,13 +29,25 @@ if TYPE_CHECKING:
 _ATTRIBUTE = "_newsmon_crawl_context"
 
 
+@dataclass(frozen=True)
+class NewsCrawl:
+    """What the news spider gives the crawl, in one piece, as Scrapy builds it (before any component)."""
+
+    config: CrawlConfig
+    frontier: Frontier
+    # the spider's request for an article visit (a spider method callback, so requests serialise)
+    request_for: Callable[[ArticleVisit], Any]
+
+
 class CrawlContext:
-    def __init__(self) -> None:
+    """Built once per crawler, here only (``of``); each part is set by its one owner: ``news`` by the news
+    spider (``attach_news``, once), ``state`` by newsmon.state.backend.state_backend(), ``sources`` by the
+    HubSources middleware when monitors are on, ``settlement`` by the first OutputsSettled."""
+
+    def __init__(self, spidercls: type[Spider] | None) -> None:
+        self.spidercls = spidercls
+        self.news: NewsCrawl | None = None
         self.state: StateBackend | None = None  # built by newsmon.state.backend.state_backend()
-        self.config: CrawlConfig | None = None  # set by NewsSpider.from_crawler
-        self.frontier: Frontier | None = None  # set by NewsSpider.from_crawler
-        # the spider's request for an article visit (a spider method callback, so requests serialise)
-        self.request_for: Callable[[ArticleVisit], Any] | None = None
         self.sources: HubSources | None = None  # set by the HubSources middleware when monitors are on
         self.settlement: Settlement | None = None  # the outputs-settled watcher (newsmon/state/outputs.py)
 
@@ -41,23 +55,59 @@ class CrawlContext:
     def of(cls, crawler: Crawler) -> CrawlContext:
         context: CrawlContext | None = getattr(crawler, _ATTRIBUTE, None)
         if context is None:
-            context = cls()
+            context = cls(crawler.spidercls)
             setattr(crawler, _ATTRIBUTE, context)
         return context
+
+    def attach_news(self, news: NewsCrawl) -> None:
+        """The news spider's part, once. A state opened under another name first is an error, not a
+        silent split of the site's store and lock."""
+        if self.news is not None:
+            raise RuntimeError(
+                f"crawl context: a news spider ({self.news.config.site.name}) is attached already"
+            )
+        if self.state is not None and self.state.name != news.config.site.name:
+            raise RuntimeError(
+                f"crawl context: state opened as {self.state.name!r} before the spider named its site "
+                f"{news.config.site.name!r}"
+            )
+        self.news = news
+
+    @property
+    def run_name(self) -> str:
+        """The name a crawl's state (store, lock, host memory, monitor history) is kept under: its site's, so
+        two sites crawled by one spider class keep apart; a crawl without a news spider (another project's
+        spider with the add-on) uses its spider's name."""
+        if self.news is not None:
+            return self.news.config.site.name
+        assert self.spidercls is not None
+        return str(self.spidercls.name)
+
+    @property
+    def config(self) -> CrawlConfig | None:
+        return self.news.config if self.news is not None else None
+
+    @property
+    def frontier(self) -> Frontier | None:
+        return self.news.frontier if self.news is not None else None
+
+    @property
+    def request_for(self) -> Callable[[ArticleVisit], Any] | None:
+        return self.news.request_for if self.news is not None else None
 
     def article_hops(self, meta: Mapping[str, Any]) -> int | None:
         """The frontier's path rule for the distributed dupefilter: the related-link hops of an article
         request (None for hubs, or when no news spider runs this crawl)."""
-        return self.frontier.hops_of(meta) if self.frontier is not None else None
+        return self.news.frontier.hops_of(meta) if self.news is not None else None
 
     @property
     def crawl_origin(self) -> str | None:
         """The origin the crawl talks to (the site's, or ``base_url``): exempt from the SSRF rule."""
-        return self.config.scope.origin if self.config is not None else None
+        return self.news.config.scope.origin if self.news is not None else None
 
     def article_requests(self, visits: Iterable[ArticleVisit]) -> Iterable[Any]:
         """Requests for visits the frontier gave (none when no news spider runs this crawl)."""
-        if self.request_for is None:
+        if self.news is None:
             return
         for visit in visits:
-            yield self.request_for(visit)
+            yield self.news.request_for(visit)

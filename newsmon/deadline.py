@@ -18,6 +18,8 @@ import time
 import urllib.request
 from typing import Any
 
+from newsmon.compat import socket_io_ref
+
 
 class Deadline:
     """A point in time (monotonic clock) after which an operation is over; ``None`` seconds: never."""
@@ -81,7 +83,7 @@ class _DeadlineSocket:
         if mode != "rb":
             raise ValueError(f"unsupported mode {mode!r}")
         raw = socket.SocketIO(self, "rb")  # type: ignore[arg-type]
-        self._sock._io_refs += 1  # type: ignore[attr-defined]  # as socket.makefile: close() waits for it
+        socket_io_ref(self._sock)  # as socket.makefile: close() waits for it
         return io.BufferedReader(raw, buffering or io.DEFAULT_BUFFER_SIZE)
 
     def __getattr__(self, name: str) -> Any:

@@ -32,15 +32,15 @@ SHUTDOWN_DEADLINE = 10.0  # seconds from the first SIGTERM/SIGINT to the end of 
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 _TRACE_MAX = 16 * 1024  # bytes of the faulthandler dump kept for the kill message
 
-_armed: subprocess.Popen[bytes] | None = None
-
 
 def arm(deadline: float = SHUTDOWN_DEADLINE) -> None:
     """Start the watchdog and chain faulthandler onto the shutdown signals. Call it once the run's own
     (Scrapy's) handlers are installed: `signal.signal` replaces a C-level handler registered before it."""
-    global _armed
-    if _armed is not None:
-        faulthandler_register(_armed)
+    from newsmon.resources import process_resources  # not at the top: the watchdog script is stdlib only
+
+    resources = process_resources()
+    if resources.shutdown_watchdog is not None:
+        faulthandler_register(resources.shutdown_watchdog)
         return
     read_end, write_end = os.pipe()
     try:
@@ -55,7 +55,7 @@ def arm(deadline: float = SHUTDOWN_DEADLINE) -> None:
     os.set_blocking(write_end, False)  # a full pipe must never block the signal handler
     assert watchdog.stdin is None
     watchdog.stdin = os.fdopen(write_end, "wb", buffering=0)  # kept open (and closed) with the Popen
-    _armed = watchdog
+    resources.shutdown_watchdog = watchdog
     faulthandler_register(watchdog)
 
 
@@ -69,15 +69,18 @@ def faulthandler_register(watchdog: subprocess.Popen[bytes]) -> None:
 def disarm() -> None:
     """Unregister the handlers and let the watchdog go (its pipe closes): for a caller that arms in-process
     several times, such as a test."""
-    global _armed
-    if _armed is None:
+    from newsmon.resources import process_resources
+
+    resources = process_resources()
+    watchdog = resources.shutdown_watchdog
+    if watchdog is None:
         return
     for signum in SIGNALS:
         faulthandler.unregister(signum)
-    assert _armed.stdin is not None
-    _armed.stdin.close()
-    _armed.wait(timeout=5)
-    _armed = None
+    assert watchdog.stdin is not None
+    watchdog.stdin.close()
+    watchdog.wait(timeout=5)
+    resources.shutdown_watchdog = None
 
 
 def watch(parent: int, deadline: float, fd: int = 0) -> int:

@@ -118,3 +118,264 @@ def test_layers(lower: str, upper: str) -> None:
 def test_the_check_sees_a_cycle() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+# --- issue 22 item 1: private internals of dependencies only in newsmon/compat.py ------------------------
+COMPAT = ROOT / "compat.py"
+
+
+def _own_module(name: str) -> bool:
+    return name == "newsmon" or name.startswith("newsmon.")
+
+
+def private_touches(path: Path) -> list[str]:
+    """Private names of other objects a module touches: ``x._name`` where x is not self/cls, ``getattr(x,
+    "_name")`` and friends, and imports of a dependency's private module or name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                found.append(f"{path.name}:{node.lineno} .{node.attr}")
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in (
+            "getattr",
+            "hasattr",
+            "setattr",
+        ):
+            if len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                name = str(node.args[1].value)
+                if name.startswith("_") and not name.startswith("__"):
+                    found.append(f"{path.name}:{node.lineno} {name!r}")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if not _own_module(node.module):
+                names = [node.module, *(a.name for a in node.names)]
+                parts = [p for n in names for p in n.split(".")]
+                if any(p.startswith("_") and not p.startswith("__") for p in parts):
+                    found.append(f"{path.name}:{node.lineno} from {node.module}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if not _own_module(alias.name) and any(p.startswith("_") for p in alias.name.split(".")):
+                    found.append(f"{path.name}:{node.lineno} import {alias.name}")
+    return found
+
+
+# Underscore names that are public API: lxml documents its element classes under these names (and types
+# them so); namedtuple's _replace and os._exit are documented.
+PUBLIC_UNDERSCORE = {"_Element", "_ElementUnicodeResult", "_replace", "_asdict", "_fields", "_exit"}
+
+
+def own_private_names() -> set[str]:
+    """Underscore names newsmon defines itself (functions, methods, attributes, classes, constants)."""
+    names: set[str] = set()
+    for path in ROOT.rglob("*.py"):
+        if path == COMPAT:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+    return {n for n in names if n.startswith("_")}
+
+
+def test_no_private_name_of_a_dependency_outside_compat() -> None:
+    allowed = PUBLIC_UNDERSCORE | own_private_names()
+    touches = [
+        t
+        for path in sorted(ROOT.rglob("*.py"))
+        if path != COMPAT
+        for t in private_touches(path)
+        if t.split()[-1].lstrip(".").strip("'") not in allowed
+    ]
+    assert not touches, "private internals outside newsmon/compat.py: " + ", ".join(touches)
+
+
+def test_the_private_name_scan_sees_them(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from twisted.web._newclient import ResponseFailed\n"
+        "from twisted.web.client import _private\n"
+        "slot = engine._slot\n"
+        "slot = getattr(engine, '_slot', None)\n"
+        "self._mine = 1\n"
+        "super()._create_page()\n",
+        encoding="utf-8",
+    )
+    assert len(private_touches(sample)) == 5
+    assert private_touches(COMPAT), "compat.py is where they are"
+    own = own_private_names()
+    assert "_spider_idle" in own  # NewsSpider's own method, called on the spider it built
+    assert not own & {"_slot", "_io_refs", "_maybe_launch_browser", "_create_crawler", "_newclient"}
+
+
+def test_no_private_method_of_a_dependency_overridden_outside_compat() -> None:
+    """A class outside compat.py never defines a method a dependency's base class defines privately."""
+    import importlib
+    import inspect
+
+    overrides = []
+    for path in sorted(ROOT.rglob("*.py")):
+        if path == COMPAT:
+            continue
+        module_name = ".".join(path.relative_to(ROOT.parent).with_suffix("").parts).removesuffix(".__init__")
+        module = importlib.import_module(module_name)
+        for cls in vars(module).values():
+            if not inspect.isclass(cls) or cls.__module__ != module_name:
+                continue
+            foreign = [b for b in cls.__mro__[1:] if not _own_module(b.__module__) and b is not object]
+            for name, value in vars(cls).items():
+                private = name.startswith("_") and not name.startswith("__") and not name.endswith("_")
+                if private and inspect.isfunction(value) and any(name in vars(b) for b in foreign):
+                    overrides.append(f"{module_name}.{cls.__name__}.{name}")
+    assert not overrides, "private methods of dependencies overridden outside compat.py: " + ", ".join(
+        overrides
+    )
+
+
+# --- issue 22 item 5: process-wide state only in newsmon/resources.py -------------------------------------
+RESOURCES = ROOT / "resources.py"
+MUTATORS = {
+    "append",
+    "extend",
+    "insert",
+    "add",
+    "update",
+    "setdefault",
+    "pop",
+    "popitem",
+    "remove",
+    "discard",
+}
+MUTATORS |= {"clear", "appendleft", "sort", "reverse"}
+# Filled once while the module is imported (every stat name registers itself), frozen into stats.STATS.
+IMPORT_TIME_REGISTRIES = {("stats.py", "_TABLE")}
+
+
+def _root(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        node = node.value
+    return node
+
+
+def _is_dataclass(node: ast.ClassDef) -> bool:
+    return any("dataclass" in ast.unparse(d) for d in node.decorator_list)
+
+
+def module_state(path: Path) -> list[str]:
+    """Module globals (and class attributes shared by every instance) that a function changes: an item
+    set or deleted, a mutating method called, or a ``global`` rebound."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    globals_: set[str] = set()
+    shared: dict[str, set[str]] = {}  # class -> attributes defined on the class, not per instance
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            globals_.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.ClassDef) and not _is_dataclass(node):
+            attrs = {
+                t.id
+                for b in node.body
+                if isinstance(b, ast.Assign | ast.AnnAssign) and b.value is not None
+                for t in (b.targets if isinstance(b, ast.Assign) else [b.target])
+                if isinstance(t, ast.Name)
+            }
+            per_instance = {
+                n.attr
+                for n in ast.walk(node)
+                if isinstance(n, ast.Attribute)
+                and isinstance(n.ctx, ast.Store)
+                and ast.unparse(n.value) == "self"
+            }
+            shared[node.name] = attrs - per_instance
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        params = {a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Global):
+                found.extend(f"{path.name}:{node.lineno} global {name}" for name in node.names)
+                continue
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del):
+                target: ast.expr = node
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in MUTATORS
+            ):
+                target = node.func.value
+            else:
+                continue
+            root = _root(target)
+            known = isinstance(root, ast.Name) and root.id in globals_ and root.id not in params
+            if known and (path.name, ast.unparse(root)) not in IMPORT_TIME_REGISTRIES:
+                found.append(f"{path.name}:{node.lineno} {ast.unparse(root)}")
+            while isinstance(target, ast.Subscript):
+                target = target.value
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                for cls, attrs in shared.items():
+                    if target.attr in attrs and target.value.id in ("self", "cls", cls):
+                        found.append(f"{path.name}:{node.lineno} {cls}.{target.attr}")
+    return found
+
+
+def test_no_module_level_mutable_state_outside_the_process_resources() -> None:
+    """What the crawls of a process share lives in one object (newsmon/resources.py), not in module
+    globals or class attributes scattered over newsmon."""
+    state = [s for path in sorted(ROOT.rglob("*.py")) if path != RESOURCES for s in module_state(path)]
+    assert not state, "process-wide state outside newsmon/resources.py: " + ", ".join(state)
+
+
+def test_the_module_state_scan_sees_it(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "_slots = {}\n"
+        "_armed = None\n"
+        "class Lease:\n"
+        "    _pools = {}\n"
+        "    def __init__(self):\n"
+        "        self.mine = []\n"
+        "        self._pools[1] = 2\n"
+        "        self.mine.append(1)\n"
+        "def f(loop, _slots_too):\n"
+        "    _slots[loop] = 1\n"
+        "    del _slots[loop]\n"
+        "    _slots.setdefault(loop, 2)\n"
+        "    global _armed\n",
+        encoding="utf-8",
+    )
+    assert sorted(module_state(sample)) == [
+        "sample.py:10 _slots",
+        "sample.py:11 _slots",
+        "sample.py:12 _slots",
+        "sample.py:13 global _armed",
+        "sample.py:7 Lease._pools",
+    ]
+
+
+# --- issue 22 item 2: the crawl context is built in one place ----------------------------------------------
+def test_the_crawl_context_has_one_constructor_call_site() -> None:
+    """Only CrawlContext.of builds the context (``cls(...)``); everyone else asks ``of`` for it, and the
+    news spider's part is attached once (``attach_news``), never field by field."""
+    calls = []
+    for path in sorted(ROOT.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in (
+                "CrawlContext",
+                "context.CrawlContext",
+            ):
+                calls.append(f"{path.name}:{node.lineno}")
+            if path.name == "context.py" and isinstance(node, ast.Call) and ast.unparse(node.func) == "cls":
+                calls.append(f"{path.name}:{node.lineno}")
+            fields = ("news", "config", "frontier", "request_for")
+            stored = (
+                isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr in fields
+            )
+            if stored and path.name != "context.py" and "context" in ast.unparse(node.value).lower():
+                calls.append(f"{path.name}:{node.lineno} sets {node.attr}")
+    assert len(calls) == 1 and calls[0].startswith("context.py:"), calls

@@ -25,16 +25,16 @@ import logging
 import sys
 from typing import Any
 
-from scrapy import Spider
-from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from newsmon import redact, shutdown
 from newsmon.commands.checks import exit_on_bad_arguments, sweep_sites_or_exit
 from newsmon.commands.sweep import SiteOutcome, Sweep, sweep_status
+from newsmon.compat import CrawlCommandBase
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.distributed.config import CLOSE_REASON, EXIT_UNAVAILABLE, DistributedConfig, failed_run
+from newsmon.extensions.order_check import COMPONENT_ORDER
 from newsmon.sites import SiteConfig
 from newsmon.sites.catalog import SiteEntry
 from newsmon.state.backend import take_run_lock
@@ -54,9 +54,10 @@ logger = logging.getLogger(__name__)
 
 
 def crawl_status(crawler: Crawler) -> int:
-    """The exit status of a crawl that closed: unusable output 2, store lost 69, else the monitors'."""
+    """The exit status of a crawl that closed: unusable output or broken component order 2, store lost
+    69, else the monitors'."""
     assert crawler.stats is not None
-    if crawler.stats.get_value("finish_reason") == OUTPUT_UNUSABLE:  # refused before any request
+    if crawler.stats.get_value("finish_reason") in (OUTPUT_UNUSABLE, COMPONENT_ORDER):  # refused at once
         return EXIT_BAD_ARGUMENT
     if failed_run(crawler) or crawler.stats.get_value("finish_reason") in STORE_FAILURES:
         return EXIT_UNAVAILABLE
@@ -64,7 +65,7 @@ def crawl_status(crawler: Crawler) -> int:
     return int(crawler.stats.get_value(MONITOR_EXIT_STATUS) or 0)
 
 
-class Command(ScrapyCrawlCommand):
+class Command(CrawlCommandBase):
     crawler: Crawler | None = None
     sweep_sites: list[SiteConfig] | None = None  # `-a sites=`: the sites this process crawls
     sweep_broken: tuple[SiteEntry, ...] = ()  # `-a sites=all`: the directory's unusable site files
@@ -120,10 +121,9 @@ class Command(ScrapyCrawlCommand):
             )
             sys.exit(EXIT_LOCKED)
 
-    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
-        self.crawler = super()._create_crawler(spidercls)
+    def crawler_created(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self._arm_shutdown_deadline()  # the reactor is installed now
-        return self.crawler
 
     def _arm_shutdown_deadline(self) -> None:
         """Arm the hard deadline after a shutdown signal once the reactor runs: Scrapy installs its own
@@ -156,7 +156,10 @@ class Command(ScrapyCrawlCommand):
             return
         self.exitcode = crawl_status(crawler)
         if self.exitcode == EXIT_BAD_ARGUMENT:
-            why = crawler.stats.get_value(UNUSABLE_STAT)
+            why = (
+                crawler.stats.get_value(UNUSABLE_STAT)
+                or "component order broken by the settings (see the log)"
+            )
             sys.stderr.write(f"newsmon: {why} (exit status {EXIT_BAD_ARGUMENT})\n")
 
     def _sweep(self, spider: str, sites: list[SiteConfig], spargs: dict[str, Any]) -> None:

@@ -37,7 +37,7 @@ from newsmon import stats as stat_names
 from newsmon.sites import SiteConfig
 from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
-from newsmon.state.lock import RunLock, RunLocked
+from newsmon.state.lock import RunLease, RunLocked
 from newsmon.sweep.config import OPTIONS
 
 logger = logging.getLogger(__name__)
@@ -141,13 +141,11 @@ class Sweep:
         """The hosts a site's crawl talks to (its origin's and its other hosts)."""
         return {(urlsplit(site.origin).hostname or "").lower(), *(h.lower() for h in site.hosts)}
 
-    def _lock(self, site: SiteConfig) -> RunLock | None:
-        """The site's run lock for its whole crawl (None when state is off); RunLocked when held."""
+    def _lock(self, site: SiteConfig) -> RunLease | None:
+        """A lease on the site's run lock for its crawl (None when state is off); RunLocked when held."""
         if not self.state.enabled:
             return None
-        already = RunLock.held(self.state.lock_path(site.name))
-        lock = take_run_lock(self.state, site.name)
-        return None if already else lock
+        return take_run_lock(self.state, site.name)
 
     async def _crawl(self, site: SiteConfig) -> None:
         outcome = self.outcomes[site.name]

@@ -28,7 +28,8 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_instal
 from twisted.python.failure import Failure
 
 from newsmon import stats
-from newsmon.context import CrawlContext
+from newsmon.compat import engine_closing
+from newsmon.context import CrawlContext, NewsCrawl
 from newsmon.crawl.arguments import SPIDER_ARGUMENTS, SpiderArguments
 from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, FetchedPage, PagePolicy, classify, precheck
 from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
@@ -132,10 +133,8 @@ class NewsSpider(scrapy.Spider):
             PoolLease(workers, timeout=budget.timeout, closing=self._engine_closing) if workers > 0 else None
         )
         self._restarts_counted = 0  # the pool's worker restarts already in stats
-        self._context = context = CrawlContext.of(crawler)
-        context.config = config
-        context.frontier = self.frontier
-        context.request_for = self.article_request
+        self._context = CrawlContext.of(crawler)
+        self._context.attach_news(NewsCrawl(config, self.frontier, self.article_request))
 
     def _count(self, stat: str) -> None:
         self.crawler.stats.inc_value(stat)
@@ -461,9 +460,8 @@ class NewsSpider(scrapy.Spider):
     def _engine_closing(self) -> bool:
         """Whether the engine is closing the spider (CLOSESPIDER_*, SIGTERM, a failed store). Scrapy waits
         for running callbacks before it closes: the pool then gives pages in extraction a few seconds, not
-        their whole budget. Engine internals (its slot's ``closing``); without them the budget still holds."""
-        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)
-        return getattr(slot, "closing", None) is not None
+        their whole budget (newsmon.compat: engine internals; without them the budget still holds)."""
+        return engine_closing(self.crawler)
 
     def _extraction_input(self, response: TextResponse) -> bytes:
         """The body handed to extraction: cut at NEWSMON_EXTRACT_MAX_BYTES (just before a tag), counted."""

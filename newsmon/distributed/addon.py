@@ -12,6 +12,7 @@ import logging
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
+from newsmon import order
 from newsmon.distributed import redact
 from newsmon.distributed.config import DistributedConfig
 
@@ -26,5 +27,5 @@ class DistributedAddon:
         redact.install()  # before Scrapy logs the overridden settings
         # the run's workers, waiting for each other when idle, cleanup by the last (after the state extension)
         coordinator = load_object("newsmon.distributed.coordinator.RunCoordinator")
-        settings.setdefault_in_component_priority_dict("EXTENSIONS", coordinator, 510)
+        settings.setdefault_in_component_priority_dict("EXTENSIONS", coordinator, order.RUN_COORDINATOR)
         settings.set("SCHEDULER", "newsmon.distributed.scheduler.RedisScheduler", priority="addon")

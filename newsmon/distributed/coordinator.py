@@ -26,6 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
+from newsmon.compat import wake_engine
 from newsmon.distributed.config import DistributedConfig
 from newsmon.distributed.connection import (
     CLOSE_REASON,
@@ -141,11 +142,8 @@ class RunCoordinator:
 
     def _wake_engine(self) -> None:
         """Let an idle process look at the shared queue now, not at Scrapy's next 5 s engine heartbeat
-        (requests other processes queued). Private engine attributes: without them, the 5 s still hold."""
-        slot = getattr(self.crawler.engine, "_slot", None)
-        nextcall = getattr(slot, "nextcall", None)
-        if nextcall is not None:
-            nextcall.schedule()
+        (requests other processes queued). Engine internals (newsmon.compat): without them, the 5 s hold."""
+        wake_engine(self.crawler)
 
     @guarded
     def _beat(self) -> None:

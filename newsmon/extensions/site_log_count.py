@@ -16,6 +16,8 @@ import logging
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newsmon.resources import process_resources
+
 
 class _Dispatcher(logging.Handler):
     """The process's one counting handler: a record in, one crawl's counter up (or none)."""
@@ -35,7 +37,12 @@ class _Dispatcher(logging.Handler):
             crawler.stats.inc_value(f"log_count/{record.levelname}")
 
 
-_dispatcher = _Dispatcher()
+def dispatcher() -> _Dispatcher:
+    """The process's one counting handler (newsmon/resources.py), made on first use."""
+    resources = process_resources()
+    if not isinstance(resources.log_counter, _Dispatcher):
+        resources.log_counter = _Dispatcher()
+    return resources.log_counter
 
 
 class SiteLogCount:
@@ -54,16 +61,18 @@ class SiteLogCount:
 
     def spider_opened(self, spider: Spider) -> None:
         level = logging.getLevelName(self.crawler.settings.get("LOG_LEVEL") or "DEBUG")
-        _dispatcher.levels[self.crawler] = level if isinstance(level, int) else logging.DEBUG
-        _dispatcher.counting.add(self.crawler)
-        if _dispatcher not in logging.root.handlers:
-            logging.root.addHandler(_dispatcher)
+        handler = dispatcher()
+        handler.levels[self.crawler] = level if isinstance(level, int) else logging.DEBUG
+        handler.counting.add(self.crawler)
+        if handler not in logging.root.handlers:
+            logging.root.addHandler(handler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        _dispatcher.counting.discard(self.crawler)
+        dispatcher().counting.discard(self.crawler)
 
     def engine_stopped(self) -> None:
-        _dispatcher.levels.pop(self.crawler, None)
-        _dispatcher.counting.discard(self.crawler)
-        if not _dispatcher.levels:
-            logging.root.removeHandler(_dispatcher)
+        handler = dispatcher()
+        handler.levels.pop(self.crawler, None)
+        handler.counting.discard(self.crawler)
+        if not handler.levels:
+            logging.root.removeHandler(handler)

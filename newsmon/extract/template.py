@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newsmon.extract.text import element_text_lines, normalize_space
+from newsmon.resources import process_resources
 
 # Elements that are blocks of a page (inline elements belong to the block around them); links apart.
 BLOCK_TAGS = (
@@ -216,17 +217,16 @@ class TemplateView:
         return (_unpack_view, cached)
 
 
-_UNPACKED: dict[bytes, TemplateView] = {}  # in a worker: the views it was sent, by digest (the last few)
-
-
 def _unpack_view(digest: bytes, data: bytes) -> TemplateView:
-    view = _UNPACKED.get(digest)
+    """In a worker: the views it was sent, kept by digest (the last few; newsmon/resources.py)."""
+    unpacked = process_resources().template_views
+    view: TemplateView | None = unpacked.get(digest)
     if view is None:
         pages, min_pages, version = pickle.loads(data)
         view = TemplateView(pages, min_pages, version)
-        if len(_UNPACKED) >= 8:
-            _UNPACKED.pop(next(iter(_UNPACKED)))
-        _UNPACKED[digest] = view
+        if len(unpacked) >= 8:
+            unpacked.pop(next(iter(unpacked)))
+        unpacked[digest] = view
     return view
 
 

@@ -34,13 +34,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, ClassVar
+from typing import Any
 
 from newsmon.extract.budget import TIMEOUT, cap_tree
 from newsmon.extract.html import parse_html
 from newsmon.extract.markup import dropped_attributes
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import ExtractOptions, PageData
+from newsmon.resources import process_resources
 
 logger = logging.getLogger(__name__)
 
@@ -429,13 +430,12 @@ class PoolLease:
     NEWSMON_EXTRACT_WORKERS processes (one pool per worker count and timeout), stopped when the last crawl
     using it closes. Each crawl keeps its own closing signal and its own counts."""
 
-    _pools: ClassVar[dict[tuple[int, float], tuple[ExtractPool, list[PoolLease]]]] = {}
-
     def __init__(self, workers: int, *, timeout: float = TIMEOUT, closing: Callable[[], bool] | None = None):
         self.key = (workers, timeout)
-        if self.key not in self._pools:
-            self._pools[self.key] = (ExtractPool(workers, timeout=timeout), [])
-        self.pool, leases = self._pools[self.key]
+        pools = process_resources().extract_pools  # one pool per worker count and timeout in the process
+        if self.key not in pools:
+            pools[self.key] = (ExtractPool(workers, timeout=timeout), [])
+        self.pool, leases = pools[self.key]
         leases.append(self)
         self.closing = closing or (lambda: False)
         self.tally = ExtractTally()
@@ -453,10 +453,11 @@ class PoolLease:
         return await self.pool.extract(body, encoding, url, options, closing=self.closing, tally=self.tally)
 
     def close(self) -> None:
-        entry = self._pools.get(self.key)
+        pools = process_resources().extract_pools
+        entry = pools.get(self.key)
         if entry is None or self not in entry[1]:
             return
         entry[1].remove(self)
         if not entry[1]:
-            del self._pools[self.key]
+            del pools[self.key]
             entry[0].close()

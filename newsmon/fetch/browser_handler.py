@@ -6,9 +6,10 @@ The crawls of one process (a sweep's sites) hold at most NEWSMON_BROWSERS_PER_PR
 do not share one browser: the guard intercepts requests at the browser level against its own crawl's
 origin, so a shared browser would have one site's rule judge another site's requests.
 
-The hooks are scrapy-playwright's own methods ``_create_browser_context``, ``_create_page``,
-``_download_request`` and ``_close``, unchanged from 0.0.44 to 0.0.48 (``pyproject.toml`` pins < 0.1);
-``tests/faults/test_browser_guard.py`` fails if a new version stops calling them.
+The hooks are scrapy-playwright's own steps (launch, context, page, download, close), reached under public
+names through ``newsmon.compat.PlaywrightHandlerBase`` (the one module that touches their private names;
+``tests/test_compat.py`` checks them on the installed version, ``tests/faults/test_browser_guard.py`` fails
+if a new version stops calling them).
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from playwright.async_api import Page
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy_playwright.handler import BrowserContextWrapper, ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.handler import BrowserContextWrapper
 
+from newsmon.compat import PlaywrightHandlerBase
 from newsmon.fetch.browser_guard import BrowserGuard, Visit
 from newsmon.options import Option, Options
+from newsmon.resources import process_resources
 
 logger = logging.getLogger(__name__)
 
@@ -38,20 +41,20 @@ OPTIONS = Options(
     ),
 )
 
-# Per process and event loop: the crawls of a sweep share the process, so they share this bound.
-_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
-
 
 def browser_slots(size: int) -> asyncio.Semaphore:
+    """Per process and event loop (newsmon/resources.py): the crawls of a sweep share the process, so they
+    share this bound."""
     loop = asyncio.get_running_loop()
-    if loop not in _slots:
-        for stale in [known for known in _slots if known.is_closed()]:
-            del _slots[stale]
-        _slots[loop] = asyncio.Semaphore(max(1, size))
-    return _slots[loop]
+    slots = process_resources().browser_slots
+    if loop not in slots:
+        for stale in [known for known in slots if known.is_closed()]:
+            del slots[stale]
+        slots[loop] = asyncio.Semaphore(max(1, size))
+    return slots[loop]
 
 
-class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+class GuardedPlaywrightHandler(PlaywrightHandlerBase):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.guard = BrowserGuard.from_crawler(crawler)
@@ -60,7 +63,7 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         self.slot: asyncio.Semaphore | None = None  # held from this crawl's browser launch to its close
         self.slot_lock = asyncio.Lock()  # one slot per crawl, however many pages ask at once
 
-    async def _maybe_launch_browser(self) -> None:
+    async def launch_browser(self) -> None:
         async with self.slot_lock:
             if self.slot is None:
                 slots = browser_slots(self.slot_size)
@@ -68,38 +71,38 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
                     logger.info("Waiting for one of the process's %d browsers to close", self.slot_size)
                 await slots.acquire()
                 self.slot = slots
-        await super()._maybe_launch_browser()
+        await super().launch_browser()
 
-    async def _create_browser_context(
+    async def create_context(
         self, name: str, context_kwargs: dict[str, Any] | None, spider: Spider | None = None
     ) -> BrowserContextWrapper:
-        await self.guard.prepare_launch(self.config.launch_options)
-        wrapper = await super()._create_browser_context(name, context_kwargs, spider)
+        await self.guard.prepare_launch(self.launch_options)
+        wrapper = await super().create_context(name, context_kwargs, spider)
         try:
-            browser = None if wrapper.persistent else getattr(self, "browser", None)
+            browser = self.context_browser(wrapper)
             await self.guard.attach_browser(browser, wrapper.context)
         except Exception:
             await wrapper.context.close()  # an unguarded context never gets a page
             raise
         return wrapper
 
-    async def _create_page(self, request: Request, spider: Spider) -> Page:
+    async def create_page(self, request: Request, spider: Spider) -> Page:
         visit = self.visits.get(request)
         if visit is not None and visit.failure is not None:
             # the guard closed this request's page (scrapy-playwright takes that for a crash and asks for
             # a new one): the download fails instead of loading the page again
             raise visit.failure
-        page = await super()._create_page(request, spider)
+        page = await super().create_page(request, spider)
         await self.guard.attach_page(page, visit)
         return page
 
-    async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
+    async def download_page(self, request: Request, spider: Spider | None = None) -> Response:
         visit = self.visits[request] = Visit(request.url)
         page = request.meta.get("playwright_page")
         if isinstance(page, Page):  # a pooled tab (newsmon.fetch.page_pool)
             self.guard.assign(page, visit)
         try:
-            response = await super()._download_request(request, spider)
+            response = await super().download_page(request, spider)
         except Exception as exc:
             if visit.failure is not None and visit.failure is not exc:
                 raise visit.failure from exc
@@ -112,10 +115,10 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             raise failure
         return response
 
-    async def _close(self) -> None:
+    async def close_browser(self) -> None:
         try:
             await self.guard.close()
-            await super()._close()
+            await super().close_browser()
         finally:
             if self.slot is not None:
                 self.slot.release()

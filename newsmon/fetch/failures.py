@@ -12,7 +12,7 @@ from scrapy.exceptions import (
 )
 from twisted.internet.error import ConnectionDone, ConnectionLost, TimeoutError
 from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
 from newsmon.fetch.browser_guard import BrowserPageKilled, OffsiteNavigation
 from newsmon.fetch.ssrf import SsrfRefused

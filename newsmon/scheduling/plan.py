@@ -154,6 +154,131 @@ def group(sites: Sequence[str], batch: int, at: datetime) -> list[tuple[str, ...
     return [tuple(job) for job in jobs]
 
 
+@dataclass
+class JobIndex:
+    """What the nodes' jobs say of each site: a job pending or running (a running one wins), and the node
+    and end of its last finished job."""
+
+    active: dict[str, tuple[NodeState, Job]] = field(default_factory=dict)
+    history: dict[str, tuple[datetime, NodeState]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, up: Sequence[NodeState]) -> JobIndex:
+        index = cls()
+        for node in up:
+            for job in node.jobs:
+                for name in job.sites:
+                    index.add(name, node, job)
+        return index
+
+    def add(self, name: str, node: NodeState, job: Job) -> None:
+        if job.state != "finished":
+            if name not in self.active or job.state == "running":
+                self.active[name] = (node, job)
+        elif job.ended is not None and (name not in self.history or self.history[name][0] < job.ended):
+            self.history[name] = (job.ended, node)
+
+    def home(self, name: str) -> NodeState | None:
+        """The node of the site's last finished job (its SQLite state is there)."""
+        return self.history[name][1] if name in self.history else None
+
+
+def triage(
+    sites: Sequence[SiteConfig],
+    index: JobIndex,
+    now: datetime,
+    last_finished: Mapping[str, datetime | None] | None,
+) -> tuple[dict[str, Decision], list[SiteDue]]:
+    """The sites decided already (active somewhere, or not due) and the due ones, longest overdue first."""
+    decided: dict[str, Decision] = {}
+    due: list[SiteDue] = []
+    for site in sites:
+        if site.name in index.active:
+            node, job = index.active[site.name]
+            decided[site.name] = Decision(site.name, "active", node.name, job.id, job.state)
+            continue
+        ran = index.history.get(site.name)
+        last = last_finished.get(site.name) if last_finished is not None else (ran[0] if ran else None)
+        entry = SiteDue(site, last)
+        if not entry.is_due(now):
+            decided[site.name] = Decision(site.name, "not_due", until=entry.due_at, last=last)
+        else:
+            due.append(entry)
+    oldest = datetime.min.replace(tzinfo=UTC)
+    due.sort(key=lambda entry: (entry.due_at or oldest, entry.site.name))
+    return decided, due
+
+
+@dataclass
+class Placement:
+    """The sites placed on the nodes that answered this round, and each node's load with them."""
+
+    up: Sequence[NodeState]
+    now: datetime
+    batch: int = 1
+    max_per_node: int | None = None
+    placed: dict[str, list[str]] = field(default_factory=dict)
+    decided: dict[str, Decision] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for node in self.up:
+            self.placed.setdefault(node.name, [])
+
+    def load(self, node: NodeState, extra: Iterable[str] = ()) -> int:
+        """The node's jobs: busy, plus this round's (batched) with ``extra`` placed too."""
+        return node.busy + len(group([*self.placed[node.name], *extra], self.batch, self.now))
+
+    def room(self, node: NodeState, site: str) -> bool:
+        return self.max_per_node is None or self.load(node, [site]) <= self.max_per_node
+
+    def place(self, site: str, node: NodeState, why: str) -> None:
+        self.placed[node.name].append(site)
+        self.decided[site] = Decision(site, "schedule", node.name, why=why)
+
+    def refuse(self, site: str, node: str | None, why: str) -> None:
+        self.decided[site] = Decision(site, "no_room", node, why=why)
+
+    def jobs(self) -> list[NewJob]:
+        """What to send, node by node, in batches."""
+        return [
+            NewJob(node.name, job_id(members, self.now), members)
+            for node in self.up
+            for members in group(self.placed[node.name], self.batch, self.now)
+        ]
+
+
+def place_at_home(
+    due: Sequence[SiteDue], index: JobIndex, placement: Placement, sticky: bool
+) -> list[tuple[str, NodeState | None]]:
+    """Affinity first, so that new sites do not crowd a node's own sites out: a due site goes back to the
+    node it last ran on while that node has room (or, ``sticky``, waits for it). The rest, with their home."""
+    rest: list[tuple[str, NodeState | None]] = []
+    for entry in due:
+        name = entry.site.name
+        home = index.home(name)
+        if home is not None and placement.room(home, name):
+            placement.place(name, home, "last ran there")
+        elif home is not None and sticky:
+            placement.refuse(name, home.name, f"waiting for {home.name} (full)")
+        else:
+            rest.append((name, home))
+    return rest
+
+
+def place_least_busy(rest: Sequence[tuple[str, NodeState | None]], placement: Placement) -> None:
+    """Each remaining site to the node with the fewest jobs once it is placed (with batches, filling a
+    node's open job costs nothing); ties to the first node given."""
+    order = {node.name: i for i, node in enumerate(placement.up)}
+    for name, home in rest:
+        options = [node for node in placement.up if placement.room(node, name)]
+        if not options:
+            full = f"every node is full (--max-per-node {placement.max_per_node})"
+            placement.refuse(name, None, full if placement.up else "no scrapyd node answered")
+            continue
+        node = min(options, key=lambda n: (placement.load(n, [name]), order[n.name]))
+        placement.place(name, node, "least busy" if home is None else f"moved: {home.name} is full")
+
+
 def plan(
     sites: Sequence[SiteConfig],
     nodes: Sequence[NodeState],
@@ -175,72 +300,12 @@ def plan(
       whose node is full moves to another one, or with `sticky` waits for it.
     """
     up = [node for node in nodes if node.up]
-    order = {node.name: i for i, node in enumerate(up)}
-    active: dict[str, tuple[NodeState, Job]] = {}
-    history: dict[str, tuple[datetime, NodeState]] = {}
-    for node in up:
-        for job in node.jobs:
-            for name in job.sites:
-                if job.state != "finished":
-                    if name not in active or job.state == "running":
-                        active[name] = (node, job)
-                elif job.ended is not None and (name not in history or history[name][0] < job.ended):
-                    history[name] = (job.ended, node)
-
-    decided: dict[str, Decision] = {}
-    due: list[SiteDue] = []
-    for site in sites:
-        if site.name in active:
-            node, job = active[site.name]
-            decided[site.name] = Decision(site.name, "active", node.name, job.id, job.state)
-            continue
-        ran = history.get(site.name)
-        last = last_finished.get(site.name) if last_finished is not None else (ran[0] if ran else None)
-        entry = SiteDue(site, last)
-        if not entry.is_due(now):
-            decided[site.name] = Decision(site.name, "not_due", until=entry.due_at, last=last)
-        else:
-            due.append(entry)
-    oldest = datetime.min.replace(tzinfo=UTC)
-    due.sort(key=lambda entry: (entry.due_at or oldest, entry.site.name))
-
-    placed: dict[str, list[str]] = {node.name: [] for node in up}
-
-    def load(node: NodeState, extra: Iterable[str] = ()) -> int:
-        return node.busy + len(group([*placed[node.name], *extra], batch, now))
-
-    def room(node: NodeState, site: str) -> bool:
-        return max_per_node is None or load(node, [site]) <= max_per_node
-
-    def place(site: str, node: NodeState, why: str) -> None:
-        placed[node.name].append(site)
-        decided[site] = Decision(site, "schedule", node.name, why=why)
-
-    rest: list[tuple[str, NodeState | None]] = []
-    for entry in due:  # affinity first, so that new sites do not crowd a node's own sites out
-        name = entry.site.name
-        home = history[name][1] if name in history else None
-        if home is not None and room(home, name):
-            place(name, home, "last ran there")
-        elif home is not None and sticky:
-            decided[name] = Decision(name, "no_room", home.name, why=f"waiting for {home.name} (full)")
-        else:
-            rest.append((name, home))
-    for name, home in rest:
-        options = [node for node in up if room(node, name)]
-        if not options:
-            why = f"every node is full (--max-per-node {max_per_node})" if up else "no scrapyd node answered"
-            decided[name] = Decision(name, "no_room", why=why)
-            continue
-        # fewest jobs once it is placed: with batches, filling a node's open job costs nothing
-        node = min(options, key=lambda n: (load(n, [name]), order[n.name]))
-        place(name, node, "least busy" if home is None else f"moved: {home.name} is full")
-
-    jobs = [
-        NewJob(node.name, job_id(members, now), members)
-        for node in up
-        for members in group(placed[node.name], batch, now)
-    ]
+    index = JobIndex.of(up)
+    decided, due = triage(sites, index, now, last_finished)
+    placement = Placement(up, now, batch, max_per_node)
+    place_least_busy(place_at_home(due, index, placement, sticky), placement)
+    decided.update(placement.decided)
+    jobs = placement.jobs()
     ids = {site: job.id for job in jobs for site in job.sites}
     decisions = [decided[site.name] for site in sites]
     decisions = [

@@ -1,8 +1,9 @@
 """The crawl's state backend, built once per crawler and handed to the components that need it.
 
 One place chooses SQLite and a JSON file (one process, the default) or Redis (NEWSMON_BACKEND=redis, shared
-by the processes of a distributed run), takes the run lock (one process mode; reentrant, so the crawl
-command's early lock is the same one), opens the store for the state extension and the host tier memory for
+by the processes of a distributed run), holds a lease on the run lock (one process mode; taken explicitly
+by the state extension as the crawl is built, released when it ends; the crawl command's early lease on the
+same lock is its own), opens the store for the state extension and the host tier memory for
 the tier middleware. Nothing here imports the fetch or crawl packages.
 """
 
@@ -20,7 +21,7 @@ from newsmon.context import CrawlContext
 from newsmon.distributed.config import DistributedConfig
 from newsmon.state.config import StateConfig
 from newsmon.state.host_memory import HostMemory, HostTierMemory
-from newsmon.state.lock import RunLock
+from newsmon.state.lock import RunLease, RunLock
 from newsmon.state.protocol import Store
 
 
@@ -31,19 +32,14 @@ def distributed_config(settings: BaseSettings) -> DistributedConfig | None:
 
 
 def run_name(crawler: Crawler) -> str:
-    """The name a crawl's state (store, lock, host memory, monitor history) is kept under: its site's, so
-    two sites crawled by one spider class keep apart and one site is one run at a time; the spider's name
-    for a crawl without a news spider."""
-    config = CrawlContext.of(crawler).config
-    if config is not None:
-        return config.site.name
-    assert crawler.spidercls is not None
-    return crawler.spidercls.name
+    """The name a crawl's state is kept under (newsmon.context.CrawlContext.run_name)."""
+    return CrawlContext.of(crawler).run_name
 
 
-def take_run_lock(config: StateConfig, name: str) -> RunLock:
-    """The one-process run lock (RunLocked when another run holds it); reentrant within a process."""
-    return RunLock.acquire(config.lock_path(name))
+def take_run_lock(config: StateConfig, name: str) -> RunLease:
+    """A lease on the one-process run lock (RunLocked when another process holds it): each holder in this
+    process (the crawl command, a sweep, the crawl's state) releases its own; the lock goes with the last."""
+    return RunLock.lease(config.lock_path(name))
 
 
 class StateBackend:
@@ -52,11 +48,7 @@ class StateBackend:
         self.config = config
         self.name = name
         self.distributed = distributed_config(crawler.settings)
-        self.lock: RunLock | None = None
-        self.own_lock = False  # taken here, not earlier by the crawl command (which holds it to the end)
-        if config.enabled and self.distributed is None:
-            self.own_lock = not RunLock.held(config.lock_path(name))
-            self.lock = take_run_lock(config, name)  # RunLocked: another run is on; nothing touched yet
+        self.lock: RunLease | None = None  # take_lock(), by the state extension as the crawl is built
         self.store: Store | None = None  # opened by the state extension when the spider opens
         self.run_id = 0  # this run's record in the store (the state extension starts it)
         # request URLs this run first recorded as aliases: records resolve related links only through what
@@ -64,9 +56,15 @@ class StateBackend:
         self.run_aliases: set[str] = set()
         self._host_memory: HostMemory | None = None
 
+    def take_lock(self) -> None:
+        """This crawl's lease on the run lock (one process mode with state on), before anything is touched:
+        RunLocked when another process runs the same site."""
+        if self.config.enabled and self.distributed is None and self.lock is None:
+            self.lock = take_run_lock(self.config, self.name)
+
     def release_lock(self) -> None:
-        """At the end of the crawl, unless the crawl command took the lock for the whole process."""
-        if self.own_lock and self.lock is not None:
+        """At the end of the crawl: this crawl's lease (the crawl command's, if any, holds on)."""
+        if self.lock is not None:
             self.lock.release()
             self.lock = None
 
@@ -115,7 +113,7 @@ def enabled_state(crawler: Crawler) -> StateBackend:
 
 
 def state_backend(crawler: Crawler) -> StateBackend:
-    """The crawler's state backend, built on first use (RunLocked when another run holds the lock)."""
+    """The crawler's state backend, built on first use (the run lock is taken by the state extension)."""
     context = CrawlContext.of(crawler)
     if context.state is None:
         context.state = StateBackend(crawler, StateConfig.from_settings(crawler.settings), run_name(crawler))

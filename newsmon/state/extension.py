@@ -119,6 +119,7 @@ class StateExtension:
         if not config.enabled:
             raise NotConfigured  # off on purpose: no message, so Scrapy does not log it as a warning
         ext = cls(crawler, state_backend(crawler))
+        ext.backend.take_lock()  # RunLocked: another run is on; nothing touched yet
         connect = crawler.signals.connect
         connect(ext.spider_opened, signal=signals.spider_opened)
         connect(ext.item_scraped, signal=signals.item_scraped)

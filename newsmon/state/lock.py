@@ -2,7 +2,9 @@
 
 The kernel drops the lock when the process dies (kill -9 included), so a crashed run never blocks the next.
 flock locks belong to an open file description: a second flock from the same process on a new descriptor
-would fail, so locks held by this process are kept in a per-process table (`held`) and shared.
+would fail, so locks held by this process are kept in the process's table (newsmon/resources.py) and
+shared. Each holder takes a lease (``RunLock.lease``) and releases its own: the flock is freed when the
+last lease of the process is released, so one holder's release never frees the lock under another's feet.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import fcntl
 import os
 from pathlib import Path
 
+from newsmon.resources import process_resources
+
 # Exit status of `scrapy crawl` when another run holds the lock (EX_TEMPFAIL: try again later).
 EXIT_LOCKED = 75
-
-_held: dict[Path, RunLock] = {}  # lock files this process holds (flock is per process, so is this table)
 
 
 class RunLocked(Exception):
@@ -30,16 +32,29 @@ class RunLocked(Exception):
 
 
 class RunLock:
+    """The process's flock on one lock file (one object per file and process)."""
+
     def __init__(self, path: Path, fd: int) -> None:
         self.path = path
         self.fd = fd
+        self.leases = 0  # holders in this process (RunLease)
+
+    @classmethod
+    def lease(cls, path: Path) -> RunLease:
+        """One holder's lease on the lock, taken without waiting; RunLocked if another process has it."""
+        lock = cls.acquire(path)
+        lock.leases += 1
+        return RunLease(lock)
 
     @classmethod
     def acquire(cls, path: Path) -> RunLock:
-        """The lock, taken without waiting; RunLocked if another process has it. Reentrant per process."""
+        """The process's lock, taken without waiting; RunLocked if another process has it. Reentrant per
+        process: the same object, whose release() frees it for the whole process (holders use ``lease``)."""
         path = path.resolve()
-        if path in _held:
-            return _held[path]
+        held = process_resources().run_locks
+        if path in held:
+            lock: RunLock = held[path]
+            return lock
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
@@ -52,16 +67,36 @@ class RunLock:
             raise
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}\n".encode(), 0)
-        lock = cls(path, fd)
-        _held[path] = lock
+        lock = held[path] = cls(path, fd)
         return lock
 
     @staticmethod
     def held(path: Path) -> bool:
-        return path.resolve() in _held
+        return path.resolve() in process_resources().run_locks
 
     def release(self) -> None:
-        if _held.get(self.path) is self:
-            del _held[self.path]
+        held = process_resources().run_locks
+        if held.get(self.path) is self:
+            del held[self.path]
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
+
+
+class RunLease:
+    """One holder's share of the process's run lock: released once, and the lock freed with the last."""
+
+    def __init__(self, lock: RunLock) -> None:
+        self.lock = lock
+        self.released = False
+
+    @property
+    def path(self) -> Path:
+        return self.lock.path
+
+    def release(self) -> None:
+        if self.released:
+            return
+        self.released = True
+        self.lock.leases -= 1
+        if self.lock.leases <= 0:
+            self.lock.release()

@@ -1,0 +1,84 @@
+"""The process's shared resources (newsmon/resources.py): run-lock leases are counted, so one holder's
+release never frees the lock under another holder; browser slots and the sweep's log counter are one per
+process."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+from newsmon.extensions.site_log_count import dispatcher
+from newsmon.fetch.browser_handler import browser_slots
+from newsmon.resources import ProcessResources, process_resources
+from newsmon.state.lock import RunLock, RunLocked
+
+PROBE = (
+    "import sys; from pathlib import Path; from newsmon.state.lock import RunLock, RunLocked\n"
+    "try:\n    RunLock.lease(Path(sys.argv[1])).release()\nexcept RunLocked:\n    sys.exit(75)\n"
+)
+
+
+def other_process_can_lock(path: Path) -> bool:
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, check=False
+    )
+    assert probe.returncode in (0, 75), probe.stderr
+    return probe.returncode == 0
+
+
+def test_the_run_lock_is_freed_with_its_last_lease(tmp_path: Path) -> None:
+    path = tmp_path / "site.lock"
+    command, crawl = RunLock.lease(path), RunLock.lease(path)  # the crawl command's and the crawl's own
+    assert command.lock is crawl.lock and RunLock.held(path)
+    crawl.release()
+    crawl.release()  # a second release of one lease changes nothing
+    assert RunLock.held(path) and not other_process_can_lock(path)
+    command.release()
+    assert not RunLock.held(path) and other_process_can_lock(path)
+
+
+def test_a_lease_on_a_lock_another_process_holds_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "site.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from newsmon.state.lock import RunLock\n"
+            "RunLock.lease(Path(sys.argv[1])); print('held', flush=True); sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        try:
+            RunLock.lease(path)
+        except RunLocked as exc:
+            assert exc.path == path.resolve()
+        else:
+            raise AssertionError("the lease was given while another process holds the lock")
+        assert not RunLock.held(path)
+    finally:
+        holder.communicate("", timeout=30)
+
+
+def test_browser_slots_and_the_log_counter_are_one_per_process() -> None:
+    async def slots() -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
+        return browser_slots(2), browser_slots(5)
+
+    first, again = asyncio.run(slots())
+    assert first is again  # the process's bound, whatever a later crawl's setting says
+    assert dispatcher() is dispatcher() is process_resources().log_counter
+
+
+def test_install_gives_the_process_fresh_resources() -> None:
+    before = process_resources()
+    try:
+        fresh = ProcessResources.install()
+        assert process_resources() is fresh is not before and fresh.run_locks == {}
+    finally:
+        ProcessResources.current = before
