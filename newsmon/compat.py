@@ -15,7 +15,10 @@ import dataclasses
 import importlib
 import inspect
 import socket
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -123,6 +126,13 @@ PRIVATE_USES = (
         "a deadline socket's makefile() counts its reader as socket.makefile does (close() waits for it)",
     ),
     PrivateUse(
+        "sys",
+        "_getframe",
+        None,
+        "an add-on in a project without newsmon's command finds Scrapy's crawl command on the call stack "
+        "(Scrapy has no API for an add-on to set the exit status): newsmon/crawl/stock.py",
+    ),
+    PrivateUse(
         "scrapy.commands.crawl:Command",
         "_create_crawler",
         ("spidercls",),
@@ -203,6 +213,14 @@ def socket_io_ref(sock: socket.socket) -> None:
 
 
 # --- Scrapy's crawl command -----------------------------------------------------------------------
+
+
+def calling_frames() -> Iterator[FrameType]:
+    """The frames of the call stack, innermost first, from the caller of this generator's consumer on."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        yield frame
+        frame = frame.f_back
 
 
 class CrawlCommandBase(ScrapyCrawlCommand):

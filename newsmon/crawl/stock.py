@@ -16,20 +16,20 @@ from typing import NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from newsmon import compat
+
 EXIT_BAD_VALUE = 2  # as newsmon's command: a bad argument or setting (README "Exit codes")
 
 
 def stock_command() -> tuple[ScrapyCrawlCommand, argparse.Namespace | None] | None:
     """Scrapy's own crawl command running this crawl (not newsmon's subclass) and its options, else None."""
-    frame = sys._getframe(1)
-    while frame is not None:
+    for frame in compat.calling_frames():
         owner = frame.f_locals.get("self")
         if isinstance(owner, ScrapyCrawlCommand):
             if type(owner) is not ScrapyCrawlCommand:
                 return None
             opts = frame.f_locals.get("opts")
             return owner, opts if isinstance(opts, argparse.Namespace) else None
-        frame = frame.f_back  # type: ignore[assignment]
     return None
 
 
