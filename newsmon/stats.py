@@ -326,6 +326,10 @@ def tier_unavailable(reason: str) -> str:
 TIER_HOST_REMEMBERED = _tiers.stat(
     "newsmon/tier/host_remembered", "a host that now goes straight to the browser (host memory)"
 )
+TIER_CHECK_PASSED = _tiers.stat(
+    "newsmon/tier/check_passed",
+    "browser fetches where a check page navigated on its own (cookie + reload, form, redirect) to the page",
+)
 TIER_BROWSER_RETRY = _tiers.stat("newsmon/tier/browser_retry", "a browser error: the request retried")
 TIER_BROWSER_FAILED = _tiers.stat(
     "newsmon/tier/browser_failed", "a request the browser failed on `NEWSMON_BROWSER_RETRIES` + 1 times"
