@@ -52,6 +52,16 @@ logger = logging.getLogger(__name__)
 BROWSER_CONTEXT = "newsmon"
 # Scrapy meta keys a re-fetch keeps (the rest are per-download: latency, slot, retry and redirect state).
 KEPT_META = frozenset({"cookiejar", "proxy", "depth", "dont_merge_cookies"})
+# What a browser request carries for scrapy-playwright and newsmon's stealth (page methods apart)
+BROWSER_META = (
+    "playwright",
+    "playwright_context",
+    "playwright_context_kwargs",
+    "playwright_page_init_callback",
+    META_STEALTH,
+    META_TIER,
+    META_FETCH_REASON,
+)
 # The host-memory reason of a host whose pages pass a browser check that navigates (cookie + reload, form)
 BROWSER_CHECK = "browser_check"
 
@@ -216,3 +226,17 @@ def escalate(request: Request, reason: str) -> Request:
     }
     meta[META_ESCALATE] = reason
     return request.replace(dont_filter=True, meta=meta)
+
+
+def same_tier(meta: dict[str, Any]) -> dict[str, Any]:
+    """Meta that has another request fetched in the tier the request of ``meta`` was: the browser's keys
+    and fresh page methods for a STEALTHY one (the later pages of an article read in the browser); nothing
+    for PLAIN (the tier middleware decides as for any page)."""
+    if meta.get(META_TIER) != Tier.STEALTHY:
+        return {}
+    kept = {key: meta[key] for key in BROWSER_META if key in meta}
+    methods = meta.get("playwright_page_methods") or []
+    kept["playwright_page_methods"] = [
+        PageMethod(m.method, *m.args, **m.kwargs) for m in methods if isinstance(m, PageMethod)
+    ]
+    return kept
