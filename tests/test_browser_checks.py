@@ -55,13 +55,16 @@ USER_AGENT = (
 )
 
 
-def article_html(title: str, text: str) -> str:
+def article_html(title: str, text: str, part: int = 1) -> str:
+    """The article; the cookie one is split over two pages ("?page=2", its text numbered on from 7)."""
     data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title}
-    paragraphs = "".join(f"<p>{text} {n}</p>" for n in range(1, 7))
+    first = 1 + 6 * (part - 1)
+    paragraphs = "".join(f"<p>{text} {n}</p>" for n in range(first, first + 6))
+    pager = "<p class='pager'>1 <a href='?page=2'>2</a></p>" if "Паромна" in title and part == 1 else ""
     return (
         f"<html><head><title>{title}</title>"
         f"<script type='application/ld+json'>{json.dumps(data)}</script></head>"
-        f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+        f"<body><article><h1>{title}</h1>{paragraphs}{pager}</article></body></html>"
     )
 
 
@@ -108,14 +111,14 @@ class CheckSite(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
-        self.seen.append(("GET", url.path, self._passed()))
+        self.seen.append(("GET", self.path, self._passed()))
         if url.path == "/pass":  # the delayed redirect's target: sets the cookie, back to the article
             target = parse_qs(url.query).get("next", ["/"])[0]
             self._send(302, headers={"Location": target, "Set-Cookie": f"{PASS_COOKIE}=1; Path=/"})
         elif url.path not in ARTICLES:
             self._send(404, "<html><body>not here</body></html>")
         elif self._passed():
-            self._send(200, article_html(*ARTICLES[url.path]))
+            self._send(200, article_html(*ARTICLES[url.path], part=2 if url.query == "page=2" else 1))
         elif "cookie" in url.path:
             self._send(200, COOKIE_CHECK)
         elif "form" in url.path:
@@ -246,3 +249,22 @@ def test_crawl_records_every_article_behind_a_check(
     if mode == "auto":
         memory = json.loads((tmp_path / "state" / "euromaidan.hosts.json").read_text())
         assert memory and all(entry["stealthy_until"] for entry in memory.values())
+
+
+@pytest.mark.crawl
+def test_the_later_pages_of_an_article_read_in_the_browser_are_read_there(
+    check_site: tuple[str, list[Any]], tmp_path: Path
+) -> None:
+    """The cookie check's article has a second page: fetched in the browser too (on PLAIN it would be the
+    check page again), its text joined into the record."""
+    base, seen = check_site
+    path = "/2026/03/12/ferry-cookie/"
+    result = run_crawl(base, tmp_path, *only_urls(path), "-s", "NEWSMON_TIER_REMEMBER_AFTER=0")
+    assert result.returncode == 0, result.log[-3000:]
+    (record,) = result.records
+    assert record["fetcher_tier"] == "STEALTHY"
+    body = record["body"]
+    assert all(f" {n}" in body for n in range(1, 13)) and body.index(" 6") < body.index(" 7")
+    assert result.stats["newsmon/article/parts_joined"] == 1
+    # the second page was asked for once, in the browser (with its cookie)
+    assert [entry for entry in seen if entry[1] == path + "?page=2"] == [("GET", path + "?page=2", True)]
