@@ -87,9 +87,11 @@ def gallery(caption: str, shape: str, count: int = 6) -> str:
     return "<div class='gallery'>" + "".join(items.format(n=n, c=caption) for n in range(count)) + "</div>"
 
 
-def photo_report(intro: list[str], between: list[str], caption: str, shape: str) -> str:
+def photo_report(
+    intro: list[str], between: list[str], caption: str, shape: str, css: str = "article-text"
+) -> str:
     def text(*paragraphs: str) -> str:
-        return "<div class='text-block'>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div>"
+        return f"<div class='{css}'>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div>"
 
     body = text(*intro)
     for paragraph in between:
@@ -102,11 +104,15 @@ def photo_report(intro: list[str], between: list[str], caption: str, shape: str)
     )
 
 
+# the class of the text blocks: extractors pick the first block of an "article"/"entry" class and stop
+@pytest.mark.parametrize("css", ["article-text", "entry-content", "text-block"])
 @pytest.mark.parametrize("shape", ["figure", "slide", "linked"])
 @pytest.mark.parametrize("report", REPORTS, ids=[r[0] for r in REPORTS])
-def test_a_photo_report_keeps_the_text_between_its_galleries(report: tuple[Any, ...], shape: str) -> None:
+def test_a_photo_report_keeps_the_text_between_its_galleries(
+    report: tuple[Any, ...], shape: str, css: str
+) -> None:
     _, intro, between, caption = report
-    html = photo_report(intro, between, caption, shape)
+    html = photo_report(intro, between, caption, shape, css)
     body = extract_page(parse_html(html), "https://example.test/2026/03/12/report/").body
     assert body.split("\n\n") == [*intro, *between]  # every paragraph, in order, and nothing else
 
