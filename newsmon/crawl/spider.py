@@ -518,5 +518,8 @@ class NewsSpider(scrapy.Spider):
         logger.warning("Pathological page capped before extraction (elements: %s): %s", cuts, response.url)
 
     def closed(self, reason: str) -> None:
+        for article in self.split_articles.pending.values():  # the crawl stopped while its pages were read
+            logger.warning("Split article %s not recorded: the crawl closed before its pages were read",
+                           article.response.url)  # fmt: skip
         if self.extract_pool is not None:
             self.extract_pool.close()
