@@ -307,3 +307,22 @@ def test_an_article_split_over_pages_is_one_record_with_all_its_text(
     assert result.stats["newsmon/article/parts_joined"] == 4  # 2 + 1 + 1 later pages read
     assert result.stats["newsmon/article/parts_failed"] == 1  # the missing third page
     assert requested.count("/2026/03/12/river-dam/?page=2") == 1  # each page fetched once
+
+
+def test_a_later_page_repeating_the_text_adds_nothing() -> None:
+    """A "page 2" that is the same text again (a comment page, a print view inside the pager) is not
+    joined twice; a page with new text is, after the first, in page order."""
+    from scrapy.http import HtmlResponse
+
+    from newsmon.crawl.parts import SplitArticles
+    from newsmon.extract.types import PageData
+
+    first = PageData(body="Erster Absatz.\n\nZweiter Absatz.", parts=[BASE + "?page=3", BASE + "?cpage=2"])
+    articles = SplitArticles()
+    assert articles.begin("k", HtmlResponse(BASE), first) == BASE + "?cpage=2"  # page order: 2 before 3
+    added, following, done = articles.next("k", PageData(body="Erster Absatz.\n\nZweiter Absatz."))
+    assert (added, following, done) == (False, BASE + "?page=3", None)
+    added, following, done = articles.next("k", PageData(body="Zweiter Absatz.\n\nDritter Absatz."))
+    assert added and following is None and done is not None
+    assert done.joined().body == "Erster Absatz.\n\nZweiter Absatz.\n\nDritter Absatz."
+    assert articles.next("k", None) == (False, None, None)  # finished: no longer held

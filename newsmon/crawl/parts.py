@@ -48,16 +48,20 @@ class SplitArticle:
                 self.queue.append(url)
         self.queue.sort(key=lambda url: part_number(url, first) or 0)
 
-    def add_page(self, page: PageData | None) -> None:
-        """A later page's text, or None when it failed or gave none."""
-        if page is None or not page.body.strip():
+    def add_page(self, page: PageData | None) -> bool:
+        """A later page's text (None: it failed); False when it gave no text the pages before lacked (a
+        comment page or a print view of the same text repeats it)."""
+        known = {p for body in (self.page.body, *self.bodies) for p in body.split("\n\n")}
+        new = [p for p in page.body.split("\n\n") if p.strip() and p not in known] if page else []
+        if page is None or not new:
             self.failed += 1
-            return
+            return False
         self.read += 1
-        self.bodies.append(page.body)
+        self.bodies.append("\n\n".join(new))
         known = set(self.page.content) | set(self.content)
         self.content.extend(line for line in page.content if line not in known)
         self.add_links(page.parts)
+        return True
 
     def joined(self) -> PageData:
         """The first page's data with the text of every page read."""
@@ -81,15 +85,15 @@ class SplitArticles:
         self.pending[key] = article
         return article.queue.pop(0)
 
-    def next(self, key: str, page: PageData | None) -> tuple[str | None, SplitArticle | None]:
-        """A later page of ``key`` arrived (``page``; None: failed): (the next page to fetch, None) or,
-        when there is none left, (None, the finished article). (None, None): an article this crawl does
-        not hold (a request from a stopped run's queue)."""
+    def next(self, key: str, page: PageData | None) -> tuple[bool, str | None, SplitArticle | None]:
+        """A later page of ``key`` arrived (``page``; None: failed): whether it added text, and (the next
+        page to fetch, None) or, when there is none left, (None, the finished article). (False, None,
+        None): an article this crawl does not hold (a request from a stopped run's queue)."""
         article = self.pending.get(key)
         if article is None:
-            return None, None
-        article.add_page(page)
+            return False, None, None
+        added = article.add_page(page)
         if article.queue:
-            return article.queue.pop(0), None
+            return added, article.queue.pop(0), None
         del self.pending[key]
-        return None, article
+        return added, None, article

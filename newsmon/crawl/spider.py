@@ -362,12 +362,14 @@ class NewsSpider(scrapy.Spider):
 
     def _part_done(self, key: str, page: PageData | None, url: str) -> Iterator[Any]:
         counter = self.crawler.stats
-        if page is not None and page.body.strip():
+        added, following, article = self.split_articles.next(key, page)
+        if added:
             counter.inc_value(stats.ARTICLE_PARTS_JOINED)
         else:
             counter.inc_value(stats.ARTICLE_PARTS_FAILED)
-            logger.warning("Page %s of a split article gave no text: its record holds the pages read", url)
-        following, article = self.split_articles.next(key, page)
+            logger.warning(
+                "Page %s of a split article gave no new text: its record holds the pages read", url
+            )
         if following is not None:
             yield self._part_request(key, following, self.split_articles.pending[key].response.meta)
         elif article is not None:
