@@ -268,3 +268,24 @@ def test_the_later_pages_of_an_article_read_in_the_browser_are_read_there(
     assert result.stats["newsmon/article/parts_joined"] == 1
     # the second page was asked for once, in the browser (with its cookie)
     assert [entry for entry in seen if entry[1] == path + "?page=2"] == [("GET", path + "?page=2", True)]
+
+
+@pytest.mark.crawl
+def test_a_passed_check_counts_for_the_host_memory(check_site: tuple[str, list[Any]], tmp_path: Path) -> None:
+    """One article: its escalation counts once, the check it passed in the browser once more, so with
+    NEWSMON_TIER_REMEMBER_AFTER=2 the host is remembered, for the browser check."""
+    base, _ = check_site
+    result = run_crawl(
+        base,
+        tmp_path,
+        *only_urls("/2026/03/12/lighthouse-delay/"),
+        "-s",
+        "NEWSMON_TIER_REMEMBER_AFTER=2",
+        "-s",
+        "NEWSMON_STATE_ENABLED=False",
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(result.records) == 1
+    assert result.stats["newsmon/tier/host_remembered"] == 1
+    memory = json.loads((tmp_path / "state" / "euromaidan.hosts.json").read_text())
+    assert [entry["reason"] for entry in memory.values()] == ["browser_check"]
