@@ -10,7 +10,7 @@ class Tier(StrEnum):
     STEALTHY = "STEALTHY"  # headless Chromium through scrapy-playwright
 
 
-META_KIND = "newsmon_kind"  # "feed" | "listing" | "article"
+META_KIND = "newsmon_kind"  # "feed" | "listing" | "article" | "article_part"
 META_VIA = "newsmon_discovered_via"  # how the URL was found (record field discovered_via)
 META_REFERRER = "newsmon_referrer"  # page that linked here (record field referrer)
 META_DEPTH = "newsmon_depth"  # hops from a hub (record field depth)
@@ -28,13 +28,14 @@ META_SOURCE = "newsmon_source"  # the configured hub (feed, category, sitemap) a
 META_STEALTH = "newsmon_stealth"  # overrides for playwright-stealth (user agent, platform, WebGL)
 META_AMP_OF = "newsmon_amp_of"  # on a canonical page's request: the AMP page it was requested for
 META_AMP_FALLBACK = "newsmon_amp_fallback"  # the AMP page again: its canonical page does not exist
+META_PART_OF = "newsmon_part_of"  # on a later page of a split article: the key of the article it belongs to
 META_SKIPPED_AS = "_newsmon_skipped_as"  # internal: on a skipped request, its stored article's canonical URL
 WARC_META = "_newsmon_warc"  # internal: (WARC file name, WARC-Record-ID) of the response, set by the archiver
 
 # Every key above with its meaning: docs/reference/meta-keys.md's table is written from it (checked by
 # tests/test_registries.py).
 META_KEYS: tuple[tuple[str, str], ...] = (
-    (META_KIND, "`feed`, `listing`, `sitemap`, `robots` or `article`"),
+    (META_KIND, "`feed`, `listing`, `sitemap`, `robots`, `article` or `article_part`"),
     (META_VIA, "how the URL was found (`discovered_via`)"),
     (META_REFERRER, "the page that linked here (`referrer`)"),
     (META_DEPTH, "hops from a hub (`depth`)"),
@@ -74,6 +75,11 @@ META_KEYS: tuple[tuple[str, str], ...] = (
         "the AMP page fetched again because its canonical page failed or gave no record: recorded as it is",
     ),
     (
+        META_PART_OF,
+        "on a later page of an article split over pages (`article_part`): the article's key; its text is "
+        "joined into that article's record",
+    ),
+    (
         META_SKIPPED_AS,
         "internal: set by the skip filter on an article request it dropped (the stored article's canonical "
         "URL)",
@@ -92,4 +98,4 @@ META_KEYS: tuple[tuple[str, str], ...] = (
 
 # Values of META_KIND by role.
 HUB_KINDS = ("feed", "listing", "sitemap", "robots")  # pages that list articles: always re-fetched
-PAGE_KINDS = ("article", "listing")  # HTML pages: the browser tier may fetch them
+PAGE_KINDS = ("article", "listing", "article_part")  # HTML pages: the browser tier may fetch them

@@ -149,6 +149,13 @@ LINK_REDIRECT_PATH = _links.stat(
 # --- pages and extraction ----------------------------------------------------------------------------------
 _pages = _Group("Pages and extraction")
 ARTICLE_EXTRACTED = _pages.stat("newsmon/article/extracted", "article pages that gave a record")
+ARTICLE_PARTS_JOINED = _pages.stat(
+    "newsmon/article/parts_joined", "later pages of articles split over pages, joined into the first's record"
+)
+ARTICLE_PARTS_FAILED = _pages.stat(
+    "newsmon/article/parts_failed",
+    "later pages of split articles that failed or gave no text: the record holds the pages read",
+)
 ARTICLE_NO_BODY = _pages.stat("newsmon/article/no_body", "an article page without article text: no record")
 PAGE_NOT_ARTICLE = _pages.stat("newsmon/page/not_article", "a page that is not an article: no record")
 PAGE_NOT_HTML = _pages.stat("newsmon/page/not_html", "a response that is not HTML: no record")
@@ -325,6 +332,10 @@ def tier_unavailable(reason: str) -> str:
 
 TIER_HOST_REMEMBERED = _tiers.stat(
     "newsmon/tier/host_remembered", "a host that now goes straight to the browser (host memory)"
+)
+TIER_CHECK_PASSED = _tiers.stat(
+    "newsmon/tier/check_passed",
+    "browser fetches where a check page navigated on its own (cookie + reload, form, redirect) to the page",
 )
 TIER_BROWSER_RETRY = _tiers.stat("newsmon/tier/browser_retry", "a browser error: the request retried")
 TIER_BROWSER_FAILED = _tiers.stat(

@@ -35,6 +35,7 @@ from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, FetchedPage, 
 from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
 from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
 from newsmon.crawl.hubs import HubReader, content_type, page_charset
+from newsmon.crawl.parts import SplitArticles
 from newsmon.crawl.stock import exit_bad_value, stock_command
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.budget import cut_html
@@ -48,7 +49,7 @@ from newsmon.extract.worker import (
     extract_page_data,
 )
 from newsmon.fetch.failures import failure_reason
-from newsmon.fetch.tiers import escalate
+from newsmon.fetch.tiers import escalate, same_tier
 from newsmon.meta import (
     META_AMP_FALLBACK,
     META_AMP_OF,
@@ -59,6 +60,7 @@ from newsmon.meta import (
     META_HOPS,
     META_KEY,
     META_KIND,
+    META_PART_OF,
     META_REFERRER,
     META_TIER,
     META_VIA,
@@ -122,6 +124,7 @@ class NewsSpider(scrapy.Spider):
         self.template = SiteTemplate.from_settings(settings)
         self._template_open = False
         self._held: list[TextResponse] = []  # articles held during the template's warm-up
+        self.split_articles = SplitArticles()  # articles whose later pages are being read
         self.page_policy = PagePolicy(site, config.browser_tier, config.thin_body_words)
         workers = config.extract_workers
         if workers > 0 and is_reactor_installed() and not is_asyncio_reactor_installed():
@@ -316,9 +319,16 @@ class NewsSpider(scrapy.Spider):
         for other in held:
             yield from self._outputs(other, self._extract_again(other), released=True)
 
-    def _record_and_links(self, response: TextResponse, page: PageData) -> Iterator[Any]:
+    def _record_and_links(
+        self, response: TextResponse, page: PageData, *, joined: bool = False
+    ) -> Iterator[Any]:
         meta = response.meta
         key = meta.get(META_KEY, response.url)
+        if page.parts and not joined and not self._engine_closing():  # later pages first (crawl/parts.py)
+            url = self.split_articles.begin(key, response, page)
+            if url is not None:
+                yield self._part_request(key, url, meta)
+                return
         path = self.frontier.path_taken(key, self._path(meta))
         self.frontier.arrived(key, response.url, path)
         fetch = FetchInfo(
@@ -343,6 +353,45 @@ class NewsSpider(scrapy.Spider):
         links += [("news_feed", item["url"]) for item in page.news_feed]
         for visit in self.frontier.related(links, response.url, path.depth, path.hops, key):
             yield self.article_request(visit)
+
+    # --- articles split over pages (newsmon/crawl/parts.py) ------------------------------------------
+    def _part_request(self, key: str, url: str, first: Mapping[str, Any]) -> Request:
+        """A later page of the article ``key``, in the tier its first page (request ``first``) was read."""
+        return Request(
+            url,
+            callback=self.parse_part,
+            errback=self.part_failed,
+            dont_filter=True,  # the article's own page: not a visit of the frontier
+            priority=1,  # finished before new articles are started
+            meta={META_KIND: "article_part", META_PART_OF: key, **same_tier(dict(first))},
+        )
+
+    def parse_part(self, response: Response) -> Iterator[Any]:
+        page = None
+        if isinstance(response, TextResponse) and not self._rejected(response):
+            body = self._extraction_input(response)
+            page = extract_page_data(body, page_charset(response), response.url, self._extract_options())
+        yield from self._part_done(response.meta.get(META_PART_OF, ""), page, response.url)
+
+    def part_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("Page %s of a split article failed: %s", request.url, failure.getErrorMessage())
+        yield from self._part_done(request.meta.get(META_PART_OF, ""), None, request.url)
+
+    def _part_done(self, key: str, page: PageData | None, url: str) -> Iterator[Any]:
+        counter = self.crawler.stats
+        added, following, article = self.split_articles.next(key, page)
+        if added:
+            counter.inc_value(stats.ARTICLE_PARTS_JOINED)
+        else:
+            counter.inc_value(stats.ARTICLE_PARTS_FAILED)
+            logger.warning(
+                "Page %s of a split article gave no new text: its record holds the pages read", url
+            )
+        if following is not None:
+            yield self._part_request(key, following, self.split_articles.pending[key].response.meta)
+        elif article is not None:
+            yield from self._record_and_links(article.response, article.joined(), joined=True)
 
     @staticmethod
     def _path(meta: Mapping[str, Any]) -> LinkPath:
@@ -488,5 +537,8 @@ class NewsSpider(scrapy.Spider):
         logger.warning("Pathological page capped before extraction (elements: %s): %s", cuts, response.url)
 
     def closed(self, reason: str) -> None:
+        for article in self.split_articles.pending.values():  # the crawl stopped while its pages were read
+            logger.warning("Split article %s not recorded: the crawl closed before its pages were read",
+                           article.response.url)  # fmt: skip
         if self.extract_pool is not None:
             self.extract_pool.close()

@@ -16,6 +16,10 @@ logger = logging.getLogger(__name__)
 MIN_CHUNK_PARAGRAPHS = 2  # a continuation chunk holds at least this many new paragraphs
 MIN_SOURCE_PARAGRAPHS = 2  # and the extracted text came from a container with at least this many
 LEAD_WORDS = 3  # first words that tie an extracted paragraph with a hole to the page's paragraph
+SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+MEDIA_TAGS = ("img", "picture", "video", "iframe")
+CAPTION_WORDS = 60  # a block with at most this many words per picture is pictures and their captions
+LINK_SHARE = 0.5  # a block with more of its words in links than this is not article text
 
 
 def _paragraph_texts(container: HtmlElement) -> list[str]:
@@ -100,11 +104,14 @@ def continuation_chunks(
     paragraphs = set(text.split("\n\n"))
     if source is None:
         source = source_container(tree, text)
-    if source is None or not source.get("class"):
+    if source is None:
         return []
+    found = between_pictures(source, paragraphs, skip)
+    paragraphs.update(found)
+    if not source.get("class"):
+        return found
     cls, article = source.get("class"), next(source.iterancestors("article"), None)
     skipped = set(skip)
-    found: list[str] = []
     after = False
     for other in tree.iter(source.tag):
         if other is source:
@@ -123,4 +130,62 @@ def continuation_chunks(
             paragraphs.update(new)
     if found:
         logger.debug("Article continued in %d more paragraphs of class %r", len(found), cls)
+    return found
+
+
+def _words(element: HtmlElement) -> int:
+    return len(element.text_content().split())
+
+
+def _pictures_only(element: HtmlElement) -> bool:
+    """A gallery or a photo with its caption: pictures, and no more words than captions have."""
+    pictures = sum(1 for _ in element.iter(*MEDIA_TAGS))
+    return pictures > 0 and _words(element) <= CAPTION_WORDS * pictures
+
+
+def _own_text(paragraph: HtmlElement) -> str:
+    """A paragraph's text, "" when it is mostly links (a "read also" line among the text)."""
+    text = normalize_space(paragraph.text_content())
+    link_words = sum(len(a.text_content().split()) for a in paragraph.iter("a"))
+    return text if link_words <= LINK_SHARE * max(len(text.split()), 1) else ""
+
+
+def _text_block(element: HtmlElement) -> list[str]:
+    """The paragraphs of a block of article text: a <p>, or the <p> children of an element (those not
+    mostly links)."""
+    paragraphs = [element] if element.tag == "p" else list(element.iterchildren("p"))
+    return [text for p in paragraphs if (text := _own_text(p))]
+
+
+def between_pictures(source: HtmlElement, known: set[str], skip: Collection[HtmlElement] = ()) -> list[str]:
+    """Paragraphs after ``source`` that a photo report puts between its pictures.
+
+    A photo report alternates galleries and a little text: an extractor that picks the first text block
+    (long enough to look like the whole story) stops at the first gallery. The siblings after ``source``
+    are walked while they are pictures with captions, empty, left out (``skip``) or text blocks; the text
+    blocks' paragraphs found after at least one block of pictures continue the article. The walk stops at
+    the first sibling that is none of these (tags, a related list, the footer)."""
+    skipped = set(skip)
+    found: list[str] = []
+    pending: list[str] = []  # text blocks before any picture: the extractor's own choice, not taken
+    crossed = False
+    for sibling in source.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        empty = not sibling.text_content().strip() and next(sibling.iter(*MEDIA_TAGS), None) is None
+        if sibling in skipped or empty:
+            continue
+        if sibling.tag in SUBHEADINGS:  # a photo report's section heading: passed, not text
+            continue
+        if _pictures_only(sibling):
+            crossed = True
+            found.extend(pending)
+            pending = []
+            continue
+        block = [p for p in _text_block(sibling) if p not in known]
+        if not block and not _text_block(sibling):
+            break
+        (found if crossed else pending).extend(block)
+    if found:
+        logger.debug("Photo report: %d paragraphs between its pictures", len(found))
     return found

@@ -20,6 +20,7 @@ from newsmon.extract.jsonld import JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
+from newsmon.extract.parts import article_parts
 from newsmon.extract.paywall import gated_parts, prompt_boxes, without_trailing_prompts
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
@@ -155,6 +156,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         structure=extract_outline(tree, hidden=rendered_hidden),
         content=visible_text_lines(tree, hidden=hidden),
         links=links,
+        parts=article_parts(scope.root if scope.root is not None else tree, url),
         is_article=not is_hub and looks_like_article(jsonld, og_types, scope, meta, body),
         is_hub=is_hub,
         template_page=key,

@@ -124,6 +124,9 @@ class PageData(ArticleMetadata):
     structure: list[HeadingNode] = field(default_factory=list)
     content: list[str] = field(default_factory=list)
     links: list[LinkItem] = field(default_factory=list)
+    # The article's other pages ("Pages: 1 2 3"), from its own pager (newsmon/extract/parts.py), in page
+    # order; the crawl joins their bodies into this page's record. Not recorded.
+    parts: list[str] = field(default_factory=list, compare=False)
     is_article: bool = False  # page signals say "one article" (not a listing/tag/author/search page)
     is_hub: bool = False  # the page declares itself a hub (CollectionPage, og:type website, ...)
     capped: dict[str, int] = field(

@@ -38,6 +38,7 @@ from newsmon.state.host_memory import HostMemory
 from newsmon.stats import (
     TIER_BROWSER_FAILED,
     TIER_BROWSER_RETRY,
+    TIER_CHECK_PASSED,
     TIER_HOST_REMEMBERED,
     TIER_STEALTHY_OK,
     tier_blocked,
@@ -51,6 +52,18 @@ logger = logging.getLogger(__name__)
 BROWSER_CONTEXT = "newsmon"
 # Scrapy meta keys a re-fetch keeps (the rest are per-download: latency, slot, retry and redirect state).
 KEPT_META = frozenset({"cookiejar", "proxy", "depth", "dont_merge_cookies"})
+# What a browser request carries for scrapy-playwright and newsmon's stealth (page methods apart)
+BROWSER_META = (
+    "playwright",
+    "playwright_context",
+    "playwright_context_kwargs",
+    "playwright_page_init_callback",
+    META_STEALTH,
+    META_TIER,
+    META_FETCH_REASON,
+)
+# The host-memory reason of a host whose pages pass a browser check that navigates (cookie + reload, form)
+BROWSER_CHECK = "browser_check"
 
 
 class NeedsBrowser(IgnoreRequest):
@@ -170,9 +183,10 @@ class TierMiddleware:
 
     def _browser_response(self, request: Request, response: Response) -> Response:
         methods = request.meta.get("playwright_page_methods") or []
-        shown = next((m.result for m in methods if isinstance(m, PageMethod) and m.result), 0)
+        settled = next((m.result for m in methods if isinstance(m, PageMethod) and m.result), None) or {}
+        shown = int(settled.get("status") or 0)
         if shown and shown != response.status:  # the challenge let the browser through to the page
-            response = response.replace(status=int(shown))
+            response = response.replace(status=shown)
         # headers are those of the first navigation (the challenge's): judge the document shown by its body
         reason = challenge_reason(response.status, {}, response.body)
         if reason is not None:
@@ -180,6 +194,12 @@ class TierMiddleware:
             logger.warning("Still blocked in the browser (%s): %s; no record", reason, request.url)
             raise StillChallenged(f"{request.url} is still a challenge in the browser ({reason})")
         self.stats.inc_value(TIER_STEALTHY_OK)
+        if settled.get("navigations"):  # a check of some vendor sent the browser on to the page
+            self.stats.inc_value(TIER_CHECK_PASSED)
+            host = urlparse_cached(request).hostname or ""
+            if self.memory is not None and self.memory.record_escalation(host, BROWSER_CHECK):
+                self.stats.inc_value(TIER_HOST_REMEMBERED)
+                logger.info("Host %s puts a browser check before its pages: now straight to STEALTHY", host)
         return response
 
     # --- browser failures ----------------------------------------------------------------------
@@ -206,3 +226,17 @@ def escalate(request: Request, reason: str) -> Request:
     }
     meta[META_ESCALATE] = reason
     return request.replace(dont_filter=True, meta=meta)
+
+
+def same_tier(meta: dict[str, Any]) -> dict[str, Any]:
+    """Meta that has another request fetched in the tier the request of ``meta`` was: the browser's keys
+    and fresh page methods for a STEALTHY one (the later pages of an article read in the browser); nothing
+    for PLAIN (the tier middleware decides as for any page)."""
+    if meta.get(META_TIER) != Tier.STEALTHY:
+        return {}
+    kept = {key: meta[key] for key in BROWSER_META if key in meta}
+    methods = meta.get("playwright_page_methods") or []
+    kept["playwright_page_methods"] = [
+        PageMethod(m.method, *m.args, **m.kwargs) for m in methods if isinstance(m, PageMethod)
+    ]
+    return kept
