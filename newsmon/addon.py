@@ -61,6 +61,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newsmon.state.extension.StateExtension": 500,
         # distributed mode only: the run's workers, waiting for each other when idle, cleanup by the last
         "newsmon.distributed.coordinator.RunCoordinator": 510,
+        # sinks (NEWSMON_SINKS): batches delivered on time; records themselves when the state store is off
+        "newsmon.sinks.extension.SinkExtension": 520,
         # the run's final stats as JSON (NEWSMON_STATS_FILE), written last (SettleOrder.REPORT)
         "newsmon.extensions.stats_file.StatsFile": 900,
     },

@@ -39,6 +39,7 @@ class SiteConfig:
     robots_sitemaps: bool = False  # also read the `Sitemap:` lines of robots.txt
     follow_depth: int | None = None  # related-link hops (spider argument and -s setting win)
     interval: timedelta = timedelta(hours=1)  # a sweep crawls the site again once this has passed
+    sinks: tuple[str, ...] = ()  # sink URIs of this site (NEWSMON_SINKS at site priority; -s wins)
     source: str = ""  # the TOML file it was read from ("" for a bundled site): what `-a site=` can name
 
     @property
@@ -107,7 +108,7 @@ def _regex(value: Any, key: str, where: str) -> PathPattern:
 KNOWN_KEYS = frozenset(
     {
         "name", "origin", "hosts", "feeds", "sitemaps", "robots_sitemaps", "categories", "article_pattern",
-        "hub_patterns", "timezone", "tier_mode", "follow_depth", "related", "interval",
+        "hub_patterns", "timezone", "tier_mode", "follow_depth", "related", "interval", "sinks",
     }
 )  # fmt: skip
 
@@ -196,6 +197,7 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
         robots_sitemaps=robots_sitemaps,
         follow_depth=follow_depth,
         interval=parse_interval(data["interval"], where) if "interval" in data else SiteConfig.interval,
+        sinks=_strings(data, "sinks", where),
     )
 
 

@@ -1,0 +1,408 @@
+"""The record id and the sinks on their own, against real servers: PostgreSQL (tests/postgres_helpers.py),
+redis-server, and a local HTTP(S) server that fails, hangs and answers 5xx. The crawl-level commit
+protocol under faults is in tests/test_sink_faults.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+import signal
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsmon.record import FetchInfo, build_record, record_id
+from newsmon.sinks import SinkConfig, SinkError, SinkUnusable, build_sink, sink_label
+from newsmon.sinks.extension import SinkWriter
+from newsmon.sinks.postgres import MIGRATIONS
+from newsmon.sinks.webhook import idempotency_key
+from tests.postgres_helpers import PostgresServer, needs_postgres
+from tests.redis_helpers import RedisServer, needs_redis
+from tests.test_record_and_render import SCOPE, make_page
+
+ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+def config(**overrides: Any) -> SinkConfig:
+    base = SinkConfig(uris=(), batch_size=100, max_delay=5.0, timeout=2.0, retries=2, auth_env="SINK_AUTH_T")
+    return dataclasses.replace(base, **overrides)
+
+
+def record(n: int, version: int = 1, site: str = "harbour") -> dict[str, Any]:
+    url = f"https://news.example/2026/03/{n:02d}/story-{n}/"
+    return {
+        "id": record_id(url),
+        "canonical_url": url,
+        "site": site,
+        "version": version,
+        "published_at": f"2026-03-{n:02d}T08:00:00+00:00",
+        "scraped_at": "2026-03-30T08:00:00+00:00",
+        "content_hash": f"sha256:{n:064x}",
+        "title": f"Invented story {n} v{version}",
+    }
+
+
+# --- the record id -------------------------------------------------------------------------------------
+def test_id_is_url_safe_and_depends_on_the_canonical_url_only() -> None:
+    url = "https://news.example/2026/03/01/ferry/"
+    assert ID.match(record_id(url))
+    assert record_id(url) == record_id(url)
+    assert record_id(url) != record_id(url.rstrip("/"))
+    # a fixed value: the same article keeps its id across newsmon versions, not only across runs
+    assert record_id(url) == "YLmOVTlvUSp-bC_oQePaWw"
+
+
+def test_same_article_through_two_spiders_and_sites_has_the_same_id() -> None:
+    page = make_page()
+    via_rss = build_record(page, FetchInfo(url="http://127.0.0.1:9999/?p=7", spider="euromaidan"), SCOPE)
+    via_news = build_record(
+        dataclasses.replace(page, title="Changed title", body="Another body."),
+        FetchInfo(
+            url="http://127.0.0.1:9999/2026/03/01/ferry/",
+            spider="news",
+            site="harbour",
+            discovered_via="sitemap",
+        ),
+        SCOPE,
+    )
+    assert via_rss.canonical_url == via_news.canonical_url
+    assert via_rss.id == via_news.id == record_id(via_rss.canonical_url)
+    assert ID.match(via_rss.id)
+
+
+def test_id_is_in_the_schema_and_the_first_field() -> None:
+    from newsmon.schema import record_schema, record_validator
+
+    built = dataclasses.asdict(build_record(make_page(), FetchInfo(url="http://127.0.0.1:9999/?p=7"), SCOPE))
+    assert next(iter(built)) == "id"
+    assert "id" in record_schema()["required"]
+    assert list(record_validator().iter_errors(built)) == []
+    assert list(record_validator().iter_errors({**built, "id": "has/slash+plus=="}))
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------------
+@needs_postgres
+def test_postgres_creates_migrates_and_upserts_idempotently(postgres_server: PostgresServer) -> None:
+    uri = f"{postgres_server.url}?table=t_upsert"
+    sink = build_sink(uri, config())
+    sink.open()
+    batch = [record(n) for n in range(1, 6)]
+    sink.write(batch)
+    sink.write(batch)  # delivered again (a crashed run's output): nothing changes
+    sink.write([record(2, version=2)])
+    sink.close()
+    again = build_sink(uri, config())
+    again.open()  # already migrated: no error, no second migration
+    again.write([record(3)])
+    again.close()
+    with postgres_server.connect() as conn:
+        rows = conn.execute("SELECT id, version, site, record->>'title' FROM t_upsert").fetchall()
+        assert len(rows) == 6
+        assert len({(r[0], r[1]) for r in rows}) == 6
+        schema = conn.execute("SELECT version FROM newsmon_schema WHERE name = 't_upsert'").fetchone()
+        assert schema == (len(MIGRATIONS),)
+        latest = conn.execute(
+            "SELECT DISTINCT ON (id) id, version, record->>'title' FROM t_upsert ORDER BY id, version DESC"
+        ).fetchall()
+        assert len(latest) == 5
+        assert (record(2)["id"], 2, "Invented story 2 v2") in latest
+        indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename='t_upsert'")}
+        assert {"t_upsert_site", "t_upsert_canonical_url", "t_upsert_published_at"} <= indexes
+
+
+@needs_postgres
+def test_postgres_newer_schema_is_refused(postgres_server: PostgresServer) -> None:
+    uri = f"{postgres_server.url}?table=t_future"
+    sink = build_sink(uri, config())
+    sink.open()
+    sink.close()
+    with postgres_server.connect() as conn:
+        conn.execute("UPDATE newsmon_schema SET version = 99 WHERE name = 't_future'")
+    with pytest.raises(SinkUnusable, match="schema version 99"):
+        build_sink(uri, config()).open()
+
+
+@needs_postgres
+def test_postgres_down_is_unusable_and_the_password_never_shows() -> None:
+    from tests.redis_helpers import free_port
+
+    uri = f"postgresql://newsmon:hunter2-secret@127.0.0.1:{free_port()}/postgres"
+    with pytest.raises(SinkUnusable) as raised:
+        build_sink(uri, config(timeout=2.0)).open()
+    assert "hunter2" not in str(raised.value)
+    assert "postgresql://***@127.0.0.1" in str(raised.value)
+
+
+def test_labels_mask_credentials_and_queries() -> None:
+    assert sink_label("postgresql://u:pw@db:5432/x?password=pw2&table=t") == "postgresql://***@db:5432/x"
+    assert sink_label("redis+stream://:pw@127.0.0.1:6379/0") == "redis+stream://***@127.0.0.1:6379/0"
+    assert sink_label("https://hooks.example/in") == "https://hooks.example/in"
+
+
+# --- Redis Streams -------------------------------------------------------------------------------------
+@needs_redis
+def test_redis_stream_exactly_once_and_consumer_groups(redis_server: RedisServer) -> None:
+    uri = redis_server.url.replace("redis://", "redis+stream://") + "?stream=t:records"
+    sink = build_sink(uri, config())
+    sink.open()
+    batch = [record(n) for n in range(1, 5)]
+    sink.write(batch)
+    sink.write(batch)  # again: no new entries
+    sink.write([record(1, version=2)])
+    sink.close()
+    client = redis_server.client()
+    assert client.xlen("t:records") == 5
+    client.xgroup_create("t:records", "archive", id="0")
+    got = client.xreadgroup("archive", "worker-1", {"t:records": ">"}, count=10)
+    entries = got[0][1]
+    seen = {(f[b"id"].decode(), int(f[b"version"])) for _, f in entries}
+    assert seen == {(r["id"], 1) for r in batch} | {(record(1)["id"], 2)}
+    assert json.loads(entries[0][1][b"record"])["canonical_url"] == batch[0]["canonical_url"]
+
+
+@needs_redis
+def test_redis_stream_trims_to_maxlen(redis_server: RedisServer) -> None:
+    uri = redis_server.url.replace("redis://", "redis+stream://") + "?stream=t:trim&maxlen=10"
+    sink = build_sink(uri, config())
+    sink.open()
+    for start in range(0, 600, 100):
+        sink.write([record(n % 28 + 1, version=n + 1) for n in range(start, start + 100)])
+    sink.close()
+    length = redis_server.client().xlen("t:trim")
+    assert 10 <= length < 600  # approximate trimming (~): whole macro nodes, never below maxlen
+
+
+@needs_redis
+def test_redis_key_of_another_type_is_refused(redis_server: RedisServer) -> None:
+    redis_server.client().set("t:string", "not a stream")
+    uri = redis_server.url.replace("redis://", "redis+stream://") + "?stream=t:string"
+    with pytest.raises(SinkUnusable, match="not a stream"):
+        build_sink(uri, config()).open()
+
+
+# --- webhook -------------------------------------------------------------------------------------------
+class Hook:
+    """A local webhook receiver: answers from a script of behaviours, records what it got."""
+
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
+        self.script: list[str] = []  # per POST: "ok", "500", "503", "400", "hang"; then "ok"
+        self.posts: list[tuple[dict[str, str], dict[str, Any]]] = []
+        self.release = threading.Event()
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                hook.posts.append((dict(self.headers), body))
+                action = hook.script.pop(0) if hook.script else "ok"
+                if action == "hang":
+                    hook.release.wait(30)
+                    return
+                status = 200 if action == "ok" else int(action)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_port}/in"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def hook() -> Iterator[Hook]:
+    server = Hook()
+    yield server
+    server.close()
+
+
+def webhook(url: str, **overrides: Any) -> Any:
+    sink = build_sink(url, config(**overrides))
+    sink.sleep = lambda seconds: None  # type: ignore[attr-defined]  # backoff without waiting
+    return sink
+
+
+def test_webhook_posts_batches_with_a_stable_idempotency_key_and_auth(
+    hook: Hook, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SINK_AUTH_T", "Bearer tok-123-secret")
+    sink = webhook(hook.url)
+    sink.open()
+    batch = [record(1), record(2)]
+    sink.write(batch)
+    sink.write([dict(r, title="changed") for r in batch])  # same (id, version) list: same key
+    check, first, second = hook.posts
+    assert check[1] == {"records": []}
+    assert first[1]["records"] == batch
+    assert first[0]["Idempotency-Key"] == second[0]["Idempotency-Key"] == idempotency_key(batch)
+    assert first[0]["Authorization"] == "Bearer tok-123-secret"
+    assert first[0]["Content-Type"] == "application/json"
+    assert "tok-123" not in caplog.text
+
+
+def test_webhook_retries_5xx_with_backoff_then_delivers(hook: Hook) -> None:
+    sink = webhook(hook.url, retries=3)
+    waits: list[float] = []
+    sink.sleep = waits.append
+    hook.script = ["503", "500", "ok"]
+    sink.write([record(1)])
+    assert len(hook.posts) == 3
+    assert waits == [0.5, 1.0]
+    assert len({h["Idempotency-Key"] for h, _ in hook.posts}) == 1
+
+
+def test_webhook_gives_up_after_bounded_retries(hook: Hook) -> None:
+    sink = webhook(hook.url, retries=2)
+    hook.script = ["502", "503", "500", "ok"]
+    with pytest.raises(SinkError, match="answered 500 \\(3 attempts"):
+        sink.write([record(1)])
+
+
+def test_webhook_client_error_is_not_retried(hook: Hook) -> None:
+    sink = webhook(hook.url, retries=3)
+    hook.script = ["400"]
+    with pytest.raises(SinkError, match="answered 400"):
+        sink.write([record(1)])
+    assert len(hook.posts) == 1
+
+
+def test_webhook_that_hangs_meets_the_deadline_and_is_retried(hook: Hook) -> None:
+    sink = webhook(hook.url, retries=1, timeout=0.5)
+    hook.script = ["hang"]
+    started = time.monotonic()
+    sink.write([record(1)])  # the first attempt times out, the retry is answered
+    assert len(hook.posts) == 2
+    assert time.monotonic() - started < 20  # bounded (a safety margin, not a timing assertion)
+
+
+def test_webhook_down_at_start_is_unusable() -> None:
+    from tests.redis_helpers import free_port
+
+    with pytest.raises(SinkUnusable, match="connection failed"):
+        webhook(f"http://127.0.0.1:{free_port()}/in").open()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_webhook_verifies_tls(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    server = Hook(tls=certificate)
+    try:
+        with pytest.raises(SinkUnusable, match="TLS certificate not accepted"):
+            webhook(server.url).open()
+        assert server.posts == []
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # the receiver's CA trusted: accepted
+        webhook(server.url).open()
+        assert len(server.posts) == 1
+    finally:
+        server.close()
+
+
+# --- the writer: batches and what it reports ------------------------------------------------------------
+class Memory:
+    label = "memory://"
+
+    def __init__(self) -> None:
+        self.batches: list[list[dict[str, Any]]] = []
+        self.fail = False
+
+    def open(self) -> None:
+        pass
+
+    def write(self, records: Any) -> None:
+        if self.fail:
+            raise SinkError("sink memory://: down")
+        self.batches.append(list(records))
+
+    def close(self) -> None:
+        pass
+
+
+def test_writer_reports_commits_by_batch_and_nothing_after_a_failure() -> None:
+    sink = Memory()
+    writer = SinkWriter(None, config(batch_size=2), [sink])  # type: ignore[list-item]
+    reports: list[tuple[list[Any], bool]] = []
+    writer.on_commit = lambda tokens, ok: reports.append((tokens, ok))
+    writer.add(record(1), "a")
+    assert reports == []  # waits for a full batch
+    writer.add(record(2), "b")
+    assert reports == [(["a", "b"], True)]
+    sink.fail = True
+    writer.add(record(3), "c")
+    writer.add(record(4), "d")
+    assert reports[-1] == (["c", "d"], False)
+    sink.fail = False
+    writer.add(record(5), "e")  # the run is failing: never reported committed
+    assert reports[-1] == (["e"], False)
+    assert len(sink.batches) == 1
+
+
+def test_postgres_sink_without_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_psycopg(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "psycopg" or name.startswith("psycopg."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_psycopg)
+    with pytest.raises(SinkUnusable, match=re.escape("pip install 'newsmon[postgres]'")):
+        build_sink("postgresql://127.0.0.1:1/x", config()).open()
+
+
+@needs_postgres
+def test_postgres_server_killed_fails_the_batch_and_recovers(tmp_path: Path) -> None:
+    from tests.postgres_helpers import pg_workdir
+
+    server = PostgresServer(pg_workdir() / "pg")
+    server.start()
+    try:
+        sink = build_sink(f"{server.url}?table=t_kill", config())
+        sink.open()
+        sink.write([record(1)])
+        server.stop(signal.SIGKILL)
+        with pytest.raises(SinkError):
+            sink.write([record(2)])
+        server.start()
+        sink.write([record(2)])  # a new connection after the failed one
+        sink.close()
+        with server.connect() as conn:
+            assert conn.execute("SELECT count(*) FROM t_kill").fetchone() == (2,)
+    finally:
+        server.stop()
+        shutil.rmtree(server.workdir.parent, ignore_errors=True)
