@@ -77,6 +77,7 @@ def check_settings(settings: BaseSettings) -> None:
     from newsmon.fetch.policy import TierPolicy
     from newsmon.fetch.ssrf import SsrfConfig
     from newsmon.monitors.config import MonitorConfig
+    from newsmon.sinks import SinkConfig
     from newsmon.state.config import StateConfig
 
     for parse in (
@@ -86,6 +87,7 @@ def check_settings(settings: BaseSettings) -> None:
         StateConfig.from_settings,
         DistributedConfig.from_settings,
         PageBudget.from_settings,
+        SinkConfig.from_settings,
     ):
         try:
             parse(settings)

@@ -15,6 +15,7 @@ site's TOML ``sinks = [...]``; credentials in the URIs never reach a log line (o
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -92,7 +93,12 @@ class SinkConfig:
         raw = OPTIONS.get(settings, "NEWSMON_SINKS")
         uris = [raw] if isinstance(raw, str) else list(raw or ())
         if isinstance(raw, str) and raw.lstrip().startswith("["):  # `-s NEWSMON_SINKS='["a", "b"]'`
-            uris = OPTIONS.getlist(settings, "NEWSMON_SINKS")
+            try:
+                uris = json.loads(raw)
+            except ValueError:
+                raise ValueError("NEWSMON_SINKS: not a JSON list of URIs") from None
+            if not isinstance(uris, list):
+                raise ValueError("NEWSMON_SINKS: not a JSON list of URIs")
         config = cls(
             uris=tuple(u.strip() for u in uris if isinstance(u, str) and u.strip()),
             batch_size=OPTIONS.getint(settings, "NEWSMON_SINK_BATCH_SIZE"),
@@ -113,6 +119,7 @@ class SinkConfig:
                     f"NEWSMON_SINKS: {sink_label(uri)} has an unknown scheme {scheme!r} "
                     f"(known: {', '.join(sorted(SCHEMES))})"
                 )
+            build_sink(uri, config)  # its own URI parameters are checked as it is built
         return config
 
 

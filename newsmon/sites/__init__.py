@@ -11,6 +11,7 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import re2
@@ -179,6 +180,15 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
     if follow_depth is not None and (not isinstance(follow_depth, int) or isinstance(follow_depth, bool)
                                      or not 0 <= follow_depth <= MAX_FOLLOW_DEPTH):  # fmt: skip
         raise SiteConfigError(f"{where}: 'follow_depth' must be an integer from 0 to {MAX_FOLLOW_DEPTH}")
+    sinks = _strings(data, "sinks", where)
+    for uri in sinks:
+        from newsmon.sinks import SCHEMES, sink_label
+
+        if urlsplit(uri).scheme.lower() not in SCHEMES:
+            raise SiteConfigError(
+                f"{where}: 'sinks' entry {sink_label(uri)} has an unknown scheme "
+                f"(known: {', '.join(sorted(SCHEMES))})"
+            )
     return SiteConfig(
         name=data["name"],
         origin=origin,
@@ -197,7 +207,7 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
         robots_sitemaps=robots_sitemaps,
         follow_depth=follow_depth,
         interval=parse_interval(data["interval"], where) if "interval" in data else SiteConfig.interval,
-        sinks=_strings(data, "sinks", where),
+        sinks=sinks,
     )
 
 
