@@ -7,6 +7,7 @@ masks credentials, not PostgreSQL's password checks.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -44,8 +45,9 @@ def pg_workdir() -> Path:
 class PostgresServer:
     """initdb once; start, stop (or kill -9) and start again on the same data and port."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, durable: bool = False) -> None:
         self.workdir = workdir
+        self.durable = durable  # fsync on (the benchmark); off in tests: speed over crash safety
         self.data = workdir / "data"
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
@@ -81,14 +83,15 @@ class PostgresServer:
         if not self.data.exists():
             self.init()
         options = ["-h", "127.0.0.1", "-p", str(self.port), "-k", str(self.workdir)]
-        options += ["-c", "fsync=off", "-c", "full_page_writes=off"]  # a test server: speed over crash safety
+        if not self.durable:
+            options += ["-c", "fsync=off", "-c", "full_page_writes=off"]
         with (self.workdir / "server.log").open("ab") as log:  # why it did not start, when it did not
             self.proc = subprocess.Popen(
                 [POSTGRES, "-D", str(self.data), *options],
                 cwd=self.workdir,
                 stdout=log,
                 stderr=log,
-                start_new_session=True,  # postgres and its children in one group: killed together
+                start_new_session=True,  # not in the test's process group (a Ctrl-C is the test's)
                 **self._user(),
             )
         deadline = time.monotonic() + 30
@@ -102,11 +105,40 @@ class PostgresServer:
                 time.sleep(0.1)
         raise RuntimeError("postgres did not start")
 
+    def processes(self) -> list[int]:
+        """The postmaster and its children (each child is a session of its own: setsid)."""
+        if self.proc is None:
+            return []
+        found = [self.proc.pid]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.proc.pid:
+                    found.append(int(entry.name))
+        return found
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server's live processes used so far (the benchmark's per-record cost)."""
+        total = 0
+        for pid in self.processes():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self, sig: int = signal.SIGINT) -> None:
-        """SIGINT: fast shutdown (clients disconnected); SIGKILL: the server dies at once."""
+        """SIGINT: fast shutdown (clients disconnected); SIGKILL: the server and its backends die at once."""
+        pids = self.processes() if sig == signal.SIGKILL else []
         proc, self.proc = self.proc, None
         if proc is not None and proc.poll() is None:
-            os.killpg(proc.pid, sig)  # the postmaster and its children
+            for pid in pids or [proc.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
             proc.wait(30)
 
     def connect(self):  # type: ignore[no-untyped-def]

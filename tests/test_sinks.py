@@ -110,6 +110,11 @@ def test_postgres_creates_migrates_and_upserts_idempotently(postgres_server: Pos
         assert len({(r[0], r[1]) for r in rows}) == 6
         schema = conn.execute("SELECT version FROM newsmon_schema WHERE name = 't_upsert'").fetchone()
         assert schema == (len(MIGRATIONS),)
+        compression = conn.execute(
+            "SELECT attcompression FROM pg_attribute "
+            "WHERE attrelid = 't_upsert'::regclass AND attname = 'record'"
+        ).fetchone()
+        assert compression == ("l",)  # migration 2: lz4 (Debian's server is built with it)
         latest = conn.execute(
             "SELECT DISTINCT ON (id) id, version, record->>'title' FROM t_upsert ORDER BY id, version DESC"
         ).fetchall()

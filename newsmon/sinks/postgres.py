@@ -10,6 +10,7 @@ processes starting at once do not race. URI: ``postgresql://user:password@host:p
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -43,6 +44,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX {t}_published_at ON {t} (published_at);
     CREATE INDEX {t}_version ON {t} (id, version DESC);
     """,
+    # lz4 compresses the ~10 KB records at a third of pglz's CPU cost (PostgreSQL 14+ built with lz4;
+    # elsewhere the column keeps the server's default)
+    """
+    DO $$ BEGIN
+        ALTER TABLE {t} ALTER COLUMN record SET COMPRESSION lz4;
+    EXCEPTION WHEN feature_not_supported OR invalid_parameter_value OR syntax_error THEN NULL;
+    END $$;
+    """,
 )
 
 SCHEMA_TABLE = """
@@ -53,11 +62,20 @@ CREATE TABLE IF NOT EXISTS newsmon_schema (
 )
 """
 
-INSERT = """
-INSERT INTO {t} (id, version, site, canonical_url, published_at, scraped_at, content_hash, record)
-VALUES (%s, %s, %s, %s, %s::timestamptz, %s::timestamptz, %s, %s)
-ON CONFLICT (id, version) DO NOTHING
-"""
+COLUMNS = "id, version, site, canonical_url, published_at, scraped_at, content_hash, record"
+# A batch is copied into a temporary table (COPY: one stream, no per-row round trip or statement; the record
+# kept as uncompressed text there), then inserted from it in one statement, the JSON parsed once; rows whose
+# (id, version) is there already are left as they are.
+STAGE = (
+    "CREATE TEMP TABLE IF NOT EXISTS newsmon_batch (id text, version integer, site text, canonical_url text, "
+    "published_at timestamptz, scraped_at timestamptz, content_hash text, record text) ON COMMIT DELETE ROWS;"
+    "ALTER TABLE newsmon_batch ALTER COLUMN record SET STORAGE EXTERNAL"
+)
+COPY = f"COPY newsmon_batch ({COLUMNS}) FROM STDIN"
+INSERT = (
+    f"INSERT INTO {{t}} ({COLUMNS}) SELECT id, version, site, canonical_url, published_at, scraped_at, "
+    "content_hash, record::jsonb FROM newsmon_batch ON CONFLICT (id, version) DO NOTHING"
+)
 
 
 class PostgresSink(Sink):
@@ -69,6 +87,7 @@ class PostgresSink(Sink):
         if not _TABLE_NAME.match(self.table):
             raise ValueError(f"sink {self.label}: table {self.table!r} must be a lowercase SQL identifier")
         self.conn: Any = None
+        self.staged = False  # the connection has its temporary batch table
 
     def open(self) -> None:
         try:
@@ -118,32 +137,36 @@ class PostgresSink(Sink):
 
     def write(self, records: Sequence[dict[str, Any]]) -> None:
         import psycopg
-        from psycopg.types.json import Jsonb
 
         if self.conn is None:
             self.open()
-        rows = [
-            (
-                r["id"],
-                int(r.get("version") or 1),
-                r.get("site") or "",
-                r["canonical_url"],
-                r.get("published_at"),
-                r.get("scraped_at"),
-                r.get("content_hash"),
-                Jsonb(r),
-            )
-            for r in records
-        ]
         try:
+            if not self.staged:
+                self.conn.execute(STAGE)
+                self.staged = True
             with self.conn.transaction(), self.conn.cursor() as cur:
-                cur.executemany(INSERT.format(t=self.table), rows)
+                with cur.copy(COPY) as copy:
+                    for r in records:
+                        copy.write_row(
+                            (
+                                r["id"],
+                                int(r.get("version") or 1),
+                                r.get("site") or "",
+                                r["canonical_url"],
+                                r.get("published_at"),
+                                r.get("scraped_at"),
+                                r.get("content_hash"),
+                                json.dumps(r, ensure_ascii=False),
+                            )
+                        )
+                cur.execute(INSERT.format(t=self.table))
         except psycopg.Error as exc:
             self.close()  # a broken connection is opened again for the next batch (next run: at start)
             raise SinkError(f"sink {self.label}: {_reason(exc)}") from None
 
     def close(self) -> None:
         conn, self.conn = self.conn, None
+        self.staged = False
         if conn is not None:
             try:
                 conn.close()
