@@ -220,3 +220,15 @@ def read_lines(path: Path) -> list[dict[str, Any]]:
         except ValueError:
             continue
     return out
+
+
+def test_without_the_state_store_the_sinks_still_get_every_record(pg: PostgresServer, tmp_path: Path) -> None:
+    with ReplicaServer() as replica:
+        site = Site(replica, tmp_path, tmp_path / "out")
+        args = ("-s", f"NEWSMON_SINKS={pg.url}?table=articles", "-s", "NEWSMON_STATE_ENABLED=False")
+        status, log, stats = site.run(*args)
+        assert status == 0, log[-3000:]
+        assert stats["newsmon/sink/records"] == len(site.expected)
+        status, log, _ = site.run(*args)  # everything again: the upserts keep one row per version
+        assert status == 0, log[-3000:]
+    assert_table_exactly_once(pg, site)

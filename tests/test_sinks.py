@@ -411,3 +411,43 @@ def test_postgres_server_killed_fails_the_batch_and_recovers(tmp_path: Path) -> 
     finally:
         server.stop()
         shutil.rmtree(server.workdir.parent, ignore_errors=True)
+
+
+# --- configuration -------------------------------------------------------------------------------------
+def test_sinks_setting_is_checked_before_the_crawl_in_one_line() -> None:
+    from scrapy.settings import Settings
+
+    from newsmon.commands.checks import check_settings
+    from newsmon.crawl.arguments import ArgumentError
+
+    check_settings(Settings({"NEWSMON_SINKS": '["postgresql://u:pw@db/x", "https://hooks.example/in"]'}))
+    for bad, why in (
+        ("ftp://u:secret@host/x", "unknown scheme 'ftp'"),
+        ("redis+stream://h:1/0?maxlen=lots", "maxlen must be an integer"),
+        ('["postgresql://db/x"', "not a JSON list"),
+    ):
+        with pytest.raises(ArgumentError, match=re.escape(why)) as raised:
+            check_settings(Settings({"NEWSMON_SINKS": bad}))
+        assert "secret" not in str(raised.value)
+    with pytest.raises(ArgumentError, match="NEWSMON_SINK_BATCH_SIZE"):
+        check_settings(Settings({"NEWSMON_SINKS": "https://h/in", "NEWSMON_SINK_BATCH_SIZE": 0}))
+
+
+def test_site_toml_sinks_are_the_sites_setting() -> None:
+    from scrapy.settings import Settings
+
+    from newsmon.crawl.arguments import SpiderArguments
+    from newsmon.crawl.config import apply_to_settings
+    from newsmon.sites import SiteConfigError, parse_site_config
+
+    base = {"name": "harbour", "origin": "https://harbour.example"}
+    site = parse_site_config({**base, "sinks": ["postgresql://db/news?table=harbour"]})
+    assert site.sinks == ("postgresql://db/news?table=harbour",)
+    settings = Settings()
+    apply_to_settings(settings, site, SpiderArguments.parse({}))
+    assert settings.getlist("NEWSMON_SINKS") == ["postgresql://db/news?table=harbour"]
+    project = Settings({"NEWSMON_SINKS": ["https://hooks.example/in"]}, priority="project")
+    apply_to_settings(project, site, SpiderArguments.parse({}))
+    assert project.getlist("NEWSMON_SINKS") == ["https://hooks.example/in"]  # a project setting wins
+    with pytest.raises(SiteConfigError, match="'sinks' entry ftp://\\*\\*\\*@h/x has an unknown scheme"):
+        parse_site_config({**base, "sinks": ["ftp://u:pw@h/x"]})
