@@ -61,8 +61,10 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newsmon.state.extension.StateExtension": 500,
         # distributed mode only: the run's workers, waiting for each other when idle, cleanup by the last
         "newsmon.distributed.coordinator.RunCoordinator": 510,
-        # sinks (NEWSMON_SINKS): batches delivered on time; records themselves when the state store is off
-        "newsmon.sinks.extension.SinkExtension": 520,
+        # sinks (NEWSMON_SINKS): batches delivered on time; records themselves when the state store is off.
+        # Before FeedExporter (0): its spider_closed handler delivers the last batch before the feed files
+        # are stored, so a failure there still keeps the per-run file .partial for the next start
+        "newsmon.sinks.extension.SinkExtension": -10,
         # the run's final stats as JSON (NEWSMON_STATS_FILE), written last (SettleOrder.REPORT)
         "newsmon.extensions.stats_file.StatsFile": 900,
     },

@@ -127,16 +127,21 @@ def test_sink_down_at_start_refuses_the_run_before_any_request(pg: PostgresServe
     site.assert_exactly_once()
 
 
+@pytest.mark.parametrize("batch", [3, 500], ids=["mid-batch", "last-batch-at-close"])
 def test_server_killed_mid_run_marks_nothing_uncommitted_and_the_next_run_delivers_the_rest(
-    pg: PostgresServer, tmp_path: Path
+    pg: PostgresServer, tmp_path: Path, batch: int
 ) -> None:
-    args = ("-s", f"NEWSMON_SINKS={pg.url}?table=articles", "-s", "NEWSMON_SINK_BATCH_SIZE=3")
+    """batch 3: a batch fails during the crawl; 500: the only batch, delivered as the spider closes, fails."""
+    args = ("-s", f"NEWSMON_SINKS={pg.url}?table=articles", "-s", f"NEWSMON_SINK_BATCH_SIZE={batch}")
     args += ("-s", "NEWSMON_SINK_TIMEOUT=3", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
     with ReplicaServer(delay=0.05) as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
         proc, workdir = start(site, *args)
         try:
-            wait_until(lambda: pg_count(pg) >= 3 or proc.poll() is not None, timeout=120)
+            if batch == 3:
+                wait_until(lambda: pg_count(pg) >= 3 or proc.poll() is not None, timeout=120)
+            else:
+                wait_until(lambda: partial_lines(site) >= 5 or proc.poll() is not None, timeout=120)
             assert proc.poll() is None, "the crawl ended before the server could be killed"
             committed = {url for _, _, url in rows(pg)}
             pg.stop(signal.SIGKILL)
@@ -152,7 +157,8 @@ def test_server_killed_mid_run_marks_nothing_uncommitted_and_the_next_run_delive
         assert result.stats["newsmon/monitor/outputs"] == "fail"
         assert SECRET not in result.log
         marked = site.marked()
-        assert committed and marked
+        assert bool(committed) == bool(marked) == (batch == 3)
+        assert site.outputs(partial=True), "the per-run file stays .partial for the next start"
         # the server back: the next start hands the failed run's records to it, the crawl the rest
         pg.start()
         held = {url for _, _, url in rows(pg)}

@@ -177,5 +177,8 @@ class SinkExtension:
             self.writer.add(ItemAdapter(item).asdict())
 
     def spider_closed(self) -> None:
+        """The last batch, delivered before FeedExporter stores the files (its handler runs after this
+        one): a failure keeps the per-run file .partial, so the next start hands its records over again."""
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        self.writer.flush()
