@@ -3,8 +3,9 @@
 One SinkWriter per crawl (in the CrawlContext): opened by the output check before the first request, fed by
 the state extension (which marks a record only when the writer reports its batch committed by every sink)
 or, with the state store off, by SinkExtension itself. A batch is delivered when full, when the oldest
-record in it waited ``NEWSMON_SINK_MAX_DELAY`` seconds, and once the spider closed, before the run is judged
-and recorded (newsmon/state/outputs.py, Settlement). A failing sink closes the run (``newsmon_output_error``,
+record in it waited ``NEWSMON_SINK_MAX_DELAY`` seconds, and when the spider closes, before the feed files
+are stored and the run is judged and recorded (newsmon/state/outputs.py, Settlement, finishes the writer
+too, in case). A failing sink closes the run (``newsmon_output_error``,
 the monitors fail it) and from then on nothing more is reported committed.
 """
 
@@ -156,9 +157,6 @@ class SinkExtension:
         if writer is None:
             raise NotConfigured
         ext = cls(crawler, writer)
-        from newsmon.state.outputs import OutputsSettled, SettleOrder
-
-        OutputsSettled(crawler, lambda reason: None, SettleOrder.JUDGE)  # the writer finishes at settlement
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -181,4 +179,4 @@ class SinkExtension:
         one): a failure keeps the per-run file .partial, so the next start hands its records over again."""
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.writer.flush()
+        self.writer.finish()
