@@ -238,3 +238,27 @@ def test_without_the_state_store_the_sinks_still_get_every_record(pg: PostgresSe
         status, log, _ = site.run(*args)  # everything again: the upserts keep one row per version
         assert status == 0, log[-3000:]
     assert_table_exactly_once(pg, site)
+
+
+def test_feeds_marked_at_the_end_wait_for_the_sinks_too(tmp_path: Path) -> None:
+    """A batched feed is durable only once stored, so records are marked at the end: only when the sinks
+    also committed everything. A webhook refusing the batch leaves all of them unmarked."""
+    hook = Hook()
+    try:
+        with ReplicaServer() as replica:
+            site = Site(replica, tmp_path, tmp_path / "out")
+            feeds = {str(tmp_path / "batches" / "b-%(batch_id)d.jsonl"): {"format": "jsonlines"}}
+            args = ("-s", f"FEEDS={json.dumps(feeds)}", "-s", "FEED_EXPORT_BATCH_ITEM_COUNT=10")
+            args += ("-s", f"NEWSMON_SINKS={hook.url}")
+            hook.script = ["ok", "400"]  # the check at start passes, the records' batch is refused
+            status, log, stats = site.run(*args)
+            assert status != 0, log[-3000:]
+            assert stats["newsmon/sink/failed"] == 1
+            assert site.marked() == set()
+            status, log, stats = site.run(*args)
+            assert status == 0, log[-3000:]
+            assert site.marked() >= site.expected
+        delivered = [r["canonical_url"] for _, body in hook.posts for r in body["records"]]
+        assert set(delivered) == site.expected
+    finally:
+        hook.close()

@@ -451,3 +451,14 @@ def test_site_toml_sinks_are_the_sites_setting() -> None:
     assert project.getlist("NEWSMON_SINKS") == ["https://hooks.example/in"]  # a project setting wins
     with pytest.raises(SiteConfigError, match="'sinks' entry ftp://\\*\\*\\*@h/x has an unknown scheme"):
         parse_site_config({**base, "sinks": ["ftp://u:pw@h/x"]})
+
+
+def test_writer_delivers_a_batch_that_waited_max_delay() -> None:
+    sink = Memory()
+    writer = SinkWriter(None, config(batch_size=100, max_delay=5.0), [sink])  # type: ignore[list-item]
+    writer.add(record(1), "a")
+    assert not writer.due()
+    writer.oldest -= 5.0  # as if the first record came 5 s ago (no sleeping in tests)
+    assert writer.due()
+    assert writer.flush() and sink.batches == [[record(1)]]
+    assert not writer.due()
