@@ -190,8 +190,9 @@ def test_sigkill_of_the_crawl_mid_batch_then_every_record_exactly_once(
     pg: PostgresServer, tmp_path: Path
 ) -> None:
     args = ("-s", f"NEWSMON_SINKS={pg.url}?table=articles", "-s", "NEWSMON_SINK_BATCH_SIZE=4")
-    args += ("-s", "NEWSMON_SINK_MAX_DELAY=600", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
-    with ReplicaServer(delay=0.05) as replica:
+    args += ("-s", "NEWSMON_SINK_MAX_DELAY=600", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+    # one page at a time, each 0.3 s: between seeing a half-full batch and the kill no batch completes
+    with ReplicaServer(delay=0.3) as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
         proc, _workdir = start(site, *args)
         try:
@@ -210,6 +211,7 @@ def test_sigkill_of_the_crawl_mid_batch_then_every_record_exactly_once(
         assert site.marked() <= held  # nothing marked that the table does not hold
         on_disk = {r["canonical_url"] for p in site.outputs(partial=True) for r in read_lines(p)}
         assert on_disk - held, "some written records were still waiting for their batch"
+        replica.delay = 0.0
         status, log, stats = site.run(*args)
         assert status == 0, log[-3000:]
         assert stats["newsmon/state/recovered_files"] == 1
