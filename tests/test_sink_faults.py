@@ -134,7 +134,8 @@ def test_server_killed_mid_run_marks_nothing_uncommitted_and_the_next_run_delive
     """batch 3: a batch fails during the crawl; 500: the only batch, delivered as the spider closes, fails."""
     args = ("-s", f"NEWSMON_SINKS={pg.url}?table=articles", "-s", f"NEWSMON_SINK_BATCH_SIZE={batch}")
     args += ("-s", "NEWSMON_SINK_TIMEOUT=3", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
-    with ReplicaServer(delay=0.05) as replica:
+    # slow pages: the server is killed well before the crawl could reach its end (and the batch at close)
+    with ReplicaServer(delay=0.05 if batch == 3 else 0.2) as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
         proc, workdir = start(site, *args)
         try:
