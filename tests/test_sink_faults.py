@@ -25,7 +25,7 @@ from tests.redis_helpers import RedisServer, needs_redis
 from tests.replica.server import ReplicaServer
 from tests.test_incremental import wait_until
 from tests.test_output_faults import Site
-from tests.test_sinks import Hook
+from tests.test_sink_webhook import Hook
 
 pytestmark = [pytest.mark.crawl, needs_postgres]
 
