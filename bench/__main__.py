@@ -18,6 +18,7 @@ BENCHMARKS = {
     "extraction_split": "bench.extraction_split",
     "sweep": "bench.sweep",
     "sites": "bench.sites",
+    "sinks": "bench.sinks",
 }
 
 

@@ -59,6 +59,10 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newsmon.state.extension.StateExtension": order.STATE_EXTENSION,
         # distributed mode only (DistributedAddon adds it, so a plain install never imports redis): the run
         # coordinator, at order.RUN_COORDINATOR
+        # sinks (NEWSMON_SINKS): batches delivered on time; records themselves when the state store is off.
+        # Before FeedExporter (0): its spider_closed handler delivers the last batch before the feed files
+        # are stored, so a failure there still keeps the per-run file .partial for the next start
+        "newsmon.sinks.extension.SinkExtension": order.SINKS,
         # the run's final stats as JSON (NEWSMON_STATS_FILE), written last (SettleOrder.REPORT)
         "newsmon.extensions.stats_file.StatsFile": order.STATS_FILE,
     },

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from newsmon.crawl.config import CrawlConfig
     from newsmon.crawl.frontier import ArticleVisit, Frontier
     from newsmon.monitors.sources import HubSources
+    from newsmon.sinks.extension import SinkWriter
     from newsmon.state.backend import StateBackend
     from newsmon.state.outputs import Settlement
 
@@ -50,6 +51,8 @@ class CrawlContext:
         self.state: StateBackend | None = None  # built by newsmon.state.backend.state_backend()
         self.sources: HubSources | None = None  # set by the HubSources middleware when monitors are on
         self.settlement: Settlement | None = None  # the outputs-settled watcher (newsmon/state/outputs.py)
+        self.sinks: SinkWriter | None = None  # the sinks' writer (newsmon/sinks/extension.py)
+        self.sinks_built = False
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlContext:

@@ -11,6 +11,7 @@ from newsmon.extract.types import HeadingNode, LinkItem, RelatedItem
 class ArticleRecord:
     """See the README's "The record" table; newsmon/schema/record.schema.json is the contract."""
 
+    id: str  # stable, URL-safe article id from canonical_url (newsmon.record.record_id); (id, version) unique
     url: str  # the URL fetched (final, after redirects)
     canonical_url: str  # dedupe key: w3lib canonical, no tracking params or fragment, rel=canonical honoured
     domain: str  # host of url

@@ -48,6 +48,9 @@ HUB_SOURCES = 960  # tags hub requests with the configured hub they came from
 
 # --- extensions (connection order; the closing steps run in SettleOrder, newsmon/state/outputs.py) ------
 PERIODIC_LOG = 0
+# before FeedExporter (0): the sinks' last batch is delivered before the feed files are stored, so a sink
+# failing at close keeps the per-run file .partial for the next start
+SINKS = -10
 ORDER_CHECK = 10  # checks this very order when the crawl opens
 OUTPUT_CHECK = 400
 MONITORS = 450

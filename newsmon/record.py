@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import re
@@ -23,6 +24,15 @@ def content_hash(body: str) -> str:
     """sha256 of the body with Unicode and whitespace normalised, so cosmetic changes are not revisions."""
     normal = _SPACE.sub(" ", unicodedata.normalize("NFKC", body)).strip().lower()
     return "sha256:" + hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def record_id(canonical_url: str) -> str:
+    """The article's stable id: base64url (``[A-Za-z0-9_-]``, 22 characters) of the first 128 bits of the
+    SHA-256 of its canonical URL. Depends on nothing else, so every run, site config, spider and state
+    backend gives the same id to the same article, and a search index or database can key on it;
+    ``(id, version)`` names one emitted version."""
+    digest = hashlib.sha256(canonical_url.encode("utf-8")).digest()[:16]
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,7 @@ def build_record(
         return out
 
     record = ArticleRecord(
+        id=record_id(canonical),
         url=fetch.url,
         canonical_url=canonical,
         domain=(urlsplit(fetch.url).hostname or "").lower(),

@@ -23,6 +23,7 @@ from newsmon.fetch.ssrf import OPTIONS as SSRF
 from newsmon.monitors.config import OPTIONS as MONITORS
 from newsmon.options import Option, Options
 from newsmon.pipelines.validate import OPTIONS as VALIDATE
+from newsmon.sinks import OPTIONS as SINKS
 from newsmon.sites.catalog import OPTIONS as SITES
 from newsmon.state.config import OPTIONS as STATE
 from newsmon.state.outputs import OPTIONS as OUTPUTS
@@ -30,9 +31,8 @@ from newsmon.state.template import OPTIONS as TEMPLATE
 from newsmon.sweep.config import OPTIONS as SWEEP
 
 GROUPS: tuple[Options, ...] = (
-    CRAWL, SITES, SWEEP, HUB_BUDGET, OUTPUTS, VALIDATE, STATS_FILE, TIERS, BROWSERS, BROWSER_LIMITS,
-    PAGE_POOL, PAGE_BUDGET, STATE, TEMPLATE, SSRF, RETRY, MONITORS, ALERTS, WARC,
-    DISTRIBUTED,
+    CRAWL, SITES, SWEEP, HUB_BUDGET, OUTPUTS, SINKS, VALIDATE, STATS_FILE, TIERS, BROWSERS, BROWSER_LIMITS,
+    PAGE_POOL, PAGE_BUDGET, STATE, TEMPLATE, SSRF, RETRY, MONITORS, ALERTS, WARC, DISTRIBUTED,
 )  # fmt: skip
 
 #: Every newsmon setting, in the reference's order.

@@ -514,6 +514,13 @@ OUTPUT_FAILED = _outputs.stat(
 OUTPUT_RESTORED = _outputs.stat(
     "newsmon/output/restored", "an output file removed during the run was written back from the open file"
 )
+SINK_BATCHES = _outputs.stat("newsmon/sink/batches", "batches every sink committed")
+SINK_RECORDS = _outputs.stat(
+    "newsmon/sink/records", "records delivered to the sinks (a crashed run's recovered ones included)"
+)
+SINK_FAILED = _outputs.stat(
+    "newsmon/sink/failed", "a sink could not take a batch: the run closes with `newsmon_output_error`"
+)
 
 STATS: tuple[StatName, ...] = tuple(_TABLE)
 

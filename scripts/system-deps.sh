@@ -2,7 +2,8 @@
 # Install the Debian packages the suite and the demo need, when missing. One list for `make install` and
 # CI: make and python3-venv (the venv), chromium (STEALTHY tier), redis-server (distributed-mode tests),
 # util-linux, curl and logrotate (the deploy tests: cron's flock, scrapyd's curl line, log rotation),
-# nginx (`make bench`: the plain-crawl benchmark serves its static replica with it).
+# nginx (`make bench`: the plain-crawl benchmark serves its static replica with it), postgresql (the
+# PostgreSQL sink's tests start a throwaway server from its binaries).
 # Needs root or passwordless sudo; otherwise it says what to install (the tests that need it are skipped).
 # --strict (CI): a package that cannot be installed is an error.
 set -euo pipefail
@@ -14,12 +15,13 @@ have() {
     python3-venv) python3 -c 'import venv, ensurepip' >/dev/null 2>&1 ;;
     util-linux) command -v flock >/dev/null 2>&1 ;;
     nginx) [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 ;;
+    postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }
 
 missing=()
-for package in make python3-venv chromium redis-server util-linux curl logrotate nginx; do
+for package in make python3-venv chromium redis-server util-linux curl logrotate nginx postgresql; do
   have "$package" || missing+=("$package")
 done
 ((${#missing[@]})) || exit 0

@@ -78,6 +78,7 @@ def check_settings(settings: BaseSettings) -> None:
     from newsmon.fetch.policy import TierPolicy
     from newsmon.fetch.ssrf import SsrfConfig
     from newsmon.monitors.config import MonitorConfig
+    from newsmon.sinks import SinkConfig
     from newsmon.state.config import StateConfig
 
     for parse in (
@@ -87,6 +88,7 @@ def check_settings(settings: BaseSettings) -> None:
         StateConfig.from_settings,
         DistributedConfig.from_settings,
         PageBudget.from_settings,
+        SinkConfig.from_settings,
     ):
         try:
             parse(settings)

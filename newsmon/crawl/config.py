@@ -80,7 +80,11 @@ def apply_to_settings(settings: BaseSettings, site: SiteConfig, args: SpiderArgu
     """Write what the site and the arguments decide into the crawl's settings (module docstring)."""
     if settings.frozen:  # a crawler whose settings are already applied (a test's): nothing to add
         return
-    by_site: dict[str, Any] = {"NEWSMON_TIER_MODE": site.tier_mode, "NEWSMON_FOLLOW_DEPTH": site.follow_depth}
+    by_site: dict[str, Any] = {
+        "NEWSMON_TIER_MODE": site.tier_mode,
+        "NEWSMON_FOLLOW_DEPTH": site.follow_depth,
+        "NEWSMON_SINKS": list(site.sinks) or None,
+    }
     by_argument: dict[str, Any] = {
         "NEWSMON_FOLLOW_DEPTH": args.follow_depth,
         "NEWSMON_MAX_LISTING_PAGES": args.max_pages,

@@ -15,6 +15,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
 
+from newsmon.sinks import SinkError
+from newsmon.sinks.extension import SinkWriter, sink_writer
 from newsmon.state.outputs import (
     OPTIONS,
     OUTPUT_UNUSABLE,
@@ -35,15 +37,18 @@ class OutputCheck:
         self.crawler = crawler
         self.stats = crawler.stats
         self.targets = targets
+        self.sinks: SinkWriter | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OutputCheck:
         if not OPTIONS.getbool(crawler.settings, "NEWSMON_OUTPUT_CHECK"):
             raise NotConfigured  # off on purpose: quiet
         targets = feed_targets(crawler.settings)
-        if not targets:
+        sinks = sink_writer(crawler)
+        if not targets and sinks is None:
             raise NotConfigured  # no feed: nothing to check (the state extension says so)
         ext = cls(crawler, targets)
+        ext.sinks = sinks
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         return ext
 
@@ -52,6 +57,13 @@ class OutputCheck:
             try:
                 check_target(target, self.crawler, spider)
             except OutputUnusable as exc:
+                self.stats.set_value(UNUSABLE_STAT, str(exc))
+                logger.error("Output unusable, not crawling: %s", exc)
+                raise CloseSpider(OUTPUT_UNUSABLE) from None
+        if self.sinks is not None:  # connected, checked, tables migrated: before the first request
+            try:
+                self.sinks.open()
+            except SinkError as exc:
                 self.stats.set_value(UNUSABLE_STAT, str(exc))
                 logger.error("Output unusable, not crawling: %s", exc)
                 raise CloseSpider(OUTPUT_UNUSABLE) from None

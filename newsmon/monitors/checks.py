@@ -18,6 +18,7 @@ from newsmon.stats import (
     LISTING_PAGES,
     OUTPUT_FAILED,
     SCHEMA_INVALID,
+    SINK_FAILED,
     SITEMAP_ENTRIES,
     SITEMAP_NOT_A_SITEMAP,
     SITEMAP_TOO_LARGE,
@@ -268,6 +269,10 @@ def check_outputs(facts: RunFacts, config: MonitorConfig) -> Verdict:
         names = ", ".join(facts.failed_feeds) or "a feed"
         return Verdict(
             "outputs", FAIL, f"{names} failed to store: the next run recovers or emits its records again"
+        )
+    if int(stats.get(SINK_FAILED, 0)):
+        return Verdict(
+            "outputs", FAIL, "a sink could not take a batch (the log's 'Output error' line says why)"
         )
     if int(stats.get(OUTPUT_FAILED, 0)):
         return Verdict(

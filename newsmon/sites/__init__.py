@@ -11,6 +11,7 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import re2
@@ -40,6 +41,7 @@ class SiteConfig:
     follow_depth: int | None = None  # related-link hops (spider argument and -s setting win)
     interval: timedelta = timedelta(hours=1)  # a sweep crawls the site again once this has passed
     alerts: tuple[str, ...] = ()  # Apprise URLs told about this site (besides NEWSMON_ALERT_URLS)
+    sinks: tuple[str, ...] = ()  # sink URIs of this site (NEWSMON_SINKS at site priority; -s wins)
     source: str = ""  # the TOML file it was read from ("" for a bundled site): what `-a site=` can name
 
     @property
@@ -108,7 +110,7 @@ def _regex(value: Any, key: str, where: str) -> PathPattern:
 KNOWN_KEYS = frozenset(
     {
         "name", "origin", "hosts", "feeds", "sitemaps", "robots_sitemaps", "categories", "article_pattern",
-        "hub_patterns", "timezone", "tier_mode", "follow_depth", "related", "interval",
+        "hub_patterns", "timezone", "tier_mode", "follow_depth", "related", "interval", "sinks",
         "alerts",
     }
 )  # fmt: skip
@@ -180,6 +182,15 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
     if follow_depth is not None and (not isinstance(follow_depth, int) or isinstance(follow_depth, bool)
                                      or not 0 <= follow_depth <= MAX_FOLLOW_DEPTH):  # fmt: skip
         raise SiteConfigError(f"{where}: 'follow_depth' must be an integer from 0 to {MAX_FOLLOW_DEPTH}")
+    sinks = _strings(data, "sinks", where)
+    for uri in sinks:
+        from newsmon.sinks import SCHEMES, sink_label
+
+        if urlsplit(uri).scheme.lower() not in SCHEMES:
+            raise SiteConfigError(
+                f"{where}: 'sinks' entry {sink_label(uri)} has an unknown scheme "
+                f"(known: {', '.join(sorted(SCHEMES))})"
+            )
     return SiteConfig(
         name=data["name"],
         origin=origin,
@@ -199,6 +210,7 @@ def parse_site_config(data: dict[str, Any], where: str = "site config") -> SiteC
         follow_depth=follow_depth,
         interval=parse_interval(data["interval"], where) if "interval" in data else SiteConfig.interval,
         alerts=_strings(data, "alerts", where),
+        sinks=sinks,
     )
 
 

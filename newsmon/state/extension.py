@@ -10,6 +10,12 @@ fails), and only then marks the record. Any other feed (remote storages, postpro
 filters) marks its records only once every feed was stored without error; a feed that failed leaves them
 unmarked, so the next run emits them again. With no feed at all nothing is marked.
 
+Sinks (NEWSMON_SINKS: PostgreSQL, Redis Streams, a webhook; newsmon/sinks/) are outputs too: a record that
+is durable in the files is handed to the sinks' writer, and marked only when the writer reports its batch
+committed by every sink (with feeds marked at the end, only if the sinks also committed everything). A sink
+failure keeps the per-run file `.partial`; the next start hands the records of a crashed or failed run's
+`.partial` file to the sinks (idempotent upserts) before it marks them.
+
 A kill -9 at any point therefore leaves either a record that is on disk (in a `.partial` file that the next
 start recovers and reconciles), or one that is not on disk and not marked (it is fetched again). A record
 written but not marked (the store failed: Redis down mid-run) leaves the per-run file as `.partial`, so the
@@ -36,6 +42,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from newsmon.meta import META_KEY
+from newsmon.sinks.extension import SinkWriter, sink_writer
 from newsmon.state.backend import StateBackend, state_backend
 from newsmon.state.config import StateConfig
 from newsmon.state.outputs import OUTPUT_ERROR, OUTPUT_UNUSABLE, OutputsSettled, SettleOrder, feed_targets
@@ -106,8 +113,11 @@ class StateExtension:
         self.run_id = 0
         self.targets = feed_targets(crawler.settings)
         self.sinks: list[OpenFeedFile] = []  # the per-record feeds' open files
-        # True: mark records after each fsync; False: only once every feed is stored (module docstring)
-        self.direct = bool(self.targets) and all(t.per_record for t in self.targets)
+        self.writer: SinkWriter | None = sink_writer(crawler)  # the sinks (not feed files), or None
+        # True: mark records after each fsync (and sink commit); False: only once every feed is stored
+        self.direct = (bool(self.targets) or self.writer is not None) and all(
+            t.per_record for t in self.targets
+        )
         self.pending: list[Pending] = []
         self.output_failed = False  # a feed lost a record: nothing more is marked in this run
         self._closing_reason: str | None = None
@@ -126,6 +136,9 @@ class StateExtension:
         connect(ext.item_dropped, signal=signals.item_dropped)
         connect(ext.feed_file_opened, signal=feed_file_opened)
         ext.settled = OutputsSettled(crawler, ext.outputs_settled, SettleOrder.RECORD)  # after the verdicts
+        if ext.writer is not None:
+            ext.writer.driven_by_state = True
+            ext.writer.on_commit = ext.sinks_committed
         return ext
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -134,7 +147,8 @@ class StateExtension:
             self.store = self.backend.open_store(self._open_sqlite)
             self._check_redis(self.store)  # the SQLite store was checked as it opened
             pattern = self.output_pattern
-            recovered = recover_partials(self.store, pattern) if pattern else None
+            deliver = self._deliver_recovered if self.writer is not None else None
+            recovered = recover_partials(self.store, pattern, deliver) if pattern else None
             self.run_id = self.backend.run_id = self.store.start_run()
         except Exception as exc:  # never crawl as if nothing had been emitted, nor without a run record
             logger.error("The state store cannot be opened or reconciled (%s): not crawling", exc)
@@ -150,7 +164,7 @@ class StateExtension:
             self.store.count(),
             "after each fsync" if self.direct else "when the feeds are stored",
         )
-        if not self.targets:
+        if not self.targets and self.writer is None:
             logger.warning("No feed is configured (FEEDS, NEWSMON_OUTPUT_URI): no record is marked emitted")
         chosen = [t.label for t in self.targets if not t.atomic]
         if chosen and not self.config.snapshot:
@@ -216,6 +230,11 @@ class StateExtension:
         logger.warning("State store rebuilt from %d records in the outputs %s", rebuilt, pattern)
         return store
 
+    def _deliver_recovered(self, records: list[dict[str, Any]]) -> None:
+        """A crashed run's records go to the sinks before they are marked (SinkError: not marked)."""
+        assert self.writer is not None
+        self.writer.deliver_now(records)
+
     def feed_file_opened(self, storage: DurableFileFeedStorage, file: IO[bytes]) -> None:
         self.sinks.append(OpenFeedFile(storage, file))
 
@@ -225,6 +244,8 @@ class StateExtension:
         if not self.direct and self.pending:
             stats = self.stats.get_stats()
             failed = {k: v for k, v in stats.items() if k.startswith("feedexport/failed_count")}
+            if self.writer is not None and (self.writer.failed or self.writer.buffer):
+                failed["sinks"] = self.writer.failed or "not delivered"
             if failed or self.output_failed or reason == OUTPUT_UNUSABLE:
                 logger.error(
                     "A feed failed to store (%s): %d records are not marked emitted, they are fetched again",
@@ -240,7 +261,7 @@ class StateExtension:
         if store is None:  # never opened (newsmon_state_error): nothing to record, the lock still goes
             self.backend.release_lock()
             return
-        if not self.targets and self.pending:  # written nowhere: the next run emits them
+        if not self.targets and self.writer is None and self.pending:  # written nowhere: emitted again
             self.stats.inc_value(STATE_NOT_MARKED, len(self.pending))
             self.pending.clear()
         for done, p in enumerate(self.pending):
@@ -289,15 +310,35 @@ class StateExtension:
         )
         if not self.direct:
             self.pending.append(record)
+            if self.writer is not None:  # marked at the end, if the sinks committed everything
+                self.writer.add(adapter.asdict())
             return
         if self.output_failed:
             self.stats.inc_value(STATE_NOT_MARKED)
             return
         try:
             if self._commit_to_files(record):
-                self._mark(record)
+                if self.writer is not None:
+                    self.writer.add(adapter.asdict(), record)  # marked when committed: sinks_committed
+                else:
+                    self._mark(record)
         except OSError as exc:
             self._output_error(record, f"writing the output failed ({exc})")
+
+    def sinks_committed(self, tokens: list[Any], ok: bool) -> None:
+        """The sinks' writer delivered a batch: mark its records when every sink committed it."""
+        records = [t for t in tokens if isinstance(t, Pending)]
+        if not records:
+            return
+        if not ok or self.store is None:
+            self.stats.inc_value(STATE_NOT_MARKED, len(records))
+            for sink in self.sinks:  # the per-run file's unmarked records go to the sinks at the next start
+                sink.storage.keep_partial = True
+            return
+        for done, p in enumerate(records):
+            if not self._mark(p):
+                self.stats.inc_value(STATE_NOT_MARKED, len(records) - done - 1)
+                return
 
     def _commit_to_files(self, record: Pending) -> bool:
         """Flush, fsync and check every per-record feed file; False (run failing) when one lacks it."""

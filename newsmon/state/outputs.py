@@ -231,6 +231,7 @@ class Settlement:
     """The one watcher per crawl behind every OutputsSettled."""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.waiting: list[OutputsSettled] = []
         self.expect_feeds = bool(crawler.settings.getdict("FEEDS"))
         self.reason: str | None = None
@@ -252,6 +253,12 @@ class Settlement:
     def _settle(self) -> None:
         if not self.done and self.reason is not None:
             self.done = True
+            sinks = CrawlContext.of(self.crawler).sinks
+            if sinks is not None:  # the sinks' last batch is an output too: delivered before the verdicts
+                try:
+                    sinks.finish()
+                except Exception:
+                    logger.exception("Delivering the last batch to the sinks failed")
             for waiting in sorted(self.waiting, key=lambda w: w.order):
                 try:  # one failing step (a monitor) must not keep the run from being recorded
                     waiting.callback(self.reason)

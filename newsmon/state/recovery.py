@@ -13,7 +13,7 @@ import glob
 import logging
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -115,8 +115,11 @@ def in_use(path: Path) -> bool:
     return False
 
 
-def recover_partials(store: Store, pattern: str) -> Recovered:
-    """Complete, rename and reconcile every `<output>.partial` matching pattern (not in use)."""
+def recover_partials(
+    store: Store, pattern: str, deliver: Callable[[list[dict[str, Any]]], None] | None = None
+) -> Recovered:
+    """Complete, rename and reconcile every `<output>.partial` matching pattern (not in use). deliver: hands
+    the records to the sinks first (newsmon/sinks/), raising when they cannot take them (nothing marked)."""
     files = records = torn = bad_lines = 0
     for name in _glob(pattern + PARTIAL_SUFFIX):
         partial = Path(name)
@@ -136,6 +139,8 @@ def recover_partials(store: Store, pattern: str) -> Recovered:
                 fh.truncate(good)
                 os.fsync(fh.fileno())
         when = partial.stat().st_mtime
+        if deliver is not None and kept:
+            deliver(kept)
         marked = sum(mark_record(store, record, when) for record in kept)
         records += marked
         store.commit()  # marked before the rename: a crash in between only repeats this recovery
