@@ -23,7 +23,14 @@ from newsmon.extract.outline import extract_outline
 from newsmon.extract.paywall import gated_parts, prompt_boxes, without_trailing_prompts
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
-from newsmon.extract.template import learnable, page_key, page_units, template_texts, without_template
+from newsmon.extract.template import (
+    learnable,
+    line_units,
+    page_key,
+    page_units,
+    template_texts,
+    without_template,
+)
 from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
@@ -161,4 +168,5 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         template_units=learnable(units),
         template_dropped=dropped,
         body_with_template=with_template if dropped else "",
+        body_units=line_units(body, units) if options.template is not None and body else b"",
     )
