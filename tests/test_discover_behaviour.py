@@ -115,6 +115,23 @@ def test_a_related_block_whose_links_every_page_has_is_site_wide() -> None:
     assert "Souvisí" in [x.text for x in result.news_feed]
 
 
+def test_a_tab_of_a_tabbed_related_header_is_a_candidate_label() -> None:
+    # the label is the first of the header's tabs (links that load no page), as tagDiv-like themes write it
+    pages = []
+    for n in range(1, 5):
+        cards = "".join(
+            f'<div class="mod"><h3><a href="/zpravy/{10 * n + k}">Příběh {10 * n + k}</a></h3></div>'
+            for k in range(3)
+        )
+        page = (
+            f"<html><body><main><article><h1>Titulek {n}</h1><p>{TEXT}</p></article>"
+            '<div class="blok"><h4 class="zalozky"><a href="#">Související články</a>'
+            f'<a href="#">Od autora</a></h4><div class="rada">{cards}</div></div></main></body></html>'
+        )
+        pages.append(page_blocks(lxml.html.fromstring(page), f"{BASE}/zpravy/{n}", is_article))
+    assert [x.text for x in choose_labels(pages).read_also] == ["Související články"]
+
+
 def test_multiword_slugs_keep_their_separator_against_one_word_hubs() -> None:
     urls = [
         "/politica/el-senado-vota/",

@@ -332,3 +332,23 @@ def test_a_carousel_of_pages_of_lists_gives_every_entry():
     )
     body = f"<section><h2>Related stories</h2><div class='carousel'>{pages}</div></section>"
     assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]
+
+
+def test_a_label_that_is_the_first_tab_of_a_tabbed_header_opens_the_block():
+    # a theme's tabbed header: the label is a tab link that loads no page, beside another tab; only the
+    # first tab's items are served, under the header
+    body = (
+        "<div class='wrap'><h4 class='tabs'><a class='on' href='#'>Related stories</a>"
+        "<a href='#'>More from the author</a></h4><div class='row'>"
+        "<div class='mod'><div class='thumb'><a href='/r1/'><img src='/1.jpg'></a></div>"
+        "<h3 class='t'><a href='/r1/'>The ferry returns</a></h3></div>"
+        "<div class='mod'><div class='thumb'><a href='/r2/'><img src='/2.jpg'></a></div>"
+        "<h3 class='t'><a href='/r2/'>The bridge reopens</a></h3></div></div></div>"
+        "<h4><a href='/section/'>Elsewhere</a></h4><p><a href='/x/'>X</a></p>"
+    )
+    assert _related(body, ["Related stories"]) == [
+        ("https://s.example/r1/", "The ferry returns"),
+        ("https://s.example/r2/", "The bridge reopens"),
+    ]
+    # a link that loads a page is a menu entry or a title, not a tab
+    assert _related(body.replace("href='#'>Related", "href='/related/'>Related"), ["Related stories"]) == []

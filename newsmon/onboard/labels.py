@@ -33,7 +33,7 @@ from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
 from newsmon.extract.links import absolute_url, document_base
-from newsmon.extract.related import LABEL_TAGS, find_related_groups, normalize_label
+from newsmon.extract.related import LABEL_TAGS, find_related_groups, normalize_label, tab_header
 from newsmon.extract.text import normalize_space
 
 logger = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def candidate_labels(tree: HtmlElement) -> tuple[dict[str, str], dict[str, str]]
     captions: dict[str, str] = {}
     boxes = _boxes(tree)
     for element in tree.iter(etree.Element):
-        if element.tag not in LABEL_TAGS:
+        if element.tag not in LABEL_TAGS and tab_header(element) is None:  # a tab: "Related | By the author"
             continue
         text = normalize_space(element.text)
         if not text or len(text) > MAX_LABEL_CHARS or len(text.split()) > MAX_LABEL_WORDS:
