@@ -16,7 +16,7 @@ from newsmon.extract.body import (
 )
 from newsmon.extract.embedded import find_story, prefer_story
 from newsmon.extract.guard import count_words, guard_body
-from newsmon.extract.jsonld import JsonLd, node_types, parse_jsonld
+from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
@@ -51,12 +51,30 @@ def declares_hub(jsonld: JsonLd, og_types: list[str]) -> bool:
     return bool(declared & HUB_TYPES or og_types)
 
 
+def headline_in_article_item(h1: HtmlElement | None) -> bool:
+    """The headline belongs to an article declared in schema.org microdata: the nearest item around it
+    (``itemscope``) has an article ``itemtype``. A listing's items are articles too, but its headline (the
+    section's name) is in none of them."""
+    for element in h1.iterancestors() if h1 is not None else ():
+        if element.get("itemscope") is not None and element.get("itemtype"):
+            types = {t.rstrip("/").rsplit("/", 1)[-1].lower() for t in element.get("itemtype", "").split()}
+            return bool(types & ARTICLE_TYPES)
+    return False
+
+
 def looks_like_article(
-    jsonld: JsonLd, og_types: list[str], scope: ArticleScope, meta: ArticleMetadata, body: str
+    jsonld: JsonLd,
+    og_types: list[str],
+    scope: ArticleScope,
+    meta: ArticleMetadata,
+    body: str,
 ) -> bool:
     """Page signals for "one article" on a page that declares no hub (see declares_hub): a declared
-    article type, else a headline inside a single <article> with a date and a body."""
+    article type (JSON-LD, og:type, or a microdata article item holding the headline, with a body), else
+    a headline inside a single <article> with a date and a body."""
     if jsonld.article is not None or any(t.lower() in ARTICLE_OG_TYPES for t in og_types):
+        return True
+    if len(body.split()) >= MIN_WORDS and headline_in_article_item(scope.h1):
         return True
     in_article = scope.h1 is not None and scope.root is not None and scope.root.tag == "article"
     has_date = bool(scope.times()) or meta.published_at is not None
