@@ -88,6 +88,21 @@ def test_a_card_author_line_is_a_caption_a_heading_is_not() -> None:
     assert not any(caption_of_item(s) for s in tree.xpath("//strong"))  # two inline lines, apart
 
 
+def test_a_card_kicker_beside_the_cards_image_link_is_a_caption() -> None:
+    # each card: an image link, then a text column with the section's name over the title link
+    cards = "".join(
+        f'<article class="kortti"><a class="kuva" href="/zpravy/{n}"><img src="/{n}.jpg"></a>'
+        f'<div class="teksti"><span class="osasto">{section}</span>'
+        f'<h3><a href="/zpravy/{n}">Příběh {n}</a></h3></div></article>'
+        for n, section in ((1, "Kotimaa"), (2, "Talous"), (3, "Kotimaa"))
+    )
+    tree = lxml.html.fromstring(
+        f'<div><section><h2>Lue myös</h2><div class="kortit">{cards}</div></section></div>'
+    )
+    assert [caption_of_item(s) for s in tree.xpath("//span")] == [True, True, True]
+    assert not caption_of_item(tree.xpath("//h2")[0])
+
+
 def test_labels_by_behaviour_on_six_pages() -> None:
     pages = [
         article(n, most_read=most_read(n), share=True, related=[n + 100, n + 101] if n == 3 else [])
