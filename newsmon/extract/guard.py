@@ -84,23 +84,31 @@ def widget_boxes(root: HtmlElement) -> set[HtmlElement]:
     return boxes
 
 
+# A link to another page: not a fragment of this one (a live blog post's permalink, a footnote) nor a script.
+_LINKS_ELSEWHERE = etree.XPath(
+    "boolean(.//a[@href][not(starts-with(normalize-space(@href), '#'))]"
+    "[not(starts-with(translate(normalize-space(@href), 'JAVSCRIPT', 'javscript'), 'javascript:'))])"
+)
+
+
 def furniture(root: HtmlElement, known: set[str], keep: HtmlElement | None = None) -> set[HtmlElement]:
     """The subtrees of ``root`` that are about the article, not its text: PAGE_FURNITURE elements, teaser
-    items (list items or cards linking elsewhere, TEASER_ITEMS or more under one parent), and text blocks
+    items (list items or cards linking to other pages, TEASER_ITEMS or more under one parent: a live blog's
+    posts, each with a permalink to itself, are not teasers), and text blocks
     whose whole text is one of ``known`` (the page's title, standfirst, description). ``keep`` (the article
     container) and its ancestors are never furniture."""
     keep_chain = {keep, *keep.iterancestors()} if keep is not None else set()
     linked_items: dict[HtmlElement, int] = {}
 
     def teaser(element: HtmlElement) -> bool:
-        if element.tag not in ("li", "article") or element.find(".//a[@href]") is None:
+        if element.tag not in ("li", "article") or not _LINKS_ELSEWHERE(element):
             return False
         parent = element.getparent()
         if parent is None:
             return False
         if parent not in linked_items:
             linked_items[parent] = sum(
-                1 for item in parent if item.tag == element.tag and item.find(".//a[@href]") is not None
+                1 for item in parent if item.tag == element.tag and _LINKS_ELSEWHERE(item)
             )
         return linked_items[parent] >= TEASER_ITEMS
 
