@@ -256,3 +256,25 @@ def test_live_blog_posts_with_permalinks_are_the_body_not_teasers(item: str) -> 
     assert not data.body_rejected
     for _, text in LIVE_POSTS:
         assert text in data.body
+
+
+def test_live_blog_posts_with_a_share_button_each_are_the_body_not_widgets() -> None:
+    # each post carries its own share button: a box around a form control, but one post among several
+    # alike, with text of its own; a sign-up box beside them is still a widget
+    posts = "".join(
+        f'<div class="post"><time>{t}</time><p>{text}</p><button class="share">Share</button></div>'
+        for t, text in LIVE_POSTS
+    )
+    page = (
+        "<html><head><title>Storm day: live</title></head><body><main><article>"
+        f"<h1>Storm day: live</h1><div class='feed'>{posts}</div>"
+        "<div class='signup'><p>Get the island briefing every morning.</p><input type='email'>"
+        "<button>Sign up</button></div></article></main></body></html>"
+    )
+    data = extract_page(parse_html(page), "https://islandcourier.example/live/storm-day")
+    assert not data.body_rejected
+    for _, text in LIVE_POSTS:
+        assert text in data.body
+    assert "island briefing" not in data.body
+    tree = parse_html(page)
+    assert [box.get("class") for box in widget_boxes(tree)] == ["signup"]
