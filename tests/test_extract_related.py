@@ -3,6 +3,7 @@
 import pytest
 
 from newsmon.extract.html import parse_html
+from newsmon.extract.page import extract_page
 from newsmon.extract.related import find_related, find_related_blocks, normalize_label
 from newsmon.extract.types import ExtractOptions
 from tests.extract_pages import JSONLD, OPENGRAPH, TAGDIV, URLS, VISIBLE, load_page, load_tree
@@ -352,3 +353,21 @@ def test_a_label_that_is_the_first_tab_of_a_tabbed_header_opens_the_block():
     ]
     # a link that loads a page is a menu entry or a title, not a tab
     assert _related(body.replace("href='#'>Related", "href='/related/'>Related"), ["Related stories"]) == []
+
+
+def test_a_label_whose_block_would_run_into_the_article_opens_no_block():
+    # a badge reading like a label just before the story's wrapper: what follows it is the article itself
+    # (its headline included), never a related block
+    story = " ".join(["The council met on Monday and agreed the new ferry timetable for the spring."] * 3)
+    menu = " ".join(
+        f"<a href='/{s}/'>{s.title()} pages and more</a>" for s in ("news", "sport", "arts", "food")
+    )
+    more = "".join(f"<li><a href='/m{n}/'>More story number {n} here</a></li>" for n in range(8))
+    body = (
+        f"<div class='page'><b>Latest</b><div class='wrap'><nav>{menu}</nav>"
+        f"<article><h1>Ferry timetable agreed</h1><p>{story}</p></article>"
+        f"<ul class='more'>{more}</ul></div></div>"
+    )
+    assert _related(body, ["Latest"]) == []
+    page = extract_page(parse_html(f"<html><body>{body}</body></html>"), "https://s.example/this/")
+    assert "new ferry timetable" in page.body

@@ -314,6 +314,11 @@ def _block_of(match: _Label, stops: set[HtmlElement], base: str, page: str) -> R
             if _is_prose(elements, match):
                 logger.debug("Label %r opens running text, not a block of links", match.label)
                 return None
+            if any(el.tag == "h1" or el.find(".//h1") is not None for el in elements):
+                # it ran on into the article itself (a badge reading like a label, in the last teaser
+                # before the story): a related block never holds the page's headline
+                logger.debug("Label %r opens a block that holds the headline: no block", match.label)
+                return None
             logger.debug("Related block %r: %d links in <%s>", match.label, len(anchors), container.tag)
             return RelatedBlock(match.label, block_items(anchors, headings), elements)
         if match.kind == CONTAINER:
