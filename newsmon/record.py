@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
+from newsmon.extract.template import TemplateView, core_lines
 from newsmon.extract.types import PageData, RelatedItem
 from newsmon.items import ArticleRecord
 from newsmon.meta import Tier
@@ -87,12 +88,14 @@ def build_record(
     scope: SiteScope,
     tracking: tuple[str, ...] = DEFAULT_TRACKING_PARAMS,
     resolve: Callable[[str], str | None] | None = None,
+    template: TemplateView | None = None,
 ) -> ArticleRecord:
     """Combine page data and fetch metadata; related URLs get the same canonical form as `canonical_url`,
     and a related link to the page itself (under a host alias, with tracking parameters, with or without
     the trailing slash, or to the URL it was fetched as) is dropped. ``resolve``: the canonical URL a
     related URL is known to lead to (the state store's redirects and aliases); the item's ``url`` is then
-    that one, joinable on ``canonical_url``, and ``linked_url`` keeps what the page linked."""
+    that one, joinable on ``canonical_url``, and ``linked_url`` keeps what the page linked. ``template``:
+    the site template the crawl has learned so far (``BodyLines``)."""
     canonical = canonical_url_for(page, fetch.url, scope, tracking)
     fetched = scope.localize(fetch.url)
     itself = {_identity(canonical)} | ({_identity(canonicalize(fetched, tracking))} if fetched else set())
@@ -159,6 +162,8 @@ def build_record(
     )
     if page.template_dropped and page.body_with_template:
         set_template_equivalent(record, content_hash(page.body_with_template))
+    if page.body_units:
+        setattr(record, BODY_LINES, BodyLines(page.body_units, template, page.template_page))
     return record
 
 
@@ -198,3 +203,32 @@ def select_fields(record: dict[str, object], preset: str) -> dict[str, object]:
     """The record as the preset exports it (what a feed with FEED_EXPORT_FIELDS set from it writes)."""
     names = record_fields(preset)
     return record if names is None else {k: record[k] for k in names if k in record}
+
+
+BODY_LINES = "_newsmon_body_lines"  # an attribute, not a field: never exported
+
+
+@dataclass(frozen=True)
+class BodyLines:
+    """The record's body lines with the page block each came from (``template.line_units``), and the site
+    template the crawl knew when it built the record. The state store keeps ``units`` with the version; a
+    revisit whose body differs from the stored one only by lines whose block is template by now (a block
+    learned after the article was emitted, and changed since by a publication) is the same article text:
+    no new version (pipelines/cross_run.py)."""
+
+    units: bytes
+    view: TemplateView | None
+    page: int
+
+    def same_text(self, stored: bytes) -> bool:
+        """``stored`` (an earlier version's units) holds the same article lines as this body, once every
+        line whose block is template in today's view is left out of both."""
+        if self.view is None or not stored:
+            return False
+        core = core_lines(self.units, self.view, self.page)
+        return bool(core) and core == core_lines(stored, self.view, self.page)
+
+
+def body_lines(item: object) -> BodyLines | None:
+    value = getattr(item, BODY_LINES, None)
+    return value if isinstance(value, BodyLines) else None

@@ -399,6 +399,10 @@ STATE_FIRST_VERSION = _state.stat(
 )
 STATE_UNCHANGED = _state.stat("newsmon/state/unchanged", "same URL and hash as emitted: dropped")
 STATE_REVISED = _state.stat("newsmon/state/revised", "same URL, new hash: `version` + 1")
+STATE_TEMPLATE_ONLY = _state.stat(
+    "newsmon/state/template_only",
+    "of the unchanged: the body differs only by lines of blocks the site template learned since",
+)
 STATE_DUPLICATE_CONTENT = _state.stat(
     "newsmon/state/duplicate_content", "body emitted before under another URL: dropped"
 )

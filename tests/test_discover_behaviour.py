@@ -88,6 +88,21 @@ def test_a_card_author_line_is_a_caption_a_heading_is_not() -> None:
     assert not any(caption_of_item(s) for s in tree.xpath("//strong"))  # two inline lines, apart
 
 
+def test_a_card_kicker_beside_the_cards_image_link_is_a_caption() -> None:
+    # each card: an image link, then a text column with the section's name over the title link
+    cards = "".join(
+        f'<article class="kortti"><a class="kuva" href="/zpravy/{n}"><img src="/{n}.jpg"></a>'
+        f'<div class="teksti"><span class="osasto">{section}</span>'
+        f'<h3><a href="/zpravy/{n}">Příběh {n}</a></h3></div></article>'
+        for n, section in ((1, "Kotimaa"), (2, "Talous"), (3, "Kotimaa"))
+    )
+    tree = lxml.html.fromstring(
+        f'<div><section><h2>Lue myös</h2><div class="kortit">{cards}</div></section></div>'
+    )
+    assert [caption_of_item(s) for s in tree.xpath("//span")] == [True, True, True]
+    assert not caption_of_item(tree.xpath("//h2")[0])
+
+
 def test_labels_by_behaviour_on_six_pages() -> None:
     pages = [
         article(n, most_read=most_read(n), share=True, related=[n + 100, n + 101] if n == 3 else [])
@@ -113,6 +128,23 @@ def test_a_related_block_whose_links_every_page_has_is_site_wide() -> None:
     pages = [article(n, related=[(90, 92, 93)[n % 3], 91]) for n in range(1, 6)]
     result = choose_labels(pages)
     assert "Souvisí" in [x.text for x in result.news_feed]
+
+
+def test_a_tab_of_a_tabbed_related_header_is_a_candidate_label() -> None:
+    # the label is the first of the header's tabs (links that load no page), as tagDiv-like themes write it
+    pages = []
+    for n in range(1, 5):
+        cards = "".join(
+            f'<div class="mod"><h3><a href="/zpravy/{10 * n + k}">Příběh {10 * n + k}</a></h3></div>'
+            for k in range(3)
+        )
+        page = (
+            f"<html><body><main><article><h1>Titulek {n}</h1><p>{TEXT}</p></article>"
+            '<div class="blok"><h4 class="zalozky"><a href="#">Související články</a>'
+            f'<a href="#">Od autora</a></h4><div class="rada">{cards}</div></div></main></body></html>'
+        )
+        pages.append(page_blocks(lxml.html.fromstring(page), f"{BASE}/zpravy/{n}", is_article))
+    assert [x.text for x in choose_labels(pages).read_also] == ["Související články"]
 
 
 def test_multiword_slugs_keep_their_separator_against_one_word_hubs() -> None:

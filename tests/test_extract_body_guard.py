@@ -213,3 +213,68 @@ def test_a_lead_paragraph_that_is_also_the_description_stays_in_the_body(wrapper
     page = extract(html, "https://quaysidestar.example/news/ferry-every-twenty-minutes/")
     assert page.body.split("\n\n") == [lead, *rest]
     assert page.article_words >= 30
+
+
+LIVE_POSTS = [
+    (
+        "16:40",
+        "The first ferry left the north pier at twenty to five with forty passengers on board.",
+    ),
+    (
+        "15:10",
+        "Gusts on the outer mole fell under the limit for the first time since the morning.",
+    ),
+    (
+        "13:25",
+        "Three schools on the island closed at one so that pupils could reach the mainland before the tide.",
+    ),
+    (
+        "11:05",
+        "The harbour master closed the port to all traffic at eleven after the wind reached force nine.",
+    ),
+]
+
+
+@pytest.mark.parametrize("item", ["article", "li"])
+def test_live_blog_posts_with_permalinks_are_the_body_not_teasers(item: str) -> None:
+    # a live blog: every post links to itself (a permalink on its time); posts are the story, not teasers
+    posts = "".join(
+        f'<{item} class="post" id="u{i}"><a class="permalink" href="#u{i}"><time>{t}</time></a>'
+        f"<p>{text}</p></{item}>"
+        for i, (t, text) in enumerate(LIVE_POSTS)
+    )
+    wrap = "div" if item == "article" else "ul"
+    page = (
+        "<html><head><title>Storm day: live</title></head><body><nav><a href='/'>Home</a></nav><main>"
+        f"<h1>Storm day: live</h1><p class='lead'>Updates as the storm crosses the islands.</p>"
+        f"<{wrap} class='feed'>{posts}</{wrap}></main>"
+        "<aside><h3>Latest</h3><ul><li><a href='/n/1'>One</a></li><li><a href='/n/2'>Two</a></li></ul>"
+        "</aside>"
+        "</body></html>"
+    )
+    data = extract_page(parse_html(page), "https://islandcourier.example/live/storm-day")
+    assert not data.body_rejected
+    for _, text in LIVE_POSTS:
+        assert text in data.body
+
+
+def test_live_blog_posts_with_a_share_button_each_are_the_body_not_widgets() -> None:
+    # each post carries its own share button: a box around a form control, but one post among several
+    # alike, with text of its own; a sign-up box beside them is still a widget
+    posts = "".join(
+        f'<div class="post"><time>{t}</time><p>{text}</p><button class="share">Share</button></div>'
+        for t, text in LIVE_POSTS
+    )
+    page = (
+        "<html><head><title>Storm day: live</title></head><body><main><article>"
+        f"<h1>Storm day: live</h1><div class='feed'>{posts}</div>"
+        "<div class='signup'><p>Get the island briefing every morning.</p><input type='email'>"
+        "<button>Sign up</button></div></article></main></body></html>"
+    )
+    data = extract_page(parse_html(page), "https://islandcourier.example/live/storm-day")
+    assert not data.body_rejected
+    for _, text in LIVE_POSTS:
+        assert text in data.body
+    assert "island briefing" not in data.body
+    tree = parse_html(page)
+    assert [box.get("class") for box in widget_boxes(tree)] == ["signup"]

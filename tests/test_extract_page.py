@@ -164,6 +164,34 @@ def test_is_article(name, expected):
     assert load_page(name).is_article is expected
 
 
+def _microdata_page(h1: str, items: str) -> str:
+    story = " ".join(["The harbour board of Kelmtown met on Tuesday and agreed the new berth fees."] * 5)
+    return (
+        "<html><body><header><a href='/'>Kelmtown Post</a></header><main class='content'>"
+        f"{h1.format(story=story)}{items}</main><footer>Kelmtown Post</footer></body></html>"
+    )
+
+
+def test_a_headline_inside_a_microdata_article_item_is_an_article():
+    # no JSON-LD, no og:type, no <article>: the article is declared in schema.org microdata
+    item = (
+        "<div itemscope itemtype='https://schema.org/NewsArticle'><h1 itemprop='headline'>Berth fees</h1>"
+        "<time itemprop='datePublished' datetime='2026-03-03T10:00:00+01:00'>3 March</time>"
+        "<div itemprop='articleBody'><p>{story}</p><p>{story}</p></div></div>"
+    )
+    teasers = "".join(
+        f"<div itemscope itemtype='https://schema.org/BlogPosting'><h2 itemprop='headline'>"
+        f"<a href='/news/{n}-story'>Story {n}</a></h2></div>"
+        for n in range(3)
+    )
+    page = extract_page(parse_html(_microdata_page(item, teasers)), "https://kelmtown.example/news/1-berth")
+    assert page.is_article
+    # a listing whose items are articles: its headline (the section's name) is in none of them
+    listing = "<h1>Harbour</h1><p>{story}</p>" + teasers
+    page = extract_page(parse_html(_microdata_page(listing, "")), "https://kelmtown.example/news/")
+    assert not page.is_article
+
+
 def test_extract_page_leaves_the_tree_unchanged():
     tree = load_tree(TAGDIV)
     before = lxml.html.tostring(tree)

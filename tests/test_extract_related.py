@@ -3,6 +3,7 @@
 import pytest
 
 from newsmon.extract.html import parse_html
+from newsmon.extract.page import extract_page
 from newsmon.extract.related import find_related, find_related_blocks, normalize_label
 from newsmon.extract.types import ExtractOptions
 from tests.extract_pages import JSONLD, OPENGRAPH, TAGDIV, URLS, VISIBLE, load_page, load_tree
@@ -332,3 +333,41 @@ def test_a_carousel_of_pages_of_lists_gives_every_entry():
     )
     body = f"<section><h2>Related stories</h2><div class='carousel'>{pages}</div></section>"
     assert _related(body) == [(f"https://s.example/{slug}/", title) for slug, title in CARD_TITLES]
+
+
+def test_a_label_that_is_the_first_tab_of_a_tabbed_header_opens_the_block():
+    # a theme's tabbed header: the label is a tab link that loads no page, beside another tab; only the
+    # first tab's items are served, under the header
+    body = (
+        "<div class='wrap'><h4 class='tabs'><a class='on' href='#'>Related stories</a>"
+        "<a href='#'>More from the author</a></h4><div class='row'>"
+        "<div class='mod'><div class='thumb'><a href='/r1/'><img src='/1.jpg'></a></div>"
+        "<h3 class='t'><a href='/r1/'>The ferry returns</a></h3></div>"
+        "<div class='mod'><div class='thumb'><a href='/r2/'><img src='/2.jpg'></a></div>"
+        "<h3 class='t'><a href='/r2/'>The bridge reopens</a></h3></div></div></div>"
+        "<h4><a href='/section/'>Elsewhere</a></h4><p><a href='/x/'>X</a></p>"
+    )
+    assert _related(body, ["Related stories"]) == [
+        ("https://s.example/r1/", "The ferry returns"),
+        ("https://s.example/r2/", "The bridge reopens"),
+    ]
+    # a link that loads a page is a menu entry or a title, not a tab
+    assert _related(body.replace("href='#'>Related", "href='/related/'>Related"), ["Related stories"]) == []
+
+
+def test_a_label_whose_block_would_run_into_the_article_opens_no_block():
+    # a badge reading like a label just before the story's wrapper: what follows it is the article itself
+    # (its headline included), never a related block
+    story = " ".join(["The council met on Monday and agreed the new ferry timetable for the spring."] * 3)
+    menu = " ".join(
+        f"<a href='/{s}/'>{s.title()} pages and more</a>" for s in ("news", "sport", "arts", "food")
+    )
+    more = "".join(f"<li><a href='/m{n}/'>More story number {n} here</a></li>" for n in range(8))
+    body = (
+        f"<div class='page'><b>Latest</b><div class='wrap'><nav>{menu}</nav>"
+        f"<article><h1>Ferry timetable agreed</h1><p>{story}</p></article>"
+        f"<ul class='more'>{more}</ul></div></div>"
+    )
+    assert _related(body, ["Latest"]) == []
+    page = extract_page(parse_html(f"<html><body>{body}</body></html>"), "https://s.example/this/")
+    assert "new ferry timetable" in page.body

@@ -348,7 +348,15 @@ class NewsSpider(scrapy.Spider):
         if meta.get(META_AMP_FALLBACK):  # its rel=canonical names a page that does not exist: not the key
             page.canonical_href = None
         self.crawler.stats.inc_value(stats.ARTICLE_EXTRACTED)
-        yield build_record(page, fetch, self.config.scope, self.config.tracking, self._known_target)
+        template = self._site_template()
+        yield build_record(
+            page,
+            fetch,
+            self.config.scope,
+            self.config.tracking,
+            self._known_target,
+            template=template.view if template is not None else None,
+        )
         links = [("read_also", item["url"]) for item in page.read_also]
         links += [("news_feed", item["url"]) for item in page.news_feed]
         for visit in self.frontier.related(links, response.url, path.depth, path.hops, key):

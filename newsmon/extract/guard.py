@@ -37,6 +37,7 @@ from newsmon.extract.text import normalize_space, visible_text_blocks
 FORM_CONTROLS = ("input", "button", "select", "textarea")
 WIDGET_WORDS = 60  # a box around a form control with at most this many words is a widget, not text
 WIDGET_LEVELS = 3  # ancestors of a form control tried as its widget box
+ITEM_WORDS = 15  # an item this long, one of several alike each with a control, is a post, not a widget
 LINK_SHARE = 0.5  # a block with more of its words in links than this is a link list, not article text
 THIN_WORDS = 50  # fewer article words than this: the guard looks at where the body came from
 GUARD_MIN_WORDS = 25  # a thin page's body needs this many words of article text (body.MIN_WORDS)
@@ -65,9 +66,26 @@ def count_words(text: str | None) -> int:
     return len(_WORD.findall(text))
 
 
+def _repeated_item(element: HtmlElement) -> bool:
+    """One of several items of one kind (same tag and class) under its parent, each with a form control."""
+    parent = element.getparent()
+    if parent is None:
+        return False
+    kind = (element.tag, element.get("class"))
+    alike = [
+        sibling
+        for sibling in parent
+        if (sibling.tag, sibling.get("class")) == kind
+        and next(sibling.iter(*FORM_CONTROLS), None) is not None
+    ]
+    return len(alike) >= 2
+
+
 def widget_boxes(root: HtmlElement) -> set[HtmlElement]:
     """The small boxes built around form controls: for each visible control, its largest ancestor (up to
-    WIDGET_LEVELS up, never an article/main/body nor the headline's) with at most WIDGET_WORDS words."""
+    WIDGET_LEVELS up, never an article/main/body nor the headline's) with at most WIDGET_WORDS words, and
+    below any item of text (ITEM_WORDS or more) that has siblings of its kind with controls too: the posts
+    of a live blog, each with its own share button, are the story, not widgets."""
     boxes: set[HtmlElement] = set()
     for control in root.iter(*FORM_CONTROLS):
         if control.tag == "input" and (control.get("type") or "").lower() == "hidden":
@@ -76,31 +94,42 @@ def widget_boxes(root: HtmlElement) -> set[HtmlElement]:
         for level, ancestor in enumerate(control.iterancestors()):
             if level >= WIDGET_LEVELS or ancestor in boxes or ancestor.tag in _CONTAINER_TAGS:
                 break
-            if ancestor.find(".//h1") is not None or count_words(ancestor.text_content()) > WIDGET_WORDS:
+            words = count_words(ancestor.text_content())
+            if ancestor.find(".//h1") is not None or words > WIDGET_WORDS:
                 break
+            if words >= ITEM_WORDS and _repeated_item(ancestor):
+                break  # one post of a feed (a live blog's, each with its share button): text, not a widget
             box = ancestor
         if box is not None:
             boxes.add(box)
     return boxes
 
 
+# A link to another page: not a fragment of this one (a live blog post's permalink, a footnote) nor a script.
+_LINKS_ELSEWHERE = etree.XPath(
+    "boolean(.//a[@href][not(starts-with(normalize-space(@href), '#'))]"
+    "[not(starts-with(translate(normalize-space(@href), 'JAVSCRIPT', 'javscript'), 'javascript:'))])"
+)
+
+
 def furniture(root: HtmlElement, known: set[str], keep: HtmlElement | None = None) -> set[HtmlElement]:
     """The subtrees of ``root`` that are about the article, not its text: PAGE_FURNITURE elements, teaser
-    items (list items or cards linking elsewhere, TEASER_ITEMS or more under one parent), and text blocks
+    items (list items or cards linking to other pages, TEASER_ITEMS or more under one parent: a live blog's
+    posts, each with a permalink to itself, are not teasers), and text blocks
     whose whole text is one of ``known`` (the page's title, standfirst, description). ``keep`` (the article
     container) and its ancestors are never furniture."""
     keep_chain = {keep, *keep.iterancestors()} if keep is not None else set()
     linked_items: dict[HtmlElement, int] = {}
 
     def teaser(element: HtmlElement) -> bool:
-        if element.tag not in ("li", "article") or element.find(".//a[@href]") is None:
+        if element.tag not in ("li", "article") or not _LINKS_ELSEWHERE(element):
             return False
         parent = element.getparent()
         if parent is None:
             return False
         if parent not in linked_items:
             linked_items[parent] = sum(
-                1 for item in parent if item.tag == element.tag and item.find(".//a[@href]") is not None
+                1 for item in parent if item.tag == element.tag and _LINKS_ELSEWHERE(item)
             )
         return linked_items[parent] >= TEASER_ITEMS
 

@@ -16,7 +16,7 @@ from newsmon.extract.body import (
 )
 from newsmon.extract.embedded import find_story, prefer_story
 from newsmon.extract.guard import count_words, guard_body
-from newsmon.extract.jsonld import JsonLd, node_types, parse_jsonld
+from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
@@ -24,7 +24,14 @@ from newsmon.extract.parts import article_parts
 from newsmon.extract.paywall import gated_parts, prompt_boxes, without_trailing_prompts
 from newsmon.extract.related import find_related_groups, merge_items
 from newsmon.extract.scope import ArticleScope, find_scope
-from newsmon.extract.template import learnable, page_key, page_units, template_texts, without_template
+from newsmon.extract.template import (
+    learnable,
+    line_units,
+    page_key,
+    page_units,
+    template_texts,
+    without_template,
+)
 from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
@@ -45,12 +52,30 @@ def declares_hub(jsonld: JsonLd, og_types: list[str]) -> bool:
     return bool(declared & HUB_TYPES or og_types)
 
 
+def headline_in_article_item(h1: HtmlElement | None) -> bool:
+    """The headline belongs to an article declared in schema.org microdata: the nearest item around it
+    (``itemscope``) has an article ``itemtype``. A listing's items are articles too, but its headline (the
+    section's name) is in none of them."""
+    for element in h1.iterancestors() if h1 is not None else ():
+        if element.get("itemscope") is not None and element.get("itemtype"):
+            types = {t.rstrip("/").rsplit("/", 1)[-1].lower() for t in element.get("itemtype", "").split()}
+            return bool(types & ARTICLE_TYPES)
+    return False
+
+
 def looks_like_article(
-    jsonld: JsonLd, og_types: list[str], scope: ArticleScope, meta: ArticleMetadata, body: str
+    jsonld: JsonLd,
+    og_types: list[str],
+    scope: ArticleScope,
+    meta: ArticleMetadata,
+    body: str,
 ) -> bool:
     """Page signals for "one article" on a page that declares no hub (see declares_hub): a declared
-    article type, else a headline inside a single <article> with a date and a body."""
+    article type (JSON-LD, og:type, or a microdata article item holding the headline, with a body), else
+    a headline inside a single <article> with a date and a body."""
     if jsonld.article is not None or any(t.lower() in ARTICLE_OG_TYPES for t in og_types):
+        return True
+    if len(body.split()) >= MIN_WORDS and headline_in_article_item(scope.h1):
         return True
     in_article = scope.h1 is not None and scope.root is not None and scope.root.tag == "article"
     has_date = bool(scope.times()) or meta.published_at is not None
@@ -163,4 +188,5 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         template_units=learnable(units),
         template_dropped=dropped,
         body_with_template=with_template if dropped else "",
+        body_units=line_units(body, units) if options.template is not None and body else b"",
     )

@@ -98,8 +98,33 @@ class _Label:
     kind: str
 
 
+def _goes_nowhere(anchor: HtmlElement) -> bool:
+    """A link that loads no page: a tab or a toggle (``href="#"``, a fragment, ``javascript:``, none)."""
+    href = (anchor.get("href") or "").strip()
+    return not href or href.startswith("#") or href.lower().startswith("javascript:")
+
+
+def tab_header(element: HtmlElement) -> HtmlElement | None:
+    """The header a block's label sits in as its first tab ("Related | More from the author", tab links
+    that load no page, only the first tab's items served): the header, which opens the block; else None."""
+    header = element.getparent()
+    if (
+        element.tag != "a"
+        or header is None
+        or header.tag not in LABEL_TAGS
+        or header[0] is not element
+        or normalize_space(header.text)
+    ):
+        return None
+    tabs = all(child.tag == "a" and _goes_nowhere(child) for child in header)
+    return header if tabs else None
+
+
 def _label_element(owner: HtmlElement, label: str) -> _Label | None:
     """The element whose leading text is a label (climbing while it holds nothing but the label)."""
+    header = tab_header(owner)
+    if header is not None:
+        return _Label(label, header, WHOLE)
     element = owner
     in_link = element.tag == "a"
     for _ in range(4):
@@ -288,6 +313,11 @@ def _block_of(match: _Label, stops: set[HtmlElement], base: str, page: str) -> R
             elements = _block_elements(container, match, anchors, stop)
             if _is_prose(elements, match):
                 logger.debug("Label %r opens running text, not a block of links", match.label)
+                return None
+            if any(el.tag == "h1" or el.find(".//h1") is not None for el in elements):
+                # it ran on into the article itself (a badge reading like a label, in the last teaser
+                # before the story): a related block never holds the page's headline
+                logger.debug("Label %r opens a block that holds the headline: no block", match.label)
                 return None
             logger.debug("Related block %r: %d links in <%s>", match.label, len(anchors), container.tag)
             return RelatedBlock(match.label, block_items(anchors, headings), elements)

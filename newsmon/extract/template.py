@@ -23,6 +23,7 @@ import hashlib
 import pickle
 import re
 import zlib
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -331,3 +332,42 @@ def without_template(body: str, texts: set[str]) -> tuple[str, int]:
         if kept:
             paragraphs.append("\n".join(kept))
     return "\n\n".join(paragraphs), dropped
+
+
+# --- the body's lines and the blocks they came from (a revisit re-judges them with today's template) ---
+
+
+def body_lines(body: str) -> list[str]:
+    """The body's lines as ``without_template`` reads them, normalized (list markers off), none empty."""
+    keys = (_key(line) for paragraph in body.split("\n\n") for line in paragraph.split("\n"))
+    return [key for key in keys if key]
+
+
+def line_units(body: str, units: Sequence[Unit]) -> bytes:
+    """For every line of ``body``: the fingerprint of its text and the fingerprint of the page's block
+    whose text it is (0: none, e.g. a body from the page's data), packed (16 bytes a line). Stored with
+    the emitted version, so that a revisit can tell whether the only lines that changed are lines whose
+    block the site template has learned since (``core_lines``)."""
+    lines = body_lines(body)
+    wanted = set(lines)
+    block: dict[str, int] = {}
+    for unit in units:  # a block's fingerprint wins over a link's with the same text (its path tells more)
+        if unit.sig and unit.text in wanted and (unit.text not in block or not unit.link):
+            block[unit.text] = unit.sig
+    packed = array("q")
+    for line in lines:
+        packed.append(fingerprint(line))
+        packed.append(block.get(line, 0))
+    return packed.tobytes()
+
+
+def core_lines(packed: bytes, view: TemplateView, page: int) -> list[int]:
+    """The line fingerprints of a ``line_units`` body whose block is not template in ``view``: the
+    article's own text as today's template sees it, whenever the lines were stored."""
+    values = array("q")
+    values.frombytes(packed[: len(packed) - len(packed) % 16])
+    return [
+        values[i]
+        for i in range(0, len(values), 2)
+        if not (values[i + 1] and view.is_template(values[i + 1], page))
+    ]

@@ -138,3 +138,4 @@ class PageData(ArticleMetadata):
     template_units: list[tuple[int, str]] = field(default_factory=list, compare=False)
     template_dropped: int = field(default=0, compare=False)
     body_with_template: str = field(default="", compare=False)  # the body before they were dropped
+    body_units: bytes = field(default=b"", compare=False)  # body lines and their blocks (template.line_units)

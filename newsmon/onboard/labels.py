@@ -33,7 +33,7 @@ from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
 from newsmon.extract.links import absolute_url, document_base
-from newsmon.extract.related import LABEL_TAGS, find_related_groups, normalize_label
+from newsmon.extract.related import LABEL_TAGS, find_related_groups, normalize_label, tab_header
 from newsmon.extract.text import normalize_space
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,9 @@ def _kin(a: HtmlElement, b: HtmlElement) -> bool:
 def caption_of_item(element: HtmlElement) -> bool:
     """The text is one field of an item in a list of items (a card's author line, date or section): the
     item holds one link, and the item next to it is of the same kind, holds one link too and has a text at
-    the same place. (Two "Read also" lines in an article are never next to each other.)"""
+    the same place; the item is the text's nearest such ancestor holding one link (a card's text column
+    beside its image link is part of the card). (Two "Read also" lines in an article are never next to each
+    other.)"""
     item = element
     for _ in range(MAX_CLIMB):
         parent = item.getparent()
@@ -158,7 +160,8 @@ def caption_of_item(element: HtmlElement) -> bool:
                 other = _follow(sibling, route)
                 if other is not None and len(_distinct_links(sibling)) == 1 and normalize_space(other.text):
                     return True
-            return False
+            # no such neighbour: the item may be one part of a card (its text column beside its image
+            # link, both to the same story); the card around it is tried next
         item = parent
     return False
 
@@ -170,7 +173,7 @@ def candidate_labels(tree: HtmlElement) -> tuple[dict[str, str], dict[str, str]]
     captions: dict[str, str] = {}
     boxes = _boxes(tree)
     for element in tree.iter(etree.Element):
-        if element.tag not in LABEL_TAGS:
+        if element.tag not in LABEL_TAGS and tab_header(element) is None:  # a tab: "Related | By the author"
             continue
         text = normalize_space(element.text)
         if not text or len(text) > MAX_LABEL_CHARS or len(text.split()) > MAX_LABEL_WORDS:

@@ -2,7 +2,10 @@
 
 Runs after the in-run dedupe. Same canonical URL and same content hash as emitted before: dropped
 (`newsmon/state/unchanged`); so is a body that differs only by lines the site template learned since the
-stored version was emitted (they were body then: `record.template_equivalent`). Same URL, new hash: emitted
+stored version was emitted (they were body then: `record.template_equivalent`), and a body whose only
+changed lines come from page blocks the template knows by now, the stored version's lines (kept with it in
+the store) judged by today's template (`record.BodyLines`, `newsmon/state/template_only`). Same URL, new
+hash: emitted
 with version = previous + 1 and previous_hash (`newsmon/state/revised`). A new URL whose body was already
 emitted under another URL: dropped (`newsmon/state/duplicate_content`). With NEWSMON_SNAPSHOT an unchanged
 article is emitted again with its stored version (`newsmon/state/unchanged` still counts it) and nothing is
@@ -23,7 +26,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newsmon.record import template_equivalent
+from newsmon.record import body_lines, template_equivalent
 from newsmon.state.backend import StateBackend, enabled_state
 from newsmon.state.protocol import Store
 from newsmon.stats import (
@@ -31,6 +34,7 @@ from newsmon.stats import (
     STATE_DUPLICATE_CONTENT,
     STATE_FIRST_VERSION,
     STATE_REVISED,
+    STATE_TEMPLATE_ONLY,
     STATE_UNCHANGED,
 )
 
@@ -57,7 +61,9 @@ class CrossRunDedupePipeline:
         previous = store.get(url)
         if previous is not None:
             # the same text, or the same text but for lines the site template learned since it was emitted
-            if previous.content_hash in (digest, template_equivalent(item)):
+            if previous.content_hash in (digest, template_equivalent(item)) or self._template_only(
+                store, url, item
+            ):
                 self.stats.inc_value(STATE_UNCHANGED)
                 if self.snapshot:
                     adapter["version"] = previous.version
@@ -76,6 +82,19 @@ class CrossRunDedupePipeline:
         self._claim(store, url, digest)
         self.stats.inc_value(STATE_FIRST_VERSION)
         return item
+
+    def _template_only(self, store: Store, url: str, item: Any) -> bool:
+        """The body differs from the stored version's only by lines whose page block the site template
+        knows by now: a block learned after that version was emitted, and changed since (a "more in this
+        section" list after a publication). Judged on the lines the store keeps with the version."""
+        lines = body_lines(item)
+        if lines is None or lines.view is None:
+            return False
+        stored = store.body_units(url)
+        if not stored or not lines.same_text(stored):
+            return False
+        self.stats.inc_value(STATE_TEMPLATE_ONLY)
+        return True
 
     def _claim(self, store: Store, url: str, digest: str) -> None:
         if not store.claim(url, digest):

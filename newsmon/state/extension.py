@@ -42,6 +42,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from newsmon.meta import META_KEY
+from newsmon.record import body_lines
 from newsmon.sinks.extension import SinkWriter, sink_writer
 from newsmon.state.backend import StateBackend, state_backend
 from newsmon.state.config import StateConfig
@@ -85,6 +86,7 @@ class Pending(NamedTuple):
     version: int
     published_at: float | None
     links: list[tuple[str, str]]
+    units: bytes | None = None  # the body's lines and their page blocks (record.BodyLines)
 
 
 class OpenFeedFile:
@@ -307,6 +309,7 @@ class StateExtension:
             int(adapter.get("version") or 1),
             published_ts(adapter.get("published_at")),
             record_links(adapter),
+            lines.units if (lines := body_lines(item)) is not None else None,
         )
         if not self.direct:
             self.pending.append(record)
@@ -397,7 +400,7 @@ class StateExtension:
         assert self.store is not None
         try:
             self.store.mark_emitted(
-                p.url, p.content_hash, p.version, p.published_at, links=p.links, commit=False
+                p.url, p.content_hash, p.version, p.published_at, links=p.links, units=p.units, commit=False
             )
             if p.key and self.store.add_alias(p.key, p.url):
                 self.stats.inc_value(STATE_ALIASES)

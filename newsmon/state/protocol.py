@@ -26,6 +26,10 @@ class Store(Protocol):
     def resolve(self, url: str) -> ArticleState | None: ...
     def links(self, canonical_url: str) -> list[tuple[str, str]]: ...
     def url_for_hash(self, content_hash: str) -> str | None: ...
+    def body_units(self, canonical_url: str) -> bytes | None:
+        """The stored version's body lines and their page blocks (extract/template.line_units), if kept."""
+        ...
+
     def mark_emitted(
         self,
         canonical_url: str,
@@ -34,6 +38,7 @@ class Store(Protocol):
         published_at: float | None,
         *,
         links: list[tuple[str, str]] | None = None,
+        units: bytes | None = None,
         now: float | None = None,
         commit: bool = True,
     ) -> None: ...

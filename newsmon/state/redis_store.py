@@ -1,7 +1,8 @@
 """The state store in Redis (NEWSMON_BACKEND=redis): the StateStore interface, shared by every process.
 
 Keys under `<prefix>:<spider>:` (see README "Running distributed"): `a:<url>` a hash per emitted article
-(h content hash, v version, fs/ls/lf first seen, last seen, last fetched, p published, l related links),
+(h content hash, v version, fs/ls/lf first seen, last seen, last fetched, p published, l related links,
+u body lines and their page blocks),
 `h:<hash>` the URLs emitted with that body, `alias:<url>`, `hub:<url>`, `count`, `runs`, `runs:<id>`,
 `claim:u:<url>` / `claim:h:<hash>`. Upserts are Lua scripts, atomic across processes. Every call goes
 through `guard`: a Redis error closes the run and raises, it is never read as "not emitted".
@@ -29,15 +30,17 @@ from newsmon.state.redis_template import RedisTemplateKeys
 from newsmon.state.store import ArticleState, HubState, pack_links, unpack_links
 
 # KEYS: article, count, hash set of the new hash, hash set of the stored hash (found by the caller: "")
-# ARGV: url, hash, version, now, published ("" = none), links blob ("" = none), hash set prefix
+# ARGV: url, hash, version, now, published ("" = none), links blob ("" = none), hash set prefix,
+#       body units blob ("" = none)
 MARK = """
 local cur = redis.call('HMGET', KEYS[1], 'h', 'v', 'ls', 'lf')
-local url, hash, version, now, published, links, hprefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5],
-  ARGV[6], ARGV[7]
+local url, hash, version, now, published, links, hprefix, units = ARGV[1], ARGV[2], ARGV[3], ARGV[4],
+  ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 if not cur[2] then
   redis.call('HSET', KEYS[1], 'h', hash, 'v', version, 'fs', now, 'ls', now, 'lf', now)
   if published ~= '' then redis.call('HSET', KEYS[1], 'p', published) end
   if links ~= '' then redis.call('HSET', KEYS[1], 'l', links) end
+  if units ~= '' then redis.call('HSET', KEYS[1], 'u', units) end
   redis.call('SADD', hprefix .. hash, url)
   redis.call('INCR', KEYS[2])
   return 1
@@ -49,6 +52,7 @@ if tonumber(version) >= tonumber(cur[2]) then
   end
   redis.call('HSET', KEYS[1], 'h', hash, 'v', version)
   if links ~= '' then redis.call('HSET', KEYS[1], 'l', links) end
+  if units ~= '' then redis.call('HSET', KEYS[1], 'u', units) else redis.call('HDEL', KEYS[1], 'u') end
 end
 if tonumber(now) > tonumber(cur[3]) then redis.call('HSET', KEYS[1], 'ls', now) end
 if tonumber(now) > tonumber(cur[4]) then redis.call('HSET', KEYS[1], 'lf', now) end
@@ -249,6 +253,10 @@ class RedisStateStore(RedisTemplateKeys):
         return _str(self.conn.srandmember(self.base + "h:" + content_hash))
 
     @guarded
+    def body_units(self, canonical_url: str) -> bytes | None:
+        return _bytes(self.conn.hget(self.base + "a:" + canonical_url, "u"))
+
+    @guarded
     def mark_emitted(
         self,
         canonical_url: str,
@@ -257,6 +265,7 @@ class RedisStateStore(RedisTemplateKeys):
         published_at: float | None,
         *,
         links: list[tuple[str, str]] | None = None,
+        units: bytes | None = None,
         now: float | None = None,
         commit: bool = True,
     ) -> None:
@@ -272,6 +281,7 @@ class RedisStateStore(RedisTemplateKeys):
                 "" if published_at is None else repr(float(published_at)),
                 pack_links(links) if links else b"",
                 self.base + "h:",
+                units or b"",
             ],
         )
 

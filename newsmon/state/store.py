@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS articles (
     links BLOB
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS articles_content_hash ON articles (content_hash);
+CREATE TABLE IF NOT EXISTS body_units (
+    canonical_url TEXT PRIMARY KEY,
+    units BLOB NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS aliases (
     url TEXT PRIMARY KEY,
     canonical_url TEXT NOT NULL
@@ -253,6 +257,11 @@ class StateStore(TemplateTables):
         ).fetchone()
         return None if row is None else str(row[0])
 
+    def body_units(self, canonical_url: str) -> bytes | None:
+        query = "SELECT units FROM body_units WHERE canonical_url = ?"
+        row = self.conn.execute(query, (canonical_url,)).fetchone()
+        return bytes(row[0]) if row is not None else None
+
     def mark_emitted(
         self,
         canonical_url: str,
@@ -261,12 +270,15 @@ class StateStore(TemplateTables):
         published_at: float | None,
         *,
         links: list[tuple[str, str]] | None = None,
+        units: bytes | None = None,
         now: float | None = None,
         commit: bool = True,
     ) -> None:
         """Record an emitted record (upsert). A lower version than the stored one never wins.
 
         links: the record's related links [(via, url)], followed from the store when the article is skipped.
+        units: its body lines and their page blocks (extract/template.line_units), kept with the version
+        that wins (none: an earlier version's are dropped).
         """
         now = time.time() if now is None else now
         self.conn.execute(
@@ -289,6 +301,18 @@ class StateStore(TemplateTables):
                 pack_links(links) if links else None,
             ),
         )
+        won = "(SELECT version FROM articles WHERE canonical_url = ?) = ?"
+        if units:
+            self.conn.execute(
+                f"INSERT INTO body_units SELECT ?, ? WHERE {won} "
+                "ON CONFLICT (canonical_url) DO UPDATE SET units = excluded.units",
+                (canonical_url, units, canonical_url, version),
+            )
+        else:
+            self.conn.execute(
+                f"DELETE FROM body_units WHERE canonical_url = ? AND {won}",
+                (canonical_url, canonical_url, version),
+            )
         if commit:
             self.conn.commit()
 

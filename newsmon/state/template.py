@@ -159,6 +159,11 @@ class SiteTemplate:
             self._changed()
         return True
 
+    @property
+    def view(self) -> TemplateView | None:
+        """What the site's template has learned so far (None before it is opened)."""
+        return self._view
+
     def _changed(self) -> None:
         self.version += 1
         self._view = TemplateView(dict(self._pages), self.min_pages, self.version)
