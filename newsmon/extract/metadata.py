@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -13,9 +13,11 @@ from newsmon.extract import xpaths
 from newsmon.extract.dates import (
     date_from_text,
     date_from_url,
+    dateparser_languages,
     get_timezone,
     parse_machine_date,
-    parse_text_date,
+    parse_relative_date,
+    parse_text_date_timed,
     to_iso,
 )
 from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
@@ -244,15 +246,40 @@ def _accessible_for_free(metas: dict[str, list[str]], jsonld: JsonLd) -> bool | 
     return None
 
 
+_DATE_CONTEXT_CHARS = 100  # an element around a date text that may hold its time ("<span>14:05</span>")
+
+
+def _with_time(
+    text: str, element: HtmlElement | None, tz: tzinfo, dayfirst: bool, languages: tuple[str, ...] | None
+) -> datetime | None:
+    """The date in ``text``; when it has no time of day, the same date with the time its element or the
+    element's parent writes beside it ("<span>12 березня 2026</span>, <span>14:05</span>")."""
+    found = parse_text_date_timed(text, tz, dayfirst=dayfirst, languages=languages)
+    if found is None:
+        return None
+    value, timed = found
+    while not timed and element is not None:
+        context = normalize_space(element.text_content())
+        if len(context) > _DATE_CONTEXT_CHARS:
+            break
+        wider = parse_text_date_timed(context, tz, dayfirst=dayfirst, languages=languages)
+        if wider is not None and wider[1] and wider[0].date() == value.date():
+            return wider[0]
+        element = element.getparent()
+    return value
+
+
 def _visible_dates(
-    scope: ArticleScope, tz: tzinfo, dayfirst: bool
+    scope: ArticleScope, tz: tzinfo, options: ExtractOptions, language: str | None
 ) -> tuple[datetime | None, datetime | None]:
-    """(published, modified) from <time> elements, then date-like text around the headline."""
+    """(published, modified) from <time> elements, then date-like text around the headline (in any
+    language, dateparser knowing the month names), then a relative date ("vor 3 Stunden") there."""
+    dayfirst, languages = options.dayfirst, dateparser_languages(language)
     published = modified = None
     for time in scope.times():
         hint = " ".join(filter(None, (time.get("class"), time.get("itemprop"))))
-        value = parse_machine_date(time.get("datetime"), tz) or parse_text_date(
-            time.text_content(), tz, dayfirst=dayfirst
+        value = parse_machine_date(time.get("datetime"), tz) or _with_time(
+            time.text_content(), time, tz, dayfirst, languages
         )
         if value is None:
             continue
@@ -261,10 +288,17 @@ def _visible_dates(
         else:
             published = published or value
     if published is None:
-        for text in scope.date_texts():
-            published = parse_text_date(text, tz, dayfirst=dayfirst)
+        texts = list(scope.date_texts())
+        for text, element in texts:
+            published = _with_time(text, element, tz, dayfirst, languages)
             if published is not None:
                 break
+        else:
+            now = options.fetched_at or datetime.now(UTC)
+            for text, _ in [(t.text_content(), t) for t in scope.times()] + texts:
+                published = parse_relative_date(text, tz, now, languages)
+                if published is not None:
+                    break
     return published, modified
 
 
@@ -288,8 +322,9 @@ def extract_metadata(
     metas = metas if metas is not None else read_meta(tree)
     published = _date(("datePublished", "dateCreated"), _PUBLISHED_META, metas, jsonld, tz)
     modified = _date(("dateModified",), _MODIFIED_META, metas, jsonld, tz)
+    language = _language(tree, metas, jsonld)
     if published is None or modified is None:
-        seen_published, seen_modified = _visible_dates(scope, tz, options.dayfirst)
+        seen_published, seen_modified = _visible_dates(scope, tz, options, language)
         published, modified = published or seen_published, modified or seen_modified
     from_url = published is None
     if from_url:
@@ -306,7 +341,7 @@ def extract_metadata(
         authors=_authors(metas, jsonld, scope),
         section=_section(metas, jsonld, scope),
         tags=_tags(metas, jsonld, scope),
-        language=_language(tree, metas, jsonld),
+        language=language,
         published_at=to_iso(published, tz) if published else None,
         published_from_url=from_url and published is not None,
         modified_at=to_iso(modified, tz) if modified else None,

@@ -111,17 +111,18 @@ class ArticleScope:
         """<time> elements of the header zone, then of the article."""
         return list(self._in_zone(xpaths.TIMES))
 
-    def date_texts(self) -> Iterator[str]:
-        """Short texts that may be the visible date: the header zone's, then date-hinted elements."""
+    def date_texts(self) -> Iterator[tuple[str, HtmlElement | None]]:
+        """Short texts that may be the visible date, with the element holding them: the header zone's text
+        nodes, then date-hinted elements."""
         for zone in self.header:
             for text in xpaths.select_text(xpaths.TEXT_NODES, zone):
                 if len(text) < 80:
-                    yield str(text)
+                    yield str(text), text.getparent()
         if self.root is not None:
             for element in xpaths.select(xpaths.DATE_HINTS, self.root):
                 text = element.text_content()
                 if len(text) < 80:
-                    yield text
+                    yield text, element
 
     def standfirst(self) -> str | None:
         """The dek right after the headline: a subtitle/standfirst/lead-classed element (or one holding
