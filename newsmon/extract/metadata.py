@@ -10,6 +10,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
+from newsmon.extract.authors import clean_author, find_authors, find_source
 from newsmon.extract.dates import (
     date_from_text,
     date_from_url,
@@ -29,10 +30,8 @@ from newsmon.extract.types import ArticleMetadata, ExtractOptions
 
 logger = logging.getLogger(__name__)
 
-_BY_PREFIX = re.compile(r"^(?:(?:written|posted|reported|words|text)\s+)?by\s*:?\s+|^authors?\s*:\s*", re.I)
-# What themes put between the author and the date in one byline element.
-_BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.I)
+__all__ = ["clean_author", "extract_metadata", "normalize_language", "read_meta"]
+
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))?(?:[-_].*)?$", re.I)
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
@@ -77,41 +76,6 @@ def normalize_language(value: str | None) -> str | None:
     lang, script, region = match.groups()
     parts = [lang.lower(), script.title() if script else None, region.upper() if region else None]
     return "-".join(p for p in parts if p)
-
-
-def clean_author(name: str) -> list[str]:
-    """Author names in a byline or field: "by" and labels stripped, split on "and"/","; URLs, dates and
-    times that share the byline ("Ann Lee · 7 April 2026") dropped."""
-    names = []
-    for piece in _BYLINE_SEPARATORS.split(_BY_PREFIX.sub("", normalize_space(name))):
-        piece = _BY_PREFIX.sub("", piece.strip())
-        for part in _AUTHOR_SPLIT.split(piece) if len(piece.split()) > 3 or "," in piece else [piece]:
-            part = part.strip(" .:-–—|·")
-            lowered = part.lower()
-            if (
-                not part
-                or any(ch.isdigit() for ch in part)  # a date, a time, a count: never a name
-                or "://" in part
-                or lowered.startswith(("www.", "/", "@"))
-                or "@" in part
-                or len(part.split()) > 6
-                or lowered in ("admin", "staff", "by")
-            ):
-                continue
-            names.append(part)
-    return names
-
-
-def _authors(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -> list[str]:
-    article = jsonld.article or {}
-    found = [n for value in text_values(article.get("author"), jsonld) for n in clean_author(value)]
-    if not found:
-        found = [n for key in _AUTHOR_META for value in metas.get(key, []) for n in clean_author(value)]
-    if not found:
-        found = [n for a in scope.rel_authors() for n in clean_author(a.text_content())]
-    if not found:
-        found = [n for el in scope.bylines() for n in clean_author(el.text_content())]
-    return _dedupe(found)
 
 
 def _section(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -> str | None:
@@ -338,7 +302,8 @@ def extract_metadata(
     return ArticleMetadata(
         title=extract_title(tree, metas, jsonld, scope, url),
         subtitle=normalize_space(unescape_entities(subtitle or "")) or None,
-        authors=_authors(metas, jsonld, scope),
+        authors=find_authors(metas, jsonld, scope, _AUTHOR_META),
+        source=find_source(scope),
         section=_section(metas, jsonld, scope),
         tags=_tags(metas, jsonld, scope),
         language=language,

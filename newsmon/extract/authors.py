@@ -1,0 +1,324 @@
+"""Authors of an article in any language: byline labels ("By", "Von", "Автор:", "Szerző:") taken off, one
+clean name per author, and agency/source lines ("Source: <agency>", "Джерело:", "Fuente:") kept apart.
+
+Labels are recognised three ways: a small multilingual list of the words bylines start with, any short label
+ending in a colon ("Teksti:", "Autorka:"), and what the page's own bylines share (the article's and its
+teaser cards' "Text von …": the words before the names, learned from the page). Comments, replies, user
+widgets and teaser cards never give the article's authors."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+from newsmon.extract.jsonld import JsonLd, text_values
+from newsmon.extract.scope import ArticleScope
+from newsmon.extract.text import normalize_space
+
+# Words a byline starts with, without a colon (lowercase; "de" only before a name of two words or more).
+BYLINE_WORDS = (
+    "written by", "words by", "text by", "reported by", "posted by", "story by", "by", "por", "von", "par",
+    "di", "door", "av", "af", "od", "text", "texto", "teksti", "tekst", "текст", "автор", "авторка", "de",
+)  # fmt: skip
+# Labels before a colon that name where a story comes from (a `source`, never an author) ...
+SOURCE_LABELS = frozenset(
+    [
+        "source",
+        "sources",
+        "fuente",
+        "fuentes",
+        "fonte",
+        "fontes",
+        "quelle",
+        "quellen",
+        "джерело",
+        "джерела",
+        "источник",
+        "источники",
+        "źródło",
+        "zdroj",
+        "forrás",
+        "kaynak",
+        "kilde",
+        "källa",
+        "lähde",
+        "bron",
+        "sursa",
+        "agency",
+        "agencia",
+        "agentur",
+        "agenzia",
+    ]
+)
+# ... or a picture's credit (neither source nor author)
+PHOTO_LABELS = frozenset(
+    [
+        "photo",
+        "photos",
+        "foto",
+        "fotos",
+        "fotó",
+        "фото",
+        "світлина",
+        "kuva",
+        "zdjęcie",
+        "bild",
+        "bilder",
+        "image",
+        "images",
+        "credit",
+        "crédito",
+    ]
+)
+_LABEL_COLON = re.compile(r"^([^\W\d_][^\W\d_.'’-]*(?:\s+[^\W\d_][^\W\d_.'’-]*){0,2})\s*:\s*")
+_WORD_LABEL = re.compile(
+    r"^(?:" + "|".join(re.escape(w) for w in sorted(BYLINE_WORDS, key=len, reverse=True)) + r")\b\s*:?\s+",
+    re.IGNORECASE,
+)
+# What themes put between the author and the date in one byline element.
+_BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
+_AUTHOR_SPLIT = re.compile(
+    r"\s*(?:,|;|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bi\b|\bи\b|\bі\b|\bés\b|\bog\b|\boch\b|\bja\b|\|)\s*",
+    re.IGNORECASE,
+)
+_NOT_NAMES = frozenset(
+    {"admin", "staff", "by", "redaktion", "redacción", "rédaction", "redazione", "редакція"}
+)
+# Containers of comments, replies and user widgets (class or id, any case): their names are commenters.
+_COMMENTS = re.compile(
+    r"comment|koment|kommentar|reply|replies|respon|discuss|disqus|forum|review|user-?widget|коммент|коментар",
+    re.IGNORECASE,
+)
+_COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments|Review)", re.IGNORECASE)
+# Path words of an author's page ("/autor/anna-berg", "/auteurs/claire-le-goff", "/szerzo/kovacs-anna")
+AUTHOR_PATH_WORDS = frozenset(
+    [
+        "author",
+        "authors",
+        "autor",
+        "autoren",
+        "autori",
+        "autore",
+        "auteur",
+        "auteurs",
+        "autores",
+        "avtor",
+        "avtori",
+        "автор",
+        "автори",
+        "авторы",
+        "szerzo",
+        "szerzok",
+        "yazar",
+        "yazarlar",
+        "forfattare",
+        "forfatter",
+        "toimittaja",
+        "toimittajat",
+        "journalist",
+        "journalists",
+        "journalisten",
+        "redakteur",
+        "redakteure",
+        "people",
+        "profile",
+        "profiles",
+        "writer",
+        "writers",
+        "columnist",
+        "columnists",
+    ]
+)
+_HEADER_LINKS = XPath(".//a[@href]")
+
+
+def fold(name: str) -> str:
+    """The key two spellings of one name share: case, diacritics and spacing aside."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+def dedupe_names(names: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(fold(name), name)
+    return list(seen.values())
+
+
+def split_label(text: str) -> tuple[str | None, str]:
+    """(label, rest) of a "Label: rest" line (a label of one to three words before a colon), else
+    (None, text)."""
+    match = _LABEL_COLON.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), text[match.end() :]
+
+
+def source_of(text: str) -> str | None:
+    """The agency of a "Source: <agency>" line in any language (the label from SOURCE_LABELS), else None."""
+    label, rest = split_label(normalize_space(text))
+    if label is None or label.casefold() not in SOURCE_LABELS:
+        return None
+    rest = rest.strip(" .")
+    return rest if rest and len(rest.split()) <= 8 else None
+
+
+def _strip_label(text: str, learned: tuple[str, ...]) -> str | None:
+    """The byline without its label; None when the label says it is no author (a source, a photo)."""
+    for prefix in learned:
+        if text.casefold().startswith(prefix):
+            text = text[len(prefix) :].lstrip(" :")
+    label, rest = split_label(text)
+    if label is not None:
+        if label.casefold() in SOURCE_LABELS or label.casefold() in PHOTO_LABELS:
+            return None
+        text = rest
+    match = _WORD_LABEL.match(text)
+    if match is not None:
+        rest = text[match.end() :]
+        word = match.group(0).strip(" :").casefold()
+        if word != "de" or len(rest.split()) >= 2:
+            text = rest
+    return text
+
+
+def clean_author(name: str, learned: tuple[str, ...] = ()) -> list[str]:
+    """Author names in a byline or field: labels in any language stripped ("By", "Von", "Автор:",
+    ``learned`` prefixes), split on "and"/"," in the usual languages; URLs, dates and times that share the
+    byline ("Ann Lee · 7 April 2026") dropped; a source or photo credit line gives no name."""
+    names = []
+    text = normalize_space(name)
+    for piece in _BYLINE_SEPARATORS.split(text):
+        stripped = _strip_label(piece.strip(), learned)
+        if stripped is None:
+            continue
+        parts = _AUTHOR_SPLIT.split(stripped) if len(stripped.split()) > 3 or "," in stripped else [stripped]
+        for part in parts:
+            part = (_strip_label(part.strip(), learned) or "").strip(" .:-–—|·")
+            lowered = part.lower()
+            if (
+                not part
+                or any(ch.isdigit() for ch in part)  # a date, a time, a count: never a name
+                or "://" in part
+                or lowered.startswith(("www.", "/", "@"))
+                or "@" in part
+                or len(part.split()) > 6
+                or lowered in _NOT_NAMES
+            ):
+                continue
+            names.append(part)
+    return names
+
+
+def learned_labels(texts: list[str]) -> tuple[str, ...]:
+    """The words the page's bylines all start with ("Text von Anna Berg", "Text von Jan Kos" -> "text
+    von"), when at least two differ after them: the site's own label, in whatever language."""
+    starts = [normalize_space(t) for t in texts if normalize_space(t)]
+    if len(set(starts)) < 2:
+        return ()
+    words = [s.split() for s in starts]
+    shared = 0
+    while all(len(w) > shared + 1 for w in words) and len({w[shared].casefold() for w in words}) == 1:
+        shared += 1
+    if not shared or shared > 3:
+        return ()
+    prefix = " ".join(words[0][:shared]).casefold()
+    return (prefix,) if not prefix[:1].isdigit() else ()
+
+
+def _in_comments(element: HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if _COMMENTS.search(marks) or _COMMENT_TYPES.search(ancestor.get("itemtype") or ""):
+            return True
+    return False
+
+
+def _in_other_article(element: HtmlElement, scope: ArticleScope) -> bool:
+    """Inside an <article> other than the headline's (a teaser card, a related story)."""
+    for ancestor in element.iterancestors("article"):
+        return ancestor is not scope.root and (scope.h1 is None or scope.h1 not in ancestor.iterdescendants())
+    return False
+
+
+def _own(elements: Iterable[HtmlElement], scope: ArticleScope) -> list[HtmlElement]:
+    """The article's own byline elements: not in comments, teaser cards, navigation or sidebars; an element
+    inside another kept one is left to it."""
+    kept = [
+        el
+        for el in elements
+        if not _in_comments(el)
+        and not _in_other_article(el, scope)
+        and not xpaths.test(xpaths.OUTSIDE_MAIN, el)
+    ]
+    return [el for el in kept if not any(other in el.iterancestors() for other in kept)]
+
+
+def _author_links(scope: ArticleScope) -> list[HtmlElement]:
+    """Links of the header zone to an author's page (a path word in AUTHOR_PATH_WORDS)."""
+    links = []
+    for zone in scope.header:
+        for link in xpaths.select(_HEADER_LINKS, zone):
+            segments = unquote(urlsplit(link.get("href") or "").path).casefold().strip("/").split("/")
+            if len(segments) >= 2 and any(s in AUTHOR_PATH_WORDS for s in segments[:-1]):
+                links.append(link)
+    return _own(links, scope)
+
+
+def _labelled_lines(scope: ArticleScope) -> list[str]:
+    """Short header-zone texts that start with a byline label ("Szerző: Kovács Anna", "Von Jan Kos")."""
+    lines = []
+    for zone in scope.header:
+        for text in xpaths.select_text(xpaths.TEXT_NODES, zone):
+            line = normalize_space(str(text))
+            if len(line.split()) > 8 or any(ch.isdigit() for ch in line):
+                continue
+            label, _ = split_label(line)
+            if (label is not None and len(label.split()) <= 2) or _WORD_LABEL.match(line):
+                lines.append(line)
+    return lines
+
+
+def find_authors(
+    metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, meta_keys: tuple[str, ...]
+) -> list[str]:
+    """The article's authors from the strongest source that names any: JSON-LD, author meta tags, rel=author
+    links, byline elements (microdata itemprop=author, byline/author classes), links to an author page in the
+    header, labelled header lines; one clean name per author, deduplicated."""
+    article = jsonld.article or {}
+    found = [n for value in text_values(article.get("author"), jsonld) for n in clean_author(value)]
+    if not found:
+        found = [n for key in meta_keys for value in metas.get(key, []) for n in clean_author(value)]
+    if found:
+        return dedupe_names(found)
+    everywhere = xpaths.select(xpaths.BYLINE_HINTS, scope.tree)
+    learned = learned_labels([el.text_content() for el in everywhere if len(el.text_content().split()) <= 15])
+    for elements in (scope.rel_authors(), scope.bylines(), _author_links(scope)):
+        names = [n for el in _own(elements, scope) for n in clean_author(el.text_content(), learned)]
+        if names:
+            return dedupe_names(names)
+    names = [n for line in _labelled_lines(scope) for n in clean_author(line, learned)]
+    return dedupe_names(n for n in names if len(n.split()) >= 2)
+
+
+def find_source(scope: ArticleScope) -> str | None:
+    """The agency a "Source: <agency>" line names, in the header zone or among the article's short lines."""
+    zones = [*scope.header, *([scope.root] if scope.root is not None else [])]
+    for zone in zones:
+        for text in xpaths.select_text(xpaths.TEXT_NODES, zone):
+            line = str(text)
+            if len(line) < 80 and ":" in line:
+                source = source_of(line)
+                if source is None and line.rstrip().endswith(":"):  # "<b>Source:</b> <a>Agency</a>"
+                    parent = text.getparent()
+                    if parent is not None and len(parent.text_content()) < 80:
+                        source = source_of(parent.text_content())
+                if source:
+                    return source
+    return None
