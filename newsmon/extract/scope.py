@@ -125,32 +125,33 @@ class ArticleScope:
                     yield text, element
 
     def standfirst(self) -> str | None:
-        """The dek right after the headline: a subtitle/standfirst/lead-classed element (or one holding
-        such an element), or the paragraph following the headline inside its header. Page builders wrap
-        the headline in blocks that hold nothing else (tagDiv: div.tdb_title > div.tdb-block-inner > h1
-        beside empty divs) and put the dek in the next block: each of those wrappers is tried, innermost
-        first. An unhinted paragraph is taken only inside a header, so the body's first paragraph never
-        is."""
+        """The dek right after the headline, found by the CMS's naming or by its position:
+
+        - an element classed subtitle/standfirst/lead/dek/chapo/vorspann/perex... (xpaths.SUBTITLE_CLASS, many
+          languages) among the next blocks or their inner wrappers;
+        - the paragraph following the headline inside its header;
+        - a short block right after the headline (or the header holding it) that is set apart from the
+          body: the body's paragraphs are not its siblings, or it opens the body container styled unlike
+          the paragraphs after it (a lead in the site's own words: "bevezeto", "opener", "spot").
+
+        Page builders wrap the headline in blocks that hold nothing else (tagDiv: div.tdb_title >
+        div.tdb-block-inner > h1 beside empty divs) and put the dek in the next block: each of those wrappers
+        is tried, innermost first. A plain paragraph among the body's paragraphs never is a dek."""
         if self.h1 is None:
             return None
         in_header = any(el.tag == "header" or "header" in (el.get("class") or "") for el in self.header)
-        for anchor in _headline_blocks(self.h1):
+        anchors = list(_headline_blocks(self.h1))
+        if len(self.header) == 1 and self.header[0] not in anchors and self.header[0] is not self.root:
+            anchors.append(self.header[0])  # header.entry-header > h1 + meta; the excerpt follows it
+        for anchor in anchors:
             for position, sibling in enumerate(_next_elements(anchor)):
                 if position >= 3:
                     break
-                words = _words(sibling)
-                if not words:
+                if not _words(sibling):
                     continue
-                hinted = any(xpaths.test(xpaths.SUBTITLE_CLASS, el) for el in _top_elements(sibling))
-                plain = in_header and position == 0 and sibling.tag in ("p", "h2", "div")
-                text = normalize_space(sibling.text_content())
-                if (
-                    (hinted or plain)
-                    and STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
-                    and sibling.find(".//time") is None
-                    and not text.lower().startswith("by ")
-                ):
-                    return text
+                found = _dek_of(sibling, position, in_header and anchor is not self.header[0])
+                if found:
+                    return found
         return None
 
     def canonical_hrefs(self) -> list[str]:
@@ -164,6 +165,96 @@ class ArticleScope:
 
 _BLOCK_LEVELS = 4  # wrappers climbed around a headline
 _CONTAINERS = frozenset({"header", "article", "main", "body", "html", "section"})
+
+
+_SENTENCE_END = (".", "!", "?", "…", "»", "”", '"')
+_BODY_TAGS = frozenset({"p", "div"})
+
+
+def _dek_text(element: HtmlElement) -> str | None:
+    words = _words(element)
+    text = normalize_space(element.text_content())
+    if (
+        STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
+        and element.find(".//time") is None
+        and not text.lower().startswith("by ")
+        and len(element.findall(".//p")) <= 1
+    ):
+        return text
+    return None
+
+
+def _style(element: HtmlElement) -> tuple[str, str]:
+    return element.tag, (element.get("class") or "").strip()
+
+
+def _set_apart(element: HtmlElement) -> bool:
+    """A block the body's paragraphs are not siblings of, or one styled unlike the paragraphs after it."""
+    after = [el for el in _next_elements(element) if el.tag in _BODY_TAGS and _words(el)]
+    paragraphs = [el for el in after if el.tag == "p"]
+    if not paragraphs:
+        return True
+    return all(_style(el) != _style(element) for el in paragraphs[:3]) and len(paragraphs) >= 2
+
+
+def _dek_of(sibling: HtmlElement, position: int, plain_in_header: bool) -> str | None:
+    """The dek ``sibling`` is or opens (see ArticleScope.standfirst), else None."""
+    for element in _top_elements(sibling):
+        if xpaths.test(xpaths.SUBTITLE_CLASS, element):
+            return _dek_text(element)
+    opener = _opener(sibling)
+    if opener is not None:
+        return opener
+    if position != 0:
+        return None
+    if plain_in_header and sibling.tag in ("p", "h2", "div"):
+        return _dek_text(sibling)
+    if sibling.tag == "h2":  # a second headline that reads as a sentence
+        text = _dek_text(sibling)
+        return text if text and text.endswith(_SENTENCE_END) and len(text.split()) >= 6 else None
+    if sibling.tag in ("p", "div") and _set_apart(sibling) and not _is_byline_block(sibling):
+        text = _dek_text(sibling)
+        if text and text.endswith(_SENTENCE_END):
+            return text
+    return None
+
+
+def _bold(element: HtmlElement) -> bool:
+    """A paragraph whose whole text is bold (<p><strong>lead</strong></p>)."""
+    strong = [child for child in element if child.tag in ("strong", "b")]
+    return len(strong) == 1 and normalize_space(strong[0].text_content()) == normalize_space(
+        element.text_content()
+    )
+
+
+def _opener(container: HtmlElement) -> str | None:
+    """The first block of a body container when it is a lead set apart from the paragraphs after it: another
+    element than theirs (a div, a heading) or a wholly bold paragraph, a sentence, 4-80 words."""
+    if container.tag not in ("div", "section"):
+        return None
+    first = next(_next_elements_of(container), None)
+    if first is None or first.tag not in ("div", "p", "h2", "h3", "strong", "b"):
+        return None
+    if first.tag == "p" and not _bold(first):
+        return None
+    paragraphs = [
+        p
+        for sibling in _next_elements(first)
+        for p in ([sibling] if sibling.tag == "p" else sibling.findall(".//p"))
+        if _words(p)
+    ][:5]
+    if len(paragraphs) < 2 or any(_style(el) == _style(first) for el in paragraphs[:3]):
+        return None
+    text = _dek_text(first)
+    return text if text and text.endswith(_SENTENCE_END) else None
+
+
+def _next_elements_of(element: HtmlElement) -> Iterator[HtmlElement]:
+    return (child for child in element if isinstance(child.tag, str))
+
+
+def _is_byline_block(element: HtmlElement) -> bool:
+    return any(True for _ in xpaths.BYLINE_HINTS(element)) or xpaths.test(xpaths.BYLINE_SELF, element)
 
 
 def _headline_blocks(h1: HtmlElement) -> Iterator[HtmlElement]:

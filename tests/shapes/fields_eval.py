@@ -17,6 +17,7 @@ from newsmon.sites import parse_site_config
 from newsmon.urls import SiteScope
 
 from .kit import Shape
+from .scoring import body_scores
 
 ORIGIN = "http://127.0.0.1:8"
 HEADERS = {"Host": "127.0.0.1:8", "Cookie": "alf_bc=ok"}
@@ -34,11 +35,14 @@ class FieldScore:
     right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     wrong: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=lambda: {f: [] for f in FIELDS})
 
+    f1: list[float] = field(default_factory=list)
+
     def share(self, name: str) -> float:
         return self.right[name] / self.total if self.total else 0.0
 
     def line(self) -> str:
-        return " ".join(f"{name} {self.share(name):.2f}" for name in FIELDS)
+        shares = " ".join(f"{name} {self.share(name):.2f}" for name in FIELDS)
+        return f"{shares} body-f1 {sum(self.f1) / max(1, len(self.f1)):.3f}"
 
 
 FIELDS = ("published", "authors", "subtitle", "tags")
@@ -59,7 +63,7 @@ def record_of(site: Shape, path: str, fetched_at: datetime | None = None) -> dic
     record = build_record(page, FetchInfo(url=url), SiteScope.build(ORIGIN))
     return {
         name: getattr(record, name, None)
-        for name in ("published_at", "authors", "subtitle", "tags", "source")
+        for name in ("published_at", "authors", "subtitle", "tags", "source", "body")
     }
 
 
@@ -68,6 +72,7 @@ def score_fields(site: Shape, fetched_at: datetime | None = None) -> FieldScore:
     for path, art in site.truth().articles.items():
         record = record_of(site, path, fetched_at)
         score.total += 1
+        score.f1.append(body_scores(art.body, record.get("body"))[2])
         got: dict[str, Any] = {
             "published": record.get("published_at"),
             "authors": tuple(_norm(a) for a in record.get("authors") or []),
