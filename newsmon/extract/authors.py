@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml.etree import XPath
@@ -232,7 +233,7 @@ def learned_labels(texts: list[str]) -> tuple[str, ...]:
     return (prefix,) if not prefix[:1].isdigit() else ()
 
 
-def _in_comments(element: HtmlElement) -> bool:
+def in_comments(element: HtmlElement) -> bool:
     for ancestor in element.iterancestors():
         marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
         if _COMMENTS.search(marks) or _COMMENT_TYPES.search(ancestor.get("itemtype") or ""):
@@ -240,7 +241,7 @@ def _in_comments(element: HtmlElement) -> bool:
     return False
 
 
-def _in_other_article(element: HtmlElement, scope: ArticleScope) -> bool:
+def in_other_article(element: HtmlElement, scope: ArticleScope) -> bool:
     """Inside an <article> other than the headline's (a teaser card, a related story)."""
     for ancestor in element.iterancestors("article"):
         return ancestor is not scope.root and (scope.h1 is None or scope.h1 not in ancestor.iterdescendants())
@@ -253,8 +254,8 @@ def _own(elements: Iterable[HtmlElement], scope: ArticleScope) -> list[HtmlEleme
     kept = [
         el
         for el in elements
-        if not _in_comments(el)
-        and not _in_other_article(el, scope)
+        if not in_comments(el)
+        and not in_other_article(el, scope)
         and not xpaths.test(xpaths.OUTSIDE_MAIN, el)
     ]
     return [el for el in kept if not any(other in el.iterancestors() for other in kept)]
@@ -315,10 +316,15 @@ def find_source(scope: ArticleScope) -> str | None:
             line = str(text)
             if len(line) < 80 and ":" in line:
                 source = source_of(line)
-                if source is None and line.rstrip().endswith(":"):  # "<b>Source:</b> <a>Agency</a>"
-                    parent = text.getparent()
-                    if parent is not None and len(parent.text_content()) < 80:
-                        source = source_of(parent.text_content())
+                element = text.getparent()
+                for _ in range(2):  # "<b>Source:</b> <a>Agency</a>": the label's element, then its parent
+                    if source is not None or element is None or not line.rstrip().endswith(":"):
+                        break
+                    context = normalize_space(cast("HtmlElement", element).text_content())
+                    if len(context) >= 80:
+                        break
+                    source = source_of(context)
+                    element = element.getparent()
                 if source:
                     return source
     return None

@@ -10,7 +10,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.authors import clean_author, find_authors, find_source
+from newsmon.extract.authors import clean_author, dedupe_names, find_authors, find_source
 from newsmon.extract.dates import (
     date_from_text,
     date_from_url,
@@ -24,6 +24,7 @@ from newsmon.extract.dates import (
 from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope, find_scope
+from newsmon.extract.tags import visible_tags
 from newsmon.extract.text import normalize_space
 from newsmon.extract.titles import clean_text, extract_title, unescape_entities
 from newsmon.extract.types import ArticleMetadata, ExtractOptions
@@ -85,14 +86,15 @@ def _section(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -
     return next((text for text in scope.category_links() if text), None)
 
 
-def _tags(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -> list[str]:
+def _tags(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str) -> list[str]:
+    """Declared tags (article:tag, JSON-LD keywords), then the page's visible tag list (tags.py)."""
     article = jsonld.article or {}
     keywords = article.get("keywords")
     if isinstance(keywords, str):
         keywords = keywords.split(",")
-    tag_values = text_values(keywords)
-    tags = [*metas.get("article:tag", []), *tag_values, *scope.tag_links()]
-    return _dedupe([normalize_space(tag) for tag in tags if normalize_space(tag)])
+    declared = [normalize_space(t) for t in [*metas.get("article:tag", []), *text_values(keywords)]]
+    declared = [t for t in declared if t]
+    return dedupe_names([*declared, *scope.tag_links(), *visible_tags(scope, url, declared)])
 
 
 def _language(tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
@@ -305,7 +307,7 @@ def extract_metadata(
         authors=find_authors(metas, jsonld, scope, _AUTHOR_META),
         source=find_source(scope),
         section=_section(metas, jsonld, scope),
-        tags=_tags(metas, jsonld, scope),
+        tags=_tags(metas, jsonld, scope, url),
         language=language,
         published_at=to_iso(published, tz) if published else None,
         published_from_url=from_url and published is not None,

@@ -192,8 +192,8 @@ def _set_apart(element: HtmlElement) -> bool:
     """A block the body's paragraphs are not siblings of, or one styled unlike the paragraphs after it."""
     after = [el for el in _next_elements(element) if el.tag in _BODY_TAGS and _words(el)]
     paragraphs = [el for el in after if el.tag == "p"]
-    if not paragraphs:
-        return True
+    if not paragraphs:  # the body is in a container after it: at least two paragraphs there
+        return sum(1 for el in after for p in el.iter("p") if _words(p)) >= 2
     return all(_style(el) != _style(element) for el in paragraphs[:3]) and len(paragraphs) >= 2
 
 
@@ -212,7 +212,12 @@ def _dek_of(sibling: HtmlElement, position: int, plain_in_header: bool) -> str |
     if sibling.tag == "h2":  # a second headline that reads as a sentence
         text = _dek_text(sibling)
         return text if text and text.endswith(_SENTENCE_END) and len(text.split()) >= 6 else None
-    if sibling.tag in ("p", "div") and _set_apart(sibling) and not _is_byline_block(sibling):
+    if (
+        sibling.tag in ("p", "div")
+        and sibling.find(".//br") is None
+        and _set_apart(sibling)
+        and not _is_byline_block(sibling)
+    ):
         text = _dek_text(sibling)
         if text and text.endswith(_SENTENCE_END):
             return text

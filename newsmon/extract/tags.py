@@ -1,0 +1,154 @@
+"""The page's visible tag list, learned from the page itself: which URLs are its tag (topic) hubs.
+
+A tag hub is recognised by what points to it: a rel=tag link, a link whose text is one of the tags the page's
+meta or structured data declare, a link in a container the CMS names for tags in its own language
+("field--name-field-tags", "etiketler", "article__topics") or under a label ("Címkék:", "Témata:"), or a
+link whose path names a tag hub in a common language (/tag/, /thema/, /etiket/, /tema/). The hub prefix
+those links share (the path without its last segment) is then the site's tag hub, and every short link of the
+article to it is a tag. Navigation, sidebars, teaser cards and comments never give tags."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+from newsmon.extract.authors import dedupe_names, fold, in_comments, in_other_article
+from newsmon.extract.scope import ArticleScope
+from newsmon.extract.text import normalize_space
+
+TAG_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:tags?|tag-?list|tagged|topics?|keywords?|schlagw\w*|stichw\w*|themen|etiquetas?|etiket\w*|"
+    r"temas?|t[eé]mata|sujets?|mots?-cl[eé]s?|argomenti|cimk\w*|aihe\w*|emneord|trefwoord\w*|[sš]t[ií]tky|"
+    r"tagi|teg[yi]?|теги|метки|теми|теги)(?:[\s_-]|$)",
+    re.IGNORECASE,
+)
+HUB_WORDS = frozenset(
+    [
+        "tag", "tags", "topic", "topics", "thema", "themen", "schlagwort", "schlagworte", "stichwort",
+        "etiqueta", "etiquetas", "etiket", "etiketler", "tema", "temas", "temi", "temata", "argomenti",
+        "argomento", "sujet", "sujets", "mot-cle", "mots-cles", "cimke", "cimkek", "aihe", "aiheet", "tagi",
+        "teg", "tegi", "temat", "stitek", "stitky", "trefwoord", "emne", "amne", "keyword", "keywords",
+        "subject", "subjects", "теги", "тег", "тема", "теми", "темы",
+    ]
+)  # fmt: skip
+_LABEL = re.compile(r"^[^\W\d_][^\W\d_ -]{1,20}(?:\s[^\W\d_]{1,20})?\s*:$")
+_LINKS = XPath(".//a[@href]")
+TAG_WORDS = 4  # a tag link's text: a few words (an article link reads as a headline)
+_TAG_CHARS = 40
+_CONTAINER_LEVELS = 3
+
+
+def _hub(href: str, host: str) -> tuple[str, str] | None:
+    """(hub prefix, last segment) of a same-site link with at least two path segments, else None."""
+    parts = urlsplit(href)
+    if parts.scheme not in ("", "http", "https") or (parts.hostname and parts.hostname.lower() != host):
+        return None
+    path = unquote(parts.path).rstrip("/")
+    prefix, _, last = path.rpartition("/")
+    if not prefix.strip("/") or not last:
+        return None
+    return prefix.casefold() + "/", last
+
+
+def _text(link: HtmlElement) -> str:
+    return normalize_space(link.text_content()).lstrip("#").strip()
+
+
+def _short(text: str) -> bool:
+    return bool(text) and len(text.split()) <= TAG_WORDS and len(text) <= _TAG_CHARS
+
+
+def _labelled(container: HtmlElement) -> bool:
+    """The container's first text is a short label ending in a colon ("Címkék:"), not a link's."""
+    for text in xpaths.select_text(xpaths.TEXT_NODES, container):
+        parent = text.getparent()
+        if parent is not None and (parent.tag == "a" or any(a.tag == "a" for a in parent.iterancestors())):
+            return False
+        return bool(_LABEL.match(normalize_space(str(text))))
+    return False
+
+
+def _hinted(link: HtmlElement) -> bool:
+    """A rel=tag link, or one in a container named for tags or labelled ("Tags:") a few levels up."""
+    if "tag" in (link.get("rel") or "").lower().split():
+        return True
+    element = link
+    for _ in range(_CONTAINER_LEVELS):
+        element = element.getparent()
+        if element is None:
+            return False
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if TAG_CLASS.search(marks) or _labelled(element):
+            return True
+    return False
+
+
+def _menu_paths(scope: ArticleScope) -> set[str]:
+    """Paths the site's menus, header and footer link: its sections, never tags."""
+    return {
+        urlsplit(a.get("href") or "").path.rstrip("/")
+        for a in xpaths.select(xpaths.ANCHORS, scope.tree)
+        if xpaths.test(xpaths.OUTSIDE_MAIN, a) or xpaths.test(xpaths.IN_NAVIGATION, a)
+    }
+
+
+_INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "mark", "font"})
+_PROSE_CHARS = 40
+
+
+def _in_prose(link: HtmlElement) -> bool:
+    """A link inside a sentence (a tag hub linked from the article's prose), not in a list of links: its
+    block holds more unlinked text than linked, beyond a label's length."""
+    block = link.getparent()
+    while block is not None and block.tag in _INLINE:
+        block = block.getparent()
+    if block is None or block.tag in ("li", "ul", "ol", "nav"):
+        return False
+    total = len(normalize_space(block.text_content()))
+    linked = sum(len(normalize_space(a.text_content())) for a in block.iter("a"))
+    return total - linked > max(_PROSE_CHARS, linked)
+
+
+def _candidates(zone: HtmlElement, scope: ArticleScope) -> list[HtmlElement]:
+    return [
+        a
+        for a in xpaths.select(_LINKS, zone)
+        if not xpaths.test(xpaths.OUTSIDE_MAIN, a)
+        and "category" not in (a.get("rel") or "").lower()
+        and not in_comments(a)
+        and not in_other_article(a, scope)
+        and not _in_prose(a)
+    ]
+
+
+def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
+    """Texts of the article's links to its site's tag hubs (learned as the module says), in page order: the
+    article's own first, else the page's outside navigation, sidebars and cards."""
+    host = (urlsplit(url).hostname or "").lower()
+    known_keys = {fold(tag) for tag in known}
+    zones = [scope.root] if scope.root is not None else []
+    menus = _menu_paths(scope)
+    for zone in [*zones, scope.tree]:
+        links = []
+        for link in _candidates(zone, scope):
+            href = link.get("href") or ""
+            hub = _hub(href, host)
+            text = _text(link)
+            if hub is None or not _short(text) or not any(ch.isalpha() for ch in text):
+                continue
+            if urlsplit(href).path.rstrip("/") in menus and fold(text) not in known_keys:
+                continue  # a section the menu links (a "Category:" line), not a tag
+            links.append((link, hub[0], text))
+        prefixes = {
+            prefix
+            for link, prefix, text in links
+            if fold(text) in known_keys or prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS or _hinted(link)
+        }
+        tags = [text for _, prefix, text in links if prefix in prefixes]
+        if tags:
+            return dedupe_names(tags)
+    return []
