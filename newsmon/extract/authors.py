@@ -93,7 +93,7 @@ _NOT_NAMES = frozenset(
 )
 # Containers of comments, replies and user widgets (class or id, any case): their names are commenters.
 _COMMENTS = re.compile(
-    r"comment|koment|kommentar|reply|replies|respon|discuss|disqus|forum|review|user-?widget|коммент|коментар",
+    r"comment|koment|kommentar|reply|replies|respond|discuss|disqus|user-?widget|коммент|коментар",
     re.IGNORECASE,
 )
 _COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments|Review)", re.IGNORECASE)
@@ -219,18 +219,34 @@ def clean_author(name: str, learned: tuple[str, ...] = ()) -> list[str]:
 
 def learned_labels(texts: list[str]) -> tuple[str, ...]:
     """The words the page's bylines all start with ("Text von Anna Berg", "Text von Jan Kos" -> "text
-    von"), when at least two differ after them: the site's own label, in whatever language."""
-    starts = [normalize_space(t) for t in texts if normalize_space(t)]
-    if len(set(starts)) < 2:
+    von"), when at least two bylines differ after them and each goes on with a name of two words or more:
+    the site's own label, in whatever language. A shared first name is no label: a prefix of capitalised
+    words needs a colon or three different bylines."""
+    starts = list(dict.fromkeys(normalize_space(t) for t in texts if normalize_space(t)))
+    if len(starts) < 2:
         return ()
     words = [s.split() for s in starts]
     shared = 0
-    while all(len(w) > shared + 1 for w in words) and len({w[shared].casefold() for w in words}) == 1:
+    while all(len(w) > shared + 2 for w in words) and len({w[shared].casefold() for w in words}) == 1:
         shared += 1
     if not shared or shared > 3:
         return ()
-    prefix = " ".join(words[0][:shared]).casefold()
-    return (prefix,) if not prefix[:1].isdigit() else ()
+    prefix = " ".join(words[0][:shared])
+    if prefix[:1].isdigit() or any(ch.isdigit() for ch in prefix):
+        return ()
+    if not prefix.endswith(":") and prefix[:1].isupper() and len(starts) < 3:
+        return ()
+    return (prefix.casefold(),)
+
+
+def _without_fragments(names: list[str]) -> list[str]:
+    """Names deduplicated, and a name glued to more text ("Ann LeeContributing Writer") dropped for the
+    clean one."""
+    names = dedupe_names(names)
+    keys = [fold(n) for n in names]
+    return [
+        n for n, key in zip(names, keys, strict=True) if not any(key != k and key.startswith(k) for k in keys)
+    ]
 
 
 def in_comments(element: HtmlElement) -> bool:
@@ -242,23 +258,19 @@ def in_comments(element: HtmlElement) -> bool:
 
 
 def in_other_article(element: HtmlElement, scope: ArticleScope) -> bool:
-    """Inside an <article> other than the headline's (a teaser card, a related story)."""
+    """Inside a teaser card: an <article> other than the headline's, without the headline, that links its
+    own heading (a related story, a "more from" grid)."""
     for ancestor in element.iterancestors("article"):
-        return ancestor is not scope.root and (scope.h1 is None or scope.h1 not in ancestor.iterdescendants())
+        if ancestor is scope.root or (scope.h1 is not None and scope.h1 in ancestor.iterdescendants()):
+            return False
+        return bool(ancestor.xpath(".//h2//a|.//h3//a|.//h4//a|.//a//h2|.//a//h3|.//a//h4"))
     return False
 
 
 def _own(elements: Iterable[HtmlElement], scope: ArticleScope) -> list[HtmlElement]:
-    """The article's own byline elements: not in comments, teaser cards, navigation or sidebars; an element
-    inside another kept one is left to it."""
-    kept = [
-        el
-        for el in elements
-        if not in_comments(el)
-        and not in_other_article(el, scope)
-        and not xpaths.test(xpaths.OUTSIDE_MAIN, el)
-    ]
-    return [el for el in kept if not any(other in el.iterancestors() for other in kept)]
+    """The article's own byline elements: not in comments or teaser cards."""
+    kept = [el for el in elements if not in_comments(el) and not in_other_article(el, scope)]
+    return kept
 
 
 def _author_links(scope: ArticleScope) -> list[HtmlElement]:
@@ -303,7 +315,7 @@ def find_authors(
     for elements in (scope.rel_authors(), scope.bylines(), _author_links(scope)):
         names = [n for el in _own(elements, scope) for n in clean_author(el.text_content(), learned)]
         if names:
-            return dedupe_names(names)
+            return _without_fragments(names)
     names = [n for line in _labelled_lines(scope) for n in clean_author(line, learned)]
     return dedupe_names(n for n in names if len(n.split()) >= 2)
 

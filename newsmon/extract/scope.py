@@ -171,9 +171,23 @@ _SENTENCE_END = (".", "!", "?", "…", "»", "”", '"')
 _BODY_TAGS = frozenset({"p", "div"})
 
 
+_NOT_DEKS = frozenset({"figure", "figcaption", "img", "picture", "ul", "ol", "nav", "a", "time"})
+
+
 def _dek_text(element: HtmlElement) -> str | None:
+    """The element's text when it reads as a dek: 4-80 words, no date, no byline, no picture or caption,
+    not mostly links (a breadcrumb, a list of teasers)."""
+    if (
+        element.tag in _NOT_DEKS
+        or element.find(".//img") is not None
+        or element.find(".//figure") is not None
+    ):
+        return None
     words = _words(element)
     text = normalize_space(element.text_content())
+    linked = sum(len(normalize_space(a.text_content())) for a in element.iter("a"))
+    if linked * 2 > len(text):
+        return None
     if (
         STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
         and element.find(".//time") is None

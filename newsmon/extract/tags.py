@@ -55,7 +55,7 @@ def _hub(href: str, host: str) -> tuple[str, str] | None:
 
 
 def _text(link: HtmlElement) -> str:
-    return normalize_space(link.text_content()).lstrip("#").strip()
+    return normalize_space(link.text_content()).lstrip("#").strip(" ,;·|")
 
 
 def _short(text: str) -> bool:
@@ -125,12 +125,71 @@ def _candidates(zone: HtmlElement, scope: ArticleScope) -> list[HtmlElement]:
     ]
 
 
+_NOT_TAG_PAGES = frozenset({"feed", "rss", "atom", "amp", "print", "comments", "embed", "trackback"})
+MAX_TAGS = 15  # more links than this to one hub is a tag cloud or an index, not the article's tags
+_LISTS = frozenset({"ul", "ol", "div", "p", "section", "footer", "dl", "nav", "aside", "span"})
+
+
+def _list_of(link: HtmlElement) -> HtmlElement | None:
+    """The block holding a link and its neighbours: the list around a list item, else the nearest block."""
+    element = link.getparent()
+    while element is not None and element.tag in _INLINE:
+        element = element.getparent()
+    if element is not None and element.tag in ("li", "dd", "dt"):
+        element = element.getparent()
+    return element
+
+
+def _tag_lists(
+    links: list[tuple[HtmlElement, str, str]], known_keys: set[str], strong_only: bool
+) -> list[str]:
+    """Texts of the links of each block that reads as a tag list: its links share one hub, at most
+    MAX_TAGS of them, and the hub is named for tags, declared, rel=tag or the block is named or labelled for
+    tags (``strong_only``: only a declared tag or rel=tag counts, for blocks outside the article)."""
+    blocks: dict[HtmlElement | None, list[tuple[HtmlElement, str, str]]] = {}
+    for item in links:
+        blocks.setdefault(_list_of(item[0]), []).append(item)
+    tags: list[str] = []
+    for items in blocks.values():
+        prefixes = {prefix for _, prefix, _ in items}
+        if len(prefixes) != 1 or len(items) > MAX_TAGS:
+            continue
+        (prefix,) = prefixes
+        declared = any(fold(text) in known_keys for _, _, text in items)
+        rel_tag = any("tag" in (link.get("rel") or "").lower().split() for link, _, _ in items)
+        named = prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS or any(
+            _hinted(link) for link, _, _ in items
+        )
+        hub_word = prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS
+        if declared or rel_tag or (not strong_only and (hub_word or named)):
+            tags.extend(text for _, _, text in items)
+    return tags
+
+
+def _article_zone(scope: ArticleScope) -> HtmlElement | None:
+    """The article's element: its root when that is an <article> or <main>, else the headline's nearest
+    wrapper that holds paragraphs of text (a page without semantic markup)."""
+    if scope.root is not None and scope.root.tag not in ("body", "html"):
+        return scope.root
+    if scope.h1 is None:
+        return None
+    for ancestor in scope.h1.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return None
+        if sum(1 for p in ancestor.iter("p") if len(p.text_content().split()) >= 8) >= 3:
+            return ancestor
+    return None
+
+
 def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
-    """Texts of the article's links to its site's tag hubs (learned as the module says), in page order: the
-    article's own first, else the page's outside navigation, sidebars and cards."""
+    """Texts of the article's tag list(s) (learned as the module says), in page order: the article's own,
+    else a list elsewhere in the page (outside navigation, sidebars and cards) that holds a declared tag or
+    rel=tag links."""
     host = (urlsplit(url).hostname or "").lower()
+    here = urlsplit(url).path.rstrip("/")
     known_keys = {fold(tag) for tag in known}
-    zones = [scope.root] if scope.root is not None else []
+    article = _article_zone(scope)
+    zones = [article] if article is not None else []
     menus = _menu_paths(scope)
     for zone in [*zones, scope.tree]:
         links = []
@@ -140,15 +199,21 @@ def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
             text = _text(link)
             if hub is None or not _short(text) or not any(ch.isalpha() for ch in text):
                 continue
-            if urlsplit(href).path.rstrip("/") in menus and fold(text) not in known_keys:
+            parts = urlsplit(href)
+            if (
+                parts.fragment
+                or parts.query
+                or hub[0].rstrip("/") in (here.casefold(), "")
+                or parts.path.rstrip("/") == here
+                or hub[0].rstrip("/").rsplit("/", 1)[-1].isdigit()
+                or hub[1].casefold() in _NOT_TAG_PAGES
+                or any(ancestor.tag in xpaths.HEADING_TAGS for ancestor in link.iterancestors())
+            ):
+                continue  # a comment anchor, a pager, the page's own feed, a dated story, a teaser heading
+            if parts.path.rstrip("/") in menus and fold(text) not in known_keys:
                 continue  # a section the menu links (a "Category:" line), not a tag
             links.append((link, hub[0], text))
-        prefixes = {
-            prefix
-            for link, prefix, text in links
-            if fold(text) in known_keys or prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS or _hinted(link)
-        }
-        tags = [text for _, prefix, text in links if prefix in prefixes]
+        tags = _tag_lists(links, known_keys, strong_only=zone is not article)
         if tags:
             return dedupe_names(tags)
     return []
