@@ -92,11 +92,6 @@ _NOT_NAMES = frozenset(
     {"admin", "staff", "by", "redaktion", "redacción", "rédaction", "redazione", "редакція"}
 )
 # Containers of comments, replies and user widgets (class or id, any case): their names are commenters.
-_COMMENTS = re.compile(
-    r"comment|koment|kommentar|reply|replies|respond|discuss|disqus|user-?widget|коммент|коментар",
-    re.IGNORECASE,
-)
-_COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments|Review)", re.IGNORECASE)
 # Path words of an author's page ("/autor/anna-berg", "/auteurs/claire-le-goff", "/szerzo/kovacs-anna")
 AUTHOR_PATH_WORDS = frozenset(
     [
@@ -137,6 +132,10 @@ AUTHOR_PATH_WORDS = frozenset(
     ]
 )
 _HEADER_LINKS = XPath(".//a[@href]")
+# Short text nodes holding a colon: where a "Source: <agency>" line can start (filtered in C).
+_COLON_TEXTS = XPath(
+    ".//text()[contains(., ':')][string-length(.) < 80][not(parent::script or parent::style or parent::a)]"
+)
 
 
 def fold(name: str) -> str:
@@ -249,8 +248,22 @@ def _without_fragments(names: list[str]) -> list[str]:
     ]
 
 
+# Containers of comments, replies and user widgets (a class or id word, any case): their names are commenters.
+_COMMENTS = re.compile(
+    r"comment|koment|kommentar|reply|replies|respond|discuss|disqus|user-?widget|коммент|коментар",
+    re.IGNORECASE,
+)
+_COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments|Review)", re.IGNORECASE)
+_PAGE_TAGS = frozenset({"html", "body", "main", "article"})
+
+
 def in_comments(element: HtmlElement) -> bool:
+    """Inside a comments, replies or user-widget container. The page's and the article's own elements
+    (<body class="comments-open">, WordPress's) are no such container. Called on a few candidates only: a
+    walk up from each is cheaper than finding every container of the page."""
     for ancestor in element.iterancestors():
+        if ancestor.tag in _PAGE_TAGS:
+            continue
         marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
         if _COMMENTS.search(marks) or _COMMENT_TYPES.search(ancestor.get("itemtype") or ""):
             return True
@@ -310,8 +323,7 @@ def find_authors(
         found = [n for key in meta_keys for value in metas.get(key, []) for n in clean_author(value)]
     if found:
         return dedupe_names(found)
-    everywhere = xpaths.select(xpaths.BYLINE_HINTS, scope.tree)
-    learned = learned_labels([el.text_content() for el in everywhere if len(el.text_content().split()) <= 15])
+    learned = learned_labels([el.text_content() for el in scope.bylines()])
     for elements in (scope.rel_authors(), scope.bylines(), _author_links(scope)):
         names = [n for el in _own(elements, scope) for n in clean_author(el.text_content(), learned)]
         if names:
@@ -324,19 +336,18 @@ def find_source(scope: ArticleScope) -> str | None:
     """The agency a "Source: <agency>" line names, in the header zone or among the article's short lines."""
     zones = [*scope.header, *([scope.root] if scope.root is not None else [])]
     for zone in zones:
-        for text in xpaths.select_text(xpaths.TEXT_NODES, zone):
+        for text in xpaths.select_text(_COLON_TEXTS, zone):
             line = str(text)
-            if len(line) < 80 and ":" in line:
-                source = source_of(line)
-                element = text.getparent()
-                for _ in range(2):  # "<b>Source:</b> <a>Agency</a>": the label's element, then its parent
-                    if source is not None or element is None or not line.rstrip().endswith(":"):
-                        break
-                    context = normalize_space(cast("HtmlElement", element).text_content())
-                    if len(context) >= 80:
-                        break
-                    source = source_of(context)
-                    element = element.getparent()
-                if source:
-                    return source
+            source = source_of(line)
+            element = text.getparent()
+            for _ in range(2):  # "<b>Source:</b> <a>Agency</a>": the label's element, then its parent
+                if source is not None or element is None or not line.rstrip().endswith(":"):
+                    break
+                context = normalize_space(cast("HtmlElement", element).text_content())
+                if len(context) >= 80:
+                    break
+                source = source_of(context)
+                element = element.getparent()
+            if source:
+                return source
     return None

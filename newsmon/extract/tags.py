@@ -16,7 +16,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.authors import dedupe_names, fold, in_comments, in_other_article
+from newsmon.extract.authors import dedupe_names, fold, in_comments, in_other_article, split_label
 from newsmon.extract.scope import ArticleScope
 from newsmon.extract.text import normalize_space
 
@@ -36,18 +36,27 @@ HUB_WORDS = frozenset(
     ]
 )  # fmt: skip
 _LABEL = re.compile(r"^[^\W\d_][^\W\d_ -]{1,20}(?:\s[^\W\d_]{1,20})?\s*:$")
-_LINKS = XPath(".//a[@href]")
 TAG_WORDS = 4  # a tag link's text: a few words (an article link reads as a headline)
 _TAG_CHARS = 40
 _CONTAINER_LEVELS = 3
 
 
 def _hub(href: str, host: str) -> tuple[str, str] | None:
-    """(hub prefix, last segment) of a same-site link with at least two path segments, else None."""
-    parts = urlsplit(href)
-    if parts.scheme not in ("", "http", "https") or (parts.hostname and parts.hostname.lower() != host):
+    """(hub prefix, last segment) of a same-site link with at least two path segments and no query or
+    fragment (a pager, a comment anchor), else None. String operations only: this runs on every link."""
+    if not href or "?" in href or "#" in href or href.startswith(("javascript:", "mailto:", "tel:", "data:")):
         return None
-    path = unquote(parts.path).rstrip("/")
+    if "://" in href or href.startswith("//"):
+        scheme, _, rest = href.partition("//")
+        if scheme not in ("", "http:", "https:"):
+            return None
+        netloc, slash, path = rest.partition("/")
+        if netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower() != host:
+            return None
+        href = slash + path
+    elif ":" in href.split("/", 1)[0]:
+        return None  # another scheme
+    path = (unquote(href) if "%" in href else href).rstrip("/")
     prefix, _, last = path.rpartition("/")
     if not prefix.strip("/") or not last:
         return None
@@ -55,7 +64,9 @@ def _hub(href: str, host: str) -> tuple[str, str] | None:
 
 
 def _text(link: HtmlElement) -> str:
-    return normalize_space(link.text_content()).lstrip("#").strip(" ,;·|")
+    """The tag a link names: no "#", no separators, no label inside the link ("Filed to: science")."""
+    text = normalize_space(link.text_content()).lstrip("#").strip(" ,;·|")
+    return split_label(text)[1].strip() if ":" in text else text
 
 
 def _short(text: str) -> bool:
@@ -87,13 +98,32 @@ def _hinted(link: HtmlElement) -> bool:
     return False
 
 
-def _menu_paths(scope: ArticleScope) -> set[str]:
-    """Paths the site's menus, header and footer link: its sections, never tags."""
-    return {
-        urlsplit(a.get("href") or "").path.rstrip("/")
-        for a in xpaths.select(xpaths.ANCHORS, scope.tree)
-        if xpaths.test(xpaths.OUTSIDE_MAIN, a) or xpaths.test(xpaths.IN_NAVIGATION, a)
-    }
+# Links of the page's menus, header, footer and sidebars: the site's sections, never tags (hrefs in C).
+_MENU_HREFS = XPath(
+    "//nav//a/@href|//header[not(ancestor::article)]//a/@href|//footer[not(ancestor::article)]//a/@href"
+    "|//aside//a/@href"
+    "|//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href"
+)
+_OUTSIDE_TAGS = frozenset({"nav", "aside"})
+_OUTSIDE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"})
+
+
+def _outside(link: HtmlElement) -> bool:
+    """In navigation, a sidebar, or the page's (not the article's) header or footer."""
+    for ancestor in link.iterancestors():
+        tag = ancestor.tag
+        if tag in _OUTSIDE_TAGS or ancestor.get("role") in _OUTSIDE_ROLES:
+            return True
+        if tag in ("header", "footer") and not any(True for _ in ancestor.iterancestors("article")):
+            return True
+    return False
+
+
+def _path(href: str) -> str:
+    """The path of a link, cheaply (no query, no fragment, no scheme and host)."""
+    if "://" in href:
+        href = "/" + href.split("/", 3)[3] if href.count("/") >= 3 else "/"
+    return href.split("#", 1)[0].split("?", 1)[0].rstrip("/")
 
 
 _INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "mark", "font"})
@@ -111,18 +141,6 @@ def _in_prose(link: HtmlElement) -> bool:
     total = len(normalize_space(block.text_content()))
     linked = sum(len(normalize_space(a.text_content())) for a in block.iter("a"))
     return total - linked > max(_PROSE_CHARS, linked)
-
-
-def _candidates(zone: HtmlElement, scope: ArticleScope) -> list[HtmlElement]:
-    return [
-        a
-        for a in xpaths.select(_LINKS, zone)
-        if not xpaths.test(xpaths.OUTSIDE_MAIN, a)
-        and "category" not in (a.get("rel") or "").lower()
-        and not in_comments(a)
-        and not in_other_article(a, scope)
-        and not _in_prose(a)
-    ]
 
 
 _NOT_TAG_PAGES = frozenset({"feed", "rss", "atom", "amp", "print", "comments", "embed", "trackback"})
@@ -186,34 +204,40 @@ def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
     else a list elsewhere in the page (outside navigation, sidebars and cards) that holds a declared tag or
     rel=tag links."""
     host = (urlsplit(url).hostname or "").lower()
-    here = urlsplit(url).path.rstrip("/")
+    here = _path(urlsplit(url).path)
     known_keys = {fold(tag) for tag in known}
     article = _article_zone(scope)
-    zones = [article] if article is not None else []
-    menus = _menu_paths(scope)
-    for zone in [*zones, scope.tree]:
-        links = []
-        for link in _candidates(zone, scope):
-            href = link.get("href") or ""
-            hub = _hub(href, host)
-            text = _text(link)
-            if hub is None or not _short(text) or not any(ch.isalpha() for ch in text):
-                continue
-            parts = urlsplit(href)
-            if (
-                parts.fragment
-                or parts.query
-                or hub[0].rstrip("/") in (here.casefold(), "")
-                or parts.path.rstrip("/") == here
-                or hub[0].rstrip("/").rsplit("/", 1)[-1].isdigit()
-                or hub[1].casefold() in _NOT_TAG_PAGES
-                or any(ancestor.tag in xpaths.HEADING_TAGS for ancestor in link.iterancestors())
-            ):
-                continue  # a comment anchor, a pager, the page's own feed, a dated story, a teaser heading
-            if parts.path.rstrip("/") in menus and fold(text) not in known_keys:
-                continue  # a section the menu links (a "Category:" line), not a tag
-            links.append((link, hub[0], text))
-        tags = _tag_lists(links, known_keys, strong_only=zone is not article)
-        if tags:
-            return dedupe_names(tags)
-    return []
+    menus: set[str] | None = None
+    in_article = set(article.iter("a")) if article is not None else set()
+    page: list[tuple[HtmlElement, str, str]] = []
+    for link in scope.tree.iter("a"):
+        href = link.get("href") or ""
+        hub = _hub(href, host)
+        if hub is None:
+            continue
+        text = _text(link)
+        if not _short(text) or not any(ch.isalpha() for ch in text):
+            continue
+        path = _path(href)
+        if (
+            hub[0].rstrip("/") in (here.casefold(), "")
+            or path == here
+            or hub[0].rstrip("/").rsplit("/", 1)[-1].isdigit()
+            or hub[1].casefold() in _NOT_TAG_PAGES
+            or "category" in (link.get("rel") or "").lower()
+        ):
+            continue  # the page's own feed or parts, a dated story, a category
+        if _outside(link) or any(a.tag in xpaths.HEADING_TAGS for a in link.iterancestors()):
+            continue  # navigation, sidebars, the page's header and footer; a teaser's heading
+        if menus is None:
+            menus = {_path(str(h)) for h in xpaths.select_text(_MENU_HREFS, scope.tree)}
+        if path in menus and fold(text) not in known_keys:
+            continue  # a section the menu links (a "Category:" line), not a tag
+        if in_comments(link) or in_other_article(link, scope) or _in_prose(link):
+            continue
+        page.append((link, hub[0], text))
+    own = [item for item in page if item[0] in in_article]
+    tags = _tag_lists(own, known_keys, strong_only=False) if own else []
+    if not tags:
+        tags = _tag_lists(page, known_keys, strong_only=True)
+    return dedupe_names(tags)
