@@ -195,12 +195,29 @@ def parse_word_date(
     in ``tz`` (a zone abbreviation after it wins); and whether a time of day was written. None when none."""
     for match in _WORD_DATE.finditer(text):
         span = match.group(0).strip()
-        value = _dateparser(span, languages)
-        if value is None and languages is not None:  # the page's language was not the date's
-            value = _dateparser(span, None)
+        value = _dateparser(span, languages) if languages else None
+        if value is None:  # the page's language unknown, or not the date's: the languages of its script
+            value = _dateparser(span, script_languages(span))
         if value is not None and _plausible(value):
             return value.replace(tzinfo=_zone_after(text, match.end(), tz)), match.group("time") is not None
     return None
+
+
+# Languages tried for a date in a page whose language is unknown, by the date's script: a bounded set (no
+# language at all makes dateparser load and try every locale it has, a second and more per page).
+_LATIN = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ro", "hu", "tr", "sv", "da", "nb", "fi",
+          "hr", "sk", "sl", "lt", "lv", "et", "ca", "id")  # fmt: skip
+_CYRILLIC = ("uk", "ru", "bg", "sr", "be", "mk")
+
+
+def script_languages(text: str) -> tuple[str, ...]:
+    """dateparser languages for the script of ``text``'s letters (Latin, Cyrillic, Greek)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if any("\u0400" <= ch <= "\u04ff" for ch in letters):
+        return _CYRILLIC
+    if any("\u0370" <= ch <= "\u03ff" for ch in letters):
+        return ("el",)
+    return _LATIN
 
 
 def parse_relative_date(
@@ -214,10 +231,11 @@ def parse_relative_date(
         or len(text) > _RELATIVE_MAX_CHARS
         or _YEAR.search(text)
         or not any(c.isalpha() for c in text)
+        or not any(c.isdigit() for c in text)  # "3 hours ago", "вчера в 14:05": a count or a time
     ):
         return None
     base = now.astimezone(tz).replace(tzinfo=None)
-    value = _dateparser(text, languages, base)
+    value = _dateparser(text, languages or script_languages(text), base)
     if value is None or value > base + timedelta(minutes=1):
         return None
     return _plausible(value.replace(tzinfo=tz))

@@ -10,6 +10,7 @@ article to it is a tag. Navigation, sidebars, teaser cards and comments never gi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from lxml.etree import XPath
@@ -199,45 +200,60 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
     return None
 
 
-def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
-    """Texts of the article's tag list(s) (learned as the module says), in page order: the article's own,
-    else a list elsewhere in the page (outside navigation, sidebars and cards) that holds a declared tag or
-    rel=tag links."""
-    host = (urlsplit(url).hostname or "").lower()
-    here = _path(urlsplit(url).path)
-    known_keys = {fold(tag) for tag in known}
-    article = _article_zone(scope)
+_REL_TAGS = XPath("boolean(//a[contains(@rel, 'tag')])")
+
+
+def _tag_links(
+    links: Iterable[HtmlElement], scope: ArticleScope, host: str, known_keys: set[str]
+) -> list[tuple[HtmlElement, str, str]]:
+    """(link, hub prefix, tag text) of the links that may be tags, cheapest tests first."""
+    found: list[tuple[HtmlElement, str, str]] = []
     menus: set[str] | None = None
-    in_article = set(article.iter("a")) if article is not None else set()
-    page: list[tuple[HtmlElement, str, str]] = []
-    for link in scope.tree.iter("a"):
+    for link in links:
         href = link.get("href") or ""
         hub = _hub(href, host)
         if hub is None:
             continue
+        prefix, last = hub
+        trimmed = prefix.rstrip("/")
+        if (
+            trimmed.rsplit("/", 1)[-1].isdigit()
+            or last.casefold() in _NOT_TAG_PAGES
+            or "category" in (link.get("rel") or "").lower()
+        ):
+            continue  # a dated story, the page's feed, a category
         text = _text(link)
         if not _short(text) or not any(ch.isalpha() for ch in text):
             continue
-        path = _path(href)
-        if (
-            hub[0].rstrip("/") in (here.casefold(), "")
-            or path == here
-            or hub[0].rstrip("/").rsplit("/", 1)[-1].isdigit()
-            or hub[1].casefold() in _NOT_TAG_PAGES
-            or "category" in (link.get("rel") or "").lower()
-        ):
-            continue  # the page's own feed or parts, a dated story, a category
         if _outside(link) or any(a.tag in xpaths.HEADING_TAGS for a in link.iterancestors()):
             continue  # navigation, sidebars, the page's header and footer; a teaser's heading
         if menus is None:
             menus = {_path(str(h)) for h in xpaths.select_text(_MENU_HREFS, scope.tree)}
-        if path in menus and fold(text) not in known_keys:
+        if _path(href) in menus and fold(text) not in known_keys:
             continue  # a section the menu links (a "Category:" line), not a tag
         if in_comments(link) or in_other_article(link, scope) or _in_prose(link):
             continue
-        page.append((link, hub[0], text))
-    own = [item for item in page if item[0] in in_article]
+        found.append((link, prefix, text))
+    return found
+
+
+def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
+    """Texts of the article's tag list(s) (learned as the module says), in page order: the article's own,
+    else a list elsewhere in the page (outside navigation, sidebars and cards) that holds a declared tag or
+    rel=tag links (looked for only when the page declares tags or has rel=tag links)."""
+    host = (urlsplit(url).hostname or "").lower()
+    here = _path(urlsplit(url).path).casefold()
+    known_keys = {fold(tag) for tag in known}
+    article = _article_zone(scope)
+
+    def usable(items: list[tuple[HtmlElement, str, str]]) -> list[tuple[HtmlElement, str, str]]:
+        # the page's own parts and anything under its path are no tag hubs
+        return [i for i in items if i[1].rstrip("/") not in (here, "") and not i[1].startswith(here + "/")]
+
+    own = usable(_tag_links(article.iter("a"), scope, host, known_keys)) if article is not None else []
     tags = _tag_lists(own, known_keys, strong_only=False) if own else []
-    if not tags:
-        tags = _tag_lists(page, known_keys, strong_only=True)
+    if not tags and (known_keys or xpaths.test(_REL_TAGS, scope.tree)):
+        inside = {item[0] for item in own}
+        links = (a for a in scope.tree.iter("a") if a not in inside)
+        tags = _tag_lists(usable(_tag_links(links, scope, host, known_keys)), known_keys, strong_only=True)
     return dedupe_names(tags)
