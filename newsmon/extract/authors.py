@@ -84,6 +84,7 @@ _WORD_LABEL = re.compile(
 )
 # What themes put between the author and the date in one byline element.
 _BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
+_BEFORE_DIGITS = re.compile(r"\s(?=\d)")
 _AUTHOR_SPLIT = re.compile(
     r"\s*(?:,|;|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bi\b|\bи\b|\bі\b|\bés\b|\bog\b|\boch\b|\bja\b|\|)\s*",
     re.IGNORECASE,
@@ -250,7 +251,7 @@ def _without_fragments(names: list[str]) -> list[str]:
 
 # Containers of comments, replies and user widgets (a class or id word, any case): their names are commenters.
 _COMMENTS = re.compile(
-    r"comment|koment|kommentar|reply|replies|respond|discuss|disqus|user-?widget|коммент|коментар",
+    r"[ck]om+ent|reply|replies|respond|discuss|disqus|user-?widget|коммент|коментар",
     re.IGNORECASE,
 )
 _COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments|Review)", re.IGNORECASE)
@@ -298,12 +299,21 @@ def _author_links(scope: ArticleScope) -> list[HtmlElement]:
 
 
 def _labelled_lines(scope: ArticleScope) -> list[str]:
-    """Short header-zone texts that start with a byline label ("Szerző: Kovács Anna", "Von Jan Kos")."""
+    """Short header-zone lines that start with a byline label ("Szerző: Kovács Anna", "Por <a>Ana Gil</a>",
+    "Texto: Inês Lopes · 30/03/2026"): a bare label's element gives its whole line; the date after a
+    separator is left out."""
     lines = []
     for zone in scope.header:
         for text in xpaths.select_text(xpaths.TEXT_NODES, zone):
             line = normalize_space(str(text))
-            if len(line.split()) > 8 or any(ch.isdigit() for ch in line):
+            parent = text.getparent()
+            if parent is not None and len(parent.findall(".//a")) > 1:
+                continue  # a label before several links: tags, topics, a share bar
+            if parent is not None and len(line.split()) <= 2 and parent.tag != "a":
+                whole = normalize_space(cast("HtmlElement", parent).text_content())
+                line = whole if len(whole.split()) <= 12 else line
+            line = _BEFORE_DIGITS.split(_BYLINE_SEPARATORS.split(line)[0])[0].strip()  # the date after it
+            if len(line.split()) > 8:
                 continue
             label, _ = split_label(line)
             if (label is not None and len(label.split()) <= 2) or _WORD_LABEL.match(line):

@@ -144,12 +144,16 @@ class ArticleScope:
         if len(self.header) == 1 and self.header[0] not in anchors and self.header[0] is not self.root:
             anchors.append(self.header[0])  # header.entry-header > h1 + meta; the excerpt follows it
         for anchor in anchors:
-            for position, sibling in enumerate(_next_elements(anchor)):
-                if position >= 3:
+            position = 0
+            for seen, sibling in enumerate(_next_elements(anchor)):
+                if seen >= 3:
                     break
                 if not _words(sibling):
                     continue
+                if _is_byline_block(sibling) or sibling.find(".//time") is not None:
+                    continue  # the byline and date between the headline and the lead: not counted
                 found = _dek_of(sibling, position, in_header and anchor is not self.header[0])
+                position += 1
                 if found:
                     return found
         return None
@@ -221,7 +225,7 @@ def _dek_of(sibling: HtmlElement, position: int, plain_in_header: bool) -> str |
         return opener
     if position != 0:
         return None
-    if plain_in_header and sibling.tag in ("p", "h2", "div"):
+    if plain_in_header and sibling.tag in ("p", "h2", "div") and not _is_byline_block(sibling):
         return _dek_text(sibling)
     if sibling.tag == "h2":  # a second headline that reads as a sentence
         text = _dek_text(sibling)

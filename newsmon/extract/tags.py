@@ -99,10 +99,10 @@ def _hinted(link: HtmlElement) -> bool:
     return False
 
 
-# Links of the page's menus, header, footer and sidebars: the site's sections, never tags (hrefs in C).
+# Links of the page's menus, header and footer: the site's sections, never tags (hrefs in C). A sidebar's
+# links are not: a "hot topics" box links the same tag hubs the article's list does.
 _MENU_HREFS = XPath(
     "//nav//a/@href|//header[not(ancestor::article)]//a/@href|//footer[not(ancestor::article)]//a/@href"
-    "|//aside//a/@href"
     "|//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href"
 )
 _OUTSIDE_TAGS = frozenset({"nav", "aside"})
