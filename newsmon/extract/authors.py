@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from lxml.etree import XPath
@@ -84,7 +84,6 @@ _WORD_LABEL = re.compile(
 )
 # What themes put between the author and the date in one byline element.
 _BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
-_BEFORE_DIGITS = re.compile(r"\s(?=\d)")
 _AUTHOR_SPLIT = re.compile(
     r"\s*(?:,|;|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bi\b|\bи\b|\bі\b|\bés\b|\bog\b|\boch\b|\bja\b|\|)\s*",
     re.IGNORECASE,
@@ -298,22 +297,31 @@ def _author_links(scope: ArticleScope) -> list[HtmlElement]:
     return _own(links, scope)
 
 
+def _element_after(text: Any) -> HtmlElement | None:
+    """The element right after a text node: its parent's first child for the parent's text, else the
+    element whose tail it is's next sibling."""
+    parent = text.getparent()
+    if parent is None:
+        return None
+    following = parent[0] if text.is_text and len(parent) else parent.getnext() if text.is_tail else None
+    return following if following is not None and isinstance(following.tag, str) else None
+
+
 def _labelled_lines(scope: ArticleScope) -> list[str]:
     """Short header-zone lines that start with a byline label ("Szerző: Kovács Anna", "Por <a>Ana Gil</a>",
-    "Texto: Inês Lopes · 30/03/2026"): a bare label's element gives its whole line; the date after a
-    separator is left out."""
+    "Texto: Inês Lopes · 30/03/2026"): a bare label takes the name from the element right after it (not
+    before a list of links: tags); the date after a separator is left out."""
     lines = []
     for zone in scope.header:
         for text in xpaths.select_text(xpaths.TEXT_NODES, zone):
             line = normalize_space(str(text))
             parent = text.getparent()
-            if parent is not None and len(parent.findall(".//a")) > 1:
-                continue  # a label before several links: tags, topics, a share bar
-            if parent is not None and len(line.split()) <= 2 and parent.tag != "a":
-                whole = normalize_space(cast("HtmlElement", parent).text_content())
-                line = whole if len(whole.split()) <= 12 else line
-            line = _BEFORE_DIGITS.split(_BYLINE_SEPARATORS.split(line)[0])[0].strip()  # the date after it
-            if len(line.split()) > 8:
+            if len(line.split()) <= 2 and parent is not None and len(parent.findall(".//a")) <= 1:
+                following = _element_after(text)  # a bare label: the name is the element right after it
+                if following is not None and len(following.text_content().split()) <= 6:
+                    line = f"{line} {normalize_space(following.text_content())}"
+            line = _BYLINE_SEPARATORS.split(line)[0].strip()
+            if len(line.split()) > 8 or any(ch.isdigit() for ch in line):
                 continue
             label, _ = split_label(line)
             if (label is not None and len(label.split()) <= 2) or _WORD_LABEL.match(line):

@@ -144,15 +144,17 @@ class ArticleScope:
         if len(self.header) == 1 and self.header[0] not in anchors and self.header[0] is not self.root:
             anchors.append(self.header[0])  # header.entry-header > h1 + meta; the excerpt follows it
         for anchor in anchors:
-            position = 0
+            position, after_byline = 0, False
             for seen, sibling in enumerate(_next_elements(anchor)):
                 if seen >= 3:
                     break
                 if not _words(sibling):
+                    position += 1  # an image, an empty block: what follows it is no longer right after
                     continue
-                if _is_byline_block(sibling) or sibling.find(".//time") is not None:
-                    continue  # the byline and date between the headline and the lead: not counted
-                found = _dek_of(sibling, position, in_header and anchor is not self.header[0])
+                if position == 0 and not after_byline and _short_byline(sibling):
+                    after_byline = True  # the byline between the headline and the lead: not counted
+                    continue
+                found = _dek_of(sibling, position, in_header and anchor is not self.header[0], after_byline)
                 position += 1
                 if found:
                     return found
@@ -215,14 +217,31 @@ def _set_apart(element: HtmlElement) -> bool:
     return all(_style(el) != _style(element) for el in paragraphs[:3]) and len(paragraphs) >= 2
 
 
-def _dek_of(sibling: HtmlElement, position: int, plain_in_header: bool) -> str | None:
-    """The dek ``sibling`` is or opens (see ArticleScope.standfirst), else None."""
+def _short_byline(element: HtmlElement) -> bool:
+    """A byline or date block of a few words (no lead inside)."""
+    return (
+        _words(element) <= BYLINE_WORDS
+        and (_is_byline_block(element) or element.find(".//time") is not None)
+        and not any(xpaths.test(xpaths.SUBTITLE_CLASS, el) for el in _top_elements(element))
+    )
+
+
+def _dek_of(
+    sibling: HtmlElement, position: int, plain_in_header: bool, after_byline: bool = False
+) -> str | None:
+    """The dek ``sibling`` is or opens (see ArticleScope.standfirst), else None. After a byline only a
+    named or wholly bold block is taken (below a byline, an unstyled block is the body or a caption)."""
     for element in _top_elements(sibling):
         if xpaths.test(xpaths.SUBTITLE_CLASS, element):
             return _dek_text(element)
     opener = _opener(sibling)
     if opener is not None:
         return opener
+    if after_byline:
+        inner = next((child for child in sibling if isinstance(child.tag, str)), None)
+        bold = _bold(sibling) or (inner is not None and len(sibling) == 1 and _bold(inner))
+        text = _dek_text(sibling) if bold and position == 0 and _set_apart(sibling) else None
+        return text if text and text.endswith(_SENTENCE_END) else None
     if position != 0:
         return None
     if plain_in_header and sibling.tag in ("p", "h2", "div") and not _is_byline_block(sibling):
@@ -252,14 +271,12 @@ def _bold(element: HtmlElement) -> bool:
 
 def _opener(container: HtmlElement) -> str | None:
     """The first block of a body container when it is a lead set apart from the paragraphs after it: another
-    element than theirs (a div, a heading) or a wholly bold paragraph, a sentence, 4-80 words."""
+    element than theirs (a div, a heading), a sentence, 4-80 words."""
     if container.tag not in ("div", "section"):
         return None
     first = next(_next_elements_of(container), None)
-    if first is None or first.tag not in ("div", "p", "h2", "h3", "strong", "b"):
-        return None
-    if first.tag == "p" and not _bold(first):
-        return None
+    if first is None or first.tag not in ("div", "h2", "h3"):
+        return None  # a paragraph, even a bold one, opening the text is the body's first
     paragraphs = [
         p
         for sibling in _next_elements(first)
