@@ -250,18 +250,19 @@ def _without_fragments(names: list[str]) -> list[str]:
 
 # Containers of comments, replies and user widgets (a class or id word, any case): their names are commenters.
 _COMMENTS = re.compile(
-    r"[ck]om+ent|reply|replies|respond|discuss|disqus|user-?widget|коммент|коментар",
+    r"[ck]om+ent|reply|replies|respond|discuss|disqus|r[ée]actions?\b|user-?widget|коммент|коментар",
     re.IGNORECASE,
 )
 _COMMENT_TYPES = re.compile(r"schema\.org/(?:Comment|UserComments|Review)", re.IGNORECASE)
 _PAGE_TAGS = frozenset({"html", "body", "main", "article"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def in_comments(element: HtmlElement) -> bool:
     """Inside a comments, replies or user-widget container. The page's and the article's own elements
     (<body class="comments-open">, WordPress's) are no such container. Called on a few candidates only: a
     walk up from each is cheaper than finding every container of the page."""
-    for ancestor in element.iterancestors():
+    for ancestor in (element, *element.iterancestors()):  # its own class too ("comment-author")
         if ancestor.tag in _PAGE_TAGS:
             continue
         marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
@@ -316,6 +317,8 @@ def _labelled_lines(scope: ArticleScope) -> list[str]:
         for text in xpaths.select_text(xpaths.TEXT_NODES, zone):
             line = normalize_space(str(text))
             parent = text.getparent()
+            if parent is not None and any(el.tag in _HEADINGS for el in (parent, *parent.iterancestors())):
+                continue  # the headline, a heading: never a byline
             if len(line.split()) <= 2 and parent is not None and len(parent.findall(".//a")) <= 1:
                 following = _element_after(text)  # a bare label: the name is the element right after it
                 if following is not None and len(following.text_content().split()) <= 6:

@@ -1,4 +1,4 @@
-"""Field shapes (issue 24): six invented sites in six languages whose article pages test the article fields
+"""Field shapes (issue 24): eight invented sites in eight languages whose article pages test the article fields
 only: dates written as text with their time (no JSON-LD on every other story, a DST change inside the
 stories' span, relative dates on the newest), byline labels in the site's language beside microdata, a
 comments widget inside the article, an agency line, a lead named in the CMS's own words or set apart only
@@ -359,6 +359,90 @@ class TejoSulSite(FieldShape):
         )
 
 
+class BrabantSite(FieldShape):
+    """Invented after the rules were settled (see LATE): Dutch, "maandag 30 maart 2026, 07:01", "Door
+    <strong>name</strong>", the lead an unnamed paragraph right after the headline in the header, tags in
+    `div.trefwoorden` to /onderwerp/<slug>."""
+
+    NAME = "Brabants Dagblad Oost"
+    FAMILY = "fields: Dutch regional"
+    LANGUAGE = "nl"
+    ZONE = "Europe/Amsterdam"
+    SEED = 307
+    SECTIONS: ClassVar[dict[str, str]] = {"regio": "Regio", "sport": "Sport"}
+    AUTHORS = ("Sanne van Dijk", "Bram de Wit", "Fatima El Amrani")
+    TAGS = ("Verkeer", "Woningbouw", "Onderwijs", "Zorg", "Natuur")
+    DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+    MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+              "november", "december")  # fmt: skip
+    WORDS = _words(
+        ["De gemeenteraad", "De provincie", "Omwonenden", "Het waterschap", "De wethouder", "De school"],
+        ["keurt goed", "stelt uit", "bekritiseert"],
+        ["de nieuwe brug", "het fietspad", "de renovatie van de markt", "de buslijn", "het museum"],
+        ["in Oss", "in Uden", "in Veghel", "in Boxtel"],
+        ["{subject} verwacht dat {object} {place} {number} euro kost.",
+         "Over {object} kwamen {number} bezwaren binnen.",
+         "Bij de avond over {object} {place} waren {number} mensen."],
+    )  # fmt: skip
+
+    def article(self, story: Story) -> str:
+        when = self.local(story)
+        date = (
+            f"{self.DAYS[when.weekday()]} {when.day} {self.MONTHS[when.month - 1]} {when.year}, {when:%H:%M}"
+        )
+        tags = "".join(f'<a href="/onderwerp/{slugify(t)}">{esc(t)}</a>' for t in story.tags)
+        return (
+            f'<article class="artikel"><header><h1>{esc(story.title)}</h1><p class="kop-tekst">{esc(story.lead)}</p>'
+            f'<div class="artikel-info">Door <strong>{esc(story.author)}</strong> <span>{date}</span></div></header>'
+            f'<section class="artikel-tekst">{self.paras(story)}</section>'
+            f'<div class="trefwoorden">{tags}</div></article>'
+        )
+
+
+class GaronneSite(FieldShape):
+    """Invented after the rules were settled (see LATE): French, "Publié le lundi 30 mars 2026 à 07h01 · Mis à
+    jour le ...", "Par <a href=/journalistes/...>", the lead in `p.article-chapeau`, tags in `ul.mots-cles`
+    to /sujet/<slug>, and a "Réactions" widget whose entries carry `span.comment-author`."""
+
+    NAME = "La Dépêche de Garonne"
+    FAMILY = "fields: French regional"
+    LANGUAGE = "fr"
+    ZONE = "Europe/Paris"
+    SEED = 308
+    SECTIONS: ClassVar[dict[str, str]] = {"toulouse": "Toulouse", "region": "Région"}
+    AUTHORS = ("Camille Rouquette", "Julien Fabre", "Nadia Benali")
+    TAGS = ("Transports", "Logement", "Garonne", "Écoles", "Santé")
+    DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+    MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre")  # fmt: skip
+    WORDS = _words(
+        ["Le conseil municipal", "La région", "Les riverains", "La métropole", "Le syndicat", "L'université"],
+        ["adopte", "reporte", "conteste"],
+        ["le nouveau pont", "la piste cyclable", "la rénovation des halles", "la ligne de tram", "le musée"],
+        ["à Blagnac", "à Muret", "à Colomiers", "à Balma"],
+        ["{subject} estime que {object} {place} coûtera {number} euros.",
+         "Sur {object}, {number} observations ont été déposées.",
+         "La réunion sur {object} {place} a réuni {number} personnes."],
+    )  # fmt: skip
+
+    def article(self, story: Story) -> str:
+        when = self.local(story)
+        later = when + timedelta(hours=26)
+        day = f"{self.DAYS[when.weekday()]} {when.day} {self.MONTHS[when.month - 1]} {when.year}"
+        updated = f"{later.day} {self.MONTHS[later.month - 1]} {later.year} à {later:%Hh%M}"
+        tags = "".join(f'<li><a href="/sujet/{slugify(t)}">{esc(t)}</a></li>' for t in story.tags)
+        return (
+            f'<main><article><h1 class="article-titre">{esc(story.title)}</h1>'
+            f'<p class="article-chapeau">{esc(story.lead)}</p>'
+            f'<div class="article-signature">Par <a href="/journalistes/{slugify(story.author)}">'
+            f"{esc(story.author)}</a><br>Publié le {day} à {when:%Hh%M} · Mis à jour le {updated}</div>"
+            f'<div class="article-corps">{self.paras(story)}</div>'
+            f'<ul class="mots-cles">{tags}</ul>'
+            f'<section id="reactions"><h2>Réactions</h2><div class="reaction"><span class="comment-author">'
+            f"Jean D.</span> il y a 3 heures<p>Enfin !</p></div></section></article></main>"
+        )
+
+
 FIELD_SHAPES: dict[str, type[FieldShape]] = {
     "meseta": MesetaSite,
     "rheingau": RheingauSite,
@@ -366,4 +450,10 @@ FIELD_SHAPES: dict[str, type[FieldShape]] = {
     "laguna": LagunaSite,
     "wisla": WislaSite,
     "tejosul": TejoSulSite,
+    "brabant": BrabantSite,
+    "garonne": GaronneSite,
 }
+# Invented after the rules were settled, as a held-out check; their first scores (authors 0.89 and 0.50: a
+# headline starting with "De" read as a byline, commenters in a "Réactions" box) led to two generic fixes, so
+# they are no longer held out: the next shapes should be.
+LATE = ("brabant", "garonne")
