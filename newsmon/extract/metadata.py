@@ -62,13 +62,6 @@ def _first(metas: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
     return next((metas[key][0] for key in keys if key in metas), None)
 
 
-def _dedupe(values: list[str]) -> list[str]:
-    seen: dict[str, str] = {}
-    for value in values:
-        seen.setdefault(value.casefold(), value)
-    return list(seen.values())
-
-
 def normalize_language(value: str | None) -> str | None:
     """ "en", "en-US", "zh-Hant-TW" from html[lang]/og:locale spellings ("en_us", "EN"), else None."""
     match = _LANG.match((value or "").strip())
