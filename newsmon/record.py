@@ -157,6 +157,7 @@ def build_record(
         description=page.description,
         image=page.image,
         publisher=page.publisher,
+        source=page.source,
         is_accessible_for_free=page.is_accessible_for_free,
         body_source=record_body_source(page.body_source),
     )

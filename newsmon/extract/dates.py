@@ -1,15 +1,18 @@
-"""Dates as pages write them (ISO 8601, RFC 2822, "27/02/2026", "February 27, 2026") to tz-aware ISO 8601."""
+"""Dates as pages write them (ISO 8601, RFC 2822, "27/02/2026", "February 27, 2026", "12. März 2026 um
+14:05 Uhr", "12 березня 2026, 14:05", "vor 3 Stunden") to tz-aware ISO 8601."""
 
 from __future__ import annotations
 
 import functools
 import logging
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dateparser.data.languages_info import language_order
+from dateparser.date import DateDataParser
 from htmldate import find_date
 from lxml.html import HtmlElement
 
@@ -39,7 +42,7 @@ _MONTHS = {
 }
 _MONTH = "(?P<month_name>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _TIME = (
-    r"(?:(?:\s*,\s*|\s+|\s*[-–—|@]\s*|\s+at\s+|T)(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)"
+    r"(?:(?:\s*,?(?:\s+[^\W\d_]{1,6}\.?){1,2}\s+|\s*,\s*|\s+|\s*[-–—|@]\s*|T)(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)"
     r"(?::(?P<second>[0-5]\d))?(?:\s*(?P<ampm>[ap]\.?m\.?))?)?"
 )
 _DATE_PATTERNS = tuple(
@@ -58,6 +61,29 @@ _URL_DATE = re.compile(
     r"|(?<=[/_-])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/._-]|$)"
 )
 _RFC2822 = re.compile(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}")
+# A date written with a month *word* in any language, and its time when one follows: "12 de marzo de 2026,
+# 14:05", "12. März 2026 um 14:05 Uhr", "2026. március 12. 14:05", "marzo 12, 2026". Only such a short
+# span is handed to dateparser (which knows the world's month names): it is slow on long or dateless text.
+_LETTERS = r"[^\W\d_]"
+_WORD_DATE = re.compile(
+    rf"(?:\b\d{{1,2}}(?:\.|º|er)?\s*(?:de\s+)?{_LETTERS}{{3,}}\.?(?:\s+de)?,?\s+\d{{4}}"
+    rf"|\b{_LETTERS}{{3,}}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\b\d{{4}}\.?\s+{_LETTERS}{{3,}}\.?\s+\d{{1,2}}\.?)"
+    r"(?P<time>[^\d\n]{0,14}?(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:[:.][0-5]\d)?(?:\s*[ap]\.?\s?m\.?)?)?"
+)
+# A time zone abbreviation right after a date ("10:32 CET", "14:05 Uhr MESZ"): its fixed offset, in minutes.
+_ZONE_AFTER = re.compile(r"\s*(?:Uhr|h|óra)?\s*\(?(?P<zone>[A-Z]{2,5})\b")
+ZONE_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "IST": 60, "CET": 60, "CEST": 120,
+    "MEZ": 60, "MESZ": 120, "EET": 120, "EEST": 180, "MSK": 180, "TRT": 180, "EST": -300, "EDT": -240,
+    "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540,
+    "AEST": 600, "AEDT": 660,
+}  # fmt: skip
+# A relative date ("3 hours ago", "vor 3 Stunden", "il y a 2 heures", "вчера в 14:05"): short, no year.
+_RELATIVE_MAX_CHARS = 40
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_DATEPARSER_LANGUAGES = frozenset(language_order)
+_SETTINGS = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
 @functools.lru_cache(maxsize=16)
@@ -122,17 +148,128 @@ def _from_match(match: re.Match[str], tz: tzinfo, dayfirst: bool) -> datetime | 
     return _plausible(value.replace(tzinfo=tz))
 
 
-def parse_text_date(text: str, tz: tzinfo, *, dayfirst: bool = True) -> datetime | None:
-    """The first date written for people in ``text`` ("27/02/2026", "Feb 27, 2026 2:05 pm"), or None."""
-    best: tuple[int, datetime] | None = None
+def _zone_after(text: str, end: int, tz: tzinfo) -> tzinfo:
+    """The fixed offset a zone abbreviation right after a date names ("10:32 CET"), else ``tz``."""
+    match = _ZONE_AFTER.match(text, end)
+    if match is None or match.group("zone") not in ZONE_ABBREVIATIONS:
+        return tz
+    return timezone(timedelta(minutes=ZONE_ABBREVIATIONS[match.group("zone")]))
+
+
+def dateparser_languages(language: str | None) -> tuple[str, ...] | None:
+    """dateparser's languages for a page language ("uk-UA" -> ("uk", "en")); None (guess) when unknown."""
+    if not language:
+        return None
+    for code in (language, language.split("-")[0].lower()):
+        if code in _DATEPARSER_LANGUAGES:
+            return (code, "en") if code != "en" else ("en",)
+    return None
+
+
+@functools.lru_cache(maxsize=32)
+def _parser(languages: tuple[str, ...] | None) -> DateDataParser:
+    """One dateparser per language set, kept: building one and loading its languages is the costly part."""
+    return DateDataParser(languages=list(languages) if languages else None, settings=_SETTINGS)
+
+
+def _dateparser(
+    text: str, languages: tuple[str, ...] | None, base: datetime | None = None
+) -> datetime | None:
+    """dateparser on one short span (naive result); ``base``: the moment relative dates count from."""
+    try:
+        if base is None:
+            return _parser(languages).get_date_data(text).date_obj
+        parser = DateDataParser(
+            languages=list(languages) if languages else None, settings=_SETTINGS | {"RELATIVE_BASE": base}
+        )
+        return parser.get_date_data(text).date_obj
+    except Exception as exc:  # a library heuristic must never cost the record
+        logger.debug("dateparser failed on %r: %s", text, exc)
+        return None
+
+
+def parse_word_date(
+    text: str, tz: tzinfo, languages: tuple[str, ...] | None = None
+) -> tuple[datetime, bool] | None:
+    """The first date written with a month word in any language in ``text``, with its time when written,
+    in ``tz`` (a zone abbreviation after it wins); and whether a time of day was written. None when none."""
+    for match in _WORD_DATE.finditer(text):
+        span = match.group(0).strip()
+        value = _dateparser(span, languages) if languages else None
+        if value is None:  # the page's language unknown, or not the date's: the languages of its script
+            value = _dateparser(span, script_languages(span))
+        if value is not None and _plausible(value):
+            return value.replace(tzinfo=_zone_after(text, match.end(), tz)), match.group("time") is not None
+    return None
+
+
+# Languages tried for a date in a page whose language is unknown, by the date's script: a bounded set (no
+# language at all makes dateparser load and try every locale it has, a second and more per page).
+_LATIN = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ro", "hu", "tr", "sv", "da", "nb", "fi",
+          "hr", "sk", "sl", "lt", "lv", "et", "ca", "id")  # fmt: skip
+_CYRILLIC = ("uk", "ru", "bg", "sr", "be", "mk")
+
+
+def script_languages(text: str) -> tuple[str, ...]:
+    """dateparser languages for the script of ``text``'s letters (Latin, Cyrillic, Greek)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if any("\u0400" <= ch <= "\u04ff" for ch in letters):
+        return _CYRILLIC
+    if any("\u0370" <= ch <= "\u03ff" for ch in letters):
+        return ("el",)
+    return _LATIN
+
+
+def parse_relative_date(
+    text: str, tz: tzinfo, now: datetime, languages: tuple[str, ...] | None = None
+) -> datetime | None:
+    """A relative date ("3 hours ago", "vor 3 Stunden", "gestern, 14:05") counted from ``now`` in ``tz``,
+    or None. Only short texts without a year are tried (the page's visible date, not its prose)."""
+    text = normalize_text(text)
+    if (
+        not text
+        or len(text) > _RELATIVE_MAX_CHARS
+        or _YEAR.search(text)
+        or not any(c.isalpha() for c in text)
+        or not any(c.isdigit() for c in text)  # "3 hours ago", "вчера в 14:05": a count or a time
+    ):
+        return None
+    base = now.astimezone(tz).replace(tzinfo=None)
+    value = _dateparser(text, languages or script_languages(text), base)
+    if value is None or value > base + timedelta(minutes=1):
+        return None
+    return _plausible(value.replace(tzinfo=tz))
+
+
+def normalize_text(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse_text_date(
+    text: str, tz: tzinfo, *, dayfirst: bool = True, languages: tuple[str, ...] | None = None
+) -> datetime | None:
+    """The first date written for people in ``text`` ("27/02/2026", "Feb 27, 2026 2:05 pm", "12 березня
+    2026, 14:05"), with its time when written, or None."""
+    found = parse_text_date_timed(text, tz, dayfirst=dayfirst, languages=languages)
+    return found[0] if found else None
+
+
+def parse_text_date_timed(
+    text: str, tz: tzinfo, *, dayfirst: bool = True, languages: tuple[str, ...] | None = None
+) -> tuple[datetime, bool] | None:
+    """``parse_text_date`` and whether the text gave a time of day."""
+    best: tuple[int, datetime, bool] | None = None
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)
         if match is None:
             continue
         value = _from_match(match, tz, dayfirst)
         if value is not None and (best is None or match.start() < best[0]):
-            best = (match.start(), value)
-    return best[1] if best else None
+            zone = _zone_after(text, match.end(), tz)
+            best = (match.start(), value.replace(tzinfo=zone), match.group("hour") is not None)
+    if best is not None:
+        return best[1], best[2]
+    return parse_word_date(text, tz, languages)
 
 
 def date_from_url(url: str, tz: tzinfo) -> datetime | None:

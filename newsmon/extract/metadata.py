@@ -4,33 +4,35 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
+from newsmon.extract.authors import clean_author, dedupe_names, find_authors, find_source
 from newsmon.extract.dates import (
     date_from_text,
     date_from_url,
+    dateparser_languages,
     get_timezone,
     parse_machine_date,
-    parse_text_date,
+    parse_relative_date,
+    parse_text_date_timed,
     to_iso,
 )
 from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope, find_scope
+from newsmon.extract.tags import visible_tags
 from newsmon.extract.text import normalize_space
 from newsmon.extract.titles import clean_text, extract_title, unescape_entities
 from newsmon.extract.types import ArticleMetadata, ExtractOptions
 
 logger = logging.getLogger(__name__)
 
-_BY_PREFIX = re.compile(r"^(?:(?:written|posted|reported|words|text)\s+)?by\s*:?\s+|^authors?\s*:\s*", re.I)
-# What themes put between the author and the date in one byline element.
-_BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.I)
+__all__ = ["clean_author", "extract_metadata", "normalize_language", "read_meta"]
+
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))?(?:[-_].*)?$", re.I)
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
@@ -60,13 +62,6 @@ def _first(metas: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
     return next((metas[key][0] for key in keys if key in metas), None)
 
 
-def _dedupe(values: list[str]) -> list[str]:
-    seen: dict[str, str] = {}
-    for value in values:
-        seen.setdefault(value.casefold(), value)
-    return list(seen.values())
-
-
 def normalize_language(value: str | None) -> str | None:
     """ "en", "en-US", "zh-Hant-TW" from html[lang]/og:locale spellings ("en_us", "EN"), else None."""
     match = _LANG.match((value or "").strip())
@@ -77,41 +72,6 @@ def normalize_language(value: str | None) -> str | None:
     return "-".join(p for p in parts if p)
 
 
-def clean_author(name: str) -> list[str]:
-    """Author names in a byline or field: "by" and labels stripped, split on "and"/","; URLs, dates and
-    times that share the byline ("Ann Lee · 7 April 2026") dropped."""
-    names = []
-    for piece in _BYLINE_SEPARATORS.split(_BY_PREFIX.sub("", normalize_space(name))):
-        piece = _BY_PREFIX.sub("", piece.strip())
-        for part in _AUTHOR_SPLIT.split(piece) if len(piece.split()) > 3 or "," in piece else [piece]:
-            part = part.strip(" .:-–—|·")
-            lowered = part.lower()
-            if (
-                not part
-                or any(ch.isdigit() for ch in part)  # a date, a time, a count: never a name
-                or "://" in part
-                or lowered.startswith(("www.", "/", "@"))
-                or "@" in part
-                or len(part.split()) > 6
-                or lowered in ("admin", "staff", "by")
-            ):
-                continue
-            names.append(part)
-    return names
-
-
-def _authors(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -> list[str]:
-    article = jsonld.article or {}
-    found = [n for value in text_values(article.get("author"), jsonld) for n in clean_author(value)]
-    if not found:
-        found = [n for key in _AUTHOR_META for value in metas.get(key, []) for n in clean_author(value)]
-    if not found:
-        found = [n for a in scope.rel_authors() for n in clean_author(a.text_content())]
-    if not found:
-        found = [n for el in scope.bylines() for n in clean_author(el.text_content())]
-    return _dedupe(found)
-
-
 def _section(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -> str | None:
     article = jsonld.article or {}
     for value in (*text_values(article.get("articleSection")), *metas.get("article:section", [])):
@@ -119,14 +79,15 @@ def _section(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -
     return next((text for text in scope.category_links() if text), None)
 
 
-def _tags(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -> list[str]:
+def _tags(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str) -> list[str]:
+    """Declared tags (article:tag, JSON-LD keywords), then the page's visible tag list (tags.py)."""
     article = jsonld.article or {}
     keywords = article.get("keywords")
     if isinstance(keywords, str):
         keywords = keywords.split(",")
-    tag_values = text_values(keywords)
-    tags = [*metas.get("article:tag", []), *tag_values, *scope.tag_links()]
-    return _dedupe([normalize_space(tag) for tag in tags if normalize_space(tag)])
+    declared = [normalize_space(t) for t in [*metas.get("article:tag", []), *text_values(keywords)]]
+    declared = [t for t in declared if t]
+    return dedupe_names([*declared, *scope.tag_links(), *visible_tags(scope, url, declared)])
 
 
 def _language(tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
@@ -244,15 +205,40 @@ def _accessible_for_free(metas: dict[str, list[str]], jsonld: JsonLd) -> bool | 
     return None
 
 
+_DATE_CONTEXT_CHARS = 100  # an element around a date text that may hold its time ("<span>14:05</span>")
+
+
+def _with_time(
+    text: str, element: HtmlElement | None, tz: tzinfo, dayfirst: bool, languages: tuple[str, ...] | None
+) -> datetime | None:
+    """The date in ``text``; when it has no time of day, the same date with the time its element or the
+    element's parent writes beside it ("<span>12 березня 2026</span>, <span>14:05</span>")."""
+    found = parse_text_date_timed(text, tz, dayfirst=dayfirst, languages=languages)
+    if found is None:
+        return None
+    value, timed = found
+    while not timed and element is not None:
+        context = normalize_space(element.text_content())
+        if len(context) > _DATE_CONTEXT_CHARS:
+            break
+        wider = parse_text_date_timed(context, tz, dayfirst=dayfirst, languages=languages)
+        if wider is not None and wider[1] and wider[0].date() == value.date():
+            return wider[0]
+        element = element.getparent()
+    return value
+
+
 def _visible_dates(
-    scope: ArticleScope, tz: tzinfo, dayfirst: bool
+    scope: ArticleScope, tz: tzinfo, options: ExtractOptions, language: str | None
 ) -> tuple[datetime | None, datetime | None]:
-    """(published, modified) from <time> elements, then date-like text around the headline."""
+    """(published, modified) from <time> elements, then date-like text around the headline (in any
+    language, dateparser knowing the month names), then a relative date ("vor 3 Stunden") there."""
+    dayfirst, languages = options.dayfirst, dateparser_languages(language)
     published = modified = None
     for time in scope.times():
         hint = " ".join(filter(None, (time.get("class"), time.get("itemprop"))))
-        value = parse_machine_date(time.get("datetime"), tz) or parse_text_date(
-            time.text_content(), tz, dayfirst=dayfirst
+        value = parse_machine_date(time.get("datetime"), tz) or _with_time(
+            time.text_content(), time, tz, dayfirst, languages
         )
         if value is None:
             continue
@@ -261,10 +247,17 @@ def _visible_dates(
         else:
             published = published or value
     if published is None:
-        for text in scope.date_texts():
-            published = parse_text_date(text, tz, dayfirst=dayfirst)
+        texts = list(scope.date_texts())
+        for text, element in texts:
+            published = _with_time(text, element, tz, dayfirst, languages)
             if published is not None:
                 break
+        else:
+            now = options.fetched_at or datetime.now(UTC)
+            for text, _ in [(t.text_content(), t) for t in scope.times()] + texts:
+                published = parse_relative_date(text, tz, now, languages)
+                if published is not None:
+                    break
     return published, modified
 
 
@@ -288,8 +281,9 @@ def extract_metadata(
     metas = metas if metas is not None else read_meta(tree)
     published = _date(("datePublished", "dateCreated"), _PUBLISHED_META, metas, jsonld, tz)
     modified = _date(("dateModified",), _MODIFIED_META, metas, jsonld, tz)
+    language = _language(tree, metas, jsonld)
     if published is None or modified is None:
-        seen_published, seen_modified = _visible_dates(scope, tz, options.dayfirst)
+        seen_published, seen_modified = _visible_dates(scope, tz, options, language)
         published, modified = published or seen_published, modified or seen_modified
     from_url = published is None
     if from_url:
@@ -303,10 +297,11 @@ def extract_metadata(
     return ArticleMetadata(
         title=extract_title(tree, metas, jsonld, scope, url),
         subtitle=normalize_space(unescape_entities(subtitle or "")) or None,
-        authors=_authors(metas, jsonld, scope),
+        authors=find_authors(metas, jsonld, scope, _AUTHOR_META),
+        source=find_source(scope),
         section=_section(metas, jsonld, scope),
-        tags=_tags(metas, jsonld, scope),
-        language=_language(tree, metas, jsonld),
+        tags=_tags(metas, jsonld, scope, url),
+        language=language,
         published_at=to_iso(published, tz) if published else None,
         published_from_url=from_url and published is not None,
         modified_at=to_iso(modified, tz) if modified else None,

@@ -111,45 +111,53 @@ class ArticleScope:
         """<time> elements of the header zone, then of the article."""
         return list(self._in_zone(xpaths.TIMES))
 
-    def date_texts(self) -> Iterator[str]:
-        """Short texts that may be the visible date: the header zone's, then date-hinted elements."""
+    def date_texts(self) -> Iterator[tuple[str, HtmlElement | None]]:
+        """Short texts that may be the visible date, with the element holding them: the header zone's text
+        nodes, then date-hinted elements."""
         for zone in self.header:
             for text in xpaths.select_text(xpaths.TEXT_NODES, zone):
                 if len(text) < 80:
-                    yield str(text)
+                    yield str(text), text.getparent()
         if self.root is not None:
             for element in xpaths.select(xpaths.DATE_HINTS, self.root):
                 text = element.text_content()
                 if len(text) < 80:
-                    yield text
+                    yield text, element
 
     def standfirst(self) -> str | None:
-        """The dek right after the headline: a subtitle/standfirst/lead-classed element (or one holding
-        such an element), or the paragraph following the headline inside its header. Page builders wrap
-        the headline in blocks that hold nothing else (tagDiv: div.tdb_title > div.tdb-block-inner > h1
-        beside empty divs) and put the dek in the next block: each of those wrappers is tried, innermost
-        first. An unhinted paragraph is taken only inside a header, so the body's first paragraph never
-        is."""
+        """The dek right after the headline, found by the CMS's naming or by its position:
+
+        - an element classed subtitle/standfirst/lead/dek/chapo/vorspann/perex... (xpaths.SUBTITLE_CLASS, many
+          languages) among the next blocks or their inner wrappers;
+        - the paragraph following the headline inside its header;
+        - a short block right after the headline (or the header holding it) that is set apart from the
+          body: the body's paragraphs are not its siblings, or it opens the body container styled unlike
+          the paragraphs after it (a lead in the site's own words: "bevezeto", "opener", "spot").
+
+        Page builders wrap the headline in blocks that hold nothing else (tagDiv: div.tdb_title >
+        div.tdb-block-inner > h1 beside empty divs) and put the dek in the next block: each of those wrappers
+        is tried, innermost first. A plain paragraph among the body's paragraphs never is a dek."""
         if self.h1 is None:
             return None
         in_header = any(el.tag == "header" or "header" in (el.get("class") or "") for el in self.header)
-        for anchor in _headline_blocks(self.h1):
-            for position, sibling in enumerate(_next_elements(anchor)):
-                if position >= 3:
+        anchors = list(_headline_blocks(self.h1))
+        if len(self.header) == 1 and self.header[0] not in anchors and self.header[0] is not self.root:
+            anchors.append(self.header[0])  # header.entry-header > h1 + meta; the excerpt follows it
+        for anchor in anchors:
+            position, after_byline = 0, False
+            for seen, sibling in enumerate(_next_elements(anchor)):
+                if seen >= 3:
                     break
-                words = _words(sibling)
-                if not words:
+                if not _words(sibling):
+                    position += 1  # an image, an empty block: what follows it is no longer right after
                     continue
-                hinted = any(xpaths.test(xpaths.SUBTITLE_CLASS, el) for el in _top_elements(sibling))
-                plain = in_header and position == 0 and sibling.tag in ("p", "h2", "div")
-                text = normalize_space(sibling.text_content())
-                if (
-                    (hinted or plain)
-                    and STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
-                    and sibling.find(".//time") is None
-                    and not text.lower().startswith("by ")
-                ):
-                    return text
+                if position == 0 and not after_byline and _short_byline(sibling):
+                    after_byline = True  # the byline between the headline and the lead: not counted
+                    continue
+                found = _dek_of(sibling, position, in_header and anchor is not self.header[0], after_byline)
+                position += 1
+                if found:
+                    return found
         return None
 
     def canonical_hrefs(self) -> list[str]:
@@ -163,6 +171,130 @@ class ArticleScope:
 
 _BLOCK_LEVELS = 4  # wrappers climbed around a headline
 _CONTAINERS = frozenset({"header", "article", "main", "body", "html", "section"})
+
+
+_SENTENCE_END = (".", "!", "?", "…", "»", "”", '"')
+_BODY_TAGS = frozenset({"p", "div"})
+
+
+_NOT_DEKS = frozenset({"figure", "figcaption", "img", "picture", "ul", "ol", "nav", "a", "time"})
+
+
+def _dek_text(element: HtmlElement) -> str | None:
+    """The element's text when it reads as a dek: 4-80 words, no date, no byline, no picture or caption,
+    not mostly links (a breadcrumb, a list of teasers)."""
+    if (
+        element.tag in _NOT_DEKS
+        or element.find(".//img") is not None
+        or element.find(".//figure") is not None
+    ):
+        return None
+    words = _words(element)
+    text = normalize_space(element.text_content())
+    linked = sum(len(normalize_space(a.text_content())) for a in element.iter("a"))
+    if linked * 2 > len(text):
+        return None
+    if (
+        STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
+        and element.find(".//time") is None
+        and not text.lower().startswith("by ")
+        and len(element.findall(".//p")) <= 1
+    ):
+        return text
+    return None
+
+
+def _style(element: HtmlElement) -> tuple[str, str]:
+    return element.tag, (element.get("class") or "").strip()
+
+
+def _set_apart(element: HtmlElement) -> bool:
+    """A block the body's paragraphs are not siblings of, or one styled unlike the paragraphs after it."""
+    after = [el for el in _next_elements(element) if el.tag in _BODY_TAGS and _words(el)]
+    paragraphs = [el for el in after if el.tag == "p"]
+    if not paragraphs:  # the body is in a container after it: at least two paragraphs there
+        return sum(1 for el in after for p in el.iter("p") if _words(p)) >= 2
+    return all(_style(el) != _style(element) for el in paragraphs[:3]) and len(paragraphs) >= 2
+
+
+def _short_byline(element: HtmlElement) -> bool:
+    """A byline or date block of a few words (no lead inside)."""
+    return (
+        _words(element) <= BYLINE_WORDS
+        and (_is_byline_block(element) or element.find(".//time") is not None)
+        and not any(xpaths.test(xpaths.SUBTITLE_CLASS, el) for el in _top_elements(element))
+    )
+
+
+def _dek_of(
+    sibling: HtmlElement, position: int, plain_in_header: bool, after_byline: bool = False
+) -> str | None:
+    """The dek ``sibling`` is or opens (see ArticleScope.standfirst), else None. After a byline only a
+    named or wholly bold block is taken (below a byline, an unstyled block is the body or a caption)."""
+    for element in _top_elements(sibling):
+        if xpaths.test(xpaths.SUBTITLE_CLASS, element):
+            return _dek_text(element)
+    opener = _opener(sibling)
+    if opener is not None:
+        return opener
+    if after_byline:
+        inner = next((child for child in sibling if isinstance(child.tag, str)), None)
+        bold = _bold(sibling) or (inner is not None and len(sibling) == 1 and _bold(inner))
+        text = _dek_text(sibling) if bold and position == 0 and _set_apart(sibling) else None
+        return text if text and text.endswith(_SENTENCE_END) else None
+    if position != 0:
+        return None
+    if plain_in_header and sibling.tag in ("p", "h2", "div") and not _is_byline_block(sibling):
+        return _dek_text(sibling)
+    if sibling.tag == "h2":  # a second headline that reads as a sentence
+        text = _dek_text(sibling)
+        return text if text and text.endswith(_SENTENCE_END) and len(text.split()) >= 6 else None
+    if (
+        sibling.tag in ("p", "div")
+        and sibling.find(".//br") is None
+        and _set_apart(sibling)
+        and not _is_byline_block(sibling)
+    ):
+        text = _dek_text(sibling)
+        if text and text.endswith(_SENTENCE_END):
+            return text
+    return None
+
+
+def _bold(element: HtmlElement) -> bool:
+    """A paragraph whose whole text is bold (<p><strong>lead</strong></p>)."""
+    strong = [child for child in element if child.tag in ("strong", "b")]
+    return len(strong) == 1 and normalize_space(strong[0].text_content()) == normalize_space(
+        element.text_content()
+    )
+
+
+def _opener(container: HtmlElement) -> str | None:
+    """The first block of a body container when it is a lead set apart from the paragraphs after it: another
+    element than theirs (a div, a heading), a sentence, 4-80 words."""
+    if container.tag not in ("div", "section"):
+        return None
+    first = next(_next_elements_of(container), None)
+    if first is None or first.tag not in ("div", "h2", "h3"):
+        return None  # a paragraph, even a bold one, opening the text is the body's first
+    paragraphs = [
+        p
+        for sibling in _next_elements(first)
+        for p in ([sibling] if sibling.tag == "p" else sibling.findall(".//p"))
+        if _words(p)
+    ][:5]
+    if len(paragraphs) < 2 or any(_style(el) == _style(first) for el in paragraphs[:3]):
+        return None
+    text = _dek_text(first)
+    return text if text and text.endswith(_SENTENCE_END) else None
+
+
+def _next_elements_of(element: HtmlElement) -> Iterator[HtmlElement]:
+    return (child for child in element if isinstance(child.tag, str))
+
+
+def _is_byline_block(element: HtmlElement) -> bool:
+    return any(True for _ in xpaths.BYLINE_HINTS(element)) or xpaths.test(xpaths.BYLINE_SELF, element)
 
 
 def _headline_blocks(h1: HtmlElement) -> Iterator[HtmlElement]:

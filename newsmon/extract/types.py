@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NotRequired, TypedDict
 
 from newsmon.extract.budget import MAX_ELEMENTS, MAX_INLINE
@@ -52,6 +53,8 @@ class ExtractOptions:
     news_feed_labels: tuple[str, ...] = ("news feed", "latest news", "most recent", "latest")
     # Timezone (IANA name) assumed for dates written without an offset.
     default_timezone: str = "UTC"
+    # The moment the page was fetched: relative dates ("3 hours ago") count from it (None: now).
+    fetched_at: datetime | None = None
     # Numeric dates written for people ("03/02/2026") read day first (3 February) unless impossible.
     dayfirst: bool = True
     # The fast path of the page budget (newsmon/extract/budget.py, applied by extract_page_data): elements
@@ -70,6 +73,7 @@ class ArticleMetadata:
     title: str | None = None
     subtitle: str | None = None
     authors: list[str] = field(default_factory=list)
+    source: str | None = None  # the agency a "Source: <agency>" line names (never an author)
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     language: str | None = None

@@ -117,7 +117,14 @@ DATE_HINTS = ClassHints(
 )
 SUBTITLE_CLASS = XPath(
     "self::*[re:test(@class, '(^|[\\s_-])(subtitle|sub-title|subheadline|sub-headline|standfirst|dek|"
-    "lead|lede|excerpt|summary|intro|deck|strapline)([\\s_-]|$)', 'i')]",
+    "lead|lede|excerpt|summary|intro|deck|strapline|chapo|chapeau|sottotitolo|occhiello|catenaccio|sommario|"
+    "vorspann|teaser|perex|anons|announce|annotation|entradilla|entradeta|bajada|copete|ingress|ingresso|"
+    "ingressi|inleiding|lid|lide|abstract|standfirst|anotace|podtytul|wstep)([\\s_-]|$)', 'i')]",
+    namespaces=REGEXP_NS,
+)
+BYLINE_SELF = XPath(
+    "self::*[re:test(@class, '(^|[\\s_-])(byline|author|authors|meta|info)([\\s_-]|$)', 'i')"
+    " or @itemprop='author']",
     namespaces=REGEXP_NS,
 )
 TEXT_NODES = XPath(".//text()[normalize-space()][not(parent::script or parent::style)]")

@@ -1,0 +1,259 @@
+"""The page's visible tag list, learned from the page itself: which URLs are its tag (topic) hubs.
+
+A tag hub is recognised by what points to it: a rel=tag link, a link whose text is one of the tags the page's
+meta or structured data declare, a link in a container the CMS names for tags in its own language
+("field--name-field-tags", "etiketler", "article__topics") or under a label ("Címkék:", "Témata:"), or a
+link whose path names a tag hub in a common language (/tag/, /thema/, /etiket/, /tema/). The hub prefix
+those links share (the path without its last segment) is then the site's tag hub, and every short link of the
+article to it is a tag. Navigation, sidebars, teaser cards and comments never give tags."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from newsmon.extract import xpaths
+from newsmon.extract.authors import dedupe_names, fold, in_comments, in_other_article, split_label
+from newsmon.extract.scope import ArticleScope
+from newsmon.extract.text import normalize_space
+
+TAG_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:tags?|tag-?list|tagged|topics?|keywords?|schlagw\w*|stichw\w*|themen|etiquetas?|etiket\w*|"
+    r"temas?|t[eé]mata|sujets?|mots?-cl[eé]s?|argomenti|cimk\w*|aihe\w*|emneord|trefwoord\w*|[sš]t[ií]tky|"
+    r"tagi|teg[yi]?|теги|метки|теми|теги)(?:[\s_-]|$)",
+    re.IGNORECASE,
+)
+HUB_WORDS = frozenset(
+    [
+        "tag", "tags", "topic", "topics", "thema", "themen", "schlagwort", "schlagworte", "stichwort",
+        "etiqueta", "etiquetas", "etiket", "etiketler", "tema", "temas", "temi", "temata", "argomenti",
+        "argomento", "sujet", "sujets", "mot-cle", "mots-cles", "cimke", "cimkek", "aihe", "aiheet", "tagi",
+        "teg", "tegi", "temat", "stitek", "stitky", "trefwoord", "emne", "amne", "keyword", "keywords",
+        "subject", "subjects", "теги", "тег", "тема", "теми", "темы",
+    ]
+)  # fmt: skip
+_LABEL = re.compile(r"^[^\W\d_][^\W\d_ -]{1,20}(?:\s[^\W\d_]{1,20})?\s*:$")
+TAG_WORDS = 4  # a tag link's text: a few words (an article link reads as a headline)
+_TAG_CHARS = 40
+_CONTAINER_LEVELS = 3
+
+
+def _hub(href: str, host: str) -> tuple[str, str] | None:
+    """(hub prefix, last segment) of a same-site link with at least two path segments and no query or
+    fragment (a pager, a comment anchor), else None. String operations only: this runs on every link."""
+    if not href or "?" in href or "#" in href or href.startswith(("javascript:", "mailto:", "tel:", "data:")):
+        return None
+    if "://" in href or href.startswith("//"):
+        scheme, _, rest = href.partition("//")
+        if scheme not in ("", "http:", "https:"):
+            return None
+        netloc, slash, path = rest.partition("/")
+        if netloc.rsplit("@", 1)[-1].split(":", 1)[0].lower() != host:
+            return None
+        href = slash + path
+    elif ":" in href.split("/", 1)[0]:
+        return None  # another scheme
+    path = (unquote(href) if "%" in href else href).rstrip("/")
+    prefix, _, last = path.rpartition("/")
+    if not prefix.strip("/") or not last:
+        return None
+    return prefix.casefold() + "/", last
+
+
+def _text(link: HtmlElement) -> str:
+    """The tag a link names: no "#", no separators, no label inside the link ("Filed to: science")."""
+    text = normalize_space(link.text_content()).lstrip("#").strip(" ,;·|")
+    return split_label(text)[1].strip() if ":" in text else text
+
+
+def _short(text: str) -> bool:
+    return bool(text) and len(text.split()) <= TAG_WORDS and len(text) <= _TAG_CHARS
+
+
+def _labelled(container: HtmlElement) -> bool:
+    """The container's first text is a short label ending in a colon ("Címkék:"), not a link's."""
+    for text in xpaths.select_text(xpaths.TEXT_NODES, container):
+        parent = text.getparent()
+        if parent is not None and (parent.tag == "a" or any(a.tag == "a" for a in parent.iterancestors())):
+            return False
+        return bool(_LABEL.match(normalize_space(str(text))))
+    return False
+
+
+def _hinted(link: HtmlElement) -> bool:
+    """A rel=tag link, or one in a container named for tags or labelled ("Tags:") a few levels up."""
+    if "tag" in (link.get("rel") or "").lower().split():
+        return True
+    element = link
+    for _ in range(_CONTAINER_LEVELS):
+        element = element.getparent()
+        if element is None:
+            return False
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if TAG_CLASS.search(marks) or _labelled(element):
+            return True
+    return False
+
+
+# Links of the page's menus, header and footer: the site's sections, never tags (hrefs in C). A sidebar's
+# links are not: a "hot topics" box links the same tag hubs the article's list does.
+_MENU_HREFS = XPath(
+    "//nav//a/@href|//header[not(ancestor::article)]//a/@href|//footer[not(ancestor::article)]//a/@href"
+    "|//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href"
+)
+_OUTSIDE_TAGS = frozenset({"nav", "aside"})
+_OUTSIDE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"})
+
+
+def _outside(link: HtmlElement) -> bool:
+    """In navigation, a sidebar, or the page's (not the article's) header or footer."""
+    for ancestor in link.iterancestors():
+        tag = ancestor.tag
+        if tag in _OUTSIDE_TAGS or ancestor.get("role") in _OUTSIDE_ROLES:
+            return True
+        if tag in ("header", "footer") and not any(True for _ in ancestor.iterancestors("article")):
+            return True
+    return False
+
+
+def _path(href: str) -> str:
+    """The path of a link, cheaply (no query, no fragment, no scheme and host)."""
+    if "://" in href:
+        href = "/" + href.split("/", 3)[3] if href.count("/") >= 3 else "/"
+    return href.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+
+
+_INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "mark", "font"})
+_PROSE_CHARS = 40
+
+
+def _in_prose(link: HtmlElement) -> bool:
+    """A link inside a sentence (a tag hub linked from the article's prose), not in a list of links: its
+    block holds more unlinked text than linked, beyond a label's length."""
+    block = link.getparent()
+    while block is not None and block.tag in _INLINE:
+        block = block.getparent()
+    if block is None or block.tag in ("li", "ul", "ol", "nav"):
+        return False
+    total = len(normalize_space(block.text_content()))
+    linked = sum(len(normalize_space(a.text_content())) for a in block.iter("a"))
+    return total - linked > max(_PROSE_CHARS, linked)
+
+
+_NOT_TAG_PAGES = frozenset({"feed", "rss", "atom", "amp", "print", "comments", "embed", "trackback"})
+MAX_TAGS = 15  # more links than this to one hub is a tag cloud or an index, not the article's tags
+_LISTS = frozenset({"ul", "ol", "div", "p", "section", "footer", "dl", "nav", "aside", "span"})
+
+
+def _list_of(link: HtmlElement) -> HtmlElement | None:
+    """The block holding a link and its neighbours: the list around a list item, else the nearest block."""
+    element = link.getparent()
+    while element is not None and element.tag in _INLINE:
+        element = element.getparent()
+    if element is not None and element.tag in ("li", "dd", "dt"):
+        element = element.getparent()
+    return element
+
+
+def _tag_lists(
+    links: list[tuple[HtmlElement, str, str]], known_keys: set[str], strong_only: bool
+) -> list[str]:
+    """Texts of the links of each block that reads as a tag list: its links share one hub, at most
+    MAX_TAGS of them, and the hub is named for tags, declared, rel=tag or the block is named or labelled for
+    tags (``strong_only``: only a declared tag or rel=tag counts, for blocks outside the article)."""
+    blocks: dict[HtmlElement | None, list[tuple[HtmlElement, str, str]]] = {}
+    for item in links:
+        blocks.setdefault(_list_of(item[0]), []).append(item)
+    tags: list[str] = []
+    for items in blocks.values():
+        prefixes = {prefix for _, prefix, _ in items}
+        if len(prefixes) != 1 or len(items) > MAX_TAGS:
+            continue
+        (prefix,) = prefixes
+        declared = any(fold(text) in known_keys for _, _, text in items)
+        rel_tag = any("tag" in (link.get("rel") or "").lower().split() for link, _, _ in items)
+        named = prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS or any(
+            _hinted(link) for link, _, _ in items
+        )
+        hub_word = prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS
+        if declared or rel_tag or (not strong_only and (hub_word or named)):
+            tags.extend(text for _, _, text in items)
+    return tags
+
+
+def _article_zone(scope: ArticleScope) -> HtmlElement | None:
+    """The article's element: its root when that is an <article> or <main>, else the headline's nearest
+    wrapper that holds paragraphs of text (a page without semantic markup)."""
+    if scope.root is not None and scope.root.tag not in ("body", "html"):
+        return scope.root
+    if scope.h1 is None:
+        return None
+    for ancestor in scope.h1.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return None
+        if sum(1 for p in ancestor.iter("p") if len(p.text_content().split()) >= 8) >= 3:
+            return ancestor
+    return None
+
+
+_REL_TAGS = XPath("boolean(//a[contains(@rel, 'tag')])")
+
+
+def _tag_links(
+    links: Iterable[HtmlElement], scope: ArticleScope, host: str, known_keys: set[str]
+) -> list[tuple[HtmlElement, str, str]]:
+    """(link, hub prefix, tag text) of the links that may be tags, cheapest tests first."""
+    found: list[tuple[HtmlElement, str, str]] = []
+    menus: set[str] | None = None
+    for link in links:
+        href = link.get("href") or ""
+        hub = _hub(href, host)
+        if hub is None:
+            continue
+        prefix, last = hub
+        trimmed = prefix.rstrip("/")
+        if (
+            trimmed.rsplit("/", 1)[-1].isdigit()
+            or last.casefold() in _NOT_TAG_PAGES
+            or "category" in (link.get("rel") or "").lower()
+        ):
+            continue  # a dated story, the page's feed, a category
+        text = _text(link)
+        if not _short(text) or not any(ch.isalpha() for ch in text):
+            continue
+        if _outside(link) or any(a.tag in xpaths.HEADING_TAGS for a in link.iterancestors()):
+            continue  # navigation, sidebars, the page's header and footer; a teaser's heading
+        if menus is None:
+            menus = {_path(str(h)) for h in xpaths.select_text(_MENU_HREFS, scope.tree)}
+        if _path(href) in menus and fold(text) not in known_keys:
+            continue  # a section the menu links (a "Category:" line), not a tag
+        if in_comments(link) or in_other_article(link, scope) or _in_prose(link):
+            continue
+        found.append((link, prefix, text))
+    return found
+
+
+def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
+    """Texts of the article's tag list(s) (learned as the module says), in page order: the article's own,
+    else a list elsewhere in the page (outside navigation, sidebars and cards) that holds a declared tag or
+    rel=tag links (looked for only when the page declares tags or has rel=tag links)."""
+    host = (urlsplit(url).hostname or "").lower()
+    here = _path(urlsplit(url).path).casefold()
+    known_keys = {fold(tag) for tag in known}
+    article = _article_zone(scope)
+
+    def usable(items: list[tuple[HtmlElement, str, str]]) -> list[tuple[HtmlElement, str, str]]:
+        # the page's own parts and anything under its path are no tag hubs
+        return [i for i in items if i[1].rstrip("/") not in (here, "") and not i[1].startswith(here + "/")]
+
+    own = usable(_tag_links(article.iter("a"), scope, host, known_keys)) if article is not None else []
+    tags = _tag_lists(own, known_keys, strong_only=False) if own else []
+    if not tags and (known_keys or xpaths.test(_REL_TAGS, scope.tree)):
+        inside = {item[0] for item in own}
+        links = (a for a in scope.tree.iter("a") if a not in inside)
+        tags = _tag_lists(usable(_tag_links(links, scope, host, known_keys)), known_keys, strong_only=True)
+    return dedupe_names(tags)
