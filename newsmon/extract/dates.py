@@ -166,7 +166,7 @@ def dateparser_languages(language: str | None) -> tuple[str, ...] | None:
     return None
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=128)
 def _parser(languages: tuple[str, ...] | None) -> DateDataParser:
     """One dateparser per language set, kept: building one and loading its languages is the costly part."""
     return DateDataParser(languages=list(languages) if languages else None, settings=_SETTINGS)
@@ -196,8 +196,10 @@ def parse_word_date(
     for match in _WORD_DATE.finditer(text):
         span = match.group(0).strip()
         value = _dateparser(span, languages) if languages else None
-        if value is None:  # the page's language unknown, or not the date's: the languages of its script
-            value = _dateparser(span, script_languages(span))
+        if value is None:  # the page's language unknown, or not the date's: the languages naming that month
+            named = month_languages(span)
+            if named and named != languages:
+                value = _dateparser(span, named)
         if value is not None and _plausible(value):
             return value.replace(tzinfo=_zone_after(text, match.end(), tz)), match.group("time") is not None
     return None
@@ -208,6 +210,37 @@ def parse_word_date(
 _LATIN = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ro", "hu", "tr", "sv", "da", "nb", "fi",
           "hr", "sk", "sl", "lt", "lv", "et", "ca", "id")  # fmt: skip
 _CYRILLIC = ("uk", "ru", "bg", "sr", "be", "mk")
+
+
+_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")  # fmt: skip
+_WORDS = re.compile(rf"{_LETTERS}{{3,}}")
+
+
+@functools.cache
+def _month_names() -> dict[str, frozenset[str]]:
+    """Month word (lower case, no dot, every form dateparser knows: "märz", "березня", "mar") -> the
+    languages, among those tried for unknown pages, that write it: read once from dateparser's own data."""
+    from dateparser.languages.loader import default_loader
+
+    names: dict[str, set[str]] = {}
+    for language in (*_LATIN, *_CYRILLIC, "el"):
+        info = default_loader.get_locale(language).info
+        for key in _MONTH_KEYS:
+            for name in info.get(key, ()):
+                names.setdefault(name.lower().rstrip("."), set()).add(language)
+    return {name: frozenset(languages) for name, languages in names.items()}
+
+
+def month_languages(span: str) -> tuple[str, ...]:
+    """The languages whose month names include a word of ``span`` (a candidate date), in the order of
+    ``script_languages``: dateparser is then asked in those few, not in every language of the script (a
+    parser of 24 languages tries each in turn: tens of ms a date)."""
+    months = _month_names()
+    found: set[str] = set()
+    for word in _WORDS.findall(span):
+        found |= months.get(word.lower(), frozenset())
+    return tuple(language for language in script_languages(span) if language in found)
 
 
 def script_languages(text: str) -> tuple[str, ...]:

@@ -17,6 +17,15 @@ _NUMBER = re.compile(r"\d{1,3}")
 _PAGE_SEGMENT = re.compile(r"(?:/(?:page|seite|pagina|strona|stranitsa|sayfa|side))?/(\d{1,3})/?$", re.I)
 
 
+# a link starting so leads to a path of its own: a part of the article only when it holds the article's slug
+# (the last segment of its path); relative links ("2/", "?page=2") are always looked at
+_ELSEWHERE = ("/", "http:", "https:", "HTTP:", "HTTPS:")
+
+
+def _slug(url: str) -> str:
+    return next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "")
+
+
 def _path(path: str) -> str:
     return path.rstrip("/") or "/"
 
@@ -47,9 +56,12 @@ def article_parts(root: HtmlElement | None, article_url: str, page_url: str | No
     if root is None:
         return []
     found: dict[int, str] = {}
+    slug = _slug(article_url)
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        if slug and slug not in href and href.startswith(_ELSEWHERE):  # another page: no URL parsing
             continue
         url = urljoin(page_url or article_url, href).split("#", 1)[0]
         number = part_number(url, article_url)
