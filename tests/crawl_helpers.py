@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.forkserver import run_scrapy
+from tests.forkserver import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_PROCESS_EXTRACTION = 0  # run_crawl's NEWSMON_EXTRACT_WORKERS unless the test sets its own
@@ -101,7 +101,7 @@ def run_crawl(
         base_url, workdir, *fast, *args, spider=spider, output=output, state_dir=state_dir, log_path=log_path
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = run_scrapy(command, cwd=ROOT, env=env, timeout=timeout)
+    proc = run_python(command, cwd=ROOT, env=env, timeout=timeout)
     return collect_result(workdir, proc.returncode, proc.stdout + proc.stderr)
 
 

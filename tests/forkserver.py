@@ -1,10 +1,10 @@
-"""A fork server ("zygote") for the suite's `python -m scrapy ...` commands: same command line, less start-up.
+"""A fork server ("zygote") for the suite's `python -m scrapy|newsmon.cli ...` commands: less start-up.
 
 Every crawl test used to pay for a fresh interpreter importing Scrapy, Twisted, Playwright, trafilatura and
 newsmon (about a CPU-second each, several seconds of wall time on a loaded machine). The fork server is a
 process of its own, started once per pytest worker, that imports all of that once and then forks one child
-per command. The child runs the very command line the test asked for (`runpy` on `scrapy.__main__`, as
-`python -m scrapy` does), with the test's cwd, environment, stdout and stderr, so exit statuses, the run
+per command. The child runs the very command line the test asked for (`runpy` on the module's __main__,
+as `python -m` does), with the test's cwd, environment, stdout and stderr, so exit statuses, the run
 lock, LOG_FILE, signal handling and the shutdown watchdog are what cron gets: nothing is reimplemented.
 
 Why a fork server rather than a crawl in the pytest process: a run holds its lock until its process ends,
@@ -18,9 +18,9 @@ subprocesses). Each request is served by a small monitor process (fork of the se
 command's process, waits for it and reports its exit status; the pytest side kills the command's process
 on timeout as `subprocess.run` would. `NEWSMON_TEST_FORKSERVER=0` runs every command as a plain subprocess.
 
-Protocol (one Unix-socket connection per command): the client sends one JSON line {argv, cwd, env, stdout,
-stderr}; the monitor answers {"pid": N} at once and {"returncode": N} when the command ended (-SIG when a
-signal killed it, as subprocess reports).
+Protocol (one Unix-socket connection per command): the client sends one JSON line {module, argv, cwd, env,
+stdout, stderr}; the monitor answers {"pid": N} at once and {"returncode": N} when the command ended (-SIG
+when a signal killed it, as subprocess reports).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+FORKABLE_MODULES = ("scrapy", "newsmon.cli")  # `python -m` entry points the fork server runs
 ENABLE_ENV = "NEWSMON_TEST_FORKSERVER"  # "0": plain subprocesses (to compare, or to debug a crawl)
 
 # What a crawl imports: loaded once in the server, shared copy-on-write by every child.
@@ -112,7 +113,7 @@ def exit_code(exc: SystemExit) -> int:
 
 
 def run_command(request: dict[str, Any]) -> None:
-    """In the forked child: become `python -m scrapy <argv>` in the request's cwd and environment."""
+    """In the forked child: become `python -m <module> <argv>` in the request's cwd and environment."""
     for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -130,7 +131,8 @@ def run_command(request: dict[str, Any]) -> None:
     sys.path[0] = request["cwd"]  # `python -m` looks in the working directory first
     code = 0
     try:
-        runpy.run_module("scrapy", run_name="__main__", alter_sys=True)
+        sys.modules.pop(request["module"], None)  # preloaded: run afresh as __main__, as `python -m` does
+        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         code = exit_code(exc)
     except BaseException:
@@ -250,7 +252,8 @@ class ForkServer:
         assert self._dir is not None
         stem = self._dir / uuid.uuid4().hex
         out, err = stem.with_suffix(".out"), stem.with_suffix(".err")  # the command's process creates them
-        request = {"argv": argv[3:], "cwd": str(cwd), "env": env, "stdout": str(out), "stderr": str(err)}
+        request = {"module": argv[2], "argv": argv[3:], "cwd": str(cwd), "env": env}
+        request |= {"stdout": str(out), "stderr": str(err)}
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
                 conn.connect(str(self._dir / "socket"))
@@ -290,12 +293,23 @@ def plain_run(
 _SERVER = ForkServer()
 
 
-def run_scrapy(
-    argv: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float | None = None
+def run_python(
+    argv: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """`[sys.executable, "-m", "scrapy", ...]` run to completion, through the fork server when it can."""
+    """Like subprocess.run(argv, cwd=, env=, timeout=, capture_output=True, text=True): `[sys.executable,
+    "-m", M, ...]` for M in FORKABLE_MODULES runs through the fork server, anything else plainly."""
     env = dict(os.environ if env is None else env)
-    forkable = argv[:3] == [sys.executable, "-m", "scrapy"] and os.environ.get(ENABLE_ENV, "1") != "0"
+    cwd = Path.cwd() if cwd is None else cwd
+    forkable = (
+        argv[:2] == [sys.executable, "-m"]
+        and len(argv) > 2
+        and argv[2] in FORKABLE_MODULES
+        and os.environ.get(ENABLE_ENV, "1") != "0"
+    )
     if not forkable:
         return plain_run(argv, cwd=cwd, env=env, timeout=timeout)
     return _SERVER.run(argv, cwd=cwd, env=env, timeout=timeout)
