@@ -206,6 +206,7 @@ class ForkServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._dir: Path | None = None
         self._broken = False
+        self._startup_env: dict[str, str] = {}  # PYTHON* variables the server's interpreter started with
 
     def _start(self) -> bool:
         with self._lock:
@@ -215,6 +216,7 @@ class ForkServer:
                 return False
             self._dir = Path(tempfile.mkdtemp(prefix="newsmon-forkserver-"))
             env = {**os.environ, "PYTHONPATH": str(ROOT)}
+            self._startup_env = startup_variables(env)
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "tests.forkserver", str(self._dir / "socket")],
                 cwd=ROOT,
@@ -247,7 +249,8 @@ class ForkServer:
         self, argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float | None
     ) -> subprocess.CompletedProcess[str]:
         """Like subprocess.run(argv, cwd=, env=, timeout=, capture_output=True, text=True)."""
-        if not self._start():
+        if not self._start() or startup_variables(env) != self._startup_env:
+            # the interpreter would start otherwise (another PYTHONPATH hides a module...): a fresh one
             return plain_run(argv, cwd=cwd, env=env, timeout=timeout)
         assert self._dir is not None
         stem = self._dir / uuid.uuid4().hex
@@ -274,6 +277,11 @@ class ForkServer:
         finally:
             out.unlink(missing_ok=True)
             err.unlink(missing_ok=True)
+
+
+def startup_variables(env: dict[str, str]) -> dict[str, str]:
+    """The variables that shape an interpreter as it starts, before any module runs (sys.path, flags)."""
+    return {k: v for k, v in env.items() if k.startswith("PYTHON")}
 
 
 def read_text(path: Path) -> str:
