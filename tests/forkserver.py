@@ -131,7 +131,8 @@ def run_command(request: dict[str, Any]) -> None:
     sys.path[0] = request["cwd"]  # `python -m` looks in the working directory first
     code = 0
     try:
-        sys.modules.pop(request["module"], None)  # preloaded: run afresh as __main__, as `python -m` does
+        if not hasattr(sys.modules.get(request["module"]), "__path__"):  # a preloaded module, not a package:
+            sys.modules.pop(request["module"], None)  # run afresh as __main__, as `python -m` does
         runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         code = exit_code(exc)
