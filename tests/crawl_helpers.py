@@ -17,7 +17,8 @@ from typing import Any
 from tests.forkserver import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
-IN_PROCESS_EXTRACTION = 0  # run_crawl's NEWSMON_EXTRACT_WORKERS unless the test sets its own
+IN_PROCESS_EXTRACTION = 0  # run_crawl's NEWSMON_EXTRACT_WORKERS unless the test sets an extraction option
+EXTRACT_OPTIONS = "NEWSMON_EXTRACT_"
 
 
 @dataclass
@@ -93,10 +94,12 @@ def run_crawl(
     goes under workdir/output/ unless args set NEWSMON_OUTPUT_URI (later -s values win).
     """
     log_path = workdir / "crawl.log"
-    # extraction in the crawl process unless the test asks for workers (later -s values win): a spawned
-    # worker is a fresh interpreter importing lxml and trafilatura, seconds per crawl on a loaded machine;
-    # the records are the same (tests/test_extract_workers.py), the worker path has tests of its own
-    fast = ("-s", f"NEWSMON_EXTRACT_WORKERS={IN_PROCESS_EXTRACTION}")
+    # extraction in the crawl process unless the test sets any extraction option (a budget, a timeout, the
+    # workers: they mean what they say with newsmon's default worker): a spawned worker is a fresh
+    # interpreter importing lxml and trafilatura, seconds per crawl on a loaded machine; the records are
+    # the same (tests/test_extract_workers.py), the worker path has tests of its own
+    sets_extraction = any(EXTRACT_OPTIONS in arg for arg in args)
+    fast = () if sets_extraction else ("-s", f"NEWSMON_EXTRACT_WORKERS={IN_PROCESS_EXTRACTION}")
     command = crawl_command(
         base_url, workdir, *fast, *args, spider=spider, output=output, state_dir=state_dir, log_path=log_path
     )
