@@ -260,7 +260,10 @@ class ForkServer:
         request |= {"stdout": str(out), "stderr": str(err)}
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-                conn.connect(str(self._dir / "socket"))
+                try:
+                    conn.connect(str(self._dir / "socket"))
+                except OSError:  # the server is gone (killed from outside): this command runs plainly
+                    return plain_run(argv, cwd=cwd, env=env, timeout=timeout)
                 conn.sendall(json.dumps(request).encode() + b"\n")
                 with conn.makefile("rb") as reader:
                     pid = json.loads(reader.readline())["pid"]
