@@ -1,16 +1,24 @@
-"""Run a real `scrapy crawl` in a subprocess, as cron would, and read back its records and stats."""
+"""Run a real `scrapy crawl` in a process of its own, as cron would, and read back its records and stats.
+
+run_crawl's process is a fork of the worker's fork server (tests/forkserver.py: Scrapy and newsmon
+imported once), running the same command line; tests that start, signal or kill a crawl themselves use
+crawl_command with subprocess.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.forkserver import run_python
+
 ROOT = Path(__file__).resolve().parent.parent
+IN_PROCESS_EXTRACTION = 0  # run_crawl's NEWSMON_EXTRACT_WORKERS unless the test sets an extraction option
+EXTRACT_OPTIONS = "NEWSMON_EXTRACT_"
 
 
 @dataclass
@@ -86,11 +94,17 @@ def run_crawl(
     goes under workdir/output/ unless args set NEWSMON_OUTPUT_URI (later -s values win).
     """
     log_path = workdir / "crawl.log"
+    # extraction in the crawl process unless the test sets any extraction option (a budget, a timeout, the
+    # workers: they mean what they say with newsmon's default worker): a spawned worker is a fresh
+    # interpreter importing lxml and trafilatura, seconds per crawl on a loaded machine; the records are
+    # the same (tests/test_extract_workers.py), the worker path has tests of its own
+    sets_extraction = any(EXTRACT_OPTIONS in arg for arg in args)
+    fast = () if sets_extraction else ("-s", f"NEWSMON_EXTRACT_WORKERS={IN_PROCESS_EXTRACTION}")
     command = crawl_command(
-        base_url, workdir, *args, spider=spider, output=output, state_dir=state_dir, log_path=log_path
+        base_url, workdir, *fast, *args, spider=spider, output=output, state_dir=state_dir, log_path=log_path
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(command, cwd=ROOT, env=env, timeout=timeout, capture_output=True, text=True)
+    proc = run_python(command, cwd=ROOT, env=env, timeout=timeout)
     return collect_result(workdir, proc.returncode, proc.stdout + proc.stderr)
 
 

@@ -24,7 +24,9 @@ def replica() -> Any:
 
 @pytest.fixture(scope="module")
 def crawl(replica: ReplicaServer, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
-    result = run_crawl(replica.base_url, tmp_path_factory.mktemp("crawl"))
+    # extraction in a worker process, newsmon's default (other crawl tests extract in the crawl process)
+    workers = ("-s", "NEWSMON_EXTRACT_WORKERS=1")
+    result = run_crawl(replica.base_url, tmp_path_factory.mktemp("crawl"), *workers)
     assert result.returncode == 0, result.log[-3000:]
     return result
 

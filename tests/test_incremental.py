@@ -18,6 +18,7 @@ import pytest
 from newsmon.state.lock import EXIT_LOCKED
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT, CrawlResult, crawl_command, read_jsonl, run_crawl
+from tests.forkserver import run_python
 from tests.replica.model import Paragraph
 from tests.replica.server import ReplicaServer
 
@@ -254,7 +255,7 @@ def test_second_concurrent_run_exits_at_once_touching_nothing(tmp_path: Path) ->
             env = {**os.environ, "PYTHONPATH": str(ROOT)}
             # the first run holds the lock until the site answers again: a second run that waited for it
             # would never end (no clock bound here: a loaded machine starts Python slowly, not wrongly)
-            second = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            second = run_python(command, cwd=ROOT, env=env, timeout=120)
             assert second.returncode == EXIT_LOCKED, second.stderr[-2000:]
             assert "another newsmon run holds" in second.stderr
             assert list(workdir.iterdir()) == []  # no log, no stats

@@ -22,6 +22,7 @@ import pytest
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT, collect_result, crawl_command, read_jsonl
+from tests.forkserver import run_python
 from tests.replica.server import ReplicaServer
 from tests.test_incremental import wait_until
 
@@ -111,12 +112,10 @@ class Site:
     ) -> tuple[int, str, dict[str, Any]]:
         """(exit status, stderr + log, stats) of one run to completion."""
         command, workdir = self.command(*args)
-        proc = subprocess.run(
+        proc = run_python(  # through the fork server unless a prefix wraps the command
             [*prefix, *command],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-            capture_output=True,
-            text=True,
             timeout=180,
         )
         result = collect_result(workdir, proc.returncode, proc.stderr)

@@ -37,6 +37,7 @@ from newsmon.scheduling.plan import (
 from newsmon.scheduling.scrapyd import Node, NodeError, auth_from_env, call, parse_node, redact_url
 from newsmon.sites import SiteConfig
 from tests.crawl_helpers import read_jsonl
+from tests.forkserver import run_python
 from tests.othersites import atom_site
 from tests.othersites.model import Reply
 from tests.site_server import SiteServer
@@ -566,7 +567,7 @@ class Cluster:
         env = {**self.env, "HOME": str(home or self.home)}
         command = [sys.executable, "-m", "newsmon.cli", "schedule", "--sites-dir", str(self.sites_dir), *args]
         started = time.monotonic()
-        proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        proc = run_python(command, env=env, timeout=120)
         return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
 
     def urls(self) -> list[str]:

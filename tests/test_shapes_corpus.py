@@ -14,7 +14,6 @@ from __future__ import annotations
 import html as htmllib
 import json
 import os
-import subprocess
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ import pytest
 
 from newsmon.sites import parse_site_config
 from tests.crawl_helpers import read_jsonl
+from tests.forkserver import run_python
 from tests.shapes.corpus import HELD_OUT, SHAPES
 from tests.shapes.kit import Shape, serve
 from tests.shapes.scoring import ChangeScore, RunScore, body_scores, score_change, score_run
@@ -232,7 +232,7 @@ def sweep(sites_dir: Path, work: Path, label: str, *extra: str) -> dict[str, lis
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
         "-s", f"LOG_FILE={work / (label + '.log')}", *extra,
     ]  # fmt: skip
-    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    proc = run_python(command, cwd=ROOT, env=env, timeout=600)
     assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr[-2000:]
     out = work / label
     return {d.name: [r for f in sorted(d.glob("*.jsonl")) for r in read_jsonl(f)] for d in out.iterdir()}

@@ -15,6 +15,7 @@ import pytest
 
 from newsmon.state.lock import EXIT_LOCKED
 from tests.crawl_helpers import ROOT, collect_result, crawl_command, read_jsonl, run_crawl
+from tests.forkserver import run_python
 from tests.othersites import atom_site
 from tests.replica.server import ReplicaServer
 
@@ -84,7 +85,7 @@ def test_one_site_by_two_spiders_is_still_one_run_at_a_time(tmp_path: Path) -> N
                 replica.base_url, tmp_path / "second", "-a", "site=euromaidan", spider="news", output=False,
                 state_dir=state,
             )  # fmt: skip
-            second = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+            second = run_python(command, cwd=ROOT, env=ENV, timeout=60)
             assert second.returncode == EXIT_LOCKED, second.stderr[-2000:]
             assert f"{state.resolve() / 'euromaidan.lock'}" in second.stderr
             assert first.poll() is None

@@ -60,12 +60,13 @@ def test_site_tier_mode_reaches_the_policy():
 
 
 def test_crawl_with_a_bad_config_stops_with_one_line(tmp_path):
-    import subprocess
     import sys
+
+    from tests.forkserver import run_python
 
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\norigin = "https://x.example"\nsitemap = ["/s.xml"]\n', encoding="utf-8")
-    proc = subprocess.run(
+    proc = run_python(
         [
             sys.executable,
             "-m",
@@ -77,8 +78,6 @@ def test_crawl_with_a_bad_config_stops_with_one_line(tmp_path):
             "-s",
             f"NEWSMON_STATE_DIR={tmp_path}",
         ],
-        capture_output=True,
-        text=True,
         timeout=60,
     )
     assert proc.returncode == 2

@@ -23,6 +23,7 @@ from bench.site_farm import SiteFarm, by_host, max_concurrency
 from newsmon.meta import Tier
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT, read_jsonl
+from tests.forkserver import run_python
 
 pytestmark = pytest.mark.crawl
 
@@ -40,7 +41,7 @@ def sweep(farm: SiteFarm, tmp: Path, selection: str, *extra: str) -> subprocess.
         *extra,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return run_python(command, cwd=ROOT, env=env, timeout=300)
 
 
 def records_of(tmp: Path, site: str) -> list[dict[str, Any]]:
