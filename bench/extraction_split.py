@@ -17,7 +17,6 @@ figure comes from the scoring tool itself. Default contenders, all in the same r
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
 import json
 import subprocess
@@ -64,18 +63,9 @@ def write_half(data: Path, ids: Sequence[str], target: Path) -> None:
 
 def record_body(html: bytes | str, url: str | None = None) -> str:
     """The record's ``body`` as ``newsmon extract FILE --url URL`` builds it (site config, decoding)."""
-    from newsmon.cli import site_for
-    from newsmon.extract.html import parse_html
-    from newsmon.extract.page import extract_page
-    from newsmon.record import FetchInfo, build_record
-    from newsmon.urls import SiteScope
+    from newsmon.api import extract
 
-    url = url or "http://example.com/"
-    site = site_for(url, None)
-    scope = SiteScope.build(site.origin, site.hosts, mirror=None)
-    page = extract_page(parse_html(html), url, site.extract_options())
-    record = build_record(page, FetchInfo(url=url, spider="newsmon-extract"), scope)
-    return str(dataclasses.asdict(record)["body"])
+    return str(extract(html, url or "http://example.com/").get("body") or "")
 
 
 def score(tool: Path, half_dir: Path, spec: str, as_bytes: bool, out: Path) -> dict[str, float]:
