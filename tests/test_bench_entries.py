@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bench.extraction_split import record_body
 
-PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ferry back | Riverside</title></head>
+PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Ferry back | Riverside</title></head>
 <body><nav><a href="/">Home</a></nav><article><h1>Ferry back on the lower river</h1>
 <p>The old ferry crossed the lower river again on Sunday after two winters on the bank, its captain said.</p>
 <p>Twelve cars and forty passengers made the first crossing, which took eleven minutes in light wind.</p>
