@@ -7,10 +7,14 @@ import shutil
 import socket
 import subprocess
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
+
+from newsmon.distributed.config import DistributedConfig
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PASSWORD = "s3cret-pw-4711"
@@ -63,3 +67,18 @@ class RedisServer:
 
     def client(self) -> redis.Redis:
         return redis.Redis.from_url(self.url)
+
+
+def store_config(server: RedisServer, **overrides: Any) -> DistributedConfig:
+    """A distributed-mode config on ``server`` with keys of its own (a fresh prefix per call)."""
+    base = DistributedConfig(
+        backend="redis",
+        url=server.url,
+        run_id="r1",
+        prefix=f"t{uuid.uuid4().hex[:8]}",
+        claim_ttl_s=3600.0,
+        heartbeat_s=1.0,
+        worker_timeout_s=10.0,
+        run_ttl_s=600.0,
+    )
+    return DistributedConfig(**{**base.__dict__, **overrides})

@@ -14,7 +14,6 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,7 +25,7 @@ from newsmon.state.recovery import recover_partials
 from newsmon.state.redis_store import RedisStateStore
 from newsmon.state.store import ArticleState
 from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command
-from tests.redis_helpers import PASSWORD, RedisServer, free_port, needs_redis
+from tests.redis_helpers import PASSWORD, RedisServer, free_port, needs_redis, store_config
 from tests.replica.server import ReplicaServer
 
 H1 = "sha256:" + "1" * 64
@@ -35,23 +34,9 @@ H2 = "sha256:" + "2" * 64
 pytestmark = needs_redis
 
 
-def config(server: RedisServer, **overrides: Any) -> DistributedConfig:
-    base = DistributedConfig(
-        backend="redis",
-        url=server.url,
-        run_id="r1",
-        prefix=f"t{uuid.uuid4().hex[:8]}",  # each test its own keys
-        claim_ttl_s=3600.0,
-        heartbeat_s=1.0,
-        worker_timeout_s=10.0,
-        run_ttl_s=600.0,
-    )
-    return DistributedConfig(**{**base.__dict__, **overrides})
-
-
 # --- units -----------------------------------------------------------------------------------------
 def test_store_roundtrip_versions_and_aliases(redis_server: RedisServer) -> None:
-    with RedisStateStore(redis_server.client(), config(redis_server), "sp") as store:
+    with RedisStateStore(redis_server.client(), store_config(redis_server), "sp") as store:
         assert store.get("u") is None
         store.mark_emitted("u", H1, 1, 1000.0, now=50.0)
         assert store.get("u") == ArticleState("u", H1, 1, 50.0, 50.0, 50.0, 1000.0)
@@ -86,7 +71,7 @@ def test_store_roundtrip_versions_and_aliases(redis_server: RedisServer) -> None
 
 
 def test_claims_are_exclusive_and_expire(redis_server: RedisServer) -> None:
-    conf = config(redis_server, claim_ttl_s=0.3)
+    conf = store_config(redis_server, claim_ttl_s=0.3)
     one = RedisStateStore(redis_server.client(), conf, "sp")
     two = RedisStateStore(redis_server.client(), conf, "sp")
     assert one.claim("https://x/a", H1)
@@ -98,7 +83,7 @@ def test_claims_are_exclusive_and_expire(redis_server: RedisServer) -> None:
 
 
 def test_runs_of_dead_processes_marked_crashed(redis_server: RedisServer) -> None:
-    conf = config(redis_server)
+    conf = store_config(redis_server)
     store = RedisStateStore(redis_server.client(), conf, "sp")
     first = store.start_run()
     store.conn.delete(store.base + "worker:" + store.worker)  # its process died: liveness key expired
@@ -116,13 +101,13 @@ def test_partial_outputs_recovered_into_redis(redis_server: RedisServer, tmp_pat
     partial = tmp_path / "2026-01-01T00-00-00+00-00.jsonl.partial"
     line = json.dumps({"canonical_url": "https://x/1", "content_hash": H1, "version": 1})
     partial.write_text(line + '\n{"canon', encoding="utf-8")  # a torn last line
-    store = RedisStateStore(redis_server.client(), config(redis_server), "sp")
+    store = RedisStateStore(redis_server.client(), store_config(redis_server), "sp")
     assert recover_partials(store, str(tmp_path / "*.jsonl")) == (1, 1, 1, 0)
     assert store.get("https://x/1") is not None and not partial.exists()
 
 
 def test_host_memory_shared_by_processes(redis_server: RedisServer) -> None:
-    conf = config(redis_server)
+    conf = store_config(redis_server)
     now = datetime(2026, 3, 1, tzinfo=UTC)
     node_a = RedisHostTierMemory(redis_server.client(), conf, "sp", 2, timedelta(hours=6))
     node_b = RedisHostTierMemory(redis_server.client(), conf, "sp", 2, timedelta(hours=6))
@@ -136,7 +121,8 @@ def test_host_memory_shared_by_processes(redis_server: RedisServer) -> None:
 
 
 def test_host_memory_asks_redis_once_per_host_for_a_no(redis_server: RedisServer) -> None:
-    memory = RedisHostTierMemory(redis_server.client(), config(redis_server), "sp", 2, timedelta(hours=6))
+    conf = store_config(redis_server)
+    memory = RedisHostTierMemory(redis_server.client(), conf, "sp", 2, timedelta(hours=6))
     assert memory.stealthy_reason("quiet.example") is None
     calls: list[str] = []
     real_hget = memory.conn.hget
@@ -148,11 +134,11 @@ def test_host_memory_asks_redis_once_per_host_for_a_no(redis_server: RedisServer
 
 
 def test_one_run_at_a_time_same_run_id_joins(redis_server: RedisServer) -> None:
-    conf = config(redis_server)
+    conf = store_config(redis_server)
     conn = redis_server.client()
     assert join_run(conn, conf, "sp") is None
     assert join_run(conn, conf, "sp") is None  # a second process of the same run
-    assert join_run(conn, config(redis_server, run_id="r2", prefix=conf.prefix), "sp") == "r1"
+    assert join_run(conn, store_config(redis_server, run_id="r2", prefix=conf.prefix), "sp") == "r1"
 
 
 def test_config_and_masking() -> None:

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsmon.distributed.config import DistributedConfig
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.template import (
@@ -28,7 +27,7 @@ from newsmon.state.store import StateStore
 from newsmon.state.template import SiteTemplate
 from tests import template_site as ts
 from tests.crawl_helpers import read_jsonl, run_crawl
-from tests.redis_helpers import RedisServer, needs_redis
+from tests.redis_helpers import RedisServer, needs_redis, store_config
 
 
 def _learn_site(template: SiteTemplate, site: ts.Site) -> None:
@@ -138,16 +137,7 @@ def test_sqlite_store_keeps_the_template(tmp_path: Path) -> None:
 
 @needs_redis
 def test_redis_store_keeps_one_template_for_every_process(redis_server: RedisServer) -> None:
-    config = DistributedConfig(
-        backend="redis",
-        url=redis_server.url,
-        run_id="r1",
-        prefix=f"t{uuid.uuid4().hex[:8]}",
-        claim_ttl_s=3600.0,
-        heartbeat_s=1.0,
-        worker_timeout_s=10.0,
-        run_ttl_s=600.0,
-    )
+    config = store_config(redis_server)
     with RedisStateStore(redis_server.client(), config, "harbour") as store:
         _exercise_store(store)
     # two processes (two clients) learning pages: one template

@@ -5,7 +5,6 @@ blocks, and a revisit judges them again with the template learned since (record.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from newsmon.state.store import StateStore
 from newsmon.state.template import SiteTemplate
 from newsmon.stats import STATE_REVISED, STATE_TEMPLATE_ONLY, STATE_UNCHANGED
 from tests.component_helpers import SCOPE, crawler_with, isolated, stat
-from tests.redis_helpers import RedisServer, needs_redis
+from tests.redis_helpers import RedisServer, needs_redis, store_config
 from tests.shapes.faro import FaroSite
 from tests.shapes.kit import Story
 
@@ -89,19 +88,9 @@ def test_a_publication_after_a_late_learned_block_makes_no_version_sqlite(tmp_pa
 
 @needs_redis
 def test_a_publication_after_a_late_learned_block_makes_no_version_redis(redis_server: RedisServer) -> None:
-    from newsmon.distributed.config import DistributedConfig
     from newsmon.state.redis_store import RedisStateStore
 
-    config = DistributedConfig(
-        backend="redis",
-        url=redis_server.url,
-        run_id="r1",
-        prefix=f"t{uuid.uuid4().hex[:8]}",
-        claim_ttl_s=3600.0,
-        heartbeat_s=1.0,
-        worker_timeout_s=10.0,
-        run_ttl_s=600.0,
-    )
+    config = store_config(redis_server)
     with RedisStateStore(redis_server.client(), config, "faro") as store:
         _publication_then_edit(store)
 
