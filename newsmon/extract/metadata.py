@@ -58,10 +58,6 @@ def read_meta(tree: HtmlElement) -> dict[str, list[str]]:
     return metas
 
 
-def _first(metas: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
-    return next((metas[key][0] for key in keys if key in metas), None)
-
-
 def normalize_language(value: str | None) -> str | None:
     """ "en", "en-US", "zh-Hant-TW" from html[lang]/og:locale spellings ("en_us", "EN"), else None."""
     match = _LANG.match((value or "").strip())
