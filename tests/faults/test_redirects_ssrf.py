@@ -35,7 +35,8 @@ def targets(port: int, other_port: int) -> dict[str, tuple[str, str]]:
         "loopback2": (f"http://127.0.0.2:{port}{SECRET}", "127.0.0.2"),
         "localhost": (f"http://localhost:{port}{SECRET}", "127.0.0.1"),
         "other-port": (f"http://127.0.0.1:{other_port}{SECRET}", "127.0.0.1"),
-        "decimal-ip": (f"http://2130706433:{port}{SECRET}", "127.0.0.1"),
+        # w3lib >= 2.6 rewrites it to dotted form (127.0.0.2) before the guard sees it; older ones do not
+        "decimal-ip": (f"http://2130706434:{port}{SECRET}", "127.0.0.2"),
         "ipv6-loopback": (f"http://[::1]:{port}{SECRET}", "::1"),
         "ipv4-mapped": ("http://[::ffff:169.254.169.254]/latest/meta-data/", "::ffff:a9fe:a9fe"),
         "cgnat": ("http://100.64.0.1/", "100.64.0.1"),
