@@ -21,15 +21,9 @@ from newsmon.crawl.classify import (
     classify,
     precheck,
 )
-from newsmon.crawl.config import (
-    ARGUMENT_PRIORITY,
-    SITE_PRIORITY,
-    CrawlConfig,
-    apply_to_settings,
-    resolved,
-    tier_mode,
-)
+from newsmon.crawl.config import PER_SITE, CrawlConfig, apply_to_settings
 from newsmon.crawl.frontier import Frontier, LinkPath, article_hops
+from newsmon.crawl.precedence import ARGUMENT_PRIORITY, SITE_PRIORITY, resolve
 from newsmon.extract.types import PageData
 from newsmon.meta import META_HOPS, META_KIND, Tier
 from newsmon.sites import SiteConfig, parse_site_config
@@ -272,7 +266,7 @@ def test_follow_depth_precedence(
         settings.set("NEWSMON_FOLLOW_DEPTH", 3, priority=setting_priority)
     args = SpiderArguments(follow_depth=argument)
     the_site = site(**({"follow_depth": site_value} if site_value is not None else {}))
-    assert resolved(settings, "NEWSMON_FOLLOW_DEPTH", argument, site_value) == expected  # frozen path
+    assert resolve(settings, the_site, args, PER_SITE)["NEWSMON_FOLLOW_DEPTH"] == expected  # frozen path
     apply_to_settings(settings, the_site, args)  # the crawl's path: written into the settings
     assert settings.getint("NEWSMON_FOLLOW_DEPTH") == expected
     assert CrawlConfig.build(settings, the_site, args).follow_depth == expected
@@ -282,13 +276,13 @@ def test_tier_mode_precedence_and_the_browser_tier() -> None:
     plain_site = site(tier_mode="plain")
     settings = Settings()
     settings.set("NEWSMON_TIER_MODE", "auto", priority="addon")
-    assert tier_mode(settings, plain_site) == "plain"
+    assert resolve(settings, plain_site, SpiderArguments(), PER_SITE)["NEWSMON_TIER_MODE"] == "plain"
     apply_to_settings(settings, plain_site, SpiderArguments())
     assert settings.get("NEWSMON_TIER_MODE") == "plain"
     assert settings.getpriority("NEWSMON_TIER_MODE") == SITE_PRIORITY
     assert not CrawlConfig.build(settings, plain_site, SpiderArguments()).browser_tier
     settings.set("NEWSMON_TIER_MODE", "stealthy", priority="cmdline")
-    assert tier_mode(settings, plain_site) == "stealthy"
+    assert resolve(settings, plain_site, SpiderArguments(), PER_SITE)["NEWSMON_TIER_MODE"] == "stealthy"
     assert CrawlConfig.build(settings, plain_site, SpiderArguments()).browser_tier
 
 

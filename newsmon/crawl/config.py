@@ -2,27 +2,31 @@
 
 spider argument (``-a``) > ``-s`` / project setting > the site's TOML > newsmon's default.
 
-The spider resolves its site in ``from_crawler`` (Scrapy builds the spider before it applies add-ons and
-freezes the settings) and writes what its site and arguments decide into the crawler's settings at two
-priorities of their own: ``ARGUMENT_PRIORITY`` above ``-s``, ``SITE_PRIORITY`` below a project's settings
-and above newsmon's add-on defaults. Every component then reads one value from the settings: the tier
-middleware, the browser add-on (a site with ``tier_mode = "plain"`` never starts Playwright) and the spider
-agree by construction.
+``PER_SITE`` is the one table of per-site options (newsmon/crawl/precedence.py: the rows and the rule). The
+spider resolves its site in ``from_crawler`` (Scrapy builds the spider before it applies add-ons and
+freezes the settings) and writes what its site and arguments decide into the crawler's settings by those
+rows (``apply_to_settings``), so every component reads one value from the settings: the tier middleware,
+the browser add-on (a site with ``tier_mode = "plain"`` never starts Playwright), the sinks and the spider
+agree by construction. ``CrawlConfig.build`` resolves the same rows by the same rule, so it holds even
+when the settings were frozen before the spider was built.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.settings import BaseSettings
 
 from newsmon.crawl.arguments import SpiderArguments
+from newsmon.crawl.precedence import PerSite, read_int, read_list, read_mode, resolve, write
 from newsmon.discovery.budget import HubBudgetConfig
 from newsmon.extract.budget import PageBudget
 from newsmon.extract.types import ExtractOptions
 from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
 from newsmon.options import Option, Options
+from newsmon.sinks import OPTIONS as SINK_OPTIONS
 from newsmon.sites import SiteConfig, load_site_config
 from newsmon.sites.catalog import sites_dir
 from newsmon.urls import DEFAULT_TRACKING_PARAMS, SiteScope
@@ -63,10 +67,15 @@ OPTIONS = Options(
     ),
 )
 
-#: A site's TOML: above newsmon's add-on defaults (15), below a project's settings (20).
-SITE_PRIORITY = SETTINGS_PRIORITIES["addon"] + 1
-#: Spider arguments: above `-s` (cmdline, 40).
-ARGUMENT_PRIORITY = SETTINGS_PRIORITIES["cmdline"] + 10
+#: The per-site options (newsmon/crawl/precedence.py): setting, site TOML key, spider argument, reader.
+PER_SITE: tuple[PerSite, ...] = (
+    PerSite(
+        "NEWSMON_TIER_MODE", TIER_OPTIONS, read_mode, site_key="tier_mode", site_value=lambda v: v or None
+    ),
+    PerSite("NEWSMON_FOLLOW_DEPTH", OPTIONS, read_int, site_key="follow_depth", argument="follow_depth"),
+    PerSite("NEWSMON_MAX_LISTING_PAGES", OPTIONS, read_int, argument="max_pages"),
+    PerSite("NEWSMON_SINKS", SINK_OPTIONS, read_list, site_key="sinks", site_value=lambda v: list(v) or None),
+)
 
 
 def resolve_site(args: SpiderArguments, spider_site: str, settings: BaseSettings) -> SiteConfig:
@@ -78,21 +87,7 @@ def resolve_site(args: SpiderArguments, spider_site: str, settings: BaseSettings
 
 def apply_to_settings(settings: BaseSettings, site: SiteConfig, args: SpiderArguments) -> None:
     """Write what the site and the arguments decide into the crawl's settings (module docstring)."""
-    if settings.frozen:  # a crawler whose settings are already applied (a test's): nothing to add
-        return
-    by_site: dict[str, Any] = {
-        "NEWSMON_TIER_MODE": site.tier_mode,
-        "NEWSMON_FOLLOW_DEPTH": site.follow_depth,
-        "NEWSMON_SINKS": list(site.sinks) or None,
-    }
-    by_argument: dict[str, Any] = {
-        "NEWSMON_FOLLOW_DEPTH": args.follow_depth,
-        "NEWSMON_MAX_LISTING_PAGES": args.max_pages,
-    }
-    for values, priority in ((by_site, SITE_PRIORITY), (by_argument, ARGUMENT_PRIORITY)):
-        for name, value in values.items():
-            if value is not None:
-                settings.set(name, value, priority=priority)
+    write(settings, site, args, PER_SITE)
 
 
 @dataclass(frozen=True)
@@ -115,16 +110,17 @@ class CrawlConfig:
     hub_budget: HubBudgetConfig
     extract_options: ExtractOptions
     browser_tier: bool  # a browser tier may take escalations (tiers on, mode not plain)
+    per_site: Mapping[str, Any]  # every PER_SITE setting's value by the rule, by setting name
 
     @classmethod
     def build(cls, settings: BaseSettings, site: SiteConfig, args: SpiderArguments) -> CrawlConfig:
         scope = SiteScope.build(site.origin, site.hosts, mirror=args.base_url)
-        follow_depth = resolved(settings, "NEWSMON_FOLLOW_DEPTH", args.follow_depth, site.follow_depth)
-        max_pages = resolved(settings, "NEWSMON_MAX_LISTING_PAGES", args.max_pages, None)
+        per_site = resolve(settings, site, args, PER_SITE)
+        follow_depth, max_pages = per_site["NEWSMON_FOLLOW_DEPTH"], per_site["NEWSMON_MAX_LISTING_PAGES"]
         if follow_depth < 0 or max_pages < 1:
             raise ValueError("NEWSMON_FOLLOW_DEPTH must be >= 0 and NEWSMON_MAX_LISTING_PAGES >= 1")
         page_budget = PageBudget.from_settings(settings)
-        mode = tier_mode(settings, site)
+        mode = per_site["NEWSMON_TIER_MODE"]
 
         def where(given: tuple[str, ...] | None, own: tuple[str, ...]) -> tuple[str, ...]:
             # an argument given empty (`-a feeds=`) means none; not given means the site's own
@@ -151,6 +147,7 @@ class CrawlConfig:
                 max_inline=page_budget.max_inline,
             ),
             browser_tier=TIER_OPTIONS.getbool(settings, "NEWSMON_TIERS_ENABLED") and mode != "plain",
+            per_site=per_site,
         )
 
     @property
@@ -158,20 +155,3 @@ class CrawlConfig:
         """Configured hubs (feeds, categories, sitemaps, robots.txt): the monitors expect them to answer."""
         robots = 1 if self.site.robots_sitemaps else 0
         return len(self.feed_urls) + len(self.category_urls) + len(self.sitemap_urls) + robots
-
-
-def resolved(settings: BaseSettings, name: str, argument: int | None, site_value: int | None) -> int:
-    """The precedence rule for a whole-number option, whether or not the site could still be written into
-    the settings (module docstring)."""
-    if argument is not None:
-        return argument
-    if site_value is not None and (settings.getpriority(name) or 0) <= SITE_PRIORITY:
-        return site_value
-    return OPTIONS.getint(settings, name)
-
-
-def tier_mode(settings: BaseSettings, site: SiteConfig) -> str:
-    """NEWSMON_TIER_MODE by the same rule: a project setting or `-s`, else the site's, else the default."""
-    if site.tier_mode and (settings.getpriority("NEWSMON_TIER_MODE") or 0) <= SITE_PRIORITY:
-        return site.tier_mode
-    return str(TIER_OPTIONS.get(settings, "NEWSMON_TIER_MODE") or "auto").lower()
