@@ -2,20 +2,27 @@
 
 Scrapy builds each component on its own (``from_crawler``); the few things several of them must share live
 here, typed, instead of being found by scanning the crawler's middleware lists or by ``getattr`` on the
-spider: the state backend (run lock, store, host tier memory; newsmon/state/backend.py), the crawl's
-configuration and frontier (set by the spider, which Scrapy builds first), and the hub-source tracker the
-monitors read.
+spider. The context is built in one place (``CrawlContext.of``) from what the crawler holds when it is
+built: the spider class, the settings and the process's resources. What only a later owner can make gets
+a typed slot (``Slot``) that its owner sets once, and that reads as a clear error before then: the news
+spider's part (its configuration and frontier), the state backend (newsmon/state/backend.py), the
+hub-source tracker the monitors read, the outputs-settled watcher and the sinks' writer. The run lock is
+no part of building anything here: the state extension takes it, by name, as the crawl is built
+(``StateBackend.take_lock``), and the crawl command takes its own before that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from newsmon.resources import ProcessResources, process_resources
 
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
     from newsmon.crawl.config import CrawlConfig
     from newsmon.crawl.frontier import ArticleVisit, Frontier
@@ -29,6 +36,44 @@ if TYPE_CHECKING:
 # crawler; a sweep kept every finished site's crawler, settings and frontier until the process ended.)
 _ATTRIBUTE = "_newsmon_crawl_context"
 
+#: A spider class attribute: true for a spider whose crawl is named by its site (NewsSpider), so the run
+#: name is its site's once it attaches, never the spider's name in the meantime.
+NAMED_BY_SITE = "newsmon_named_by_site"
+
+T = TypeVar("T")
+
+
+class SlotError(RuntimeError):
+    """A slot of the crawl context read before its owner set it, or set a second time."""
+
+
+class Slot(Generic[T]):
+    """A part of the crawl context that one owner (a module, named in ``owner``) sets once, after the
+    context is built. ``get`` before then is an error naming the owner; ``peek`` is for a reader to whom
+    the part is optional (a crawl without a news spider, monitors off)."""
+
+    __slots__ = ("_value", "is_set", "name", "owner")
+
+    def __init__(self, name: str, owner: str) -> None:
+        self.name = name
+        self.owner = owner  # the one module that sets it (tests/test_architecture.py checks it)
+        self.is_set = False
+        self._value: T | None = None
+
+    def set(self, value: T) -> T:
+        if self.is_set:
+            raise SlotError(f"crawl context: {self.name} is set already (only {self.owner} sets it, once)")
+        self._value, self.is_set = value, True
+        return value
+
+    def get(self) -> T:
+        if not self.is_set:
+            raise SlotError(f"crawl context: {self.name} read before {self.owner} set it")
+        return self._value  # type: ignore[return-value]  # set: a T (which may itself be Optional)
+
+    def peek(self) -> T | None:
+        return self._value
+
 
 @dataclass(frozen=True)
 class NewsCrawl:
@@ -41,76 +86,93 @@ class NewsCrawl:
 
 
 class CrawlContext:
-    """Built once per crawler, here only (``of``); each part is set by its one owner: ``news`` by the news
-    spider (``attach_news``, once), ``state`` by newsmon.state.backend.state_backend(), ``sources`` by the
-    HubSources middleware when monitors are on, ``settlement`` by the first OutputsSettled."""
+    """Built once per crawler, here only (``of``), with what the crawler holds; each slot is set once by
+    its one owner (``Slot.owner``)."""
 
-    def __init__(self, spidercls: type[Spider] | None) -> None:
+    def __init__(self, spidercls: type[Spider], settings: BaseSettings, resources: ProcessResources) -> None:
         self.spidercls = spidercls
-        self.news: NewsCrawl | None = None
-        self.state: StateBackend | None = None  # built by newsmon.state.backend.state_backend()
-        self.sources: HubSources | None = None  # set by the HubSources middleware when monitors are on
-        self.settlement: Settlement | None = None  # the outputs-settled watcher (newsmon/state/outputs.py)
-        self.sinks: SinkWriter | None = None  # the sinks' writer (newsmon/sinks/extension.py)
-        self.sinks_built = False
+        self.settings = settings
+        self.resources = resources
+        self.news: Slot[NewsCrawl] = Slot("news", "newsmon.crawl.spider")  # through attach_news
+        self.state: Slot[StateBackend] = Slot("state", "newsmon.state.backend")
+        self.sources: Slot[HubSources] = Slot("sources", "newsmon.monitors.sources")  # monitors on
+        self.settlement: Slot[Settlement] = Slot("settlement", "newsmon.state.outputs")
+        self.sinks: Slot[SinkWriter | None] = Slot("sinks", "newsmon.sinks.extension")  # None: no sink
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlContext:
+        """The crawler's context, built on the first call (the one constructor of the context)."""
         context: CrawlContext | None = getattr(crawler, _ATTRIBUTE, None)
         if context is None:
-            context = cls(crawler.spidercls)
+            context = cls(crawler.spidercls, crawler.settings, process_resources())
             setattr(crawler, _ATTRIBUTE, context)
         return context
+
+    def slots(self) -> tuple[Slot[Any], ...]:
+        return (self.news, self.state, self.sources, self.settlement, self.sinks)
 
     def attach_news(self, news: NewsCrawl) -> None:
         """The news spider's part, once. A state opened under another name first is an error, not a
         silent split of the site's store and lock."""
-        if self.news is not None:
-            raise RuntimeError(
-                f"crawl context: a news spider ({self.news.config.site.name}) is attached already"
+        if self.news.is_set:
+            raise SlotError(
+                f"crawl context: a news spider ({self.news.get().config.site.name}) is attached already"
             )
-        if self.state is not None and self.state.name != news.config.site.name:
-            raise RuntimeError(
-                f"crawl context: state opened as {self.state.name!r} before the spider named its site "
+        state = self.state.peek()
+        if state is not None and state.name != news.config.site.name:
+            raise SlotError(
+                f"crawl context: state opened as {state.name!r} before the spider named its site "
                 f"{news.config.site.name!r}"
             )
-        self.news = news
+        self.news.set(news)
 
     @property
     def run_name(self) -> str:
         """The name a crawl's state (store, lock, host memory, monitor history) is kept under: its site's, so
-        two sites crawled by one spider class keep apart; a crawl without a news spider (another project's
-        spider with the add-on) uses its spider's name."""
-        if self.news is not None:
-            return self.news.config.site.name
-        assert self.spidercls is not None
+        two sites crawled by one spider class keep apart; a crawl of another project's spider (no site) uses
+        its spider's name. A news spider's crawl read before the spider named its site is an error, never
+        the spider's name in the meantime (a split of the site's store and lock)."""
+        news = self.news.peek()
+        if news is not None:
+            return news.config.site.name
+        if getattr(self.spidercls, NAMED_BY_SITE, False):
+            raise SlotError(
+                f"crawl context: the run name of {self.spidercls.__name__}'s crawl is its site's, read "
+                "before the spider named it (build the spider first: Scrapy does)"
+            )
         return str(self.spidercls.name)
 
     @property
     def config(self) -> CrawlConfig | None:
-        return self.news.config if self.news is not None else None
+        news = self.news.peek()
+        return news.config if news is not None else None
 
     @property
     def frontier(self) -> Frontier | None:
-        return self.news.frontier if self.news is not None else None
+        news = self.news.peek()
+        return news.frontier if news is not None else None
 
     @property
     def request_for(self) -> Callable[[ArticleVisit], Any] | None:
-        return self.news.request_for if self.news is not None else None
+        news = self.news.peek()
+        return news.request_for if news is not None else None
 
     def article_hops(self, meta: Mapping[str, Any]) -> int | None:
         """The frontier's path rule for the distributed dupefilter: the related-link hops of an article
         request (None for hubs, or when no news spider runs this crawl)."""
-        return self.news.frontier.hops_of(meta) if self.news is not None else None
+        news = self.news.peek()
+        return news.frontier.hops_of(meta) if news is not None else None
 
     @property
     def crawl_origin(self) -> str | None:
         """The origin the crawl talks to (the site's, or ``base_url``): exempt from the SSRF rule."""
-        return self.news.config.scope.origin if self.news is not None else None
+        news = self.news.peek()
+        return news.config.scope.origin if news is not None else None
 
     def article_requests(self, visits: Iterable[ArticleVisit]) -> Iterable[Any]:
         """Requests for visits the frontier gave (none when no news spider runs this crawl)."""
-        if self.news is None:
+        news = self.news.peek()
+        if news is None:
             return
         for visit in visits:
-            yield self.news.request_for(visit)
+            yield news.request_for(visit)

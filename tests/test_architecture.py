@@ -379,3 +379,104 @@ def test_the_crawl_context_has_one_constructor_call_site() -> None:
             if stored and path.name != "context.py" and "context" in ast.unparse(node.value).lower():
                 calls.append(f"{path.name}:{node.lineno} sets {node.attr}")
     assert len(calls) == 1 and calls[0].startswith("context.py:"), calls
+
+
+def slot_writes(tree: ast.AST, slots: set[str]) -> list[tuple[str, int]]:
+    """``(slot, line)`` for every ``<...context...>.<slot>.set(...)`` in ``tree``, also through a local name
+    bound to the slot first (``slot = CrawlContext.of(crawler).state; slot.set(...)``), and every
+    ``attach_news`` call (the news slot's setter)."""
+
+    def slot_of(node: ast.expr, bound: dict[str, str]) -> str | None:
+        if isinstance(node, ast.Name):
+            return bound.get(node.id)
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in slots
+            and "context" in ast.unparse(node.value).lower()
+        ):
+            return node.attr
+        return None
+
+    writes: list[tuple[str, int]] = []
+    scopes = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module)]
+    for scope in scopes:
+        bound: dict[str, str] = {}
+        for node in ast.walk(scope):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
+                name = slot_of(node.value, {})
+                if name is not None:
+                    bound[node.targets[0].id] = name
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr == "set":
+                    name = slot_of(node.func.value, bound)
+                    if name is not None:
+                        writes.append((name, node.lineno))
+                elif node.func.attr == "attach_news":
+                    writes.append(("news", node.lineno))
+    return sorted(set(writes))
+
+
+def test_no_component_writes_another_components_slot_of_the_context() -> None:
+    """Each slot of the crawl context (``Slot``) is set by the one module it names as its owner; the
+    context's own fields are assigned nowhere else."""
+    from scrapy.utils.test import get_crawler
+
+    from newsmon.context import CrawlContext
+
+    context = CrawlContext.of(get_crawler())
+    owners = {slot.name: slot.owner for slot in context.slots()}
+    assert set(owners) == {"news", "state", "sources", "settlement", "sinks"}
+    wrong, seen = [], set()
+    for path in sorted(ROOT.rglob("*.py")):
+        module = ".".join(("newsmon", *path.relative_to(ROOT).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        )
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for name, line in slot_writes(tree, set(owners)):
+            if module == "newsmon.context":
+                continue
+            seen.add(name)
+            if module != owners[name]:
+                wrong.append(f"{module}:{line} sets {name} (owner: {owners[name]})")
+        for node in ast.walk(tree):
+            stored = isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+            if (
+                stored
+                and module != "newsmon.context"
+                and node.attr in (*owners, "spidercls", "settings", "resources")
+            ) and "context" in ast.unparse(node.value).lower():
+                wrong.append(f"{module}:{node.lineno} assigns context.{node.attr}")
+    assert seen == set(owners), f"the scan lost a slot's owner: saw {sorted(seen)}"  # it really sees them
+    assert not wrong, wrong
+
+
+def test_the_slot_scan_sees_a_foreign_write() -> None:
+    sample = ast.parse(
+        "def f(crawler):\n"
+        "    CrawlContext.of(crawler).state.set(1)\n"
+        "    slot = self.context.sinks\n"
+        "    slot.set(None)\n"
+        "    other.set(2)\n"
+        "    context.attach_news(n)\n"
+    )
+    assert slot_writes(sample, {"state", "sinks"}) == [("news", 6), ("sinks", 4), ("state", 2)]
+
+
+def test_the_run_lock_is_taken_by_name_not_as_a_side_effect() -> None:
+    """``StateBackend.take_lock`` is called by the state extension only (as the crawl is built); building
+    or asking for the backend takes nothing (tests/test_context.py)."""
+    callers = []
+    for path in sorted(ROOT.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "take_lock"
+            ):
+                callers.append(str(path.relative_to(ROOT)))
+    assert callers == ["state/extension.py"], callers

@@ -121,7 +121,7 @@ def test_output_check_passes_a_writable_feed_and_refuses_an_unusable_one(tmp_pat
 def test_hub_sources_on_by_default_registered_for_the_monitors_and_off() -> None:
     crawler = crawler_with()
     sources = build_from_crawler(HubSources, crawler)
-    assert CrawlContext.of(crawler).sources is sources
+    assert CrawlContext.of(crawler).sources.get() is sources
     with pytest.raises(NotConfigured):
         build_from_crawler(HubSources, crawler_with({"NEWSMON_MONITORS_ENABLED": False}))
 

@@ -1,5 +1,6 @@
-"""The crawl context (newsmon/context.py): built once per crawler, the news spider's part attached once,
-and a state opened under another name than the spider's site is an error, not a silent split."""
+"""The crawl context (newsmon/context.py): built once per crawler from what the crawler holds, each later
+part in a slot its one owner sets once (read early: a clear error), the news spider's part attached once,
+a news spider's run never named after the spider in the meantime, and the run lock no side effect."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import Spider
 
-from newsmon.context import CrawlContext, NewsCrawl
+from newsmon.context import CrawlContext, NewsCrawl, Slot, SlotError
+from newsmon.resources import process_resources
 from newsmon.spiders.euromaidan import EuromaidanSpider
 from newsmon.state.backend import state_backend
 from tests.component_helpers import crawler_with, isolated
@@ -22,30 +25,79 @@ def _workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def news_part(crawler: Any) -> NewsCrawl:
     spider = EuromaidanSpider.from_crawler(crawler, base_url="http://127.0.0.1:8080")
-    news = CrawlContext.of(crawler).news
-    assert news is not None and news.config is spider.config
+    news = CrawlContext.of(crawler).news.get()
+    assert news.config is spider.config
     return news
 
 
-def test_one_context_per_crawler_and_the_spider_part_once() -> None:
+def test_one_context_per_crawler_built_from_what_the_crawler_holds() -> None:
     crawler = crawler_with(spidercls=EuromaidanSpider)
     context = CrawlContext.of(crawler)
-    assert CrawlContext.of(crawler) is context and context.news is None
-    assert context.run_name == "euromaidan"  # no news spider yet: the spider's name
+    assert CrawlContext.of(crawler) is context
+    assert context.spidercls is EuromaidanSpider and context.settings is crawler.settings
+    assert context.resources is process_resources()
+    assert not any(slot.is_set for slot in context.slots())
+
+
+def test_the_spider_part_once_and_the_run_name_its_site() -> None:
+    crawler = crawler_with(spidercls=EuromaidanSpider)
+    context = CrawlContext.of(crawler)
+    with pytest.raises(SlotError, match=r"read before newsmon\.crawl\.spider set it"):
+        context.news.get()
+    with pytest.raises(SlotError, match="run name of EuromaidanSpider's crawl is its site's"):
+        _ = context.run_name  # never the spider's name in the meantime
     news = news_part(crawler)
     assert context.run_name == news.config.site.name and context.frontier is news.frontier
     with pytest.raises(RuntimeError, match="attached already"):
         context.attach_news(news)
 
 
+def test_a_crawl_of_another_spider_is_named_after_it() -> None:
+    class Theirs(Spider):
+        name = "theirs"
+
+    context = CrawlContext.of(crawler_with(spidercls=Theirs))
+    assert context.run_name == "theirs" and context.config is None and context.crawl_origin is None
+    assert list(context.article_requests([])) == []
+
+
+def test_state_opened_before_the_news_spider_named_its_site_is_refused() -> None:
+    """A component asking for the state before the spider (Scrapy builds the spider first) gets an error,
+    not a store and a lock under the spider's name."""
+    crawler = crawler_with(spidercls=EuromaidanSpider)
+    with pytest.raises(SlotError, match="read before the spider named it"):
+        state_backend(crawler)
+    assert not CrawlContext.of(crawler).state.is_set
+    news_part(crawler)
+    assert state_backend(crawler).name == "euromaidan"
+
+
 def test_state_opened_under_another_name_before_the_spider_is_refused() -> None:
     crawler = crawler_with(spidercls=EuromaidanSpider)
     news = news_part(crawler)
-    other = crawler_with(spidercls=EuromaidanSpider)
-    context = CrawlContext.of(other)
-    context.spidercls = type(
-        "Another", (EuromaidanSpider,), {"name": "another"}
-    )  # named otherwise than its site
+
+    class Another(Spider):  # a spider named otherwise than the site, whose state opened first
+        name = "another"
+
+    other = crawler_with(spidercls=Another)
     assert state_backend(other).name == "another"
     with pytest.raises(RuntimeError, match="state opened as 'another'"):
-        context.attach_news(news)
+        CrawlContext.of(other).attach_news(news)
+
+
+def test_the_state_backend_takes_no_run_lock_by_being_asked_for() -> None:
+    crawler = crawler_with(spidercls=EuromaidanSpider)
+    news_part(crawler)
+    backend = state_backend(crawler)
+    assert backend.config.enabled and backend.lock is None  # the state extension takes it, by name
+    assert state_backend(crawler) is backend
+
+
+def test_a_slot_is_set_once_and_read_after() -> None:
+    slot: Slot[int | None] = Slot("sample", "newsmon.sample")
+    assert slot.peek() is None and not slot.is_set
+    with pytest.raises(SlotError, match=r"sample read before newsmon\.sample set it"):
+        slot.get()
+    assert slot.set(None) is None and slot.is_set and slot.get() is None  # None is a value once set
+    with pytest.raises(SlotError, match="sample is set already"):
+        slot.set(1)

@@ -201,7 +201,7 @@ def test_outputs_settle_after_the_feeds_once_and_in_order() -> None:
     OutputsSettled(crawler, lambda reason: calls.append(f"report:{reason}"), SettleOrder.REPORT)
     OutputsSettled(crawler, lambda reason: calls.append(f"record:{reason}"), SettleOrder.RECORD)
     OutputsSettled(crawler, lambda reason: calls.append(f"judge:{reason}"), SettleOrder.JUDGE)
-    settlement = CrawlContext.of(crawler).settlement
+    settlement = CrawlContext.of(crawler).settlement.get()
     assert settlement is not None
     settlement.spider_closed(NewsSpider(), "finished")
     assert calls == []  # FeedExporter stores the feeds after the spider_closed handlers
@@ -211,7 +211,7 @@ def test_outputs_settle_after_the_feeds_once_and_in_order() -> None:
     refused: list[str] = []
     other = crawler_with({"/tmp/x.jsonl": {"format": "jsonlines"}})
     OutputsSettled(other, refused.append)
-    early = CrawlContext.of(other).settlement
+    early = CrawlContext.of(other).settlement.get()
     assert early is not None
     early.spider_closed(NewsSpider(), "newsmon_output_unusable")  # no FeedExporter will ever close
     assert refused == ["newsmon_output_unusable"]
@@ -234,7 +234,7 @@ def test_a_failing_closing_step_does_not_stop_the_next(caplog: pytest.LogCapture
 
     OutputsSettled(crawler, judge, SettleOrder.JUDGE)
     OutputsSettled(crawler, lambda reason: calls.append(f"record:{reason}"), SettleOrder.RECORD)
-    settlement = CrawlContext.of(crawler).settlement
+    settlement = CrawlContext.of(crawler).settlement.get()
     assert settlement is not None
     settlement.feed_exporter_closed()
     settlement.spider_closed(NewsSpider(), "finished")

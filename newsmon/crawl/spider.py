@@ -77,6 +77,7 @@ class NewsSpider(scrapy.Spider):
     """Arguments: site, base_url, follow_depth, max_pages, feeds, categories, sitemaps, urls (see README)."""
 
     site_name = ""  # bundled site config a subclass crawls by default
+    newsmon_named_by_site = True  # the crawl's run name is its site's (newsmon.context.NAMED_BY_SITE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._args = {name: kwargs.pop(name, None) for name in SPIDER_ARGUMENTS}
@@ -418,7 +419,7 @@ class NewsSpider(scrapy.Spider):
         if local is None or local == key or self.frontier.is_hub(local):
             counter.inc_value(stats.AMP_NO_CANONICAL)
             return None
-        state = self._context.state
+        state = self._context.state.peek()
         if state is not None and state.store is not None and state.store.add_alias(key, local):
             counter.inc_value(stats.STATE_ALIASES)  # the next run skips the AMP URL once local is emitted
         requests = []
@@ -451,7 +452,7 @@ class NewsSpider(scrapy.Spider):
         """The canonical URL a related link is known to lead to: the state store's redirects and aliases
         (earlier runs), so read_also / news_feed join on canonical_url. An alias this run recorded is not
         used: whether its page was marked before this record was built is a matter of response order."""
-        state = self._context.state
+        state = self._context.state.peek()
         if state is None or state.store is None or url in state.run_aliases:
             return None
         known = state.store.resolve(url)
@@ -477,7 +478,7 @@ class NewsSpider(scrapy.Spider):
         template = self.template
         if template is not None and not self._template_open:
             self._template_open = True
-            state = self._context.state
+            state = self._context.state.peek()
             template.open(state.store if state is not None else None)
         return template
 

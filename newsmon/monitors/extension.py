@@ -121,7 +121,7 @@ class MonitorExtension:
         )
         new_listed: int | None = int(self.stats.get_value(stats.STATE_NEW, 0))
         stale: dict[str, int] = {}
-        sources, frontier = self.context.sources, self.context.frontier
+        sources, frontier = self.context.sources.peek(), self.context.frontier
         if sources is not None:
             listed = frontier.hub_listed if frontier is not None else {}
             counts = sources.counts(listed, store, self.started)

@@ -27,7 +27,7 @@ class HubSources:
         if not MONITOR_OPTIONS.getbool(crawler.settings, "NEWSMON_MONITORS_ENABLED"):
             raise NotConfigured  # monitors off: nothing to feed
         middleware = cls()
-        CrawlContext.of(crawler).sources = middleware  # read by the monitor extension when judging
+        CrawlContext.of(crawler).sources.set(middleware)  # read by the monitor extension when judging
         return middleware
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -135,13 +135,12 @@ class SinkWriter:
 
 def sink_writer(crawler: Crawler) -> SinkWriter | None:
     """The crawl's writer (built once from NEWSMON_SINKS), or None when no sink is configured."""
-    context = CrawlContext.of(crawler)
-    if not context.sinks_built:
-        context.sinks_built = True
+    slot = CrawlContext.of(crawler).sinks
+    if not slot.is_set:
         config = SinkConfig.from_settings(crawler.settings)
-        if config.uris:
-            context.sinks = SinkWriter(crawler, config, [build_sink(uri, config) for uri in config.uris])
-    return context.sinks
+        sinks = [build_sink(uri, config) for uri in config.uris]
+        slot.set(SinkWriter(crawler, config, sinks) if sinks else None)
+    return slot.get()
 
 
 class SinkExtension:

@@ -114,7 +114,7 @@ def enabled_state(crawler: Crawler) -> StateBackend:
 
 def state_backend(crawler: Crawler) -> StateBackend:
     """The crawler's state backend, built on first use (the run lock is taken by the state extension)."""
-    context = CrawlContext.of(crawler)
-    if context.state is None:
-        context.state = StateBackend(crawler, StateConfig.from_settings(crawler.settings), run_name(crawler))
-    return context.state
+    slot = CrawlContext.of(crawler).state
+    if slot.is_set:
+        return slot.get()
+    return slot.set(StateBackend(crawler, StateConfig.from_settings(crawler.settings), run_name(crawler)))

@@ -221,10 +221,9 @@ class OutputsSettled:
     ) -> None:
         self.callback = callback
         self.order = order
-        context = CrawlContext.of(crawler)
-        if context.settlement is None:
-            context.settlement = Settlement(crawler)
-        context.settlement.waiting.append(self)
+        slot = CrawlContext.of(crawler).settlement
+        settlement = slot.get() if slot.is_set else slot.set(Settlement(crawler))
+        settlement.waiting.append(self)
 
 
 class Settlement:
@@ -253,7 +252,7 @@ class Settlement:
     def _settle(self) -> None:
         if not self.done and self.reason is not None:
             self.done = True
-            sinks = CrawlContext.of(self.crawler).sinks
+            sinks = CrawlContext.of(self.crawler).sinks.peek()  # None: no sink, or never asked for
             if sinks is not None:  # the sinks' last batch is an output too: delivered before the verdicts
                 try:
                     sinks.finish()
