@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 # crawler; a sweep kept every finished site's crawler, settings and frontier until the process ended.)
 _ATTRIBUTE = "_newsmon_crawl_context"
 
-#: A spider class attribute: true for a spider whose crawl is named by its site (NewsSpider), so the run
-#: name is its site's once it attaches, never the spider's name in the meantime.
-NAMED_BY_SITE = "newsmon_named_by_site"
-
 T = TypeVar("T")
 
 
@@ -98,6 +94,7 @@ class CrawlContext:
         self.sources: Slot[HubSources] = Slot("sources", "newsmon.monitors.sources")  # monitors on
         self.settlement: Slot[Settlement] = Slot("settlement", "newsmon.state.outputs")
         self.sinks: Slot[SinkWriter | None] = Slot("sinks", "newsmon.sinks.extension")  # None: no sink
+        self._run_name: str | None = None  # fixed by its first reader (run_name)
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlContext:
@@ -118,29 +115,26 @@ class CrawlContext:
             raise SlotError(
                 f"crawl context: a news spider ({self.news.get().config.site.name}) is attached already"
             )
-        state = self.state.peek()
-        if state is not None and state.name != news.config.site.name:
+        if self._run_name is not None and self._run_name != news.config.site.name:
+            state = "state opened" if self.state.is_set else "run named"
             raise SlotError(
-                f"crawl context: state opened as {state.name!r} before the spider named its site "
+                f"crawl context: {state} as {self._run_name!r} before the spider named its site "
                 f"{news.config.site.name!r}"
             )
         self.news.set(news)
 
     @property
     def run_name(self) -> str:
-        """The name a crawl's state (store, lock, host memory, monitor history) is kept under: its site's, so
-        two sites crawled by one spider class keep apart; a crawl of another project's spider (no site) uses
-        its spider's name. A news spider's crawl read before the spider named its site is an error, never
-        the spider's name in the meantime (a split of the site's store and lock)."""
-        news = self.news.peek()
-        if news is not None:
-            return news.config.site.name
-        if getattr(self.spidercls, NAMED_BY_SITE, False):
-            raise SlotError(
-                f"crawl context: the run name of {self.spidercls.__name__}'s crawl is its site's, read "
-                "before the spider named it (build the spider first: Scrapy does)"
-            )
-        return str(self.spidercls.name)
+        """The name a crawl's state (store, lock, host memory, monitor history, stats file, alerts) is kept
+        under: its site's, so two sites crawled by one spider class keep apart; a crawl of another project's
+        spider (no site) uses its spider's name. Fixed by its first reader, for the whole crawl: a news
+        spider attaching a site of another name afterwards is an error (``attach_news``), never a silent
+        split of the site's store and lock. (Scrapy builds the spider before every component, so a crawl
+        meets this only when components are built by hand first, as unit tests do.)"""
+        if self._run_name is None:
+            news = self.news.peek()
+            self._run_name = news.config.site.name if news is not None else str(self.spidercls.name)
+        return self._run_name
 
     @property
     def config(self) -> CrawlConfig | None:

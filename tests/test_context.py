@@ -1,6 +1,6 @@
 """The crawl context (newsmon/context.py): built once per crawler from what the crawler holds, each later
 part in a slot its one owner sets once (read early: a clear error), the news spider's part attached once,
-a news spider's run never named after the spider in the meantime, and the run lock no side effect."""
+the run name fixed once for the whole crawl, and the run lock no side effect of asking for the state."""
 
 from __future__ import annotations
 
@@ -44,8 +44,6 @@ def test_the_spider_part_once_and_the_run_name_its_site() -> None:
     context = CrawlContext.of(crawler)
     with pytest.raises(SlotError, match=r"read before newsmon\.crawl\.spider set it"):
         context.news.get()
-    with pytest.raises(SlotError, match="run name of EuromaidanSpider's crawl is its site's"):
-        _ = context.run_name  # never the spider's name in the meantime
     news = news_part(crawler)
     assert context.run_name == news.config.site.name and context.frontier is news.frontier
     with pytest.raises(RuntimeError, match="attached already"):
@@ -61,25 +59,26 @@ def test_a_crawl_of_another_spider_is_named_after_it() -> None:
     assert list(context.article_requests([])) == []
 
 
-def test_state_opened_before_the_news_spider_named_its_site_is_refused() -> None:
-    """A component asking for the state before the spider (Scrapy builds the spider first) gets an error,
-    not a store and a lock under the spider's name."""
+def test_the_run_name_is_fixed_by_its_first_reader() -> None:
+    """Read before the spider attached (components built by hand first): the spider's name, for the whole
+    crawl; a spider naming another site afterwards is refused, not a silent split of store and lock."""
     crawler = crawler_with(spidercls=EuromaidanSpider)
-    with pytest.raises(SlotError, match="read before the spider named it"):
-        state_backend(crawler)
-    assert not CrawlContext.of(crawler).state.is_set
-    news_part(crawler)
-    assert state_backend(crawler).name == "euromaidan"
+    news = news_part(crawler)
+
+    class Another(EuromaidanSpider):  # named otherwise than its site
+        name = "another"
+
+    other = crawler_with(spidercls=Another)
+    assert CrawlContext.of(other).run_name == "another"
+    with pytest.raises(RuntimeError, match="run named as 'another' before the spider named its site"):
+        CrawlContext.of(other).attach_news(news)
+    assert not CrawlContext.of(other).news.is_set
 
 
 def test_state_opened_under_another_name_before_the_spider_is_refused() -> None:
     crawler = crawler_with(spidercls=EuromaidanSpider)
     news = news_part(crawler)
-
-    class Another(Spider):  # a spider named otherwise than the site, whose state opened first
-        name = "another"
-
-    other = crawler_with(spidercls=Another)
+    other = crawler_with(spidercls=type("Another", (EuromaidanSpider,), {"name": "another"}))
     assert state_backend(other).name == "another"
     with pytest.raises(RuntimeError, match="state opened as 'another'"):
         CrawlContext.of(other).attach_news(news)

@@ -77,7 +77,6 @@ class NewsSpider(scrapy.Spider):
     """Arguments: site, base_url, follow_depth, max_pages, feeds, categories, sitemaps, urls (see README)."""
 
     site_name = ""  # bundled site config a subclass crawls by default
-    newsmon_named_by_site = True  # the crawl's run name is its site's (newsmon.context.NAMED_BY_SITE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._args = {name: kwargs.pop(name, None) for name in SPIDER_ARGUMENTS}
