@@ -1,0 +1,291 @@
+"""NewsSpider's article callbacks: an article response checked (classify.py: ``precheck``), extracted
+(newsmon/extract, in a worker process by default), judged (``classify``: emit, escalate to the browser,
+drop, or record an AMP page's canonical page instead), held during the site template's warm-up, and an
+emitted page made a record (newsmon/record.py) and visits for its related links."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from newsmon import stats
+from newsmon.crawl.article_parts import SplitArticleCallbacks
+from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, classify
+from newsmon.crawl.frontier import ArticleVisit, LinkPath
+from newsmon.crawl.hubs import page_charset
+from newsmon.extract.types import PageData
+from newsmon.extract.worker import (
+    ExtractCancelled,
+    ExtractFailed,
+    ExtractTimeout,
+    extract_page_data,
+)
+from newsmon.fetch.failures import failure_reason
+from newsmon.fetch.tiers import escalate
+from newsmon.meta import (
+    META_AMP_FALLBACK,
+    META_AMP_OF,
+    META_DEPTH,
+    META_FETCH_REASON,
+    META_HINTS,
+    META_HOPS,
+    META_KEY,
+    META_KIND,
+    META_REFERRER,
+    META_TIER,
+    META_VIA,
+    WARC_META,
+    Tier,
+)
+from newsmon.record import FetchInfo, build_record
+
+logger = logging.getLogger(__name__)
+
+
+class ArticleCallbacks(SplitArticleCallbacks):
+    """Articles, from response to record (a link in the spider's class chain: newsmon/crawl/pages.py)."""
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        """A request with no callback of its own (`scrapy parse URL`): the page read as an article, its
+        record given at once (not held for the site template's warm-up: one page is all there is)."""
+        if self._rejected(response):
+            yield from self._amp_fallback(response.request)
+            return
+        assert isinstance(response, TextResponse)
+        body = self._extraction_input(response)
+        page = extract_page_data(body, page_charset(response), response.url, self._extract_options())
+        yield from self._outputs(response, page, hold=False)
+
+    def article_request(self, visit: ArticleVisit) -> Request:
+        path = visit.path
+        return Request(
+            visit.url,
+            callback=self.parse_article if self.extract_pool is None else self.parse_article_offloaded,
+            errback=self.article_failed,
+            priority=-path.hops,  # breadth-first: articles nearer a hub are fetched first
+            meta={
+                META_KIND: "article",
+                META_KEY: visit.url,
+                META_VIA: path.via,
+                META_REFERRER: path.referrer,
+                META_DEPTH: path.depth,
+                META_HOPS: path.hops,
+                **({META_HINTS: dict(visit.hints)} if visit.hints else {}),
+            },
+        )
+
+    def parse_article(self, response: Response) -> Iterable[Any]:
+        if self._rejected(response):
+            yield from self._amp_fallback(response.request)
+            return
+        assert isinstance(response, TextResponse)
+        started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
+        body = self._extraction_input(response)
+        page = extract_page_data(body, page_charset(response), response.url, self._extract_options())
+        self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
+        self._count_capped(response, page)
+        yield from self._outputs(response, page)
+
+    async def parse_article_offloaded(self, response: Response) -> AsyncIterator[Any]:
+        """parse_article with the page extracted in a worker process (NEWSMON_EXTRACT_WORKERS > 0)."""
+        if self.extract_pool is None:  # a request queued by a run with other settings (JOBDIR, Redis)
+            for result in self.parse_article(response):
+                yield result
+            return
+        if self._rejected(response):
+            for request in self._amp_fallback(response.request):
+                yield request
+            return
+        assert isinstance(response, TextResponse)
+        pool, counter = self.extract_pool, self.crawler.stats
+        try:
+            page = await pool.extract(
+                self._extraction_input(response),
+                page_charset(response),
+                response.url,
+                self._extract_options(),
+            )
+        except ExtractTimeout:
+            counter.inc_value(stats.EXTRACT_TOO_SLOW)
+            logger.warning(
+                "Extraction of %s took more than %g s (NEWSMON_EXTRACT_TIMEOUT): worker killed, no record",
+                response.url,
+                pool.timeout,
+            )
+            return
+        except ExtractCancelled:
+            counter.inc_value(stats.EXTRACT_CANCELLED)
+            logger.warning("The spider is closing: extraction of %s given up, no record", response.url)
+            return
+        except ExtractFailed:
+            counter.inc_value(stats.EXTRACT_FAILED)
+            logger.warning("Two extraction workers died on %s: no record", response.url)
+            return
+        finally:
+            if pool.restarts != self._restarts_counted:  # workers died (logged by the pool): count them
+                counter.inc_value(stats.EXTRACT_WORKER_RESTARTS, pool.restarts - self._restarts_counted)
+                self._restarts_counted = pool.restarts
+        counter.max_value(stats.EXTRACT_MAX_CPU_MS, round(pool.cpu_max * 1000))
+        self._count_capped(response, page)
+        for result in self._outputs(response, page):
+            yield result
+
+    def _outputs(
+        self, response: TextResponse, page: PageData, *, released: bool = False, hold: bool = True
+    ) -> Iterator[Any]:
+        """What classify decides for an extracted page: the record and its related-link requests, a
+        browser re-fetch, or nothing; during the site template's warm-up an article is held instead, and
+        the held ones are released once it is over (``released``: one of them, extracted again)."""
+        meta = response.meta
+        key = meta.get(META_KEY, response.url)
+        fetched = self._fetched(response)
+        if released:  # held after its first verdict: an AMP page among them had no canonical page to fetch
+            fetched = dataclasses.replace(fetched, amp_final=True)
+        verdict = classify(fetched, page, self.page_policy)
+        if isinstance(verdict, FetchCanonical):
+            requests = self._amp_canonical(key, verdict.url, self._path(meta), meta.get(META_HINTS))
+            if requests is not None:
+                yield from requests
+                return
+            # no canonical page to record: the AMP page is judged as any page
+            verdict = classify(dataclasses.replace(fetched, amp_final=True), page, self.page_policy)
+        if isinstance(verdict, Drop):
+            self._dropped(verdict, response.url)
+            yield from self._amp_fallback(response.request)
+            return
+        if isinstance(verdict, Escalate):
+            if response.request is not None:
+                yield escalate(response.request, verdict.reason)
+            return
+        held: list[TextResponse] = []
+        template = self._site_template()
+        if template is not None and not released and hold:
+            if template.learn(page.template_page, page.template_units):
+                self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
+            if not template.warm and not self._engine_closing():  # a graceful stop emits what it has
+                self._held.append(response)
+                self.crawler.stats.inc_value(stats.TEMPLATE_HELD)
+                return
+            held, self._held = self._held, []
+        if page.template_dropped:
+            self.crawler.stats.inc_value(stats.TEMPLATE_BODIES)
+            self.crawler.stats.inc_value(stats.TEMPLATE_LINES, page.template_dropped)
+        yield from self._record_and_links(response, page)
+        for other in held:
+            yield from self._outputs(other, self._extract_again(other), released=True)
+
+    def _record_and_links(
+        self, response: TextResponse, page: PageData, *, joined: bool = False
+    ) -> Iterator[Any]:
+        meta = response.meta
+        key = meta.get(META_KEY, response.url)
+        if page.parts and not joined and not self._engine_closing():  # later pages first (crawl/parts.py)
+            url = self.split_articles.begin(key, response, page)
+            if url is not None:
+                yield self._part_request(key, url, meta)
+                return
+        path = self.frontier.path_taken(key, self._path(meta))
+        self.frontier.arrived(key, response.url, path)
+        fetch = FetchInfo(
+            url=response.url,
+            http_status=response.status,
+            fetcher_tier=meta.get(META_TIER, Tier.PLAIN),
+            fetch_reason=meta.get(META_FETCH_REASON),
+            discovered_via=path.via,
+            referrer=path.referrer,
+            depth=path.depth,
+            spider=self.name,
+            site=self.site,
+            scraped_at=datetime.now(UTC).isoformat(),
+            published_hint=self.frontier.hints(key, meta.get(META_HINTS)).get("published_at"),
+            warc=meta.get(WARC_META),
+        )
+        if meta.get(META_AMP_FALLBACK):  # its rel=canonical names a page that does not exist: not the key
+            page.canonical_href = None
+        self.crawler.stats.inc_value(stats.ARTICLE_EXTRACTED)
+        template = self._site_template()
+        yield build_record(
+            page,
+            fetch,
+            self.config.scope,
+            self.config.tracking,
+            self._known_target,
+            template=template.view if template is not None else None,
+        )
+        links = [("read_also", item["url"]) for item in page.read_also]
+        links += [("news_feed", item["url"]) for item in page.news_feed]
+        for visit in self.frontier.related(links, response.url, path.depth, path.hops, key):
+            yield self.article_request(visit)
+
+    # --- AMP pages: their canonical page is recorded instead ---------------------------------------
+    def _amp_canonical(
+        self, key: str, url: str, path: LinkPath, hints: dict[str, str] | None
+    ) -> list[Request] | None:
+        """An AMP page (requested as ``key``) gives no record: its canonical page ``url`` is requested by
+        the same path instead, unless it was already requested this run (one record, from that request).
+        None: no usable canonical page (offsite, a hub, the AMP page itself), record the AMP page."""
+        counter = self.crawler.stats
+        local = self.frontier.local(url)
+        if local is None or local == key or self.frontier.is_hub(local):
+            counter.inc_value(stats.AMP_NO_CANONICAL)
+            return None
+        state = self._context.state.peek()
+        if state is not None and state.store is not None and state.store.add_alias(key, local):
+            counter.inc_value(stats.STATE_ALIASES)  # the next run skips the AMP URL once local is emitted
+        requests = []
+        for visit in self.frontier.link(local, path, hints):
+            request = self.article_request(visit)
+            if visit.url == local:  # else a related link re-followed from the shorter path just found
+                request.meta[META_AMP_OF] = key
+                counter.inc_value(stats.AMP_CANONICAL_REQUESTED)
+                logger.debug("AMP page %s: its canonical page %s is recorded instead", key, local)
+            requests.append(request)
+        if not any(META_AMP_OF in request.meta for request in requests):
+            counter.inc_value(stats.AMP_CANONICAL_SEEN)
+        return requests
+
+    def _amp_fallback(self, request: Request | None) -> list[Request]:
+        """The AMP page again when its canonical page failed or gave no record: recorded as it is."""
+        amp = request.meta.get(META_AMP_OF) if request is not None else None
+        if request is None or not amp:
+            return []
+        self.crawler.stats.inc_value(stats.AMP_FALLBACK)
+        logger.info(
+            "Canonical page %s of AMP page %s gave no record: recording the AMP page", request.url, amp
+        )
+        meta = request.meta
+        again = self.article_request(ArticleVisit(amp, self._path(meta), meta.get(META_HINTS) or {}))
+        again.meta[META_AMP_FALLBACK] = True
+        return [again.replace(dont_filter=True)]
+
+    def _known_target(self, url: str) -> str | None:
+        """The canonical URL a related link is known to lead to: the state store's redirects and aliases
+        (earlier runs), so read_also / news_feed join on canonical_url. An alias this run recorded is not
+        used: whether its page was marked before this record was built is a matter of response order."""
+        state = self._context.state.peek()
+        if state is None or state.store is None or url in state.run_aliases:
+            return None
+        known = state.store.resolve(url)
+        return known.canonical_url if known is not None else None
+
+    def article_failed(self, failure: Failure) -> list[Request]:
+        request = failure.request  # type: ignore[attr-defined]
+        counter = self.crawler.stats
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            counter.inc_value(stats.kind_http_error("article", status))
+            logger.warning("Article %s answered HTTP %d", request.url, status)
+        else:
+            reason = failure_reason(failure)
+            counter.inc_value(stats.kind_failed("article"))
+            counter.inc_value(stats.kind_failed("article", reason))
+            logger.warning("Article %s failed (%s): %s", request.url, reason, failure.getErrorMessage())
+        return self._amp_fallback(request)

@@ -1,0 +1,164 @@
+"""What NewsSpider's callbacks share about one fetched page: the checks before extraction, the extraction
+input and its counts, and the site template (newsmon/state/template.py) extraction and listings learn from.
+
+The spider is split by responsibility into a chain of classes, each in its module: ``PageHandling`` (here),
+``SplitArticleCallbacks`` (article_parts.py: articles split over pages), ``ArticleCallbacks`` (articles.py:
+an article response to its record, AMP pages) and ``NewsSpider`` (spider.py: arguments, configuration,
+start, hubs). Callbacks stay methods of the one spider class: requests serialise for JOBDIR and scrapy-redis
+by the callback's name on the spider.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import scrapy
+from lxml.html import HtmlElement
+from scrapy.http import Request, Response, TextResponse
+
+from newsmon import stats
+from newsmon.compat import engine_closing
+from newsmon.context import CrawlContext
+from newsmon.crawl.classify import Drop, FetchedPage, PagePolicy, precheck
+from newsmon.crawl.config import CrawlConfig
+from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
+from newsmon.crawl.hubs import HubReader, content_type, page_charset
+from newsmon.crawl.parts import SplitArticles
+from newsmon.extract.budget import cut_html
+from newsmon.extract.template import learnable, page_key, page_units
+from newsmon.extract.types import ExtractOptions, PageData
+from newsmon.extract.worker import (
+    PoolLease,
+    extract_page_data,
+)
+from newsmon.meta import (
+    META_AMP_FALLBACK,
+    META_AMP_OF,
+    META_DEPTH,
+    META_ESCALATE,
+    META_HOPS,
+    META_REFERRER,
+    META_TIER,
+    META_VIA,
+    Tier,
+)
+from newsmon.sites import SiteConfig
+from newsmon.state.template import SiteTemplate
+
+logger = logging.getLogger(__name__)
+
+
+class PageHandling(scrapy.Spider):
+    """Checks, extraction helpers and the site template; the attributes are set by NewsSpider._configure."""
+
+    config: CrawlConfig
+    site_config: SiteConfig
+    site: str
+    frontier: Frontier
+    hubs: HubReader
+    template: SiteTemplate | None
+    _template_open: bool
+    _held: list[TextResponse]  # articles held during the template's warm-up
+    split_articles: SplitArticles
+    page_policy: PagePolicy
+    extract_pool: PoolLease | None
+    _restarts_counted: int
+    _context: CrawlContext
+
+    # defined by ArticleCallbacks (articles.py), used by the classes before it in the chain
+    def article_request(self, visit: ArticleVisit) -> Request:
+        raise NotImplementedError
+
+    def _record_and_links(
+        self, response: TextResponse, page: PageData, *, joined: bool = False
+    ) -> Iterator[Any]:
+        raise NotImplementedError
+
+    # --- checks before extraction ------------------------------------------------------------------
+    def _fetched(self, response: Response) -> FetchedPage:
+        return FetchedPage(
+            url=response.url,
+            status=response.status,
+            headers=response.headers,
+            body=response.body,
+            content_type=content_type(response),
+            is_text=isinstance(response, TextResponse),
+            tier=response.meta.get(META_TIER, Tier.PLAIN),
+            escalated=META_ESCALATE in response.meta,
+            amp_final=META_AMP_OF in response.meta or META_AMP_FALLBACK in response.meta,
+        )
+
+    def _rejected(self, response: Response) -> bool:
+        """precheck's verdict, counted and logged: what rules a page out before the costly extraction."""
+        drop = precheck(self._fetched(response), self.page_policy)
+        if drop is not None:
+            self._dropped(drop, response.url)
+        return drop is not None
+
+    def _dropped(self, drop: Drop, url: str) -> None:
+        self.crawler.stats.inc_value(drop.stat)
+        logger.log(logging.WARNING if drop.warn else logging.DEBUG, "%s, no record: %s", drop.message, url)
+
+    @staticmethod
+    def _path(meta: Mapping[str, Any]) -> LinkPath:
+        """The path an article request (its ``meta``) was made by."""
+        hops, depth = meta.get(META_HOPS, 0), meta.get(META_DEPTH, 0)
+        return LinkPath(hops, depth, meta.get(META_VIA, "start_url"), meta.get(META_REFERRER))
+
+    # --- the site template ------------------------------------------------------------------------
+    def _site_template(self) -> SiteTemplate | None:
+        """The site's template, loaded from the state store (opened when the spider opened) on first use."""
+        template = self.template
+        if template is not None and not self._template_open:
+            self._template_open = True
+            state = self._context.state.peek()
+            template.open(state.store if state is not None else None)
+        return template
+
+    def _extract_options(self) -> ExtractOptions:
+        template = self._site_template()
+        base = self.config.extract_options
+        return base if template is None else template.options(base)
+
+    def _learn_listing(self, tree: HtmlElement, url: str) -> None:
+        template = self._site_template()
+        if template is not None and template.learn(page_key(url), learnable(page_units(tree))):
+            self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
+
+    def _extract_again(self, response: TextResponse) -> PageData:
+        """A held article extracted again (in this process: once a site, at most the warm-up's pages)."""
+        body = self._extraction_input(response)
+        return extract_page_data(body, page_charset(response), response.url, self._extract_options())
+
+    # --- extraction helpers ----------------------------------------------------------------------
+    def _engine_closing(self) -> bool:
+        """Whether the engine is closing the spider (CLOSESPIDER_*, SIGTERM, a failed store). Scrapy waits
+        for running callbacks before it closes: the pool then gives pages in extraction a few seconds, not
+        their whole budget (newsmon.compat: engine internals; without them the budget still holds)."""
+        return engine_closing(self.crawler)
+
+    def _extraction_input(self, response: TextResponse) -> bytes:
+        """The body handed to extraction: cut at NEWSMON_EXTRACT_MAX_BYTES (just before a tag), counted."""
+        body = cut_html(response.body, self.config.page_budget.max_bytes)
+        if len(body) < len(response.body):
+            self.crawler.stats.inc_value(stats.EXTRACT_TRUNCATED)
+            logger.warning(
+                "Page of %d bytes cut to %d for extraction (NEWSMON_EXTRACT_MAX_BYTES): %s",
+                len(response.body),
+                len(body),
+                response.url,
+            )
+        return body
+
+    def _count_capped(self, response: Response, page: PageData) -> None:
+        """Count what the fast path cut off a pathological page (``page.capped``), one WARNING per page."""
+        if not page.capped:
+            return
+        counter = self.crawler.stats
+        counter.inc_value(stats.EXTRACT_CAPPED)
+        for rule, count in page.capped.items():
+            counter.inc_value(stats.extract_capped(rule), count)
+        cuts = ", ".join(f"{count} {rule}" for rule, count in page.capped.items())
+        logger.warning("Pathological page capped before extraction (elements: %s): %s", cuts, response.url)
