@@ -75,6 +75,10 @@ PER_SITE: tuple[PerSite, ...] = (
     PerSite("NEWSMON_FOLLOW_DEPTH", OPTIONS, read_int, site_key="follow_depth", argument="follow_depth"),
     PerSite("NEWSMON_MAX_LISTING_PAGES", OPTIONS, read_int, argument="max_pages"),
     PerSite("NEWSMON_SINKS", SINK_OPTIONS, read_list, site_key="sinks", site_value=lambda v: list(v) or None),
+    # the site's hubs, which an argument replaces (given empty: none); no setting
+    PerSite(None, None, None, site_key="feeds", argument="feeds"),
+    PerSite(None, None, None, site_key="categories", argument="categories"),
+    PerSite(None, None, None, site_key="sitemaps", argument="sitemaps"),
 )
 
 
@@ -122,9 +126,8 @@ class CrawlConfig:
         page_budget = PageBudget.from_settings(settings)
         mode = per_site["NEWSMON_TIER_MODE"]
 
-        def where(given: tuple[str, ...] | None, own: tuple[str, ...]) -> tuple[str, ...]:
-            # an argument given empty (`-a feeds=`) means none; not given means the site's own
-            return tuple(scope.absolute(u) for u in (own if given is None else given))
+        def where(key: str) -> tuple[str, ...]:
+            return tuple(scope.absolute(u) for u in per_site[key])
 
         return cls(
             site=site,
@@ -132,10 +135,10 @@ class CrawlConfig:
             follow_depth=follow_depth,
             max_pages=max_pages,
             tracking=tuple(OPTIONS.getlist(settings, "NEWSMON_TRACKING_PARAMS")),
-            feed_urls=where(args.feeds, site.feeds),
-            category_urls=where(args.categories, site.categories),
-            sitemap_urls=where(args.sitemaps, site.sitemaps),
-            start_urls=where(args.urls, ()),
+            feed_urls=where("feeds"),
+            category_urls=where("categories"),
+            sitemap_urls=where("sitemaps"),
+            start_urls=tuple(scope.absolute(u) for u in args.urls),
             feed_max_entries=OPTIONS.getint(settings, "NEWSMON_FEED_MAX_ENTRIES"),
             thin_body_words=OPTIONS.getint(settings, "NEWSMON_THIN_BODY_WORDS"),
             extract_workers=OPTIONS.getint(settings, "NEWSMON_EXTRACT_WORKERS"),

@@ -39,15 +39,28 @@ def _as_is(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class PerSite:
-    """One per-site option: the setting every component reads, and where else its value may come from."""
+    """One per-site option: the setting every component reads, and where else its value may come from.
+    A row without a setting (a site's feeds) is the site's own, which a spider argument replaces."""
 
-    setting: str
-    options: Options  # the component's OPTIONS declaring the setting and its default
-    read: Callable[[Options, BaseSettings, str], Any]  # the typed value from the settings (e.g. getint)
+    setting: str | None  # None: no setting, only the site's value and the argument
+    options: Options | None  # the component's OPTIONS declaring the setting and its default
+    read: Callable[[Options, BaseSettings, str], Any] | None  # the typed value from the settings (getint)
     site_key: str | None = None  # SiteConfig attribute = TOML key; None: not set per site
     argument: str | None = None  # SpiderArguments attribute = `-a` name; None: no spider argument
     # a site's value as the setting holds it, None for "the site says nothing" (an empty list of sinks)
     site_value: Callable[[Any], Any] = _as_is
+
+    @property
+    def key(self) -> str:
+        """The row's name in ``resolve``'s mapping: its setting, else its site key."""
+        key = self.setting or self.site_key
+        assert key is not None, "a per-site row names a setting or a site key"
+        return key
+
+    def read_setting(self, settings: BaseSettings) -> Any:
+        if self.setting is None or self.options is None or self.read is None:
+            return None
+        return self.read(self.options, settings, self.setting)
 
     def from_site(self, site: object) -> Any:
         if self.site_key is None:
@@ -76,6 +89,8 @@ def write(settings: BaseSettings, site: object, args: object, rows: Sequence[Per
     if settings.frozen:
         return
     for row in rows:
+        if row.setting is None:
+            continue
         for value, priority in (
             (row.from_site(site), SITE_PRIORITY),
             (row.from_arguments(args), ARGUMENT_PRIORITY),
@@ -85,17 +100,19 @@ def write(settings: BaseSettings, site: object, args: object, rows: Sequence[Per
 
 
 def resolve(settings: BaseSettings, site: object, args: object, rows: Sequence[PerSite]) -> Mapping[str, Any]:
-    """Each row's value by the rule, by setting name: the argument, else a setting given above the site's
-    priority (`-s`, a project's), else the site's, else the setting (newsmon's default)."""
+    """Each row's value by the rule, by ``key`` (its setting's name): the argument, else a setting given
+    above the site's priority (`-s`, a project's), else the site's, else the setting (newsmon's default)."""
     values: dict[str, Any] = {}
     for row in rows:
         argument, own = row.from_arguments(args), row.from_site(site)
         if argument is not None:
-            values[row.setting] = argument
-        elif own is not None and (settings.getpriority(row.setting) or 0) <= SITE_PRIORITY:
-            values[row.setting] = own
+            values[row.key] = argument
+        elif own is not None and (
+            row.setting is None or (settings.getpriority(row.setting) or 0) <= SITE_PRIORITY
+        ):
+            values[row.key] = own
         else:
-            values[row.setting] = row.read(row.options, settings, row.setting)
+            values[row.key] = row.read_setting(settings)
     return values
 
 
@@ -108,11 +125,18 @@ def precedence_table(
         ("setting", "site TOML key", "spider argument", "default"),
         [
             (
-                f"`{row.setting}`",
+                f"`{row.setting}`" if row.setting else "-",
                 f"`{row.site_key}`" if row.site_key else "-",
                 f"`-a {row.argument}=`" if row.argument else "-",
-                row.options[row.setting].default_doc or shown(row.options[row.setting].default),
+                _default(row, shown),
             )
             for row in rows
         ],
     )
+
+
+def _default(row: PerSite, shown: Callable[[Any], str]) -> str:
+    if row.setting is None or row.options is None:
+        return "none: the argument replaces the site's list (given empty: none)"
+    option = row.options[row.setting]
+    return option.default_doc or shown(option.default)
