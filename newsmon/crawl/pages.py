@@ -29,10 +29,7 @@ from newsmon.crawl.parts import SplitArticles
 from newsmon.extract.budget import cut_html
 from newsmon.extract.template import learnable, page_key, page_units
 from newsmon.extract.types import ExtractOptions, PageData
-from newsmon.extract.worker import (
-    PoolLease,
-    extract_page_data,
-)
+from newsmon.extract.worker import PoolLease, extract_page_data
 from newsmon.meta import (
     META_AMP_FALLBACK,
     META_AMP_OF,
