@@ -25,6 +25,7 @@ from newsmon.report_sites import SiteReport
 from newsmon.state.store import StateStore
 from newsmon.stats import MONITOR_EXIT_STATUS, MONITOR_SUMMARY, STATE_FIRST_VERSION, monitor
 from tests.crawl_helpers import run_crawl
+from tests.ports import refused_port
 from tests.redis_helpers import needs_redis
 
 T0 = 1_780_000_000.0  # a fixed clock: 2026-05-28 20:26 UTC
@@ -106,12 +107,6 @@ def mailbox() -> Iterator[Mailbox]:
     server = Mailbox()
     yield server
     server.close()
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 GOOD = {
@@ -229,7 +224,7 @@ def test_a_failing_notifier_leaves_the_alert_for_the_next_run(tmp_path: Path, we
     site.run(GOOD)
     site.run(UNREACHABLE)
     with pytest.raises(AlertNotDelivered):
-        site.check([f"json://127.0.0.1:{closed_port()}/"])
+        site.check([f"json://127.0.0.1:{refused_port()}/"])
     assert site.store.note(NOTE) is None  # not announced: the next run tries again
     site.run(UNREACHABLE)
     assert site.check([webhook.url]) is not None and len(webhook.posts) == 1
@@ -258,13 +253,13 @@ def test_crawl_of_a_site_that_is_down_alerts_and_keeps_its_exit_status(
 ) -> None:
     """Run 1: NEWSMON_ALERT_URLS names a notifier that is down: the alert fails, the crawl's exit status is
     the monitors' (6, unreachable). Run 2: the site's TOML `alerts` names the webhook: delivered."""
-    down = f"http://127.0.0.1:{closed_port()}"
+    down = f"http://127.0.0.1:{refused_port()}"
     site = tmp_path / "sites" / "lighthouse.toml"
     site.parent.mkdir()
     toml = f'name = "lighthouse"\norigin = "{down}"\nhosts = ["127.0.0.1"]\nfeeds = ["/feed/"]\n'
     site.write_text(toml, encoding="utf-8")
     state = tmp_path / "state"
-    dead = f"json://127.0.0.1:{closed_port()}/"
+    dead = f"json://127.0.0.1:{refused_port()}/"
     args = ("-a", f"site={site}")
     first = run_crawl(
         down, tmp_path / "a", *args, "-s", f"NEWSMON_ALERT_URLS={dead}", spider="news", state_dir=state

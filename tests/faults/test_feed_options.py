@@ -5,7 +5,6 @@ against the fault server."""
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from tests.crawl_helpers import CrawlResult, run_crawl
 from tests.faults.conftest import FAULT_SETTINGS
 from tests.faults.pages import article_html, listing_html
 from tests.faults.server import FaultServer
+from tests.ports import refused_port
 
 pytestmark = pytest.mark.crawl
 
@@ -37,13 +37,6 @@ def crawl(server: FaultServer, workdir: Path, *args: str) -> CrawlResult:
     for setting in FAULT_SETTINGS:
         extra += ["-s", setting]
     return run_crawl(server.base_url, workdir, *extra, *args, output=False, timeout=120)
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port  # nothing listens there now
 
 
 def test_gs_feed_without_google_cloud_storage_is_refused_before_any_request(
@@ -69,7 +62,7 @@ def test_gs_feed_without_google_cloud_storage_is_refused_before_any_request(
 
 def test_ftp_credentials_are_masked_in_every_log_line(server: FaultServer, tmp_path: Path) -> None:
     """Was: Scrapy's own "Error storing ... feed in: ftp://u:secretpw@..." ERROR line held the password."""
-    uri = f"ftp://u:{SECRET}@127.0.0.1:{closed_port()}/news/%(time)s.jsonl"
+    uri = f"ftp://u:{SECRET}@127.0.0.1:{refused_port()}/news/%(time)s.jsonl"
     result = crawl(server, tmp_path / "run", "-o", uri)
     assert result.returncode != 0, result.log[-3000:]  # the feed could not be stored: the outputs monitor
     errors = [line for line in result.log.splitlines() if "Error storing" in line]

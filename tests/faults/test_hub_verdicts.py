@@ -5,7 +5,6 @@ a feed is "not a feed" (exit 3); a JSON Feed is read like RSS (records with disc
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from tests.crawl_helpers import CrawlResult, run_crawl
 from tests.faults.conftest import FAULT_SETTINGS, fault_crawl, warnings_about
 from tests.faults.pages import PARAGRAPHS, article_html
 from tests.faults.server import FaultServer
+from tests.ports import refused_port
 
 pytestmark = pytest.mark.crawl
 
@@ -32,15 +32,9 @@ def crawl_nowhere(base_url: str, workdir: Path) -> CrawlResult:
     return run_crawl(base_url, workdir, *settings, timeout=120)
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.parametrize(
     ("origin", "reason"),
-    [(f"http://127.0.0.1:{closed_port()}", "connection_refused"), ("http://newsmon-test.invalid", "dns")],
+    [(f"http://127.0.0.1:{refused_port()}", "connection_refused"), ("http://newsmon-test.invalid", "dns")],
     ids=["closed-port", "no-dns"],
 )
 def test_no_network_is_unreachable_not_blocked(tmp_path: Path, origin: str, reason: str) -> None:
