@@ -40,6 +40,7 @@ from tests.crawl_helpers import read_jsonl
 from tests.forkserver import run_python
 from tests.othersites import atom_site
 from tests.othersites.model import Reply
+from tests.ports import refused_port
 from tests.site_server import SiteServer
 from tests.test_deploy import (
     DEPLOY,
@@ -328,7 +329,7 @@ def test_client_errors_are_one_line_without_the_password(stub: tuple[str, type[_
         assert str(caught.value) == message and (caught.value.refused == (endpoint == "auth"))
     assert handler.seen[0][2]["Authorization"] == "Basic " + base64.b64encode(b"ops:pw-not-to-leak").decode()
     with pytest.raises(NodeError, match=r"^unreachable: Connection refused$"):
-        call(Node(f"http://127.0.0.1:{free_port()}/"), "daemonstatus.json", 5)
+        call(Node(f"http://127.0.0.1:{refused_port()}/"), "daemonstatus.json", 5)
 
 
 class FakeScrapyd:
@@ -423,7 +424,7 @@ def test_command_reports_refused_and_failed_nodes(
     sites = write_sites(tmp_path / "sites", ["alpha"])
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.netrc
     monkeypatch.setenv("SCRAPYD_AUTH", "ops:env-Pa55-word")
-    port = free_port()
+    port = refused_port()
     dead = f"http://ops:dead-Pa55-word@127.0.0.1:{port}/"
     # a dead node: the live one still gets the job, status 69, the dead one's password is not printed
     assert (
@@ -691,7 +692,7 @@ def rounds(cluster: Cluster) -> Cluster:
     runs["refused"] = cluster.schedule(
         "--scrapyd", wrong, "--scrapyd", cluster.nodes[1].url, home=cluster.bare_home
     )
-    dead = f"http://{USERNAME}:dead-node-Pa55word@127.0.0.1:{free_port()}/"
+    dead = f"http://{USERNAME}:dead-node-Pa55word@127.0.0.1:{refused_port()}/"
     runs["first"] = cluster.schedule(*cluster.urls(), "--scrapyd", dead, *JOB_SETTINGS)
     runs["second"] = cluster.schedule(*cluster.urls(), *JOB_SETTINGS)
     cluster.jobs_after["second"] = [node.job_ids() for node in cluster.nodes]
