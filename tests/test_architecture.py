@@ -8,6 +8,7 @@ under ``if TYPE_CHECKING:``. The package root (``newsmon/__init__.py``) only re-
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -379,3 +380,43 @@ def test_the_crawl_context_has_one_constructor_call_site() -> None:
             if stored and path.name != "context.py" and "context" in ast.unparse(node.value).lower():
                 calls.append(f"{path.name}:{node.lineno} sets {node.attr}")
     assert len(calls) == 1 and calls[0].startswith("context.py:"), calls
+
+
+# --- issue 22 item 6: every docstring true, as far as the files it names --------------------------------
+REPO = ROOT.parent
+# a repository path in prose: newsmon/fetch/handler.py, tests/test_x.py, deploy/cron/newsmon.cron ...
+NAMED_PATH = re.compile(
+    r"(?<![\w/.-])((?:newsmon|tests|bench|scripts|deploy)/[\w./-]*\w\.(?:py|toml|json|cfg|sh))"
+)
+
+
+def named_paths(text: str) -> set[str]:
+    return set(NAMED_PATH.findall(text))
+
+
+def test_every_file_named_in_the_code_and_docs_exists() -> None:
+    """A docstring or comment under newsmon/ (or a docs page) that points at a file points at one that is
+    there: a module moved or never written is named nowhere."""
+    sources = [*sorted(ROOT.rglob("*.py")), *sorted((REPO / "docs").rglob("*.md")), REPO / "README.md"]
+    missing = sorted(
+        f"{path.relative_to(REPO)}: {name}"
+        for path in sources
+        for name in named_paths(path.read_text(encoding="utf-8"))
+        if not (REPO / name).exists()
+    )
+    assert not missing, "files named but not there: " + ", ".join(missing)
+
+
+def test_the_named_path_scan_sees_them() -> None:
+    text = (
+        '"""Shares one Chromium (newsmon/fetch/browser_share.py); see newsmon/cli/__init__.py and\n'
+        'tests/test_sweep.py, not other/newsmon/x.py nor newsmon/fetch/ alone."""\n'
+        "# newsmon/commands/sweep.py:run_sweep\n"
+    )
+    assert named_paths(text) == {
+        "newsmon/fetch/browser_share.py",
+        "newsmon/cli/__init__.py",
+        "tests/test_sweep.py",
+        "newsmon/commands/sweep.py",
+    }
+    assert not (REPO / "newsmon/fetch/browser_share.py").exists()

@@ -180,7 +180,7 @@ def sweep_sites(
     site's own `-a site=` crawl would be (settings, the shared arguments and the spider once, every site's
     file as it loads), and with `all` the directory's broken files (the sweep crawls the rest and fails its
     exit status for them). ArgumentError for an argument or a named site that cannot be used."""
-    from newsmon.commands.sweep import SWEEP_SHARED_ARGUMENTS
+    from newsmon.sweep.run import SWEEP_SHARED_ARGUMENTS
 
     check_settings(settings)
     if news_spider_class(spider, settings) is None:

@@ -38,7 +38,7 @@ def run_under_stock_command(
     """The checks newsmon's command makes before a crawl, then its exit status at the end."""
     spider = crawler.spidercls.name if crawler.spidercls is not None else ""
     spargs = dict(getattr(opts, "spargs", None) or {})
-    if spider and "sites" not in spargs:  # a sweep checks its sites as it goes (newsmon/commands/sweep.py)
+    if spider and "sites" not in spargs:  # a sweep checks its sites as it goes (newsmon/sweep/run.py)
         site = exit_on_bad_arguments(spider, spargs, settings)  # one line, SystemExit(2)
         try:
             distributed = DistributedConfig.from_settings(settings)
@@ -55,7 +55,7 @@ def run_under_stock_command(
     def settled(reason: str) -> None:
         """The spider closed (refused at open included: no engine_stopped then) and the feeds were stored;
         the monitors judged before (SettleOrder): the status newsmon's command would exit with."""
-        from newsmon.commands.crawl import UNUSABLE_STAT, crawl_status
+        from newsmon.commands.status import UNUSABLE_STAT, crawl_status
 
         status = crawl_status(crawler)
         if status and not command.exitcode:

@@ -46,7 +46,7 @@ def dispatcher() -> _Dispatcher:
 
 
 class SiteLogCount:
-    """Installed by a sweep in place of Scrapy's LogCount (newsmon/commands/sweep.py)."""
+    """Installed by a sweep in place of Scrapy's LogCount (newsmon/sweep/run.py)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler

@@ -59,7 +59,7 @@ def seconds(value: str) -> float:
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
-    """Register `newsmon schedule` on the subparsers of newsmon/cli.py's build_parser."""
+    """Register `newsmon schedule` on the subparsers of newsmon/cli/__init__.py's build_parser."""
     parser: argparse.ArgumentParser = sub.add_parser(
         "schedule",
         help="send each due site to the least busy scrapyd node (schedule.json), never twice at once",

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsmon import template_command
+from newsmon.cli import template as template_command
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
-from newsmon.report_sites import load_site_reports, run_started
+from newsmon.report.sites import load_site_reports, run_started
 from newsmon.sites.catalog import SiteEntry, catalog, sites_dir
 from newsmon.state.config import OPTIONS as STATE_OPTIONS
 from newsmon.sweep.due import SiteDue, last_finished
