@@ -1,6 +1,6 @@
 """`newsmon sites check` and `newsmon sites list`: the sites of NEWSMON_SITES_DIR, checked and at a glance.
 
-Both take the sites a sweep (`-a sites=all`, `newsmon schedule`) takes: the directory's when one is set,
+Both take the sites a sweep (`scrapy sweep`, `newsmon schedule`) takes: the directory's when one is set,
 else the bundled ones (newsmon/sites/catalog.py); `list --bundled` also shows the bundled sites a sites
 directory leaves out of sweeps (still crawlable alone with `-a site=NAME`), marked so.
 
