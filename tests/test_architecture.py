@@ -331,6 +331,56 @@ def test_no_module_level_mutable_state_outside_the_process_resources() -> None:
     assert not state, "process-wide state outside newsmon/resources.py: " + ", ".join(state)
 
 
+# Where the process's own resources (not the command's) are right: an extraction worker process, which no
+# command runs and which gets no settings (its template cache).
+OWN_RESOURCES_ALLOWED = {"resources.py", "template.py"}
+
+
+def fallback_calls(path: Path) -> list[str]:
+    """Calls that reach the process's own resources instead of those handed down: ``process_resources()``
+    with no argument, or ``ProcessResources.current``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("process_resources"):
+            if not node.args and not node.keywords:
+                found.append(f"{path.name}:{node.lineno} process_resources()")
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr == "current"
+            and ast.unparse(node.value).endswith("ProcessResources")
+        ):
+            found.append(f"{path.name}:{node.lineno} ProcessResources.current")
+    return found
+
+
+def test_components_use_the_resources_the_command_hands_down() -> None:
+    """The command owns the resources and hands them down in the settings (newsmon/resources.py): a
+    component takes ``resources_of(crawler.settings)`` or what its caller passed, never the process's own."""
+    found = [
+        f
+        for path in sorted(ROOT.rglob("*.py"))
+        if path.name not in OWN_RESOURCES_ALLOWED
+        for f in fallback_calls(path)
+    ]
+    assert not found, "process resources not handed down: " + ", ".join(found)
+
+
+def test_the_fallback_scan_sees_it(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "a = process_resources()\n"
+        "b = resources.process_resources()\n"
+        "c = process_resources(given)\n"
+        "d = ProcessResources.current\n",
+        encoding="utf-8",
+    )
+    assert fallback_calls(sample) == [
+        "sample.py:1 process_resources()",
+        "sample.py:2 process_resources()",
+        "sample.py:4 ProcessResources.current",
+    ]
+
+
 def test_the_module_state_scan_sees_it(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(

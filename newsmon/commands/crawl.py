@@ -37,6 +37,7 @@ from newsmon.commands.sweep import run_sweep
 from newsmon.compat import CrawlCommandBase
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.distributed.config import EXIT_UNAVAILABLE, DistributedConfig
+from newsmon.resources import ProcessResources
 from newsmon.sites import SiteConfig
 from newsmon.sites.catalog import SiteEntry
 from newsmon.state.backend import take_run_lock
@@ -66,6 +67,7 @@ def deprecated_sweep(spider: str, spargs: dict[str, Any]) -> str | None:
 
 class Command(CrawlCommandBase):
     crawler: Crawler | None = None
+    resources: ProcessResources | None = None  # owned by the command, handed to the crawl in its settings
     sweep_sites: list[SiteConfig] | None = None  # `-a sites=`: the sites this process crawls
     sweep_broken: tuple[SiteEntry, ...] = ()  # `-a sites=all`: the directory's unusable site files
 
@@ -75,6 +77,7 @@ class Command(CrawlCommandBase):
         if len(args) != 1:
             return  # run() raises the usage error
         assert self.settings is not None
+        self.resources = ProcessResources().hand_down(self.settings)  # before the crawler process copies them
         if "sites" in opts.spargs:
             self.sweep_sites, broken = sweep_sites_or_exit(args[0], opts.spargs, self.settings)
             self.sweep_broken = tuple(broken)
@@ -92,7 +95,7 @@ class Command(CrawlCommandBase):
         if not config.enabled:
             return
         try:
-            take_run_lock(config, site)
+            take_run_lock(config, site, self.resources)
         except RunLocked as exc:
             sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_LOCKED})\n")
             sys.exit(EXIT_LOCKED)
@@ -130,7 +133,10 @@ class Command(CrawlCommandBase):
         from twisted.internet import reactor as installed
 
         reactor: Any = installed
-        reactor.callWhenRunning(lambda: reactor.callLater(0, shutdown.arm))
+        resources = self.resources
+        reactor.callWhenRunning(
+            lambda: reactor.callLater(0, shutdown.arm, shutdown.SHUTDOWN_DEADLINE, resources)
+        )
 
     def _forced_down(self, crawler: Crawler) -> bool:
         """Whether the crawl never ended (a second SIGTERM/SIGINT stopped the reactor before the spider

@@ -24,6 +24,7 @@ from scrapy.settings import BaseSettings
 from newsmon.commands.checks import exit_on_bad_arguments
 from newsmon.crawl.stock import EXIT_BAD_VALUE, exit_bad_value
 from newsmon.distributed.config import DistributedConfig
+from newsmon.resources import resources_of
 from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import EXIT_LOCKED, RunLocked
@@ -47,7 +48,8 @@ def run_under_stock_command(
         config = StateConfig.from_settings(settings)
         if config.enabled and not distributed.enabled:
             try:
-                take_run_lock(config, site)  # held to the end of the process, as newsmon's command does
+                # held to the end of the process, as newsmon's command does; in the crawl's resources
+                take_run_lock(config, site, resources_of(settings))
             except RunLocked as exc:
                 sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_LOCKED})\n")
                 sys.exit(EXIT_LOCKED)

@@ -29,6 +29,7 @@ from newsmon import redact, shutdown
 from newsmon.commands.checks import sweep_sites_or_exit
 from newsmon.commands.status import EXIT_FORCED_SHUTDOWN, crawl_status
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
+from newsmon.resources import ProcessResources, resources_of
 from newsmon.sites import SiteConfig
 from newsmon.sites.catalog import ALL, SiteEntry
 from newsmon.sweep.run import SiteOutcome, Sweep, sweep_status
@@ -73,7 +74,8 @@ def run_sweep(
     reactor.callWhenRunning(begin)
     # the hard deadline after a shutdown signal, armed once the reactor runs: Scrapy installs its own
     # signal handlers at startup, and `signal.signal` would replace a C-level handler set before them
-    reactor.callWhenRunning(lambda: reactor.callLater(0, shutdown.arm))
+    resources = resources_of(process.settings)  # the command's, handed down
+    reactor.callWhenRunning(lambda: reactor.callLater(0, shutdown.arm, shutdown.SHUTDOWN_DEADLINE, resources))
     process.start(stop_after_crawl=False)
     outcomes = list(sweep.outcomes.values()) + failed
     for name, crawler in sweep.crawlers.items():  # a signal stopped the reactor: settle what closed
@@ -141,6 +143,7 @@ class Command(ScrapyCommand):
                 "name the sites as the argument (`scrapy sweep a,b`), not with -a", print_help=False
             )
         assert self.settings is not None
+        ProcessResources().hand_down(self.settings)  # the command's, for every site's crawl
         selection = {"sites": args[0] if args else ALL}
         sites, broken = sweep_sites_or_exit(opts.spider, {**opts.spargs, **selection}, self.settings)
         self.sites, self.broken = sites, tuple(broken)

@@ -68,6 +68,7 @@ from newsmon.meta import (
     Tier,
 )
 from newsmon.record import FetchInfo, build_record
+from newsmon.resources import resources_of
 from newsmon.state.template import SiteTemplate
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,14 @@ class NewsSpider(scrapy.Spider):
         budget = config.page_budget
         # the process's pool, shared with the other crawls of a sweep; this crawl's closing and counts
         self.extract_pool = (
-            PoolLease(workers, timeout=budget.timeout, closing=self._engine_closing) if workers > 0 else None
+            PoolLease(
+                workers,
+                timeout=budget.timeout,
+                closing=self._engine_closing,
+                resources=resources_of(crawler.settings),
+            )
+            if workers > 0
+            else None
         )
         self._restarts_counted = 0  # the pool's worker restarts already in stats
         self._context = CrawlContext.of(crawler)

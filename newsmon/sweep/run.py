@@ -35,6 +35,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from newsmon import stats as stat_names
+from newsmon.resources import resources_of
 from newsmon.sites import SiteConfig
 from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
@@ -101,6 +102,7 @@ class Sweep:
         self.exit_status = exit_status
         self.settings = sweep_settings(process.settings)
         self.state = StateConfig.from_settings(process.settings)
+        self.resources = resources_of(process.settings)  # the command's: its crawls lease the same locks
         self.concurrency = max(1, OPTIONS.getint(process.settings, "NEWSMON_SWEEP_CONCURRENCY"))
         self.outcomes: dict[str, SiteOutcome] = {site.name: SiteOutcome(site.name) for site in self.sites}
         self.stopping = False
@@ -146,7 +148,7 @@ class Sweep:
         """A lease on the site's run lock for its crawl (None when state is off); RunLocked when held."""
         if not self.state.enabled:
             return None
-        return take_run_lock(self.state, site.name)
+        return take_run_lock(self.state, site.name, self.resources)
 
     async def _crawl(self, site: SiteConfig) -> None:
         outcome = self.outcomes[site.name]
