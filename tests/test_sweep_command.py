@@ -115,3 +115,14 @@ def test_newsmon_sweep_crawls_and_the_crawl_alias_still_sweeps_with_a_warning(tm
         assert alias.stderr.count("is deprecated") == 1 and "run `scrapy sweep all`" in alias.stderr
         assert f"Sweep: {second}: exit status 0, 2 records" in alias.stderr
         assert f"Sweep: {first}:" not in alias.stderr  # crawled a moment ago: not due
+
+
+def test_scrapy_sweep_is_registered_for_projects_without_newsmons_commands_module() -> None:
+    import tomllib
+
+    from newsmon.commands.sweep import Command
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    target = project["entry-points"]["scrapy.commands"]["sweep"]
+    module, _, name = target.partition(":")
+    assert getattr(__import__(module, fromlist=[name]), name) is Command
