@@ -102,6 +102,12 @@ def test_no_import_cycle_between_packages() -> None:
         ("fetch", "crawl"),
         ("distributed", "state"),
         ("monitors", "crawl"),
+        ("report", "crawl"),  # the report reads what crawls left; it never crawls
+        ("report", "fetch"),
+        ("report", "commands"),
+        ("sweep", "commands"),  # a sweep runs under a command and does not know which
+        ("sweep", "cli"),
+        ("commands", "cli"),  # the Scrapy commands and the newsmon command line stand side by side
     ],
 )
 def test_layers(lower: str, upper: str) -> None:
@@ -114,6 +120,14 @@ def test_layers(lower: str, upper: str) -> None:
                 seen.add(nxt)
                 todo.append(nxt)
     assert upper not in seen, f"{lower} depends on {upper}"
+
+
+def test_the_command_line_is_the_top_and_the_resources_the_bottom() -> None:
+    """Nothing imports the `newsmon` command line (newsmon/cli/); the process resources import nothing of
+    newsmon but the option declarations, so every layer may be handed them."""
+    graph = package_graph()
+    assert "cli" in graph and not [unit for unit, targets in graph.items() if "cli" in targets]
+    assert graph.get("resources", set()) <= {"options"}
 
 
 def test_the_check_sees_a_cycle() -> None:
