@@ -23,7 +23,7 @@ PROBLEM, RECOVERED = "problem", "recovered"
 class Health:
     trouble: str | None  # "failing: unreachable: connection refused", "stale: no new records ...", None
     since: float | None  # when the trouble started (epoch seconds)
-    last_good: RunRow | None  # the last successful run (report_sites.is_success)
+    last_good: RunRow | None  # the last successful run (newsmon.report.sites.is_success)
 
 
 @dataclass(frozen=True)
