@@ -49,7 +49,7 @@ class ProcessResources:
     extract_pools: dict[tuple[int, float], tuple[Any, list[Any]]] = field(default_factory=dict)
     # a sweep's one root handler counting log records per crawl (newsmon/extensions/site_log_count.py)
     log_counter: logging.Handler | None = None
-    # the watchdog that kills the process SHUTDOWN_DEADLINE after a signal (newsmon/shutdown.py)
+    # the watchdog that kills the process SHUTDOWN_DEADLINE after a signal (newsmon/commands/shutdown.py)
     shutdown_watchdog: subprocess.Popen[bytes] | None = None
     # in an extraction worker: the template views it was sent, by digest (newsmon/extract/template.py)
     template_views: dict[bytes, Any] = field(default_factory=dict)

@@ -16,8 +16,8 @@ A run closed because its store failed mid-run (Redis lost) also exits with 69.
 
 A second SIGTERM/SIGINT makes Scrapy stop the reactor before the spider closed: the run exits with
 EXIT_FORCED_SHUTDOWN (79), its output left `.partial` for the next start to recover. Whatever the run is
-doing, it is gone SHUTDOWN_DEADLINE (10) seconds after the first signal (newsmon/shutdown.py: a watchdog
-process SIGKILLs it, status 137 in a shell), even with its main thread stuck in C code.
+doing, it is gone SHUTDOWN_DEADLINE (10) seconds after the first signal (newsmon/commands/shutdown.py: a
+watchdog process SIGKILLs it, status 137 in a shell), even with its main thread stuck in C code.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from newsmon import redact, shutdown
+from newsmon import redact
+from newsmon.commands import shutdown
 from newsmon.commands.checks import exit_on_bad_arguments, sweep_sites_or_exit
 from newsmon.commands.status import EXIT_FORCED_SHUTDOWN, UNUSABLE_STAT, crawl_status
 from newsmon.commands.sweep import run_sweep

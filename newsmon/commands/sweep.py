@@ -7,7 +7,7 @@ and exits with the highest status of its sites. `newsmon sweep` runs this comman
 
 A first SIGTERM/SIGINT starts no further site and lets the running ones close; a second one stops the
 reactor: each site still open counts EXIT_FORCED_SHUTDOWN (79), and whatever the sweep is doing, it is gone
-SHUTDOWN_DEADLINE seconds after the first signal (newsmon/shutdown.py), as a one-site crawl is.
+SHUTDOWN_DEADLINE seconds after the first signal (newsmon/commands/shutdown.py), as a one-site crawl is.
 
 `scrapy crawl news -a sites=...` still runs a sweep through the same code for one release, with a
 deprecation warning (newsmon/commands/crawl.py); scrapyd, which can only run `crawl`, uses it unwarned.
@@ -25,7 +25,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
-from newsmon import redact, shutdown
+from newsmon import redact
+from newsmon.commands import shutdown
 from newsmon.commands.checks import sweep_sites_or_exit
 from newsmon.commands.status import EXIT_FORCED_SHUTDOWN, crawl_status
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
