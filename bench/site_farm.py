@@ -22,7 +22,7 @@ The farm writes each site's TOML into ``<directory>/sites/`` (a ``NEWSMON_SITES_
 was conditional) for checks such as "no article fetched twice" and per-host politeness::
 
     with SiteFarm(20, tmp_path, js_sites={3}, down_sites={7}) as farm:
-        ...  # scrapy crawl news -a sites=all with NEWSMON_SITES_DIR=farm.sites_dir
+        ...  # scrapy sweep all with NEWSMON_SITES_DIR=farm.sites_dir
         assert records["site0000"] == farm.truth["site0000"]  # article URLs (none for a down site)
         log = farm.requests("site0000")                        # or by host "127.0.1.1"
         assert max_concurrency(log) <= 4 and not [r for r in log if r.kind == "article" and r.status == 200]

@@ -1,4 +1,4 @@
-"""Sweep benchmark: one `scrapy crawl news -a sites=all` process over 1,000 generated sites
+"""Sweep benchmark: one `scrapy sweep all` process over 1,000 generated sites
 (bench/site_farm.py, served by a child process), first with everything new, then again with nothing changed.
 
     python -m bench sweep [--sites 1000] [--site-articles 5] [--sweep-concurrency 64] [--log-level INFO]
@@ -6,7 +6,7 @@
 
 Each site has robots.txt, a feed (RSS or Atom), one category listing and ``--site-articles`` articles linking
 each other ("Related"); its TOML has ``interval = "1m"``, so every site is due again right after the first
-sweep (a sweep allows a minute of slack) and the second sweep is a plain ``-a sites=all`` too. Both run with
+sweep (a sweep allows a minute of slack) and the second sweep is `scrapy sweep all` again. Both run with
 the project's politeness (AutoThrottle, CONCURRENT_REQUESTS_PER_DOMAIN), the PLAIN tier only
 (``NEWSMON_TIER_MODE=plain``), fresh NEWSMON_STATE_DIR and NEWSMON_OUTPUT_URI in a temporary directory; the
 farm answers each request after ``--latency`` seconds (a near site), so requests in flight can overlap.
@@ -111,7 +111,7 @@ class TreeMemory(threading.Thread):
 def crawl_command(args: argparse.Namespace, profile: Path | None = None) -> list[str]:
     head = [sys.executable, "-m", "cProfile", "-o", str(profile)] if profile else [sys.executable]
     return [
-        *head, "-m", "scrapy", "crawl", "news", "-a", "sites=all",
+        *head, "-m", "scrapy", "sweep", "all",
         "-s", "NEWSMON_TIER_MODE=plain",
         "-s", f"NEWSMON_SWEEP_CONCURRENCY={args.sweep_concurrency}",
         "-s", f"LOG_LEVEL={args.log_level}",

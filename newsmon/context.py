@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from newsmon.resources import ProcessResources, process_resources
+from newsmon.resources import ProcessResources, resources_of
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -101,7 +101,7 @@ class CrawlContext:
         """The crawler's context, built on the first call (the one constructor of the context)."""
         context: CrawlContext | None = getattr(crawler, _ATTRIBUTE, None)
         if context is None:
-            context = cls(crawler.spidercls, crawler.settings, process_resources())
+            context = cls(crawler.spidercls, crawler.settings, resources_of(crawler.settings))
             setattr(crawler, _ATTRIBUTE, context)
         return context
 

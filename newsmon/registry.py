@@ -23,6 +23,7 @@ from newsmon.fetch.ssrf import OPTIONS as SSRF
 from newsmon.monitors.config import OPTIONS as MONITORS
 from newsmon.options import Option, Options
 from newsmon.pipelines.validate import OPTIONS as VALIDATE
+from newsmon.resources import OPTIONS as RESOURCES
 from newsmon.sinks import OPTIONS as SINKS
 from newsmon.sites.catalog import OPTIONS as SITES
 from newsmon.state.config import OPTIONS as STATE
@@ -32,7 +33,7 @@ from newsmon.sweep.config import OPTIONS as SWEEP
 
 GROUPS: tuple[Options, ...] = (
     CRAWL, SITES, SWEEP, HUB_BUDGET, OUTPUTS, SINKS, VALIDATE, STATS_FILE, TIERS, BROWSERS, BROWSER_LIMITS,
-    PAGE_POOL, PAGE_BUDGET, STATE, TEMPLATE, SSRF, RETRY, MONITORS, ALERTS, WARC, DISTRIBUTED,
+    PAGE_POOL, PAGE_BUDGET, STATE, TEMPLATE, SSRF, RETRY, MONITORS, ALERTS, WARC, DISTRIBUTED, RESOURCES,
 )  # fmt: skip
 
 #: Every newsmon setting, in the reference's order.

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from newsmon.meta import Tier  # noqa: E402
 from newsmon.monitors.checks import total  # noqa: E402
-from newsmon.render import render_article  # noqa: E402
+from newsmon.report.markdown import render_article  # noqa: E402
 from newsmon.stats import STATE_SKIPPED, STATE_UNCHANGED, request_by  # noqa: E402
 from tests.replica.server import ReplicaServer  # noqa: E402
 

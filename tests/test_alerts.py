@@ -20,8 +20,8 @@ from aiosmtpd.controller import Controller
 
 from newsmon.alerts.extension import AlertNotDelivered, alert_site, apprise_notifier, history_runs
 from newsmon.alerts.rule import NOTE, health
-from newsmon.report import store_rows
-from newsmon.report_sites import SiteReport
+from newsmon.report.runs import store_rows
+from newsmon.report.sites import SiteReport
 from newsmon.state.store import StateStore
 from newsmon.stats import MONITOR_EXIT_STATUS, MONITOR_SUMMARY, STATE_FIRST_VERSION, monitor
 from tests.crawl_helpers import run_crawl

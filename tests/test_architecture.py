@@ -8,6 +8,7 @@ under ``if TYPE_CHECKING:``. The package root (``newsmon/__init__.py``) only re-
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -101,6 +102,12 @@ def test_no_import_cycle_between_packages() -> None:
         ("fetch", "crawl"),
         ("distributed", "state"),
         ("monitors", "crawl"),
+        ("report", "crawl"),  # the report reads what crawls left; it never crawls
+        ("report", "fetch"),
+        ("report", "commands"),
+        ("sweep", "commands"),  # a sweep runs under a command and does not know which
+        ("sweep", "cli"),
+        ("commands", "cli"),  # the Scrapy commands and the newsmon command line stand side by side
     ],
 )
 def test_layers(lower: str, upper: str) -> None:
@@ -113,6 +120,14 @@ def test_layers(lower: str, upper: str) -> None:
                 seen.add(nxt)
                 todo.append(nxt)
     assert upper not in seen, f"{lower} depends on {upper}"
+
+
+def test_the_command_line_is_the_top_and_the_resources_the_bottom() -> None:
+    """Nothing imports the `newsmon` command line (newsmon/cli/); the process resources import nothing of
+    newsmon but the option declarations, so every layer may be handed them."""
+    graph = package_graph()
+    assert "cli" in graph and not [unit for unit, targets in graph.items() if "cli" in targets]
+    assert graph.get("resources", set()) <= {"options"}
 
 
 def test_the_check_sees_a_cycle() -> None:
@@ -330,6 +345,56 @@ def test_no_module_level_mutable_state_outside_the_process_resources() -> None:
     assert not state, "process-wide state outside newsmon/resources.py: " + ", ".join(state)
 
 
+# Where the process's own resources (not the command's) are right: an extraction worker process, which no
+# command runs and which gets no settings (its template cache).
+OWN_RESOURCES_ALLOWED = {"resources.py", "template.py"}
+
+
+def fallback_calls(path: Path) -> list[str]:
+    """Calls that reach the process's own resources instead of those handed down: ``process_resources()``
+    with no argument, or ``ProcessResources.current``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("process_resources"):
+            if not node.args and not node.keywords:
+                found.append(f"{path.name}:{node.lineno} process_resources()")
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr == "current"
+            and ast.unparse(node.value).endswith("ProcessResources")
+        ):
+            found.append(f"{path.name}:{node.lineno} ProcessResources.current")
+    return found
+
+
+def test_components_use_the_resources_the_command_hands_down() -> None:
+    """The command owns the resources and hands them down in the settings (newsmon/resources.py): a
+    component takes ``resources_of(crawler.settings)`` or what its caller passed, never the process's own."""
+    found = [
+        f
+        for path in sorted(ROOT.rglob("*.py"))
+        if path.name not in OWN_RESOURCES_ALLOWED
+        for f in fallback_calls(path)
+    ]
+    assert not found, "process resources not handed down: " + ", ".join(found)
+
+
+def test_the_fallback_scan_sees_it(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "a = process_resources()\n"
+        "b = resources.process_resources()\n"
+        "c = process_resources(given)\n"
+        "d = ProcessResources.current\n",
+        encoding="utf-8",
+    )
+    assert fallback_calls(sample) == [
+        "sample.py:1 process_resources()",
+        "sample.py:2 process_resources()",
+        "sample.py:4 ProcessResources.current",
+    ]
+
+
 def test_the_module_state_scan_sees_it(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
@@ -480,3 +545,43 @@ def test_the_run_lock_is_taken_by_name_not_as_a_side_effect() -> None:
             ):
                 callers.append(str(path.relative_to(ROOT)))
     assert callers == ["state/extension.py"], callers
+
+
+# --- issue 22 item 6: every docstring true, as far as the files it names --------------------------------
+REPO = ROOT.parent
+# a repository path in prose: newsmon/fetch/handler.py, tests/test_x.py, deploy/cron/newsmon.cron ...
+NAMED_PATH = re.compile(
+    r"(?<![\w/.-])((?:newsmon|tests|bench|scripts|deploy)/[\w./-]*\w\.(?:py|toml|json|cfg|sh))"
+)
+
+
+def named_paths(text: str) -> set[str]:
+    return set(NAMED_PATH.findall(text))
+
+
+def test_every_file_named_in_the_code_and_docs_exists() -> None:
+    """A docstring or comment under newsmon/ (or a docs page) that points at a file points at one that is
+    there: a module moved or never written is named nowhere."""
+    sources = [*sorted(ROOT.rglob("*.py")), *sorted((REPO / "docs").rglob("*.md")), REPO / "README.md"]
+    missing = sorted(
+        f"{path.relative_to(REPO)}: {name}"
+        for path in sources
+        for name in named_paths(path.read_text(encoding="utf-8"))
+        if not (REPO / name).exists()
+    )
+    assert not missing, "files named but not there: " + ", ".join(missing)
+
+
+def test_the_named_path_scan_sees_them() -> None:
+    text = (
+        '"""Shares one Chromium (newsmon/fetch/browser_share.py); see newsmon/cli/__init__.py and\n'
+        'tests/test_sweep.py, not other/newsmon/x.py nor newsmon/fetch/ alone."""\n'
+        "# newsmon/commands/sweep.py:run_sweep\n"
+    )
+    assert named_paths(text) == {
+        "newsmon/fetch/browser_share.py",
+        "newsmon/cli/__init__.py",
+        "tests/test_sweep.py",
+        "newsmon/commands/sweep.py",
+    }
+    assert not (REPO / "newsmon/fetch/browser_share.py").exists()

@@ -19,7 +19,7 @@ LOAD_EVERY_COMPONENT = """
 import sys
 from scrapy.settings import Settings
 from newsmon.addon import Addon
-import newsmon.cli, newsmon.commands.crawl, newsmon.report_html, newsmon.site_commands
+import newsmon.cli, newsmon.commands.crawl, newsmon.report.html, newsmon.cli.sites
 settings = Settings()
 Addon().update_settings(settings)
 for name in ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "ITEM_PIPELINES"):

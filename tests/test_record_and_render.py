@@ -10,7 +10,7 @@ from newsmon.extract.types import PageData
 from newsmon.pipelines.dedupe import InRunDedupePipeline
 from newsmon.pipelines.validate import SchemaValidationPipeline
 from newsmon.record import FetchInfo, build_record, content_hash
-from newsmon.render import render_markdown
+from newsmon.report.markdown import render_markdown
 from newsmon.schema import record_errors
 from newsmon.urls import SiteScope
 
@@ -224,7 +224,7 @@ def test_the_fast_record_check_decides_as_jsonschema(field, value):
 def test_article_view_puts_title_and_text_first() -> None:
     """`newsmon render --article` (and `make demo`): the title as the heading, the article text before any
     link, the page's menus and link list left out, a bare `&` as itself and markup still defused."""
-    from newsmon.render import render_article
+    from newsmon.report.markdown import render_article
 
     record = {
         "url": "https://harbour.example/2026/05/ferry/",

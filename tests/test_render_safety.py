@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from newsmon.cli import main as cli_main
-from newsmon.render import escape, render_markdown, safe_url
-from newsmon.report import EXIT_UNREADABLE
+from newsmon.report.markdown import escape, render_markdown, safe_url
+from newsmon.report.runs import EXIT_UNREADABLE
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT
 

@@ -199,6 +199,6 @@ def test_plain_reason(
     stats: dict[str, object], finish: str | None, summary: str | None, reason: str | None
 ) -> None:
     """What `newsmon report --html` and the alerts say went wrong, from the run's own stats."""
-    from newsmon.report import plain_reason
+    from newsmon.report.runs import plain_reason
 
     assert plain_reason(stats, finish, summary) == reason

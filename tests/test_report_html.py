@@ -16,9 +16,9 @@ import pytest
 
 from newsmon.cli import main
 from newsmon.fetch.browser import find_chromium
-from newsmon.report import RunRow
-from newsmon.report_html import render_html
-from newsmon.report_sites import (
+from newsmon.report.html import render_html
+from newsmon.report.runs import RunRow
+from newsmon.report.sites import (
     FAIL,
     PASS,
     WARN,

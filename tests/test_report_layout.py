@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from newsmon.report import RunRow, run_row
-from newsmon.report_html import render_html
-from newsmon.report_sites import SiteReport
+from newsmon.report.html import render_html
+from newsmon.report.runs import RunRow, run_row
+from newsmon.report.sites import SiteReport
 from tests.test_report_html import browser, needs_chromium
 
 __all__ = ["browser"]  # the module fixture, shared

@@ -82,3 +82,33 @@ def test_install_gives_the_process_fresh_resources() -> None:
         assert process_resources() is fresh is not before and fresh.run_locks == {}
     finally:
         ProcessResources.current = before
+
+
+def test_the_command_hands_its_resources_down_to_every_crawler(tmp_path: Path) -> None:
+    """What newsmon's crawl and sweep commands do (newsmon/commands/): one object, made by the command, put
+    in the settings the crawler process copies for each crawler; each copy holds that very object."""
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+
+    from newsmon.resources import resources_of
+    from newsmon.state.backend import take_run_lock
+    from newsmon.state.config import StateConfig
+    from newsmon.sweep.run import sweep_settings
+
+    resources = ProcessResources()
+    settings = Settings({"NEWSMON_STATE_DIR": str(tmp_path)})
+    assert resources.hand_down(settings) is resources
+    crawlers = [Crawler(Spider, sweep_settings(settings)), Crawler(Spider, settings)]
+    assert all(resources_of(c.settings) is resources for c in crawlers)
+    assert resources is not process_resources() and resources_of(Settings()) is process_resources()
+    # the command's lease and a crawl's lease share the command's table, not the process's own
+    config = StateConfig.from_settings(settings)
+    path = config.lock_path("harbour")
+    command = take_run_lock(config, "harbour", resources)
+    crawl = take_run_lock(config, "harbour", resources_of(crawlers[0].settings))
+    assert command.lock is crawl.lock and RunLock.held(path, resources) and not RunLock.held(path)
+    crawl.release()
+    assert not other_process_can_lock(path)
+    command.release()
+    assert other_process_can_lock(path) and resources.run_locks == {}

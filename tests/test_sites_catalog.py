@@ -13,13 +13,13 @@ from scrapy.settings import Settings
 
 from newsmon.cli import main
 from newsmon.commands.checks import sweep_sites
-from newsmon.commands.sweep import SiteOutcome, sweep_status
 from newsmon.crawl.arguments import ArgumentError
 from newsmon.extensions.site_log_count import SiteLogCount
 from newsmon.sites import SiteConfigError, load_site_config, parse_interval, parse_site_config
 from newsmon.sites.catalog import catalog, select_sites
 from newsmon.state.store import StateStore
 from newsmon.sweep.due import SiteDue, due_sites, last_finished
+from newsmon.sweep.run import SiteOutcome, sweep_status
 from tests.component_helpers import crawler_with, open_spider
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)

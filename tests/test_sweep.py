@@ -1,4 +1,4 @@
-"""Sweeps for real: `scrapy crawl news -a sites=...` crawls several generated sites in one process.
+"""Sweeps for real: `scrapy sweep ...` crawls several generated sites in one process.
 
 The sites (bench/site_farm.py) each listen on their own loopback address: one needs the browser tier (its
 article text is written by JavaScript), one is down. Every site gets its own records, output file, run
@@ -32,7 +32,7 @@ PER_HOST = 4  # the project's CONCURRENT_REQUESTS_PER_DOMAIN
 
 def sweep(farm: SiteFarm, tmp: Path, selection: str, *extra: str) -> subprocess.CompletedProcess[str]:
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={selection}",
+        sys.executable, "-m", "scrapy", "sweep", selection,
         "-s", f"NEWSMON_SITES_DIR={farm.sites_dir}",
         "-s", f"NEWSMON_STATE_DIR={tmp / 'state'}",
         "-s", f"NEWSMON_OUTPUT_URI={tmp / 'out'}/%(site)s/%(time)s.jsonl",
@@ -128,7 +128,7 @@ def test_no_change_sweep_refetches_no_article_and_skips_a_locked_site(tmp_path: 
 def test_sigterm_lets_the_running_site_close_and_starts_no_other(tmp_path: Path) -> None:
     with SiteFarm(3, tmp_path / "farm", articles=3, delay=0.3) as farm:
         command = [
-            sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={','.join(farm.names)}",
+            sys.executable, "-m", "scrapy", "sweep", ",".join(farm.names),
             "-s", f"NEWSMON_SITES_DIR={farm.sites_dir}", "-s", f"NEWSMON_STATE_DIR={tmp_path / 'state'}",
             "-s", f"NEWSMON_OUTPUT_URI={tmp_path / 'out'}/%(site)s/%(time)s.jsonl",
             "-s", "NEWSMON_SWEEP_CONCURRENCY=1", "-s", "NEWSMON_TIER_MODE=plain",

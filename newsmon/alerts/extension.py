@@ -27,8 +27,8 @@ from newsmon.alerts.rule import NOTE, Alert, decide, health
 from newsmon.context import CrawlContext
 from newsmon.extras import require
 from newsmon.options import Option, Options
-from newsmon.report import run_row
-from newsmon.report_sites import DEFAULT_INTERVAL, STALE_FLOOR, STALE_INTERVALS, SiteReport
+from newsmon.report.runs import run_row
+from newsmon.report.sites import DEFAULT_INTERVAL, STALE_FLOOR, STALE_INTERVALS, SiteReport
 from newsmon.state.backend import StateBackend, run_name, state_backend
 from newsmon.state.outputs import OutputsSettled, SettleOrder
 from newsmon.state.protocol import Store

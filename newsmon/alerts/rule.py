@@ -1,4 +1,4 @@
-"""When to alert: a site's health from its runs (the report's own rules, newsmon/report_sites.py), and the
+"""When to alert: a site's health from its runs (the report's own rules, newsmon/report/sites.py), and the
 one message a change of health is worth. Pure: no store, no network, a clock passed in.
 
 A site is in trouble when its last ended run failed (`newsmon report`'s status), or when it is stale (the
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from newsmon.report import RunRow
-from newsmon.report_sites import FAIL, SiteReport, records, run_started, run_status
+from newsmon.report.runs import RunRow
+from newsmon.report.sites import FAIL, SiteReport, records, run_started, run_status
 
 NOTE = "alert"  # the store's note holding the announced trouble (None: nothing announced)
 PROBLEM, RECOVERED = "problem", "recovered"
@@ -23,7 +23,7 @@ PROBLEM, RECOVERED = "problem", "recovered"
 class Health:
     trouble: str | None  # "failing: unreachable: connection refused", "stale: no new records ...", None
     since: float | None  # when the trouble started (epoch seconds)
-    last_good: RunRow | None  # the last successful run (report_sites.is_success)
+    last_good: RunRow | None  # the last successful run (newsmon.report.sites.is_success)
 
 
 @dataclass(frozen=True)

@@ -176,25 +176,26 @@ def exit_on_bad_arguments(spider: str, spargs: Mapping[str, Any], settings: Base
 def sweep_sites(
     spider: str, spargs: Mapping[str, Any], settings: BaseSettings
 ) -> tuple[list[SiteConfig], list[SiteEntry]]:
-    """The sites a sweep (`-a sites=`) crawls now: `all` the due ones, named ones all; checked as each
-    site's own `-a site=` crawl would be (settings, the shared arguments and the spider once, every site's
-    file as it loads), and with `all` the directory's broken files (the sweep crawls the rest and fails its
-    exit status for them). ArgumentError for an argument or a named site that cannot be used."""
-    from newsmon.commands.sweep import SWEEP_SHARED_ARGUMENTS
+    """The sites a sweep (`scrapy sweep`, or the deprecated `-a sites=`) crawls now: `all` the due ones,
+    named ones all; checked as each site's own `-a site=` crawl would be (settings, the shared arguments and
+    the spider once, every site's file as it loads), and with `all` the directory's broken files (the sweep
+    crawls the rest and fails its exit status for them). ArgumentError for an argument or a named site that
+    cannot be used."""
+    from newsmon.sweep.run import SWEEP_SHARED_ARGUMENTS
 
     check_settings(settings)
     if news_spider_class(spider, settings) is None:
-        raise ArgumentError(f"-a sites= needs a news spider (such as `news`); {spider!r} is not one")
+        raise ArgumentError(f"a sweep needs a news spider (such as `news`); {spider!r} is not one")
     extra = sorted(
         k for k in spargs if k != "sites" and k not in SWEEP_SHARED_ARGUMENTS and not k.startswith("_")
     )
     if extra:
         raise ArgumentError(
-            f"-a {extra[0]}= names one site's own hubs or mirror; a sweep (-a sites=) takes only "
+            f"-a {extra[0]}= names one site's own hubs or mirror; a sweep takes only "
             f"{', '.join(SWEEP_SHARED_ARGUMENTS)} (put the rest in each site's TOML)"
         )
     if DistributedConfig.from_settings(settings).enabled:
-        raise ArgumentError("-a sites= (a sweep) runs in one-process mode: not with NEWSMON_BACKEND=redis")
+        raise ArgumentError("a sweep runs in one-process mode: not with NEWSMON_BACKEND=redis")
     selection = spargs["sites"]
     if not isinstance(selection, str) or not selection.strip():
         raise ArgumentError("-a sites= is empty: give `all` or comma-separated site names or TOML paths")

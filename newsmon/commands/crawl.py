@@ -1,5 +1,9 @@
 """`scrapy crawl` that refuses to start while another run of the same spider is on, and fails loudly.
 
+One site per crawl: many sites in one process are `scrapy sweep` (newsmon/commands/sweep.py). `-a sites=`
+still runs a sweep for one release, logging a warning that names the command to use instead; scrapyd,
+which can only run `crawl`, runs its batch jobs (`newsmon schedule --batch`) that way without the warning.
+
 One-process mode: the file lock is taken in process_options, before Scrapy creates the crawler process
 (which configures logging and opens LOG_FILE): a second concurrent run prints one line to stderr and exits
 with EXIT_LOCKED (75) without creating, opening or writing any log, output or state file. The lock is held
@@ -12,15 +16,13 @@ A run closed because its store failed mid-run (Redis lost) also exits with 69.
 
 A second SIGTERM/SIGINT makes Scrapy stop the reactor before the spider closed: the run exits with
 EXIT_FORCED_SHUTDOWN (79), its output left `.partial` for the next start to recover. Whatever the run is
-doing, it is gone SHUTDOWN_DEADLINE (10) seconds after the first signal (newsmon/shutdown.py: a watchdog
-process SIGKILLs it, status 137 in a shell), even with its main thread stuck in C code.
+doing, it is gone SHUTDOWN_DEADLINE (10) seconds after the first signal (newsmon/commands/shutdown.py: a
+watchdog process SIGKILLs it, status 137 in a shell), even with its main thread stuck in C code.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import logging
 import sys
 from typing import Any
@@ -28,45 +30,45 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from newsmon import redact, shutdown
+from newsmon import redact
+from newsmon.commands import shutdown
 from newsmon.commands.checks import exit_on_bad_arguments, sweep_sites_or_exit
-from newsmon.commands.sweep import SiteOutcome, Sweep, sweep_status
+from newsmon.commands.status import EXIT_FORCED_SHUTDOWN, UNUSABLE_STAT, crawl_status
+from newsmon.commands.sweep import run_sweep
 from newsmon.compat import CrawlCommandBase
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
-from newsmon.distributed.config import CLOSE_REASON, EXIT_UNAVAILABLE, DistributedConfig, failed_run
-from newsmon.extensions.order_check import COMPONENT_ORDER
+from newsmon.distributed.config import EXIT_UNAVAILABLE, DistributedConfig
+from newsmon.resources import ProcessResources
 from newsmon.sites import SiteConfig
 from newsmon.sites.catalog import SiteEntry
 from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import EXIT_LOCKED, RunLocked
-from newsmon.state.outputs import OUTPUT_UNUSABLE
-from newsmon.stats import MONITOR_EXIT_STATUS
-from newsmon.stats import OUTPUT_UNUSABLE as UNUSABLE_STAT  # the stat (the reason); not the close reason
 
-STORE_FAILURES = (CLOSE_REASON, "newsmon_state_error")
-# A second SIGTERM/SIGINT: Scrapy stopped the reactor before the crawl closed, its output is left .partial.
-# One status for both signals: Scrapy's public API does not say which came, and 128+N would claim a death
-# by signal N; 79 is outside newsmon's own statuses, sysexits (64-78) and the shell's (126 and up).
-EXIT_FORCED_SHUTDOWN = 79
+# the statuses live in newsmon/commands/status.py; older imports find them here too
+__all__ = ["EXIT_FORCED_SHUTDOWN", "Command", "crawl_status"]
+#: The spider argument scrapyd gives every job: a `-a sites=` job from scrapyd is no deprecated use.
+SCRAPYD_JOB_ARGUMENT = "_job"
 
 logger = logging.getLogger(__name__)
 
 
-def crawl_status(crawler: Crawler) -> int:
-    """The exit status of a crawl that closed: unusable output or broken component order 2, store lost
-    69, else the monitors'."""
-    assert crawler.stats is not None
-    if crawler.stats.get_value("finish_reason") in (OUTPUT_UNUSABLE, COMPONENT_ORDER):  # refused at once
-        return EXIT_BAD_ARGUMENT
-    if failed_run(crawler) or crawler.stats.get_value("finish_reason") in STORE_FAILURES:
-        return EXIT_UNAVAILABLE
-    # the monitors' verdict: 3, 4, 5 or 6 (README "Exit codes", newsmon/monitors)
-    return int(crawler.stats.get_value(MONITOR_EXIT_STATUS) or 0)
+def deprecated_sweep(spider: str, spargs: dict[str, Any]) -> str | None:
+    """The warning for `scrapy crawl SPIDER -a sites=...` run by hand or cron (None under scrapyd)."""
+    if "sites" not in spargs or SCRAPYD_JOB_ARGUMENT in spargs:
+        return None
+    rest = "".join(f" -a {k}={v}" for k, v in spargs.items() if k != "sites" and not k.startswith("_"))
+    spider_option = "" if spider == "news" else f" --spider {spider}"
+    return (
+        f"`scrapy crawl {spider} -a sites=...` is deprecated and goes in the next release: run "
+        f"`scrapy sweep {spargs['sites']}{spider_option}{rest}` (or `newsmon sweep ...` with the same "
+        "arguments) instead"
+    )
 
 
 class Command(CrawlCommandBase):
     crawler: Crawler | None = None
+    resources: ProcessResources | None = None  # owned by the command, handed to the crawl in its settings
     sweep_sites: list[SiteConfig] | None = None  # `-a sites=`: the sites this process crawls
     sweep_broken: tuple[SiteEntry, ...] = ()  # `-a sites=all`: the directory's unusable site files
 
@@ -76,6 +78,7 @@ class Command(CrawlCommandBase):
         if len(args) != 1:
             return  # run() raises the usage error
         assert self.settings is not None
+        self.resources = ProcessResources().hand_down(self.settings)  # before the crawler process copies them
         if "sites" in opts.spargs:
             self.sweep_sites, broken = sweep_sites_or_exit(args[0], opts.spargs, self.settings)
             self.sweep_broken = tuple(broken)
@@ -93,7 +96,7 @@ class Command(CrawlCommandBase):
         if not config.enabled:
             return
         try:
-            take_run_lock(config, site)
+            take_run_lock(config, site, self.resources)
         except RunLocked as exc:
             sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_LOCKED})\n")
             sys.exit(EXIT_LOCKED)
@@ -131,7 +134,10 @@ class Command(CrawlCommandBase):
         from twisted.internet import reactor as installed
 
         reactor: Any = installed
-        reactor.callWhenRunning(lambda: reactor.callLater(0, shutdown.arm))
+        resources = self.resources
+        reactor.callWhenRunning(
+            lambda: reactor.callLater(0, shutdown.arm, shutdown.SHUTDOWN_DEADLINE, resources)
+        )
 
     def _forced_down(self, crawler: Crawler) -> bool:
         """Whether the crawl never ended (a second SIGTERM/SIGINT stopped the reactor before the spider
@@ -163,45 +169,8 @@ class Command(CrawlCommandBase):
             sys.stderr.write(f"newsmon: {why} (exit status {EXIT_BAD_ARGUMENT})\n")
 
     def _sweep(self, spider: str, sites: list[SiteConfig], spargs: dict[str, Any]) -> None:
-        """Every site in this process (newsmon/commands/sweep.py); the exit status is the worst site's."""
-        assert self.crawler_process is not None
-        broken = [SiteOutcome(e.name, EXIT_BAD_ARGUMENT, broken=e.error) for e in self.sweep_broken]
-        for outcome in broken:  # at once, not only in the summary: a person must fix the file
-            logger.error("Sweep: %s", outcome.line())
-        if not sites:
-            logger.info("Sweep: no site is due")
-            self.exitcode = sweep_status(broken)
-            return
-        from twisted.internet import reactor as installed
-
-        reactor: Any = installed  # the asyncio reactor Scrapy installed (the module is typed as a module)
-        spidercls = self.crawler_process.spider_loader.load(spider)
-        sweep = Sweep(self.crawler_process, spidercls, sites, spargs, crawl_status)
-
-        def begin() -> None:
-            task = asyncio.ensure_future(sweep.run())
-            task.add_done_callback(lambda _: reactor.callLater(0, stop_reactor))
-
-        def stop_reactor() -> None:
-            with contextlib.suppress(RuntimeError):  # already stopping (a signal)
-                reactor.stop()
-
-        reactor.callWhenRunning(begin)
-        self._arm_shutdown_deadline()
-        self.crawler_process.start(stop_after_crawl=False)
-        outcomes = list(sweep.outcomes.values()) + broken
-        for name, crawler in sweep.crawlers.items():  # a signal stopped the reactor: settle what closed
-            outcome = sweep.outcomes[name]
-            if outcome.status is None and crawler in self.crawler_process.crawlers:
-                outcome.status = EXIT_FORCED_SHUTDOWN  # its crawl never closed: a second signal
-            elif outcome.status is None:
-                sweep.settle(outcome, crawler)
-        for outcome in outcomes:
-            if outcome.status is None and not outcome.skipped:
-                outcome.skipped = "not started: the sweep was stopped"
-        for outcome in outcomes:
-            level = logging.WARNING if outcome.status or outcome.skipped else logging.INFO
-            logger.log(level, "Sweep: %s", outcome.line())
-        self.exitcode = sweep_status(outcomes)
-        crawled = sum(1 for o in outcomes if o.status is not None and not o.broken)
-        logger.info("Sweep: %d of %d sites crawled, exit status %d", crawled, len(outcomes), self.exitcode)
+        """The deprecated `-a sites=`: `scrapy sweep` (newsmon/commands/sweep.py), after a warning."""
+        warning = deprecated_sweep(spider, spargs)
+        if warning:
+            logger.warning("%s", warning)
+        self.exitcode = run_sweep(self, spider, sites, list(self.sweep_broken), spargs)

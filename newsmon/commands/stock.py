@@ -24,6 +24,7 @@ from scrapy.settings import BaseSettings
 from newsmon.commands.checks import exit_on_bad_arguments
 from newsmon.crawl.stock import EXIT_BAD_VALUE, exit_bad_value
 from newsmon.distributed.config import DistributedConfig
+from newsmon.resources import resources_of
 from newsmon.state.backend import take_run_lock
 from newsmon.state.config import StateConfig
 from newsmon.state.lock import EXIT_LOCKED, RunLocked
@@ -38,7 +39,7 @@ def run_under_stock_command(
     """The checks newsmon's command makes before a crawl, then its exit status at the end."""
     spider = crawler.spidercls.name if crawler.spidercls is not None else ""
     spargs = dict(getattr(opts, "spargs", None) or {})
-    if spider and "sites" not in spargs:  # a sweep checks its sites as it goes (newsmon/commands/sweep.py)
+    if spider and "sites" not in spargs:  # a sweep checks its sites as it goes (newsmon/sweep/run.py)
         site = exit_on_bad_arguments(spider, spargs, settings)  # one line, SystemExit(2)
         try:
             distributed = DistributedConfig.from_settings(settings)
@@ -47,7 +48,8 @@ def run_under_stock_command(
         config = StateConfig.from_settings(settings)
         if config.enabled and not distributed.enabled:
             try:
-                take_run_lock(config, site)  # held to the end of the process, as newsmon's command does
+                # held to the end of the process, as newsmon's command does; in the crawl's resources
+                take_run_lock(config, site, resources_of(settings))
             except RunLocked as exc:
                 sys.stderr.write(f"newsmon: {exc} (exit status {EXIT_LOCKED})\n")
                 sys.exit(EXIT_LOCKED)
@@ -55,7 +57,7 @@ def run_under_stock_command(
     def settled(reason: str) -> None:
         """The spider closed (refused at open included: no engine_stopped then) and the feeds were stored;
         the monitors judged before (SettleOrder): the status newsmon's command would exit with."""
-        from newsmon.commands.crawl import UNUSABLE_STAT, crawl_status
+        from newsmon.commands.status import UNUSABLE_STAT, crawl_status
 
         status = crawl_status(crawler)
         if status and not command.exitcode:

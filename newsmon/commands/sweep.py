@@ -1,188 +1,154 @@
-"""A sweep: `scrapy crawl news -a sites=all` crawls every due site in one Scrapy process.
+"""`scrapy sweep [all | SITE,SITE,...]`: every due site (or the named ones) crawled in this one process.
 
-Each site is its own crawler (Scrapy's CrawlerProcess runs several side by side on one reactor): its own
-frontier, settings (the site's TOML at site priority), state store and run lock, output file, stats,
-monitors and exit status, exactly as `-a site=NAME` would give, without a process start per site. What the
-sites share is the process: the reactor, the imported code, the extraction workers and one Chromium
-(newsmon/fetch/browser_share.py).
+The sweep itself (which sites, how many at once, hosts never crawled by two sites together, the per-site
+summary) is newsmon/sweep/run.py; this command checks the arguments before anything starts (a bad one, or
+a named site that cannot be used: one line, exit status 2), drives the reactor until every site closed,
+and exits with the highest status of its sites. `newsmon sweep` runs this command (newsmon/cli/sweep.py).
 
-- Which sites: `all` takes the due ones (newsmon/sweep/due.py: `interval` passed since the last finished
-  run); named sites (`-a sites=a,b`) are crawled now.
-- Politeness per host: each crawler keeps Scrapy's per-host download slots and AutoThrottle, and two sites
-  that share a host are never crawled at the same time, so no host sees more than one site's crawl.
-- At most NEWSMON_SWEEP_CONCURRENCY sites at once; a site whose lock another run holds is skipped (not a
-  failure); a first SIGTERM/SIGINT starts no further site and lets the running ones close.
-- Log counts: Scrapy's LogCount counts every record of the process in every running crawler; a sweep
-  counts in a site's `log_count/*` only the records Scrapy ties to its spider (SiteLogCount).
-- The sweep's exit status is the highest of its sites' (0 when every site passed); one summary line per
-  site is logged at the end.
+A first SIGTERM/SIGINT starts no further site and lets the running ones close; a second one stops the
+reactor: each site still open counts EXIT_FORCED_SHUTDOWN (79), and whatever the sweep is doing, it is gone
+SHUTDOWN_DEADLINE seconds after the first signal (newsmon/commands/shutdown.py), as a one-site crawl is.
+
+`scrapy crawl news -a sites=...` still runs a sweep through the same code for one release, with a
+deprecation warning (newsmon/commands/crawl.py); scrapyd, which can only run `crawl`, uses it unwarned.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from scrapy import Spider, signals
-from scrapy.crawler import Crawler, CrawlerProcessBase
-from scrapy.settings import Settings
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from scrapy.utils.conf import arglist_to_dict
 
-from newsmon import stats as stat_names
+from newsmon import redact
+from newsmon.commands import shutdown
+from newsmon.commands.checks import sweep_sites_or_exit
+from newsmon.commands.status import EXIT_FORCED_SHUTDOWN, crawl_status
+from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
+from newsmon.resources import ProcessResources, resources_of
 from newsmon.sites import SiteConfig
-from newsmon.state.backend import take_run_lock
-from newsmon.state.config import StateConfig
-from newsmon.state.lock import RunLease, RunLocked
-from newsmon.sweep.config import OPTIONS
+from newsmon.sites.catalog import ALL, SiteEntry
+from newsmon.sweep.run import SiteOutcome, Sweep, sweep_status
 
 logger = logging.getLogger(__name__)
 
+#: The spider a sweep crawls each site with, unless `--spider` names another news spider.
+DEFAULT_SPIDER = "news"
 
-#: What a sweep forwards to each site's crawl; the others name one site's own hubs or mirror.
-SWEEP_SHARED_ARGUMENTS = ("follow_depth", "max_pages")
+
+def run_sweep(
+    command: ScrapyCommand,
+    spider: str,
+    sites: list[SiteConfig],
+    broken: list[SiteEntry],
+    spargs: dict[str, Any],
+) -> int:
+    """Crawl `sites` in the command's process (its reactor runs until every site closed); log one summary
+    line per site, the unusable site files included, and return the sweep's exit status: the worst site's."""
+    process = command.crawler_process
+    assert process is not None
+    failed = [SiteOutcome(e.name, EXIT_BAD_ARGUMENT, broken=e.error) for e in broken]
+    for outcome in failed:  # at once, not only in the summary: a person must fix the file
+        logger.error("Sweep: %s", outcome.line())
+    if not sites:
+        logger.info("Sweep: no site is due")
+        return sweep_status(failed)
+    from twisted.internet import reactor as installed
+
+    reactor: Any = installed  # the asyncio reactor Scrapy installed (the module is typed as a module)
+    spidercls = process.spider_loader.load(spider)
+    sweep = Sweep(process, spidercls, sites, spargs, crawl_status)
+
+    def begin() -> None:
+        task = asyncio.ensure_future(sweep.run())
+        task.add_done_callback(lambda _: reactor.callLater(0, stop_reactor))
+
+    def stop_reactor() -> None:
+        with contextlib.suppress(RuntimeError):  # already stopping (a signal)
+            reactor.stop()
+
+    reactor.callWhenRunning(begin)
+    # the hard deadline after a shutdown signal, armed once the reactor runs: Scrapy installs its own
+    # signal handlers at startup, and `signal.signal` would replace a C-level handler set before them
+    resources = resources_of(process.settings)  # the command's, handed down
+    reactor.callWhenRunning(lambda: reactor.callLater(0, shutdown.arm, shutdown.SHUTDOWN_DEADLINE, resources))
+    process.start(stop_after_crawl=False)
+    outcomes = list(sweep.outcomes.values()) + failed
+    for name, crawler in sweep.crawlers.items():  # a signal stopped the reactor: settle what closed
+        outcome = sweep.outcomes[name]
+        if outcome.status is None and crawler in process.crawlers:
+            outcome.status = EXIT_FORCED_SHUTDOWN  # its crawl never closed: a second signal
+        elif outcome.status is None:
+            sweep.settle(outcome, crawler)
+    for outcome in outcomes:
+        if outcome.status is None and not outcome.skipped:
+            outcome.skipped = "not started: the sweep was stopped"
+    for outcome in outcomes:
+        level = logging.WARNING if outcome.status or outcome.skipped else logging.INFO
+        logger.log(level, "Sweep: %s", outcome.line())
+    status = sweep_status(outcomes)
+    crawled = sum(1 for o in outcomes if o.status is not None and not o.broken)
+    logger.info("Sweep: %d of %d sites crawled, exit status %d", crawled, len(outcomes), status)
+    return status
 
 
-@dataclass
-class SiteOutcome:
-    site: str
-    status: int | None = None  # exit status the site's own `scrapy crawl -a site=` would have given
-    skipped: str | None = None  # why the site was not crawled (locked by another run, shutting down)
-    records: int = 0
-    finish_reason: str | None = None
-    summary: str | None = None  # the monitors' verdict line
-    broken: str | None = None  # its site file cannot be used (not crawled; the sweep's status is 2)
+class Command(ScrapyCommand):
+    requires_project = True
+    sites: list[SiteConfig] | None = None
+    broken: tuple[SiteEntry, ...] = ()
 
-    def line(self) -> str:
-        if self.broken:
-            return f"{self.site}: exit status {self.status}, not crawled: {self.broken}"
-        if self.skipped:
-            return f"{self.site}: skipped ({self.skipped})"
-        verdict = f", monitors {self.summary}" if self.summary else ""
+    def syntax(self) -> str:
+        return "[options] [all | SITE,SITE,...]"
+
+    def short_desc(self) -> str:
+        return "Crawl every due site (all, the default) or the named sites, in this one process"
+
+    def long_desc(self) -> str:
         return (
-            f"{self.site}: exit status {self.status}, {self.records} records, "
-            f"finished {self.finish_reason!r}{verdict}"
+            "Crawl the sites of NEWSMON_SITES_DIR (else the bundled ones) whose interval has passed since "
+            "their last run (`all`, the default), or the named sites (names or TOML paths, comma-separated) "
+            "now. Each site is its own crawl: its settings, state store, run lock, output, monitors and exit "
+            "status; the sweep exits with the highest."
         )
 
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument(
+            "-a",
+            dest="spargs",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="spider argument for every site's crawl (follow_depth, max_pages)",
+        )
+        parser.add_argument(
+            "--spider", default=DEFAULT_SPIDER, help=f"the news spider (default: {DEFAULT_SPIDER})"
+        )
 
-def sweep_settings(settings: Settings) -> Settings:
-    """The process's settings for one site's crawler: log counts tied to its own spider."""
-    site_settings = settings.copy()
-    extensions = site_settings.getdict("EXTENSIONS")
-    extensions.update(
-        {"scrapy.extensions.logcount.LogCount": None, "newsmon.extensions.site_log_count.SiteLogCount": 0}
-    )
-    # one above the process's own value: Scrapy merges the process's settings into each crawler's, and an
-    # equal priority would put Scrapy's LogCount back
-    site_settings.set("EXTENSIONS", extensions, priority=(settings.getpriority("EXTENSIONS") or 0) + 1)
-    return site_settings
-
-
-class Sweep:
-    """Crawls the given sites on the running reactor, a bounded number at a time."""
-
-    def __init__(
-        self,
-        process: CrawlerProcessBase,
-        spidercls: type[Spider],
-        sites: Iterable[SiteConfig],
-        spargs: dict[str, Any],
-        exit_status: Callable[[Crawler], int],
-    ) -> None:
-        self.process = process
-        self.spidercls = spidercls
-        self.sites = list(sites)
-        self.spargs = {k: v for k, v in spargs.items() if k in SWEEP_SHARED_ARGUMENTS or k.startswith("_")}
-        self.exit_status = exit_status
-        self.settings = sweep_settings(process.settings)
-        self.state = StateConfig.from_settings(process.settings)
-        self.concurrency = max(1, OPTIONS.getint(process.settings, "NEWSMON_SWEEP_CONCURRENCY"))
-        self.outcomes: dict[str, SiteOutcome] = {site.name: SiteOutcome(site.name) for site in self.sites}
-        self.stopping = False
-        self.crawlers: dict[str, Crawler] = {}  # the sites whose crawl began and is not settled yet
-
-    async def run(self) -> list[SiteOutcome]:
-        waiting = list(self.sites)
-        running: dict[asyncio.Task[None], SiteConfig] = {}
-        busy_hosts: set[str] = set()
-        while waiting or running:
-            if not self.stopping:
-                for site in list(waiting):
-                    if len(running) >= self.concurrency:
-                        break
-                    hosts = self._hosts(site)
-                    if hosts & busy_hosts:
-                        continue  # another site on one of its hosts is being crawled: later
-                    waiting.remove(site)
-                    busy_hosts |= hosts
-                    running[asyncio.ensure_future(self._crawl(site))] = site
-            else:
-                for site in waiting:
-                    self.outcomes[site.name].skipped = "the sweep was asked to stop"
-                waiting.clear()
-            if not running:
-                break
-            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                site = running.pop(task)
-                busy_hosts -= self._hosts(site)
-                if task.exception() is not None:
-                    outcome = self.outcomes[site.name]
-                    outcome.status = outcome.status or 1
-                    logger.error("Site %s: its crawl failed: %r", site.name, task.exception())
-        return [self.outcomes[site.name] for site in self.sites]
-
-    @staticmethod
-    def _hosts(site: SiteConfig) -> set[str]:
-        """The hosts a site's crawl talks to (its origin's and its other hosts)."""
-        return {(urlsplit(site.origin).hostname or "").lower(), *(h.lower() for h in site.hosts)}
-
-    def _lock(self, site: SiteConfig) -> RunLease | None:
-        """A lease on the site's run lock for its crawl (None when state is off); RunLocked when held."""
-        if not self.state.enabled:
-            return None
-        return take_run_lock(self.state, site.name)
-
-    async def _crawl(self, site: SiteConfig) -> None:
-        outcome = self.outcomes[site.name]
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        redact.install()  # before any line
+        super().process_options(args, opts)
         try:
-            lock = self._lock(site)
-        except RunLocked as exc:
-            outcome.skipped = f"another run holds {exc.path}"
-            logger.warning("Site %s skipped: %s", site.name, exc)
-            return
-        try:
-            crawler = self.crawlers[site.name] = Crawler(self.spidercls, self.settings)
-            crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
-            result = self.process.crawl(crawler, site=site.reference, **self.spargs)
-            if isinstance(result, Deferred):
-                await maybe_deferred_to_future(result)
-            else:
-                await result
-            self.settle(outcome, crawler)
-            del self.crawlers[site.name]  # a thousand finished crawlers need not stay in memory
-        finally:
-            if lock is not None:
-                lock.release()
+            opts.spargs = arglist_to_dict(opts.spargs)
+        except ValueError:
+            raise UsageError("Invalid -a value, use -a NAME=VALUE", print_help=False) from None
+        if len(args) > 1:
+            raise UsageError("give the sites as one argument: all, or SITE,SITE,...", print_help=False)
+        if "sites" in opts.spargs or "site" in opts.spargs:
+            raise UsageError(
+                "name the sites as the argument (`scrapy sweep a,b`), not with -a", print_help=False
+            )
+        assert self.settings is not None
+        ProcessResources().hand_down(self.settings)  # the command's, for every site's crawl
+        selection = {"sites": args[0] if args else ALL}
+        sites, broken = sweep_sites_or_exit(opts.spider, {**opts.spargs, **selection}, self.settings)
+        self.sites, self.broken = sites, tuple(broken)
 
-    def settle(self, outcome: SiteOutcome, crawler: Crawler) -> None:
-        """A closed crawl's outcome: its exit status, records, finish reason and verdict."""
-        stats = crawler.stats
-        assert stats is not None
-        outcome.status = self.exit_status(crawler)
-        outcome.records = int(stats.get_value("item_scraped_count") or 0)
-        outcome.finish_reason = stats.get_value("finish_reason")
-        outcome.summary = stats.get_value(stat_names.MONITOR_SUMMARY)
-
-    def _spider_closed(self, spider: Spider, reason: str) -> None:
-        if reason == "shutdown":  # a SIGTERM/SIGINT stopped the crawls: start no further site
-            self.stopping = True
-
-
-def sweep_status(outcomes: Iterable[SiteOutcome]) -> int:
-    """The highest exit status among the sites crawled (skipped sites do not count)."""
-    return max((o.status or 0 for o in outcomes if not o.skipped), default=0)
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.sites is not None
+        self.exitcode = run_sweep(self, opts.spider, self.sites, list(self.broken), opts.spargs)

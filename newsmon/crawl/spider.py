@@ -37,6 +37,7 @@ from newsmon.crawl.parts import SplitArticles
 from newsmon.crawl.stock import exit_bad_value, stock_command
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.worker import PoolLease
+from newsmon.resources import resources_of
 from newsmon.state.template import SiteTemplate
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,14 @@ class NewsSpider(ArticleCallbacks):
         budget = config.page_budget
         # the process's pool, shared with the other crawls of a sweep; this crawl's closing and counts
         self.extract_pool = (
-            PoolLease(workers, timeout=budget.timeout, closing=self._engine_closing) if workers > 0 else None
+            PoolLease(
+                workers,
+                timeout=budget.timeout,
+                closing=self._engine_closing,
+                resources=resources_of(crawler.settings),
+            )
+            if workers > 0
+            else None
         )
         self._restarts_counted = 0  # the pool's worker restarts already in stats
         self._context = CrawlContext.of(crawler)

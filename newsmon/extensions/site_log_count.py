@@ -16,7 +16,7 @@ import logging
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newsmon.resources import process_resources
+from newsmon.resources import ProcessResources, process_resources, resources_of
 
 
 class _Dispatcher(logging.Handler):
@@ -37,19 +37,20 @@ class _Dispatcher(logging.Handler):
             crawler.stats.inc_value(f"log_count/{record.levelname}")
 
 
-def dispatcher() -> _Dispatcher:
-    """The process's one counting handler (newsmon/resources.py), made on first use."""
-    resources = process_resources()
+def dispatcher(given: ProcessResources | None = None) -> _Dispatcher:
+    """The process's one counting handler (newsmon/resources.py: the command's), made on first use."""
+    resources = process_resources(given)
     if not isinstance(resources.log_counter, _Dispatcher):
         resources.log_counter = _Dispatcher()
     return resources.log_counter
 
 
 class SiteLogCount:
-    """Installed by a sweep in place of Scrapy's LogCount (newsmon/commands/sweep.py)."""
+    """Installed by a sweep in place of Scrapy's LogCount (newsmon/sweep/run.py)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.resources = resources_of(crawler.settings)  # the sweep command's, shared by its crawls
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteLogCount:
@@ -61,17 +62,17 @@ class SiteLogCount:
 
     def spider_opened(self, spider: Spider) -> None:
         level = logging.getLevelName(self.crawler.settings.get("LOG_LEVEL") or "DEBUG")
-        handler = dispatcher()
+        handler = dispatcher(self.resources)
         handler.levels[self.crawler] = level if isinstance(level, int) else logging.DEBUG
         handler.counting.add(self.crawler)
         if handler not in logging.root.handlers:
             logging.root.addHandler(handler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        dispatcher().counting.discard(self.crawler)
+        dispatcher(self.resources).counting.discard(self.crawler)
 
     def engine_stopped(self) -> None:
-        handler = dispatcher()
+        handler = dispatcher(self.resources)
         handler.levels.pop(self.crawler, None)
         handler.counting.discard(self.crawler)
         if not handler.levels:

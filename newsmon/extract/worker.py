@@ -41,7 +41,7 @@ from newsmon.extract.html import parse_html
 from newsmon.extract.markup import dropped_attributes
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import ExtractOptions, PageData
-from newsmon.resources import process_resources
+from newsmon.resources import ProcessResources, process_resources
 
 logger = logging.getLogger(__name__)
 
@@ -430,9 +430,17 @@ class PoolLease:
     NEWSMON_EXTRACT_WORKERS processes (one pool per worker count and timeout), stopped when the last crawl
     using it closes. Each crawl keeps its own closing signal and its own counts."""
 
-    def __init__(self, workers: int, *, timeout: float = TIMEOUT, closing: Callable[[], bool] | None = None):
+    def __init__(
+        self,
+        workers: int,
+        *,
+        timeout: float = TIMEOUT,
+        closing: Callable[[], bool] | None = None,
+        resources: ProcessResources | None = None,  # the command's (newsmon/resources.py), handed down
+    ):
         self.key = (workers, timeout)
-        pools = process_resources().extract_pools  # one pool per worker count and timeout in the process
+        self.resources = process_resources(resources)
+        pools = self.resources.extract_pools  # one pool per worker count and timeout in the process
         if self.key not in pools:
             pools[self.key] = (ExtractPool(workers, timeout=timeout), [])
         self.pool, leases = pools[self.key]
@@ -453,7 +461,7 @@ class PoolLease:
         return await self.pool.extract(body, encoding, url, options, closing=self.closing, tally=self.tally)
 
     def close(self) -> None:
-        pools = process_resources().extract_pools
+        pools = self.resources.extract_pools
         entry = pools.get(self.key)
         if entry is None or self not in entry[1]:
             return

@@ -27,7 +27,7 @@ from scrapy_playwright.handler import BrowserContextWrapper
 from newsmon.compat import PlaywrightHandlerBase
 from newsmon.fetch.browser_guard import BrowserGuard, Visit
 from newsmon.options import Option, Options
-from newsmon.resources import process_resources
+from newsmon.resources import ProcessResources, process_resources, resources_of
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +42,11 @@ OPTIONS = Options(
 )
 
 
-def browser_slots(size: int) -> asyncio.Semaphore:
-    """Per process and event loop (newsmon/resources.py): the crawls of a sweep share the process, so they
-    share this bound."""
+def browser_slots(size: int, resources: ProcessResources | None = None) -> asyncio.Semaphore:
+    """Per process and event loop (newsmon/resources.py: the command's, handed down): the crawls of a
+    sweep share the process, so they share this bound."""
     loop = asyncio.get_running_loop()
-    slots = process_resources().browser_slots
+    slots = process_resources(resources).browser_slots
     if loop not in slots:
         for stale in [known for known in slots if known.is_closed()]:
             del slots[stale]
@@ -60,13 +60,14 @@ class GuardedPlaywrightHandler(PlaywrightHandlerBase):
         self.guard = BrowserGuard.from_crawler(crawler)
         self.visits: dict[Request, Visit] = {}  # browser downloads in progress
         self.slot_size = OPTIONS.getint(crawler.settings, "NEWSMON_BROWSERS_PER_PROCESS")
+        self.resources = resources_of(crawler.settings)
         self.slot: asyncio.Semaphore | None = None  # held from this crawl's browser launch to its close
         self.slot_lock = asyncio.Lock()  # one slot per crawl, however many pages ask at once
 
     async def launch_browser(self) -> None:
         async with self.slot_lock:
             if self.slot is None:
-                slots = browser_slots(self.slot_size)
+                slots = browser_slots(self.slot_size, self.resources)
                 if slots.locked():
                     logger.info("Waiting for one of the process's %d browsers to close", self.slot_size)
                 await slots.acquire()

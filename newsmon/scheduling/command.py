@@ -59,7 +59,7 @@ def seconds(value: str) -> float:
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
-    """Register `newsmon schedule` on the subparsers of newsmon/cli.py's build_parser."""
+    """Register `newsmon schedule` on the subparsers of newsmon/cli/__init__.py's build_parser."""
     parser: argparse.ArgumentParser = sub.add_parser(
         "schedule",
         help="send each due site to the least busy scrapyd node (schedule.json), never twice at once",
@@ -91,7 +91,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument(
         "--batch", type=positive, default=1, metavar="N",
-        help="up to N sites of a node in one job (-a sites=a,b: a sweep in one process; default 1)",
+        help="up to N sites of a node in one job (crawl -a sites=a,b: the sweep scrapyd runs; default 1)",
     )  # fmt: skip
     parser.add_argument(
         "-s", dest="settings", action="append", default=[], type=setting, metavar="NAME=VALUE",

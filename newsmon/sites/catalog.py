@@ -1,7 +1,7 @@
 """The sites a deployment follows: one TOML file per site in NEWSMON_SITES_DIR, plus the bundled ones.
 
-`-a site=NAME` looks the name up in the sites directory first, then among the bundled sites. `-a sites=all`
-(a sweep) and `newsmon schedule` take every site of the directory when one is set, else the bundled sites:
+`-a site=NAME` looks the name up in the sites directory first, then among the bundled sites. `scrapy sweep`
+and `newsmon schedule` take every site of the directory when one is set, else the bundled sites:
 a desk's own list, never the bundled euromaidan by surprise. A file must be named after its site
 (`harbour.toml` holds `name = "harbour"`): the name keys the site's state, lock and output, and two files
 claiming one name would share them.
@@ -23,7 +23,7 @@ OPTIONS = Options(
         "NEWSMON_SITES_DIR",
         "",
         "directory of site TOML files (`<name>.toml`): `-a site=NAME` looks there before the bundled sites, "
-        "`-a sites=all` and `newsmon schedule` take its sites; default taken from the environment variable "
+        "`scrapy sweep` and `newsmon schedule` take its sites; default taken from the environment variable "
         "of the same name when set",
         env="NEWSMON_SITES_DIR",
     ),
@@ -95,7 +95,7 @@ def select_sites(selection: str, directory: Path | None) -> list[SiteConfig]:
     seen: set[str] = set()
     for config in configs:
         if config.name in seen:
-            raise SiteConfigError(f"site {config.name!r} is named twice in -a sites=")
+            raise SiteConfigError(f"site {config.name!r} is named twice in the sweep's sites")
         seen.add(config.name)
     return configs
 

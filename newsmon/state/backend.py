@@ -19,6 +19,7 @@ from scrapy.settings import BaseSettings
 
 from newsmon.context import CrawlContext
 from newsmon.distributed.config import DistributedConfig
+from newsmon.resources import ProcessResources, resources_of
 from newsmon.state.config import StateConfig
 from newsmon.state.host_memory import HostMemory, HostTierMemory
 from newsmon.state.lock import RunLease, RunLock
@@ -36,10 +37,11 @@ def run_name(crawler: Crawler) -> str:
     return CrawlContext.of(crawler).run_name
 
 
-def take_run_lock(config: StateConfig, name: str) -> RunLease:
+def take_run_lock(config: StateConfig, name: str, resources: ProcessResources | None = None) -> RunLease:
     """A lease on the one-process run lock (RunLocked when another process holds it): each holder in this
-    process (the crawl command, a sweep, the crawl's state) releases its own; the lock goes with the last."""
-    return RunLock.lease(config.lock_path(name))
+    process (the crawl command, a sweep, the crawl's state) releases its own; the lock goes with the last.
+    ``resources``: the ones the command handed down (newsmon/resources.py)."""
+    return RunLock.lease(config.lock_path(name), resources)
 
 
 class StateBackend:
@@ -60,7 +62,7 @@ class StateBackend:
         """This crawl's lease on the run lock (one process mode with state on), before anything is touched:
         RunLocked when another process runs the same site."""
         if self.config.enabled and self.distributed is None and self.lock is None:
-            self.lock = take_run_lock(self.config, self.name)
+            self.lock = take_run_lock(self.config, self.name, resources_of(self.crawler.settings))
 
     def release_lock(self) -> None:
         """At the end of the crawl: this crawl's lease (the crawl command's, if any, holds on)."""

@@ -14,7 +14,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from newsmon.resources import process_resources
+from newsmon.resources import ProcessResources, process_resources
 
 # Exit status of `scrapy crawl` when another run holds the lock (EX_TEMPFAIL: try again later).
 EXIT_LOCKED = 75
@@ -34,24 +34,27 @@ class RunLocked(Exception):
 class RunLock:
     """The process's flock on one lock file (one object per file and process)."""
 
-    def __init__(self, path: Path, fd: int) -> None:
+    def __init__(self, path: Path, fd: int, resources: ProcessResources) -> None:
         self.path = path
         self.fd = fd
+        self.resources = resources  # whose table holds it
         self.leases = 0  # holders in this process (RunLease)
 
     @classmethod
-    def lease(cls, path: Path) -> RunLease:
-        """One holder's lease on the lock, taken without waiting; RunLocked if another process has it."""
-        lock = cls.acquire(path)
+    def lease(cls, path: Path, resources: ProcessResources | None = None) -> RunLease:
+        """One holder's lease on the lock, taken without waiting; RunLocked if another process has it.
+        ``resources``: the command's (newsmon/resources.py), else the process's own."""
+        lock = cls.acquire(path, resources)
         lock.leases += 1
         return RunLease(lock)
 
     @classmethod
-    def acquire(cls, path: Path) -> RunLock:
+    def acquire(cls, path: Path, resources: ProcessResources | None = None) -> RunLock:
         """The process's lock, taken without waiting; RunLocked if another process has it. Reentrant per
         process: the same object, whose release() frees it for the whole process (holders use ``lease``)."""
         path = path.resolve()
-        held = process_resources().run_locks
+        resources = process_resources(resources)
+        held = resources.run_locks
         if path in held:
             lock: RunLock = held[path]
             return lock
@@ -67,15 +70,15 @@ class RunLock:
             raise
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}\n".encode(), 0)
-        lock = held[path] = cls(path, fd)
+        lock = held[path] = cls(path, fd, resources)
         return lock
 
     @staticmethod
-    def held(path: Path) -> bool:
-        return path.resolve() in process_resources().run_locks
+    def held(path: Path, resources: ProcessResources | None = None) -> bool:
+        return path.resolve() in process_resources(resources).run_locks
 
     def release(self) -> None:
-        held = process_resources().run_locks
+        held = self.resources.run_locks
         if held.get(self.path) is self:
             del held[self.path]
             fcntl.flock(self.fd, fcntl.LOCK_UN)

@@ -1,4 +1,4 @@
-"""A sweep's settings (newsmon/commands/sweep.py runs sweeps)."""
+"""A sweep's settings (newsmon/sweep/run.py runs sweeps)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ OPTIONS = Options(
     Option(
         "NEWSMON_SWEEP_CONCURRENCY",
         64,
-        "sites crawled at once by a sweep (`-a sites=`); sites sharing a host never run together (most of a "
-        "no-change site's time is AutoThrottle's start delay, so many at once cost little CPU)",
+        "sites crawled at once by a sweep (`scrapy sweep`); sites sharing a host never run together (most "
+        "of a no-change site's time is AutoThrottle's start delay, so many at once cost little CPU)",
     ),
 )

@@ -1,4 +1,4 @@
-"""Issue 20 acceptance: one sweep (`scrapy crawl news -a sites=all`) with a hostile site of each kind beside
+"""Issue 20 acceptance: one sweep (`scrapy sweep all`) with a hostile site of each kind beside
 two good sites: a catastrophic hub pattern with a 1,500-character "Read also" link (1), a FIFO named
 `x.toml` (2), `interval = "99999999999999d"` (3), a server that drips one byte every 2.5 s (5). The good
 sites come out whole, the sweep exits non-zero and names each bad site on one line; SIGTERM ends it
@@ -81,7 +81,7 @@ def write_hostile_sites(sites: Path, regex: FaultServer, dripping: FaultServer) 
 
 def sweep_command(farm: SiteFarm, tmp: Path) -> list[str]:
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "news", "-a", "sites=all",
+        sys.executable, "-m", "scrapy", "sweep", "all",
         "-s", f"NEWSMON_SITES_DIR={farm.sites_dir}",
         "-s", f"NEWSMON_STATE_DIR={tmp / 'state'}",
         "-s", f"NEWSMON_OUTPUT_URI={tmp / 'out'}/%(site)s/%(time)s.jsonl",

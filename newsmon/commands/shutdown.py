@@ -27,18 +27,23 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the watchdog script is stdlib only
+    from newsmon.resources import ProcessResources
 
 SHUTDOWN_DEADLINE = 10.0  # seconds from the first SIGTERM/SIGINT to the end of the process
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 _TRACE_MAX = 16 * 1024  # bytes of the faulthandler dump kept for the kill message
 
 
-def arm(deadline: float = SHUTDOWN_DEADLINE) -> None:
+def arm(deadline: float = SHUTDOWN_DEADLINE, given: ProcessResources | None = None) -> None:
     """Start the watchdog and chain faulthandler onto the shutdown signals. Call it once the run's own
-    (Scrapy's) handlers are installed: `signal.signal` replaces a C-level handler registered before it."""
+    (Scrapy's) handlers are installed: `signal.signal` replaces a C-level handler registered before it.
+    ``given``: the command's resources (newsmon/resources.py), which keep the watchdog."""
     from newsmon.resources import process_resources  # not at the top: the watchdog script is stdlib only
 
-    resources = process_resources()
+    resources = process_resources(given)
     if resources.shutdown_watchdog is not None:
         faulthandler_register(resources.shutdown_watchdog)
         return
@@ -66,12 +71,12 @@ def faulthandler_register(watchdog: subprocess.Popen[bytes]) -> None:
         faulthandler.register(signum, file=watchdog.stdin, all_threads=True, chain=True)
 
 
-def disarm() -> None:
+def disarm(given: ProcessResources | None = None) -> None:
     """Unregister the handlers and let the watchdog go (its pipe closes): for a caller that arms in-process
     several times, such as a test."""
     from newsmon.resources import process_resources
 
-    resources = process_resources()
+    resources = process_resources(given)
     watchdog = resources.shutdown_watchdog
     if watchdog is None:
         return

@@ -1,6 +1,6 @@
 """`newsmon sites check` and `newsmon sites list`: the sites of NEWSMON_SITES_DIR, checked and at a glance.
 
-Both take the sites a sweep (`-a sites=all`, `newsmon schedule`) takes: the directory's when one is set,
+Both take the sites a sweep (`scrapy sweep`, `newsmon schedule`) takes: the directory's when one is set,
 else the bundled ones (newsmon/sites/catalog.py); `list --bundled` also shows the bundled sites a sites
 directory leaves out of sweeps (still crawlable alone with `-a site=NAME`), marked so.
 
@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsmon import template_command
+from newsmon.cli import template as template_command
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
-from newsmon.report_sites import load_site_reports, run_started
+from newsmon.report.sites import load_site_reports, run_started
 from newsmon.sites.catalog import SiteEntry, catalog, sites_dir
 from newsmon.state.config import OPTIONS as STATE_OPTIONS
 from newsmon.sweep.due import SiteDue, last_finished

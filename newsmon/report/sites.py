@@ -1,6 +1,6 @@
 """Per-site health for `newsmon report --html`: each site's last runs, last success, records, tier mix,
 failures and the freshness of each feed/listing, read from its state store, and the rule that calls a site
-stale. Pure data: the page is drawn by newsmon/report_html.py, so every rule here is tested without HTML.
+stale. Pure data: the page is drawn by newsmon/report/html.py, so every rule here is tested without HTML.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from newsmon.monitors.checks import FAIL, PASS, WARN
-from newsmon.report import RunRow, StoreUnreadable, store_paths, store_rows, unreadable
+from newsmon.report.runs import RunRow, StoreUnreadable, store_paths, store_rows, unreadable
 from newsmon.sites import SITE_NAME, SiteConfig, SiteConfigError, load_site_config
 from newsmon.state.store import StateStore, StoreCorrupt
 

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from newsmon.report import RunRow
-from newsmon.report_sites import (
+from newsmon.report.runs import RunRow
+from newsmon.report.sites import (
     FAIL,
     NO_RUNS,
     STALE_RULE,
