@@ -202,6 +202,24 @@ def test_a_publication_creates_no_version_of_another_article(tmp_path: Path, war
     assert stats["newsmon/template/bodies"] >= len(site.stories) - 1
 
 
+def test_a_page_extracted_before_the_warm_up_ended_is_cold(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path / "site.sqlite3") as store:
+        template = SiteTemplate(3, 2, 30)
+        template.open(store)
+        early = template.view
+        template.learn(1, [(11, "Nav"), (12, "Story one")])
+        assert not template.warm and not template.cold(early)  # nothing is emitted yet
+        template.learn(2, [(11, "Nav"), (13, "Story two")])
+        assert template.warm
+        assert template.cold(early) and not template.cold(template.view) and not template.cold(None)
+        template.learn(3, [(11, "Nav"), (14, "Story three")])  # after the warm-up: no page is cold again
+        assert not template.cold(template.view)
+        store.commit()
+        again = SiteTemplate(3, 2, 30)  # a later run starts warm: nothing it extracts is cold
+        again.open(store)
+        assert again.warm and not again.cold(again.view)
+
+
 def test_sites_template_shows_and_resets_what_was_learned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -39,7 +39,7 @@ from newsmon.crawl.parts import SplitArticles
 from newsmon.crawl.stock import exit_bad_value, stock_command
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.budget import cut_html
-from newsmon.extract.template import learnable, page_key, page_units
+from newsmon.extract.template import TemplateView, learnable, page_key, page_units
 from newsmon.extract.types import ExtractOptions, PageData
 from newsmon.extract.worker import (
     ExtractCancelled,
@@ -202,10 +202,11 @@ class NewsSpider(scrapy.Spider):
         assert isinstance(response, TextResponse)
         started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
         body = self._extraction_input(response)
-        page = extract_page_data(body, page_charset(response), response.url, self._extract_options())
+        options = self._extract_options()
+        page = extract_page_data(body, page_charset(response), response.url, options)
         self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
         self._count_capped(response, page)
-        yield from self._outputs(response, page)
+        yield from self._outputs(response, page, view=options.template)
 
     async def parse_article_offloaded(self, response: Response) -> AsyncIterator[Any]:
         """parse_article with the page extracted in a worker process (NEWSMON_EXTRACT_WORKERS > 0)."""
@@ -219,12 +220,10 @@ class NewsSpider(scrapy.Spider):
             return
         assert isinstance(response, TextResponse)
         pool, counter = self.extract_pool, self.crawler.stats
+        options = self._extract_options()
         try:
             page = await pool.extract(
-                self._extraction_input(response),
-                page_charset(response),
-                response.url,
-                self._extract_options(),
+                self._extraction_input(response), page_charset(response), response.url, options
             )
         except ExtractTimeout:
             counter.inc_value(stats.EXTRACT_TOO_SLOW)
@@ -248,7 +247,7 @@ class NewsSpider(scrapy.Spider):
                 self._restarts_counted = pool.restarts
         counter.max_value(stats.EXTRACT_MAX_CPU_MS, round(pool.cpu_max * 1000))
         self._count_capped(response, page)
-        for result in self._outputs(response, page):
+        for result in self._outputs(response, page, view=options.template):
             yield result
 
     def _fetched(self, response: Response) -> FetchedPage:
@@ -276,11 +275,18 @@ class NewsSpider(scrapy.Spider):
         logger.log(logging.WARNING if drop.warn else logging.DEBUG, "%s, no record: %s", drop.message, url)
 
     def _outputs(
-        self, response: TextResponse, page: PageData, *, released: bool = False, hold: bool = True
+        self,
+        response: TextResponse,
+        page: PageData,
+        *,
+        released: bool = False,
+        hold: bool = True,
+        view: TemplateView | None = None,
     ) -> Iterator[Any]:
         """What classify decides for an extracted page: the record and its related-link requests, a
         browser re-fetch, or nothing; during the site template's warm-up an article is held instead, and
-        the held ones are released once it is over (``released``: one of them, extracted again)."""
+        the held ones are released once it is over (``released``: one of them, extracted again); so is a
+        page extracted with a template from before the warm-up was over (``view``: the one it had)."""
         meta = response.meta
         key = meta.get(META_KEY, response.url)
         fetched = self._fetched(response)
@@ -312,6 +318,12 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value(stats.TEMPLATE_HELD)
                 return
             held, self._held = self._held, []
+            if template.cold(view):  # extracted before the warm-up was over: again, with what it learned
+                self.crawler.stats.inc_value(stats.TEMPLATE_AGAIN)
+                held.insert(0, response)
+                for other in held:
+                    yield from self._outputs(other, self._extract_again(other), released=True)
+                return
         if page.template_dropped:
             self.crawler.stats.inc_value(stats.TEMPLATE_BODIES)
             self.crawler.stats.inc_value(stats.TEMPLATE_LINES, page.template_dropped)

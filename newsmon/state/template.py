@@ -105,6 +105,7 @@ class SiteTemplate:
         self._learned_here: set[int] = set()  # page keys learned by this run (each page once a run)
         self.learned = 0  # pages the site's template learned from, this run's included (warm-up)
         self.version = 0
+        self.warm_version = 0  # the view's version when this run's warm-up was reached (``cold``)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> SiteTemplate | None:
@@ -145,6 +146,7 @@ class SiteTemplate:
             return False
         self._learned_here.add(page)
         updated = self.store.template_learn(page, units, self.min_pages)
+        was_warm = self.warm
         self.learned += 1
         if self.learned <= self.warmup:  # the warm-up's progress survives a killed run (a few commits)
             self.store.commit()
@@ -157,7 +159,15 @@ class SiteTemplate:
                     changed = True
         if changed:
             self._changed()
+        if self.warm and not was_warm:
+            self.warm_version = self.version
         return True
+
+    def cold(self, view: TemplateView | None) -> bool:
+        """A page was extracted with ``view``, a template from before this run's warm-up was over: its body
+        may keep blocks the warm-up has learned since (an extraction worker's queue, or the page that ended
+        the warm-up). Such a page is extracted again before it is emitted, as a held one is."""
+        return view is not None and view.version < self.warm_version
 
     @property
     def view(self) -> TemplateView | None:
