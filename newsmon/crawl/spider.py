@@ -39,7 +39,7 @@ from newsmon.crawl.parts import SplitArticles
 from newsmon.crawl.stock import exit_bad_value, stock_command
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.budget import cut_html
-from newsmon.extract.template import TemplateView, learnable, page_key, page_units
+from newsmon.extract.template import TemplateView, learnable, page_key, page_units, teaser_titles
 from newsmon.extract.types import ExtractOptions, PageData
 from newsmon.extract.worker import (
     ExtractCancelled,
@@ -500,7 +500,10 @@ class NewsSpider(scrapy.Spider):
 
     def _learn_listing(self, tree: HtmlElement, url: str) -> None:
         template = self._site_template()
-        if template is not None and template.learn(page_key(url), learnable(page_units(tree))):
+        if template is None:
+            return
+        units = page_units(tree)
+        if template.learn(page_key(url), learnable(units), teaser_titles(units)):
             self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
 
     def _extract_again(self, response: TextResponse) -> PageData:

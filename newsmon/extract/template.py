@@ -193,6 +193,19 @@ def learnable(units: Sequence[Unit]) -> list[tuple[int, str]]:
     return list(seen.items())
 
 
+def teaser_titles(units: Sequence[Unit]) -> list[tuple[int, str]]:
+    """(fingerprint, text sample) of a listing page's story title links (CARD_LEAD_WORDS words or more): the
+    crawl counts them as seen on one more page (``SiteTemplate.learn``). A listing names each story it lists
+    by its title link, as every "latest" or "more in section" block of the site does: with the listing and
+    the page being extracted, such a link is template, so a teaser block is known as soon as the section's
+    listing is, not only once enough articles of that section were read."""
+    seen: dict[int, str] = {}
+    for unit in units:
+        if unit.link and unit.sig and unit.words >= CARD_LEAD_WORDS and unit.sig not in seen:
+            seen[unit.sig] = unit.text[:SAMPLE_CHARS]
+    return list(seen.items())
+
+
 @dataclass(frozen=True)
 class TemplateView:
     """What extraction needs of a site's learned template (plain data, sent to extraction workers):

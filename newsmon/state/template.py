@@ -32,6 +32,8 @@ from newsmon.state.template_store import DAY, Learned
 
 logger = logging.getLogger(__name__)
 
+TITLES_PAGE = 0x5BD1E995  # a listing's title links are learned again under its page key XOR this
+
 OPTIONS = Options(
     Option(
         "NEWSMON_TEMPLATE_ENABLED",
@@ -140,12 +142,17 @@ class SiteTemplate:
         """The warm-up is over: articles are emitted as they come."""
         return self.learned >= self.warmup
 
-    def learn(self, page: int, units: Sequence[tuple[int, str]]) -> bool:
-        """Learn one page (once a run); True when it was learned now."""
+    def learn(
+        self, page: int, units: Sequence[tuple[int, str]], titles: Sequence[tuple[int, str]] = ()
+    ) -> bool:
+        """Learn one page (once a run); True when it was learned now. ``titles``: a listing's story title
+        links (``teaser_titles``), counted as seen on one more page than the listing itself."""
         if not units or page in self._learned_here:
             return False
         self._learned_here.add(page)
         updated = self.store.template_learn(page, units, self.min_pages)
+        if titles:
+            updated.update(self.store.template_learn(page ^ TITLES_PAGE, titles, self.min_pages))
         was_warm = self.warm
         self.learned += 1
         if self.learned <= self.warmup:  # the warm-up's progress survives a killed run (a few commits)
