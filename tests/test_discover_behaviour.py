@@ -169,6 +169,8 @@ def test_a_listed_story_without_article_markup_is_an_article_a_check_page_is_not
         f'<div class="oldalsav"><h3>Friss</h3><ul>{latest}</ul></div></body></html>'
     )
     url = f"{origin}/hirek/2026/03/21/a-hid-ugye/"
+    assert walk.judge(url, lxml.html.fromstring(story), pattern, example=True) == "unknown"  # not in a feed
+    walk.listed = {"/hirek/2026/03/21/a-hid-ugye/", "/hirek/2026/03/22/masik/", "/hirek/2026/03/23/lista/"}
     assert walk.judge(url, lxml.html.fromstring(story), pattern, example=True) == "article"
     assert url in walk.articles
     check = (

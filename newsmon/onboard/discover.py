@@ -126,6 +126,14 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+def _listed(feeds: list[Source], sitemaps: list[Source]) -> set[str]:
+    """Paths of the entries of the kept feeds and news sitemaps: pages the site itself lists as articles (a
+    plain sitemap lists every page). Such a page is an article without article markup when it looks like one
+    (``Walk.judge``)."""
+    sources = [*feeds, *(s for s in sitemaps if s.news)]
+    return {urlsplit(u).path for s in sources if s.kept for u in s.entries}
+
+
 def _examples(feeds: list[Source], sitemaps: list[Source]) -> tuple[list[str], list[str]]:
     """Article examples, from the sources surest to list articles only: feeds and news sitemaps; plain
     sitemaps (which list every page) only when those give too few. Tracking parameters dropped."""
@@ -181,6 +189,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
         if source.kind:
             walk.hubs[urlsplit(source.url).path] = f"{source.kind} feed"
     examples, examples_from = _examples(feeds, sitemaps)
+    walk.listed = _listed(feeds, sitemaps)
     teasers = [u for u in (walk.localize(x) for x in listing_article_links(home_tree, home_url)) if u]
     if len(examples) < MIN_EXAMPLES:
         examples, examples_from = (
@@ -229,6 +238,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
     feeds += more
     if any(source.kept for source in more):
         examples, examples_from = _examples(feeds, sitemaps)
+        walk.listed = _listed(feeds, sitemaps)
         examples = list(dict.fromkeys(examples + (teasers if "home page teasers" in examples_from else [])))
         examples_from = [*examples_from, "feeds linked from section pages"]
         first = walk.read_articles(examples, n_articles)

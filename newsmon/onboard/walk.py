@@ -50,6 +50,7 @@ class Walk:
         self.sections: list[str] = []  # the home page's menu links that are not articles
         self.labels: labelling.LabelResult = labelling.LabelResult([], [], [], 0)
         self.aliases: dict[str, None] = {}  # translations and short links of the article pages read
+        self.listed: set[str] = set()  # paths feeds and news sitemaps list (articles in the site's own word)
 
     def known(self) -> list[str]:
         """Article URLs known from the pages read: the pages, then the aliases they give for themselves."""
@@ -208,7 +209,8 @@ class Walk:
         is a hub only when it says so or lists articles: a page without markup may still be an article."""
         data = extract_page(tree, url)
         path = urlsplit(url).path
-        if (data.is_article and not data.is_hub) or (example and _told_story(data, tree, url, pattern)):
+        told = example and path in self.listed and _told_story(data, tree, url, pattern)
+        if (data.is_article and not data.is_hub) or told:
             self.articles[url] = tree
             for alias in article_aliases(tree, url):
                 local = self.localize(alias)
@@ -228,7 +230,7 @@ class Walk:
 
 
 def _told_story(data: PageData, tree: HtmlElement, url: str, pattern: PatternResult) -> bool:
-    """An example the site lists as an article (a feed or sitemap entry) whose page bears it out without
+    """An example the site lists as an article (a feed or news sitemap entry) whose page bears it out without
     article markup (no JSON-LD, og:type or ``<article>``: a custom CMS): a headline, a date in its text or
     metadata (not only the URL's), a body of MIN_WORDS words of article text, and no list of articles of
     its own. The crawl records such a page by the article pattern; discover reads its labels and dates."""
