@@ -190,6 +190,20 @@ def test_a_listed_story_without_article_markup_is_an_article_a_check_page_is_not
     )
 
 
+def test_feed_dates_give_the_zone_when_the_pages_write_none() -> None:
+    from datetime import timedelta
+
+    from newsmon.onboard.timezone import feed_dated
+
+    dated = feed_dated(
+        ["Sat, 21 Mar 2026 14:05:00 +0100", "2026-03-22T09:00:00-03:00", "Sun, 22 Mar 2026 08:00:00 GMT", "x"]
+    )
+    assert [d.offset for d in dated] == [timedelta(hours=1), timedelta(hours=-3), timedelta(0)]
+    assert [d.utc_designator for d in dated] == [False, False, True]  # GMT / +0000: a CMS storing UTC
+    guess = infer_timezone(feed_dated(["Sat, 21 Mar 2026 14:05:00 +0100"] * 3), "hu")
+    assert guess.zone == "Europe/Budapest"
+
+
 def test_multiword_slugs_keep_their_separator_against_one_word_hubs() -> None:
     urls = [
         "/politica/el-senado-vota/",

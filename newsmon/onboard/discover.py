@@ -36,7 +36,7 @@ from newsmon.onboard.signals import (
     page_language,
 )
 from newsmon.onboard.sources import Source, feed_probes, find_feeds, find_sitemaps
-from newsmon.onboard.timezone import TimezoneGuess, infer_timezone, page_dates
+from newsmon.onboard.timezone import TimezoneGuess, feed_dated, infer_timezone, page_dates
 from newsmon.onboard.walk import Walk, head, hinted
 from newsmon.urls import SiteScope, strip_tracking
 
@@ -270,6 +270,20 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
     )
 
 
+def _timezone(walk: Walk, feeds: list[Source], language: str | None) -> TimezoneGuess:
+    """The zone the pages' offsets say; when they write none (dates only as text), the one the feeds'
+    entry dates say."""
+    host = urlsplit(walk.origin).hostname
+    if any(not d.utc_designator for d in walk.dates):
+        return infer_timezone(walk.dates, language, host)
+    dated = feed_dated(d for source in feeds if source.kept for d in source.dates)
+    if not any(not d.utc_designator for d in dated):
+        return infer_timezone(walk.dates, language, host)
+    guess = infer_timezone(walk.dates + dated, language, host)
+    guess.reason += "; from the feeds' entry dates (the pages read write no offset)"
+    return guess
+
+
 def _conclude(
     walk: Walk,
     pattern: PatternResult,
@@ -316,7 +330,7 @@ def _conclude(
         hub_notes=notes,
         listings=listings,
         labels=walk.labels,
-        timezone=infer_timezone(walk.dates, language, urlsplit(walk.origin).hostname),
+        timezone=_timezone(walk, feeds, language),
         article_urls=list(dict.fromkeys(found)),
         examples_from=examples_from,
         log=walk.fetcher.log,
