@@ -13,9 +13,9 @@ the others shifted) is template as a whole when at least half of its text is in 
 and what is left is link text (the new items) or a little more (their times): so a publication elsewhere
 on the site never changes another article's body. A block holding the page's ``<h1>`` never is.
 
-Extraction then drops the body lines that are the text of template blocks (``without_template``): the
-body and ``content_hash`` lose them, ``content`` (the page's visible text) keeps them.
-"""
+Extraction then drops the body lines that are the text of template blocks (``without_template``, matched
+without whitespace): the body and ``content_hash`` lose them, ``content`` (the page's visible text) keeps
+them."""
 
 from __future__ import annotations
 

@@ -6,15 +6,16 @@ state store (SQLite or Redis alike, newsmon/state/template_store.py), so the nex
 processes of a distributed crawl use one template; extraction gets it as plain data (``TemplateView`` in
 the ExtractOptions, workers included).
 
-First contact: a site's template is empty, so the first pages' bodies would keep template text that later
-runs leave out (a false new version of each). While the site's template has learned from fewer than
-NEWSMON_TEMPLATE_WARMUP pages, an article that passed every check is *held*: learned from, not emitted.
-When the warm-up is reached, or the crawl has nothing else to do, the held pages are extracted again with
-the template learned so far and emitted. A crawl without a state store learns in memory, with no warm-up
-(there are no versions to get wrong). Redesigns: a fingerprint not seen for NEWSMON_TEMPLATE_TTL_DAYS is
-forgotten (one seen on a single page after three days), so a new layout is learned as the old one fades;
-``newsmon sites template NAME --reset`` forgets a site's template at once.
-"""
+First contact: a site's template is empty, so the first pages' bodies would keep template text that later runs
+leave out (a false new version of each). While the site's template has learned from fewer than
+NEWSMON_TEMPLATE_WARMUP pages, an article that passed every check is *held*: learned from, not emitted. When
+the warm-up is reached, or the crawl has nothing else to do, the held pages are extracted again with the
+template learned so far and emitted; so is a page extracted (in a worker's queue) with the template of before
+the warm-up's end (``cold``). A listing's story title links count as seen on one more page (``learn``'s
+``titles``), so a section's teaser block is known once its listing is. A crawl without a state store learns in
+memory, with no warm-up (there are no versions to get wrong). Redesigns: a fingerprint not seen for
+NEWSMON_TEMPLATE_TTL_DAYS is forgotten (one seen on a single page after three days), so a new layout is
+learned as the old one fades; ``newsmon sites template NAME --reset`` forgets a site's template at once."""
 
 from __future__ import annotations
 
