@@ -223,6 +223,11 @@ TEMPLATE_LEARNED = _pages.stat(
 TEMPLATE_HELD = _pages.stat(
     "newsmon/template/held", "articles held during the site template's warm-up, emitted once it is over"
 )
+TEMPLATE_AGAIN = _pages.stat(
+    "newsmon/template/again",
+    "articles extracted again before they were emitted: extracted (in a worker's queue) with the template "
+    "as it was before the warm-up was over",
+)
 TEMPLATE_BODIES = _pages.stat("newsmon/template/bodies", "bodies that had template lines left out")
 TEMPLATE_LINES = _pages.stat("newsmon/template/lines", "body lines left out as the site's template")
 

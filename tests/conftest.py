@@ -42,7 +42,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 # file takes alone, measured on the shared 2-core machine under load with the fork server; a file not
 # listed is estimated from its tests (a test marked crawl runs a crawl or shares one).
 FILE_WEIGHTS = {
-    "test_shapes_corpus.py": 410,  # three sweeps of 13 sites, one after the other (publish, then edit)
+    "test_shapes_corpus.py": 410,  # three sweeps of 14 sites, one after the other (publish, then edit)
     "test_output_faults.py": 290,
     "test_schedule.py": 170,
     "test_incremental.py": 130,

@@ -147,6 +147,63 @@ def test_a_tab_of_a_tabbed_related_header_is_a_candidate_label() -> None:
     assert [x.text for x in choose_labels(pages).read_also] == ["Související články"]
 
 
+def test_a_listed_story_without_article_markup_is_an_article_a_check_page_is_not() -> None:
+    # a custom CMS: no JSON-LD, og:type or <article>; a headline, a date in the text, paragraphs of its own
+    # (a sidebar of the latest stories beside). The feed lists it: discover reads it as an article (labels,
+    # dates). A browser-check page in its place (a headline, a sentence) and a listing are not.
+    from newsmon.onboard.fetch import Fetcher
+    from newsmon.onboard.walk import Walk
+
+    origin = "http://ujsag.example"
+    walk = Walk(origin + "/", Fetcher(origin, delay=0), origin)
+    pattern = generalise(
+        [f"{origin}/hirek/2026/03/{d:02d}/tortenet-{d}/" for d in range(1, 9)], {"/": "home"}
+    )
+    latest = "".join(
+        f'<li><a href="/hirek/2026/03/{d:02d}/tortenet-{d}/">Hír {d}</a></li>' for d in range(1, 6)
+    )
+    story = (
+        '<html lang="hu"><body><div id="fej"><a href="/">Újság</a></div><div class="cikk"><h1>A híd ügye</h1>'
+        '<div class="adatok">Szerző: Kiss Anna · 2026. március 21. 14:05</div>'
+        f'<div class="szoveg"><p>{TEXT}</p><p>{TEXT}</p></div></div>'
+        f'<div class="oldalsav"><h3>Friss</h3><ul>{latest}</ul></div></body></html>'
+    )
+    url = f"{origin}/hirek/2026/03/21/a-hid-ugye/"
+    assert walk.judge(url, lxml.html.fromstring(story), pattern, example=True) == "unknown"  # not in a feed
+    walk.listed = {"/hirek/2026/03/21/a-hid-ugye/", "/hirek/2026/03/22/masik/", "/hirek/2026/03/23/lista/"}
+    assert walk.judge(url, lxml.html.fromstring(story), pattern, example=True) == "article"
+    assert url in walk.articles
+    check = (
+        "<html><body><h1>Böngésző ellenőrzése...</h1><p>Kis türelmet.</p><script>x()</script></body></html>"
+    )
+    other = f"{origin}/hirek/2026/03/22/masik/"
+    assert walk.judge(other, lxml.html.fromstring(check), pattern, example=True) == "unknown"
+    teasers = "".join(
+        f'<div class="hir"><h2><a href="/hirek/2026/03/{d:02d}/tortenet-{d}/">Hír {d} a városból</a></h2>'
+        f"<p>{TEXT}</p></div>"
+        for d in range(1, 7)
+    )
+    listing = f"<html><body><h1>Belföld</h1><p>2026. március 21.</p>{teasers}</body></html>"
+    assert (
+        walk.judge(f"{origin}/hirek/2026/03/23/lista/", lxml.html.fromstring(listing), pattern, example=True)
+        == "hub"
+    )
+
+
+def test_feed_dates_give_the_zone_when_the_pages_write_none() -> None:
+    from datetime import timedelta
+
+    from newsmon.onboard.timezone import feed_dated
+
+    dated = feed_dated(
+        ["Sat, 21 Mar 2026 14:05:00 +0100", "2026-03-22T09:00:00-03:00", "Sun, 22 Mar 2026 08:00:00 GMT", "x"]
+    )
+    assert [d.offset for d in dated] == [timedelta(hours=1), timedelta(hours=-3), timedelta(0)]
+    assert [d.utc_designator for d in dated] == [False, False, True]  # GMT / +0000: a CMS storing UTC
+    guess = infer_timezone(feed_dated(["Sat, 21 Mar 2026 14:05:00 +0100"] * 3), "hu")
+    assert guess.zone == "Europe/Budapest"
+
+
 def test_multiword_slugs_keep_their_separator_against_one_word_hubs() -> None:
     urls = [
         "/politica/el-senado-vota/",

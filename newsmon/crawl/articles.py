@@ -21,6 +21,7 @@ from newsmon.crawl.article_parts import SplitArticleCallbacks
 from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, classify
 from newsmon.crawl.frontier import ArticleVisit, LinkPath
 from newsmon.crawl.hubs import page_charset
+from newsmon.extract.template import TemplateView
 from newsmon.extract.types import PageData
 from newsmon.extract.worker import (
     ExtractCancelled,
@@ -89,10 +90,11 @@ class ArticleCallbacks(SplitArticleCallbacks):
         assert isinstance(response, TextResponse)
         started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
         body = self._extraction_input(response)
-        page = extract_page_data(body, page_charset(response), response.url, self._extract_options())
+        options = self._extract_options()
+        page = extract_page_data(body, page_charset(response), response.url, options)
         self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
         self._count_capped(response, page)
-        yield from self._outputs(response, page)
+        yield from self._outputs(response, page, view=options.template)
 
     async def parse_article_offloaded(self, response: Response) -> AsyncIterator[Any]:
         """parse_article with the page extracted in a worker process (NEWSMON_EXTRACT_WORKERS > 0)."""
@@ -106,12 +108,10 @@ class ArticleCallbacks(SplitArticleCallbacks):
             return
         assert isinstance(response, TextResponse)
         pool, counter = self.extract_pool, self.crawler.stats
+        options = self._extract_options()
         try:
             page = await pool.extract(
-                self._extraction_input(response),
-                page_charset(response),
-                response.url,
-                self._extract_options(),
+                self._extraction_input(response), page_charset(response), response.url, options
             )
         except ExtractTimeout:
             counter.inc_value(stats.EXTRACT_TOO_SLOW)
@@ -135,15 +135,22 @@ class ArticleCallbacks(SplitArticleCallbacks):
                 self._restarts_counted = pool.restarts
         counter.max_value(stats.EXTRACT_MAX_CPU_MS, round(pool.cpu_max * 1000))
         self._count_capped(response, page)
-        for result in self._outputs(response, page):
+        for result in self._outputs(response, page, view=options.template):
             yield result
 
     def _outputs(
-        self, response: TextResponse, page: PageData, *, released: bool = False, hold: bool = True
+        self,
+        response: TextResponse,
+        page: PageData,
+        *,
+        released: bool = False,
+        hold: bool = True,
+        view: TemplateView | None = None,
     ) -> Iterator[Any]:
         """What classify decides for an extracted page: the record and its related-link requests, a
         browser re-fetch, or nothing; during the site template's warm-up an article is held instead, and
-        the held ones are released once it is over (``released``: one of them, extracted again)."""
+        the held ones are released once it is over (``released``: one of them, extracted again); so is a
+        page extracted with a template from before the warm-up was over (``view``: the one it had)."""
         meta = response.meta
         key = meta.get(META_KEY, response.url)
         fetched = self._fetched(response)
@@ -175,6 +182,12 @@ class ArticleCallbacks(SplitArticleCallbacks):
                 self.crawler.stats.inc_value(stats.TEMPLATE_HELD)
                 return
             held, self._held = self._held, []
+            if template.cold(view):  # extracted before the warm-up was over: again, with what it learned
+                self.crawler.stats.inc_value(stats.TEMPLATE_AGAIN)
+                held.insert(0, response)
+                for other in held:
+                    yield from self._outputs(other, self._extract_again(other), released=True)
+                return
         if page.template_dropped:
             self.crawler.stats.inc_value(stats.TEMPLATE_BODIES)
             self.crawler.stats.inc_value(stats.TEMPLATE_LINES, page.template_dropped)

@@ -27,7 +27,7 @@ from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
 from newsmon.crawl.hubs import HubReader, content_type, page_charset
 from newsmon.crawl.parts import SplitArticles
 from newsmon.extract.budget import cut_html
-from newsmon.extract.template import learnable, page_key, page_units
+from newsmon.extract.template import learnable, page_key, page_units, teaser_titles
 from newsmon.extract.types import ExtractOptions, PageData
 from newsmon.extract.worker import PoolLease, extract_page_data
 from newsmon.meta import (
@@ -121,7 +121,10 @@ class PageHandling(scrapy.Spider):
 
     def _learn_listing(self, tree: HtmlElement, url: str) -> None:
         template = self._site_template()
-        if template is not None and template.learn(page_key(url), learnable(page_units(tree))):
+        if template is None:
+            return
+        units = page_units(tree)
+        if template.learn(page_key(url), learnable(units), teaser_titles(units)):
             self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
 
     def _extract_again(self, response: TextResponse) -> PageData:

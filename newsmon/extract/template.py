@@ -13,9 +13,9 @@ the others shifted) is template as a whole when at least half of its text is in 
 and what is left is link text (the new items) or a little more (their times): so a publication elsewhere
 on the site never changes another article's body. A block holding the page's ``<h1>`` never is.
 
-Extraction then drops the body lines that are the text of template blocks (``without_template``): the
-body and ``content_hash`` lose them, ``content`` (the page's visible text) keeps them.
-"""
+Extraction then drops the body lines that are the text of template blocks (``without_template``, matched
+without whitespace): the body and ``content_hash`` lose them, ``content`` (the page's visible text) keeps
+them."""
 
 from __future__ import annotations
 
@@ -193,6 +193,19 @@ def learnable(units: Sequence[Unit]) -> list[tuple[int, str]]:
     return list(seen.items())
 
 
+def teaser_titles(units: Sequence[Unit]) -> list[tuple[int, str]]:
+    """(fingerprint, text sample) of a listing page's story title links (CARD_LEAD_WORDS words or more): the
+    crawl counts them as seen on one more page (``SiteTemplate.learn``). A listing names each story it lists
+    by its title link, as every "latest" or "more in section" block of the site does: with the listing and
+    the page being extracted, such a link is template, so a teaser block is known as soon as the section's
+    listing is, not only once enough articles of that section were read."""
+    seen: dict[int, str] = {}
+    for unit in units:
+        if unit.link and unit.sig and unit.words >= CARD_LEAD_WORDS and unit.sig not in seen:
+            seen[unit.sig] = unit.text[:SAMPLE_CHARS]
+    return list(seen.items())
+
+
 @dataclass(frozen=True)
 class TemplateView:
     """What extraction needs of a site's learned template (plain data, sent to extraction workers):
@@ -305,6 +318,13 @@ def _key(line: str) -> str:
     return _MARKER.sub("", normalize_space(line))
 
 
+def _bare(text: str) -> str:
+    """How a body line and a block's text are matched: without list markers and without any whitespace. A
+    block's text is read with lxml's text_content, which puts no space where an inline element meets a
+    block one (``<span>21/03</span><p>Lead</p>``: "21/03Lead"); the body's renderer puts one there."""
+    return "".join(_key(text).split())
+
+
 def template_texts(tree: HtmlElement, units: Sequence[Unit], view: TemplateView, page: int) -> set[str]:
     """The texts of the page's template blocks, as lines of the body may hold them."""
     texts: set[str] = set()
@@ -316,7 +336,7 @@ def template_texts(tree: HtmlElement, units: Sequence[Unit], view: TemplateView,
         texts.add(normalize_space(units[i].element.text_content()))
         texts.update(normalize_space(line) for line in element_text_lines(units[i].element))
     texts.discard("")
-    return {_key(text) for text in texts}
+    return {_bare(text) for text in texts}
 
 
 def without_template(body: str, texts: set[str]) -> tuple[str, int]:
@@ -327,7 +347,7 @@ def without_template(body: str, texts: set[str]) -> tuple[str, int]:
     paragraphs = []
     for paragraph in body.split("\n\n"):
         lines = paragraph.split("\n")
-        kept = [line for line in lines if _key(line) not in texts]
+        kept = [line for line in lines if _bare(line) not in texts]
         dropped += len(lines) - len(kept)
         if kept:
             paragraphs.append("\n".join(kept))
@@ -349,15 +369,20 @@ def line_units(body: str, units: Sequence[Unit]) -> bytes:
     the emitted version, so that a revisit can tell whether the only lines that changed are lines whose
     block the site template has learned since (``core_lines``)."""
     lines = body_lines(body)
-    wanted = set(lines)
+    bare = ["".join(line.split()) for line in lines]
+    wanted = set(bare)
+    sizes = {len(key) for key in wanted}  # a unit's ``chars`` is the length of its bare text
     block: dict[str, int] = {}
     for unit in units:  # a block's fingerprint wins over a link's with the same text (its path tells more)
-        if unit.sig and unit.text in wanted and (unit.text not in block or not unit.link):
-            block[unit.text] = unit.sig
+        if not unit.sig or unit.chars not in sizes:
+            continue
+        text = "".join(unit.text.split())
+        if text in wanted and (text not in block or not unit.link):
+            block[text] = unit.sig
     packed = array("q")
-    for line in lines:
+    for line, key in zip(lines, bare, strict=True):
         packed.append(fingerprint(line))
-        packed.append(block.get(line, 0))
+        packed.append(block.get(key, 0))
     return packed.tobytes()
 
 

@@ -36,7 +36,7 @@ from newsmon.onboard.signals import (
     page_language,
 )
 from newsmon.onboard.sources import Source, feed_probes, find_feeds, find_sitemaps
-from newsmon.onboard.timezone import TimezoneGuess, infer_timezone, page_dates
+from newsmon.onboard.timezone import TimezoneGuess, feed_dated, infer_timezone, page_dates
 from newsmon.onboard.walk import Walk, head, hinted
 from newsmon.urls import SiteScope, strip_tracking
 
@@ -126,6 +126,14 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+def _listed(feeds: list[Source], sitemaps: list[Source]) -> set[str]:
+    """Paths of the entries of the kept feeds and news sitemaps: pages the site itself lists as articles (a
+    plain sitemap lists every page). Such a page is an article without article markup when it looks like one
+    (``Walk.judge``)."""
+    sources = [*feeds, *(s for s in sitemaps if s.news)]
+    return {urlsplit(u).path for s in sources if s.kept for u in s.entries}
+
+
 def _examples(feeds: list[Source], sitemaps: list[Source]) -> tuple[list[str], list[str]]:
     """Article examples, from the sources surest to list articles only: feeds and news sitemaps; plain
     sitemaps (which list every page) only when those give too few. Tracking parameters dropped."""
@@ -181,6 +189,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
         if source.kind:
             walk.hubs[urlsplit(source.url).path] = f"{source.kind} feed"
     examples, examples_from = _examples(feeds, sitemaps)
+    walk.listed = _listed(feeds, sitemaps)
     teasers = [u for u in (walk.localize(x) for x in listing_article_links(home_tree, home_url)) if u]
     if len(examples) < MIN_EXAMPLES:
         examples, examples_from = (
@@ -229,6 +238,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
     feeds += more
     if any(source.kept for source in more):
         examples, examples_from = _examples(feeds, sitemaps)
+        walk.listed = _listed(feeds, sitemaps)
         examples = list(dict.fromkeys(examples + (teasers if "home page teasers" in examples_from else [])))
         examples_from = [*examples_from, "feeds linked from section pages"]
         first = walk.read_articles(examples, n_articles)
@@ -258,6 +268,20 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
     return _conclude(
         walk, pattern, examples, examples_from, feeds, sitemaps, listed, trees, declared, home_tree
     )
+
+
+def _timezone(walk: Walk, feeds: list[Source], language: str | None) -> TimezoneGuess:
+    """The zone the pages' offsets say; when they write none (dates only as text), the one the feeds'
+    entry dates say."""
+    host = urlsplit(walk.origin).hostname
+    if any(not d.utc_designator for d in walk.dates):
+        return infer_timezone(walk.dates, language, host)
+    dated = feed_dated(d for source in feeds if source.kept for d in source.dates)
+    if not any(not d.utc_designator for d in dated):
+        return infer_timezone(walk.dates, language, host)
+    guess = infer_timezone(walk.dates + dated, language, host)
+    guess.reason += "; from the feeds' entry dates (the pages read write no offset)"
+    return guess
 
 
 def _conclude(
@@ -306,7 +330,7 @@ def _conclude(
         hub_notes=notes,
         listings=listings,
         labels=walk.labels,
-        timezone=infer_timezone(walk.dates, language, urlsplit(walk.origin).hostname),
+        timezone=_timezone(walk, feeds, language),
         article_urls=list(dict.fromkeys(found)),
         examples_from=examples_from,
         log=walk.fetcher.log,

@@ -4,6 +4,7 @@ reason. Parsing is newsmon's own (newsmon/discovery/), so what is kept here is w
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -19,6 +20,9 @@ logger = logging.getLogger(__name__)
 PROBE_FEEDS = ("/feed/", "/rss/", "/rss.xml", "/atom.xml", "/feed.xml", "/index.xml", "/feed.json")
 PROBE_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml", "/sitemap-news.xml")
 MAX_FEEDS = 3
+MAX_FEED_DATES = 50
+# an entry's date as the feed writes it (RSS pubDate, Atom published/updated, Dublin Core date)
+_FEED_DATE = re.compile(rb"<(?:pubDate|published|updated|dc:date)>\s*([^<]{8,64}?)\s*</", re.IGNORECASE)
 MAX_CHILDREN = 3  # children of a sitemap index read for examples
 COMMENT_SHARE = 0.5  # entries pointing at #fragments: a comments feed
 
@@ -41,6 +45,7 @@ class Source:
     children: list[str] = field(default_factory=list)  # sitemap index children
     kept: bool = False
     why: str = ""
+    dates: list[str] = field(default_factory=list)  # feeds: the entries' dates as written (timezone evidence)
 
     @property
     def path(self) -> str:
@@ -124,6 +129,7 @@ def _judge_feed(
         return
     source.kept = True
     source.why = f"{result.kind} feed, {len(source.entries)} entries on this site"
+    source.dates = [m.decode("utf-8", "replace") for m in _FEED_DATE.findall(page.body)[:MAX_FEED_DATES]]
 
 
 def _read_sitemap(fetcher: Fetcher, url: str, origin: str, localize: Callable[[str], str | None]) -> Source:

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError
@@ -67,6 +68,25 @@ def parse_dated(value: str) -> Dated | None:
     if offset is None or "T" not in text.upper():
         return None
     return Dated(parsed, offset, text.upper().endswith("Z"))
+
+
+def feed_dated(values: Iterable[str]) -> list[Dated]:
+    """Dates as feeds write them (RFC 822 in RSS, ISO 8601 in Atom) with their offset. RSS dates in GMT or
+    +0000 count as written in UTC: a CMS that stores UTC writes every feed date so, whatever its zone."""
+    found: list[Dated] = []
+    for value in values:
+        dated = parse_dated(value)
+        if dated is None:
+            try:
+                parsed = parsedate_to_datetime(value.strip())
+            except (TypeError, ValueError, IndexError):
+                continue
+            offset = parsed.utcoffset()
+            if offset is None:
+                continue
+            dated = Dated(parsed, offset, not offset)
+        found.append(dated)
+    return found
 
 
 def _jsonld_values(text: str) -> list[str]:

@@ -10,8 +10,10 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newsmon.discovery.listings import listing_article_links, next_page_url
+from newsmon.extract.body import MIN_WORDS
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
+from newsmon.extract.types import PageData
 from newsmon.onboard import labels as labelling
 from newsmon.onboard.fetch import Fetcher
 from newsmon.onboard.listings import MIN_LISTING
@@ -48,6 +50,7 @@ class Walk:
         self.sections: list[str] = []  # the home page's menu links that are not articles
         self.labels: labelling.LabelResult = labelling.LabelResult([], [], [], 0)
         self.aliases: dict[str, None] = {}  # translations and short links of the article pages read
+        self.listed: set[str] = set()  # paths feeds and news sitemaps list (articles in the site's own word)
 
     def known(self) -> list[str]:
         """Article URLs known from the pages read: the pages, then the aliases they give for themselves."""
@@ -206,7 +209,8 @@ class Walk:
         is a hub only when it says so or lists articles: a page without markup may still be an article."""
         data = extract_page(tree, url)
         path = urlsplit(url).path
-        if data.is_article and not data.is_hub:
+        told = example and path in self.listed and _told_story(data, tree, url, pattern)
+        if (data.is_article and not data.is_hub) or told:
             self.articles[url] = tree
             for alias in article_aliases(tree, url):
                 local = self.localize(alias)
@@ -223,6 +227,19 @@ class Walk:
             self.hubs[path] = "not an article (no article markup, no date)"
             return "hub"
         return "unknown"
+
+
+def _told_story(data: PageData, tree: HtmlElement, url: str, pattern: PatternResult) -> bool:
+    """An example the site lists as an article (a feed or news sitemap entry) whose page bears it out without
+    article markup (no JSON-LD, og:type or ``<article>``: a custom CMS): a headline, a date in its text or
+    metadata (not only the URL's), a body of MIN_WORDS words of article text, and no list of articles of
+    its own. The crawl records such a page by the article pattern; discover reads its labels and dates."""
+    if data.is_hub or not data.title or data.published_at is None or data.published_from_url:
+        return False
+    if data.article_words < MIN_WORDS:
+        return False
+    listed = [u for u in listing_article_links(tree, url) if pattern.matches(urlsplit(u).path)]
+    return len(listed) < MIN_LISTING
 
 
 def spread(urls: list[str], pattern: PatternResult, count: int) -> list[str]:

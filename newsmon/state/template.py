@@ -6,15 +6,16 @@ state store (SQLite or Redis alike, newsmon/state/template_store.py), so the nex
 processes of a distributed crawl use one template; extraction gets it as plain data (``TemplateView`` in
 the ExtractOptions, workers included).
 
-First contact: a site's template is empty, so the first pages' bodies would keep template text that later
-runs leave out (a false new version of each). While the site's template has learned from fewer than
-NEWSMON_TEMPLATE_WARMUP pages, an article that passed every check is *held*: learned from, not emitted.
-When the warm-up is reached, or the crawl has nothing else to do, the held pages are extracted again with
-the template learned so far and emitted. A crawl without a state store learns in memory, with no warm-up
-(there are no versions to get wrong). Redesigns: a fingerprint not seen for NEWSMON_TEMPLATE_TTL_DAYS is
-forgotten (one seen on a single page after three days), so a new layout is learned as the old one fades;
-``newsmon sites template NAME --reset`` forgets a site's template at once.
-"""
+First contact: a site's template is empty, so the first pages' bodies would keep template text that later runs
+leave out (a false new version of each). While the site's template has learned from fewer than
+NEWSMON_TEMPLATE_WARMUP pages, an article that passed every check is *held*: learned from, not emitted. When
+the warm-up is reached, or the crawl has nothing else to do, the held pages are extracted again with the
+template learned so far and emitted; so is a page extracted (in a worker's queue) with the template of before
+the warm-up's end (``cold``). A listing's story title links count as seen on one more page (``learn``'s
+``titles``), so a section's teaser block is known once its listing is. A crawl without a state store learns in
+memory, with no warm-up (there are no versions to get wrong). Redesigns: a fingerprint not seen for
+NEWSMON_TEMPLATE_TTL_DAYS is forgotten (one seen on a single page after three days), so a new layout is
+learned as the old one fades; ``newsmon sites template NAME --reset`` forgets a site's template at once."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from newsmon.state.protocol import Store
 from newsmon.state.template_store import DAY, Learned
 
 logger = logging.getLogger(__name__)
+
+TITLES_PAGE = 0x5BD1E995  # a listing's title links are learned again under its page key XOR this
 
 OPTIONS = Options(
     Option(
@@ -105,6 +108,7 @@ class SiteTemplate:
         self._learned_here: set[int] = set()  # page keys learned by this run (each page once a run)
         self.learned = 0  # pages the site's template learned from, this run's included (warm-up)
         self.version = 0
+        self.warm_version = 0  # the view's version when this run's warm-up was reached (``cold``)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> SiteTemplate | None:
@@ -139,12 +143,18 @@ class SiteTemplate:
         """The warm-up is over: articles are emitted as they come."""
         return self.learned >= self.warmup
 
-    def learn(self, page: int, units: Sequence[tuple[int, str]]) -> bool:
-        """Learn one page (once a run); True when it was learned now."""
+    def learn(
+        self, page: int, units: Sequence[tuple[int, str]], titles: Sequence[tuple[int, str]] = ()
+    ) -> bool:
+        """Learn one page (once a run); True when it was learned now. ``titles``: a listing's story title
+        links (``teaser_titles``), counted as seen on one more page than the listing itself."""
         if not units or page in self._learned_here:
             return False
         self._learned_here.add(page)
         updated = self.store.template_learn(page, units, self.min_pages)
+        if titles:
+            updated.update(self.store.template_learn(page ^ TITLES_PAGE, titles, self.min_pages))
+        was_warm = self.warm
         self.learned += 1
         if self.learned <= self.warmup:  # the warm-up's progress survives a killed run (a few commits)
             self.store.commit()
@@ -157,7 +167,15 @@ class SiteTemplate:
                     changed = True
         if changed:
             self._changed()
+        if self.warm and not was_warm:
+            self.warm_version = self.version
         return True
+
+    def cold(self, view: TemplateView | None) -> bool:
+        """A page was extracted with ``view``, a template from before this run's warm-up was over: its body
+        may keep blocks the warm-up has learned since (an extraction worker's queue, or the page that ended
+        the warm-up). Such a page is extracted again before it is emitted, as a held one is."""
+        return view is not None and view.version < self.warm_version
 
     @property
     def view(self) -> TemplateView | None:

@@ -17,6 +17,7 @@ from .mures import MuresSite
 from .norrland import NorrlandSite
 from .polder import PolderSite
 from .rheinbote import RheinboteSite
+from .vale import ValeSite
 from .vltava import VltavaSite
 
 SHAPES: dict[str, type[Shape]] = {
@@ -33,6 +34,7 @@ SHAPES: dict[str, type[Shape]] = {
     "dnipro": DniproSite,
     "jarvi": JarviSite,
     "alfold": AlfoldSite,
+    "vale": ValeSite,
 }
 
 HELD_OUT = tuple(name for name, shape in SHAPES.items() if shape.HELD_OUT)
