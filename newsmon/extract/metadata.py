@@ -225,23 +225,34 @@ def _with_time(
 
 
 def _visible_dates(
-    scope: ArticleScope, tz: tzinfo, options: ExtractOptions, language: str | None
+    scope: ArticleScope,
+    tz: tzinfo,
+    options: ExtractOptions,
+    language: str | None,
+    known: tuple[datetime | None, datetime | None] = (None, None),
 ) -> tuple[datetime | None, datetime | None]:
     """(published, modified) from <time> elements, then date-like text around the headline (in any
-    language, dateparser knowing the month names), then a relative date ("vor 3 Stunden") there."""
+    language, dateparser knowing the month names), then a relative date ("vor 3 Stunden") there.
+    ``known``: the (published, modified) the page's structured data gave, kept: the text is not read for
+    them (dateparser is the costliest part of the metadata)."""
     dayfirst, languages = options.dayfirst, dateparser_languages(language)
-    published = modified = None
+    published, modified = known
     for time in scope.times():
+        if published is not None and modified is not None:
+            break
         hint = " ".join(filter(None, (time.get("class"), time.get("itemprop"))))
+        is_modified = _MODIFIED_HINT.search(hint) is not None
+        if (modified if is_modified else published) is not None:
+            continue  # the side this element would give is known already
         value = parse_machine_date(time.get("datetime"), tz) or _with_time(
             time.text_content(), time, tz, dayfirst, languages
         )
         if value is None:
             continue
-        if _MODIFIED_HINT.search(hint):
-            modified = modified or value
+        if is_modified:
+            modified = value
         else:
-            published = published or value
+            published = value
     if published is None:
         texts = list(scope.date_texts())
         for text, element in texts:
@@ -279,8 +290,7 @@ def extract_metadata(
     modified = _date(("dateModified",), _MODIFIED_META, metas, jsonld, tz)
     language = _language(tree, metas, jsonld)
     if published is None or modified is None:
-        seen_published, seen_modified = _visible_dates(scope, tz, options, language)
-        published, modified = published or seen_published, modified or seen_modified
+        published, modified = _visible_dates(scope, tz, options, language, (published, modified))
     from_url = published is None
     if from_url:
         published = date_from_url(url, tz)

@@ -23,6 +23,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -153,8 +154,16 @@ def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
 
 
 _PROMPT_TARGETS = etree.XPath("descendant-or-self::a/@href | descendant-or-self::form/@action")
-# every class and id value (a token of either may name a paywall); values repeat, each tested once
-_CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id")
+# every class and id value (a token of either may name a paywall), as plain strings: values repeat, each
+# distinct one is tested once, and only the elements of a value that names a paywall are looked up
+_CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id", smart_strings=False)
+_NAMED = etree.XPath("descendant-or-self::*[@class = $value or @id = $value]")
+
+
+def _named_paywall(value: str) -> bool:
+    """A class or id value with a token naming a paywall (a regular expression first: most values name
+    nothing of the kind)."""
+    return xpaths.PAYWALL_HINT.search(value) is not None and _class_names_paywall(value.lower())
 
 
 def _skipped(
@@ -207,7 +216,6 @@ def prompt_boxes(
     boxes: set[HtmlElement] = set()
     slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "").lower()
     # candidates found in C (XPath) rather than by visiting every element of the region in Python
-    hinted: dict[str, bool] = {}  # pages repeat the same class names: each spelling tested once
     targets = xpaths.select_text(_PROMPT_TARGETS, region)
     for index in _hinted_targets(targets, slug):
         target, element = targets[index], targets[index].getparent()
@@ -215,17 +223,13 @@ def prompt_boxes(
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)
-    for value in xpaths.select_text(_CLASS_AND_ID, region):
-        named = hinted.get(value)
-        if named is None:
-            named = hinted[value] = bool(xpaths.PAYWALL_HINT.search(value)) and _class_names_paywall(
-                value.lower()
-            )
-        element = value.getparent()
-        if named and element is not None and element not in keep and not _skipped(element, skip, region):
-            box = _box(element, keep)
-            if box is not None:
-                boxes.add(box)
+    named = [value for value in set(cast("list[str]", _CLASS_AND_ID(region))) if _named_paywall(value)]
+    for value in named:
+        for element in cast("list[HtmlElement]", _NAMED(region, value=value)):
+            if element not in keep and not _skipped(element, skip, region):
+                box = _box(element, keep)
+                if box is not None:
+                    boxes.add(box)
     if paywalled or boxes:
         for part in gated:
             for button in part.iter("button"):

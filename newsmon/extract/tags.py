@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml.etree import XPath
@@ -103,7 +104,8 @@ def _hinted(link: HtmlElement) -> bool:
 # links are not: a "hot topics" box links the same tag hubs the article's list does.
 _MENU_HREFS = XPath(
     "//nav//a/@href|//header[not(ancestor::article)]//a/@href|//footer[not(ancestor::article)]//a/@href"
-    "|//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href"
+    "|//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href",
+    smart_strings=False,  # plain strings: only the paths are compared
 )
 _OUTSIDE_TAGS = frozenset({"nav", "aside"})
 _OUTSIDE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"})
@@ -131,17 +133,21 @@ _INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "mark", "fo
 _PROSE_CHARS = 40
 
 
-def _in_prose(link: HtmlElement) -> bool:
+def _in_prose(link: HtmlElement, verdicts: dict[HtmlElement, bool]) -> bool:
     """A link inside a sentence (a tag hub linked from the article's prose), not in a list of links: its
-    block holds more unlinked text than linked, beyond a label's length."""
+    block holds more unlinked text than linked, beyond a label's length. ``verdicts``: the blocks already
+    judged (a paragraph's links share its verdict: its text is read once)."""
     block = link.getparent()
     while block is not None and block.tag in _INLINE:
         block = block.getparent()
     if block is None or block.tag in ("li", "ul", "ol", "nav"):
         return False
-    total = len(normalize_space(block.text_content()))
-    linked = sum(len(normalize_space(a.text_content())) for a in block.iter("a"))
-    return total - linked > max(_PROSE_CHARS, linked)
+    verdict = verdicts.get(block)
+    if verdict is None:
+        total = len(normalize_space(block.text_content()))
+        linked = sum(len(normalize_space(a.text_content())) for a in block.iter("a"))
+        verdict = verdicts[block] = total - linked > max(_PROSE_CHARS, linked)
+    return verdict
 
 
 _NOT_TAG_PAGES = frozenset({"feed", "rss", "atom", "amp", "print", "comments", "embed", "trackback"})
@@ -206,9 +212,10 @@ _REL_TAGS = XPath("boolean(//a[contains(@rel, 'tag')])")
 def _tag_links(
     links: Iterable[HtmlElement], scope: ArticleScope, host: str, known_keys: set[str]
 ) -> list[tuple[HtmlElement, str, str]]:
-    """(link, hub prefix, tag text) of the links that may be tags, cheapest tests first."""
+    """(link, hub prefix, tag text) of the links that may be tags, cheapest tests first; the menus' links
+    (a walk of the whole page) are only read when a link passed every other test."""
     found: list[tuple[HtmlElement, str, str]] = []
-    menus: set[str] | None = None
+    prose: dict[HtmlElement, bool] = {}
     for link in links:
         href = link.get("href") or ""
         hub = _hub(href, host)
@@ -227,13 +234,17 @@ def _tag_links(
             continue
         if _outside(link) or any(a.tag in xpaths.HEADING_TAGS for a in link.iterancestors()):
             continue  # navigation, sidebars, the page's header and footer; a teaser's heading
-        if menus is None:
-            menus = {_path(str(h)) for h in xpaths.select_text(_MENU_HREFS, scope.tree)}
-        if _path(href) in menus and fold(text) not in known_keys:
-            continue  # a section the menu links (a "Category:" line), not a tag
-        if in_comments(link) or in_other_article(link, scope) or _in_prose(link):
+        if in_comments(link) or in_other_article(link, scope) or _in_prose(link, prose):
             continue
         found.append((link, prefix, text))
+    if any(fold(text) not in known_keys for _, _, text in found):
+        # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one
+        menus = {_path(h) for h in set(cast("list[str]", _MENU_HREFS(scope.tree)))}
+        found = [
+            item
+            for item in found
+            if fold(item[2]) in known_keys or _path(item[0].get("href") or "") not in menus
+        ]
     return found
 
 

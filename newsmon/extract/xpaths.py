@@ -66,7 +66,6 @@ def hidden_candidates(tree: etree._Element) -> list[HtmlElement]:
 
 # --- links ----------------------------------------------------------------------------------------
 ANCHORS = XPath("//a[@href]")
-BASE_HREF = XPath("//base[@href]/@href")
 # Links to a home page ("/", "./", "https://host/", "https://host"): the site's logo and its name
 HOME_LINKS = XPath(
     "//a[@href='/' or @href='./' or (contains(@href, '://')"
