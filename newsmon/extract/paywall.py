@@ -160,10 +160,13 @@ _CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::
 _NAMED = etree.XPath("descendant-or-self::*[@class = $value or @id = $value]")
 
 
-def _named_paywall(value: str) -> bool:
-    """A class or id value with a token naming a paywall (a regular expression first: most values name
-    nothing of the kind)."""
-    return xpaths.PAYWALL_HINT.search(value) is not None and _class_names_paywall(value.lower())
+def _paywall_names(values: Sequence[str]) -> list[str]:
+    """The class or id values with a token naming a paywall: one regular expression pass over all of them
+    (joined by NUL, which no attribute value holds) finds the few worth splitting into tokens."""
+    joined = "\x00".join(values)
+    ends = list(accumulate(len(value) + 1 for value in values))  # where each value's separator ends
+    hits = {bisect_right(ends, match.start()) for match in xpaths.PAYWALL_HINT.finditer(joined)}
+    return [values[i] for i in sorted(hits) if _class_names_paywall(values[i].lower())]
 
 
 def _skipped(
@@ -223,8 +226,7 @@ def prompt_boxes(
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)
-    named = [value for value in set(cast("list[str]", _CLASS_AND_ID(region))) if _named_paywall(value)]
-    for value in named:
+    for value in _paywall_names(list(set(cast("list[str]", _CLASS_AND_ID(region))))):
         for element in cast("list[HtmlElement]", _NAMED(region, value=value)):
             if element not in keep and not _skipped(element, skip, region):
                 box = _box(element, keep)
