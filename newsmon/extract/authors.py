@@ -265,8 +265,10 @@ def in_comments(element: HtmlElement) -> bool:
     for ancestor in (element, *element.iterancestors()):  # its own class too ("comment-author")
         if ancestor.tag in _PAGE_TAGS:
             continue
-        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
-        if _COMMENTS.search(marks) or _COMMENT_TYPES.search(ancestor.get("itemtype") or ""):
+        css, ident, itemtype = ancestor.get("class"), ancestor.get("id"), ancestor.get("itemtype")
+        if (css or ident) and _COMMENTS.search(f"{css or ''} {ident or ''}"):
+            return True
+        if itemtype and _COMMENT_TYPES.search(itemtype):
             return True
     return False
 

@@ -70,8 +70,8 @@ VOCABULARY = (
     "購読", "ログイン", "订阅", "登录", "訂閱",
 )  # fmt: skip
 _TOKENS = re.compile(r"[-_.\s]+")
-_STEM_HINTS = re.compile(  # link targets joined by NUL: a word starts a target or follows / . _ -
-    r"(?:^|[\x00/._-])(?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"
+_STEM_HINTS = re.compile(  # link targets joined by NUL, after a NUL: a word follows a NUL or / . _ -
+    r"[\x00/._-](?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"  # no "^|": twice as fast
 )
 _CSS_TOKENS = re.compile(r"[\s]+")
 _BOX_TAGS = frozenset({"div", "section", "aside", "p", "form", "footer", "span", "figure", "ul", "li"})
@@ -163,10 +163,11 @@ _NAMED = etree.XPath("descendant-or-self::*[@class = $value or @id = $value]")
 def _paywall_names(values: Sequence[str]) -> list[str]:
     """The class or id values with a token naming a paywall: one regular expression pass over all of them
     (joined by NUL, which no attribute value holds) finds the few worth splitting into tokens."""
-    joined = "\x00".join(values)
-    ends = list(accumulate(len(value) + 1 for value in values))  # where each value's separator ends
+    lowered = [value.lower() for value in values]  # a case-blind pattern runs four times slower
+    joined = "\x00".join(lowered)
+    ends = list(accumulate(len(value) + 1 for value in lowered))  # where each value's separator ends
     hits = {bisect_right(ends, match.start()) for match in xpaths.PAYWALL_HINT.finditer(joined)}
-    return [values[i] for i in sorted(hits) if _class_names_paywall(values[i].lower())]
+    return [values[i] for i in sorted(hits) if _class_names_paywall(lowered[i])]
 
 
 def _skipped(
@@ -187,9 +188,9 @@ def _skipped(
 def _hinted_targets(targets: Sequence[str], slug: str) -> list[int]:
     """Indexes of the link targets worth taking apart: a URL word or stem in them, or this page's slug in
     their query (a cheap test before ``prompt_url``: one regular expression pass over all of them)."""
-    joined = "\x00".join(targets).lower()
+    joined = "\x00" + "\x00".join(targets).lower()  # the leading NUL: a word may start the first target
     ends = list(accumulate(len(target) + 1 for target in targets))  # where each target's separator ends
-    hits = {bisect_right(ends, match.end() - 1) for match in _STEM_HINTS.finditer(joined)}
+    hits = {bisect_right(ends, match.end() - 2) for match in _STEM_HINTS.finditer(joined)}
     if slug:
         hits.update(
             i for i, target in enumerate(targets) if "?" in target and slug in target.lower().split("?", 1)[1]

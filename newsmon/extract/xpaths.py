@@ -149,10 +149,11 @@ MAIN_CANDIDATES = XPath(
 )
 
 # --- paywalls ----------------------------------------------------------------------------------------
-# A class or id that may name a paywall (paywall.py checks the tokens); a regex on each distinct class
-# string is far cheaper than an XPath with translate() on every element.
+# A class or id that may name a paywall (paywall.py checks the tokens); a regex on the distinct class
+# strings, lowercased (case-sensitive alternations run several times faster than IGNORECASE ones), is far
+# cheaper than an XPath with translate() on every element.
 PAYWALL_HINT_WORDS = ("paywall", "regwall", "piano", "meter", "tp-", "subscriber", "premium-wall")
-PAYWALL_HINT = re.compile("|".join(PAYWALL_HINT_WORDS), re.IGNORECASE)
+PAYWALL_HINT = re.compile("|".join(PAYWALL_HINT_WORDS))  # on lowercased text
 
 # --- listings -------------------------------------------------------------------------------------
 OUTSIDE_MAIN = XPath(
