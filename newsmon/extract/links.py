@@ -90,9 +90,10 @@ def anchor_text(anchor: HtmlElement) -> str:
     return ""
 
 
-def extract_links(tree: HtmlElement, base_url: str) -> list[LinkItem]:
-    """Every <a href> of the page in document order: absolute, http(s) only, no fragment, first wins."""
-    base = document_base(tree, base_url)
+def extract_links(tree: HtmlElement, base_url: str, *, base: str | None = None) -> list[LinkItem]:
+    """Every <a href> of the page in document order: absolute, http(s) only, no fragment, first wins;
+    ``base``: ``document_base(tree, base_url)`` when the caller has it."""
+    base = base if base is not None else document_base(tree, base_url)
     seen: set[str] = set()
     links: list[LinkItem] = []
     for anchor in xpaths.select(xpaths.ANCHORS, tree):

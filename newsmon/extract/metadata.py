@@ -149,9 +149,8 @@ def _image_urls(value: Any, jsonld: JsonLd) -> list[str]:
     return urls
 
 
-def _image(tree: HtmlElement, url: str, metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
+def _image(base: str, metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
     article = jsonld.article or jsonld.webpage or {}
-    base = document_base(tree, url)
     for value in (
         *_image_urls(article.get("image"), jsonld),
         *metas.get("og:image:secure_url", []),
@@ -276,16 +275,18 @@ def extract_metadata(
     jsonld: JsonLd | None = None,
     scope: ArticleScope | None = None,
     metas: dict[str, list[str]] | None = None,
+    base: str | None = None,
 ) -> ArticleMetadata:
     """Title, subtitle, authors, section, tags, language, dates and canonical link of a page.
 
     ``jsonld``, ``scope``, ``metas``: ``parse_jsonld(tree)``, ``find_scope(tree)``, ``read_meta(tree)``
-    when the caller has them already."""
+    when the caller has them already; ``base``: ``document_base(tree, url)``, likewise (a page walk)."""
     options = options or ExtractOptions()
     tz = get_timezone(options.default_timezone)
     jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
     scope = scope if scope is not None else find_scope(tree)
     metas = metas if metas is not None else read_meta(tree)
+    base = base if base is not None else document_base(tree, url)
     published = _date(("datePublished", "dateCreated"), _PUBLISHED_META, metas, jsonld, tz)
     modified = _date(("dateModified",), _MODIFIED_META, metas, jsonld, tz)
     language = _language(tree, metas, jsonld)
@@ -301,7 +302,7 @@ def extract_metadata(
     subtitle = next(iter(text_values(article.get("alternativeHeadline"))), None) or scope.standfirst()
     canonical = next((href for href in scope.canonical_hrefs()), None)
     return ArticleMetadata(
-        title=extract_title(tree, metas, jsonld, scope, url),
+        title=extract_title(tree, metas, jsonld, scope, url, base=base),
         subtitle=normalize_space(unescape_entities(subtitle or "")) or None,
         authors=find_authors(metas, jsonld, scope, _AUTHOR_META),
         source=find_source(scope),
@@ -311,10 +312,10 @@ def extract_metadata(
         published_at=to_iso(published, tz) if published else None,
         published_from_url=from_url and published is not None,
         modified_at=to_iso(modified, tz) if modified else None,
-        canonical_href=absolute_url(canonical, document_base(tree, url)) if canonical else None,
+        canonical_href=absolute_url(canonical, base) if canonical else None,
         amp=tree.get("amp") is not None or tree.get("\u26a1") is not None,
         description=_description(metas, jsonld),
-        image=_image(tree, url, metas, jsonld),
+        image=_image(base, metas, jsonld),
         publisher=_publisher(metas, jsonld),
         is_accessible_for_free=_accessible_for_free(metas, jsonld),
     )
