@@ -47,10 +47,8 @@ def test(expr: XPath, node: etree._Element) -> bool:
 # --- structure ------------------------------------------------------------------------------------
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 HEADINGS = XPath("//h1|//h2|//h3|//h4|//h5|//h6")
-H1 = XPath("//h1")
 TITLE = XPath("//head/title|//title[not(ancestor::svg)]")
 BODY = XPath("/html/body|//body")
-ARTICLES = XPath("//article")
 
 # Subtrees that never render. Attribute-based candidates are confirmed in Python (values matter).
 HIDDEN_TAGS = ("script", "style", "template", "noscript", "svg", "iframe", "object", "canvas")
