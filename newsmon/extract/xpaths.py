@@ -46,7 +46,6 @@ def test(expr: XPath, node: etree._Element) -> bool:
 
 # --- structure ------------------------------------------------------------------------------------
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-HEADINGS = XPath("//h1|//h2|//h3|//h4|//h5|//h6")
 TITLE = XPath("//head/title|//title[not(ancestor::svg)]")
 BODY = XPath("/html/body|//body")
 
