@@ -347,12 +347,6 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
     return zone
 
 
-def _is_page_title(title: HtmlElement) -> bool:
-    """``xpaths.TITLE`` for one <title>: in the <head>, or anywhere but inside an <svg>."""
-    parent = title.getparent()
-    return (parent is not None and parent.tag == "head") or next(title.iterancestors("svg"), None) is None
-
-
 def find_scope(tree: HtmlElement) -> ArticleScope:
     """Locate the headline, the article around it and its header zone."""
     # <article>s, <h1>s and <title>s in one walk in C (three XPaths walked the page three times)
@@ -373,8 +367,8 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
         root = articles[0]
     if root is None:
         mains = xpaths.select(_MAIN, tree)
-        root = mains[0] if mains else next(iter(xpaths.select(xpaths.BODY, tree)), None)
-    titles = [t for t in found["title"] if _is_page_title(t)]
+        root = mains[0] if mains else xpaths.page_body(tree)
+    titles = [t for t in found["title"] if xpaths.is_page_title(t)]
     return ArticleScope(
         tree=tree,
         h1=h1,

@@ -46,8 +46,25 @@ def test(expr: XPath, node: etree._Element) -> bool:
 
 # --- structure ------------------------------------------------------------------------------------
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-TITLE = XPath("//head/title|//title[not(ancestor::svg)]")
-BODY = XPath("/html/body|//body")
+
+
+def is_page_title(title: etree._Element) -> bool:
+    """A <title> that titles the page (``//head/title|//title[not(ancestor::svg)]``): in the <head>, or
+    anywhere but inside an <svg>."""
+    parent = title.getparent()
+    return (parent is not None and parent.tag == "head") or next(title.iterancestors("svg"), None) is None
+
+
+def page_title(tree: etree._Element) -> HtmlElement | None:
+    """The page's first title (see is_page_title), by a walk that stops there (in the <head>, early)."""
+    root = tree.getroottree().getroot()
+    return next((cast("HtmlElement", t) for t in root.iter("title") if is_page_title(t)), None)
+
+
+def page_body(tree: etree._Element) -> HtmlElement | None:
+    """The page's first <body> (``/html/body|//body``), by a walk that stops there."""
+    return cast("HtmlElement | None", next(tree.getroottree().getroot().iter("body"), None))
+
 
 # Subtrees that never render. Attribute-based candidates are confirmed in Python (values matter).
 HIDDEN_TAGS = ("script", "style", "template", "noscript", "svg", "iframe", "object", "canvas")
