@@ -101,12 +101,25 @@ def _hinted(link: HtmlElement) -> bool:
 
 
 # Links of the page's menus, header and footer: the site's sections, never tags (hrefs in C). A sidebar's
-# links are not: a "hot topics" box links the same tag hubs the article's list does.
-_MENU_HREFS = XPath(
-    "//nav//a/@href|//header[not(ancestor::article)]//a/@href|//footer[not(ancestor::article)]//a/@href"
-    "|//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href",
+# links are not: a "hot topics" box links the same tag hubs the article's list does. The <nav>, <header>
+# and <footer> elements come from one walk in C (an XPath union walked the page once per path).
+_ROLE_MENU_HREFS = XPath(
+    "//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href",
     smart_strings=False,  # plain strings: only the paths are compared
 )
+_HREFS = XPath(".//a/@href", smart_strings=False)
+
+
+def _menu_hrefs(tree: HtmlElement) -> set[str]:
+    """hrefs of the links in <nav>s, in the page's (not an article's) <header>s and <footer>s, and under
+    the menu and banner roles."""
+    hrefs = set(cast("list[str]", _ROLE_MENU_HREFS(tree)))
+    for container in tree.getroottree().getroot().iter("nav", "header", "footer"):
+        if container.tag == "nav" or next(container.iterancestors("article"), None) is None:
+            hrefs.update(cast("list[str]", _HREFS(container)))
+    return hrefs
+
+
 _OUTSIDE_TAGS = frozenset({"nav", "aside"})
 _OUTSIDE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"})
 
@@ -239,7 +252,7 @@ def _tag_links(
         found.append((link, prefix, text))
     if any(fold(text) not in known_keys for _, _, text in found):
         # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one
-        menus = {_path(h) for h in set(cast("list[str]", _MENU_HREFS(scope.tree)))}
+        menus = {_path(h) for h in _menu_hrefs(scope.tree)}
         found = [
             item
             for item in found
