@@ -219,7 +219,9 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
     return None
 
 
-_REL_TAGS = XPath("boolean(//a[contains(@rel, 'tag')])")
+def _has_rel_tags(tree: HtmlElement) -> bool:
+    """``boolean(//a[contains(@rel, 'tag')])`` by a walk in C that stops at the first such link."""
+    return any("tag" in (a.get("rel") or "") for a in tree.getroottree().getroot().iter("a"))
 
 
 def _tag_links(
@@ -276,7 +278,7 @@ def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
 
     own = usable(_tag_links(article.iter("a"), scope, host, known_keys)) if article is not None else []
     tags = _tag_lists(own, known_keys, strong_only=False) if own else []
-    if not tags and (known_keys or xpaths.test(_REL_TAGS, scope.tree)):
+    if not tags and (known_keys or _has_rel_tags(scope.tree)):
         inside = {item[0] for item in own}
         links = (a for a in scope.tree.iter("a") if a not in inside)
         tags = _tag_lists(usable(_tag_links(links, scope, host, known_keys)), known_keys, strong_only=True)
