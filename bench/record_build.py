@@ -5,9 +5,14 @@ blocks, body, build_record) against ``trafilatura.extract`` alone, per page, on 
     python -m bench record_build [--rounds 5] [--data DIR]
 
 Both get the same input (the page decoded to str, as ``score_extraction.py`` does) and the page URL. Rounds
-alternate newsmon and trafilatura page by page, so a busy neighbour slows both alike; a page's time is its
-fastest round (the usual way to time code on a shared machine), and ms/page is the mean over pages. The
-median of the per-round totals is printed as well.
+alternate newsmon and trafilatura page by page, so a busy neighbour slows both alike; a page's time is the
+CPU time of its fastest round (``time.process_time``: on a shared machine a neighbour delays a page but adds
+no CPU time to it), and ms/page is the mean over pages. The median of the per-round totals is printed too.
+
+The target is the one issues 19 and 24 set: "record build cost per page <= 1.1x today's", today being
+commit 2c47ca3 (where they were filed). What a page costs depends on the machine and its load, the ratio to
+trafilatura measured in the same process much less: the target is LIMIT times that commit's ratio
+(BASELINE_RATIO), and the bench says whether it is met.
 """
 
 from __future__ import annotations
@@ -25,7 +30,12 @@ from bench.machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "benchmarks" / "article-extraction"
-TARGET = 1.0  # newsmon / trafilatura.extract, per page
+# newsmon / trafilatura.extract per page at commit 2c47ca3 (issues 19 and 24 were filed against it), this
+# benchmark run there (its tree checked out, same venv, same 181 pages, CPU time, best of 3): 1.01x-1.03x in
+# the sessions that filed and worked the issues, 1.004x and 1.013x on 2026-12-07 (load average 9-18)
+BASELINE_RATIO = 1.02
+LIMIT = 1.1  # the issues' acceptance: record build cost per page <= 1.1x the 2c47ca3 one
+TARGET = round(BASELINE_RATIO * LIMIT, 2)  # 1.12x trafilatura
 
 Page = tuple[str, str]  # (html, url)
 
@@ -92,7 +102,7 @@ def measure(pages: Sequence[Page], rounds: int) -> dict[str, float]:
             fn(html, url)
     best = {name: [float("inf")] * len(pages) for name in contenders}
     totals: dict[str, list[float]] = {name: [] for name in contenders}
-    clock = time.perf_counter
+    clock = time.process_time
     for _ in range(rounds):
         spent = dict.fromkeys(contenders, 0.0)
         for i, (html, url) in enumerate(pages):
@@ -111,6 +121,11 @@ def measure(pages: Sequence[Page], rounds: int) -> dict[str, float]:
     return result
 
 
+def verdict(result: dict[str, float]) -> str:
+    """ "met" when the ratio is within TARGET (LIMIT x the 2c47ca3 ratio), else "not met"."""
+    return "met" if result["ratio"] <= TARGET else "not met"
+
+
 def rows(result: dict[str, float], pages: int, rounds: int) -> list[tuple[str, str, str]]:
     return [
         (
@@ -123,7 +138,11 @@ def rows(result: dict[str, float], pages: int, rounds: int) -> list[tuple[str, s
             f"{result['trafilatura_ms']:.2f}",
             "same pages, same process",
         ),
-        ("record build / trafilatura", f"{result['ratio']:.2f}x", f"target <= {TARGET:.1f}x"),
+        (
+            "record build / trafilatura",
+            f"{result['ratio']:.2f}x",
+            f"target <= {TARGET:.2f}x: {verdict(result)}",
+        ),
         ("  median round: newsmon / trafilatura", f"{result['median_round_ratio']:.2f}x", ""),
     ]
 

@@ -18,3 +18,13 @@ def test_record_body_is_the_records_body() -> None:
     body = record_body(PAGE, "http://riverside.test/2026/05/03/ferry-back/")
     assert body.startswith("The old ferry crossed the lower river again")
     assert "Riverside News" not in body and "Home" not in body
+
+
+def test_record_build_builds_the_record_and_judges_the_issues_target() -> None:
+    from bench.record_build import BASELINE_RATIO, LIMIT, TARGET, decode_html, newsmon_record, verdict
+
+    record = newsmon_record()(decode_html(PAGE), "http://riverside.test/2026/05/03/ferry-back/")
+    assert "lower river again" in getattr(record, "body", "")
+    assert round(BASELINE_RATIO * LIMIT, 2) == TARGET and LIMIT == 1.1
+    assert verdict({"ratio": TARGET}) == "met"
+    assert verdict({"ratio": TARGET + 0.01}) == "not met"

@@ -265,8 +265,10 @@ def in_comments(element: HtmlElement) -> bool:
     for ancestor in (element, *element.iterancestors()):  # its own class too ("comment-author")
         if ancestor.tag in _PAGE_TAGS:
             continue
-        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
-        if _COMMENTS.search(marks) or _COMMENT_TYPES.search(ancestor.get("itemtype") or ""):
+        css, ident, itemtype = ancestor.get("class"), ancestor.get("id"), ancestor.get("itemtype")
+        if (css or ident) and _COMMENTS.search(f"{css or ''} {ident or ''}"):
+            return True
+        if itemtype and _COMMENT_TYPES.search(itemtype):
             return True
     return False
 
@@ -344,9 +346,10 @@ def find_authors(
         found = [n for key in meta_keys for value in metas.get(key, []) for n in clean_author(value)]
     if found:
         return dedupe_names(found)
-    learned = learned_labels([el.text_content() for el in scope.bylines()])
-    for elements in (scope.rel_authors(), scope.bylines(), _author_links(scope)):
-        names = [n for el in _own(elements, scope) for n in clean_author(el.text_content(), learned)]
+    bylines = scope.bylines()
+    learned = learned_labels([el.text_content() for el in bylines])
+    for elements in (scope.rel_authors, lambda: bylines, lambda: _author_links(scope)):  # in turn, lazily
+        names = [n for el in _own(elements(), scope) for n in clean_author(el.text_content(), learned)]
         if names:
             return _without_fragments(names)
     names = [n for line in _labelled_lines(scope) for n in clean_author(line, learned)]

@@ -122,7 +122,7 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
 def parse_jsonld(tree: HtmlElement) -> JsonLd:
     """All JSON-LD of the page as one collection of typed nodes; broken scripts are skipped."""
     data = JsonLd()
-    for script in xpaths.select(xpaths.JSONLD_SCRIPTS, tree):
+    for script in xpaths.jsonld_scripts(tree):
         document = _loads(script.text or "")
         if document is None:
             continue

@@ -149,9 +149,8 @@ def _image_urls(value: Any, jsonld: JsonLd) -> list[str]:
     return urls
 
 
-def _image(tree: HtmlElement, url: str, metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
+def _image(base: str, metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:
     article = jsonld.article or jsonld.webpage or {}
-    base = document_base(tree, url)
     for value in (
         *_image_urls(article.get("image"), jsonld),
         *metas.get("og:image:secure_url", []),
@@ -225,23 +224,34 @@ def _with_time(
 
 
 def _visible_dates(
-    scope: ArticleScope, tz: tzinfo, options: ExtractOptions, language: str | None
+    scope: ArticleScope,
+    tz: tzinfo,
+    options: ExtractOptions,
+    language: str | None,
+    known: tuple[datetime | None, datetime | None] = (None, None),
 ) -> tuple[datetime | None, datetime | None]:
     """(published, modified) from <time> elements, then date-like text around the headline (in any
-    language, dateparser knowing the month names), then a relative date ("vor 3 Stunden") there."""
+    language, dateparser knowing the month names), then a relative date ("vor 3 Stunden") there.
+    ``known``: the (published, modified) the page's structured data gave, kept: the text is not read for
+    them (dateparser is the costliest part of the metadata)."""
     dayfirst, languages = options.dayfirst, dateparser_languages(language)
-    published = modified = None
+    published, modified = known
     for time in scope.times():
+        if published is not None and modified is not None:
+            break
         hint = " ".join(filter(None, (time.get("class"), time.get("itemprop"))))
+        is_modified = _MODIFIED_HINT.search(hint) is not None
+        if (modified if is_modified else published) is not None:
+            continue  # the side this element would give is known already
         value = parse_machine_date(time.get("datetime"), tz) or _with_time(
             time.text_content(), time, tz, dayfirst, languages
         )
         if value is None:
             continue
-        if _MODIFIED_HINT.search(hint):
-            modified = modified or value
+        if is_modified:
+            modified = value
         else:
-            published = published or value
+            published = value
     if published is None:
         texts = list(scope.date_texts())
         for text, element in texts:
@@ -265,22 +275,23 @@ def extract_metadata(
     jsonld: JsonLd | None = None,
     scope: ArticleScope | None = None,
     metas: dict[str, list[str]] | None = None,
+    base: str | None = None,
 ) -> ArticleMetadata:
     """Title, subtitle, authors, section, tags, language, dates and canonical link of a page.
 
     ``jsonld``, ``scope``, ``metas``: ``parse_jsonld(tree)``, ``find_scope(tree)``, ``read_meta(tree)``
-    when the caller has them already."""
+    when the caller has them already; ``base``: ``document_base(tree, url)``, likewise (a page walk)."""
     options = options or ExtractOptions()
     tz = get_timezone(options.default_timezone)
     jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
     scope = scope if scope is not None else find_scope(tree)
     metas = metas if metas is not None else read_meta(tree)
+    base = base if base is not None else document_base(tree, url)
     published = _date(("datePublished", "dateCreated"), _PUBLISHED_META, metas, jsonld, tz)
     modified = _date(("dateModified",), _MODIFIED_META, metas, jsonld, tz)
     language = _language(tree, metas, jsonld)
     if published is None or modified is None:
-        seen_published, seen_modified = _visible_dates(scope, tz, options, language)
-        published, modified = published or seen_published, modified or seen_modified
+        published, modified = _visible_dates(scope, tz, options, language, (published, modified))
     from_url = published is None
     if from_url:
         published = date_from_url(url, tz)
@@ -291,7 +302,7 @@ def extract_metadata(
     subtitle = next(iter(text_values(article.get("alternativeHeadline"))), None) or scope.standfirst()
     canonical = next((href for href in scope.canonical_hrefs()), None)
     return ArticleMetadata(
-        title=extract_title(tree, metas, jsonld, scope, url),
+        title=extract_title(tree, metas, jsonld, scope, url, base=base),
         subtitle=normalize_space(unescape_entities(subtitle or "")) or None,
         authors=find_authors(metas, jsonld, scope, _AUTHOR_META),
         source=find_source(scope),
@@ -301,10 +312,10 @@ def extract_metadata(
         published_at=to_iso(published, tz) if published else None,
         published_from_url=from_url and published is not None,
         modified_at=to_iso(modified, tz) if modified else None,
-        canonical_href=absolute_url(canonical, document_base(tree, url)) if canonical else None,
+        canonical_href=absolute_url(canonical, base) if canonical else None,
         amp=tree.get("amp") is not None or tree.get("\u26a1") is not None,
         description=_description(metas, jsonld),
-        image=_image(tree, url, metas, jsonld),
+        image=_image(base, metas, jsonld),
         publisher=_publisher(metas, jsonld),
         is_accessible_for_free=_accessible_for_free(metas, jsonld),
     )

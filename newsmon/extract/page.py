@@ -17,7 +17,7 @@ from newsmon.extract.body import (
 from newsmon.extract.embedded import find_story, prefer_story
 from newsmon.extract.guard import count_words, guard_body
 from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld
-from newsmon.extract.links import extract_links
+from newsmon.extract.links import document_base, extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
 from newsmon.extract.parts import article_parts
@@ -100,11 +100,12 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     jsonld = parse_jsonld(tree)
     scope = find_scope(tree)
     metas = read_meta(tree)
-    meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope, metas=metas)
+    base = document_base(tree, url)  # what relative links resolve against: one walk of the page, shared
+    meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope, metas=metas, base=base)
     # computed once, shared: visible text leaves aria-hidden subtrees out, outline and body keep them
     hidden, rendered_hidden = hidden_element_sets(tree)
     read_blocks, feed_blocks = find_related_groups(
-        tree, url, [options.read_also_labels, options.news_feed_labels]
+        tree, url, [options.read_also_labels, options.news_feed_labels], base=base
     )
     related = {el for block in (*read_blocks, *feed_blocks) for el in block.elements}
     header = _header_wrapper(scope)
@@ -127,7 +128,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         header=header,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
-    links = extract_links(tree, url)
+    links = extract_links(tree, url, base=base)
     if found.source == "extractor":
         body = without_link_lists(body, {link["text"] for link in links})
     if paywalled or prompts:

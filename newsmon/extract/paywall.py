@@ -23,6 +23,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -69,8 +70,8 @@ VOCABULARY = (
     "購読", "ログイン", "订阅", "登录", "訂閱",
 )  # fmt: skip
 _TOKENS = re.compile(r"[-_.\s]+")
-_STEM_HINTS = re.compile(  # link targets joined by NUL: a word starts a target or follows / . _ -
-    r"(?:^|[\x00/._-])(?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"
+_STEM_HINTS = re.compile(  # link targets joined by NUL, after a NUL: a word follows a NUL or / . _ -
+    r"[\x00/._-](?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"  # no "^|": twice as fast
 )
 _CSS_TOKENS = re.compile(r"[\s]+")
 _BOX_TAGS = frozenset({"div", "section", "aside", "p", "form", "footer", "span", "figure", "ul", "li"})
@@ -153,8 +154,20 @@ def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
 
 
 _PROMPT_TARGETS = etree.XPath("descendant-or-self::a/@href | descendant-or-self::form/@action")
-# every class and id value (a token of either may name a paywall); values repeat, each tested once
-_CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id")
+# every class and id value (a token of either may name a paywall), as plain strings: values repeat, each
+# distinct one is tested once, and only the elements of a value that names a paywall are looked up
+_CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id", smart_strings=False)
+_NAMED = etree.XPath("descendant-or-self::*[@class = $value or @id = $value]")
+
+
+def _paywall_names(values: Sequence[str]) -> list[str]:
+    """The class or id values with a token naming a paywall: one regular expression pass over all of them
+    (joined by NUL, which no attribute value holds) finds the few worth splitting into tokens."""
+    lowered = [value.lower() for value in values]  # a case-blind pattern runs four times slower
+    joined = "\x00".join(lowered)
+    ends = list(accumulate(len(value) + 1 for value in lowered))  # where each value's separator ends
+    hits = {bisect_right(ends, match.start()) for match in xpaths.PAYWALL_HINT.finditer(joined)}
+    return [values[i] for i in sorted(hits) if _class_names_paywall(lowered[i])]
 
 
 def _skipped(
@@ -175,9 +188,9 @@ def _skipped(
 def _hinted_targets(targets: Sequence[str], slug: str) -> list[int]:
     """Indexes of the link targets worth taking apart: a URL word or stem in them, or this page's slug in
     their query (a cheap test before ``prompt_url``: one regular expression pass over all of them)."""
-    joined = "\x00".join(targets).lower()
+    joined = "\x00" + "\x00".join(targets).lower()  # the leading NUL: a word may start the first target
     ends = list(accumulate(len(target) + 1 for target in targets))  # where each target's separator ends
-    hits = {bisect_right(ends, match.end() - 1) for match in _STEM_HINTS.finditer(joined)}
+    hits = {bisect_right(ends, match.end() - 2) for match in _STEM_HINTS.finditer(joined)}
     if slug:
         hits.update(
             i for i, target in enumerate(targets) if "?" in target and slug in target.lower().split("?", 1)[1]
@@ -207,7 +220,6 @@ def prompt_boxes(
     boxes: set[HtmlElement] = set()
     slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "").lower()
     # candidates found in C (XPath) rather than by visiting every element of the region in Python
-    hinted: dict[str, bool] = {}  # pages repeat the same class names: each spelling tested once
     targets = xpaths.select_text(_PROMPT_TARGETS, region)
     for index in _hinted_targets(targets, slug):
         target, element = targets[index], targets[index].getparent()
@@ -215,17 +227,12 @@ def prompt_boxes(
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)
-    for value in xpaths.select_text(_CLASS_AND_ID, region):
-        named = hinted.get(value)
-        if named is None:
-            named = hinted[value] = bool(xpaths.PAYWALL_HINT.search(value)) and _class_names_paywall(
-                value.lower()
-            )
-        element = value.getparent()
-        if named and element is not None and element not in keep and not _skipped(element, skip, region):
-            box = _box(element, keep)
-            if box is not None:
-                boxes.add(box)
+    for value in _paywall_names(list(set(cast("list[str]", _CLASS_AND_ID(region))))):
+        for element in cast("list[HtmlElement]", _NAMED(region, value=value)):
+            if element not in keep and not _skipped(element, skip, region):
+                box = _box(element, keep)
+                if box is not None:
+                    boxes.add(box)
     if paywalled or boxes:
         for part in gated:
             for button in part.iter("button"):

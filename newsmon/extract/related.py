@@ -274,17 +274,19 @@ def _label_set(labels: Iterable[str]) -> frozenset[str]:
 
 
 def find_related_groups(
-    tree: HtmlElement, base_url: str, groups: Sequence[Iterable[str]]
+    tree: HtmlElement, base_url: str, groups: Sequence[Iterable[str]], *, base: str | None = None
 ) -> list[list[RelatedBlock]]:
     """The blocks of each group of labels (e.g. Read also, News Feed), the labels found in one pass; every
-    group's labels also end the other groups' blocks."""
+    group's labels also end the other groups' blocks. ``base``: ``document_base(tree, base_url)`` when the
+    caller has it."""
     wanted = [_label_set(labels) for labels in groups]
     everything = frozenset().union(*wanted)
     if not everything:
         return [[] for _ in wanted]
     found = _find_labels(tree, everything)
     stops = {match.element for match in found if match.kind == WHOLE}
-    base, page = document_base(tree, base_url), urldefrag(base_url).url
+    base = base if base is not None else document_base(tree, base_url)
+    page = urldefrag(base_url).url
     results: list[list[RelatedBlock]] = [[] for _ in wanted]
     for match in found:
         groups_of_match = [

@@ -349,8 +349,12 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
 
 def find_scope(tree: HtmlElement) -> ArticleScope:
     """Locate the headline, the article around it and its header zone."""
-    articles = xpaths.select(xpaths.ARTICLES, tree)
-    h1s = [h for h in xpaths.select(xpaths.H1, tree) if normalize_space(h.text_content())]
+    # <article>s, <h1>s and <title>s in one walk in C (three XPaths walked the page three times)
+    found: dict[str, list[HtmlElement]] = {"article": [], "h1": [], "title": []}
+    for element in tree.getroottree().getroot().iter("article", "h1", "title"):
+        found[element.tag].append(element)
+    articles = found["article"]
+    h1s = [h for h in found["h1"] if normalize_space(h.text_content())]
     h1 = next((h for h in h1s if xpaths.test(_IN_ARTICLE, h)), None)
     if h1 is None:
         h1 = next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None)
@@ -363,8 +367,8 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
         root = articles[0]
     if root is None:
         mains = xpaths.select(_MAIN, tree)
-        root = mains[0] if mains else next(iter(xpaths.select(xpaths.BODY, tree)), None)
-    titles = xpaths.select(xpaths.TITLE, tree)
+        root = mains[0] if mains else xpaths.page_body(tree)
+    titles = [t for t in found["title"] if xpaths.is_page_title(t)]
     return ArticleScope(
         tree=tree,
         h1=h1,

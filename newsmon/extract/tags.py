@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml.etree import XPath
@@ -100,11 +101,25 @@ def _hinted(link: HtmlElement) -> bool:
 
 
 # Links of the page's menus, header and footer: the site's sections, never tags (hrefs in C). A sidebar's
-# links are not: a "hot topics" box links the same tag hubs the article's list does.
-_MENU_HREFS = XPath(
-    "//nav//a/@href|//header[not(ancestor::article)]//a/@href|//footer[not(ancestor::article)]//a/@href"
-    "|//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href"
+# links are not: a "hot topics" box links the same tag hubs the article's list does. The <nav>, <header>
+# and <footer> elements come from one walk in C (an XPath union walked the page once per path).
+_ROLE_MENU_HREFS = XPath(
+    "//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href",
+    smart_strings=False,  # plain strings: only the paths are compared
 )
+_HREFS = XPath(".//a/@href", smart_strings=False)
+
+
+def _menu_hrefs(tree: HtmlElement) -> set[str]:
+    """hrefs of the links in <nav>s, in the page's (not an article's) <header>s and <footer>s, and under
+    the menu and banner roles."""
+    hrefs = set(cast("list[str]", _ROLE_MENU_HREFS(tree)))
+    for container in tree.getroottree().getroot().iter("nav", "header", "footer"):
+        if container.tag == "nav" or next(container.iterancestors("article"), None) is None:
+            hrefs.update(cast("list[str]", _HREFS(container)))
+    return hrefs
+
+
 _OUTSIDE_TAGS = frozenset({"nav", "aside"})
 _OUTSIDE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"})
 
@@ -131,17 +146,21 @@ _INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "mark", "fo
 _PROSE_CHARS = 40
 
 
-def _in_prose(link: HtmlElement) -> bool:
+def _in_prose(link: HtmlElement, verdicts: dict[HtmlElement, bool]) -> bool:
     """A link inside a sentence (a tag hub linked from the article's prose), not in a list of links: its
-    block holds more unlinked text than linked, beyond a label's length."""
+    block holds more unlinked text than linked, beyond a label's length. ``verdicts``: the blocks already
+    judged (a paragraph's links share its verdict: its text is read once)."""
     block = link.getparent()
     while block is not None and block.tag in _INLINE:
         block = block.getparent()
     if block is None or block.tag in ("li", "ul", "ol", "nav"):
         return False
-    total = len(normalize_space(block.text_content()))
-    linked = sum(len(normalize_space(a.text_content())) for a in block.iter("a"))
-    return total - linked > max(_PROSE_CHARS, linked)
+    verdict = verdicts.get(block)
+    if verdict is None:
+        total = len(normalize_space(block.text_content()))
+        linked = sum(len(normalize_space(a.text_content())) for a in block.iter("a"))
+        verdict = verdicts[block] = total - linked > max(_PROSE_CHARS, linked)
+    return verdict
 
 
 _NOT_TAG_PAGES = frozenset({"feed", "rss", "atom", "amp", "print", "comments", "embed", "trackback"})
@@ -200,15 +219,18 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
     return None
 
 
-_REL_TAGS = XPath("boolean(//a[contains(@rel, 'tag')])")
+def _has_rel_tags(tree: HtmlElement) -> bool:
+    """``boolean(//a[contains(@rel, 'tag')])`` by a walk in C that stops at the first such link."""
+    return any("tag" in (a.get("rel") or "") for a in tree.getroottree().getroot().iter("a"))
 
 
 def _tag_links(
     links: Iterable[HtmlElement], scope: ArticleScope, host: str, known_keys: set[str]
 ) -> list[tuple[HtmlElement, str, str]]:
-    """(link, hub prefix, tag text) of the links that may be tags, cheapest tests first."""
+    """(link, hub prefix, tag text) of the links that may be tags, cheapest tests first; the menus' links
+    (a walk of the whole page) are only read when a link passed every other test."""
     found: list[tuple[HtmlElement, str, str]] = []
-    menus: set[str] | None = None
+    prose: dict[HtmlElement, bool] = {}
     for link in links:
         href = link.get("href") or ""
         hub = _hub(href, host)
@@ -227,13 +249,17 @@ def _tag_links(
             continue
         if _outside(link) or any(a.tag in xpaths.HEADING_TAGS for a in link.iterancestors()):
             continue  # navigation, sidebars, the page's header and footer; a teaser's heading
-        if menus is None:
-            menus = {_path(str(h)) for h in xpaths.select_text(_MENU_HREFS, scope.tree)}
-        if _path(href) in menus and fold(text) not in known_keys:
-            continue  # a section the menu links (a "Category:" line), not a tag
-        if in_comments(link) or in_other_article(link, scope) or _in_prose(link):
+        if in_comments(link) or in_other_article(link, scope) or _in_prose(link, prose):
             continue
         found.append((link, prefix, text))
+    if any(fold(text) not in known_keys for _, _, text in found):
+        # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one
+        menus = {_path(h) for h in _menu_hrefs(scope.tree)}
+        found = [
+            item
+            for item in found
+            if fold(item[2]) in known_keys or _path(item[0].get("href") or "") not in menus
+        ]
     return found
 
 
@@ -252,7 +278,7 @@ def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
 
     own = usable(_tag_links(article.iter("a"), scope, host, known_keys)) if article is not None else []
     tags = _tag_lists(own, known_keys, strong_only=False) if own else []
-    if not tags and (known_keys or xpaths.test(_REL_TAGS, scope.tree)):
+    if not tags and (known_keys or _has_rel_tags(scope.tree)):
         inside = {item[0] for item in own}
         links = (a for a in scope.tree.iter("a") if a not in inside)
         tags = _tag_lists(usable(_tag_links(links, scope, host, known_keys)), known_keys, strong_only=True)

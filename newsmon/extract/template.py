@@ -150,37 +150,39 @@ def page_units(tree: HtmlElement) -> list[Unit]:
     texts = [""] * count
     chars = [0] * count
     words = [0] * count
+    links = [False] * count
     for i in range(count - 1, -1, -1):  # enclosed units first
         element = elements[i]
-        link = element.tag == "a"
+        parent = parents[i]
+        link = links[i] = element.tag == "a"
         if link or not has_kids[i] or _holds_text(element, index):
             raw = element.text if not len(element) else element.text_content()  # no XPath call for a leaf
             text = " ".join(raw.split()) if raw else ""
             if not text:
                 continue
+            spaces = text.count(" ")
             texts[i] = text
-            chars[i] = len(text) - text.count(" ")
-            words[i] = text.count(" ") + 1
+            chars[i] = len(text) - spaces
+            words[i] = spaces + 1
             if link:
                 sigs[i] = fingerprint("a|" + text.lower())
             elif chars[i] <= MAX_TEXT:
                 step = step_of[i] = step_of[i] or _step(element, steps)
-                parent = parents[i]
                 prefix = prefixes.get(parent)
                 if prefix is None:
                     prefix = prefixes[parent] = _prefix(parent, parents, elements, step_of, steps)
                 sigs[i] = fingerprint(prefix + step + "|" + text)
-        parent = parents[i]
         if parent >= 0:  # a container is the sum of its units (a unit with text of its own: reset above)
             chars[parent] += chars[i]
             words[parent] += words[i]
     kept: dict[int, int] = {}  # a unit with text is inside units with text: its parent is kept too
     units: list[Unit] = []
+    new = tuple.__new__  # a NamedTuple's own constructor costs a Python call per unit
     for i in range(count):
         if chars[i]:
             kept[i] = len(units)
-            units.append(Unit(elements[i], sigs[i], texts[i], chars[i], words[i], elements[i].tag == "a",
-                              kept.get(parents[i], -1)))  # fmt: skip
+            units.append(new(Unit, (elements[i], sigs[i], texts[i], chars[i], words[i], links[i],
+                                    kept.get(parents[i], -1))))  # fmt: skip
     return units
 
 

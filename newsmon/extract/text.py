@@ -173,14 +173,14 @@ def visible_text_blocks(
     """``visible_text_lines`` and, for each line, the innermost block element around it (None for the
     title; every owner None unless ``owners``)."""
     out = _Lines()
-    titles = xpaths.select(xpaths.TITLE, tree)
-    if titles:
-        out.add(titles[0].text_content())
+    title = xpaths.page_title(tree)  # walks that stop at the element (XPaths walked the whole page)
+    if title is not None:
+        out.add(title.text_content())
         out.flush()
-    bodies = xpaths.select(xpaths.BODY, tree)
-    if not bodies:
+    body = xpaths.page_body(tree)
+    if body is None:
         return out.lines, out.owners
-    _walk(bodies[0], hidden if hidden is not None else hidden_elements(tree), out, owners=owners)
+    _walk(body, hidden if hidden is not None else hidden_elements(tree), out, owners=owners)
     out.flush()
     return out.lines, out.owners
 

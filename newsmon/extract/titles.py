@@ -86,10 +86,11 @@ def strip_site_suffix(
     return "".join(parts[2 * first : 2 * last + 1]).strip()
 
 
-def _home_link_names(tree: HtmlElement, url: str) -> list[str]:
-    """What the page calls its site where it links its home page (a logo: its text, title or image alt)."""
+def _home_link_names(tree: HtmlElement, url: str, base: str | None = None) -> list[str]:
+    """What the page calls its site where it links its home page (a logo: its text, title or image alt);
+    ``base``: ``document_base(tree, url)`` when the caller has it."""
     host = urlsplit(url).hostname
-    base = document_base(tree, url)
+    base = base if base is not None else document_base(tree, url)
     names: list[str] = []
     for anchor in xpaths.select(xpaths.HOME_LINKS, tree)[:MAX_HOME_LINKS]:
         target = absolute_url(anchor.get("href"), base)
@@ -117,7 +118,13 @@ def clean_text(text: str | None) -> str:
 
 
 def extract_title(
-    tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str
+    tree: HtmlElement,
+    metas: dict[str, list[str]],
+    jsonld: JsonLd,
+    scope: ArticleScope,
+    url: str,
+    *,
+    base: str | None = None,
 ) -> str | None:
     """The declared headline (JSON-LD, og:title, twitter:title), else the <h1>, else <title>; entities
     decoded, the site's affixes cut by strip_site_suffix with the page's other headline signals. The names
@@ -143,7 +150,7 @@ def extract_title(
 
     def all_sites() -> list[str]:
         if not home:
-            home.extend(n for n in _home_link_names(tree, url) if _fold(n) not in headlines)
+            home.extend(n for n in _home_link_names(tree, url, base) if _fold(n) not in headlines)
             home.append("")  # read once, even when the page has none
         return sites + home
 

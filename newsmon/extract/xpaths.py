@@ -46,27 +46,46 @@ def test(expr: XPath, node: etree._Element) -> bool:
 
 # --- structure ------------------------------------------------------------------------------------
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-HEADINGS = XPath("//h1|//h2|//h3|//h4|//h5|//h6")
-H1 = XPath("//h1")
-TITLE = XPath("//head/title|//title[not(ancestor::svg)]")
-BODY = XPath("/html/body|//body")
-ARTICLES = XPath("//article")
+
+
+def is_page_title(title: etree._Element) -> bool:
+    """A <title> that titles the page (``//head/title|//title[not(ancestor::svg)]``): in the <head>, or
+    anywhere but inside an <svg>."""
+    parent = title.getparent()
+    return (parent is not None and parent.tag == "head") or next(title.iterancestors("svg"), None) is None
+
+
+def page_title(tree: etree._Element) -> HtmlElement | None:
+    """The page's first title (see is_page_title), by a walk that stops there (in the <head>, early)."""
+    root = tree.getroottree().getroot()
+    return next((cast("HtmlElement", t) for t in root.iter("title") if is_page_title(t)), None)
+
+
+def page_body(tree: etree._Element) -> HtmlElement | None:
+    """The page's first <body> (``/html/body|//body``), by a walk that stops there."""
+    return cast("HtmlElement | None", next(tree.getroottree().getroot().iter("body"), None))
+
 
 # Subtrees that never render. Attribute-based candidates are confirmed in Python (values matter).
 HIDDEN_TAGS = ("script", "style", "template", "noscript", "svg", "iframe", "object", "canvas")
-HIDDEN_ATTRIBUTES = XPath("//*[@hidden or @aria-hidden or @style]|//input[@type]")
+HIDDEN_ATTRIBUTES = XPath("//*[@hidden or @aria-hidden or @style]")
 ALWAYS_HIDDEN_TAGS = frozenset({*HIDDEN_TAGS, "head"})
 
 
 def hidden_candidates(tree: etree._Element) -> list[HtmlElement]:
-    """Elements that may not render: the never-rendered tags (one walk in C), then those with a hidden,
-    aria-hidden or style attribute or an input type (one XPath instead of twelve unioned paths)."""
-    return [*tree.iter(*HIDDEN_TAGS), *select(HIDDEN_ATTRIBUTES, tree)]
+    """Elements that may not render: the never-rendered tags and the inputs (one walk in C; an input without
+    a type is a candidate too, is_hidden tells), then those with a hidden, aria-hidden or style attribute
+    (one XPath instead of twelve unioned paths)."""
+    root = tree.getroottree().getroot()
+    if tree is root:
+        walked = [*tree.iter(*HIDDEN_TAGS, "input")]
+    else:  # the XPath's inputs are the whole page's, the tags the subtree's
+        walked = [*tree.iter(*HIDDEN_TAGS), *root.iter("input")]
+    return [*cast("list[HtmlElement]", walked), *select(HIDDEN_ATTRIBUTES, tree)]
 
 
 # --- links ----------------------------------------------------------------------------------------
 ANCHORS = XPath("//a[@href]")
-BASE_HREF = XPath("//base[@href]/@href")
 # Links to a home page ("/", "./", "https://host/", "https://host"): the site's logo and its name
 HOME_LINKS = XPath(
     "//a[@href='/' or @href='./' or (contains(@href, '://')"
@@ -83,7 +102,19 @@ IN_NAVIGATION = XPath(
 )
 
 # --- metadata -------------------------------------------------------------------------------------
-JSONLD_SCRIPTS = XPath(f"//script[contains({lowercase('@type')}, 'ld+json')]")
+_ASCII_LOWER = str.maketrans(_UPPER, _LOWER)
+
+
+def jsonld_scripts(tree: etree._Element) -> list[HtmlElement]:
+    """``//script[contains(translate(@type, A-Z, a-z), 'ld+json')]``: the <script>s from a walk in C, the
+    type tested in Python (translate() on every script cost the XPath more than the walk)."""
+    return [
+        cast("HtmlElement", script)
+        for script in tree.getroottree().getroot().iter("script")
+        if "ld+json" in (script.get("type") or "").translate(_ASCII_LOWER)
+    ]
+
+
 META = XPath("//meta[@content]")
 HTML_LANG = XPath("/html/@lang|/html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"})
 TIMES = XPath(".//time")
@@ -150,10 +181,11 @@ MAIN_CANDIDATES = XPath(
 )
 
 # --- paywalls ----------------------------------------------------------------------------------------
-# A class or id that may name a paywall (paywall.py checks the tokens); a regex on each distinct class
-# string is far cheaper than an XPath with translate() on every element.
+# A class or id that may name a paywall (paywall.py checks the tokens); a regex on the distinct class
+# strings, lowercased (case-sensitive alternations run several times faster than IGNORECASE ones), is far
+# cheaper than an XPath with translate() on every element.
 PAYWALL_HINT_WORDS = ("paywall", "regwall", "piano", "meter", "tp-", "subscriber", "premium-wall")
-PAYWALL_HINT = re.compile("|".join(PAYWALL_HINT_WORDS), re.IGNORECASE)
+PAYWALL_HINT = re.compile("|".join(PAYWALL_HINT_WORDS))  # on lowercased text
 
 # --- listings -------------------------------------------------------------------------------------
 OUTSIDE_MAIN = XPath(

@@ -109,7 +109,7 @@ def _jsonld_values(text: str) -> list[str]:
 def page_dates(tree: HtmlElement) -> list[Dated]:
     """Dates with offsets a page writes for machines: JSON-LD, article:* meta tags, <time datetime>."""
     raw: list[str] = []
-    for script in xpaths.select(xpaths.JSONLD_SCRIPTS, tree):
+    for script in xpaths.jsonld_scripts(tree):
         raw.extend(_jsonld_values(script.text or ""))
     for meta in xpaths.select(xpaths.META, tree):
         if (meta.get("property") or meta.get("name") or "").lower() in _META_DATE_KEYS:
