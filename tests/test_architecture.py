@@ -8,12 +8,19 @@ under ``if TYPE_CHECKING:``. The package root (``newsmon/__init__.py``) only re-
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "newsmon"
+
+
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """A module's syntax tree, parsed once for all the scans below (each walks every file of newsmon)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
 
 
 def _unit(module: str) -> str:
@@ -23,7 +30,7 @@ def _unit(module: str) -> str:
 
 
 def _imports(path: Path, module: str) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     type_only: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
@@ -42,6 +49,7 @@ def _imports(path: Path, module: str) -> set[str]:
     return found
 
 
+@functools.cache  # the graph of the checkout, for the cycle test and each layer pair
 def package_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = defaultdict(set)
     for path in ROOT.rglob("*.py"):
@@ -131,7 +139,7 @@ def _own_module(name: str) -> bool:
 def private_touches(path: Path) -> list[str]:
     """Private names of other objects a module touches: ``x._name`` where x is not self/cls, ``getattr(x,
     "_name")`` and friends, and imports of a dependency's private module or name."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
@@ -170,7 +178,7 @@ def own_private_names() -> set[str]:
     for path in ROOT.rglob("*.py"):
         if path == COMPAT:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 names.add(node.name)
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
@@ -268,7 +276,7 @@ def _is_dataclass(node: ast.ClassDef) -> bool:
 def module_state(path: Path) -> list[str]:
     """Module globals (and class attributes shared by every instance) that a function changes: an item
     set or deleted, a mutating method called, or a ``global`` rebound."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     globals_: set[str] = set()
     shared: dict[str, set[str]] = {}  # class -> attributes defined on the class, not per instance
     for node in tree.body:
@@ -363,7 +371,7 @@ def test_the_crawl_context_has_one_constructor_call_site() -> None:
     news spider's part is attached once (``attach_news``), never field by field."""
     calls = []
     for path in sorted(ROOT.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and ast.unparse(node.func) in (
                 "CrawlContext",
