@@ -38,7 +38,7 @@ docs: install
 
 # Test files whole in each of WORKERS processes, the longest first (docs/testing.md: tests/conftest.py orders
 # them, a worker takes the next file as it finishes one).
-WORKERS ?= 3
+WORKERS ?= 4
 test: lint
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
