@@ -36,8 +36,11 @@ docs: install
 	$(BIN)/python -m newsmon.docs --check
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
+# Test files whole in each of WORKERS processes, the longest first (docs/testing.md: tests/conftest.py orders
+# them, a worker takes the next file as it finishes one).
+WORKERS ?= 4
 test: lint
-	$(BIN)/python -m pytest -n 3 --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: install
 	$(BIN)/python -m bench

@@ -79,6 +79,16 @@ def crawl_command(
     ]
 
 
+def in_process_extraction(args: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The `-s` that extracts in the crawl process, unless args set any extraction option (a budget, a
+    timeout, the workers: they mean what they say with newsmon's default worker). A spawned worker is a
+    fresh interpreter importing lxml and trafilatura, seconds per crawl on a loaded machine; the records
+    are the same (tests/test_extract_workers.py), and the worker path has tests of its own."""
+    if any(EXTRACT_OPTIONS in arg for arg in args):
+        return ()
+    return ("-s", f"NEWSMON_EXTRACT_WORKERS={IN_PROCESS_EXTRACTION}")
+
+
 def run_crawl(
     base_url: str,
     workdir: Path,
@@ -94,14 +104,15 @@ def run_crawl(
     goes under workdir/output/ unless args set NEWSMON_OUTPUT_URI (later -s values win).
     """
     log_path = workdir / "crawl.log"
-    # extraction in the crawl process unless the test sets any extraction option (a budget, a timeout, the
-    # workers: they mean what they say with newsmon's default worker): a spawned worker is a fresh
-    # interpreter importing lxml and trafilatura, seconds per crawl on a loaded machine; the records are
-    # the same (tests/test_extract_workers.py), the worker path has tests of its own
-    sets_extraction = any(EXTRACT_OPTIONS in arg for arg in args)
-    fast = () if sets_extraction else ("-s", f"NEWSMON_EXTRACT_WORKERS={IN_PROCESS_EXTRACTION}")
     command = crawl_command(
-        base_url, workdir, *fast, *args, spider=spider, output=output, state_dir=state_dir, log_path=log_path
+        base_url,
+        workdir,
+        *in_process_extraction(args),
+        *args,
+        spider=spider,
+        output=output,
+        state_dir=state_dir,
+        log_path=log_path,
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = run_python(command, cwd=ROOT, env=env, timeout=timeout)

@@ -8,6 +8,7 @@ under ``if TYPE_CHECKING:``. The package root (``newsmon/__init__.py``) only re-
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -17,6 +18,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "newsmon"
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """A module's syntax tree, parsed once for all the scans below (each walks every file of newsmon)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _unit(module: str) -> str:
     """newsmon.<package>.* -> <package>; newsmon.<module> -> <module>."""
     parts = module.split(".")
@@ -24,7 +31,7 @@ def _unit(module: str) -> str:
 
 
 def _imports(path: Path, module: str) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     type_only: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
@@ -43,6 +50,7 @@ def _imports(path: Path, module: str) -> set[str]:
     return found
 
 
+@functools.cache  # the graph of the checkout, for the cycle test and each layer pair
 def package_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = defaultdict(set)
     for path in ROOT.rglob("*.py"):
@@ -146,7 +154,7 @@ def _own_module(name: str) -> bool:
 def private_touches(path: Path) -> list[str]:
     """Private names of other objects a module touches: ``x._name`` where x is not self/cls, ``getattr(x,
     "_name")`` and friends, and imports of a dependency's private module or name."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
@@ -185,7 +193,7 @@ def own_private_names() -> set[str]:
     for path in ROOT.rglob("*.py"):
         if path == COMPAT:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 names.add(node.name)
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
@@ -283,7 +291,7 @@ def _is_dataclass(node: ast.ClassDef) -> bool:
 def module_state(path: Path) -> list[str]:
     """Module globals (and class attributes shared by every instance) that a function changes: an item
     set or deleted, a mutating method called, or a ``global`` rebound."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     globals_: set[str] = set()
     shared: dict[str, set[str]] = {}  # class -> attributes defined on the class, not per instance
     for node in tree.body:
@@ -354,7 +362,7 @@ def fallback_calls(path: Path) -> list[str]:
     """Calls that reach the process's own resources instead of those handed down: ``process_resources()``
     with no argument, or ``ProcessResources.current``."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parsed(path)):
         if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("process_resources"):
             if not node.args and not node.keywords:
                 found.append(f"{path.name}:{node.lineno} process_resources()")
@@ -428,7 +436,7 @@ def test_the_crawl_context_has_one_constructor_call_site() -> None:
     news spider's part is attached once (``attach_news``), never field by field."""
     calls = []
     for path in sorted(ROOT.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and ast.unparse(node.func) in (
                 "CrawlContext",
@@ -501,7 +509,7 @@ def test_no_component_writes_another_components_slot_of_the_context() -> None:
         module = ".".join(("newsmon", *path.relative_to(ROOT).with_suffix("").parts)).removesuffix(
             ".__init__"
         )
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         for name, line in slot_writes(tree, set(owners)):
             if module == "newsmon.context":
                 continue
@@ -537,7 +545,7 @@ def test_the_run_lock_is_taken_by_name_not_as_a_side_effect() -> None:
     or asking for the backend takes nothing (tests/test_context.py)."""
     callers = []
     for path in sorted(ROOT.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)

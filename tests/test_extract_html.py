@@ -126,10 +126,10 @@ def test_comments_and_processing_instructions_are_dropped():
     ids=["divs", "divs-with-text", "inline", "tables", "lists"],
 )
 def test_deeply_nested_broken_html_finishes_quickly(html):
-    start = time.perf_counter()
+    start = time.process_time()  # this process's CPU: other processes on a loaded machine do not count
     tree = parse_html(html)
     page = extract_page(tree, "https://deep.example/2026/01/02/deep/")
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < 5, elapsed
     assert isinstance(page.content, list) and isinstance(page.body, str)
     assert not page.is_article
@@ -137,9 +137,9 @@ def test_deeply_nested_broken_html_finishes_quickly(html):
 
 def test_huge_flat_page_finishes_quickly():
     html = "<body><h1>Wide</h1>" + "<p>Some words and <a href='/same'>a link</a> after.</p>" * 5000
-    start = time.perf_counter()
+    start = time.process_time()
     page = extract_page(parse_html(html), "https://wide.example/")
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
     assert len(page.links) == 1
 
 

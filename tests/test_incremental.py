@@ -165,7 +165,9 @@ def test_dash_o_output_is_incremental_too(tmp_path: Path) -> None:
     assert second.records == [] and not second.output.exists()  # a quiet run writes no (empty) file
 
 
-def wait_until(condition: Any, timeout: float = 30.0) -> None:
+def wait_until(condition: Any, timeout: float = 120.0) -> None:
+    """Poll until condition(); the timeout is a safety net only (a fresh crawl process under load 30 took
+    over 30 s to write its first records)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

@@ -21,7 +21,7 @@ import pytest
 
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.state.store import StateStore
-from tests.crawl_helpers import ROOT, collect_result, crawl_command, read_jsonl
+from tests.crawl_helpers import ROOT, collect_result, crawl_command, in_process_extraction, read_jsonl
 from tests.forkserver import run_python
 from tests.replica.server import ReplicaServer
 from tests.test_incremental import wait_until
@@ -110,8 +110,8 @@ class Site:
     def run(
         self, *args: str, prefix: tuple[str, ...] = (), env: dict[str, str] | None = None
     ) -> tuple[int, str, dict[str, Any]]:
-        """(exit status, stderr + log, stats) of one run to completion."""
-        command, workdir = self.command(*args)
+        """(exit status, stderr + log, stats) of one run to completion (extraction in the crawl process)."""
+        command, workdir = self.command(*in_process_extraction(args), *args)
         proc = run_python(  # through the fork server unless a prefix wraps the command
             [*prefix, *command],
             cwd=ROOT,

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.crawl_helpers import ROOT, collect_result, read_jsonl
+from tests.crawl_helpers import ROOT, collect_result, in_process_extraction, read_jsonl
+from tests.forkserver import run_python
 from tests.replica.server import ReplicaServer
 from tests.test_output_faults import Site
 
@@ -50,15 +50,8 @@ def test_a_quiet_run_destroys_nothing_and_leaves_no_empty_file(tmp_path: Path) -
 
 
 def run_to_stdout(site: Site, *args: str) -> tuple[int, str, list[dict[str, object]]]:
-    command, workdir = site.command(*args)
-    proc = subprocess.run(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    command, workdir = site.command(*in_process_extraction(args), *args)
+    proc = run_python(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=180)
     log = collect_result(workdir, proc.returncode, proc.stderr).log
     return proc.returncode, log, [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 

@@ -8,9 +8,9 @@ on stderr, never a traceback. A state store the report cannot read is one line a
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,9 @@ from newsmon.report.markdown import escape, render_markdown, safe_url
 from newsmon.report.runs import EXIT_UNREADABLE
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT
+from tests.forkserver import run_python
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # the fork server's interpreter start (tests/forkserver.py)
 
 XSS = [
     "<img src=x onerror=alert(1)>",
@@ -245,12 +248,8 @@ def test_cli_render_names_bad_fields_and_never_raises(tmp_path: Path) -> None:
         records.append(record)
     lines = [json.dumps(r) for r in records] + ["[1, 2, 3]", '"just a string"', "null", "{bad json"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "newsmon.cli", "render", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    proc = run_python(
+        [sys.executable, "-m", "newsmon.cli", "render", str(path)], cwd=ROOT, env=ENV, timeout=60
     )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -313,11 +312,10 @@ def test_report_on_a_damaged_store_is_one_line(
 
 def test_report_on_a_damaged_store_from_the_command_line(tmp_path: Path) -> None:
     garbage(tmp_path / "euromaidan.sqlite3")
-    proc = subprocess.run(
+    proc = run_python(
         [sys.executable, "-m", "newsmon.cli", "report", str(tmp_path), "--json"],
         cwd=ROOT,
-        capture_output=True,
-        text=True,
+        env=ENV,
         timeout=60,
     )
     assert proc.returncode == EXIT_UNREADABLE

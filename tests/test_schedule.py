@@ -566,7 +566,8 @@ class Cluster:
 
     def schedule(self, *args: str, home: Path | None = None) -> Run:
         env = {**self.env, "HOME": str(home or self.home)}
-        command = [sys.executable, "-m", "newsmon.cli", "schedule", "--sites-dir", str(self.sites_dir), *args]
+        command = [sys.executable, "-m", "newsmon.cli", "schedule", "--sites-dir", str(self.sites_dir)]
+        command += ["--timeout", "60", *args]  # a safety margin: scrapyd under load took over 10 s
         started = time.monotonic()
         proc = run_python(command, env=env, timeout=120)
         return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)

@@ -3,7 +3,7 @@
 First, fast: every shape serves what its truth says (articles, hubs, bodies, related links, script-built and
 paywalled pages as described), its two mutations change exactly what they should, and its hand-written TOML
 loads as a crawl loads it. Then one crawl test: every shape served on its own loopback address and crawled
-with its hand TOML in one `scrapy crawl news -a sites=...` sweep, three times (first run, after a
+with its hand TOML in a `scrapy sweep` (a third of the shapes per module), three times (first run, after a
 publication, after an edit), scored against the truth; the floors are what main achieved when the corpus was
 written (FLOORS), so nothing reached today is lost. The full scoreboard, with `newsmon discover`'s TOML as
 well, is `python -m bench sites`.
@@ -232,7 +232,7 @@ def sweep(sites_dir: Path, work: Path, label: str, *extra: str) -> dict[str, lis
     )
     names = ",".join(sorted(p.stem for p in sites_dir.glob("*.toml")))
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={names}",
+        sys.executable, "-m", "scrapy", "sweep", names,
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
         "-s", f"LOG_FILE={work / (label + '.log')}", *extra,
     ]  # fmt: skip
@@ -242,15 +242,34 @@ def sweep(sites_dir: Path, work: Path, label: str, *extra: str) -> dict[str, lis
     return {d.name: [r for f in sorted(d.glob("*.jsonl")) for r in read_jsonl(f)] for d in out.iterdir()}
 
 
+# The corpus is crawled in three sweeps of a third of the shapes each, one per test module (this one,
+# test_shapes_corpus_sweep2.py, test_shapes_corpus_sweep3.py, which import the fixture and the test below):
+# under `--dist loadfile` the three run on three workers at once; one sweep of all 13 sites, run three times
+# over, was the suite's longest file by far. Each shape keeps its own loopback address.
+SWEEPS = tuple(tuple(list(SHAPES)[i::3]) for i in range(3))
+SWEEP = SWEEPS[0]  # the shapes this module's sweep crawls
+
+
+def test_the_three_sweeps_crawl_every_shape_once() -> None:
+    assert sorted(name for sweep in SWEEPS for name in sweep) == sorted(SHAPES)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The crawl test runs once per shape of the module's own sweep (SWEEP of the module that imports it)."""
+    if "name" in metafunc.fixturenames and "crawled" in metafunc.fixturenames:
+        metafunc.parametrize("name", metafunc.module.SWEEP)
+
+
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sweep]:
+def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sweep]:
+    names: tuple[str, ...] = request.module.SWEEP
     work = tmp_path_factory.mktemp("corpus")
     sites_dir = work / "sites"
     sites_dir.mkdir()
     with ExitStack() as stack:
         servers = {
-            name: stack.enter_context(serve(shape, host=f"127.0.0.{10 + k}"))
-            for k, (name, shape) in enumerate(SHAPES.items())
+            name: stack.enter_context(serve(SHAPES[name], host=f"127.0.0.{10 + list(SHAPES).index(name)}"))
+            for name in names
         }
         for name, server in servers.items():
             (sites_dir / f"{name}.toml").write_text(server.site.hand_toml(server.base_url), "utf-8")
@@ -266,7 +285,6 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sweep]:
 
 
 @pytest.mark.crawl
-@pytest.mark.parametrize("name", list(SHAPES))
 def test_hand_toml_crawl_keeps_what_main_reached(crawled: Sweep, name: str) -> None:
     score, floor = crawled.scores[name], FLOORS.get(name, {})
     print(name, score.found, len(score.extra), round(score.body_f1, 3), score.ra_precision, score.ra_recall)

@@ -20,6 +20,7 @@ import pytest
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.record import record_id
 from tests.crawl_helpers import ROOT, collect_result
+from tests.forkserver import run_python
 from tests.postgres_helpers import PostgresServer, needs_postgres, pg_workdir
 from tests.redis_helpers import RedisServer, needs_redis
 from tests.replica.server import ReplicaServer
@@ -110,9 +111,7 @@ def test_sink_down_at_start_refuses_the_run_before_any_request(pg: PostgresServe
     with ReplicaServer() as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
         command, workdir = site.command("-s", sink)
-        proc = subprocess.run(
-            command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True
-        )
+        proc = run_python(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert proc.returncode == EXIT_BAD_ARGUMENT, proc.stderr[-3000:]
         lines = [line for line in proc.stderr.splitlines() if line.startswith("newsmon: ")]
         assert len(lines) == 1 and lines[0].startswith("newsmon: sink postgresql://***@127.0.0.1"), lines

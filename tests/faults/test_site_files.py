@@ -23,6 +23,7 @@ from tests.crawl_helpers import ROOT, crawl_command, run_crawl
 from tests.faults.conftest import FAULT_SETTINGS
 from tests.faults.pages import article_html, listing_html
 from tests.faults.server import FaultServer
+from tests.forkserver import run_python
 from tests.test_schedule import FakeScrapyd, stub, write_sites  # noqa: F401 (stub: a fixture)
 
 pytestmark = pytest.mark.crawl
@@ -72,7 +73,7 @@ def settings_args(*more: str) -> list[str]:
 def newsmon(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "newsmon.cli", *args]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    return run_python(command, cwd=ROOT, env=env, timeout=timeout)  # the fork server: tests/forkserver.py
 
 
 # --- case 1: a slow regex, and SIGTERM -------------------------------------------------------------------

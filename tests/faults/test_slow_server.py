@@ -21,6 +21,7 @@ import pytest
 from newsmon.deadline import Deadline, DeadlineExceeded, open_url
 from tests.crawl_helpers import ROOT
 from tests.faults.server import FaultServer
+from tests.forkserver import run_python
 
 DRIP_EVERY = 2.0  # seconds between two bytes, below every per-read timeout used here
 PREAMBLE = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: "
@@ -47,9 +48,7 @@ def dripping_server() -> FaultServer:
 def run_cli(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedProcess[str], float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": "/nonexistent"}
     started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "newsmon.cli", *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
+    proc = run_python([sys.executable, "-m", "newsmon.cli", *args], env=env, timeout=timeout)
     return proc, time.monotonic() - started
 
 

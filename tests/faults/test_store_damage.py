@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,15 @@ from typing import Any
 import pytest
 
 from newsmon.state.store import StateStore, StoreCorrupt
-from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command, read_jsonl
+from tests.crawl_helpers import (
+    ROOT,
+    CrawlResult,
+    collect_result,
+    crawl_command,
+    in_process_extraction,
+    read_jsonl,
+)
+from tests.forkserver import run_python
 from tests.redis_helpers import RedisServer, needs_redis
 from tests.replica.server import ReplicaServer
 
@@ -91,12 +98,13 @@ def _crawl(
         workdir,
         "-s",
         f"NEWSMON_OUTPUT_URI={root / 'out'}/%(name)s/%(time)s.jsonl",
+        *in_process_extraction(args),
         *args,
         output=False,
         state_dir=root / "state",
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), **({"NEWSMON_REDIS_URL": redis_url} if redis_url else {})}
-    proc = subprocess.run(command, cwd=ROOT, env=env, timeout=240, capture_output=True, text=True)
+    proc = run_python(command, cwd=ROOT, env=env, timeout=240)  # the fork server: tests/forkserver.py
     result = collect_result(workdir, proc.returncode, proc.stdout + proc.stderr)
     assert result.returncode == 0, result.log[-3000:]
     new = sorted(set(out.glob("*.jsonl")) - before)

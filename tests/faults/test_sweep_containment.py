@@ -23,6 +23,7 @@ from tests.crawl_helpers import ROOT, read_jsonl
 from tests.faults.pages import listing_html
 from tests.faults.server import FaultHandler, FaultServer, Hit
 from tests.faults.test_site_files import GOOD, LONG, SLOW_HUB_PATTERN, page
+from tests.forkserver import run_python
 
 pytestmark = pytest.mark.crawl
 
@@ -102,9 +103,7 @@ def test_a_sweep_with_hostile_sites_finishes_the_good_ones_and_names_the_bad(
     with SiteFarm(2, tmp_path / "farm", articles=3) as farm:
         write_hostile_sites(farm.sites_dir, regex, dripping)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run(
-            sweep_command(farm, tmp_path), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-        )
+        result = run_python(sweep_command(farm, tmp_path), cwd=ROOT, env=env, timeout=300)
         log = result.stderr
         (tmp_path / "sweep.log").write_text(log, encoding="utf-8")
         assert result.returncode != 0, log[-3000:]
