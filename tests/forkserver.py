@@ -131,8 +131,11 @@ def run_command(request: dict[str, Any]) -> None:
     sys.path[0] = request["cwd"]  # `python -m` looks in the working directory first
     code = 0
     try:
-        if not hasattr(sys.modules.get(request["module"]), "__path__"):  # a preloaded module, not a package:
-            sys.modules.pop(request["module"], None)  # run afresh as __main__, as `python -m` does
+        # a preloaded module is run afresh as __main__, as `python -m` does; for a package that is its
+        # __main__ submodule (runpy warns when it finds that one imported already)
+        module = request["module"]
+        preloaded = sys.modules.get(module)
+        sys.modules.pop(f"{module}.__main__" if hasattr(preloaded, "__path__") else module, None)
         runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         code = exit_code(exc)
