@@ -144,7 +144,7 @@ PAGES = {
     )
 }
 
-# Named test cases of the default site (all slugs); tests/test_replica.py checks each holds.
+# Named test cases of the default site (all slugs); the crawl, tier, CLI, API and WARC tests use them by name.
 ROLES: dict[str, tuple[str, ...]] = {
     # A (in the feed) -> B -> C -> D through "Read also" only: B, C need depth 1, 2; D needs depth 3.
     "chain": (
