@@ -3,9 +3,8 @@ pages joined into one record. Invented shapes and prose (several languages), tru
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +15,7 @@ from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.parts import MAX_PARTS, article_parts, part_number
 from tests.crawl_helpers import run_crawl
+from tests.site_server import serving
 
 # --- photo reports ---------------------------------------------------------------------------------------
 # (language, intro paragraphs, paragraphs between the galleries, caption)
@@ -268,13 +268,8 @@ class SplitSite(BaseHTTPRequestHandler):
 @pytest.fixture()
 def split_site() -> Iterator[tuple[str, list[str]]]:
     requested: list[str] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (SplitSite,), {"requested": requested}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(type("Handler", (SplitSite,), {"requested": requested})) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}", requested
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.crawl

@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,6 +19,7 @@ import pytest
 from newsmon.fetch.browser import find_chromium
 from newsmon.meta import META_STEALTH
 from tests.crawl_helpers import run_crawl
+from tests.site_server import serving
 
 pytestmark = [
     pytest.mark.skipif(
@@ -141,14 +141,8 @@ class CheckSite(BaseHTTPRequestHandler):
 def check_site() -> Iterator[tuple[str, list[tuple[str, str, bool]]]]:
     seen: list[tuple[str, str, bool]] = []
     handler = type("Handler", (CheckSite,), {"seen": seen})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(handler) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_settle_reads_the_page_each_check_leads_to(check_site: tuple[str, list[Any]]) -> None:

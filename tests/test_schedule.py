@@ -11,12 +11,11 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -41,7 +40,7 @@ from tests.forkserver import run_python
 from tests.othersites import atom_site
 from tests.othersites.model import Reply
 from tests.ports import refused_port
-from tests.site_server import SiteServer
+from tests.site_server import SiteServer, serving
 from tests.test_deploy import (
     DEPLOY,
     PASSWORD,
@@ -286,15 +285,8 @@ class _Stub(BaseHTTPRequestHandler):
 @pytest.fixture
 def stub() -> Iterator[tuple[str, type[_Stub]]]:
     handler = type("Stub", (_Stub,), {"routes": {}, "seen": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(handler) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/", handler
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_redirects_are_not_followed_with_the_credentials(stub: tuple[str, type[_Stub]]) -> None:
