@@ -285,8 +285,7 @@ def in_other_article(element: HtmlElement, scope: ArticleScope) -> bool:
 
 def _own(elements: Iterable[HtmlElement], scope: ArticleScope) -> list[HtmlElement]:
     """The article's own byline elements: not in comments or teaser cards."""
-    kept = [el for el in elements if not in_comments(el) and not in_other_article(el, scope)]
-    return kept
+    return [el for el in elements if not in_comments(el) and not in_other_article(el, scope)]
 
 
 def _author_links(scope: ArticleScope) -> list[HtmlElement]:
@@ -297,7 +296,7 @@ def _author_links(scope: ArticleScope) -> list[HtmlElement]:
             segments = unquote(urlsplit(link.get("href") or "").path).casefold().strip("/").split("/")
             if len(segments) >= 2 and any(s in AUTHOR_PATH_WORDS for s in segments[:-1]):
                 links.append(link)
-    return _own(links, scope)
+    return links  # find_authors keeps the article's own (_own), as for every byline source
 
 
 def _element_after(text: Any) -> HtmlElement | None:

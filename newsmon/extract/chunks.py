@@ -182,9 +182,10 @@ def between_pictures(source: HtmlElement, known: set[str], skip: Collection[Html
             found.extend(pending)
             pending = []
             continue
-        block = [p for p in _text_block(sibling) if p not in known]
-        if not block and not _text_block(sibling):
+        texts = _text_block(sibling)
+        if not texts:
             break
+        block = [p for p in texts if p not in known]
         (found if crossed else pending).extend(block)
     if found:
         logger.debug("Photo report: %d paragraphs between its pictures", len(found))

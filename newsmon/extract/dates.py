@@ -172,16 +172,21 @@ def _parser(languages: tuple[str, ...] | None) -> DateDataParser:
     return DateDataParser(languages=list(languages) if languages else None, settings=_SETTINGS)
 
 
+@functools.lru_cache(maxsize=8)
+def _relative_parser(languages: tuple[str, ...] | None, base: datetime) -> DateDataParser:
+    """The same for relative dates: RELATIVE_BASE is a constructor setting, so one per (languages, base);
+    a page's texts share its fetch time, so they share one parser."""
+    return DateDataParser(
+        languages=list(languages) if languages else None, settings=_SETTINGS | {"RELATIVE_BASE": base}
+    )
+
+
 def _dateparser(
     text: str, languages: tuple[str, ...] | None, base: datetime | None = None
 ) -> datetime | None:
     """dateparser on one short span (naive result); ``base``: the moment relative dates count from."""
     try:
-        if base is None:
-            return _parser(languages).get_date_data(text).date_obj
-        parser = DateDataParser(
-            languages=list(languages) if languages else None, settings=_SETTINGS | {"RELATIVE_BASE": base}
-        )
+        parser = _parser(languages) if base is None else _relative_parser(languages, base)
         return parser.get_date_data(text).date_obj
     except Exception as exc:  # a library heuristic must never cost the record
         logger.debug("dateparser failed on %r: %s", text, exc)

@@ -236,7 +236,8 @@ def _visible_dates(
     them (dateparser is the costliest part of the metadata)."""
     dayfirst, languages = options.dayfirst, dateparser_languages(language)
     published, modified = known
-    for time in scope.times():
+    times = scope.times()
+    for time in times:
         if published is not None and modified is not None:
             break
         hint = " ".join(filter(None, (time.get("class"), time.get("itemprop"))))
@@ -260,7 +261,7 @@ def _visible_dates(
                 break
         else:
             now = options.fetched_at or datetime.now(UTC)
-            for text, _ in [(t.text_content(), t) for t in scope.times()] + texts:
+            for text in [t.text_content() for t in times] + [text for text, _ in texts]:
                 published = parse_relative_date(text, tz, now, languages)
                 if published is not None:
                     break
