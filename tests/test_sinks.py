@@ -180,6 +180,22 @@ def test_redis_stream_trims_to_maxlen(redis_server: RedisServer) -> None:
 
 
 @needs_redis
+def test_redis_stream_failed_add_is_not_remembered_as_delivered(redis_server: RedisServer) -> None:
+    """A stream key turned into a string after open: the XADD fails, and the delivered set must not keep
+    the record (a retry would otherwise skip it as delivered and never add it)."""
+    uri = redis_server.url.replace("redis://", "redis+stream://") + "?stream=t:lost"
+    sink = build_sink(uri, config())
+    sink.open()
+    client = redis_server.client()
+    client.set("t:lost", "not a stream")
+    with pytest.raises(SinkError):
+        sink.write([record(1)])
+    client.delete("t:lost")
+    sink.write([record(1)])
+    assert client.xlen("t:lost") == 1
+    sink.close()
+
+
 def test_redis_key_of_another_type_is_refused(redis_server: RedisServer) -> None:
     redis_server.client().set("t:string", "not a stream")
     uri = redis_server.url.replace("redis://", "redis+stream://") + "?stream=t:string"
@@ -224,6 +240,24 @@ def test_writer_reports_commits_by_batch_and_nothing_after_a_failure() -> None:
     writer.add(record(5), "e")  # the run is failing: never reported committed
     assert reports[-1] == (["e"], False)
     assert len(sink.batches) == 1
+
+
+class Broken(Memory):
+    def write(self, records: Any) -> None:
+        raise TypeError("a sink's own bug, not a SinkError")
+
+
+def test_writer_fails_the_batch_on_any_sink_exception() -> None:
+    """The batch leaves the buffer before it is written: an unexpected exception must fail the run (the
+    records unmarked), not vanish with the batch and let the run settle as if it were delivered."""
+    writer = SinkWriter(None, config(batch_size=2), [Broken()])  # type: ignore[list-item]
+    reports: list[tuple[list[Any], bool]] = []
+    writer.on_commit = lambda tokens, ok: reports.append((tokens, ok))
+    writer.add(record(1), "a")
+    writer.add(record(2), "b")
+    assert reports == [(["a", "b"], False)]
+    assert writer.failed is not None and "TypeError" in writer.failed
+    assert writer.flush() is False
 
 
 def test_postgres_sink_without_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -85,8 +85,8 @@ class SinkWriter:
             self.open()
             for sink in self.sinks:
                 sink.write(records)
-        except SinkError as exc:
-            self._fail(str(exc), len(records))
+        except Exception as exc:  # a sink's own bug too: the batch was taken out of the buffer, never lose it
+            self._fail(str(exc) if isinstance(exc, SinkError) else f"sink error: {exc!r}", len(records))
             self._report(tokens, ok=False)
             return False
         self._inc(SINK_BATCHES)

@@ -36,13 +36,15 @@ DELIVER = """
 local maxlen = tonumber(ARGV[1])
 local added = 0
 for i = 2, #ARGV, 4 do
-  if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then
+  if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 0 then
     if maxlen > 0 then
       redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*',
                  'id', ARGV[i + 1], 'version', ARGV[i + 2], 'record', ARGV[i + 3])
     else
       redis.call('XADD', KEYS[1], '*', 'id', ARGV[i + 1], 'version', ARGV[i + 2], 'record', ARGV[i + 3])
     end
+    -- only once the entry is in: Redis does not undo a script's earlier writes when a later call fails
+    redis.call('SADD', KEYS[2], ARGV[i])
     added = added + 1
   end
 end
