@@ -293,7 +293,8 @@ def test_an_article_split_over_pages_is_one_record_with_all_its_text(
     )
     assert result.returncode == 0, result.log[-3000:]
     by_path = {urlsplit(r["url"]).path: r for r in result.records}
-    assert sorted(by_path) == sorted(SPLIT), [r["url"] for r in result.records]  # one record per article
+    assert sorted(by_path) == sorted(SPLIT), [r["url"] for r in result.records]
+    assert len(result.records) == len(SPLIT), [r["url"] for r in result.records]  # one record per article
     for path, pages in SPLIT.items():
         record = by_path[path]
         assert urlsplit(record["url"]).query == ""  # the first page's URL

@@ -233,6 +233,7 @@ def test_crawl_records_every_article_behind_a_check(
     assert result.returncode == 0, result.log[-3000:]
     by_path = {urlsplit(r["canonical_url"]).path: r for r in result.records}
     assert set(by_path) == set(ARTICLES), result.log[-3000:]
+    assert len(result.records) == len(ARTICLES), [r["url"] for r in result.records]  # none twice
     for path, (title, text) in ARTICLES.items():
         record = by_path[path]
         assert record["fetcher_tier"] == "STEALTHY"
