@@ -71,23 +71,6 @@ def faulthandler_register(watchdog: subprocess.Popen[bytes]) -> None:
         faulthandler.register(signum, file=watchdog.stdin, all_threads=True, chain=True)
 
 
-def disarm(given: ProcessResources | None = None) -> None:
-    """Unregister the handlers and let the watchdog go (its pipe closes): for a caller that arms in-process
-    several times, such as a test."""
-    from newsmon.resources import process_resources
-
-    resources = process_resources(given)
-    watchdog = resources.shutdown_watchdog
-    if watchdog is None:
-        return
-    for signum in SIGNALS:
-        faulthandler.unregister(signum)
-    assert watchdog.stdin is not None
-    watchdog.stdin.close()
-    watchdog.wait(timeout=5)
-    resources.shutdown_watchdog = None
-
-
 def watch(parent: int, deadline: float, fd: int = 0) -> int:
     """The watchdog: wait for a signal's trace on fd, then give the parent `deadline` seconds."""
     for signum in SIGNALS:

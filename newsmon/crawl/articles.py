@@ -173,6 +173,7 @@ class ArticleCallbacks(SplitArticleCallbacks):
                 yield escalate(response.request, verdict.reason)
             return
         held: list[TextResponse] = []
+        again = False  # extracted with a template from before the warm-up was over
         template = self._site_template()
         if template is not None and not released and hold:
             if template.learn(page.template_page, page.template_units):
@@ -182,16 +183,15 @@ class ArticleCallbacks(SplitArticleCallbacks):
                 self.crawler.stats.inc_value(stats.TEMPLATE_HELD)
                 return
             held, self._held = self._held, []
-            if template.cold(view):  # extracted before the warm-up was over: again, with what it learned
+            again = template.cold(view)
+            if again:  # extracted again below, with what the warm-up learned
                 self.crawler.stats.inc_value(stats.TEMPLATE_AGAIN)
                 held.insert(0, response)
-                for other in held:
-                    yield from self._outputs(other, self._extract_again(other), released=True)
-                return
-        if page.template_dropped:
-            self.crawler.stats.inc_value(stats.TEMPLATE_BODIES)
-            self.crawler.stats.inc_value(stats.TEMPLATE_LINES, page.template_dropped)
-        yield from self._record_and_links(response, page)
+        if not again:
+            if page.template_dropped:
+                self.crawler.stats.inc_value(stats.TEMPLATE_BODIES)
+                self.crawler.stats.inc_value(stats.TEMPLATE_LINES, page.template_dropped)
+            yield from self._record_and_links(response, page)
         for other in held:
             yield from self._outputs(other, self._extract_again(other), released=True)
 
