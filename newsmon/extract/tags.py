@@ -195,11 +195,10 @@ def _tag_lists(
         (prefix,) = prefixes
         declared = any(fold(text) in known_keys for _, _, text in items)
         rel_tag = any("tag" in (link.get("rel") or "").lower().split() for link, _, _ in items)
-        named = prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS or any(
-            _hinted(link) for link, _, _ in items
-        )
         hub_word = prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS
-        if declared or rel_tag or (not strong_only and (hub_word or named)):
+        strong = declared or rel_tag
+        # the block's own label or class names it: looked at only when nothing stronger decided
+        if strong or (not strong_only and (hub_word or any(_hinted(link) for link, _, _ in items))):
             tags.extend(text for _, _, text in items)
     return tags
 
