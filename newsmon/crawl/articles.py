@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -23,12 +22,7 @@ from newsmon.crawl.frontier import ArticleVisit, LinkPath
 from newsmon.crawl.hubs import page_charset
 from newsmon.extract.template import TemplateView
 from newsmon.extract.types import PageData
-from newsmon.extract.worker import (
-    ExtractCancelled,
-    ExtractFailed,
-    ExtractTimeout,
-    extract_page_data,
-)
+from newsmon.extract.worker import extract_page_data
 from newsmon.fetch.failures import failure_reason
 from newsmon.fetch.tiers import escalate
 from newsmon.meta import (
@@ -88,12 +82,8 @@ class ArticleCallbacks(SplitArticleCallbacks):
             yield from self._amp_fallback(response.request)
             return
         assert isinstance(response, TextResponse)
-        started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
-        body = self._extraction_input(response)
         options = self._extract_options()
-        page = extract_page_data(body, page_charset(response), response.url, options)
-        self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
-        self._count_capped(response, page)
+        page = self._extract_here(response, options)
         yield from self._outputs(response, page, view=options.template)
 
     async def parse_article_offloaded(self, response: Response) -> AsyncIterator[Any]:
@@ -107,34 +97,10 @@ class ArticleCallbacks(SplitArticleCallbacks):
                 yield request
             return
         assert isinstance(response, TextResponse)
-        pool, counter = self.extract_pool, self.crawler.stats
         options = self._extract_options()
-        try:
-            page = await pool.extract(
-                self._extraction_input(response), page_charset(response), response.url, options
-            )
-        except ExtractTimeout:
-            counter.inc_value(stats.EXTRACT_TOO_SLOW)
-            logger.warning(
-                "Extraction of %s took more than %g s (NEWSMON_EXTRACT_TIMEOUT): worker killed, no record",
-                response.url,
-                pool.timeout,
-            )
+        page = await self._extract_offloaded(response, options)
+        if page is None:  # given up: counted and logged
             return
-        except ExtractCancelled:
-            counter.inc_value(stats.EXTRACT_CANCELLED)
-            logger.warning("The spider is closing: extraction of %s given up, no record", response.url)
-            return
-        except ExtractFailed:
-            counter.inc_value(stats.EXTRACT_FAILED)
-            logger.warning("Two extraction workers died on %s: no record", response.url)
-            return
-        finally:
-            if pool.restarts != self._restarts_counted:  # workers died (logged by the pool): count them
-                counter.inc_value(stats.EXTRACT_WORKER_RESTARTS, pool.restarts - self._restarts_counted)
-                self._restarts_counted = pool.restarts
-        counter.max_value(stats.EXTRACT_MAX_CPU_MS, round(pool.cpu_max * 1000))
-        self._count_capped(response, page)
         for result in self._outputs(response, page, view=options.template):
             yield result
 
