@@ -347,3 +347,34 @@ def test_writer_delivers_a_batch_that_waited_max_delay() -> None:
     assert writer.due()
     assert writer.flush() and sink.batches == [[record(1)]]
     assert not writer.due()
+
+
+class Closing(Memory):
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_the_sinks_are_finished_once_at_close_before_the_run_is_judged() -> None:
+    """SinkExtension delivers the last batch and closes the sinks when the spider closes (before the feeds
+    are stored and the outputs settle, newsmon/order.py); the settlement does not finish them again."""
+    from scrapy import signals
+
+    from newsmon.sinks.extension import SinkExtension
+    from newsmon.state.outputs import OutputsSettled, SettleOrder
+    from tests.component_helpers import crawler_with, open_spider, send
+
+    crawler = crawler_with({"NEWSMON_SINKS": ["https://hooks.example/in"]})
+    spider = open_spider(crawler)
+    ext = SinkExtension.from_crawler(crawler)  # built first (order.SINKS), as the add-on builds it
+    sink = Closing()
+    ext.writer.sinks = [sink]  # type: ignore[list-item]
+    judged: list[int] = []
+    OutputsSettled(crawler, lambda reason: judged.append(len(sink.batches)), SettleOrder.JUDGE)
+    ext.writer.add(record(1))
+    send(crawler, signals.spider_closed, spider=spider, reason="finished")  # no feed: settles here
+    assert judged == [1]  # the last batch was delivered before the verdicts
+    assert sink.closed == 1
