@@ -32,7 +32,7 @@ class SplitArticleCallbacks(PageHandling):
             errback=self.part_failed,
             dont_filter=True,  # the article's own page: not a visit of the frontier
             priority=1,  # finished before new articles are started
-            meta={META_KIND: "article_part", META_PART_OF: key, **same_tier(dict(first))},
+            meta={META_KIND: "article_part", META_PART_OF: key, **same_tier(first)},
         )
 
     def parse_part(self, response: Response) -> Iterator[Any]:
