@@ -7,9 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
 import signal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,7 @@ from newsmon.record import FetchInfo, build_record, record_id
 from newsmon.sinks import SinkConfig, SinkError, SinkUnusable, build_sink, sink_label
 from newsmon.sinks.extension import SinkWriter
 from newsmon.sinks.postgres import MIGRATIONS
-from tests.postgres_helpers import PostgresServer, needs_postgres
+from tests.postgres_helpers import PostgresServer, needs_postgres, running_postgres
 from tests.redis_helpers import RedisServer, needs_redis
 from tests.test_record_and_render import SCOPE, make_page
 
@@ -276,12 +274,8 @@ def test_postgres_sink_without_psycopg_names_the_extra(monkeypatch: pytest.Monke
 
 
 @needs_postgres
-def test_postgres_server_killed_fails_the_batch_and_recovers(tmp_path: Path) -> None:
-    from tests.postgres_helpers import pg_workdir
-
-    server = PostgresServer(pg_workdir() / "pg")
-    server.start()
-    try:
+def test_postgres_server_killed_fails_the_batch_and_recovers() -> None:
+    with running_postgres() as server:
         sink = build_sink(f"{server.url}?table=t_kill", config())
         sink.open()
         sink.write([record(1)])
@@ -293,9 +287,6 @@ def test_postgres_server_killed_fails_the_batch_and_recovers(tmp_path: Path) -> 
         sink.close()
         with server.connect() as conn:
             assert conn.execute("SELECT count(*) FROM t_kill").fetchone() == (2,)
-    finally:
-        server.stop()
-        shutil.rmtree(server.workdir.parent, ignore_errors=True)
 
 
 # --- configuration -------------------------------------------------------------------------------------
