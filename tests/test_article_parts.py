@@ -14,7 +14,7 @@ import pytest
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.parts import MAX_PARTS, article_parts, part_number
-from tests.crawl_helpers import run_crawl
+from tests.crawl_helpers import only_urls, run_crawl
 from tests.site_server import serving
 
 # --- photo reports ---------------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ def split_site() -> Iterator[tuple[str, list[str]]]:
         yield f"http://127.0.0.1:{server.server_address[1]}", requested
 
 
-SPLIT_ARGS = ("-a", "feeds=", "-a", "categories=", "-a", "follow_depth=0", "-s", "NEWSMON_TIER_MODE=plain")
+PLAIN = ("-s", "NEWSMON_TIER_MODE=plain")
 
 
 @pytest.mark.crawl
@@ -283,9 +283,8 @@ def test_an_article_split_over_pages_is_one_record_with_all_its_text(
     result = run_crawl(
         base,
         tmp_path,
-        "-a",
-        f"urls={','.join(SPLIT)}",
-        *SPLIT_ARGS,
+        *only_urls(*SPLIT),
+        *PLAIN,
     )
     assert result.returncode == 0, result.log[-3000:]
     by_path = {urlsplit(r["url"]).path: r for r in result.records}
@@ -352,9 +351,8 @@ def test_a_later_page_gets_the_extraction_time_limit_of_a_first_page(tmp_path: P
         result = run_crawl(
             f"http://127.0.0.1:{server.server_address[1]}",
             tmp_path,
-            "-a",
-            f"urls={HOSTILE_PATH}",
-            *SPLIT_ARGS,
+            *only_urls(HOSTILE_PATH),
+            *PLAIN,
             "-s",
             "NEWSMON_TEMPLATE_ENABLED=False",  # one article: nothing to learn, nothing held
             "-s",
