@@ -16,6 +16,8 @@ from dateparser.date import DateDataParser
 from htmldate import find_date
 from lxml.html import HtmlElement
 
+from newsmon.extract.text import normalize_space
+
 logger = logging.getLogger(__name__)
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -263,7 +265,7 @@ def parse_relative_date(
 ) -> datetime | None:
     """A relative date ("3 hours ago", "vor 3 Stunden", "gestern, 14:05") counted from ``now`` in ``tz``,
     or None. Only short texts without a year are tried (the page's visible date, not its prose)."""
-    text = normalize_text(text)
+    text = normalize_space(text)
     if (
         not text
         or len(text) > _RELATIVE_MAX_CHARS
@@ -277,10 +279,6 @@ def parse_relative_date(
     if value is None or value > base + timedelta(minutes=1):
         return None
     return _plausible(value.replace(tzinfo=tz))
-
-
-def normalize_text(text: str) -> str:
-    return " ".join(text.split())
 
 
 def parse_text_date(
