@@ -159,3 +159,26 @@ def test_free_name_keeps_a_compound_suffix_last(tmp_path: Path) -> None:
         == tmp_path / "run-2.warc.gz"
     )
     assert free_name(tmp_path / "other.warc.gz", suffix=".warc.gz") == tmp_path / "other.warc.gz"
+
+
+def test_one_state_directory_rule_for_crawls_commands_and_the_host_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--state-dir, else NEWSMON_STATE_DIR (the crawl's setting; a command reads the environment), else
+    .newsmon; empty counts as unset. The store and the browser tier's host memory share it."""
+    from scrapy.settings import Settings
+
+    from newsmon.fetch.policy import TierPolicy
+    from newsmon.state.config import StateConfig, state_directory
+
+    monkeypatch.delenv("NEWSMON_STATE_DIR", raising=False)
+    assert state_directory() == Path(".newsmon")
+    assert state_directory("") == Path(".newsmon")
+    monkeypatch.setenv("NEWSMON_STATE_DIR", "/srv/newsmon/state")
+    assert state_directory() == Path("/srv/newsmon/state")
+    assert state_directory("/tmp/other") == Path("/tmp/other")
+    for value, expected in (("/var/lib/x", Path("/var/lib/x")), ("", Path(".newsmon"))):
+        settings = Settings({"NEWSMON_STATE_DIR": value})
+        assert state_directory(settings=settings) == expected
+        assert StateConfig.from_settings(settings).state_dir == expected
+        assert TierPolicy.from_settings(settings).state_dir == expected
