@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from newsmon.resources import process_resources
 from newsmon.state.lock import RunLock, RunLocked
 from newsmon.state.recovery import output_glob, rebuild_from_outputs, recover_partials
 from newsmon.state.skip import should_revisit
@@ -135,11 +136,14 @@ def test_rebuild_from_outputs_keeps_highest_version(tmp_path: Path) -> None:
 
 def test_run_lock_excludes_other_processes(tmp_path: Path) -> None:
     path = tmp_path / "euromaidan.lock"
-    lock = RunLock.acquire(path)
-    assert RunLock.acquire(path) is lock  # reentrant in this process
+    own = process_resources()
+    lock = RunLock.acquire(path, own)
+    assert RunLock.acquire(path, own) is lock  # reentrant in this process
     probe = (
         "import sys; from pathlib import Path; from newsmon.state.lock import RunLock, RunLocked\n"
-        "try:\n    RunLock.acquire(Path(sys.argv[1]))\nexcept RunLocked as e:\n    print(e); sys.exit(75)\n"
+        "from newsmon.resources import process_resources\n"
+        "try:\n    RunLock.acquire(Path(sys.argv[1]), process_resources())\n"
+        "except RunLocked as e:\n    print(e); sys.exit(75)\n"
     )
     other = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True)
     assert other.returncode == 75 and "another newsmon run holds" in other.stdout
