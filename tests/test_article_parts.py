@@ -369,6 +369,7 @@ def test_a_later_page_gets_the_extraction_time_limit_of_a_first_page(tmp_path: P
     first, _, third = HOSTILE_SITE[HOSTILE_PATH]
     assert record["body"].split("\n\n") == [*first, *third]
     assert result.stats["newsmon/extract/too_slow"] == 1
+    assert "worker killed, the page left out of its article's record" in result.log
     assert result.stats["newsmon/article/parts_failed"] == 1
     assert result.stats["newsmon/article/parts_joined"] == 1
 

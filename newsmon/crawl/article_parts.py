@@ -50,7 +50,9 @@ class SplitArticleCallbacks(PageHandling):
             return
         page = None
         if isinstance(response, TextResponse) and not self._rejected(response):
-            page = await self._extract_offloaded(response, self._extract_options())
+            page = await self._extract_offloaded(
+                response, self._extract_options(), outcome="the page left out of its article's record"
+            )
         for result in self._part_done(response.meta.get(META_PART_OF, ""), page, response.url):
             yield result
 

@@ -168,10 +168,12 @@ class PageHandling(scrapy.Spider):
         self._count_capped(response, page)
         return page
 
-    async def _extract_offloaded(self, response: TextResponse, options: ExtractOptions) -> PageData | None:
+    async def _extract_offloaded(
+        self, response: TextResponse, options: ExtractOptions, *, outcome: str = "no record"
+    ) -> PageData | None:
         """A fetched page extracted in a worker process (``extract_pool``) within NEWSMON_EXTRACT_TIMEOUT,
         its CPU and caps counted; None when it was given up (too slow, the spider closing, two workers
-        died on it: counted and logged here)."""
+        died on it: counted, and logged here with ``outcome``, what giving it up means)."""
         pool, counter = self.extract_pool, self.crawler.stats
         assert pool is not None
         try:
@@ -181,18 +183,19 @@ class PageHandling(scrapy.Spider):
         except ExtractTimeout:
             counter.inc_value(stats.EXTRACT_TOO_SLOW)
             logger.warning(
-                "Extraction of %s took more than %g s (NEWSMON_EXTRACT_TIMEOUT): worker killed, no record",
+                "Extraction of %s took more than %g s (NEWSMON_EXTRACT_TIMEOUT): worker killed, %s",
                 response.url,
                 pool.timeout,
+                outcome,
             )
             return None
         except ExtractCancelled:
             counter.inc_value(stats.EXTRACT_CANCELLED)
-            logger.warning("The spider is closing: extraction of %s given up, no record", response.url)
+            logger.warning("The spider is closing: extraction of %s given up, %s", response.url, outcome)
             return None
         except ExtractFailed:
             counter.inc_value(stats.EXTRACT_FAILED)
-            logger.warning("Two extraction workers died on %s: no record", response.url)
+            logger.warning("Two extraction workers died on %s: %s", response.url, outcome)
             return None
         finally:
             if pool.restarts != self._restarts_counted:  # workers died (logged by the pool): count them
