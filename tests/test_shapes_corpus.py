@@ -104,6 +104,29 @@ def test_articles_serve_their_truth(served: Any) -> None:
             assert story.served < len(story.paragraphs)
 
 
+@pytest.mark.parametrize(
+    ("name", "declared", "codec"), [("kama", b"windows-1251", "cp1251"), ("binjiang", b"gb2312", "gbk")]
+)
+def test_kama_and_binjiang_declare_their_charset_only_in_the_page(
+    name: str, declared: bytes, codec: str
+) -> None:
+    """No HTTP charset, bytes that are not UTF-8, the charset only in a meta; binjiang's names need GBK (its
+    gb2312 label read literally loses them)."""
+    with serve(SHAPES[name]) as server:
+        site: Shape = server.site
+        story = site.listed()[0]
+        with urlopen(server.base_url + site.path_of(story), timeout=10) as reply:
+            content_type, raw = reply.headers.get("Content-Type", ""), reply.read()
+        assert "charset" not in content_type.lower()
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")
+        assert b'<meta http-equiv="Content-Type" content="text/html; charset=' + declared in raw[:1024]
+        assert story.title in raw.decode(codec) and story.author in raw.decode(codec)
+        if name == "binjiang":
+            with pytest.raises(UnicodeDecodeError):
+                raw.decode("gb2312")
+
+
 def test_alfold_puts_a_cookie_check_before_one_section_and_splits_and_illustrates_stories() -> None:
     with serve(SHAPES["alfold"]) as server:
         site: Shape = server.site
