@@ -23,6 +23,7 @@ from lxml.html import HtmlElement
 from newsmon.discovery.listings import listing_article_links
 from newsmon.discovery.sitemaps import robots_sitemaps
 from newsmon.extract.html import parse_html
+from newsmon.extract.types import ExtractOptions
 from newsmon.onboard import labels as labelling
 from newsmon.onboard.fetch import Fetcher, FetchLog
 from newsmon.onboard.hubs import HubRule, hub_rules
@@ -190,6 +191,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
             walk.hubs[urlsplit(source.url).path] = f"{source.kind} feed"
     examples, examples_from = _examples(feeds, sitemaps)
     walk.listed = _listed(feeds, sitemaps)
+    walk.note_listed(home_tree, home_url)
     teasers = [u for u in (walk.localize(x) for x in listing_article_links(home_tree, home_url)) if u]
     if len(examples) < MIN_EXAMPLES:
         examples, examples_from = (
@@ -225,7 +227,8 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
         trees[read[0]] = read[1]
         walk.note_links(read[1], read[0])
         walk.paginate(*read)
-        walk.judge(read[0], read[1], first)
+        if walk.judge(read[0], read[1], first) == "hub":
+            walk.note_listed(read[1], read[0])
         where = f"{SECTION_FEED}{urlsplit(read[0]).path}"
         for link, _ in [*feed_links(read[1], read[0]), *feed_anchor_links(read[1], read[0])]:
             section_feeds.setdefault(link, where)
@@ -238,7 +241,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
     feeds += more
     if any(source.kept for source in more):
         examples, examples_from = _examples(feeds, sitemaps)
-        walk.listed = _listed(feeds, sitemaps)
+        walk.listed |= _listed(feeds, sitemaps)
         examples = list(dict.fromkeys(examples + (teasers if "home page teasers" in examples_from else [])))
         examples_from = [*examples_from, "feeds linked from section pages"]
         first = walk.read_articles(examples, n_articles)
@@ -304,7 +307,9 @@ def _conclude(
         for u in f.entries
     }
     paginated = [listing for listing, _ in walk.pagination]
-    listings = rank_listings(trees, walk.localize, is_article, paginated, newest, walk.sections)
+    feed_labels = tuple(x.text for x in walk.labels.news_feed)
+    options = ExtractOptions(news_feed_labels=feed_labels) if feed_labels else ExtractOptions()
+    listings = rank_listings(trees, walk.localize, is_article, paginated, newest, walk.sections, options)
     # every article URL known (examples, pages read, their aliases, links the pattern takes): no hub rule
     # may match one (a feed of /uk/ articles must not make /ru/ a hub prefix)
     known = [*examples, *walk.known(), *walk.links_seen]

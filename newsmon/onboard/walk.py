@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from newsmon.discovery.listings import listing_article_links, next_page_url
-from newsmon.extract.body import MIN_WORDS
+from newsmon.discovery.listings import PageLayout, listing_article_links, next_page_url, page_layout
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import PageData
@@ -205,11 +204,15 @@ class Walk:
                 self.hubs.setdefault(urlsplit(nxt).path, f"next page of {urlsplit(url).path}")
 
     def judge(self, url: str, tree: HtmlElement, pattern: PatternResult, *, example: bool = False) -> str:
-        """What a page read is: "article", "hub" (recorded) or "unknown". An example (a feed or sitemap entry)
-        is a hub only when it says so or lists articles: a page without markup may still be an article."""
+        """What a page read is: "article", "hub" (recorded) or "unknown", by the page itself. A page with
+        article markup is an article; an example (a feed or sitemap entry) the site also lists (a feed, a
+        news sitemap, a listing's teasers) is one when it tells one story (``_told_story``), whatever its
+        markup and dates. A page whose main area is runs of teasers to articles, and no story, is a listing
+        (a hub, even when a sitemap lists it beside the articles)."""
         data = extract_page(tree, url)
+        layout = page_layout(tree, url)
         path = urlsplit(url).path
-        told = example and path in self.listed and _told_story(data, tree, url, pattern)
+        told = example and path in self.listed and _told_story(data, layout)
         if (data.is_article and not data.is_hub) or told:
             self.articles[url] = tree
             for alias in article_aliases(tree, url):
@@ -219,27 +222,31 @@ class Walk:
             if data.language:
                 self.languages[data.language] += 1
             return "article"
-        listed = [u for u in listing_article_links(tree, url) if pattern.matches(urlsplit(u).path)]
-        if data.is_hub or len(listed) >= MIN_LISTING:
-            self.hubs[path] = "a listing page" if len(listed) >= MIN_LISTING else "declares itself a hub"
+        listed = [u for u in layout.teasers if pattern.matches(urlsplit(u).path)]
+        story = bool(data.title) and layout.tells_story
+        if data.is_hub or (len(listed) >= MIN_LISTING and not story):
+            self.hubs[path] = "declares itself a hub" if data.is_hub else "a listing page"
             return "hub"
-        if not example and (data.published_at is None or data.published_from_url):
-            self.hubs[path] = "not an article (no article markup, no date)"
+        if not example and not story and (data.published_at is None or data.published_from_url):
+            self.hubs[path] = "not an article (no article markup, no date, no story)"
             return "hub"
         return "unknown"
 
+    def note_listed(self, tree: HtmlElement, url: str) -> None:
+        """The teasers of a listing page read: pages the site lists as articles (``judge``)."""
+        for link in listing_article_links(tree, url):
+            local = self.localize(link)
+            if local is not None and urlsplit(local).path != urlsplit(url).path:
+                self.listed.add(urlsplit(local).path)
 
-def _told_story(data: PageData, tree: HtmlElement, url: str, pattern: PatternResult) -> bool:
-    """An example the site lists as an article (a feed or news sitemap entry) whose page bears it out without
-    article markup (no JSON-LD, og:type or ``<article>``: a custom CMS): a headline, a date in its text or
-    metadata (not only the URL's), a body of MIN_WORDS words of article text, and no list of articles of
-    its own. The crawl records such a page by the article pattern; discover reads its labels and dates."""
-    if data.is_hub or not data.title or data.published_at is None or data.published_from_url:
-        return False
-    if data.article_words < MIN_WORDS:
-        return False
-    listed = [u for u in listing_article_links(tree, url) if pattern.matches(urlsplit(u).path)]
-    return len(listed) < MIN_LISTING
+
+def _told_story(data: PageData, layout: PageLayout) -> bool:
+    """An example the site lists as an article (a feed or news sitemap entry, a listing's teaser) whose
+    page bears it out without article markup (no JSON-LD, og:type or ``<article>``: a custom CMS): a
+    headline, and one story, a run of text outside links and teasers longer than any list of teasers the
+    page has (``PageLayout.tells_story``). No date is needed (a date may be written in a way nobody
+    parses). The crawl records such a page by the article pattern; discover reads its labels and dates."""
+    return not data.is_hub and bool(data.title) and layout.tells_story
 
 
 def spread(urls: list[str], pattern: PatternResult, count: int) -> list[str]:
