@@ -224,8 +224,9 @@ class Walk:
             return "article"
         listed = [u for u in layout.teasers if pattern.matches(urlsplit(u).path)]
         story = bool(data.title) and layout.tells_story
-        if data.is_hub or (len(listed) >= MIN_LISTING and not story):
-            self.hubs[path] = "declares itself a hub" if data.is_hub else "a listing page"
+        lists = len(listed) >= MIN_LISTING and not story
+        if data.is_hub or lists:
+            self.hubs[path] = "a listing page" if lists else "declares itself a hub"
             return "hub"
         if not example and not story and (data.published_at is None or data.published_from_url):
             self.hubs[path] = "not an article (no article markup, no date, no story)"
