@@ -267,6 +267,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
             walk.checked[urlsplit(read[0]).path] = walk.judge(read[0], read[1], first)
     pattern = walk.settle_pattern(examples)
     logger.info("Article pattern %s (%d hub pages known)", pattern.pattern, len(walk.hubs))
+    walk.sequences += [source.entries for source in feeds if source.kept]
     walk.label_pages(pattern)
     return _conclude(
         walk, pattern, examples, examples_from, feeds, sitemaps, listed, trees, declared, home_tree

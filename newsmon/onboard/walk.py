@@ -50,6 +50,7 @@ class Walk:
         self.labels: labelling.LabelResult = labelling.LabelResult([], [], [], 0)
         self.aliases: dict[str, None] = {}  # translations and short links of the article pages read
         self.listed: set[str] = set()  # paths feeds and news sitemaps list (articles in the site's own word)
+        self.sequences: list[list[str]] = []  # the site's own ordered lists of articles (feeds, listings)
 
     def known(self) -> list[str]:
         """Article URLs known from the pages read: the pages, then the aliases they give for themselves."""
@@ -158,8 +159,9 @@ class Walk:
             path = urlsplit(url).path
             return url in self.articles or (path not in hubs and pattern.matches(path))
 
+        adjacent = labelling.neighbours(self.sequences)
         pages = {u: labelling.page_blocks(t, u, is_article) for u, t in self.articles.items()}
-        self.labels = labelling.choose_labels(list(pages.values()))
+        self.labels = labelling.choose_labels(list(pages.values()), adjacent)
         more = 0
         while more < MORE_LABEL_PAGES and self.fetcher.left > 0:
             unsure = self.labels.unsure()
@@ -192,7 +194,7 @@ class Walk:
                 pages = {u: labelling.page_blocks(self.articles[u], u, is_article) for u in pages}
             else:
                 pages[read[0]] = labelling.page_blocks(read[1], read[0], is_article)
-            self.labels = labelling.choose_labels(list(pages.values()))
+            self.labels = labelling.choose_labels(list(pages.values()), adjacent)
         logger.info("Labels from %d article pages (%d read while unsure)", len(pages), more)
 
     def paginate(self, url: str, tree: HtmlElement) -> None:
@@ -235,10 +237,13 @@ class Walk:
 
     def note_listed(self, tree: HtmlElement, url: str) -> None:
         """The teasers of a listing page read: pages the site lists as articles (``judge``)."""
+        sequence = []
         for link in listing_article_links(tree, url):
             local = self.localize(link)
             if local is not None and urlsplit(local).path != urlsplit(url).path:
                 self.listed.add(urlsplit(local).path)
+                sequence.append(local)
+        self.sequences.append(sequence)
 
 
 def _told_story(data: PageData, layout: PageLayout) -> bool:
