@@ -19,6 +19,7 @@ import pytest
 
 from newsmon.cli import main as cli_main
 from newsmon.discovery.listings import listing_article_links, next_page_url, page_layout
+from newsmon.onboard.labels import PageBlocks, choose_labels, neighbours
 from newsmon.onboard.signals import feed_anchor_links
 from newsmon.sites import SiteConfig, load_site_config
 from tests.crawl_helpers import run_crawl
@@ -327,3 +328,27 @@ def test_the_crawl_with_it_and_no_hub_in_news_feed(onboarded: tuple[SongHong, Si
         assert [i["url"].removeprefix(base) for i in record["news_feed"]] == [
             model.path(m) for m in (203, 206, 209) if m != n
         ]  # not "Tất cả" (a section)
+
+
+# --- previous/next lines are not related blocks ------------------------------------------------------
+
+
+def test_a_block_linking_only_each_pages_neighbours_in_the_sites_lists_is_previous_next() -> None:
+    # Turkish: "Önceki haber" links the story before each page in the section's feed; "İlgili haberler"
+    # links stories chosen by topic
+    order = [f"{BASE}/haber/{n}" for n in range(1, 9)]  # the section feed's order
+    related = {2: {5, 8}, 3: {7, 1}, 4: {8, 2, 6}}
+    pages = [
+        PageBlocks(
+            order[n - 1],
+            {
+                "önceki haber": ("Önceki haber", {order[n - 2]}),
+                "ilgili haberler": ("İlgili haberler", {order[m - 1] for m in related[n]}),
+            },
+        )
+        for n in (2, 3, 4)
+    ]
+    assert {x.text for x in choose_labels(pages).read_also} == {"İlgili haberler", "Önceki haber"}
+    result = choose_labels(pages, neighbours([order, [f"{BASE}/haber/{n}" for n in (8, 3)]]))
+    assert [x.text for x in result.read_also] == ["İlgili haberler"]
+    assert [x.text for x, _ in result.rejected] == ["Önceki haber"]

@@ -230,8 +230,9 @@ class Walk:
         if data.is_hub or lists:
             self.hubs[path] = "a listing page" if lists else "declares itself a hub"
             return "hub"
-        if not example and not story and (data.published_at is None or data.published_from_url):
-            self.hubs[path] = "not an article (no article markup, no date, no story)"
+        listed_story = story and path in self.listed  # a story the site lists, its date unread
+        if not example and not listed_story and (data.published_at is None or data.published_from_url):
+            self.hubs[path] = "not an article (no article markup, no date)"
             return "hub"
         return "unknown"
 
