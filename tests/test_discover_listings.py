@@ -146,13 +146,19 @@ def test_next_page_from_the_pagers_numbers(pager: str, url: str, expected: str) 
     assert next_page_url(tree(page), BASE + url) == BASE + expected
 
 
-def test_a_ranked_list_of_numbers_is_no_pager() -> None:
+def test_numbers_beside_links_are_no_pager() -> None:
     # "1 2 3" beside each most-read title are not links: no page number links, no next page
     ranked = "".join(
         f'<li><span class="so">{n}</span><a href="/tin/{n}.htm">Tin đọc nhiều số {n} trong tuần</a></li>'
         for n in range(1, 6)
     )
     assert next_page_url(tree(f"<html><body><ul>{ranked}</ul></body></html>"), BASE + "/") is None
+    # a card's comment count is a link, its view count a number: no pager either (no neighbour linked)
+    card = (
+        '<div class="the"><a href="/tin/9.htm">Tin số chín về dòng sông</a> <span class="xem">7</span> '
+        '<a href="/tin/9.htm#binh-luan">12</a> <a href="/tin/10.htm">Tin số mười</a></div>'
+    )
+    assert next_page_url(tree(f"<html><body>{card}</body></html>"), BASE + "/") is None
 
 
 def test_section_feeds_found_by_type_or_address_whatever_the_text() -> None:

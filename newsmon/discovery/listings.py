@@ -194,11 +194,8 @@ def page_layout(tree: HtmlElement, url: str, options: ExtractOptions | None = No
             continue
         words = count_words(parent.text)
         for child in parent:
-            if not isinstance(child.tag, str):
-                continue
-            if child.tag != "a":
-                words += count_words(child.tail)
-            if child in in_teasers or child.tag in _SKIP:
+            words += count_words(child.tail)  # text after a child, outside it
+            if not isinstance(child.tag, str) or child in in_teasers or child.tag in _SKIP:
                 continue
             if child.tag in _TEXT_CHILDREN or _leaf_block(child):
                 words += _own_words(child)
@@ -230,16 +227,17 @@ def _pager(anchor: HtmlElement) -> HtmlElement | None:
 
 def _is_number_item(element: HtmlElement) -> bool:
     """A page number: a link, or a leaf element (the current page) whose whole text is a small number."""
-    if not isinstance(element.tag, str) or _number(element) is None:
+    if not isinstance(element.tag, str):
         return False
-    if element.tag == "a":
-        return True
-    return not any(isinstance(c.tag, str) for c in element) and element.getparent() is not None
+    if element.tag != "a" and any(isinstance(c.tag, str) for c in element):
+        return False
+    return _number(element) is not None
 
 
 def _pager_next(pager: HtmlElement, base: str, url: str) -> str | None:
-    """In a pager: the link to the current number plus one, else the first link after the current number.
-    The current number is the one that is not a link (or links to the page itself)."""
+    """In a pager: the link to the current number plus one, else (the pager's window ends at the current
+    page) the first link after the current number. The current number is the one that is not a link (or
+    links to the page itself); a pager links at least one of its neighbours."""
     current: HtmlElement | None = None
     numbered: dict[int, str] = {}
     for element in pager.iter():
@@ -253,8 +251,8 @@ def _pager_next(pager: HtmlElement, base: str, url: str) -> str | None:
         elif current is None:
             current = element
     page = _number(current) if current is not None else None
-    if page is None:
-        return None
+    if page is None or not ({page - 1, page + 1} & set(numbered)):
+        return None  # a pager shows the current page's neighbours; other numbers beside a link are not one
     if page + 1 in numbered:
         return numbered[page + 1]
     after = False
