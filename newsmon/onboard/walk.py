@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 MORE_LABEL_PAGES = 4  # article pages read more when a label was seen on one page only
 MORE_HUB_CHECKS = 4  # navigation links the final pattern takes for articles, fetched to be sure
+MAX_SECTION_CHECKS = 3  # examples that are the directory of other examples, judged before the pattern
 WEAK_HINTS = ("navigation link", "byline link")  # hubs by their place only: checked before trusted
 
 
@@ -61,6 +62,8 @@ class Walk:
         examples of every shape in turn, then the links of the pages read that the pattern takes (related
         articles). The pattern is generalised again after each page, as hubs turn up among the examples."""
         first = generalise(examples + self.known(), self.hubs)
+        if self._check_sections(examples, first):
+            first = generalise(examples + self.known(), self.hubs)
         queue = spread(examples, first, len(examples))
         limit = len(self.tried) + 2 * wanted + 3
         while queue and len(self.articles) < wanted and len(self.tried) < limit:
@@ -76,6 +79,29 @@ class Walk:
                 first = generalise(examples + self.known(), self.hubs)
                 queue += [u for u in links if first.matches(urlsplit(u).path) and u not in self.tried]
         return first
+
+    def _check_sections(self, examples: list[str], pattern: PatternResult) -> bool:
+        """Examples whose path is the directory of other examples (``/a/shehui/`` beside
+        ``/a/shehui/20260327/3415.html``: a sitemap listing a channel page with its stories) are read and
+        judged first, a few (MAX_SECTION_CHECKS), so a listing never shapes the pattern. True when one was
+        a hub."""
+        paths = [urlsplit(u).path for u in examples]
+        found = False
+        checked = 0
+        for url, path in zip(examples, paths, strict=True):
+            if checked >= MAX_SECTION_CHECKS:
+                break
+            below = path.rstrip("/") + "/"
+            if path in self.hubs or url in self.tried or below == "/":
+                continue
+            if sum(1 for p in paths if p != path and p.startswith(below)) < 2:
+                continue
+            checked += 1
+            self.tried.add(url)
+            read = self.read(url)
+            if read is not None:
+                found = self.judge(read[0], read[1], pattern, example=True) == "hub" or found
+        return found
 
     def localize(self, url: str) -> str | None:
         """The URL (or a path) of a page on the origin; None for other sites and files that are not pages."""
