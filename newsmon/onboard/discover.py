@@ -224,11 +224,13 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
         read = walk.read(candidate)
         if read is None:
             continue
-        trees[read[0]] = read[1]
         walk.note_links(read[1], read[0])
         walk.paginate(*read)
-        if walk.judge(read[0], read[1], first) == "hub":
+        kind = walk.judge(read[0], read[1], first)
+        if kind == "hub":
             walk.note_listed(read[1], read[0])
+        if kind != "article":  # an article's related list is no listing
+            trees[read[0]] = read[1]
         where = f"{SECTION_FEED}{urlsplit(read[0]).path}"
         for link, _ in [*feed_links(read[1], read[0]), *feed_anchor_links(read[1], read[0])]:
             section_feeds.setdefault(link, where)
