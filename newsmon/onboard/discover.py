@@ -1,7 +1,8 @@
 """`newsmon discover`: from a site's home page to everything a site TOML needs, each decision with reasons.
 
 The walk (``walk.py``), on one page budget: robots.txt and the home page; feeds (advertised or linked, then
-the usual paths) and sitemaps (robots.txt's, else the usual paths), whose entries are the article examples;
+the usual paths) and sitemaps (robots.txt's, else the usual paths), whose entries are the article examples
+(those that are the directory of other examples judged first: a sitemap may list channel pages too);
 a first article pattern from them; a few article pages (labels, dates, tag/author links, the translations
 and short links they give for themselves); the menu's sections and other navigation links as listing
 candidates (and the feeds they link); links the first pattern takes for articles but the markup places
