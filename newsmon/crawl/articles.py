@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -189,6 +190,7 @@ class ArticleCallbacks(SplitArticleCallbacks):
         )
         if meta.get(META_AMP_FALLBACK):  # its rel=canonical names a page that does not exist: not the key
             page.canonical_href = None
+        page = self._without_hub_links(page)
         self.crawler.stats.inc_value(stats.ARTICLE_EXTRACTED)
         template = self._site_template()
         yield build_record(
@@ -244,6 +246,21 @@ class ArticleCallbacks(SplitArticleCallbacks):
         again = self.article_request(ArticleVisit(amp, self._path(meta), meta.get(META_HINTS) or {}))
         again.meta[META_AMP_FALLBACK] = True
         return [again.replace(dont_filter=True)]
+
+    def _without_hub_links(self, page: PageData) -> PageData:
+        """A related block's link to a hub (a "News feed" block's "All news" link: a hub pattern, a
+        configured category or feed) is no related article: left out of read_also and news_feed."""
+        hubs = {urlsplit(u).path for u in (*self.config.category_urls, *self.config.feed_urls)}
+
+        def article(url: str) -> bool:
+            local = self.frontier.local(url)
+            return local is None or not (self.frontier.is_hub(local) or urlsplit(local).path in hubs)
+
+        read_also = [item for item in page.read_also if article(item["url"])]
+        news_feed = [item for item in page.news_feed if article(item["url"])]
+        if len(read_also) == len(page.read_also) and len(news_feed) == len(page.news_feed):
+            return page
+        return dataclasses.replace(page, read_also=read_also, news_feed=news_feed)
 
     def _known_target(self, url: str) -> str | None:
         """The canonical URL a related link is known to lead to: the state store's redirects and aliases
