@@ -256,7 +256,8 @@ class SongHong:
             for n in sorted(self.stories, reverse=True)
             if self.stories[n] == key
         )
-        channel = f"<channel><title>{key}</title>{items}</channel>"
+        language = "<language>vi-VN</language>" if key == "kinh-te" else ""  # the pages say lang="vi" only
+        channel = f"<channel><title>{key}</title>{language}{items}</channel>"
         return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'.encode()
 
     def respond(self, target: str, headers: Mapping[str, str]) -> Reply:
@@ -311,6 +312,8 @@ def test_sections_in_the_sitemap_are_judged_hubs_not_article_examples(
     assert [s for s in SECTIONS if site.is_article_path(f"/tin/{s}/")] == []
     assert {f"/tin/{s}/" for s in SECTIONS} <= set(site.categories)
     assert set(site.feeds) == {"/xuat-ban/thoi-su", "/rss/kinh-te.xml"}  # linked from a section page only
+    # no offset written but UTC's (+0000 feed dates): the country a feed's language tag names
+    assert site.timezone == "Asia/Ho_Chi_Minh"
 
 
 def test_stories_without_markup_or_date_give_the_labels(
