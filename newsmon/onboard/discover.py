@@ -322,11 +322,11 @@ def _conclude(
     rules, notes = hub_rules({**walk.hubs, **soft}, article_paths, pattern.pattern, walk.pagination)
     counted = walk.languages.most_common(1)
     language = counted[0][0] if counted else page_language(home_tree)
-    declared = [s.language for s in feeds if s.kept and s.language]
+    feed_languages = [s.language for s in feeds if s.kept and s.language]
     if language is None:  # pages that declare none: the language the site's feeds declare
-        language = declared[0] if declared else None
+        language = feed_languages[0] if feed_languages else None
     elif "-" not in language:  # a bare language: a feed's tag of it names its country too (vi -> vi-VN)
-        language = next((tag for tag in declared if tag.split("-")[0] == language), language)
+        language = next((tag for tag in feed_languages if tag.split("-")[0] == language), language)
     found = [u for u in examples if is_article(u)]
     found += [u for listing in listings if listing.chosen for u in listing.links]
     return Discovery(
