@@ -266,6 +266,14 @@ def test_invalid_jsonld_is_ignored():
         ("Updated 2026-02-27 09:15:30", True, datetime(2026, 2, 27, 9, 15, 30)),
         ("31/02/2026", True, None),
         ("12/12/1850", True, None),
+        ("发布时间：2026年12月07日 14:05", True, datetime(2026, 12, 7, 14, 5)),  # zh, no word boundary
+        ("2026年12月7日", True, datetime(2026, 12, 7)),
+        ("2026年12月7日（月）14時05分", True, datetime(2026, 12, 7, 14, 5)),  # ja, weekday between
+        ("2026年12月7日 午後2時5分", True, datetime(2026, 12, 7, 14, 5)),
+        ("기사입력 2026년 12월 7일 오후 2:05", True, datetime(2026, 12, 7, 14, 5)),  # ko
+        ("입력 2026.12.07 14:05", True, datetime(2026, 12, 7, 14, 5)),  # year first with dots
+        ("2026/03/23 17:39", True, datetime(2026, 3, 23, 17, 39)),
+        ("release v2026.10.1", True, None),  # a version number is no date
         ("no date here, 2026 only", True, None),
     ],
 )
@@ -404,6 +412,8 @@ def test_date_from_url_forms(url: str, expected: datetime | None) -> None:
         ("12 марта 2026", "2026-03-12"),  # Russian
         ("3 de mayo de 2026", "2026-05-03"),  # Spanish
         ("March 4, 2026", "2026-03-04"),
+        ("2026年3月4日", "2026-03-04"),  # zh / ja
+        ("2026년 3월 4일", "2026-03-04"),  # ko
     ],
 )
 def test_dates_written_out_are_found_when_nothing_else_says(written: str, expected: str) -> None:
@@ -565,3 +575,22 @@ def test_subtitle_and_description_lose_their_entities_too():
 )
 def test_the_name_on_the_pages_home_link_is_the_sites_affix(title, logo):
     assert _title_of(f"<title>{title}</title>", f"<header>{logo}</header>") == "Ferry returns to the pier"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2026年12月07日 14:05　来源：临江晚报", "2026-12-07T14:05:00+08:00"),  # zh
+        ("2026年12月7日 14時05分 配信", "2026-12-07T14:05:00+08:00"),  # ja
+        ("입력 2026년 12월 7일 14:05", "2026-12-07T14:05:00+08:00"),  # ko
+    ],
+)
+def test_east_asian_dates_keep_their_time_over_the_urls_midnight(line: str, expected: str) -> None:
+    page = (
+        "<html><body><div class='article'><h1>河畔步道周末重新开放</h1>"
+        f"<div class='info'>{line}</div><p>{'步道整修工程已经完成，市民周末可以前往散步。' * 4}</p>"
+        "</div></body></html>"
+    )
+    options = ExtractOptions(default_timezone="Asia/Shanghai")
+    meta = extract_metadata(parse_html(page.encode()), "https://lj.example/a/2026/1207/81.html", options)
+    assert meta.published_at == expected and not meta.published_from_url
