@@ -75,11 +75,11 @@ def looks_like_article(
     a headline inside a single <article> with a date and a body."""
     if jsonld.article is not None or any(t.lower() in ARTICLE_OG_TYPES for t in og_types):
         return True
-    if len(body.split()) >= MIN_WORDS and headline_in_article_item(scope.h1):
+    if count_words(body) >= MIN_WORDS and headline_in_article_item(scope.h1):
         return True
     in_article = scope.h1 is not None and scope.root is not None and scope.root.tag == "article"
     has_date = bool(scope.times()) or meta.published_at is not None
-    return in_article and scope.articles <= 1 and has_date and len(body.split()) >= MIN_WORDS
+    return in_article and scope.articles <= 1 and has_date and count_words(body) >= MIN_WORDS
 
 
 def _header_wrapper(scope: ArticleScope) -> list[HtmlElement]:

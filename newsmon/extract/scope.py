@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -11,7 +12,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import count_words, normalize_space
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def _is_section_href(href: str | None) -> bool:
 
 
 def _words(element: HtmlElement) -> int:
-    return len(element.text_content().split())
+    return count_words(element.text_content())  # a Chinese paragraph is many words, not one
 
 
 @dataclass
@@ -160,6 +161,28 @@ class ArticleScope:
                     return found
         return None
 
+    def described_lead(self, description: str | None) -> str | None:
+        """The block near the headline whose text is the page's meta description (or is cut from it, or
+        opens it): the site's own lead, whatever its class and whatever sits between it and the headline
+        (a byline, a picture). A plain paragraph among the body's paragraphs never is (many sites describe
+        a page by its first paragraph)."""
+        wanted = _fold(description or "")
+        if self.h1 is None or len(wanted) < LEAD_MATCH_CHARS:
+            return None
+        anchors = list(_headline_blocks(self.h1))
+        if self.header and self.header[0] not in anchors and self.header[0] is not self.root:
+            anchors.append(self.header[0])
+        for anchor in anchors:
+            for sibling in list(_next_elements(anchor))[:LEAD_SIBLINGS]:
+                for element in _top_elements(sibling):
+                    text = normalize_space(element.text_content())
+                    folded = _fold(text)
+                    if len(folded) < LEAD_MATCH_CHARS or _among_paragraphs(element):
+                        continue
+                    if folded == wanted or wanted.startswith(folded) or folded.startswith(wanted):
+                        return _dek_text(element) if len(folded) <= len(wanted) * 2 else None
+        return None
+
     def canonical_hrefs(self) -> list[str]:
         """hrefs of <link rel=canonical>, as written."""
         return [
@@ -170,6 +193,21 @@ class ArticleScope:
 
 
 _BLOCK_LEVELS = 4  # wrappers climbed around a headline
+LEAD_MATCH_CHARS = 20  # letters and digits a lead must share with the meta description
+LEAD_SIBLINGS = 6  # blocks after the headline (or its header) looked at for the described lead
+
+
+def _among_paragraphs(element: HtmlElement) -> bool:
+    """A <p> with two or more sibling <p> of its own class: one of the body's paragraphs."""
+    if element.tag != "p":
+        return False
+    parent = element.getparent()
+    if parent is None:
+        return False
+    css = element.get("class")
+    return sum(1 for p in parent.iterchildren("p") if p is not element and p.get("class") == css) >= 2
+
+
 _CONTAINERS = frozenset({"header", "article", "main", "body", "html", "section"})
 
 
@@ -248,7 +286,7 @@ def _dek_of(
         return _dek_text(sibling)
     if sibling.tag == "h2":  # a second headline that reads as a sentence
         text = _dek_text(sibling)
-        return text if text and text.endswith(_SENTENCE_END) and len(text.split()) >= 6 else None
+        return text if text and text.endswith(_SENTENCE_END) and count_words(text) >= 6 else None
     if (
         sibling.tag in ("p", "div")
         and sibling.find(".//br") is None
@@ -337,21 +375,67 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
         ):
             break
         element = best = parent
-    if best is not None:
+    if best is not None and normalize_space(best.text_content()) != normalize_space(h1.text_content()):
         return [best]
-    zone = [h1, *list(h1.itersiblings(preceding=True))[:3]]
-    for position, sibling in enumerate(h1.itersiblings()):
+    anchor = best if best is not None else h1  # a wrapper of the headline alone: its siblings are the zone
+    zone = [anchor, *list(anchor.itersiblings(preceding=True))[:3]]
+    for position, sibling in enumerate(anchor.itersiblings()):
         if position >= 6 or (sibling.tag == "p" and _words(sibling) > HEADER_WORDS // 5):
             break
         zone.append(sibling)
     return zone
 
 
+TITLE_SHARE = 0.35  # a heading naming at least this share of the page's title may be its headline
+_FOLD = re.compile(r"[\W_]+")
+_LOGO = re.compile(r"logo|brand|site-?(?:name|title)", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    return _FOLD.sub("", text.casefold())
+
+
+def _logo_like(h1: HtmlElement, title: str) -> bool:
+    """An <h1> holding the site's logo or name, not the story's headline: a link to the home page, an
+    image, a logo class, or the text the page's title ends or starts with (its site affix)."""
+    if _LOGO.search(f"{h1.get('class') or ''} {h1.get('id') or ''}") or h1.find(".//img") is not None:
+        return True
+    if any((a.get("href") or "").strip() in ("/", "./", "") for a in h1.iter("a")):
+        return True
+    text = _fold(h1.text_content())
+    return bool(text) and text != title and (title.endswith(text) or title.startswith(text))
+
+
+def _titled_heading(
+    tree: HtmlElement, h1: HtmlElement | None, headings: list[HtmlElement], title: HtmlElement | None
+) -> HtmlElement | None:
+    """The page's headline: the chosen <h1>, unless it is a logo (or there is none) and another <h1>/<h2>
+    names the page's <title> or og:title better (DedeCMS and many Chinese and Japanese CMSs print the
+    logo in an <h1> and the story's headline in an <h2>)."""
+    titles = [_fold(title.text_content())] if title is not None else []
+    head = tree.find("head")
+    if head is not None:
+        metas = head.iter("meta")
+        titles += [_fold(m.get("content") or "") for m in metas if m.get("property") == "og:title"]
+    titles = [t for t in titles if t]
+    if not titles or (h1 is not None and not any(_logo_like(h1, t) for t in titles)):
+        return h1
+
+    def share(heading: HtmlElement) -> float:
+        text = _fold(heading.text_content())
+        return max((len(text) / len(t) for t in titles if len(text) >= 4 and text in t), default=0.0)
+
+    best = max((h for h in headings if h is not h1), key=share, default=None)
+    if best is None or share(best) < TITLE_SHARE or (h1 is not None and share(best) <= share(h1)):
+        return h1
+    return best
+
+
 def find_scope(tree: HtmlElement) -> ArticleScope:
     """Locate the headline, the article around it and its header zone."""
     # <article>s, <h1>s and <title>s in one walk in C (three XPaths walked the page three times)
-    found: dict[str, list[HtmlElement]] = {"article": [], "h1": [], "title": []}
-    for element in tree.getroottree().getroot().iter("article", "h1", "title"):
+    found: dict[str, list[HtmlElement]] = {"article": [], "h1": [], "h2": [], "title": []}
+    for element in tree.getroottree().getroot().iter("article", "h1", "h2", "title"):
         found[element.tag].append(element)
     articles = found["article"]
     h1s = [h for h in found["h1"] if normalize_space(h.text_content())]
@@ -360,6 +444,8 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
         h1 = next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None)
     if h1 is None and h1s:
         h1 = h1s[0]
+    titles = [t for t in found["title"] if xpaths.is_page_title(t)]
+    h1 = _titled_heading(tree, h1, [*h1s, *found["h2"]], titles[0] if titles else None)
     root: HtmlElement | None = None
     if h1 is not None:
         root = next(iter(xpaths.select(_IN_ARTICLE, h1)), None)
@@ -368,7 +454,6 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
     if root is None:
         mains = xpaths.select(_MAIN, tree)
         root = mains[0] if mains else xpaths.page_body(tree)
-    titles = [t for t in found["title"] if xpaths.is_page_title(t)]
     return ArticleScope(
         tree=tree,
         h1=h1,

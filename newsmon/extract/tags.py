@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.authors import dedupe_names, fold, in_comments, in_other_article, split_label
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import count_words, normalize_space
 
 TAG_CLASS = re.compile(
     r"(?:^|[\s_-])(?:tags?|tag-?list|tagged|topics?|keywords?|schlagw\w*|stichw\w*|themen|etiquetas?|etiket\w*|"
@@ -213,7 +213,7 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
     for ancestor in scope.h1.iterancestors():
         if ancestor.tag in ("body", "html"):
             return None
-        if sum(1 for p in ancestor.iter("p") if len(p.text_content().split()) >= 8) >= 3:
+        if sum(1 for p in ancestor.iter("p") if count_words(p.text_content()) >= 8) >= 3:
             return ancestor
     return None
 

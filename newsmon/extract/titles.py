@@ -20,6 +20,10 @@ from newsmon.extract.text import normalize_space
 # What sites put between a headline and their name or a date in <title> ("Story | Name | 28.04.2023"),
 # spaces on both sides (a hyphen inside a word or "10/12" is no separator); captured to rebuild runs.
 _TITLE_SPLIT = re.compile(r"(\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+)")
+# The same without spaces, as many CJK and older CMSs write titles ("标题_栏目_网站", "見出し｜サイト",
+# "标题——网站"): cut there only where the page's own signals or site names confirm the cut.
+_UNSPACED_SPLIT = re.compile(r"(\s*(?:_|｜|\||——|—|–|-|::|»|«|·|•|/|~|：)\s*)")
+_UNSPACED_HINT = re.compile(r"[_｜|—–·•»«~]")  # worth reading the logo's name for (a hyphen is not)
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 MAX_UNESCAPE = 3  # "&amp;amp;quot;" at worst: escaped three times over
 MAX_DATE_WORDS = 4  # a title segment of more words is not only a date
@@ -64,7 +68,7 @@ def strip_site_suffix(
     parts = _TITLE_SPLIT.split(title)
     segments = parts[0::2]
     if len(segments) == 1:
-        return title
+        return _strip_unspaced(title, site_names, (h1, *others))
     whole = _fold(title)
     sites = {_fold(name) for name in site_names} - {""}
     signals = {_fold(text) for text in (h1, *others) if text} - {"", whole}
@@ -82,6 +86,31 @@ def strip_site_suffix(
     while last > first and _is_affix(segments[last], sites, UTC):
         last -= 1
     while first < last and _is_affix(segments[first], sites, UTC):
+        first += 1
+    return "".join(parts[2 * first : 2 * last + 1]).strip()
+
+
+def _strip_unspaced(title: str, site_names: list[str], signals: Iterable[str | None]) -> str:
+    """``title`` cut at a separator written without spaces ("标题_栏目_网站"): at the end of another headline
+    signal (the <h1>, og:title) the title starts with, else the segments at either end that name the site."""
+    parts = _UNSPACED_SPLIT.split(title)
+    if len(parts) == 1:
+        return title
+    whole = _fold(title)
+    for signal in signals:
+        folded = _fold(signal or "")
+        if not folded or folded == whole:
+            continue
+        for end in range(1, len(parts), 2):  # the run of segments before each separator
+            run = "".join(parts[:end]).strip()
+            if _fold(run) == folded:
+                return run
+    sites = {_fold(name) for name in site_names} - {""}
+    segments = parts[0::2]
+    first, last = 0, len(segments) - 1
+    while last > first and _fold(segments[last]) in sites:
+        last -= 1
+    while first < last and _fold(segments[first]) in sites:
         first += 1
     return "".join(parts[2 * first : 2 * last + 1]).strip()
 
@@ -160,6 +189,7 @@ def extract_title(
     candidates = [*declared, *filter(None, (h1, clean_text(scope.title_text)))]
     for index, candidate in enumerate(candidates):
         others = candidates[:index] + candidates[index + 1 :]
-        names = all_sites() if _TITLE_SPLIT.search(candidate) else sites
+        separated = _TITLE_SPLIT.search(candidate) or _UNSPACED_HINT.search(candidate)
+        names = all_sites() if separated else sites
         return strip_site_suffix(candidate, names, h1, others) or None
     return None
