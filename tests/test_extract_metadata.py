@@ -594,3 +594,116 @@ def test_east_asian_dates_keep_their_time_over_the_urls_midnight(line: str, expe
     options = ExtractOptions(default_timezone="Asia/Shanghai")
     meta = extract_metadata(parse_html(page.encode()), "https://lj.example/a/2026/1207/81.html", options)
     assert meta.published_at == expected and not meta.published_from_url
+
+
+# --- East Asian pages (issue 19: the blind zh shape) --------------------------------------------------
+ZH_TEXT = [
+    "临江区政府昨天宣布，沿江步道的第二期工程将在下个月开工，预计明年春天完成全部施工。",
+    "工程负责人表示，新的步道将连接老码头和城东湿地公园，全长大约六公里，沿途设置十二处休息点。",
+    "附近居民普遍欢迎这一计划，不少人希望施工期间能够保留现有的晨练场地，并减少夜间噪音。",
+]
+
+
+def _cms_page(
+    headline: str, info: str, paragraphs: list[str], *, title: str, head: str = "", lead: str = ""
+) -> bytes:
+    """A page in the way of old Chinese/Japanese/Korean CMSs: the logo in the <h1>, the headline in an
+    <h2>, an info line (date, source, author), the lead, the text and a tag line."""
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}</title>{head}</head><body>"
+        "<div class='header'><h1><a href='/'><img src='/logo.png' alt='临江网'>临江网</a></h1>"
+        "<ul class='nav'><li><a href='/news/'>新闻</a></li><li><a href='/city/'>城市</a></li></ul></div>"
+        f"<div class='main'><div class='title'><h2>{headline}</h2></div><div class='info'>{info}</div>"
+        f"{lead}<div class='text'>{text}</div>"
+        "<div class='keywords'>标签：<a href='/tags/buxingdao/'>步道</a> "
+        "<a href='/tags/shidi/'>湿地</a></div>"
+        "</div><div class='footer'>临江网 版权所有</div></body></html>"
+    ).encode()
+
+
+URL_ZH = "http://lj.example/a/20261207/81.html"
+SHANGHAI = ExtractOptions(default_timezone="Asia/Shanghai")
+
+
+def test_a_logo_h1_gives_way_to_the_heading_the_title_names() -> None:
+    page = _cms_page(
+        "沿江步道二期工程下月开工",
+        "2026年12月07日 14:05 来源：临江晚报 <small>作者:</small>周明",
+        ZH_TEXT,
+        title="沿江步道二期工程下月开工_新闻中心_临江网",
+        head="<meta property='og:title' content='沿江步道二期工程下月开工_新闻中心_临江网'>",
+    )
+    meta = extract_metadata(parse_html(page), URL_ZH, SHANGHAI)
+    assert meta.title == "沿江步道二期工程下月开工"
+    assert meta.published_at == "2026-12-07T14:05:00+08:00" and not meta.published_from_url
+    assert meta.authors == ["周明"]  # the label's tail text, a name without spaces
+    assert meta.source == "临江晚报"
+    assert meta.tags == ["步道", "湿地"]  # a Chinese paragraph is many words: the text's zone is found
+
+
+@pytest.mark.parametrize(
+    ("info", "authors", "source"),
+    [
+        ("发布时间：2026-12-07 14:05　作者：周明　来源：临江晚报", ["周明"], "临江晚报"),  # full-width colons
+        (
+            "2026-12-07 14:05 记者：李红、王刚 （责任编辑：孙静）",
+            ["李红", "王刚"],
+            None,
+        ),  # editors are no authors
+        ("2026年12月7日 14時05分 山田太郎記者", ["山田太郎"], None),  # ja: the title after the name
+        ("입력 2026.12.07 14:05 홍길동 기자 hong@haean.example", ["홍길동"], None),  # ko
+        ("2026年12月07日 出典：港町新聞", [], "港町新聞"),
+        ("2026.12.07 14:05 김민지·박서준 기자", ["김민지", "박서준"], None),
+    ],
+)
+def test_labelled_info_lines(info: str, authors: list[str], source: str | None) -> None:
+    page = _cms_page("沿江步道二期工程下月开工", info, ZH_TEXT, title="沿江步道二期工程下月开工_临江网")
+    meta = extract_metadata(parse_html(page), URL_ZH, SHANGHAI)
+    assert (meta.authors, meta.source) == (authors, source)
+    assert meta.published_at == "2026-12-07T14:05:00+08:00" or info.startswith("2026年12月07日 出典")
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("沿江步道二期工程下月开工_新闻中心_临江网", "临江网", "沿江步道二期工程下月开工_新闻中心"),
+        ("港町の旧灯台、公園に｜港町新聞", "港町新聞", "港町の旧灯台、公園に"),
+        ("해안시, 옛 등대 공원으로-해안일보", "해안일보", "해안시, 옛 등대 공원으로"),
+        ("Covid-19 cases rise-Example", "Example", "Covid-19 cases rise"),
+        ("E-mail-Betrug nimmt zu", "Rheinpost", "E-mail-Betrug nimmt zu"),  # no site name: no cut
+    ],
+)
+def test_unspaced_site_suffix_is_dropped_when_it_is_the_sites_name(
+    title: str, site: str, expected: str
+) -> None:
+    head = f"<meta property='og:site_name' content='{site}'>"
+    page = f"<html><head><title>{title}</title>{head}</head><body><p>{ZH_TEXT[0]}</p></body></html>"
+    meta = extract_metadata(parse_html(page.encode()), "http://lj.example/a/1.html")
+    assert meta.title == expected
+
+
+def test_the_og_title_is_cut_where_the_headline_heading_ends() -> None:
+    head = "<meta property='og:title' content='沿江步道二期工程下月开工_新闻中心_临江网'>"
+    page = _cms_page("沿江步道二期工程下月开工", "2026年12月07日", ZH_TEXT, title="临江网", head=head)
+    assert extract_metadata(parse_html(page), URL_ZH).title == "沿江步道二期工程下月开工"
+
+
+def test_the_lead_the_meta_description_names_is_the_subtitle() -> None:
+    lead_text = "Ремонт моста через Каменку начнётся в мае и продлится три месяца."
+    head = f"<meta name='description' content='{lead_text}'>"
+    lead = f"<div class='pic'><img src='/bridge.jpg'></div><div class='preview-box'>{lead_text}</div>"
+    body = [
+        "Администрация Заречного объявила о ремонте старого моста через Каменку, который начнётся в мае.",
+        "Жители соседних улиц просили о ремонте несколько лет: покрытие моста разрушалось каждую весну.",
+        "Для пешеходов построят временный настил рядом с опорами, сообщили в администрации района.",
+    ]
+    page = _cms_page(
+        "Мост через Каменку закроют", "07.12.2026 14:05", body, title="Мост", head=head, lead=lead
+    )
+    assert extract_metadata(parse_html(page), URL_ZH).subtitle == lead_text
+    # the first paragraph of the text, described by the meta description, is no subtitle
+    plain = _cms_page(
+        "Мост через Каменку закроют", "07.12.2026", body, title="Мост", head=head.replace(lead_text, body[0])
+    )
+    assert extract_metadata(parse_html(plain), URL_ZH).subtitle is None
