@@ -99,6 +99,9 @@ _VALUE_END = re.compile(r"\s*[（【）】]|\s*[(\[]?\s*(?<=[\s(\[])[^\W\d_]{1,1
 _NAME_TITLE = re.compile(
     r"^(?P<names>[^\W\d_][\w·・、,\s]{1,40}?)\s*(?:기자|특파원|記者|记者|特派員|特派员)(?=$|[\s=/])"
 )
+_NAME_TITLE_IN = re.compile(
+    r"(?:^|(?<=\s))[^\W\d_]{2,5}(?:\s*[·・、,]\s*[^\W\d_]{2,5})*\s*(?:기자|특파원|記者|记者|特派員|特派员)(?=$|[\s=/])"
+)
 _CJK_NAME = re.compile(r"^(?:[\u3400-\u4dbf\u4e00-\u9fff\u3005]{2,4}|[\uac00-\ud7a3]{2,5})$")
 _EMAIL = re.compile(r"\s*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _WORD_LABEL = re.compile(
@@ -108,7 +111,7 @@ _WORD_LABEL = re.compile(
 # What themes put between the author and the date in one byline element.
 _BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
 _AUTHOR_SPLIT = re.compile(
-    r"\s*(?:,|;|&|、|，|·|・|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bi\b|\bи\b|\bі\b|\bés\b|\bog\b|\boch\b|\bja\b|\|)\s*",
+    r"\s*(?:,|;|&|、|，|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bi\b|\bи\b|\bі\b|\bés\b|\bog\b|\boch\b|\bja\b|\|)\s*",
     re.IGNORECASE,
 )
 _NOT_NAMES = frozenset(
@@ -243,8 +246,12 @@ def clean_author(name: str, learned: tuple[str, ...] = ()) -> list[str]:
             continue
         titled = _NAME_TITLE.match(_EMAIL.sub("", stripped).strip())
         if titled is not None:  # "홍길동 기자 hong@example.kr": the name before the reporter's title
-            stripped = titled.group("names")
-        parts = _AUTHOR_SPLIT.split(stripped) if len(stripped.split()) > 3 or "," in stripped else [stripped]
+            stripped = titled.group("names").strip()
+        several = len(stripped.split()) > 3 or any(mark in stripped for mark in ",、，")
+        parts = _AUTHOR_SPLIT.split(stripped) if several else [stripped]
+        if titled is not None:  # "김민지·박서준 기자": reporters' names joined by a middle dot
+            dotted = re.split(r"\s*[·・]\s*", stripped)
+            parts = dotted if all(_CJK_NAME.match(n) for n in dotted) else parts
         for part in parts:
             part = (_strip_label(part.strip(), learned) or "").strip(" .:-–—|·")
             lowered = part.lower()
@@ -381,8 +388,7 @@ def _labelled_lines(scope: ArticleScope) -> list[str]:
                 label, _ = split_label(part)
                 if (label is not None and len(label.split()) <= 2) or _WORD_LABEL.match(part):
                     lines.append(part)
-                elif _NAME_TITLE.match(_EMAIL.sub("", part).strip()):
-                    lines.append(part)  # "홍길동 기자"
+            lines.extend(m.group(0) for m in _NAME_TITLE_IN.finditer(line))  # "홍길동 기자", "山田太郎記者"
     return lines
 
 
