@@ -707,3 +707,10 @@ def test_the_lead_the_meta_description_names_is_the_subtitle() -> None:
         "Мост через Каменку закроют", "07.12.2026", body, title="Мост", head=head.replace(lead_text, body[0])
     )
     assert extract_metadata(parse_html(plain), URL_ZH).subtitle is None
+
+
+def test_a_tag_line_labelled_with_a_full_width_colon() -> None:
+    page = _cms_page("沿江步道二期工程下月开工", "2026年12月07日", ZH_TEXT, title="沿江步道二期工程下月开工")
+    page = page.replace("标签：".encode(), "关键词：".encode()).replace(b"/tags/", b"/k/")
+    page = page.replace(b"class='keywords'", b"class='row'")  # the label alone says what the links are
+    assert extract_metadata(parse_html(page), URL_ZH).tags == ["步道", "湿地"]

@@ -26,6 +26,7 @@ from newsmon.extract.text import normalize_space
 BYLINE_WORDS = (
     "written by", "words by", "text by", "reported by", "posted by", "story by", "by", "por", "von", "par",
     "di", "door", "av", "af", "od", "text", "texto", "teksti", "tekst", "текст", "автор", "авторка", "de",
+    "本报记者", "记者", "記者", "作者",
 )  # fmt: skip
 # Labels before a colon that name where a story comes from (a `source`, never an author) ...
 SOURCE_LABELS = frozenset(
@@ -105,7 +106,9 @@ _NAME_TITLE_IN = re.compile(
 _CJK_NAME = re.compile(r"^(?:[\u3400-\u4dbf\u4e00-\u9fff\u3005]{2,4}|[\uac00-\ud7a3]{2,5})$")
 _EMAIL = re.compile(r"\s*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _WORD_LABEL = re.compile(
-    r"^(?:" + "|".join(re.escape(w) for w in sorted(BYLINE_WORDS, key=len, reverse=True)) + r")\b\s*:?\s+",
+    r"^(?:"
+    + "|".join(re.escape(w) for w in sorted(BYLINE_WORDS, key=len, reverse=True))
+    + r")\b\s*[:：]?\s+",
     re.IGNORECASE,
 )
 # What themes put between the author and the date in one byline element.
@@ -219,7 +222,7 @@ def _strip_label(text: str, learned: tuple[str, ...]) -> str | None:
     """The byline without its label; None when the label says it is no author (a source, a photo)."""
     for prefix in learned:
         if text.casefold().startswith(prefix):
-            text = text[len(prefix) :].lstrip(" :")
+            text = text[len(prefix) :].lstrip(" :：")
     label, rest = split_label(text)
     if label is not None:
         if label.casefold() in SOURCE_LABELS or label.casefold() in PHOTO_LABELS or label in EDITOR_LABELS:
@@ -228,7 +231,7 @@ def _strip_label(text: str, learned: tuple[str, ...]) -> str | None:
     match = _WORD_LABEL.match(text)
     if match is not None:
         rest = text[match.end() :]
-        word = match.group(0).strip(" :").casefold()
+        word = match.group(0).strip(" :：").casefold()
         if word != "de" or len(rest.split()) >= 2:
             text = rest
     return text
@@ -286,7 +289,7 @@ def learned_labels(texts: list[str]) -> tuple[str, ...]:
     prefix = " ".join(words[0][:shared])
     if prefix[:1].isdigit() or any(ch.isdigit() for ch in prefix):
         return ()
-    if not prefix.endswith(":") and prefix[:1].isupper() and len(starts) < 3:
+    if not prefix.endswith((":", "：")) and prefix[:1].isupper() and len(starts) < 3:
         return ()
     return (prefix.casefold(),)
 
@@ -423,7 +426,7 @@ def find_source(scope: ArticleScope) -> str | None:
             source = source_of(line)
             element = text.getparent()
             for _ in range(2):  # "<b>Source:</b> <a>Agency</a>": the label's element, then its parent
-                if source is not None or element is None or not line.rstrip().endswith(":"):
+                if source is not None or element is None or not line.rstrip().endswith((":", "：")):
                     break
                 context = normalize_space(cast("HtmlElement", element).text_content())
                 if len(context) >= 80:

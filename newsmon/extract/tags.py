@@ -37,7 +37,7 @@ HUB_WORDS = frozenset(
         "subject", "subjects", "теги", "тег", "тема", "теми", "темы",
     ]
 )  # fmt: skip
-_LABEL = re.compile(r"^[^\W\d_][^\W\d_ -]{1,20}(?:\s[^\W\d_]{1,20})?\s*:$")
+_LABEL = re.compile(r"^[^\W\d_][^\W\d_ -]{1,20}(?:\s[^\W\d_]{1,20})?\s*[:：]$")
 TAG_WORDS = 4  # a tag link's text: a few words (an article link reads as a headline)
 _TAG_CHARS = 40
 _CONTAINER_LEVELS = 3
@@ -68,7 +68,7 @@ def _hub(href: str, host: str) -> tuple[str, str] | None:
 def _text(link: HtmlElement) -> str:
     """The tag a link names: no "#", no separators, no label inside the link ("Filed to: science")."""
     text = normalize_space(link.text_content()).lstrip("#").strip(" ,;·|")
-    return split_label(text)[1].strip() if ":" in text else text
+    return split_label(text)[1].strip() if ":" in text or "：" in text else text
 
 
 def _short(text: str) -> bool:
