@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml.html import HtmlElement
 
 from newsmon.extract.dates import date_from_url, parse_machine_date, parse_text_date
 from newsmon.extract.html import parse_html
@@ -714,3 +715,31 @@ def test_a_tag_line_labelled_with_a_full_width_colon() -> None:
     page = page.replace("标签：".encode(), "关键词：".encode()).replace(b"/tags/", b"/k/")
     page = page.replace(b"class='keywords'", b"class='row'")  # the label alone says what the links are
     assert extract_metadata(parse_html(page), URL_ZH).tags == ["步道", "湿地"]
+
+
+def test_a_title_suffix_the_site_repeats_is_learned_and_cut() -> None:
+    from newsmon.extract.page import extract_page
+    from newsmon.state.template import SiteTemplate
+
+    def page(headline: str) -> HtmlElement:
+        html = (
+            f"<html><head><title>{headline}_新闻中心_临江网</title></head><body><div class='main'>"
+            f"<div class='text'>{''.join(f'<p>{p}</p>' for p in ZH_TEXT)}</div></div></body></html>"
+        )
+        return parse_html(html.encode())
+
+    headlines = [
+        "沿江步道二期工程下月开工",
+        "城东湿地公园新增观鸟台",
+        "老码头改建为市民广场",
+        "夜间公交新增三条线路",
+    ]
+    template = SiteTemplate(3, 0, 30)
+    template.open(None)
+    cold = extract_page(page(headlines[0]), "http://lj.example/a/1.html", template.options(ExtractOptions()))
+    assert cold.title == "沿江步道二期工程下月开工_新闻中心_临江网"  # one page: nothing tells the suffix
+    for number, headline in enumerate(headlines[:3], start=1):
+        learned = extract_page(page(headline), f"http://lj.example/a/{number}.html")
+        template.learn(learned.template_page, learned.template_units)
+    warm = extract_page(page(headlines[3]), "http://lj.example/a/4.html", template.options(ExtractOptions()))
+    assert warm.title == "夜间公交新增三条线路"

@@ -15,6 +15,7 @@ from newsmon.extract.dates import parse_text_date
 from newsmon.extract.jsonld import JsonLd, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope
+from newsmon.extract.template import SAMPLE_CHARS, TemplateView, fingerprint
 from newsmon.extract.text import normalize_space
 
 # What sites put between a headline and their name or a date in <title> ("Story | Name | 28.04.2023"),
@@ -193,3 +194,38 @@ def extract_title(
         names = all_sites() if separated else sites
         return strip_site_suffix(candidate, names, h1, others) or None
     return None
+
+
+# Learned from the site (newsmon/extract/template.py): a title's end after a separator ("_新闻中心_临江网",
+# " | Rheinpost") seen on the site's other pages is its own suffix, not the headline's. Hyphens and slashes
+# written without spaces join words ("Covid-19"): only spaced ones separate here.
+_AFFIX_SPLIT = re.compile(r"(\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+|\s*(?:_|｜|——|—|::|»|«|·|•|~)\s*)")
+_AFFIX_KEY = "title-suffix\n"
+MIN_HEADLINE_CHARS = 4  # letters and digits left of a title once a learned suffix is cut
+
+
+def title_suffixes(titles: Iterable[str | None]) -> list[tuple[int, str]]:
+    """(fingerprint, sample) of every end of the page's titles after a separator: the crawl learns them
+    with the page's blocks, and an end found on ``min_pages`` pages of the site is its suffix."""
+    found: dict[int, str] = {}
+    for title in titles:
+        parts = _AFFIX_SPLIT.split(clean_text(title))
+        for end in range(1, len(parts), 2):
+            suffix = "".join(parts[end:])
+            found.setdefault(fingerprint(_AFFIX_KEY + suffix), f"title suffix: {suffix}"[:SAMPLE_CHARS])
+    return list(found.items())
+
+
+def without_learned_suffix(title: str, titles: Iterable[str | None], view: TemplateView, page: int) -> str:
+    """``title`` without the longest end of the page's titles (``titles``: <title>, og:title) that the
+    site's template knows as a suffix, when ``title`` still holds it."""
+    for raw in titles:
+        parts = _AFFIX_SPLIT.split(clean_text(raw))
+        for end in range(1, len(parts), 2):  # the longest suffix first
+            if not view.is_template(fingerprint(_AFFIX_KEY + "".join(parts[end:])), page):
+                continue
+            head = "".join(parts[:end]).strip()
+            if len(_fold(head)) >= MIN_HEADLINE_CHARS and len(title) > len(head) and title.startswith(head):
+                return head
+            break
+    return title
