@@ -213,6 +213,11 @@ def test_strip_site_suffix(title, sites, h1, expected):
         ("https://social.example/lesia", []),
         ("desk@site.example", []),
         ("admin", []),
+        ("作者：周明 来源：临江晚报", ["周明"]),  # the next labelled field is not the name
+        ("记者：李红、王刚", ["李红", "王刚"]),
+        ("（责任编辑：孙静）", []),  # an editor is no author
+        ("本报讯临江区政府昨天宣布沿江步道的第二期工程", []),  # a sentence without spaces is no name
+        ("김민지·박서준 기자", ["김민지", "박서준"]),
     ],
 )
 def test_clean_author(byline, expected):

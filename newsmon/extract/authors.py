@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.jsonld import JsonLd, text_values
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import count_words, normalize_space
 
 # Words a byline starts with, without a colon (lowercase; "de" only before a name of two words or more).
 BYLINE_WORDS = (
@@ -103,6 +103,7 @@ _NAME_TITLE = re.compile(
 _NAME_TITLE_IN = re.compile(
     r"(?:^|(?<=\s))[^\W\d_]{2,5}(?:\s*[·・、,]\s*[^\W\d_]{2,5})*\s*(?:기자|특파원|記者|记者|特派員|特派员)(?=$|[\s=/])"
 )
+MAX_NAME_CHARS = 10  # characters of a name in a script written without spaces (counted as words)
 _CJK_NAME = re.compile(r"^(?:[\u3400-\u4dbf\u4e00-\u9fff\u3005]{2,4}|[\uac00-\ud7a3]{2,5})$")
 _EMAIL = re.compile(r"\s*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _WORD_LABEL = re.compile(
@@ -220,6 +221,8 @@ def source_of(text: str) -> str | None:
 
 def _strip_label(text: str, learned: tuple[str, ...]) -> str | None:
     """The byline without its label; None when the label says it is no author (a source, a photo)."""
+    if text[:1] in "（(【[" and text[-1:] in "）)】]":
+        text = text[1:-1].strip()  # "（责任编辑：孙静）"
     for prefix in learned:
         if text.casefold().startswith(prefix):
             text = text[len(prefix) :].lstrip(" :：")
@@ -250,6 +253,9 @@ def clean_author(name: str, learned: tuple[str, ...] = ()) -> list[str]:
         titled = _NAME_TITLE.match(_EMAIL.sub("", stripped).strip())
         if titled is not None:  # "홍길동 기자 hong@example.kr": the name before the reporter's title
             stripped = titled.group("names").strip()
+        end = _VALUE_END.search(stripped, 1)
+        if end is not None:  # "周明 来源：临江晚报": the next field of the line is not the name
+            stripped = stripped[: end.start()]
         several = len(stripped.split()) > 3 or any(mark in stripped for mark in ",、，")
         parts = _AUTHOR_SPLIT.split(stripped) if several else [stripped]
         if titled is not None:  # "김민지·박서준 기자": reporters' names joined by a middle dot
@@ -265,6 +271,7 @@ def clean_author(name: str, learned: tuple[str, ...] = ()) -> list[str]:
                 or lowered.startswith(("www.", "/", "@"))
                 or "@" in part
                 or len(part.split()) > 6
+                or count_words(part) > MAX_NAME_CHARS  # a sentence in a script without spaces
                 or lowered in _NOT_NAMES
             ):
                 continue

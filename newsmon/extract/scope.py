@@ -162,10 +162,10 @@ class ArticleScope:
         return None
 
     def described_lead(self, description: str | None) -> str | None:
-        """The block near the headline whose text is the page's meta description (or is cut from it, or
-        opens it): the site's own lead, whatever its class and whatever sits between it and the headline
-        (a byline, a picture). A plain paragraph among the body's paragraphs never is (many sites describe
-        a page by its first paragraph)."""
+        """The block near the headline whose text is the page's meta description: the site's own lead,
+        whatever its class and whatever sits between it and the headline (a byline, a picture). A plain
+        paragraph among the body's paragraphs never is, nor a block the description was cut from (CMSs
+        describe a page by its first paragraph, cut: an excerpt of the body, not a lead)."""
         wanted = _fold(description or "")
         if self.h1 is None or len(wanted) < LEAD_MATCH_CHARS:
             return None
@@ -177,10 +177,16 @@ class ArticleScope:
                 for element in _top_elements(sibling):
                     text = normalize_space(element.text_content())
                     folded = _fold(text)
-                    if len(folded) < LEAD_MATCH_CHARS or _among_paragraphs(element):
+                    if (
+                        len(folded) < LEAD_MATCH_CHARS
+                        or _among_paragraphs(element)
+                        or _among_paragraphs(
+                            element.getparent()  # <p><strong>the whole first paragraph</strong></p>
+                        )
+                    ):
                         continue
-                    if folded == wanted or wanted.startswith(folded) or folded.startswith(wanted):
-                        return _dek_text(element) if len(folded) <= len(wanted) * 2 else None
+                    if folded == wanted:
+                        return _dek_text(element)
         return None
 
     def canonical_hrefs(self) -> list[str]:
@@ -197,9 +203,9 @@ LEAD_MATCH_CHARS = 20  # letters and digits a lead must share with the meta desc
 LEAD_SIBLINGS = 6  # blocks after the headline (or its header) looked at for the described lead
 
 
-def _among_paragraphs(element: HtmlElement) -> bool:
+def _among_paragraphs(element: HtmlElement | None) -> bool:
     """A <p> with two or more sibling <p> of its own class: one of the body's paragraphs."""
-    if element.tag != "p":
+    if element is None or element.tag != "p":
         return False
     parent = element.getparent()
     if parent is None:
