@@ -64,6 +64,7 @@ SOURCE_LABELS = frozenset(
         "출처",
     ]
 )
+_SOURCE_WORD = re.compile("|".join(sorted(SOURCE_LABELS, key=len, reverse=True)), re.IGNORECASE)
 # ... or the desk that edited it (not its author): "（责任编辑：孙静）", "編集：山田", "편집: 김민지"
 EDITOR_LABELS = frozenset(
     ["责任编辑", "責任編輯", "编辑", "編輯", "编审", "审核", "审校", "校对", "監修", "編集", "편집", "데스크"]
@@ -208,6 +209,8 @@ def labelled_parts(line: str) -> list[str]:
 def source_of(text: str) -> str | None:
     """The agency of a "Source: <agency>" line in any language (the label from SOURCE_LABELS), else None;
     the label may follow other fields in the line ("14:05 来源：临江晚报 （责任编辑：周明）")."""
+    if _SOURCE_WORD.search(text) is None:  # most colon texts name no source: one C search decides
+        return None
     for part in labelled_parts(normalize_space(text)):
         label, rest = split_label(part)
         if label is None or label.casefold() not in SOURCE_LABELS:

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml.etree import XPath
@@ -175,8 +176,9 @@ class ArticleScope:
         for anchor in anchors:
             for sibling in list(_next_elements(anchor))[:LEAD_SIBLINGS]:
                 for element in _top_elements(sibling):
-                    text = normalize_space(element.text_content())
-                    folded = _fold(text)
+                    if next(islice(element.iter(), LEAD_ELEMENTS, None), None) is not None:
+                        continue  # a container of many elements: no lead (its text is not read)
+                    folded = _fold(element.text_content())
                     if (
                         len(folded) < LEAD_MATCH_CHARS
                         or _among_paragraphs(element)
@@ -201,6 +203,7 @@ class ArticleScope:
 _BLOCK_LEVELS = 4  # wrappers climbed around a headline
 LEAD_MATCH_CHARS = 20  # letters and digits a lead must share with the meta description
 LEAD_SIBLINGS = 6  # blocks after the headline (or its header) looked at for the described lead
+LEAD_ELEMENTS = 12  # elements of a block (itself included) that may be a lead: a few inline tags at most
 
 
 def _among_paragraphs(element: HtmlElement | None) -> bool:
