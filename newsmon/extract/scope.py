@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import cast
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
@@ -173,22 +175,24 @@ class ArticleScope:
         anchors = list(_headline_blocks(self.h1))
         if self.header and self.header[0] not in anchors and self.header[0] is not self.root:
             anchors.append(self.header[0])
+        opening = normalize_space(description).split(" ")[0][:LEAD_OPENING_CHARS]
         for anchor in anchors:
-            for sibling in list(_next_elements(anchor))[:LEAD_SIBLINGS]:
-                for element in _top_elements(sibling):
+            # the text nodes opening as the description does, in the blocks after the anchor (found in C)
+            texts = _OPENING_TEXTS(anchor, n=LEAD_SIBLINGS, opening=opening)
+            for text in cast("list[etree._ElementUnicodeResult]", texts):
+                element = cast("HtmlElement | None", text.getparent())
+                if element is not None and text.is_tail:
+                    element = element.getparent()
+                for _ in range(3):  # the text's element and the blocks around it: the lead is one of them
+                    if element is None or element is anchor.getparent():
+                        break
                     if next(islice(element.iter(), LEAD_ELEMENTS, None), None) is not None:
-                        continue  # a container of many elements: no lead (its text is not read)
-                    folded = _fold(element.text_content())
-                    if (
-                        len(folded) < LEAD_MATCH_CHARS
-                        or _among_paragraphs(element)
-                        or _among_paragraphs(
-                            element.getparent()  # <p><strong>the whole first paragraph</strong></p>
-                        )
-                    ):
-                        continue
-                    if folded == wanted:
+                        break  # a container of many elements: no lead (its text is not read)
+                    if _fold(element.text_content()) == wanted:
+                        if _among_paragraphs(element) or _among_paragraphs(element.getparent()):
+                            break  # one of the body's paragraphs (<p><strong>...</strong></p> too)
                         return _dek_text(element)
+                    element = element.getparent()
         return None
 
     def canonical_hrefs(self) -> list[str]:
@@ -203,6 +207,11 @@ class ArticleScope:
 _BLOCK_LEVELS = 4  # wrappers climbed around a headline
 LEAD_MATCH_CHARS = 20  # letters and digits a lead must share with the meta description
 LEAD_SIBLINGS = 6  # blocks after the headline (or its header) looked at for the described lead
+LEAD_OPENING_CHARS = 8  # the description's first characters, looked for at the start of text nodes
+_OPENING_TEXTS = XPath(
+    "following-sibling::*[position() <= $n]/descendant-or-self::*/text()"
+    "[starts-with(normalize-space(.), $opening)]"
+)
 LEAD_ELEMENTS = 12  # elements of a block (itself included) that may be a lead: a few inline tags at most
 
 
