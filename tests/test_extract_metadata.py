@@ -748,3 +748,35 @@ def test_a_title_suffix_the_site_repeats_is_learned_and_cut() -> None:
         template.learn(learned.template_page, learned.template_units)
     warm = extract_page(page(headlines[3]), "http://lj.example/a/4.html", template.options(ExtractOptions()))
     assert warm.title == "夜间公交新增三条线路"
+
+
+@pytest.mark.parametrize(
+    ("h1", "title", "headline"),
+    [
+        (
+            "<h1><a href='/'>临江网</a></h1>",
+            "沿江步道二期工程下月开工_临江网",
+            "沿江步道二期工程下月开工",
+        ),  # a logo
+        (
+            "<h1>临江网</h1>",
+            "沿江步道二期工程下月开工_新闻中心_临江网",
+            "沿江步道二期工程下月开工",
+        ),  # site's name
+        ("", "沿江步道二期工程下月开工_临江网", "沿江步道二期工程下月开工"),  # no <h1> at all
+        # an <h1> the title opens with, longer than a heading it also names: the <h1> stays the headline
+        ("<h1>Flood gates open</h1>", "Flood gates open: what the tide means | Gazette", "Flood gates open"),
+        (
+            "<h1>Flood gates open at Lowmarsh</h1>",
+            "Flood gates open at Lowmarsh | Gazette",
+            "Flood gates open at Lowmarsh",
+        ),
+    ],
+)
+def test_the_headline_is_the_heading_the_title_names(h1: str, title: str, headline: str) -> None:
+    from newsmon.extract.scope import find_scope
+
+    h2 = headline if "Flood" not in headline else "What the tide means"
+    body = f"{h1}<div><h2>{h2}</h2><p>{ZH_TEXT[0]}</p></div>"
+    html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    assert find_scope(parse_html(html.encode())).h1_text == headline

@@ -405,6 +405,7 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
 
 
 TITLE_SHARE = 0.35  # a heading naming at least this share of the page's title may be its headline
+HEADLINE_SHARE = 0.5  # an <h1> naming this share of the title is the headline, whatever else the page has
 _FOLD = re.compile(r"[\W_]+")
 _LOGO = re.compile(r"logo|brand|site-?(?:name|title)", re.IGNORECASE)
 
@@ -413,40 +414,44 @@ def _fold(text: str) -> str:
     return _FOLD.sub("", text.casefold())
 
 
-def _logo_like(h1: HtmlElement, title: str) -> bool:
-    """An <h1> holding the site's logo or name, not the story's headline: a link to the home page, an
-    image, a logo class, or the text the page's title ends or starts with (its site affix)."""
+def _logo_like(h1: HtmlElement) -> bool:
+    """An <h1> holding the site's logo: a link to the home page, an image, a logo class."""
     if _LOGO.search(f"{h1.get('class') or ''} {h1.get('id') or ''}") or h1.find(".//img") is not None:
         return True
-    if any((a.get("href") or "").strip() in ("/", "./", "") for a in h1.iter("a")):
-        return True
-    text = _fold(h1.text_content())
-    return bool(text) and text != title and (title.endswith(text) or title.startswith(text))
+    return any((a.get("href") or "").strip() in ("/", "./", "") for a in h1.iter("a"))
 
 
 def _titled_heading(
     tree: HtmlElement, h1: HtmlElement | None, headings: list[HtmlElement], title: HtmlElement | None
 ) -> HtmlElement | None:
-    """The page's headline: the chosen <h1>, unless it is a logo (or there is none) and another <h1>/<h2>
-    names the page's <title> or og:title better (DedeCMS and many Chinese and Japanese CMSs print the
-    logo in an <h1> and the story's headline in an <h2>)."""
+    """The page's headline: the chosen <h1>, unless it names little of the page's <title> or og:title and
+    another <h1>/<h2> names it better while the <h1> is a logo (or the site's name the title ends or starts
+    with, much shorter than that heading), or there is no <h1>. DedeCMS and many Chinese and Japanese CMSs
+    print the logo in an <h1> and the story's headline in an <h2>."""
     titles = [_fold(title.text_content())] if title is not None else []
     head = tree.find("head")
     if head is not None:
         metas = head.iter("meta")
         titles += [_fold(m.get("content") or "") for m in metas if m.get("property") == "og:title"]
     titles = [t for t in titles if t]
-    if not titles or (h1 is not None and not any(_logo_like(h1, t) for t in titles)):
+    if not titles:
         return h1
 
     def share(heading: HtmlElement) -> float:
         text = _fold(heading.text_content())
         return max((len(text) / len(t) for t in titles if len(text) >= 4 and text in t), default=0.0)
 
+    own = share(h1) if h1 is not None else 0.0
+    if own >= HEADLINE_SHARE:
+        return h1  # the <h1> is most of the title: the headline (most pages stop here)
     best = max((h for h in headings if h is not h1), key=share, default=None)
-    if best is None or share(best) < TITLE_SHARE or (h1 is not None and share(best) <= share(h1)):
+    if best is None or share(best) < TITLE_SHARE or share(best) <= own:
         return h1
-    return best
+    if h1 is None or _logo_like(h1):
+        return best
+    text, other = _fold(h1.text_content()), _fold(best.text_content())
+    affix = any(t.endswith(text) or t.startswith(text) for t in titles)  # the site's name in the title
+    return best if text and affix and 2 * len(text) <= len(other) else h1
 
 
 def find_scope(tree: HtmlElement) -> ArticleScope:
