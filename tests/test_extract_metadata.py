@@ -713,6 +713,9 @@ def test_the_lead_the_meta_description_names_is_the_subtitle() -> None:
         "Мост через Каменку закроют", "07.12.2026", body, title="Мост", head=head.replace(lead_text, body[0])
     )
     assert extract_metadata(parse_html(plain), URL_ZH).subtitle is None
+    # nor is the text's first paragraph classed apart and described by the meta description
+    first = plain.replace(f"<p>{body[0]}</p>".encode(), f"<p class='first'>{body[0]}</p>".encode())
+    assert extract_metadata(parse_html(first), URL_ZH).subtitle is None
 
 
 def test_a_tag_line_labelled_with_a_full_width_colon() -> None:

@@ -183,6 +183,8 @@ class ArticleScope:
                 element = cast("HtmlElement | None", text.getparent())
                 if element is not None and text.is_tail:
                     element = element.getparent()
+                if element is None or _depth_below(element, anchor) > LEAD_DEPTH:
+                    continue  # deep inside a block after the headline (the body's container): no lead
                 for _ in range(3):  # the text's element and the blocks around it: the lead is one of them
                     if element is None or element is anchor.getparent():
                         break
@@ -212,16 +214,31 @@ _OPENING_TEXTS = XPath(
     "following-sibling::*[position() <= $n]/descendant-or-self::*/text()"
     "[starts-with(normalize-space(.), $opening)]"
 )
+LEAD_DEPTH = 3  # a lead is a block after the headline, or inside one two levels down at most
 LEAD_ELEMENTS = 12  # elements of a block (itself included) that may be a lead: a few inline tags at most
 
 
+def _depth_below(element: HtmlElement, anchor: HtmlElement) -> int:
+    """Levels from the anchor's parent down to ``element`` (1: a sibling of the anchor)."""
+    parent, depth = anchor.getparent(), 0
+    for ancestor in (element, *element.iterancestors()):
+        depth += 1
+        if ancestor.getparent() is parent:
+            return depth
+    return depth
+
+
 def _among_paragraphs(element: HtmlElement | None) -> bool:
-    """A <p> with two or more sibling <p> of its own class: one of the body's paragraphs."""
+    """A <p> with two or more sibling <p> of its own class, or followed by a <p> of text: one of the
+    body's paragraphs (its first, when the site classes that one apart)."""
     if element is None or element.tag != "p":
         return False
     parent = element.getparent()
     if parent is None:
         return False
+    following = next((el for el in element.itersiblings() if isinstance(el.tag, str)), None)
+    if following is not None and following.tag == "p" and following.text_content().strip():
+        return True
     css = element.get("class")
     return sum(1 for p in parent.iterchildren("p") if p is not element and p.get("class") == css) >= 2
 
