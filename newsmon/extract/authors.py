@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.jsonld import JsonLd, text_values
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 
 # Words a byline starts with, without a colon (lowercase; "de" only before a name of two words or more).
 BYLINE_WORDS = (
@@ -322,8 +322,8 @@ def _labelled_lines(scope: ArticleScope) -> list[str]:
                 continue  # the headline, a heading: never a byline
             if len(line.split()) <= 2 and parent is not None and len(parent.findall(".//a")) <= 1:
                 following = _element_after(text)  # a bare label: the name is the element right after it
-                if following is not None and len(following.text_content().split()) <= 6:
-                    line = f"{line} {normalize_space(following.text_content())}"
+                if following is not None and len(text_of(following).split()) <= 6:
+                    line = f"{line} {normalize_space(text_of(following))}"
             line = _BYLINE_SEPARATORS.split(line)[0].strip()
             if len(line.split()) > 8 or any(ch.isdigit() for ch in line):
                 continue
@@ -346,9 +346,9 @@ def find_authors(
     if found:
         return dedupe_names(found)
     bylines = scope.bylines()
-    learned = learned_labels([el.text_content() for el in bylines])
+    learned = learned_labels([text_of(el) for el in bylines])
     for elements in (scope.rel_authors, lambda: bylines, lambda: _author_links(scope)):  # in turn, lazily
-        names = [n for el in _own(elements(), scope) for n in clean_author(el.text_content(), learned)]
+        names = [n for el in _own(elements(), scope) for n in clean_author(text_of(el), learned)]
         if names:
             return _without_fragments(names)
     names = [n for line in _labelled_lines(scope) for n in clean_author(line, learned)]
@@ -366,7 +366,7 @@ def find_source(scope: ArticleScope) -> str | None:
             for _ in range(2):  # "<b>Source:</b> <a>Agency</a>": the label's element, then its parent
                 if source is not None or element is None or not line.rstrip().endswith(":"):
                     break
-                context = normalize_space(cast("HtmlElement", element).text_content())
+                context = normalize_space(text_of(cast("HtmlElement", element)))
                 if len(context) >= 80:
                     break
                 source = source_of(context)

@@ -18,7 +18,7 @@ from newsmon.extract.budget import BLOCK_TAGS, count_elements
 from newsmon.extract.chunks import continuation_chunks, source_container, without_holes
 from newsmon.extract.html import parse_html
 from newsmon.extract.jsonld import JsonLd, parse_jsonld
-from newsmon.extract.text import element_text_lines, hidden_elements, normalize_space
+from newsmon.extract.text import element_text_lines, hidden_elements, normalize_space, text_of
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def _page_words(tree: HtmlElement) -> int:
     body = tree.find("body")
     if body is None:
         return 0
-    words = _words(body.text_content())
+    words = _words(text_of(body))
     return words - sum(_words(el.text or "") for el in body.iter("script", "style", "noscript"))
 
 
@@ -173,7 +173,7 @@ def _fallback_text(tree: HtmlElement, excluded: set[HtmlElement]) -> str:
 
 def _headlines(tree: HtmlElement) -> set[str]:
     """The page's headline as it may open the extracted text: <h1>s, <title>, og:title."""
-    found = {normalize_space(h1.text_content()) for h1 in tree.iter("h1")}
+    found = {normalize_space(text_of(h1)) for h1 in tree.iter("h1")}
     found.add(normalize_space(tree.findtext(".//title")))
     found.update(normalize_space(m.get("content")) for m in tree.iterfind(".//meta[@property='og:title']"))
     found.discard("")
@@ -185,7 +185,7 @@ def _header_texts(header: Iterable[HtmlElement]) -> set[str]:
     found: set[str] = set()
     for element in header:
         found.update(element_text_lines(element))
-        found.update(normalize_space(el.text_content()) for el in element.iter(etree.Element))
+        found.update(normalize_space(text_of(el)) for el in element.iter(etree.Element))
     found.discard("")
     return found
 

@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 from w3lib.url import safe_url_string
 
 from newsmon.extract import xpaths
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 from newsmon.extract.types import LinkItem
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def absolute_url(href: str | None, base: str) -> str | None:
 
 def anchor_text(anchor: HtmlElement) -> str:
     """Normalised text of an anchor, else its title/aria-label, else the alt of an image inside it."""
-    text = normalize_space(anchor.text_content())
+    text = normalize_space(text_of(anchor))
     if text:
         return text
     for attr in ("title", "aria-label"):

@@ -25,7 +25,7 @@ from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope, find_scope
 from newsmon.extract.tags import visible_tags
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 from newsmon.extract.titles import clean_text, extract_title, unescape_entities
 from newsmon.extract.types import ArticleMetadata, ExtractOptions
 
@@ -213,7 +213,7 @@ def _with_time(
         return None
     value, timed = found
     while not timed and element is not None:
-        context = normalize_space(element.text_content())
+        context = normalize_space(text_of(element))
         if len(context) > _DATE_CONTEXT_CHARS:
             break
         wider = parse_text_date_timed(context, tz, dayfirst=dayfirst, languages=languages)
@@ -245,7 +245,7 @@ def _visible_dates(
         if (modified if is_modified else published) is not None:
             continue  # the side this element would give is known already
         value = parse_machine_date(time.get("datetime"), tz) or _with_time(
-            time.text_content(), time, tz, dayfirst, languages
+            text_of(time), time, tz, dayfirst, languages
         )
         if value is None:
             continue
@@ -261,7 +261,7 @@ def _visible_dates(
                 break
         else:
             now = options.fetched_at or datetime.now(UTC)
-            for text in [t.text_content() for t in times] + [text for text, _ in texts]:
+            for text in [text_of(t) for t in times] + [text for text, _ in texts]:
                 published = parse_relative_date(text, tz, now, languages)
                 if published is not None:
                     break

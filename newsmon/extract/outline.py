@@ -7,7 +7,7 @@ import logging
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.text import hidden_elements, normalize_space
+from newsmon.extract.text import hidden_elements, normalize_space, text_of
 from newsmon.extract.types import HeadingNode
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def visible_headings(
     for heading in headings:
         if hidden and not _visible(heading, hidden):
             continue
-        text = normalize_space(heading.text_content())
+        text = normalize_space(text_of(heading))
         if text:
             found.append((int(heading.tag[1]), text, heading))
     return found

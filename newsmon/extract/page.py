@@ -32,7 +32,7 @@ from newsmon.extract.template import (
     template_texts,
     without_template,
 )
-from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
+from newsmon.extract.text import hidden_element_sets, normalize_space, text_of, visible_text_lines
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         body = without_trailing_prompts(body)
     # the headline's wrapper is not article text, unless the body is in it (a short article in one block)
     start = " ".join(body.split()[:HEADER_CHECK_WORDS])
-    if header and start and start in normalize_space(header[0].text_content()):
+    if header and start and start in normalize_space(text_of(header[0])):
         header = []
     skip = related | noise | rendered_hidden | set(header)
     known = {*headlines, meta.subtitle or "", meta.description or ""}

@@ -33,7 +33,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.guard import count_words
 from newsmon.extract.jsonld import JsonLd
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def _box(start: HtmlElement, keep: set[HtmlElement]) -> HtmlElement | None:
     for level, element in enumerate([start, *start.iterancestors()]):
         if level > PROMPT_LEVELS or element in keep or element.tag in _CONTAINERS:
             break
-        words = count_words(element.text_content())
+        words = count_words(text_of(element))
         if (
             element.find(".//h1") is not None
             or words > PROMPT_WORDS

@@ -11,7 +11,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _is_section_href(href: str | None) -> bool:
 
 
 def _words(element: HtmlElement) -> int:
-    return len(element.text_content().split())
+    return len(text_of(element).split())
 
 
 @dataclass
@@ -98,14 +98,14 @@ class ArticleScope:
         if not links:  # the trail's deepest link that is neither the home page nor this page
             trail = [a for a in _breadcrumb_links(self.tree) if _is_section_href(a.get("href"))]
             links = trail[-1:]
-        return [normalize_space(a.text_content()) for a in links]
+        return [normalize_space(text_of(a)) for a in links]
 
     def tag_links(self) -> list[str]:
         """Texts of rel=tag links (not categories) of the article, else of the page outside nav/aside."""
         links = list(self._in_zone(_REL_TAG))
         if not links:
             links = [a for a in xpaths.select(_REL_TAG, self.tree) if not xpaths.test(xpaths.OUTSIDE_MAIN, a)]
-        return [normalize_space(a.text_content()) for a in links]
+        return [normalize_space(text_of(a)) for a in links]
 
     def times(self) -> list[HtmlElement]:
         """<time> elements of the header zone, then of the article."""
@@ -120,9 +120,9 @@ class ArticleScope:
                     yield str(text), text.getparent()
         if self.root is not None:
             for element in xpaths.select(xpaths.DATE_HINTS, self.root):
-                text = element.text_content()
-                if len(text) < 80:
-                    yield text, element
+                content = text_of(element)
+                if len(content) < 80:
+                    yield content, element
 
     def standfirst(self) -> str | None:
         """The dek right after the headline, found by the CMS's naming or by its position:
@@ -190,8 +190,8 @@ def _dek_text(element: HtmlElement) -> str | None:
     ):
         return None
     words = _words(element)
-    text = normalize_space(element.text_content())
-    linked = sum(len(normalize_space(a.text_content())) for a in element.iter("a"))
+    text = normalize_space(text_of(element))
+    linked = sum(len(normalize_space(text_of(a))) for a in element.iter("a"))
     if linked * 2 > len(text):
         return None
     if (
@@ -264,9 +264,7 @@ def _dek_of(
 def _bold(element: HtmlElement) -> bool:
     """A paragraph whose whole text is bold (<p><strong>lead</strong></p>)."""
     strong = [child for child in element if child.tag in ("strong", "b")]
-    return len(strong) == 1 and normalize_space(strong[0].text_content()) == normalize_space(
-        element.text_content()
-    )
+    return len(strong) == 1 and normalize_space(text_of(strong[0])) == normalize_space(text_of(element))
 
 
 def _opener(container: HtmlElement) -> str | None:
@@ -299,12 +297,12 @@ def _is_byline_block(element: HtmlElement) -> bool:
 
 def _headline_blocks(h1: HtmlElement) -> Iterator[HtmlElement]:
     """The headline, then each wrapper around it that holds no other text, innermost first."""
-    text = normalize_space(h1.text_content())
+    text = normalize_space(text_of(h1))
     element: HtmlElement = h1
     yield element
     for _ in range(_BLOCK_LEVELS):
         parent = element.getparent()
-        if parent is None or parent.tag in _CONTAINERS or normalize_space(parent.text_content()) != text:
+        if parent is None or parent.tag in _CONTAINERS or normalize_space(text_of(parent)) != text:
             return
         yield parent
         element = parent
@@ -354,7 +352,7 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
     for element in tree.getroottree().getroot().iter("article", "h1", "title"):
         found[element.tag].append(element)
     articles = found["article"]
-    h1s = [h for h in found["h1"] if normalize_space(h.text_content())]
+    h1s = [h for h in found["h1"] if normalize_space(text_of(h))]
     h1 = next((h for h in h1s if xpaths.test(_IN_ARTICLE, h)), None)
     if h1 is None:
         h1 = next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None)
@@ -375,6 +373,6 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
         root=root,
         header=_header_zone(h1, root) if h1 is not None else [],
         articles=len(articles),
-        h1_text=normalize_space(h1.text_content()) if h1 is not None else None,
-        title_text=normalize_space(titles[0].text_content()) if titles else None,
+        h1_text=normalize_space(text_of(h1)) if h1 is not None else None,
+        title_text=normalize_space(text_of(titles[0])) if titles else None,
     )

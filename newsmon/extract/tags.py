@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.authors import dedupe_names, fold, in_comments, in_other_article, split_label
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 
 TAG_CLASS = re.compile(
     r"(?:^|[\s_-])(?:tags?|tag-?list|tagged|topics?|keywords?|schlagw\w*|stichw\w*|themen|etiquetas?|etiket\w*|"
@@ -67,7 +67,7 @@ def _hub(href: str, host: str) -> tuple[str, str] | None:
 
 def _text(link: HtmlElement) -> str:
     """The tag a link names: no "#", no separators, no label inside the link ("Filed to: science")."""
-    text = normalize_space(link.text_content()).lstrip("#").strip(" ,;·|")
+    text = normalize_space(text_of(link)).lstrip("#").strip(" ,;·|")
     return split_label(text)[1].strip() if ":" in text else text
 
 
@@ -157,8 +157,8 @@ def _in_prose(link: HtmlElement, verdicts: dict[HtmlElement, bool]) -> bool:
         return False
     verdict = verdicts.get(block)
     if verdict is None:
-        total = len(normalize_space(block.text_content()))
-        linked = sum(len(normalize_space(a.text_content())) for a in block.iter("a"))
+        total = len(normalize_space(text_of(block)))
+        linked = sum(len(normalize_space(text_of(a))) for a in block.iter("a"))
         verdict = verdicts[block] = total - linked > max(_PROSE_CHARS, linked)
     return verdict
 
@@ -213,7 +213,7 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
     for ancestor in scope.h1.iterancestors():
         if ancestor.tag in ("body", "html"):
             return None
-        if sum(1 for p in ancestor.iter("p") if len(p.text_content().split()) >= 8) >= 3:
+        if sum(1 for p in ancestor.iter("p") if len(text_of(p).split()) >= 8) >= 3:
             return ancestor
     return None
 
