@@ -30,11 +30,13 @@ _SIMPLE_ROOTED = re.compile(rf"/(?!/){_SAFE}?]*(?:\?{_SAFE}]+)?")
 _SIMPLE_ORIGIN = re.compile(rf"https?://{_SAFE}/?]+(?=[/?#]|$)")
 
 
-def document_base(tree: HtmlElement, base_url: str) -> str:
+def document_base(tree: HtmlElement, base_url: str, elements: xpaths.PageElements | None = None) -> str:
     """The URL relative links resolve against: <base href> (itself resolved) or the page URL. The page's
-    <base> elements are found by a walk in C (``iter``): several extractors ask, and an XPath returning
-    smart strings cost more than the rest of this function on every page."""
-    for base in tree.getroottree().getroot().iter("base"):
+    <base> elements are found by a walk in C (``iter``), or taken from ``elements`` (``page_elements``) when
+    the caller has them: several extractors ask, and an XPath returning smart strings cost more than the
+    rest of this function on every page."""
+    bases = elements["base"] if elements is not None else tree.getroottree().getroot().iter("base")
+    for base in bases:
         value = base.get("href")
         if value is None:
             continue
@@ -90,14 +92,25 @@ def anchor_text(anchor: HtmlElement) -> str:
     return ""
 
 
-def extract_links(tree: HtmlElement, base_url: str, *, base: str | None = None) -> list[LinkItem]:
+def extract_links(
+    tree: HtmlElement,
+    base_url: str,
+    *,
+    base: str | None = None,
+    elements: xpaths.PageElements | None = None,
+) -> list[LinkItem]:
     """Every <a href> of the page in document order: absolute, http(s) only, no fragment, first wins;
-    ``base``: ``document_base(tree, base_url)`` when the caller has it."""
-    base = base if base is not None else document_base(tree, base_url)
+    ``base``: ``document_base(tree, base_url)``, ``elements``: ``xpaths.page_elements(tree)``, when the
+    caller has them."""
+    base = base if base is not None else document_base(tree, base_url, elements)
     seen: set[str] = set()
     links: list[LinkItem] = []
-    for anchor in xpaths.select(xpaths.ANCHORS, tree):
-        url = absolute_url(anchor.get("href"), base)
+    anchors = elements["a"] if elements is not None else xpaths.select(xpaths.ANCHORS, tree)
+    for anchor in anchors:  # //a[@href]
+        href = anchor.get("href")
+        if href is None:
+            continue
+        url = absolute_url(href, base)
         if url is None or url in seen:
             continue
         seen.add(url)

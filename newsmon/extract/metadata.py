@@ -47,10 +47,11 @@ _AUTHOR_META = ("article:author", "author", "byl", "dc.creator", "parsely-author
 _MODIFIED_HINT = re.compile(r"updated|modified", re.I)
 
 
-def read_meta(tree: HtmlElement) -> dict[str, list[str]]:
-    """<meta> contents by lowercased property/name/itemprop/http-equiv, in document order."""
+def read_meta(tree: HtmlElement, elements: xpaths.PageElements | None = None) -> dict[str, list[str]]:
+    """<meta> contents by lowercased property/name/itemprop/http-equiv, in document order; ``elements``:
+    ``xpaths.page_elements(tree)`` when the caller has them (``ArticleScope.elements``)."""
     metas: dict[str, list[str]] = {}
-    for meta in xpaths.select(xpaths.META, tree):
+    for meta in elements["meta"] if elements is not None else xpaths.select(xpaths.META, tree):
         key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
         content = normalize_space(meta.get("content"))
         if key and content:

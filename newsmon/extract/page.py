@@ -99,8 +99,8 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     options = options or ExtractOptions()
     jsonld = parse_jsonld(tree)
     scope = find_scope(tree)
-    metas = read_meta(tree)
-    base = document_base(tree, url)  # what relative links resolve against: one walk of the page, shared
+    metas = read_meta(tree, scope.elements)  # the page's <meta>s, <a>s, ...: one walk, shared (find_scope)
+    base = document_base(tree, url, scope.elements)  # what relative links resolve against
     meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope, metas=metas, base=base)
     # computed once, shared: visible text leaves aria-hidden subtrees out, outline and body keep them
     hidden, rendered_hidden = hidden_element_sets(tree)
@@ -128,7 +128,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         header=header,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
-    links = extract_links(tree, url, base=base)
+    links = extract_links(tree, url, base=base, elements=scope.elements)
     if found.source == "extractor":
         body = without_link_lists(body, {link["text"] for link in links})
     if paywalled or prompts:

@@ -140,11 +140,22 @@ def _label_element(owner: HtmlElement, label: str) -> _Label | None:
     return _Label(label, element, WHOLE)
 
 
-def _label_texts(tree: HtmlElement, labels: frozenset[str]) -> Iterator[tuple[HtmlElement, str]]:
+_LABELLED_TAGS = frozenset({"section", "aside", "nav", "div", "ul"})  # labelled by aria-label or title
+
+
+def _label_texts(
+    tree: HtmlElement, labels: frozenset[str], containers: list[HtmlElement]
+) -> Iterator[tuple[HtmlElement, str]]:
     """(element, label) for every element whose own leading text reads as one of ``labels``, in document
-    order. One pass over the tree: short texts only, a cheap word test before the exact comparison."""
+    order. One pass over the tree: short texts only, a cheap word test before the exact comparison. The
+    same pass appends to ``containers`` the blocks with an aria-label or title attribute (their own XPath,
+    ``//*[@aria-label or @title][self::section or ...]``, walked the whole page again)."""
     words = _label_words(labels)
     for element in tree.iter(etree.Element):
+        if element.tag in _LABELLED_TAGS and (
+            element.get("aria-label") is not None or element.get("title") is not None
+        ):
+            containers.append(element)
         text = element.text
         if not text or len(text) >= MAX_LABEL_CHARS or element.tag in _NOT_LABEL_PARENTS:
             continue
@@ -159,13 +170,14 @@ def _find_labels(tree: HtmlElement, labels: frozenset[str]) -> list[_Label]:
     """Every element of the page labelled by one of ``labels``, in document order per kind."""
     found: list[_Label] = []
     seen: set[HtmlElement] = set()
-    for owner, label in _label_texts(tree, labels):
+    containers: list[HtmlElement] = []
+    for owner, label in _label_texts(tree, labels, containers):
         match = _label_element(owner, label)
         if match is None or match.element in seen or xpaths.test(xpaths.IN_NAVIGATION, match.element):
             continue
         seen.add(match.element)
         found.append(match)
-    for container in xpaths.select(xpaths.LABELLED_CONTAINERS, tree):
+    for container in containers:
         for attr in ("aria-label", "title"):
             label = normalize_label(container.get(attr))
             if label in labels and container not in seen:

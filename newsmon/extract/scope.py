@@ -18,9 +18,26 @@ logger = logging.getLogger(__name__)
 HEADER_WORDS = 150  # a wrapper of the headline with more words than this is the article, not its header
 BYLINE_WORDS = 15
 STANDFIRST_WORDS = (4, 80)
-_REL_AUTHOR = XPath(f".//a[{xpaths.has_token('@rel', 'author')}]")
-_REL_CATEGORY = XPath(f".//a[{xpaths.has_token('@rel', 'category')}]")
-_REL_TAG = XPath(f".//a[{xpaths.has_token('@rel', 'tag')}][not({xpaths.has_token('@rel', 'category')})]")
+
+
+def _rel_author(node: HtmlElement) -> list[HtmlElement]:
+    """``.//a[has_token(@rel, 'author')]`` (a walk in C, the rel tested in Python: no XPath string functions
+    on every link)."""
+    return [a for a in node.iterdescendants("a") if xpaths.has_rel(a, "author")]
+
+
+def _rel_category(node: HtmlElement) -> list[HtmlElement]:
+    return [a for a in node.iterdescendants("a") if xpaths.has_rel(a, "category")]
+
+
+def _rel_tag(node: HtmlElement) -> list[HtmlElement]:
+    return [a for a in node.iterdescendants("a") if _is_rel_tag(a)]
+
+
+def _is_rel_tag(link: HtmlElement) -> bool:
+    return xpaths.has_rel(link, "tag") and not xpaths.has_rel(link, "category")
+
+
 # Links to a section listing (WordPress /category/slug/, many CMSs /section/slug/) inside the article.
 _SECTION_HREF = XPath(
     ".//a[contains(@href, '/category/') or contains(@href, '/section/') or contains(@href, '/rubric/')]"
@@ -65,6 +82,8 @@ class ArticleScope:
     articles: int = 0  # <article> elements in the page
     h1_text: str | None = None
     title_text: str | None = None
+    # the page's links, <meta>s, menus...: one walk, shared by the extractors (xpaths.page_elements)
+    elements: xpaths.PageElements = field(default_factory=dict)
 
     def _roots(self) -> list[HtmlElement]:
         return [*self.header, *([self.root] if self.root is not None else [])]
@@ -79,7 +98,7 @@ class ArticleScope:
 
     def rel_authors(self) -> list[HtmlElement]:
         """rel=author links of the article (the page's when the article has none)."""
-        return list(self._in_zone(_REL_AUTHOR))
+        return list(self._in_zone(_rel_author))
 
     def bylines(self) -> list[HtmlElement]:
         """Short byline-like elements (class byline/author, itemprop=author) of the article."""
@@ -88,7 +107,9 @@ class ArticleScope:
     def category_links(self) -> list[str]:
         """Texts of rel="category" links of the article, else of the page, else of the article's links to a
         section listing (the category label themes print above the headline)."""
-        links = list(self._in_zone(_REL_CATEGORY)) or xpaths.select(_REL_CATEGORY, self.tree)
+        links = list(self._in_zone(_rel_category)) or [
+            a for a in self.elements["a"] if xpaths.has_rel(a, "category")
+        ]
         if not links:
             links = [
                 a
@@ -102,9 +123,11 @@ class ArticleScope:
 
     def tag_links(self) -> list[str]:
         """Texts of rel=tag links (not categories) of the article, else of the page outside nav/aside."""
-        links = list(self._in_zone(_REL_TAG))
+        links = list(self._in_zone(_rel_tag))
         if not links:
-            links = [a for a in xpaths.select(_REL_TAG, self.tree) if not xpaths.test(xpaths.OUTSIDE_MAIN, a)]
+            links = [
+                a for a in self.elements["a"] if _is_rel_tag(a) and not xpaths.test(xpaths.OUTSIDE_MAIN, a)
+            ]
         return [normalize_space(text_of(a)) for a in links]
 
     def times(self) -> list[HtmlElement]:
@@ -164,8 +187,8 @@ class ArticleScope:
         """hrefs of <link rel=canonical>, as written."""
         return [
             link.get("href", "")
-            for link in xpaths.select(xpaths.LINK_ELEMENTS, self.tree)
-            if "canonical" in (link.get("rel") or "").lower().split()
+            for link in self.elements["link"]  # //link[@rel][@href]
+            if link.get("href") is not None and "canonical" in (link.get("rel") or "").lower().split()
         ]
 
 
@@ -347,10 +370,9 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
 
 def find_scope(tree: HtmlElement) -> ArticleScope:
     """Locate the headline, the article around it and its header zone."""
-    # <article>s, <h1>s and <title>s in one walk in C (three XPaths walked the page three times)
-    found: dict[str, list[HtmlElement]] = {"article": [], "h1": [], "title": []}
-    for element in tree.getroottree().getroot().iter("article", "h1", "title"):
-        found[element.tag].append(element)
+    # <article>s, <h1>s and <title>s from the walk the other extractors share (three XPaths walked the page
+    # three times)
+    found = xpaths.page_elements(tree)
     articles = found["article"]
     h1s = [h for h in found["h1"] if normalize_space(text_of(h))]
     h1 = next((h for h in h1s if xpaths.test(_IN_ARTICLE, h)), None)
@@ -375,4 +397,5 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
         articles=len(articles),
         h1_text=normalize_space(text_of(h1)) if h1 is not None else None,
         title_text=normalize_space(text_of(titles[0])) if titles else None,
+        elements=found,
     )

@@ -110,13 +110,14 @@ _ROLE_MENU_HREFS = XPath(
 _HREFS = XPath(".//a/@href", smart_strings=False)
 
 
-def _menu_hrefs(tree: HtmlElement) -> set[str]:
+def _menu_hrefs(scope: ArticleScope) -> set[str]:
     """hrefs of the links in <nav>s, in the page's (not an article's) <header>s and <footer>s, and under
     the menu and banner roles."""
-    hrefs = set(cast("list[str]", _ROLE_MENU_HREFS(tree)))
-    for container in tree.getroottree().getroot().iter("nav", "header", "footer"):
-        if container.tag == "nav" or next(container.iterancestors("article"), None) is None:
-            hrefs.update(cast("list[str]", _HREFS(container)))
+    hrefs = set(cast("list[str]", _ROLE_MENU_HREFS(scope.tree)))
+    for tag in ("nav", "header", "footer"):
+        for container in scope.elements[tag]:
+            if tag == "nav" or next(container.iterancestors("article"), None) is None:
+                hrefs.update(cast("list[str]", _HREFS(container)))
     return hrefs
 
 
@@ -218,9 +219,9 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
     return None
 
 
-def _has_rel_tags(tree: HtmlElement) -> bool:
-    """``boolean(//a[contains(@rel, 'tag')])`` by a walk in C that stops at the first such link."""
-    return any("tag" in (a.get("rel") or "") for a in tree.getroottree().getroot().iter("a"))
+def _has_rel_tags(scope: ArticleScope) -> bool:
+    """``boolean(//a[contains(@rel, 'tag')])``, over the page's links (``scope.elements``)."""
+    return any("tag" in (a.get("rel") or "") for a in scope.elements["a"])
 
 
 def _tag_links(
@@ -253,7 +254,7 @@ def _tag_links(
         found.append((link, prefix, text))
     if any(fold(text) not in known_keys for _, _, text in found):
         # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one
-        menus = {_path(h) for h in _menu_hrefs(scope.tree)}
+        menus = {_path(h) for h in _menu_hrefs(scope)}
         found = [
             item
             for item in found
@@ -277,8 +278,8 @@ def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
 
     own = usable(_tag_links(article.iter("a"), scope, host, known_keys)) if article is not None else []
     tags = _tag_lists(own, known_keys, strong_only=False) if own else []
-    if not tags and (known_keys or _has_rel_tags(scope.tree)):
+    if not tags and (known_keys or _has_rel_tags(scope)):
         inside = {item[0] for item in own}
-        links = (a for a in scope.tree.iter("a") if a not in inside)
+        links = (a for a in scope.elements["a"] if a not in inside)
         tags = _tag_lists(usable(_tag_links(links, scope, host, known_keys)), known_keys, strong_only=True)
     return dedupe_names(tags)
