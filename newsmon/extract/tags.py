@@ -195,7 +195,7 @@ def _tag_lists(
             continue
         (prefix,) = prefixes
         declared = any(fold(text) in known_keys for _, _, text in items)
-        rel_tag = any("tag" in (link.get("rel") or "").lower().split() for link, _, _ in items)
+        rel_tag = any(_is_rel_tag(link) for link, _, _ in items)
         hub_word = prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS
         strong = declared or rel_tag
         # the block's own label or class names it: looked at only when nothing stronger decided
@@ -263,6 +263,23 @@ def _tag_links(
     return found
 
 
+def _is_rel_tag(link: HtmlElement) -> bool:
+    return "tag" in (link.get("rel") or "").lower().split()
+
+
+def _in_strong_blocks(links: list[HtmlElement], host: str, known_keys: set[str]) -> list[HtmlElement]:
+    """The links of the blocks (``_list_of``) holding a link to a hub that is rel=tag or names a declared
+    tag: outside the article only those blocks can be tag lists (``_tag_lists``, ``strong_only``), so the
+    other links need none of ``_tag_links``' tests (each climbs the link's ancestors)."""
+    blocks = {
+        _list_of(link)
+        for link in links
+        if _hub(link.get("href") or "", host) is not None
+        and (_is_rel_tag(link) or (known_keys and fold(_text(link)) in known_keys))
+    }
+    return [link for link in links if _list_of(link) in blocks] if blocks else []
+
+
 def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
     """Texts of the article's tag list(s) (learned as the module says), in page order: the article's own,
     else a list elsewhere in the page (outside navigation, sidebars and cards) that holds a declared tag or
@@ -280,6 +297,6 @@ def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
     tags = _tag_lists(own, known_keys, strong_only=False) if own else []
     if not tags and (known_keys or _has_rel_tags(scope)):
         inside = {item[0] for item in own}
-        links = (a for a in scope.elements["a"] if a not in inside)
+        links = _in_strong_blocks([a for a in scope.elements["a"] if a not in inside], host, known_keys)
         tags = _tag_lists(usable(_tag_links(links, scope, host, known_keys)), known_keys, strong_only=True)
     return dedupe_names(tags)
