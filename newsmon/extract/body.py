@@ -171,11 +171,18 @@ def _fallback_text(tree: HtmlElement, excluded: set[HtmlElement]) -> str:
     return ""
 
 
-def _headlines(tree: HtmlElement) -> set[str]:
-    """The page's headline as it may open the extracted text: <h1>s, <title>, og:title."""
-    found = {normalize_space(text_of(h1)) for h1 in tree.iter("h1")}
-    found.add(normalize_space(tree.findtext(".//title")))
-    found.update(normalize_space(m.get("content")) for m in tree.iterfind(".//meta[@property='og:title']"))
+def _headlines(tree: HtmlElement, elements: xpaths.PageElements | None = None) -> set[str]:
+    """The page's headline as it may open the extracted text: <h1>s, <title>, og:title; ``elements``:
+    ``xpaths.page_elements(tree)`` when the caller has them (no walk of its own then)."""
+    if elements is None:
+        found = {normalize_space(text_of(h1)) for h1 in tree.iter("h1")}
+        found.add(normalize_space(tree.findtext(".//title")))
+        metas = tree.iterfind(".//meta[@property='og:title']")
+    else:
+        found = {normalize_space(text_of(h1)) for h1 in elements["h1"]}
+        found.add(normalize_space(elements["title"][0].text) if elements["title"] else "")  # .//title
+        metas = (m for m in elements["meta"] if m.get("property") == "og:title")
+    found.update(normalize_space(m.get("content")) for m in metas)
     found.discard("")
     return found
 
@@ -221,9 +228,11 @@ def article_body(
     noise: set[HtmlElement] | None = None,
     headlines: Iterable[str] = (),
     header: Iterable[HtmlElement] = (),
+    elements: xpaths.PageElements | None = None,
 ) -> Body:
     """Main text of the article in ``tree`` and its source (see ``extract_body`` for the arguments;
-    ``noise``: ``boilerplate_containers(tree)`` when the caller has it already)."""
+    ``noise``: ``boilerplate_containers(tree)``, ``elements``: ``xpaths.page_elements(tree)``, when the
+    caller has them already)."""
     excluded = set(exclude)
     # trafilatura does not know the hidden attribute or every inline display:none: leave them out here
     if hidden is None:
@@ -239,12 +248,12 @@ def article_body(
         for element in marked:
             element.attrib.pop(xpaths.EXCLUDE_ATTR, None)
     if text:
-        source = source_container(tree, text)
+        source = source_container(tree, text, elements["p"] if elements is not None else None)
         chunks = continuation_chunks(tree, text, marked, source)
         text = "\n\n".join([without_holes(source, text, marked), *chunks])
     jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
     from_jsonld = jsonld_article_body(jsonld)
-    leading = _headlines(tree) | set(headlines) | _header_texts(header)
+    leading = _headlines(tree, elements) | set(headlines) | _header_texts(header)
     if from_jsonld and _words(from_jsonld) >= max(MIN_WORDS, ARTICLE_BODY_RATIO * _words(text)):
         logger.debug("Using JSON-LD articleBody for %s", url)
         return Body(_without_header(from_jsonld, leading), "jsonld")

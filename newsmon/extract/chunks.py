@@ -26,11 +26,14 @@ def _paragraph_texts(container: HtmlElement) -> list[str]:
     return [text for p in container.iterchildren("p") if (text := normalize_space(text_of(p)))]
 
 
-def source_container(tree: HtmlElement, text: str) -> HtmlElement | None:
-    """The element whose <p> children hold most of the paragraphs of ``text`` (at least two)."""
+def source_container(
+    tree: HtmlElement, text: str, page_paragraphs: list[HtmlElement] | None = None
+) -> HtmlElement | None:
+    """The element whose <p> children hold most of the paragraphs of ``text`` (at least two);
+    ``page_paragraphs``: the <p>s of ``tree`` (``xpaths.page_elements``) when the caller has them."""
     paragraphs = set(text.split("\n\n"))
     parents: Counter[HtmlElement] = Counter()
-    for p in tree.iter("p"):
+    for p in page_paragraphs if page_paragraphs is not None else tree.iter("p"):
         if normalize_space(text_of(p)) in paragraphs:
             parent = p.getparent()
             if parent is not None:

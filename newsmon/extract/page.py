@@ -97,10 +97,11 @@ def _header_wrapper(scope: ArticleScope) -> list[HtmlElement]:
 def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = None) -> PageData:
     """Every field newsmon reads from one page; ``tree`` is shared by all extractors and left unchanged."""
     options = options or ExtractOptions()
-    jsonld = parse_jsonld(tree)
     scope = find_scope(tree)
-    metas = read_meta(tree, scope.elements)  # the page's <meta>s, <a>s, ...: one walk, shared (find_scope)
-    base = document_base(tree, url, scope.elements)  # what relative links resolve against
+    elements = scope.elements  # the page's <meta>s, <a>s, <script>s, ...: one walk, shared (find_scope)
+    jsonld = parse_jsonld(tree, elements["script"])
+    metas = read_meta(tree, elements)
+    base = document_base(tree, url, elements)  # what relative links resolve against
     meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope, metas=metas, base=base)
     # computed once, shared: visible text leaves aria-hidden subtrees out, outline and body keep them
     hidden, rendered_hidden = hidden_element_sets(tree)
@@ -126,9 +127,10 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         # a leading paragraph that is the page's own standfirst is a field (subtitle), not body
         headlines=headlines | {meta.subtitle} if meta.subtitle else headlines,
         header=header,
+        elements=elements,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
-    links = extract_links(tree, url, base=base, elements=scope.elements)
+    links = extract_links(tree, url, base=base, elements=elements)
     if found.source == "extractor":
         body = without_link_lists(body, {link["text"] for link in links})
     if paywalled or prompts:
@@ -161,6 +163,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         headlines,
         meta.description or "",
         html_words=min(article_words, count_words(body)),
+        scripts=elements["script"],
     )
     if prefer_story(body, story) and not (paywalled and body):  # a paywalled page's body is what it serves
         logger.debug("Body of %s from its %s data (%d words in the HTML)", url, story.source, article_words)
@@ -179,7 +182,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         body_rejected=rejected,
         read_also=merge_items(read_blocks),
         news_feed=merge_items(feed_blocks),
-        structure=extract_outline(tree, hidden=rendered_hidden),
+        structure=extract_outline(tree, hidden=rendered_hidden, elements=elements),
         content=visible_text_lines(tree, hidden=hidden),
         links=links,
         parts=article_parts(scope.root if scope.root is not None else tree, url),
