@@ -245,7 +245,7 @@ def _short_byline(element: HtmlElement) -> bool:
     return (
         _words(element) <= BYLINE_WORDS
         and (_is_byline_block(element) or element.find(".//time") is not None)
-        and not any(xpaths.test(xpaths.SUBTITLE_CLASS, el) for el in _top_elements(element))
+        and not any(xpaths.SUBTITLE_CLASS(el) for el in _top_elements(element))
     )
 
 
@@ -255,7 +255,7 @@ def _dek_of(
     """The dek ``sibling`` is or opens (see ArticleScope.standfirst), else None. After a byline only a
     named or wholly bold block is taken (below a byline, an unstyled block is the body or a caption)."""
     for element in _top_elements(sibling):
-        if xpaths.test(xpaths.SUBTITLE_CLASS, element):
+        if xpaths.SUBTITLE_CLASS(element):
             return _dek_text(element)
     opener = _opener(sibling)
     if opener is not None:
@@ -315,7 +315,7 @@ def _next_elements_of(element: HtmlElement) -> Iterator[HtmlElement]:
 
 
 def _is_byline_block(element: HtmlElement) -> bool:
-    return any(True for _ in xpaths.BYLINE_HINTS(element)) or xpaths.test(xpaths.BYLINE_SELF, element)
+    return any(True for _ in xpaths.BYLINE_HINTS(element)) or xpaths.BYLINE_SELF(element)
 
 
 def _headline_blocks(h1: HtmlElement) -> Iterator[HtmlElement]:

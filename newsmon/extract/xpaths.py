@@ -178,18 +178,31 @@ DATE_HINTS = ClassHints(
     "itemprop",
     "datePublished",
 )
-SUBTITLE_CLASS = XPath(
-    "self::*[re:test(@class, '(^|[\\s_-])(subtitle|sub-title|subheadline|sub-headline|standfirst|dek|"
-    "lead|lede|excerpt|summary|intro|deck|strapline|chapo|chapeau|sottotitolo|occhiello|catenaccio|sommario|"
-    "vorspann|teaser|perex|anons|announce|annotation|entradilla|entradeta|bajada|copete|ingress|ingresso|"
-    "ingressi|inleiding|lid|lide|abstract|standfirst|anotace|podtytul|wstep)([\\s_-]|$)', 'i')]",
-    namespaces=REGEXP_NS,
+
+
+class ClassTest:
+    """``self::*[re:test(@class, pattern, 'i') or @attr=value]`` as a Python test of one element: the same
+    regular expression (lxml's EXSLT re:test is Python's ``re`` with IGNORECASE) without an XPath evaluation
+    and its Python callback."""
+
+    def __init__(self, pattern: str, attr: str = "", value: str = "") -> None:
+        self.search = re.compile(pattern, re.IGNORECASE).search
+        self.attr, self.value = attr, value
+
+    def __call__(self, element: etree._Element) -> bool:
+        css = element.get("class")
+        if css and self.search(css) is not None:
+            return True
+        return bool(self.attr) and element.get(self.attr) == self.value
+
+
+SUBTITLE_CLASS = ClassTest(
+    r"(^|[\s_-])(subtitle|sub-title|subheadline|sub-headline|standfirst|dek|"
+    r"lead|lede|excerpt|summary|intro|deck|strapline|chapo|chapeau|sottotitolo|occhiello|catenaccio|sommario|"
+    r"vorspann|teaser|perex|anons|announce|annotation|entradilla|entradeta|bajada|copete|ingress|ingresso|"
+    r"ingressi|inleiding|lid|lide|abstract|standfirst|anotace|podtytul|wstep)([\s_-]|$)"
 )
-BYLINE_SELF = XPath(
-    "self::*[re:test(@class, '(^|[\\s_-])(byline|author|authors|meta|info)([\\s_-]|$)', 'i')"
-    " or @itemprop='author']",
-    namespaces=REGEXP_NS,
-)
+BYLINE_SELF = ClassTest(r"(^|[\s_-])(byline|author|authors|meta|info)([\s_-]|$)", "itemprop", "author")
 TEXT_NODES = XPath(".//text()[normalize-space()][not(parent::script or parent::style)]")
 
 # --- body -----------------------------------------------------------------------------------------
