@@ -140,8 +140,11 @@ _COLON_TEXTS = XPath(
 
 def fold(name: str) -> str:
     """The key two spellings of one name share: case, diacritics and spacing aside."""
+    if name.isascii():  # nothing to decompose, no combining marks, casefold() is lower()
+        return " ".join(name.lower().split())
     decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+    combining = unicodedata.combining
+    return " ".join("".join([ch for ch in decomposed if not combining(ch)]).split())
 
 
 def dedupe_names(names: Iterable[str]) -> list[str]:
