@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -20,18 +20,12 @@ BYLINE_WORDS = 15
 STANDFIRST_WORDS = (4, 80)
 
 
-def _rel_author(node: HtmlElement) -> list[HtmlElement]:
-    """``.//a[has_token(@rel, 'author')]`` (a walk in C, the rel tested in Python: no XPath string functions
-    on every link)."""
-    return [a for a in node.iterdescendants("a") if xpaths.has_rel(a, "author")]
+def _is_rel_author(link: HtmlElement) -> bool:
+    return xpaths.has_rel(link, "author")
 
 
-def _rel_category(node: HtmlElement) -> list[HtmlElement]:
-    return [a for a in node.iterdescendants("a") if xpaths.has_rel(a, "category")]
-
-
-def _rel_tag(node: HtmlElement) -> list[HtmlElement]:
-    return [a for a in node.iterdescendants("a") if _is_rel_tag(a)]
+def _is_rel_category(link: HtmlElement) -> bool:
+    return xpaths.has_rel(link, "category")
 
 
 def _is_rel_tag(link: HtmlElement) -> bool:
@@ -96,9 +90,24 @@ class ArticleScope:
                     seen.add(element)
                     yield element
 
+    def _rel_in_zone(self, test: Callable[[HtmlElement], bool]) -> list[HtmlElement]:
+        """``_in_zone(.//a[rel test])`` from the page's links that have a rel attribute at all (a few): each
+        is placed in the zones by its ancestors, instead of walking every zone's links."""
+        rel = [a for a in self.elements["a"] if a.get("rel") is not None and test(a)]
+        if not rel:
+            return []
+        found: list[HtmlElement] = []
+        seen: set[HtmlElement] = set()
+        for zone in self._roots():
+            for link in rel:
+                if link not in seen and any(ancestor is zone for ancestor in link.iterancestors()):
+                    seen.add(link)
+                    found.append(link)
+        return found
+
     def rel_authors(self) -> list[HtmlElement]:
         """rel=author links of the article (the page's when the article has none)."""
-        return list(self._in_zone(_rel_author))
+        return self._rel_in_zone(_is_rel_author)
 
     def bylines(self) -> list[HtmlElement]:
         """Short byline-like elements (class byline/author, itemprop=author) of the article."""
@@ -107,9 +116,7 @@ class ArticleScope:
     def category_links(self) -> list[str]:
         """Texts of rel="category" links of the article, else of the page, else of the article's links to a
         section listing (the category label themes print above the headline)."""
-        links = list(self._in_zone(_rel_category)) or [
-            a for a in self.elements["a"] if xpaths.has_rel(a, "category")
-        ]
+        links = self._rel_in_zone(_is_rel_category) or [a for a in self.elements["a"] if _is_rel_category(a)]
         if not links:
             links = [
                 a
@@ -123,7 +130,7 @@ class ArticleScope:
 
     def tag_links(self) -> list[str]:
         """Texts of rel=tag links (not categories) of the article, else of the page outside nav/aside."""
-        links = list(self._in_zone(_rel_tag))
+        links = self._rel_in_zone(_is_rel_tag)
         if not links:
             links = [
                 a for a in self.elements["a"] if _is_rel_tag(a) and not xpaths.test(xpaths.OUTSIDE_MAIN, a)
