@@ -54,7 +54,9 @@ def absolute_url(href: str | None, base: str) -> str | None:
     """Absolute http(s) URL of ``href`` without its fragment, or None for other schemes/bad URLs."""
     if href is None:
         return None
-    href = _STRIP_INSIDE.sub("", href).strip(" \x00\x0b\x0c")
+    if "\t" in href or "\n" in href or "\r" in href:  # rare: no regex call for the others
+        href = _STRIP_INSIDE.sub("", href)
+    href = href.strip(" \x00\x0b\x0c")
     if not href:
         return None
     if _SIMPLE_ABSOLUTE.fullmatch(href):
@@ -105,12 +107,15 @@ def extract_links(
     base = base if base is not None else document_base(tree, base_url, elements)
     seen: set[str] = set()
     links: list[LinkItem] = []
+    resolved: dict[str, str | None] = {}  # a page links the same href many times: resolved once
     anchors = elements["a"] if elements is not None else xpaths.select(xpaths.ANCHORS, tree)
     for anchor in anchors:  # //a[@href]
         href = anchor.get("href")
         if href is None:
             continue
-        url = absolute_url(href, base)
+        if href in resolved:
+            continue  # its URL is in ``seen`` already (or it has none): the first anchor won
+        url = resolved[href] = absolute_url(href, base)
         if url is None or url in seen:
             continue
         seen.add(url)
