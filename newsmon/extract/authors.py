@@ -261,19 +261,33 @@ _PAGE_TAGS = frozenset({"html", "body", "main", "article"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
-def in_comments(element: HtmlElement) -> bool:
+def in_comments(element: HtmlElement, memo: dict[HtmlElement, bool] | None = None) -> bool:
     """Inside a comments, replies or user-widget container. The page's and the article's own elements
     (<body class="comments-open">, WordPress's) are no such container. Called on a few candidates only: a
-    walk up from each is cheaper than finding every container of the page."""
-    for ancestor in (element, *element.iterancestors()):  # its own class too ("comment-author")
-        if ancestor.tag in _PAGE_TAGS:
-            continue
-        css, ident, itemtype = ancestor.get("class"), ancestor.get("id"), ancestor.get("itemtype")
-        if (css or ident) and _COMMENTS.search(f"{css or ''} {ident or ''}"):
-            return True
-        if itemtype and _COMMENT_TYPES.search(itemtype):
-            return True
-    return False
+    walk up from each is cheaper than finding every container of the page. ``memo``: the verdicts of
+    elements walked before (links of one list share their ancestors: the walk stops at a known one)."""
+    walked: list[HtmlElement] = []
+    verdict = False
+    ancestor: HtmlElement | None = element  # its own class too ("comment-author")
+    while ancestor is not None:
+        if memo is not None:
+            known = memo.get(ancestor)
+            if known is not None:
+                verdict = known
+                break
+            walked.append(ancestor)
+        if ancestor.tag not in _PAGE_TAGS:
+            css, ident, itemtype = ancestor.get("class"), ancestor.get("id"), ancestor.get("itemtype")
+            if ((css or ident) and _COMMENTS.search(f"{css or ''} {ident or ''}")) or (
+                itemtype and _COMMENT_TYPES.search(itemtype)
+            ):
+                verdict = True
+                break
+        ancestor = ancestor.getparent()
+    if memo is not None:
+        for seen in walked:  # each is inside the container found, or below ancestors that are none
+            memo[seen] = verdict
+    return verdict
 
 
 def in_other_article(element: HtmlElement, scope: ArticleScope) -> bool:

@@ -231,6 +231,7 @@ def _tag_links(
     (a walk of the whole page) are only read when a link passed every other test."""
     found: list[tuple[HtmlElement, str, str]] = []
     prose: dict[HtmlElement, bool] = {}
+    comments: dict[HtmlElement, bool] = {}  # in_comments verdicts of the ancestors walked
     for link in links:
         href = link.get("href") or ""
         hub = _hub(href, host)
@@ -249,7 +250,7 @@ def _tag_links(
             continue
         if _outside(link) or any(a.tag in xpaths.HEADING_TAGS for a in link.iterancestors()):
             continue  # navigation, sidebars, the page's header and footer; a teaser's heading
-        if in_comments(link) or in_other_article(link, scope) or _in_prose(link, prose):
+        if in_comments(link, comments) or in_other_article(link, scope) or _in_prose(link, prose):
             continue
         found.append((link, prefix, text))
     if any(fold(text) not in known_keys for _, _, text in found):
