@@ -61,8 +61,10 @@ def _is_section_href(href: str | None) -> bool:
     return bool(path) and not path[:4].isdigit()
 
 
-def _words(element: HtmlElement) -> int:
-    return len(text_of(element).split())
+def _words(element: HtmlElement, limit: int = -1) -> int:
+    """Words of the element's text; with a ``limit``, counted up to limit + 1 only (every caller compares
+    with a bound: the split stops there instead of cutting a whole article into words)."""
+    return len(text_of(element).split(None, limit))
 
 
 @dataclass
@@ -111,7 +113,9 @@ class ArticleScope:
 
     def bylines(self) -> list[HtmlElement]:
         """Short byline-like elements (class byline/author, itemprop=author) of the article."""
-        return [el for el in self._in_zone(xpaths.BYLINE_HINTS) if 0 < _words(el) <= BYLINE_WORDS]
+        return [
+            el for el in self._in_zone(xpaths.BYLINE_HINTS) if 0 < _words(el, BYLINE_WORDS) <= BYLINE_WORDS
+        ]
 
     def category_links(self) -> list[str]:
         """Texts of rel="category" links of the article, else of the page, else of the article's links to a
@@ -178,7 +182,7 @@ class ArticleScope:
             for seen, sibling in enumerate(_next_elements(anchor)):
                 if seen >= 3:
                     break
-                if not _words(sibling):
+                if not _words(sibling, 0):
                     position += 1  # an image, an empty block: what follows it is no longer right after
                     continue
                 if position == 0 and not after_byline and _short_byline(sibling):
@@ -219,7 +223,7 @@ def _dek_text(element: HtmlElement) -> str | None:
         or element.find(".//figure") is not None
     ):
         return None
-    words = _words(element)
+    words = _words(element, STANDFIRST_WORDS[1])
     text = normalize_space(text_of(element))
     linked = sum(len(normalize_space(text_of(a))) for a in element.iter("a"))
     if linked * 2 > len(text):
@@ -240,17 +244,17 @@ def _style(element: HtmlElement) -> tuple[str, str]:
 
 def _set_apart(element: HtmlElement) -> bool:
     """A block the body's paragraphs are not siblings of, or one styled unlike the paragraphs after it."""
-    after = [el for el in _next_elements(element) if el.tag in _BODY_TAGS and _words(el)]
+    after = [el for el in _next_elements(element) if el.tag in _BODY_TAGS and _words(el, 0)]
     paragraphs = [el for el in after if el.tag == "p"]
     if not paragraphs:  # the body is in a container after it: at least two paragraphs there
-        return sum(1 for el in after for p in el.iter("p") if _words(p)) >= 2
+        return sum(1 for el in after for p in el.iter("p") if _words(p, 0)) >= 2
     return all(_style(el) != _style(element) for el in paragraphs[:3]) and len(paragraphs) >= 2
 
 
 def _short_byline(element: HtmlElement) -> bool:
     """A byline or date block of a few words (no lead inside)."""
     return (
-        _words(element) <= BYLINE_WORDS
+        _words(element, BYLINE_WORDS) <= BYLINE_WORDS
         and (_is_byline_block(element) or element.find(".//time") is not None)
         and not any(xpaths.SUBTITLE_CLASS(el) for el in _top_elements(element))
     )
@@ -309,7 +313,7 @@ def _opener(container: HtmlElement) -> str | None:
         p
         for sibling in _next_elements(first)
         for p in ([sibling] if sibling.tag == "p" else sibling.findall(".//p"))
-        if _words(p)
+        if _words(p, 0)
     ][:5]
     if len(paragraphs) < 2 or any(_style(el) == _style(first) for el in paragraphs[:3]):
         return None
@@ -361,7 +365,7 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
             parent is None
             or parent is root
             or parent.tag in ("body", "html")
-            or _words(parent) > HEADER_WORDS
+            or _words(parent, HEADER_WORDS) > HEADER_WORDS
         ):
             break
         element = best = parent
@@ -369,7 +373,7 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
         return [best]
     zone = [h1, *list(h1.itersiblings(preceding=True))[:3]]
     for position, sibling in enumerate(h1.itersiblings()):
-        if position >= 6 or (sibling.tag == "p" and _words(sibling) > HEADER_WORDS // 5):
+        if position >= 6 or (sibling.tag == "p" and _words(sibling, HEADER_WORDS // 5) > HEADER_WORDS // 5):
             break
         zone.append(sibling)
     return zone
