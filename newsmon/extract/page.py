@@ -104,7 +104,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     base = document_base(tree, url, elements)  # what relative links resolve against
     meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope, metas=metas, base=base)
     # computed once, shared: visible text leaves aria-hidden subtrees out, outline and body keep them
-    hidden, rendered_hidden = hidden_element_sets(tree)
+    hidden, rendered_hidden = hidden_element_sets(tree, elements)
     read_blocks, feed_blocks = find_related_groups(
         tree, url, [options.read_also_labels, options.news_feed_labels], base=base
     )

@@ -64,12 +64,14 @@ def hidden_elements(tree: HtmlElement, *, aria: bool = True) -> set[HtmlElement]
     return {el for el in xpaths.hidden_candidates(tree) if is_hidden(el, aria=aria)}
 
 
-def hidden_element_sets(tree: HtmlElement) -> tuple[set[HtmlElement], set[HtmlElement]]:
+def hidden_element_sets(
+    tree: HtmlElement, elements: xpaths.PageElements | None = None
+) -> tuple[set[HtmlElement], set[HtmlElement]]:
     """``(hidden_elements(tree), hidden_elements(tree, aria=False))`` from one pass over the tree, for
     extractors that share them (visible text leaves aria-hidden subtrees out; outline and body keep them)."""
     with_aria: set[HtmlElement] = set()
     without_aria: set[HtmlElement] = set()
-    for element in xpaths.hidden_candidates(tree):
+    for element in xpaths.hidden_candidates(tree, elements):
         if is_hidden(element, aria=False):
             with_aria.add(element)
             without_aria.add(element)

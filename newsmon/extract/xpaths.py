@@ -65,7 +65,8 @@ def page_title(tree: etree._Element) -> HtmlElement | None:
 # paragraphs, the page structure and its menus): one walk in C gathers them all (page_elements); each
 # extractor's own XPath or iter() walked the whole page again, ~0.15 ms a page each.
 PAGE_TAGS = (
-    "a", "link", "meta", "base", "script", "article", "title", "nav", "header", "footer", "p", *HEADING_TAGS
+    "a", "link", "meta", "base", "script", "article", "title", "nav", "header", "footer", "p", *HEADING_TAGS,
+    "style", "template", "noscript", "svg", "iframe", "object", "canvas", "input",  # HIDDEN_TAGS, inputs
 )  # fmt: skip
 HEADINGS = "headings"  # the key of h1..h6 together, in document order
 PageElements = dict[str, list[HtmlElement]]  # tag (or HEADINGS) -> the page's elements, in document order
@@ -78,9 +79,9 @@ def page_elements(tree: etree._Element) -> PageElements:
     headings = found[HEADINGS]
     for element in tree.getroottree().getroot().iter(*PAGE_TAGS):
         tag = element.tag
-        found[tag].append(cast("HtmlElement", element))
+        found[tag].append(element)
         if tag[0] == "h" and tag in HEADING_TAGS:
-            headings.append(cast("HtmlElement", element))
+            headings.append(element)
     return found
 
 
@@ -106,12 +107,15 @@ HIDDEN_ATTRIBUTES = XPath("//@hidden/..|//@aria-hidden/..|//@style/..")
 ALWAYS_HIDDEN_TAGS = frozenset({*HIDDEN_TAGS, "head"})
 
 
-def hidden_candidates(tree: etree._Element) -> list[HtmlElement]:
-    """Elements that may not render: the never-rendered tags and the inputs (one walk in C; an input without
-    a type is a candidate too, is_hidden tells), then those with a hidden, aria-hidden or style attribute
-    (one XPath instead of twelve unioned paths)."""
+def hidden_candidates(tree: etree._Element, elements: PageElements | None = None) -> list[HtmlElement]:
+    """Elements that may not render: the never-rendered tags and the inputs (one walk in C, or the page's
+    from ``elements`` for the whole page; an input without a type is a candidate too, is_hidden tells), then
+    those with a hidden, aria-hidden or style attribute (one XPath instead of twelve unioned paths)."""
     root = tree.getroottree().getroot()
-    if tree is root:
+    walked: list[etree._Element]
+    if tree is root and elements is not None:
+        walked = [element for tag in (*HIDDEN_TAGS, "input") for element in elements[tag]]
+    elif tree is root:
         walked = [*tree.iter(*HIDDEN_TAGS, "input")]
     else:  # the XPath's inputs are the whole page's, the tags the subtree's
         walked = [*tree.iter(*HIDDEN_TAGS), *root.iter("input")]
