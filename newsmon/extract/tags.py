@@ -126,10 +126,11 @@ _OUTSIDE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementar
 
 
 def _outside(link: HtmlElement) -> bool:
-    """In navigation, a sidebar, or the page's (not the article's) header or footer."""
+    """In navigation, a sidebar, or the page's (not the article's) header or footer; or in a heading (a
+    teaser's title): one climb of the link's ancestors for both."""
     for ancestor in link.iterancestors():
         tag = ancestor.tag
-        if tag in _OUTSIDE_TAGS or ancestor.get("role") in _OUTSIDE_ROLES:
+        if tag in _OUTSIDE_TAGS or tag in xpaths.HEADING_TAGS or ancestor.get("role") in _OUTSIDE_ROLES:
             return True
         if tag in ("header", "footer") and not any(True for _ in ancestor.iterancestors("article")):
             return True
@@ -248,7 +249,7 @@ def _tag_links(
         text = _text(link)
         if not _short(text) or not any(ch.isalpha() for ch in text):
             continue
-        if _outside(link) or any(a.tag in xpaths.HEADING_TAGS for a in link.iterancestors()):
+        if _outside(link):
             continue  # navigation, sidebars, the page's header and footer; a teaser's heading
         if in_comments(link, comments) or in_other_article(link, scope) or _in_prose(link, prose):
             continue
