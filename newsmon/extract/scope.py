@@ -20,6 +20,9 @@ BYLINE_WORDS = 15
 STANDFIRST_WORDS = (4, 80)
 
 
+_WITH_REL = "a[@rel]"  # ArticleScope.elements key: the page's links with a rel attribute (computed once)
+
+
 def _is_rel_author(link: HtmlElement) -> bool:
     return xpaths.has_rel(link, "author")
 
@@ -92,10 +95,17 @@ class ArticleScope:
                     seen.add(element)
                     yield element
 
+    def _rel_links(self, test: Callable[[HtmlElement], bool]) -> list[HtmlElement]:
+        """The page's links with a rel attribute that passes ``test`` (the links with one are listed once)."""
+        with_rel = self.elements.get(_WITH_REL)
+        if with_rel is None:
+            with_rel = self.elements[_WITH_REL] = [a for a in self.elements["a"] if a.get("rel") is not None]
+        return [a for a in with_rel if test(a)]
+
     def _rel_in_zone(self, test: Callable[[HtmlElement], bool]) -> list[HtmlElement]:
         """``_in_zone(.//a[rel test])`` from the page's links that have a rel attribute at all (a few): each
         is placed in the zones by its ancestors, instead of walking every zone's links."""
-        rel = [a for a in self.elements["a"] if a.get("rel") is not None and test(a)]
+        rel = self._rel_links(test)
         if not rel:
             return []
         found: list[HtmlElement] = []
@@ -120,7 +130,7 @@ class ArticleScope:
     def category_links(self) -> list[str]:
         """Texts of rel="category" links of the article, else of the page, else of the article's links to a
         section listing (the category label themes print above the headline)."""
-        links = self._rel_in_zone(_is_rel_category) or [a for a in self.elements["a"] if _is_rel_category(a)]
+        links = self._rel_in_zone(_is_rel_category) or self._rel_links(_is_rel_category)
         if not links:
             links = [
                 a
@@ -136,9 +146,7 @@ class ArticleScope:
         """Texts of rel=tag links (not categories) of the article, else of the page outside nav/aside."""
         links = self._rel_in_zone(_is_rel_tag)
         if not links:
-            links = [
-                a for a in self.elements["a"] if _is_rel_tag(a) and not xpaths.test(xpaths.OUTSIDE_MAIN, a)
-            ]
+            links = [a for a in self._rel_links(_is_rel_tag) if not xpaths.test(xpaths.OUTSIDE_MAIN, a)]
         return [normalize_space(text_of(a)) for a in links]
 
     def times(self) -> list[HtmlElement]:
