@@ -115,6 +115,7 @@ class _Lines:
 
 
 _PRE_TAGS = frozenset({"pre", "textarea", "listing", "xmp"})
+assert _PRE_TAGS <= BLOCK_TAGS  # _walk tests them only for block tags
 
 
 def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines, *, owners: bool = False) -> None:
@@ -134,14 +135,14 @@ def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines, *, owners: b
                 continue
             if not isinstance(tag, str):
                 continue
-            if tag in BLOCK_TAGS:
+            if tag in BLOCK_TAGS:  # _PRE_TAGS are block tags: tested only then
                 if parts:
                     out.flush()
                 if owners:
                     blocks.append(el)
                     out.block = el
-            if tag in _PRE_TAGS:
-                in_pre += 1
+                if tag in _PRE_TAGS:
+                    in_pre += 1
             text = el.text
             if text:
                 if in_pre:
@@ -150,15 +151,14 @@ def _walk(root: HtmlElement, hidden: set[HtmlElement], out: _Lines, *, owners: b
                     add(text)
             continue
         # "end": the element is done; its tail belongs to the parent's flow
-        if isinstance(tag, str) and el not in hidden:
+        if isinstance(tag, str) and tag in BLOCK_TAGS and el not in hidden:
             if tag in _PRE_TAGS:
                 in_pre -= 1
-            if tag in BLOCK_TAGS:
-                if parts:
-                    out.flush()
-                if owners:
-                    blocks.pop()
-                    out.block = blocks[-1]
+            if parts:
+                out.flush()
+            if owners:
+                blocks.pop()
+                out.block = blocks[-1]
         if el is not root:
             tail = el.tail
             if tail:
