@@ -275,12 +275,17 @@ def _in_strong_blocks(links: list[HtmlElement], host: str, known_keys: set[str])
     """The links of the blocks (``_list_of``) holding a link to a hub that is rel=tag or names a declared
     tag: outside the article only those blocks can be tag lists (``_tag_lists``, ``strong_only``), so the
     other links need none of ``_tag_links``' tests (each climbs the link's ancestors)."""
-    blocks = {
-        _list_of(link)
-        for link in links
-        if _hub(link.get("href") or "", host) is not None
-        and (_is_rel_tag(link) or (known_keys and fold(_text(link)) in known_keys))
-    }
+    if known_keys:
+        blocks = {
+            _list_of(link)
+            for link in links
+            if _hub(link.get("href") or "", host) is not None
+            and (_is_rel_tag(link) or fold(_text(link)) in known_keys)
+        }
+    else:  # rel=tag only: the cheaper test first
+        blocks = {
+            _list_of(link) for link in links if _is_rel_tag(link) and _hub(link.get("href") or "", host)
+        }
     return [link for link in links if _list_of(link) in blocks] if blocks else []
 
 
