@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.jsonld import JsonLd, text_values
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import count_words, normalize_space
+from newsmon.extract.text import count_words, normalize_space, text_of
 
 # Words a byline starts with, without a colon (lowercase; "de" only before a name of two words or more).
 BYLINE_WORDS = (
@@ -172,8 +172,11 @@ _COLON_TEXTS = XPath(
 
 def fold(name: str) -> str:
     """The key two spellings of one name share: case, diacritics and spacing aside."""
+    if name.isascii():  # nothing to decompose, no combining marks, casefold() is lower()
+        return " ".join(name.lower().split())
     decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+    combining = unicodedata.combining
+    return " ".join("".join([ch for ch in decomposed if not combining(ch)]).split())
 
 
 def dedupe_names(names: Iterable[str]) -> list[str]:
@@ -324,19 +327,33 @@ _PAGE_TAGS = frozenset({"html", "body", "main", "article"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
-def in_comments(element: HtmlElement) -> bool:
+def in_comments(element: HtmlElement, memo: dict[HtmlElement, bool] | None = None) -> bool:
     """Inside a comments, replies or user-widget container. The page's and the article's own elements
     (<body class="comments-open">, WordPress's) are no such container. Called on a few candidates only: a
-    walk up from each is cheaper than finding every container of the page."""
-    for ancestor in (element, *element.iterancestors()):  # its own class too ("comment-author")
-        if ancestor.tag in _PAGE_TAGS:
-            continue
-        css, ident, itemtype = ancestor.get("class"), ancestor.get("id"), ancestor.get("itemtype")
-        if (css or ident) and _COMMENTS.search(f"{css or ''} {ident or ''}"):
-            return True
-        if itemtype and _COMMENT_TYPES.search(itemtype):
-            return True
-    return False
+    walk up from each is cheaper than finding every container of the page. ``memo``: the verdicts of
+    elements walked before (links of one list share their ancestors: the walk stops at a known one)."""
+    walked: list[HtmlElement] = []
+    verdict = False
+    ancestor: HtmlElement | None = element  # its own class too ("comment-author")
+    while ancestor is not None:
+        if memo is not None:
+            known = memo.get(ancestor)
+            if known is not None:
+                verdict = known
+                break
+            walked.append(ancestor)
+        if ancestor.tag not in _PAGE_TAGS:
+            css, ident, itemtype = ancestor.get("class"), ancestor.get("id"), ancestor.get("itemtype")
+            if ((css or ident) and _COMMENTS.search(f"{css or ''} {ident or ''}")) or (
+                itemtype and _COMMENT_TYPES.search(itemtype)
+            ):
+                verdict = True
+                break
+        ancestor = ancestor.getparent()
+    if memo is not None:
+        for seen in walked:  # each is inside the container found, or below ancestors that are none
+            memo[seen] = verdict
+    return verdict
 
 
 def in_other_article(element: HtmlElement, scope: ArticleScope) -> bool:
@@ -388,8 +405,8 @@ def _labelled_lines(scope: ArticleScope) -> list[str]:
                 continue  # the headline, a heading: never a byline
             if len(line.split()) <= 2 and parent is not None and len(parent.findall(".//a")) <= 1:
                 following = _element_after(text)  # a bare label: the name is the element right after it
-                if following is not None and len(following.text_content().split()) <= 6:
-                    line = f"{line} {normalize_space(following.text_content())}"
+                if following is not None and len(text_of(following).split()) <= 6:
+                    line = f"{line} {normalize_space(text_of(following))}"
                 elif text.is_text and _LABEL_COLON.match(line) and line.rstrip().endswith((":", "：")):
                     line = f"{line} {normalize_space(parent.tail)}"  # "<small>作者:</small>李堃"
             for part in labelled_parts(line):
@@ -418,9 +435,9 @@ def find_authors(
     if found:
         return dedupe_names(found)
     bylines = scope.bylines()
-    learned = learned_labels([el.text_content() for el in bylines])
+    learned = learned_labels([text_of(el) for el in bylines])
     for elements in (scope.rel_authors, lambda: bylines, lambda: _author_links(scope)):  # in turn, lazily
-        names = [n for el in _own(elements(), scope) for n in clean_author(el.text_content(), learned)]
+        names = [n for el in _own(elements(), scope) for n in clean_author(text_of(el), learned)]
         if names:
             return _without_fragments(names)
     names = [n for line in _labelled_lines(scope) for n in clean_author(line, learned)]
@@ -438,7 +455,7 @@ def find_source(scope: ArticleScope) -> str | None:
             for _ in range(2):  # "<b>Source:</b> <a>Agency</a>": the label's element, then its parent
                 if source is not None or element is None or not line.rstrip().endswith((":", "：")):
                     break
-                context = normalize_space(cast("HtmlElement", element).text_content())
+                context = normalize_space(text_of(cast("HtmlElement", element)))
                 if len(context) >= 80:
                     break
                 source = source_of(context)

@@ -19,7 +19,7 @@ from newsmon.extract.chunks import continuation_chunks, source_container, withou
 from newsmon.extract.html import parse_html
 from newsmon.extract.jsonld import JsonLd, parse_jsonld
 from newsmon.extract.layout import layout_tables, unwrapped, without_credit_lines
-from newsmon.extract.text import count_words, element_text_lines, hidden_elements, normalize_space
+from newsmon.extract.text import count_words, element_text_lines, hidden_elements, normalize_space, text_of
 
 logger = logging.getLogger(__name__)
 
@@ -70,33 +70,30 @@ def _paragraphs(blocks: Iterable[str]) -> str:
     return "\n\n".join(out)
 
 
-def _is_noise(element: HtmlElement, names_seen: dict[str, bool]) -> bool:
-    if element.tag in xpaths.NOISE_TAGS:
-        return True
-    if element.get("role") in xpaths.NOISE_ROLES or element.get("aria-modal") == "true":
-        return True
-    css, ident = element.get("class"), element.get("id")
-    if not css and not ident:
-        return False
-    names = f" {css or ''} {ident or ''} "
-    noisy = names_seen.get(names)
-    if noisy is None:  # pages repeat the same class names many times: test each spelling once
-        noisy = names_seen[names] = xpaths.NOISE_CLASS.search(names) is not None
-    return noisy
-
-
 def boilerplate_containers(tree: HtmlElement) -> set[HtmlElement]:
-    """Boilerplate containers (nav, forms, share/newsletter/donation boxes) that do not hold the article."""
+    """Boilerplate containers (nav, forms, share/newsletter/donation boxes) that do not hold the article:
+    a noise tag or role, a modal, or a class or id naming boilerplate (xpaths.NOISE_CLASS). Every element is
+    tested, so the test is inline (a function call per element cost a third of the walk)."""
     found: set[HtmlElement] = set()
-    names_seen: dict[str, bool] = {}
+    names_seen: dict[str, bool] = {}  # pages repeat the same class names many times: test each spelling once
+    noise_tags, noise_roles, search = xpaths.NOISE_TAGS, xpaths.NOISE_ROLES, xpaths.NOISE_CLASS.search
     walker = etree.iterwalk(tree, events=("start",))
     for _, element in walker:
-        if (
-            not isinstance(element.tag, str)
-            or element.tag in _KEEP_TAGS
-            or not _is_noise(element, names_seen)
-        ):
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _KEEP_TAGS:
             continue
+        if tag not in noise_tags:
+            get = element.get
+            if get("role") not in noise_roles and get("aria-modal") != "true":
+                css, ident = get("class"), get("id")
+                if not css and not ident:
+                    continue
+                names = f" {css or ''} {ident or ''} "
+                noisy = names_seen.get(names)
+                if noisy is None:
+                    noisy = names_seen[names] = search(names) is not None
+                if not noisy:
+                    continue
         if element.find(".//h1") is None:
             found.add(element)
             walker.skip_subtree()  # left out whole: what is inside needs no test
@@ -108,7 +105,7 @@ def _page_words(tree: HtmlElement) -> int:
     body = tree.find("body")
     if body is None:
         return 0
-    words = _words(body.text_content())
+    words = _words(text_of(body))
     return words - sum(_words(el.text or "") for el in body.iter("script", "style", "noscript"))
 
 
@@ -172,11 +169,18 @@ def _fallback_text(tree: HtmlElement, excluded: set[HtmlElement]) -> str:
     return ""
 
 
-def _headlines(tree: HtmlElement) -> set[str]:
-    """The page's headline as it may open the extracted text: <h1>s, <title>, og:title."""
-    found = {normalize_space(h1.text_content()) for h1 in tree.iter("h1")}
-    found.add(normalize_space(tree.findtext(".//title")))
-    found.update(normalize_space(m.get("content")) for m in tree.iterfind(".//meta[@property='og:title']"))
+def _headlines(tree: HtmlElement, elements: xpaths.PageElements | None = None) -> set[str]:
+    """The page's headline as it may open the extracted text: <h1>s, <title>, og:title; ``elements``:
+    ``xpaths.page_elements(tree)`` when the caller has them (no walk of its own then)."""
+    if elements is None:
+        found = {normalize_space(text_of(h1)) for h1 in tree.iter("h1")}
+        found.add(normalize_space(tree.findtext(".//title")))
+        metas = tree.iterfind(".//meta[@property='og:title']")
+    else:
+        found = {normalize_space(text_of(h1)) for h1 in elements["h1"]}
+        found.add(normalize_space(elements["title"][0].text) if elements["title"] else "")  # .//title
+        metas = (m for m in elements["meta"] if m.get("property") == "og:title")
+    found.update(normalize_space(m.get("content")) for m in metas)
     found.discard("")
     return found
 
@@ -186,7 +190,7 @@ def _header_texts(header: Iterable[HtmlElement]) -> set[str]:
     found: set[str] = set()
     for element in header:
         found.update(element_text_lines(element))
-        found.update(normalize_space(el.text_content()) for el in element.iter(etree.Element))
+        found.update(normalize_space(text_of(el)) for el in element.iter(etree.Element))
     found.discard("")
     return found
 
@@ -222,9 +226,11 @@ def article_body(
     noise: set[HtmlElement] | None = None,
     headlines: Iterable[str] = (),
     header: Iterable[HtmlElement] = (),
+    elements: xpaths.PageElements | None = None,
 ) -> Body:
     """Main text of the article in ``tree`` and its source (see ``extract_body`` for the arguments;
-    ``noise``: ``boilerplate_containers(tree)`` when the caller has it already)."""
+    ``noise``: ``boilerplate_containers(tree)``, ``elements``: ``xpaths.page_elements(tree)``, when the
+    caller has them already)."""
     excluded = set(exclude)
     # trafilatura does not know the hidden attribute or every inline display:none: leave them out here
     if hidden is None:
@@ -241,12 +247,12 @@ def article_body(
         for element in marked:
             element.attrib.pop(xpaths.EXCLUDE_ATTR, None)
     if text:
-        source = source_container(tree, text)
+        source = source_container(tree, text, elements["p"] if elements is not None else None)
         chunks = continuation_chunks(tree, text, marked, source)
         text = without_credit_lines("\n\n".join([without_holes(source, text, marked), *chunks]))
     jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
     from_jsonld = jsonld_article_body(jsonld)
-    leading = _headlines(tree) | set(headlines) | _header_texts(header)
+    leading = _headlines(tree, elements) | set(headlines) | _header_texts(header)
     if from_jsonld and _words(from_jsonld) >= max(MIN_WORDS, ARTICLE_BODY_RATIO * _words(text)):
         logger.debug("Using JSON-LD articleBody for %s", url)
         return Body(_without_header(from_jsonld, leading), "jsonld")

@@ -9,7 +9,7 @@ from collections.abc import Collection
 
 from lxml.html import HtmlElement
 
-from newsmon.extract.text import count_words, normalize_space
+from newsmon.extract.text import count_words, normalize_space, text_of
 
 logger = logging.getLogger(__name__)
 
@@ -23,15 +23,18 @@ LINK_SHARE = 0.5  # a block with more of its words in links than this is not art
 
 
 def _paragraph_texts(container: HtmlElement) -> list[str]:
-    return [text for p in container.iterchildren("p") if (text := normalize_space(p.text_content()))]
+    return [text for p in container.iterchildren("p") if (text := normalize_space(text_of(p)))]
 
 
-def source_container(tree: HtmlElement, text: str) -> HtmlElement | None:
-    """The element whose <p> children hold most of the paragraphs of ``text`` (at least two)."""
+def source_container(
+    tree: HtmlElement, text: str, page_paragraphs: list[HtmlElement] | None = None
+) -> HtmlElement | None:
+    """The element whose <p> children hold most of the paragraphs of ``text`` (at least two);
+    ``page_paragraphs``: the <p>s of ``tree`` (``xpaths.page_elements``) when the caller has them."""
     paragraphs = set(text.split("\n\n"))
     parents: Counter[HtmlElement] = Counter()
-    for p in tree.iter("p"):
-        if normalize_space(p.text_content()) in paragraphs:
+    for p in page_paragraphs if page_paragraphs is not None else tree.iter("p"):
+        if normalize_space(text_of(p)) in paragraphs:
             parent = p.getparent()
             if parent is not None:
                 parents[parent] += 1
@@ -63,7 +66,7 @@ def without_holes(source: HtmlElement | None, text: str, skip: Collection[HtmlEl
     for child in source.iterchildren("p"):
         if child in skipped or any(el in skipped for el in child.iterdescendants()):
             continue
-        block = normalize_space(child.text_content())
+        block = normalize_space(text_of(child))
         if block and block not in kept:
             whole.setdefault(_lead(block), []).append(block)
     if not whole:
@@ -134,7 +137,7 @@ def continuation_chunks(
 
 
 def _words(element: HtmlElement) -> int:
-    return count_words(element.text_content())
+    return count_words(text_of(element))
 
 
 def _pictures_only(element: HtmlElement) -> bool:
@@ -145,8 +148,8 @@ def _pictures_only(element: HtmlElement) -> bool:
 
 def _own_text(paragraph: HtmlElement) -> str:
     """A paragraph's text, "" when it is mostly links (a "read also" line among the text)."""
-    text = normalize_space(paragraph.text_content())
-    link_words = sum(count_words(a.text_content()) for a in paragraph.iter("a"))
+    text = normalize_space(text_of(paragraph))
+    link_words = sum(count_words(text_of(a)) for a in paragraph.iter("a"))
     return text if link_words <= LINK_SHARE * max(count_words(text), 1) else ""
 
 
@@ -172,7 +175,7 @@ def between_pictures(source: HtmlElement, known: set[str], skip: Collection[Html
     for sibling in source.itersiblings():
         if not isinstance(sibling.tag, str):
             continue
-        empty = not sibling.text_content().strip() and next(sibling.iter(*MEDIA_TAGS), None) is None
+        empty = not text_of(sibling).strip() and next(sibling.iter(*MEDIA_TAGS), None) is None
         if sibling in skipped or empty:
             continue
         if sibling.tag in SUBHEADINGS:  # a photo report's section heading: passed, not text

@@ -202,11 +202,12 @@ def _devalue(values: list[Any]) -> Any:
     return resolve(0, 0)
 
 
-def embedded_values(tree: HtmlElement) -> list[Any]:
-    """Every JSON value the page embeds for its scripts (JSON-LD left out: jsonld.py reads it)."""
+def embedded_values(tree: HtmlElement, scripts: list[HtmlElement] | None = None) -> list[Any]:
+    """Every JSON value the page embeds for its scripts (JSON-LD left out: jsonld.py reads it); ``scripts``:
+    the page's <script>s (``xpaths.page_elements``) when the caller has them."""
     found: list[Any] = []
     inline: list[str] = []
-    for script in tree.iter("script"):
+    for script in scripts if scripts is not None else tree.iter("script"):
         kind = (script.get("type") or "").strip().lower()
         text = script.text or ""
         if "ld+json" in kind or script.get("src") or not MIN_SCRIPT_CHARS <= len(text) <= MAX_SCRIPT_CHARS:
@@ -388,6 +389,7 @@ def find_story(
     summary: str = "",
     *,
     html_words: int = 0,
+    scripts: list[HtmlElement] | None = None,
 ) -> Story:
     """What the page's data says the story is: the embedded state's story when it is longer than the JSON-LD
     ``articlebody`` (as body.py read it), else that; with the declared wordCount. The embedded state is only
@@ -396,7 +398,7 @@ def find_story(
     declared = declared_words(jsonld)
     embedded = ""
     if html_words < SURE_WORDS or html_words < COVER_SHARE * declared:
-        embedded = embedded_story(embedded_values(tree), headlines, summary)
+        embedded = embedded_story(embedded_values(tree, scripts), headlines, summary)
     if embedded and count_words(embedded) > count_words(articlebody):
         return Story(embedded, "embedded", declared)
     if articlebody:

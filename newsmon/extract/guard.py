@@ -31,7 +31,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import count_words, normalize_space, visible_text_blocks
+from newsmon.extract.text import count_words, normalize_space, text_of, visible_text_blocks
 
 FORM_CONTROLS = ("input", "button", "select", "textarea")
 WIDGET_WORDS = 60  # a box around a form control with at most this many words is a widget, not text
@@ -80,7 +80,7 @@ def widget_boxes(root: HtmlElement) -> set[HtmlElement]:
         for level, ancestor in enumerate(control.iterancestors()):
             if level >= WIDGET_LEVELS or ancestor in boxes or ancestor.tag in _CONTAINER_TAGS:
                 break
-            words = count_words(ancestor.text_content())
+            words = count_words(text_of(ancestor))
             if ancestor.find(".//h1") is not None or words > WIDGET_WORDS:
                 break
             if words >= ITEM_WORDS and _repeated_item(ancestor):
@@ -136,14 +136,14 @@ def _is_known(element: HtmlElement, known: set[str], longest: int) -> bool:
     the article's own (a lead paragraph that the site also uses as its description stays article text)."""
     if not known or element.tag not in _TEXT_BLOCKS:
         return False
-    text = element.text_content()
+    text = text_of(element)
     if len(text) > 2 * longest + 40 or normalize_space(text) not in known:
         return False
     parent = element.getparent()
     return parent is None or not any(
         sibling is not element
         and sibling.tag == "p"
-        and count_words(sibling_text := normalize_space(sibling.text_content())) >= LEAD_SIBLING_WORDS
+        and count_words(sibling_text := normalize_space(text_of(sibling))) >= LEAD_SIBLING_WORDS
         and sibling_text not in known
         for sibling in parent
     )
@@ -177,8 +177,8 @@ def container_words(root: HtmlElement | None, skip: Iterable[HtmlElement]) -> in
 
 
 def _link_list(element: HtmlElement) -> bool:
-    words = count_words(element.text_content())
-    links = sum(count_words(a.text_content()) for a in element.iter("a"))
+    words = count_words(text_of(element))
+    links = sum(count_words(text_of(a)) for a in element.iter("a"))
     return words > 0 and links > LINK_SHARE * words
 
 

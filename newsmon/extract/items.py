@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 from newsmon.extract.types import RelatedItem
 
 # A heading without a link titles one card of a block (not the next section) when the element around it
@@ -47,7 +47,7 @@ def in_card(
         hrefs = {a.get("href") for a in unit.iter("a") if a.get("href") is not None}
         if hrefs:
             headings = sum(1 for _ in unit.iter(*xpaths.HEADING_TAGS))
-            if headings != 1 or len(hrefs) > CARD_URLS or _words(unit.text_content()) >= CARD_WORDS:
+            if headings != 1 or len(hrefs) > CARD_URLS or _words(text_of(unit)) >= CARD_WORDS:
                 return False
             signature = _signature(unit)
             if signature not in repeats:
@@ -60,7 +60,7 @@ def in_card(
 def _anchor_title(anchor: HtmlElement) -> tuple[str, str]:
     """(visible text, fallback from title/aria-label/img alt) of a block link; a heading inside wins."""
     heading = next(anchor.iter(*xpaths.HEADING_TAGS), None)
-    text = normalize_space((heading if heading is not None else anchor).text_content())
+    text = normalize_space(text_of(heading if heading is not None else anchor))
     if text:
         return text, ""
     fallback = normalize_space(anchor.get("title") or anchor.get("aria-label"))
@@ -156,7 +156,7 @@ def _main_link(members: list[Anchor], heading: HtmlElement | None) -> str:
     weight: dict[str, tuple[int, int]] = {}  # (links, characters of link text) per URL
     for anchor, url in members:
         links, chars = weight.get(url, (0, 0))
-        weight[url] = (links + 1, chars + len(normalize_space(anchor.text_content())))
+        weight[url] = (links + 1, chars + len(normalize_space(text_of(anchor))))
     return max(weight, key=lambda url: weight[url])  # ties: the first linked (dicts keep insertion order)
 
 
@@ -164,7 +164,7 @@ def _unit_item(members: list[Anchor], heading: HtmlElement | None, titled: bool 
     """One item: the main URL, titled by the card's heading (unless not ``titled``: a kicker every card
     repeats), else its longest link text, else a fallback."""
     url = _main_link(members, heading)
-    heading_text = normalize_space(heading.text_content()) if heading is not None and titled else ""
+    heading_text = normalize_space(text_of(heading)) if heading is not None and titled else ""
     title = fallback = ""
     for anchor, linked in members:
         if linked != url:
@@ -182,15 +182,15 @@ def block_items(anchors: list[Anchor], headings: Sequence[HtmlElement] = ()) -> 
     if not anchors:
         return []
     root = _lowest_common_ancestor([a for a, _ in anchors])
-    headings = [h for h in headings if normalize_space(h.text_content())]
+    headings = [h for h in headings if normalize_space(text_of(h))]
     units: list[RelatedItem] = []
     rest = anchors
     if headings:
         headed, rest = _heading_units(root, anchors, headings)
         # a heading text several cards share is a kicker ("News · Cloud"), not the card's own title
-        texts = Counter(normalize_space(heading.text_content()).casefold() for heading, _ in headed)
+        texts = Counter(normalize_space(text_of(heading)).casefold() for heading, _ in headed)
         units.extend(
-            _unit_item(members, heading, texts[normalize_space(heading.text_content()).casefold()] == 1)
+            _unit_item(members, heading, texts[normalize_space(text_of(heading)).casefold()] == 1)
             for heading, members in headed
         )
     units.extend(_unit_item(members, None) for members in (_split_units(root, rest) if rest else []))

@@ -119,10 +119,11 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
                     stack.append((child, depth + 1))
 
 
-def parse_jsonld(tree: HtmlElement) -> JsonLd:
-    """All JSON-LD of the page as one collection of typed nodes; broken scripts are skipped."""
+def parse_jsonld(tree: HtmlElement, scripts: list[HtmlElement] | None = None) -> JsonLd:
+    """All JSON-LD of the page as one collection of typed nodes; broken scripts are skipped. ``scripts``: the
+    page's <script>s (``xpaths.page_elements``) when the caller has them."""
     data = JsonLd()
-    for script in xpaths.jsonld_scripts(tree):
+    for script in xpaths.jsonld_scripts(tree, scripts):
         document = _loads(script.text or "")
         if document is None:
             continue

@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 from w3lib.url import safe_url_string
 
 from newsmon.extract import xpaths
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 from newsmon.extract.types import LinkItem
 
 logger = logging.getLogger(__name__)
@@ -30,11 +30,13 @@ _SIMPLE_ROOTED = re.compile(rf"/(?!/){_SAFE}?]*(?:\?{_SAFE}]+)?")
 _SIMPLE_ORIGIN = re.compile(rf"https?://{_SAFE}/?]+(?=[/?#]|$)")
 
 
-def document_base(tree: HtmlElement, base_url: str) -> str:
+def document_base(tree: HtmlElement, base_url: str, elements: xpaths.PageElements | None = None) -> str:
     """The URL relative links resolve against: <base href> (itself resolved) or the page URL. The page's
-    <base> elements are found by a walk in C (``iter``): several extractors ask, and an XPath returning
-    smart strings cost more than the rest of this function on every page."""
-    for base in tree.getroottree().getroot().iter("base"):
+    <base> elements are found by a walk in C (``iter``), or taken from ``elements`` (``page_elements``) when
+    the caller has them: several extractors ask, and an XPath returning smart strings cost more than the
+    rest of this function on every page."""
+    bases = elements["base"] if elements is not None else tree.getroottree().getroot().iter("base")
+    for base in bases:
         value = base.get("href")
         if value is None:
             continue
@@ -52,7 +54,9 @@ def absolute_url(href: str | None, base: str) -> str | None:
     """Absolute http(s) URL of ``href`` without its fragment, or None for other schemes/bad URLs."""
     if href is None:
         return None
-    href = _STRIP_INSIDE.sub("", href).strip(" \x00\x0b\x0c")
+    if "\t" in href or "\n" in href or "\r" in href:  # rare: no regex call for the others
+        href = _STRIP_INSIDE.sub("", href)
+    href = href.strip(" \x00\x0b\x0c")
     if not href:
         return None
     if _SIMPLE_ABSOLUTE.fullmatch(href):
@@ -76,7 +80,7 @@ def absolute_url(href: str | None, base: str) -> str | None:
 
 def anchor_text(anchor: HtmlElement) -> str:
     """Normalised text of an anchor, else its title/aria-label, else the alt of an image inside it."""
-    text = normalize_space(anchor.text_content())
+    text = normalize_space(text_of(anchor))
     if text:
         return text
     for attr in ("title", "aria-label"):
@@ -90,14 +94,28 @@ def anchor_text(anchor: HtmlElement) -> str:
     return ""
 
 
-def extract_links(tree: HtmlElement, base_url: str, *, base: str | None = None) -> list[LinkItem]:
+def extract_links(
+    tree: HtmlElement,
+    base_url: str,
+    *,
+    base: str | None = None,
+    elements: xpaths.PageElements | None = None,
+) -> list[LinkItem]:
     """Every <a href> of the page in document order: absolute, http(s) only, no fragment, first wins;
-    ``base``: ``document_base(tree, base_url)`` when the caller has it."""
-    base = base if base is not None else document_base(tree, base_url)
+    ``base``: ``document_base(tree, base_url)``, ``elements``: ``xpaths.page_elements(tree)``, when the
+    caller has them."""
+    base = base if base is not None else document_base(tree, base_url, elements)
     seen: set[str] = set()
     links: list[LinkItem] = []
-    for anchor in xpaths.select(xpaths.ANCHORS, tree):
-        url = absolute_url(anchor.get("href"), base)
+    resolved: dict[str, str | None] = {}  # a page links the same href many times: resolved once
+    anchors = elements["a"] if elements is not None else xpaths.select(xpaths.ANCHORS, tree)
+    for anchor in anchors:  # //a[@href]
+        href = anchor.get("href")
+        if href is None:
+            continue
+        if href in resolved:
+            continue  # its URL is in ``seen`` already (or it has none): the first anchor won
+        url = resolved[href] = absolute_url(href, base)
         if url is None or url in seen:
             continue
         seen.add(url)

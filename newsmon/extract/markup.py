@@ -95,7 +95,7 @@ def _past(data: bytes, start: int, end: int, keep: int) -> tuple[int | None, int
     return (cut, seen - keep) if cut is not None and seen > keep else (None, 0)
 
 
-_MARKED = etree.XPath(f"//*[@{MARKER.decode()}]")
+_MARKED = etree.XPath(f"//@{MARKER.decode()}/..")  # //*[@marker] by the attribute axis: cheaper
 
 
 def dropped_attributes(tree: HtmlElement) -> int:

@@ -25,7 +25,7 @@ from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope, find_scope
 from newsmon.extract.tags import visible_tags
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 from newsmon.extract.titles import clean_text, extract_title, unescape_entities
 from newsmon.extract.types import ArticleMetadata, ExtractOptions
 
@@ -47,10 +47,11 @@ _AUTHOR_META = ("article:author", "author", "byl", "dc.creator", "parsely-author
 _MODIFIED_HINT = re.compile(r"updated|modified", re.I)
 
 
-def read_meta(tree: HtmlElement) -> dict[str, list[str]]:
-    """<meta> contents by lowercased property/name/itemprop/http-equiv, in document order."""
+def read_meta(tree: HtmlElement, elements: xpaths.PageElements | None = None) -> dict[str, list[str]]:
+    """<meta> contents by lowercased property/name/itemprop/http-equiv, in document order; ``elements``:
+    ``xpaths.page_elements(tree)`` when the caller has them (``ArticleScope.elements``)."""
     metas: dict[str, list[str]] = {}
-    for meta in xpaths.select(xpaths.META, tree):
+    for meta in elements["meta"] if elements is not None else xpaths.select(xpaths.META, tree):
         key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
         content = normalize_space(meta.get("content"))
         if key and content:
@@ -213,7 +214,7 @@ def _with_time(
         return None
     value, timed = found
     while not timed and element is not None:
-        context = normalize_space(element.text_content())
+        context = normalize_space(text_of(element))
         if len(context) > _DATE_CONTEXT_CHARS:
             break
         wider = parse_text_date_timed(context, tz, dayfirst=dayfirst, languages=languages)
@@ -245,7 +246,7 @@ def _visible_dates(
         if (modified if is_modified else published) is not None:
             continue  # the side this element would give is known already
         value = parse_machine_date(time.get("datetime"), tz) or _with_time(
-            time.text_content(), time, tz, dayfirst, languages
+            text_of(time), time, tz, dayfirst, languages
         )
         if value is None:
             continue
@@ -261,7 +262,7 @@ def _visible_dates(
                 break
         else:
             now = options.fetched_at or datetime.now(UTC)
-            for text in [t.text_content() for t in times] + [text for text, _ in texts]:
+            for text in [text_of(t) for t in times] + [text for text, _ in texts]:
                 published = parse_relative_date(text, tz, now, languages)
                 if published is not None:
                     break

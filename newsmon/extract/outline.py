@@ -7,7 +7,7 @@ import logging
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.text import hidden_elements, normalize_space
+from newsmon.extract.text import hidden_elements, normalize_space, text_of
 from newsmon.extract.types import HeadingNode
 
 logger = logging.getLogger(__name__)
@@ -20,13 +20,18 @@ def _visible(heading: HtmlElement, hidden: set[HtmlElement]) -> bool:
 
 
 def visible_headings(
-    tree: HtmlElement, *, hidden: set[HtmlElement] | None = None
+    tree: HtmlElement, *, hidden: set[HtmlElement] | None = None, elements: xpaths.PageElements | None = None
 ) -> list[tuple[int, str, HtmlElement]]:
     """(level, normalised text, element) of every visible, non-empty h1..h6 in document order.
 
-    ``hidden``: ``hidden_elements(tree, aria=False)`` when the caller has it already."""
+    ``hidden``: ``hidden_elements(tree, aria=False)``, ``elements``: ``xpaths.page_elements(tree)``, when
+    the caller has them already."""
     # one walk in C: the XPath union of six paths (//h1|...|//h6) walked the page six times
-    headings = list(tree.getroottree().getroot().iter(*xpaths.HEADING_TAGS))
+    headings = (
+        elements[xpaths.HEADINGS]
+        if elements is not None
+        else list(tree.getroottree().getroot().iter(*xpaths.HEADING_TAGS))
+    )
     if not headings:
         return []
     # aria-hidden headings still render; only non-rendered subtrees are left out of the outline
@@ -36,7 +41,7 @@ def visible_headings(
     for heading in headings:
         if hidden and not _visible(heading, hidden):
             continue
-        text = normalize_space(heading.text_content())
+        text = normalize_space(text_of(heading))
         if text:
             found.append((int(heading.tag[1]), text, heading))
     return found
@@ -55,8 +60,11 @@ def build_outline(headings: list[tuple[int, str]]) -> list[HeadingNode]:
     return roots
 
 
-def extract_outline(tree: HtmlElement, *, hidden: set[HtmlElement] | None = None) -> list[HeadingNode]:
+def extract_outline(
+    tree: HtmlElement, *, hidden: set[HtmlElement] | None = None, elements: xpaths.PageElements | None = None
+) -> list[HeadingNode]:
     """h1..h6 in document order, nested by level; hidden and empty headings are skipped.
 
-    ``hidden``: ``hidden_elements(tree, aria=False)`` when the caller has it already."""
-    return build_outline([(level, text) for level, text, _ in visible_headings(tree, hidden=hidden)])
+    ``hidden``, ``elements``: as for ``visible_headings``."""
+    found = visible_headings(tree, hidden=hidden, elements=elements)
+    return build_outline([(level, text) for level, text, _ in found])

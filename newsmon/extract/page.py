@@ -32,7 +32,7 @@ from newsmon.extract.template import (
     template_texts,
     without_template,
 )
-from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
+from newsmon.extract.text import hidden_element_sets, normalize_space, text_of, visible_text_lines
 from newsmon.extract.titles import title_suffixes, without_learned_suffix
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
@@ -98,17 +98,18 @@ def _header_wrapper(scope: ArticleScope) -> list[HtmlElement]:
 def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = None) -> PageData:
     """Every field newsmon reads from one page; ``tree`` is shared by all extractors and left unchanged."""
     options = options or ExtractOptions()
-    jsonld = parse_jsonld(tree)
     scope = find_scope(tree)
-    metas = read_meta(tree)
-    base = document_base(tree, url)  # what relative links resolve against: one walk of the page, shared
+    elements = scope.elements  # the page's <meta>s, <a>s, <script>s, ...: one walk, shared (find_scope)
+    jsonld = parse_jsonld(tree, elements["script"])
+    metas = read_meta(tree, elements)
+    base = document_base(tree, url, elements)  # what relative links resolve against
     meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope, metas=metas, base=base)
     key = page_key(url)
     titles = [scope.title_text, *metas.get("og:title", [])]
     if options.template is not None and meta.title:  # the site's own title suffix, learned from its pages
         meta.title = without_learned_suffix(meta.title, titles, options.template, key)
     # computed once, shared: visible text leaves aria-hidden subtrees out, outline and body keep them
-    hidden, rendered_hidden = hidden_element_sets(tree)
+    hidden, rendered_hidden = hidden_element_sets(tree, elements)
     read_blocks, feed_blocks = find_related_groups(
         tree, url, [options.read_also_labels, options.news_feed_labels], base=base
     )
@@ -131,16 +132,17 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         # a leading paragraph that is the page's own standfirst is a field (subtitle), not body
         headlines=headlines | {meta.subtitle} if meta.subtitle else headlines,
         header=header,
+        elements=elements,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
-    links = extract_links(tree, url, base=base)
+    links = extract_links(tree, url, base=base, elements=elements)
     if found.source == "extractor":
         body = without_link_lists(body, {link["text"] for link in links})
     if paywalled or prompts:
         body = without_trailing_prompts(body)
     # the headline's wrapper is not article text, unless the body is in it (a short article in one block)
     start = " ".join(body.split()[:HEADER_CHECK_WORDS])
-    if header and start and start in normalize_space(header[0].text_content()):
+    if header and start and start in normalize_space(text_of(header[0])):
         header = []
     skip = related | noise | rendered_hidden | set(header)
     known = {*headlines, meta.subtitle or "", meta.description or ""}
@@ -165,6 +167,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         headlines,
         meta.description or "",
         html_words=min(article_words, count_words(body)),
+        scripts=elements["script"],
     )
     if prefer_story(body, story) and not (paywalled and body):  # a paywalled page's body is what it serves
         logger.debug("Body of %s from its %s data (%d words in the HTML)", url, story.source, article_words)
@@ -183,7 +186,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         body_rejected=rejected,
         read_also=merge_items(read_blocks),
         news_feed=merge_items(feed_blocks),
-        structure=extract_outline(tree, hidden=rendered_hidden),
+        structure=extract_outline(tree, hidden=rendered_hidden, elements=elements),
         content=visible_text_lines(tree, hidden=hidden),
         links=links,
         parts=article_parts(scope.root if scope.root is not None else tree, url),

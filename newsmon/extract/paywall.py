@@ -33,7 +33,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.guard import count_words
 from newsmon.extract.jsonld import JsonLd
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def _box(start: HtmlElement, keep: set[HtmlElement]) -> HtmlElement | None:
     for level, element in enumerate([start, *start.iterancestors()]):
         if level > PROMPT_LEVELS or element in keep or element.tag in _CONTAINERS:
             break
-        words = count_words(element.text_content())
+        words = count_words(text_of(element))
         if (
             element.find(".//h1") is not None
             or words > PROMPT_WORDS
@@ -153,10 +153,11 @@ def gated_parts(tree: HtmlElement, jsonld: JsonLd) -> list[HtmlElement]:
     return found
 
 
-_PROMPT_TARGETS = etree.XPath("descendant-or-self::a/@href | descendant-or-self::form/@action")
 # every class and id value (a token of either may name a paywall), as plain strings: values repeat, each
-# distinct one is tested once, and only the elements of a value that names a paywall are looked up
-_CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id", smart_strings=False)
+# distinct one is tested once, and only the elements of a value that names a paywall are looked up. Two
+# paths, not their union: the values go into a set, and the union's sort into document order cost a third
+_CLASSES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
+_IDS = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
 _NAMED = etree.XPath("descendant-or-self::*[@class = $value or @id = $value]")
 
 
@@ -220,14 +221,23 @@ def prompt_boxes(
     boxes: set[HtmlElement] = set()
     slug = next((segment for segment in reversed(urlsplit(url).path.split("/")) if segment), "").lower()
     # candidates found in C (XPath) rather than by visiting every element of the region in Python
-    targets = xpaths.select_text(_PROMPT_TARGETS, region)
+    # ``descendant-or-self::a/@href | descendant-or-self::form/@action`` by a walk in C: the XPath made a
+    # string object knowing its parent for every link
+    targets: list[str] = []
+    owners: list[HtmlElement] = []
+    for element in region.iter("a", "form"):
+        target = element.get("href" if element.tag == "a" else "action")
+        if target is not None:
+            targets.append(target)
+            owners.append(element)
     for index in _hinted_targets(targets, slug):
-        target, element = targets[index], targets[index].getparent()
-        if element is not None and prompt_url(target.strip(), url) and not _skipped(element, skip, region):
+        target, element = targets[index], owners[index]
+        if prompt_url(target.strip(), url) and not _skipped(element, skip, region):
             box = _box(element, keep)
             if box is not None:
                 boxes.add(box)
-    for value in _paywall_names(list(set(cast("list[str]", _CLASS_AND_ID(region))))):
+    values = {*cast("list[str]", _CLASSES(region)), *cast("list[str]", _IDS(region))}
+    for value in _paywall_names(list(values)):
         for element in cast("list[HtmlElement]", _NAMED(region, value=value)):
             if element not in keep and not _skipped(element, skip, region):
                 box = _box(element, keep)

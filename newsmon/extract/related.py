@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.items import block_items, child_towards, in_card
 from newsmon.extract.links import absolute_url, document_base
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 from newsmon.extract.types import RelatedItem
 
 logger = logging.getLogger(__name__)
@@ -82,8 +82,8 @@ def _words(text: str) -> int:
 
 
 def _non_link_words(element: HtmlElement) -> int:
-    total = _words(element.text_content())
-    return total - sum(_words(a.text_content()) for a in element.iter("a"))
+    total = _words(text_of(element))
+    return total - sum(_words(text_of(a)) for a in element.iter("a"))
 
 
 # How a label marks its block: the element holds only the label (links follow it), the label is the
@@ -129,22 +129,33 @@ def _label_element(owner: HtmlElement, label: str) -> _Label | None:
     in_link = element.tag == "a"
     for _ in range(4):
         parent = element.getparent()
-        if parent is None or len(parent) > 3 or normalize_label(parent.text_content()) != label:
+        if parent is None or len(parent) > 3 or normalize_label(text_of(parent)) != label:
             break
         element = parent
         in_link = in_link or element.tag == "a"
-    if normalize_label(element.text_content()) != label:
+    if normalize_label(text_of(element)) != label:
         return _Label(label, owner, LEADING) if owner.tag in LABEL_TAGS else None
     if element.tag not in LABEL_TAGS or (in_link and element.tag[0] != "h"):
         return None  # a menu entry or a button that happens to read "Latest news"
     return _Label(label, element, WHOLE)
 
 
-def _label_texts(tree: HtmlElement, labels: frozenset[str]) -> Iterator[tuple[HtmlElement, str]]:
+_LABELLED_TAGS = frozenset({"section", "aside", "nav", "div", "ul"})  # labelled by aria-label or title
+
+
+def _label_texts(
+    tree: HtmlElement, labels: frozenset[str], containers: list[HtmlElement]
+) -> Iterator[tuple[HtmlElement, str]]:
     """(element, label) for every element whose own leading text reads as one of ``labels``, in document
-    order. One pass over the tree: short texts only, a cheap word test before the exact comparison."""
+    order. One pass over the tree: short texts only, a cheap word test before the exact comparison. The
+    same pass appends to ``containers`` the blocks with an aria-label or title attribute (their own XPath,
+    ``//*[@aria-label or @title][self::section or ...]``, walked the whole page again)."""
     words = _label_words(labels)
     for element in tree.iter(etree.Element):
+        if element.tag in _LABELLED_TAGS and (
+            element.get("aria-label") is not None or element.get("title") is not None
+        ):
+            containers.append(element)
         text = element.text
         if not text or len(text) >= MAX_LABEL_CHARS or element.tag in _NOT_LABEL_PARENTS:
             continue
@@ -159,13 +170,14 @@ def _find_labels(tree: HtmlElement, labels: frozenset[str]) -> list[_Label]:
     """Every element of the page labelled by one of ``labels``, in document order per kind."""
     found: list[_Label] = []
     seen: set[HtmlElement] = set()
-    for owner, label in _label_texts(tree, labels):
+    containers: list[HtmlElement] = []
+    for owner, label in _label_texts(tree, labels, containers):
         match = _label_element(owner, label)
         if match is None or match.element in seen or xpaths.test(xpaths.IN_NAVIGATION, match.element):
             continue
         seen.add(match.element)
         found.append(match)
-    for container in xpaths.select(xpaths.LABELLED_CONTAINERS, tree):
+    for container in containers:
         for attr in ("aria-label", "title"):
             label = normalize_label(container.get(attr))
             if label in labels and container not in seen:
@@ -244,7 +256,7 @@ def _block_elements(
     children = list(container)
     start, end = children.index(first), children.index(last)
     for child in children[end + 1 :]:
-        if child is stop_child or _has_link(child) or _words(child.text_content()) >= SHORT_WORDS:
+        if child is stop_child or _has_link(child) or _words(text_of(child)) >= SHORT_WORDS:
             break
         end += 1
     chosen = children[start : end + 1]
@@ -263,8 +275,8 @@ def _is_prose(elements: list[HtmlElement], match: _Label) -> bool:
     for element in elements:
         if element is match.element:
             continue
-        words = _words(element.text_content())
-        links = sum(_words(a.text_content()) for a in element.iter("a"))
+        words = _words(text_of(element))
+        links = sum(_words(text_of(a)) for a in element.iter("a"))
         link_words, non_link = link_words + links, non_link + words - links
     return non_link > PROSE_WORDS and non_link > PROSE_RATIO * link_words
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import cast
@@ -15,16 +15,30 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.text import count_words, normalize_space
+from newsmon.extract.text import count_words, normalize_space, text_of
 
 logger = logging.getLogger(__name__)
 
 HEADER_WORDS = 150  # a wrapper of the headline with more words than this is the article, not its header
 BYLINE_WORDS = 15
 STANDFIRST_WORDS = (4, 80)
-_REL_AUTHOR = XPath(f".//a[{xpaths.has_token('@rel', 'author')}]")
-_REL_CATEGORY = XPath(f".//a[{xpaths.has_token('@rel', 'category')}]")
-_REL_TAG = XPath(f".//a[{xpaths.has_token('@rel', 'tag')}][not({xpaths.has_token('@rel', 'category')})]")
+
+
+_WITH_REL = "a[@rel]"  # ArticleScope.elements key: the page's links with a rel attribute (computed once)
+
+
+def _is_rel_author(link: HtmlElement) -> bool:
+    return xpaths.has_rel(link, "author")
+
+
+def _is_rel_category(link: HtmlElement) -> bool:
+    return xpaths.has_rel(link, "category")
+
+
+def _is_rel_tag(link: HtmlElement) -> bool:
+    return xpaths.has_rel(link, "tag") and not xpaths.has_rel(link, "category")
+
+
 # Links to a section listing (WordPress /category/slug/, many CMSs /section/slug/) inside the article.
 _SECTION_HREF = XPath(
     ".//a[contains(@href, '/category/') or contains(@href, '/section/') or contains(@href, '/rubric/')]"
@@ -33,19 +47,30 @@ _IN_BREADCRUMB = XPath(
     "boolean(ancestor::*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') "
     "or contains(translate(@aria-label, 'BREADCUMS', 'breadcums'), 'breadcrumb')])"
 )
-# class or aria-label holding "breadcrumb" in any case people write it (plain contains() runs in C)
-_BREADCRUMB_LINKS = XPath(
-    "//@class[contains(., 'readcrumb') or contains(., 'READCRUMB') or contains(., 'readCrumb')]/..//a[@href]"
-    "|//@aria-label[contains(., 'readcrumb') or contains(., 'READCRUMB')]/..//a[@href]"
-)  # attribute axis first: twice as fast as testing every element's attributes
 _IN_MAIN = XPath("ancestor::main|ancestor::*[@role='main']")
 _IN_ARTICLE = XPath("ancestor::article[1]")
-_MAIN = XPath("//main|//*[@role='main']")
+_MAIN = XPath("//main|//@role[.='main']/..")  # //*[@role='main'] by the attribute axis: cheaper
 
 
 def _breadcrumb_links(tree: HtmlElement) -> list[HtmlElement]:
-    """Links of a breadcrumb trail anywhere in the page ("Home » Section » Headline")."""
-    return xpaths.select(_BREADCRUMB_LINKS, tree)
+    """Links of a breadcrumb trail anywhere in the page ("Home » Section » Headline"): the XPath
+    ``//@class[contains(., 'readcrumb') or contains(., 'READCRUMB') or contains(., 'readCrumb')]/..//a[@href]
+    | //@aria-label[contains(., 'readcrumb') or contains(., 'READCRUMB')]/..//a[@href]`` (a class or
+    aria-label naming a breadcrumb in any case people write it) by one walk in C with the attributes tested
+    in Python, a third cheaper. The trails' links in document order, each once: a trail inside another adds
+    none, a later one follows."""
+    found: list[HtmlElement] = []
+    seen: set[HtmlElement] = set()
+    for element in tree.getroottree().getroot().iter(etree.Element):
+        css, label = element.get("class"), element.get("aria-label")
+        if (css and ("readcrumb" in css or "READCRUMB" in css or "readCrumb" in css)) or (
+            label and ("readcrumb" in label or "READCRUMB" in label)
+        ):
+            for link in element.iterdescendants("a"):
+                if link not in seen and link.get("href") is not None:
+                    seen.add(link)
+                    found.append(link)
+    return found
 
 
 def _is_section_href(href: str | None) -> bool:
@@ -54,8 +79,14 @@ def _is_section_href(href: str | None) -> bool:
     return bool(path) and not path[:4].isdigit()
 
 
-def _words(element: HtmlElement) -> int:
-    return count_words(element.text_content())  # a Chinese paragraph is many words, not one
+def _words(element: HtmlElement, limit: int = -1) -> int:
+    """Words of the element's text (a Chinese paragraph is many words, not one); with a ``limit``, spaced
+    text is counted up to limit + 1 only (every caller compares with a bound: the split stops there instead
+    of cutting a whole article into words)."""
+    text = text_of(element)
+    if limit >= 0 and text.isascii():
+        return len(text.split(None, limit))
+    return count_words(text)
 
 
 @dataclass
@@ -69,6 +100,8 @@ class ArticleScope:
     articles: int = 0  # <article> elements in the page
     h1_text: str | None = None
     title_text: str | None = None
+    # the page's links, <meta>s, menus...: one walk, shared by the extractors (xpaths.page_elements)
+    elements: xpaths.PageElements = field(default_factory=dict)
 
     def _roots(self) -> list[HtmlElement]:
         return [*self.header, *([self.root] if self.root is not None else [])]
@@ -81,18 +114,42 @@ class ArticleScope:
                     seen.add(element)
                     yield element
 
+    def _rel_links(self, test: Callable[[HtmlElement], bool]) -> list[HtmlElement]:
+        """The page's links with a rel attribute that passes ``test`` (the links with one are listed once)."""
+        with_rel = self.elements.get(_WITH_REL)
+        if with_rel is None:
+            with_rel = self.elements[_WITH_REL] = [a for a in self.elements["a"] if a.get("rel") is not None]
+        return [a for a in with_rel if test(a)]
+
+    def _rel_in_zone(self, test: Callable[[HtmlElement], bool]) -> list[HtmlElement]:
+        """``_in_zone(.//a[rel test])`` from the page's links that have a rel attribute at all (a few): each
+        is placed in the zones by its ancestors, instead of walking every zone's links."""
+        rel = self._rel_links(test)
+        if not rel:
+            return []
+        found: list[HtmlElement] = []
+        seen: set[HtmlElement] = set()
+        for zone in self._roots():
+            for link in rel:
+                if link not in seen and any(ancestor is zone for ancestor in link.iterancestors()):
+                    seen.add(link)
+                    found.append(link)
+        return found
+
     def rel_authors(self) -> list[HtmlElement]:
         """rel=author links of the article (the page's when the article has none)."""
-        return list(self._in_zone(_REL_AUTHOR))
+        return self._rel_in_zone(_is_rel_author)
 
     def bylines(self) -> list[HtmlElement]:
         """Short byline-like elements (class byline/author, itemprop=author) of the article."""
-        return [el for el in self._in_zone(xpaths.BYLINE_HINTS) if 0 < _words(el) <= BYLINE_WORDS]
+        return [
+            el for el in self._in_zone(xpaths.BYLINE_HINTS) if 0 < _words(el, BYLINE_WORDS) <= BYLINE_WORDS
+        ]
 
     def category_links(self) -> list[str]:
         """Texts of rel="category" links of the article, else of the page, else of the article's links to a
         section listing (the category label themes print above the headline)."""
-        links = list(self._in_zone(_REL_CATEGORY)) or xpaths.select(_REL_CATEGORY, self.tree)
+        links = self._rel_in_zone(_is_rel_category) or self._rel_links(_is_rel_category)
         if not links:
             links = [
                 a
@@ -102,14 +159,14 @@ class ArticleScope:
         if not links:  # the trail's deepest link that is neither the home page nor this page
             trail = [a for a in _breadcrumb_links(self.tree) if _is_section_href(a.get("href"))]
             links = trail[-1:]
-        return [normalize_space(a.text_content()) for a in links]
+        return [normalize_space(text_of(a)) for a in links]
 
     def tag_links(self) -> list[str]:
         """Texts of rel=tag links (not categories) of the article, else of the page outside nav/aside."""
-        links = list(self._in_zone(_REL_TAG))
+        links = self._rel_in_zone(_is_rel_tag)
         if not links:
-            links = [a for a in xpaths.select(_REL_TAG, self.tree) if not xpaths.test(xpaths.OUTSIDE_MAIN, a)]
-        return [normalize_space(a.text_content()) for a in links]
+            links = [a for a in self._rel_links(_is_rel_tag) if not xpaths.test(xpaths.OUTSIDE_MAIN, a)]
+        return [normalize_space(text_of(a)) for a in links]
 
     def times(self) -> list[HtmlElement]:
         """<time> elements of the header zone, then of the article."""
@@ -124,9 +181,9 @@ class ArticleScope:
                     yield str(text), text.getparent()
         if self.root is not None:
             for element in xpaths.select(xpaths.DATE_HINTS, self.root):
-                text = element.text_content()
-                if len(text) < 80:
-                    yield text, element
+                content = text_of(element)
+                if len(content) < 80:
+                    yield content, element
 
     def standfirst(self) -> str | None:
         """The dek right after the headline, found by the CMS's naming or by its position:
@@ -152,7 +209,7 @@ class ArticleScope:
             for seen, sibling in enumerate(_next_elements(anchor)):
                 if seen >= 3:
                     break
-                if not _words(sibling):
+                if not _words(sibling, 0):
                     position += 1  # an image, an empty block: what follows it is no longer right after
                     continue
                 if position == 0 and not after_byline and _short_byline(sibling):
@@ -201,8 +258,8 @@ class ArticleScope:
         """hrefs of <link rel=canonical>, as written."""
         return [
             link.get("href", "")
-            for link in xpaths.select(xpaths.LINK_ELEMENTS, self.tree)
-            if "canonical" in (link.get("rel") or "").lower().split()
+            for link in self.elements["link"]  # //link[@rel][@href]
+            if link.get("href") is not None and "canonical" in (link.get("rel") or "").lower().split()
         ]
 
 
@@ -262,9 +319,9 @@ def _dek_text(element: HtmlElement) -> str | None:
         or element.find(".//figure") is not None
     ):
         return None
-    words = _words(element)
-    text = normalize_space(element.text_content())
-    linked = sum(len(normalize_space(a.text_content())) for a in element.iter("a"))
+    words = _words(element, STANDFIRST_WORDS[1])
+    text = normalize_space(text_of(element))
+    linked = sum(len(normalize_space(text_of(a))) for a in element.iter("a"))
     if linked * 2 > len(text):
         return None
     if (
@@ -283,19 +340,19 @@ def _style(element: HtmlElement) -> tuple[str, str]:
 
 def _set_apart(element: HtmlElement) -> bool:
     """A block the body's paragraphs are not siblings of, or one styled unlike the paragraphs after it."""
-    after = [el for el in _next_elements(element) if el.tag in _BODY_TAGS and _words(el)]
+    after = [el for el in _next_elements(element) if el.tag in _BODY_TAGS and _words(el, 0)]
     paragraphs = [el for el in after if el.tag == "p"]
     if not paragraphs:  # the body is in a container after it: at least two paragraphs there
-        return sum(1 for el in after for p in el.iter("p") if _words(p)) >= 2
+        return sum(1 for el in after for p in el.iter("p") if _words(p, 0)) >= 2
     return all(_style(el) != _style(element) for el in paragraphs[:3]) and len(paragraphs) >= 2
 
 
 def _short_byline(element: HtmlElement) -> bool:
     """A byline or date block of a few words (no lead inside)."""
     return (
-        _words(element) <= BYLINE_WORDS
+        _words(element, BYLINE_WORDS) <= BYLINE_WORDS
         and (_is_byline_block(element) or element.find(".//time") is not None)
-        and not any(xpaths.test(xpaths.SUBTITLE_CLASS, el) for el in _top_elements(element))
+        and not any(xpaths.SUBTITLE_CLASS(el) for el in _top_elements(element))
     )
 
 
@@ -305,7 +362,7 @@ def _dek_of(
     """The dek ``sibling`` is or opens (see ArticleScope.standfirst), else None. After a byline only a
     named or wholly bold block is taken (below a byline, an unstyled block is the body or a caption)."""
     for element in _top_elements(sibling):
-        if xpaths.test(xpaths.SUBTITLE_CLASS, element):
+        if xpaths.SUBTITLE_CLASS(element):
             return _dek_text(element)
     opener = _opener(sibling)
     if opener is not None:
@@ -337,9 +394,7 @@ def _dek_of(
 def _bold(element: HtmlElement) -> bool:
     """A paragraph whose whole text is bold (<p><strong>lead</strong></p>)."""
     strong = [child for child in element if child.tag in ("strong", "b")]
-    return len(strong) == 1 and normalize_space(strong[0].text_content()) == normalize_space(
-        element.text_content()
-    )
+    return len(strong) == 1 and normalize_space(text_of(strong[0])) == normalize_space(text_of(element))
 
 
 def _opener(container: HtmlElement) -> str | None:
@@ -354,7 +409,7 @@ def _opener(container: HtmlElement) -> str | None:
         p
         for sibling in _next_elements(first)
         for p in ([sibling] if sibling.tag == "p" else sibling.findall(".//p"))
-        if _words(p)
+        if _words(p, 0)
     ][:5]
     if len(paragraphs) < 2 or any(_style(el) == _style(first) for el in paragraphs[:3]):
         return None
@@ -367,17 +422,17 @@ def _next_elements_of(element: HtmlElement) -> Iterator[HtmlElement]:
 
 
 def _is_byline_block(element: HtmlElement) -> bool:
-    return any(True for _ in xpaths.BYLINE_HINTS(element)) or xpaths.test(xpaths.BYLINE_SELF, element)
+    return any(True for _ in xpaths.BYLINE_HINTS(element)) or xpaths.BYLINE_SELF(element)
 
 
 def _headline_blocks(h1: HtmlElement) -> Iterator[HtmlElement]:
     """The headline, then each wrapper around it that holds no other text, innermost first."""
-    text = normalize_space(h1.text_content())
+    text = normalize_space(text_of(h1))
     element: HtmlElement = h1
     yield element
     for _ in range(_BLOCK_LEVELS):
         parent = element.getparent()
-        if parent is None or parent.tag in _CONTAINERS or normalize_space(parent.text_content()) != text:
+        if parent is None or parent.tag in _CONTAINERS or normalize_space(text_of(parent)) != text:
             return
         yield parent
         element = parent
@@ -406,7 +461,7 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
             parent is None
             or parent is root
             or parent.tag in ("body", "html")
-            or _words(parent) > HEADER_WORDS
+            or _words(parent, HEADER_WORDS) > HEADER_WORDS
         ):
             break
         element = best = parent
@@ -415,7 +470,7 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
     anchor = best if best is not None else h1  # a wrapper of the headline alone: its siblings are the zone
     zone = [anchor, *list(anchor.itersiblings(preceding=True))[:3]]
     for position, sibling in enumerate(anchor.itersiblings()):
-        if position >= 6 or (sibling.tag == "p" and _words(sibling) > HEADER_WORDS // 5):
+        if position >= 6 or (sibling.tag == "p" and _words(sibling, HEADER_WORDS // 5) > HEADER_WORDS // 5):
             break
         zone.append(sibling)
     return zone
@@ -473,12 +528,11 @@ def _titled_heading(
 
 def find_scope(tree: HtmlElement) -> ArticleScope:
     """Locate the headline, the article around it and its header zone."""
-    # <article>s, <h1>s and <title>s in one walk in C (three XPaths walked the page three times)
-    found: dict[str, list[HtmlElement]] = {"article": [], "h1": [], "h2": [], "title": []}
-    for element in tree.getroottree().getroot().iter("article", "h1", "h2", "title"):
-        found[element.tag].append(element)
+    # <article>s, <h1>s and <title>s from the walk the other extractors share (three XPaths walked the page
+    # three times)
+    found = xpaths.page_elements(tree)
     articles = found["article"]
-    h1s = [h for h in found["h1"] if normalize_space(h.text_content())]
+    h1s = [h for h in found["h1"] if normalize_space(text_of(h))]
     h1 = next((h for h in h1s if xpaths.test(_IN_ARTICLE, h)), None)
     if h1 is None:
         h1 = next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None)
@@ -500,6 +554,7 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
         root=root,
         header=_header_zone(h1, root) if h1 is not None else [],
         articles=len(articles),
-        h1_text=normalize_space(h1.text_content()) if h1 is not None else None,
-        title_text=normalize_space(titles[0].text_content()) if titles else None,
+        h1_text=normalize_space(text_of(h1)) if h1 is not None else None,
+        title_text=normalize_space(text_of(titles[0])) if titles else None,
+        elements=found,
     )

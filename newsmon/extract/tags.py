@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.authors import dedupe_names, fold, in_comments, in_other_article, split_label
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import count_words, normalize_space
+from newsmon.extract.text import count_words, normalize_space, text_of
 
 TAG_CLASS = re.compile(
     r"(?:^|[\s_-])(?:tags?|tag-?list|tagged|topics?|keywords?|schlagw\w*|stichw\w*|themen|etiquetas?|etiket\w*|"
@@ -67,7 +67,7 @@ def _hub(href: str, host: str) -> tuple[str, str] | None:
 
 def _text(link: HtmlElement) -> str:
     """The tag a link names: no "#", no separators, no label inside the link ("Filed to: science")."""
-    text = normalize_space(link.text_content()).lstrip("#").strip(" ,;·|")
+    text = normalize_space(text_of(link)).lstrip("#").strip(" ,;·|")
     return split_label(text)[1].strip() if ":" in text or "：" in text else text
 
 
@@ -107,16 +107,19 @@ _ROLE_MENU_HREFS = XPath(
     "//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href",
     smart_strings=False,  # plain strings: only the paths are compared
 )
-_HREFS = XPath(".//a/@href", smart_strings=False)
 
 
-def _menu_hrefs(tree: HtmlElement) -> set[str]:
+def _menu_hrefs(scope: ArticleScope) -> set[str]:
     """hrefs of the links in <nav>s, in the page's (not an article's) <header>s and <footer>s, and under
     the menu and banner roles."""
-    hrefs = set(cast("list[str]", _ROLE_MENU_HREFS(tree)))
-    for container in tree.getroottree().getroot().iter("nav", "header", "footer"):
-        if container.tag == "nav" or next(container.iterancestors("article"), None) is None:
-            hrefs.update(cast("list[str]", _HREFS(container)))
+    hrefs = set(cast("list[str]", _ROLE_MENU_HREFS(scope.tree)))
+    for tag in ("nav", "header", "footer"):
+        for container in scope.elements[tag]:
+            if tag == "nav" or next(container.iterancestors("article"), None) is None:
+                # .//a/@href by a walk in C (an XPath call costs more than these few links)
+                hrefs.update(
+                    href for a in container.iterdescendants("a") if (href := a.get("href")) is not None
+                )
     return hrefs
 
 
@@ -125,10 +128,11 @@ _OUTSIDE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementar
 
 
 def _outside(link: HtmlElement) -> bool:
-    """In navigation, a sidebar, or the page's (not the article's) header or footer."""
+    """In navigation, a sidebar, or the page's (not the article's) header or footer; or in a heading (a
+    teaser's title): one climb of the link's ancestors for both."""
     for ancestor in link.iterancestors():
         tag = ancestor.tag
-        if tag in _OUTSIDE_TAGS or ancestor.get("role") in _OUTSIDE_ROLES:
+        if tag in _OUTSIDE_TAGS or tag in xpaths.HEADING_TAGS or ancestor.get("role") in _OUTSIDE_ROLES:
             return True
         if tag in ("header", "footer") and not any(True for _ in ancestor.iterancestors("article")):
             return True
@@ -157,8 +161,8 @@ def _in_prose(link: HtmlElement, verdicts: dict[HtmlElement, bool]) -> bool:
         return False
     verdict = verdicts.get(block)
     if verdict is None:
-        total = len(normalize_space(block.text_content()))
-        linked = sum(len(normalize_space(a.text_content())) for a in block.iter("a"))
+        total = len(normalize_space(text_of(block)))
+        linked = sum(len(normalize_space(text_of(a))) for a in block.iter("a"))
         verdict = verdicts[block] = total - linked > max(_PROSE_CHARS, linked)
     return verdict
 
@@ -194,7 +198,7 @@ def _tag_lists(
             continue
         (prefix,) = prefixes
         declared = any(fold(text) in known_keys for _, _, text in items)
-        rel_tag = any("tag" in (link.get("rel") or "").lower().split() for link, _, _ in items)
+        rel_tag = any(_is_rel_tag(link) for link, _, _ in items)
         hub_word = prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS
         strong = declared or rel_tag
         # the block's own label or class names it: looked at only when nothing stronger decided
@@ -213,14 +217,14 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
     for ancestor in scope.h1.iterancestors():
         if ancestor.tag in ("body", "html"):
             return None
-        if sum(1 for p in ancestor.iter("p") if count_words(p.text_content()) >= 8) >= 3:
+        if sum(1 for p in ancestor.iter("p") if count_words(text_of(p)) >= 8) >= 3:
             return ancestor
     return None
 
 
-def _has_rel_tags(tree: HtmlElement) -> bool:
-    """``boolean(//a[contains(@rel, 'tag')])`` by a walk in C that stops at the first such link."""
-    return any("tag" in (a.get("rel") or "") for a in tree.getroottree().getroot().iter("a"))
+def _has_rel_tags(scope: ArticleScope) -> bool:
+    """``boolean(//a[contains(@rel, 'tag')])``, over the page's links (``scope.elements``)."""
+    return any("tag" in (a.get("rel") or "") for a in scope.elements["a"])
 
 
 def _tag_links(
@@ -230,6 +234,7 @@ def _tag_links(
     (a walk of the whole page) are only read when a link passed every other test."""
     found: list[tuple[HtmlElement, str, str]] = []
     prose: dict[HtmlElement, bool] = {}
+    comments: dict[HtmlElement, bool] = {}  # in_comments verdicts of the ancestors walked
     for link in links:
         href = link.get("href") or ""
         hub = _hub(href, host)
@@ -246,20 +251,42 @@ def _tag_links(
         text = _text(link)
         if not _short(text) or not any(ch.isalpha() for ch in text):
             continue
-        if _outside(link) or any(a.tag in xpaths.HEADING_TAGS for a in link.iterancestors()):
+        if _outside(link):
             continue  # navigation, sidebars, the page's header and footer; a teaser's heading
-        if in_comments(link) or in_other_article(link, scope) or _in_prose(link, prose):
+        if in_comments(link, comments) or in_other_article(link, scope) or _in_prose(link, prose):
             continue
         found.append((link, prefix, text))
     if any(fold(text) not in known_keys for _, _, text in found):
         # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one
-        menus = {_path(h) for h in _menu_hrefs(scope.tree)}
+        menus = {_path(h) for h in _menu_hrefs(scope)}
         found = [
             item
             for item in found
             if fold(item[2]) in known_keys or _path(item[0].get("href") or "") not in menus
         ]
     return found
+
+
+def _is_rel_tag(link: HtmlElement) -> bool:
+    return "tag" in (link.get("rel") or "").lower().split()
+
+
+def _in_strong_blocks(links: list[HtmlElement], host: str, known_keys: set[str]) -> list[HtmlElement]:
+    """The links of the blocks (``_list_of``) holding a link to a hub that is rel=tag or names a declared
+    tag: outside the article only those blocks can be tag lists (``_tag_lists``, ``strong_only``), so the
+    other links need none of ``_tag_links``' tests (each climbs the link's ancestors)."""
+    if known_keys:
+        blocks = {
+            _list_of(link)
+            for link in links
+            if _hub(link.get("href") or "", host) is not None
+            and (_is_rel_tag(link) or fold(_text(link)) in known_keys)
+        }
+    else:  # rel=tag only: the cheaper test first
+        blocks = {
+            _list_of(link) for link in links if _is_rel_tag(link) and _hub(link.get("href") or "", host)
+        }
+    return [link for link in links if _list_of(link) in blocks] if blocks else []
 
 
 def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
@@ -277,8 +304,8 @@ def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
 
     own = usable(_tag_links(article.iter("a"), scope, host, known_keys)) if article is not None else []
     tags = _tag_lists(own, known_keys, strong_only=False) if own else []
-    if not tags and (known_keys or _has_rel_tags(scope.tree)):
+    if not tags and (known_keys or _has_rel_tags(scope)):
         inside = {item[0] for item in own}
-        links = (a for a in scope.tree.iter("a") if a not in inside)
+        links = _in_strong_blocks([a for a in scope.elements["a"] if a not in inside], host, known_keys)
         tags = _tag_lists(usable(_tag_links(links, scope, host, known_keys)), known_keys, strong_only=True)
     return dedupe_names(tags)

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from newsmon.extract.text import element_text_lines, normalize_space
+from newsmon.extract.text import element_text_lines, normalize_space, text_of
 from newsmon.resources import process_resources
 
 # Elements that are blocks of a page (inline elements belong to the block around them); links apart.
@@ -335,7 +335,7 @@ def template_texts(tree: HtmlElement, units: Sequence[Unit], view: TemplateView,
         return texts
     texts.update(unit.text for unit, enclosed in zip(units, inside, strict=True) if enclosed)
     for i in outermost:
-        texts.add(normalize_space(units[i].element.text_content()))
+        texts.add(normalize_space(text_of(units[i].element)))
         texts.update(normalize_space(line) for line in element_text_lines(units[i].element))
     texts.discard("")
     return {_bare(text) for text in texts}

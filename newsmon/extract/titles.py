@@ -16,7 +16,7 @@ from newsmon.extract.jsonld import JsonLd, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope
 from newsmon.extract.template import SAMPLE_CHARS, TemplateView, fingerprint
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import normalize_space, text_of
 
 # What sites put between a headline and their name or a date in <title> ("Story | Name | 28.04.2023"),
 # spaces on both sides (a hyphen inside a word or "10/12" is no separator); captured to rebuild runs.
@@ -128,7 +128,7 @@ def _home_link_names(tree: HtmlElement, url: str, base: str | None = None) -> li
         if parts is None or parts.hostname != host or parts.path not in ("", "/") or parts.query:
             continue
         alts = [img.get("alt") for img in anchor.iter("img")]
-        for name in (anchor.text_content(), anchor.get("title"), anchor.get("aria-label"), *alts):
+        for name in (text_of(anchor), anchor.get("title"), anchor.get("aria-label"), *alts):
             name = normalize_space(name)
             if name and len(name) <= MAX_SITE_NAME:
                 names.append(name)
