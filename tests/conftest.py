@@ -27,7 +27,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     their own tables. Its directory is outside pytest's (root-only) temp tree: the server runs as the
     `postgres` user."""
     workdir = pg_workdir()
-    server = PostgresServer(workdir / "pg")
+    server = PostgresServer(workdir / "pg", template=True)
     try:
         server.start()
         yield server

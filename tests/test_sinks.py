@@ -279,7 +279,7 @@ def test_postgres_sink_without_psycopg_names_the_extra(monkeypatch: pytest.Monke
 def test_postgres_server_killed_fails_the_batch_and_recovers(tmp_path: Path) -> None:
     from tests.postgres_helpers import pg_workdir
 
-    server = PostgresServer(pg_workdir() / "pg")
+    server = PostgresServer(pg_workdir() / "pg", template=True)
     server.start()
     try:
         sink = build_sink(f"{server.url}?table=t_kill", config())
