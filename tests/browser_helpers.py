@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command, in_process_extraction
+from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command
 from tests.forkserver import start_python
 
 BROWSER_NAMES = ("chrom", "headless_shell")
@@ -93,10 +93,9 @@ def watch_crawl(
     on_tick: Callable[[set[int]], set[int]] | None = None,
     timeout: float = 240,
 ) -> WatchedCrawl:
-    """Run `scrapy crawl` in a process of its own (forked as run_crawl's are, extraction in the crawl
-    process as there), noting every Chromium below it; ``on_tick(browsers)`` may kill some and return
-    their pids."""
-    command = crawl_command(base_url, workdir, *in_process_extraction(args), *args)
+    """Run `scrapy crawl` in a process of its own (forked as run_crawl's are; newsmon's default extraction
+    worker), noting every Chromium below it; ``on_tick(browsers)`` may kill some and return their pids."""
+    command = crawl_command(base_url, workdir, *args)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out, err = workdir / "watched.out", workdir / "watched.err"
     proc = start_python(command, cwd=ROOT, env=env, stdout=out, stderr=err)

@@ -131,6 +131,7 @@ def preload() -> None:
         with contextlib.suppress(ImportError):
             for _ in walk_modules_iter(package):
                 pass
+    warm_up()
     problems = []
     if "twisted.internet.reactor" in sys.modules:
         problems.append("a module installed the Twisted reactor at import")
@@ -138,6 +139,17 @@ def preload() -> None:
         problems.append(f"imports started threads: {threading.enumerate()}")
     if problems:
         raise RuntimeError("fork server: " + "; ".join(problems))
+
+
+def warm_up() -> None:
+    """What every crawl with the browser tier asks first and newsmon keeps per process: Chromium's version
+    (`chromium --version`, a third of a second each time; newsmon.fetch.browser caches it)."""
+    with contextlib.suppress(ImportError):
+        from newsmon.fetch.browser import chromium_major_version, find_chromium
+
+        path = find_chromium()
+        if path is not None:
+            chromium_major_version(path)
 
 
 def exit_code(exc: SystemExit) -> int:
@@ -420,6 +432,7 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
+Started = ForkedProcess | subprocess.Popen[bytes]  # what start_python gives
 _SERVER = ForkServer()
 
 
@@ -457,7 +470,7 @@ def start_python(
     stdout: Path | None = None,
     stderr: Path | None = None,
     start_new_session: bool = False,
-) -> ForkedProcess | subprocess.Popen[bytes]:
+) -> Started:
     """Like subprocess.Popen(argv, cwd=, env=, start_new_session=) with stdout and stderr written to these
     files (None: /dev/null): forked from the fork server as run_python forks, else a plain Popen."""
     env = dict(os.environ if env is None else env)
