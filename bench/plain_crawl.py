@@ -137,14 +137,21 @@ def bare_command(base_url: str, start_paths: list[str], allowed: Path, work: Pat
     ]  # fmt: skip
 
 
-def run(command: list[str], cwd: Path, work: Path, nginx: Nginx) -> dict[str, Any]:
+def crawl_stats(command: list[str], cwd: Path, work: Path) -> dict[str, Any]:
+    """Run one benchmark crawl (a `scrapy` command writing its stats to work/stats.json, outside any
+    Scrapy project's settings module) and return those stats; RuntimeError when it failed."""
     work.mkdir(parents=True, exist_ok=True)
-    nginx.clear_log()
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{command[:5]} exited {done.returncode}:\n{done.stderr[-3000:]}")
-    stats = json.loads((work / "stats.json").read_text("utf-8"))
+    stats: dict[str, Any] = json.loads((work / "stats.json").read_text("utf-8"))
+    return stats
+
+
+def run(command: list[str], cwd: Path, work: Path, nginx: Nginx) -> dict[str, Any]:
+    nginx.clear_log()
+    stats = crawl_stats(command, cwd, work)
     served = nginx.served()
     responses = int(stats.get("downloader/response_count", 0))
     elapsed = float(stats["elapsed_time_seconds"])

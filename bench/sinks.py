@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +30,7 @@ from typing import Any
 
 from bench import summary
 from bench.machine import describe
-from bench.plain_crawl import newsmon_command
+from bench.plain_crawl import crawl_stats, newsmon_command
 from bench.record_build import print_table
 from bench.static_replica import served_site
 
@@ -85,16 +82,11 @@ def children_cpu() -> float:
 def crawl(command: list[str], work: Path, server: Any = None) -> dict[str, Any]:
     """One crawl: its wall time, and the CPU it cost (the crawl process and its extraction workers, plus
     the PostgreSQL server's when it feeds one): CPU time barely moves with the machine's load."""
-    work.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     started, cpu = time.perf_counter(), children_cpu()
     server_cpu = server.cpu_seconds() if server is not None else 0.0
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    stats = crawl_stats(command, ROOT, work)
     wall = time.perf_counter() - started
     cpu = children_cpu() - cpu + (server.cpu_seconds() - server_cpu if server is not None else 0.0)
-    if done.returncode != 0:
-        raise RuntimeError(f"crawl exited {done.returncode}:\n{done.stderr[-3000:]}")
-    stats = json.loads((work / "stats.json").read_text("utf-8"))
     return {
         "wall": wall,
         "cpu": cpu,
@@ -104,12 +96,9 @@ def crawl(command: list[str], work: Path, server: Any = None) -> dict[str, Any]:
 
 
 def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    from tests.postgres_helpers import PostgresServer, pg_workdir
+    from tests.postgres_helpers import running_postgres
 
-    pg_dir = pg_workdir()
-    server = PostgresServer(pg_dir / "pg", durable=True)
-    server.start()
-    try:
+    with running_postgres(durable=True) as server:  # fsync on, as in production
         runs: dict[str, list[dict[str, Any]]] = {"JSON Lines": [], "JSON Lines + PostgreSQL": []}
         with served_site(args.articles, work) as (nginx, counts, site):
             categories = [f"/category/{c.slug}/" for c in site.categories]
@@ -139,9 +128,6 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             ]
         rate = throughput(server, templates, args.records, args.batch)
         print(f"  PostgreSQL sink: {rate['records']} records in {rate['seconds']:.2f} s", flush=True)
-    finally:
-        server.stop()
-        shutil.rmtree(pg_dir, ignore_errors=True)
     return {"runs": runs, "rate": rate, "counts": counts, "batch": args.batch}
 
 

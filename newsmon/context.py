@@ -3,8 +3,9 @@
 Scrapy builds each component on its own (``from_crawler``); the few things several of them must share live
 here, typed, instead of being found by scanning the crawler's middleware lists or by ``getattr`` on the
 spider. The context is built in one place (``CrawlContext.of``) from what the crawler holds when it is
-built: the spider class, the settings and the process's resources. What only a later owner can make gets
-a typed slot (``Slot``) that its owner sets once, and that reads as a clear error before then: the news
+built: the spider class (components read the settings, and the process's resources in them with
+``resources_of``, from the crawler). What only a later owner can make gets a typed slot (``Slot``) that
+its owner sets once, and that reads as a clear error before then: the news
 spider's part (its configuration and frontier), the state backend (newsmon/state/backend.py), the
 hub-source tracker the monitors read, the outputs-settled watcher and the sinks' writer. The run lock is
 no part of building anything here: the state extension takes it, by name, as the crawl is built
@@ -17,12 +18,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from newsmon.resources import ProcessResources, resources_of
-
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings
 
     from newsmon.crawl.config import CrawlConfig
     from newsmon.crawl.frontier import ArticleVisit, Frontier
@@ -85,10 +83,8 @@ class CrawlContext:
     """Built once per crawler, here only (``of``), with what the crawler holds; each slot is set once by
     its one owner (``Slot.owner``)."""
 
-    def __init__(self, spidercls: type[Spider], settings: BaseSettings, resources: ProcessResources) -> None:
+    def __init__(self, spidercls: type[Spider]) -> None:
         self.spidercls = spidercls
-        self.settings = settings
-        self.resources = resources
         self.news: Slot[NewsCrawl] = Slot("news", "newsmon.crawl.spider")  # through attach_news
         self.state: Slot[StateBackend] = Slot("state", "newsmon.state.backend")
         self.sources: Slot[HubSources] = Slot("sources", "newsmon.monitors.sources")  # monitors on
@@ -101,7 +97,7 @@ class CrawlContext:
         """The crawler's context, built on the first call (the one constructor of the context)."""
         context: CrawlContext | None = getattr(crawler, _ATTRIBUTE, None)
         if context is None:
-            context = cls(crawler.spidercls, crawler.settings, resources_of(crawler.settings))
+            context = cls(crawler.spidercls)
             setattr(crawler, _ATTRIBUTE, context)
         return context
 

@@ -78,6 +78,14 @@ class Before:
 
 
 DOWNLOADER = "DOWNLOADER_MIDDLEWARES"
+SINK_EXTENSION = "newsmon.sinks.extension.SinkExtension"
+#: the extensions that wait for the outputs to settle (OutputsSettled)
+SETTLING_EXTENSIONS = (
+    "newsmon.monitors.extension.MonitorExtension",
+    "newsmon.alerts.extension.AlertExtension",
+    "newsmon.state.extension.StateExtension",
+    "newsmon.extensions.stats_file.StatsFile",
+)
 RULES = (
     Before(DOWNLOADER, SCRAPY_OFFSITE, "newsmon.fetch.ssrf.SsrfGuard", "no DNS lookup for offsite hosts"),
     Before(DOWNLOADER, "newsmon.fetch.ssrf.SsrfGuard", SCRAPY_ROBOTSTXT, "no robots.txt of a refused host"),
@@ -113,6 +121,25 @@ RULES = (
         SCRAPY_FEED_EXPORTER,
         "newsmon.state.extension.StateExtension",
         "a record is marked emitted only after FeedExporter wrote it (item_scraped connection order)",
+    ),
+    Before(
+        "EXTENSIONS",
+        SINK_EXTENSION,
+        SCRAPY_FEED_EXPORTER,
+        "the sinks' last batch is delivered before the feed files are stored (spider_closed connection "
+        "order): a sink failing at close keeps the per-run file .partial",
+    ),
+    # the first of these builds the crawl's Settlement (newsmon/state/outputs.py), which settles in its
+    # spider_closed handler when there is no feed: the sinks' last batch is an output, delivered before
+    *(
+        Before(
+            "EXTENSIONS",
+            SINK_EXTENSION,
+            settling,
+            "the sinks' last batch is delivered (spider_closed connection order) before the outputs "
+            "settle and the run is judged and recorded",
+        )
+        for settling in SETTLING_EXTENSIONS
     ),
 )
 

@@ -211,7 +211,9 @@ def extract_capped(rule: str) -> str:
 
 
 EXTRACT_TOO_SLOW = _pages.stat(
-    "newsmon/extract/too_slow", "a page over `NEWSMON_EXTRACT_TIMEOUT`: its worker killed, no record"
+    "newsmon/extract/too_slow",
+    "a page over `NEWSMON_EXTRACT_TIMEOUT`: its worker killed, no record (a later page of a split article: "
+    "left out of its article's record)",
 )
 EXTRACT_CANCELLED = _pages.stat(
     "newsmon/extract/cancelled", "an extraction given up because the spider was closing: no record"

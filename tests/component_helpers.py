@@ -21,6 +21,7 @@ from newsmon import registry
 from newsmon.distributed.config import URL_ENV
 from newsmon.extract.types import PageData
 from newsmon.record import FetchInfo, build_record
+from newsmon.resources import process_resources
 from newsmon.state.lock import RunLock
 from newsmon.urls import SiteScope
 
@@ -35,7 +36,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(tmp_path)
     yield tmp_path
     for lock_file in tmp_path.rglob("*.lock"):
-        RunLock.acquire(lock_file).release()  # reentrant: the held lock itself, then released
+        RunLock.acquire(lock_file, process_resources()).release()  # reentrant: the held lock, released
 
 
 def crawler_with(settings: dict[str, Any] | None = None, spidercls: type[Spider] | None = None) -> Crawler:

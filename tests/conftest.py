@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.postgres_helpers import PostgresServer, pg_workdir
+from tests.postgres_helpers import PostgresServer, running_postgres
 from tests.redis_helpers import RedisServer
 
 
@@ -26,14 +25,8 @@ def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server for the session (mark the module or test with needs_postgres); tests keep to
     their own tables. Its directory is outside pytest's (root-only) temp tree: the server runs as the
     `postgres` user."""
-    workdir = pg_workdir()
-    server = PostgresServer(workdir / "pg", template=True)
-    try:
-        server.start()
+    with running_postgres(template=True) as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 # --- the order files start in under `--dist loadfile` ------------------------------------------------

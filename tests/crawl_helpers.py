@@ -79,6 +79,11 @@ def crawl_command(
     ]
 
 
+def only_urls(*paths: str) -> tuple[str, ...]:
+    """Spider arguments for a crawl of these article paths alone: no hubs, no related links."""
+    return ("-a", f"urls={','.join(paths)}", "-a", "feeds=", "-a", "categories=", "-a", "follow_depth=0")
+
+
 def in_process_extraction(args: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """The `-s` that extracts in the crawl process, unless args set any extraction option (a budget, a
     timeout, the workers: they mean what they say with newsmon's default worker). A spawned worker is a

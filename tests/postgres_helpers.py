@@ -19,6 +19,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +169,18 @@ class PostgresServer:
         import psycopg
 
         return psycopg.connect(self.url, autocommit=True)
+
+
+@contextlib.contextmanager
+def running_postgres(*, durable: bool = False, template: bool = False) -> Iterator[PostgresServer]:
+    """A server started in a fresh directory (pg_workdir), stopped and its directory removed afterwards
+    whatever happened: the one lifecycle of the tests' fixtures and the sink benchmark (bench/sinks.py).
+    template: its cluster a copy of template_cluster() (the tests), not initdb's own."""
+    workdir = pg_workdir()
+    server = PostgresServer(workdir / "pg", durable=durable, template=template)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -14,7 +14,7 @@ import pytest
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.parts import MAX_PARTS, article_parts, part_number
-from tests.crawl_helpers import run_crawl
+from tests.crawl_helpers import only_urls, run_crawl
 from tests.site_server import serving
 
 # --- photo reports ---------------------------------------------------------------------------------------
@@ -217,8 +217,8 @@ for _path, _pages in SPLIT.items():
 MISSING = "/2026/03/12/school-garden/?page=3"
 
 
-def split_page(path: str, number: int) -> str:
-    pages = SPLIT[path]
+def split_page(path: str, number: int, site: dict[str, list[list[str]]] = SPLIT) -> str:
+    pages = site[path]
     title = pages[0][0].split(" ")[0] + " " + path.strip("/").split("/")[-1]
     style = "query" if "tram" not in path else "segment"
 
@@ -272,6 +272,9 @@ def split_site() -> Iterator[tuple[str, list[str]]]:
         yield f"http://127.0.0.1:{server.server_address[1]}", requested
 
 
+PLAIN = ("-s", "NEWSMON_TIER_MODE=plain")
+
+
 @pytest.mark.crawl
 def test_an_article_split_over_pages_is_one_record_with_all_its_text(
     split_site: tuple[str, list[str]], tmp_path: Path
@@ -280,16 +283,8 @@ def test_an_article_split_over_pages_is_one_record_with_all_its_text(
     result = run_crawl(
         base,
         tmp_path,
-        "-a",
-        f"urls={','.join(SPLIT)}",
-        "-a",
-        "feeds=",
-        "-a",
-        "categories=",
-        "-a",
-        "follow_depth=0",
-        "-s",
-        "NEWSMON_TIER_MODE=plain",
+        *only_urls(*SPLIT),
+        *PLAIN,
     )
     assert result.returncode == 0, result.log[-3000:]
     by_path = {urlsplit(r["url"]).path: r for r in result.records}
@@ -303,6 +298,80 @@ def test_an_article_split_over_pages_is_one_record_with_all_its_text(
     assert result.stats["newsmon/article/parts_joined"] == 4  # 2 + 1 + 1 later pages read
     assert result.stats["newsmon/article/parts_failed"] == 1  # the missing third page
     assert requested.count("/2026/03/12/river-dam/?page=2") == 1  # each page fetched once
+
+
+# an article whose second page makes extraction cost many seconds (without the fast path); the others are
+# plain pages of the same article
+HOSTILE_PATH = "/2026/03/12/harbour-wall/"
+HOSTILE_SITE = {
+    HOSTILE_PATH: [
+        [
+            "The harbour wall will be raised by a metre before the autumn storms, the port authority said.",
+            "Divers inspected the old stones in January and found long cracks below the waterline.",
+            "This is part one of our report on the wall: our reporter spent two days with the divers.",
+        ],
+        ["(served as a page that costs extraction many seconds)"],
+        [
+            "The fishermen asked for a second gate so that their boats can leave at low tide.",
+            "The authority promised to answer them before the work starts in June.",
+            "This is part three of our report on the wall: the fishermen spoke to us on the pier.",
+        ],
+    ]
+}
+
+
+class HostileSplitSite(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        from tests.faults.budget_pages import links_in_one_paragraph
+
+        url = urlsplit(self.path)
+        if url.path != HOSTILE_PATH:
+            body, status = b"<html><body>not found</body></html>", 404
+        elif url.query == "page=2":
+            body, status = links_in_one_paragraph(10_000), 200  # without the fast path: 9 s and more
+        else:
+            number = int(url.query.removeprefix("page=")) if url.query else 1
+            body, status = split_page(HOSTILE_PATH, number, HOSTILE_SITE).encode(), 200
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.mark.crawl
+def test_a_later_page_gets_the_extraction_time_limit_of_a_first_page(tmp_path: Path) -> None:
+    """With extraction workers on, a later page of a split article is extracted in a worker under
+    NEWSMON_EXTRACT_TIMEOUT as a first page is: a page past it is given up (counted, its worker
+    killed) and the record holds the other pages; it does not stall the crawl process."""
+    with serving(HostileSplitSite) as server:
+        result = run_crawl(
+            f"http://127.0.0.1:{server.server_address[1]}",
+            tmp_path,
+            *only_urls(HOSTILE_PATH),
+            *PLAIN,
+            "-s",
+            "NEWSMON_TEMPLATE_ENABLED=False",  # one article: nothing to learn, nothing held
+            "-s",
+            "NEWSMON_EXTRACT_WORKERS=1",
+            "-s",
+            "NEWSMON_EXTRACT_TIMEOUT=2",
+            "-s",
+            "NEWSMON_EXTRACT_MAX_ELEMENTS=0",  # the fast path off: the time limit is what bounds the page
+            "-s",
+            "NEWSMON_EXTRACT_MAX_INLINE=0",
+        )
+    assert result.returncode == 0, result.log[-3000:]
+    (record,) = result.records
+    first, _, third = HOSTILE_SITE[HOSTILE_PATH]
+    assert record["body"].split("\n\n") == [*first, *third]
+    assert result.stats["newsmon/extract/too_slow"] == 1
+    assert "worker killed, the page left out of its article's record" in result.log
+    assert result.stats["newsmon/article/parts_failed"] == 1
+    assert result.stats["newsmon/article/parts_joined"] == 1
 
 
 def test_a_later_page_repeating_the_text_adds_nothing() -> None:

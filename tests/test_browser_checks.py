@@ -18,7 +18,7 @@ import pytest
 
 from newsmon.fetch.browser import find_chromium
 from newsmon.meta import META_STEALTH
-from tests.crawl_helpers import run_crawl
+from tests.crawl_helpers import only_urls, run_crawl
 from tests.site_server import serving
 
 pytestmark = [
@@ -207,10 +207,6 @@ def test_ordinary_page_settles_without_navigation(check_site: tuple[str, list[An
             return settled
 
     assert asyncio.run(visit()) == {"status": 200, "navigations": 0}
-
-
-def only_urls(*paths: str) -> tuple[str, ...]:
-    return ("-a", f"urls={','.join(paths)}", "-a", "feeds=", "-a", "categories=", "-a", "follow_depth=0")
 
 
 @pytest.mark.crawl

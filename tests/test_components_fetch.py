@@ -30,7 +30,7 @@ from newsmon.fetch.counts import FetchCounts
 from newsmon.fetch.page_pool import PagePoolMiddleware
 from newsmon.fetch.retry import RetryAfterMiddleware
 from newsmon.fetch.ssrf import SsrfGuard, SsrfRefused
-from newsmon.fetch.tiers import NeedsBrowser, StillChallenged, TierMiddleware
+from newsmon.fetch.tiers import NeedsBrowser, StillChallenged, TierMiddleware, same_tier
 from newsmon.meta import META_ESCALATE, META_FETCH_REASON, META_KIND, META_TIER, WARC_META, Tier
 from newsmon.spiders.euromaidan import EuromaidanSpider
 from newsmon.stats import (
@@ -251,6 +251,30 @@ def test_a_503_challenge_goes_to_stealthy_and_the_host_is_remembered(tmp_path: P
     assert spider is not None
     middleware.spider_closed(spider)
     assert (tmp_path / ".newsmon" / "default.hosts.json").is_file()  # the default state dir
+
+
+def test_the_later_page_of_an_article_read_in_the_browser_is_fetched_there_too() -> None:
+    """same_tier: the later page carries only the tier and its reason; the middleware makes it a browser
+    request as it made the first (own page methods), without counting a new browser decision."""
+    middleware = tier_middleware({"_NEWSMON_BROWSER_PATH": str(CHROMIUM)})
+    first = article()
+    middleware.process_request(first)
+    escalated = middleware.process_response(first, html(first, CHALLENGE, status=503))
+    assert isinstance(escalated, Request)
+    middleware.process_request(escalated)
+    later = Request(
+        f"{SITE}/2026/03/01/ferry/?page=2", meta={META_KIND: "article_part", **same_tier(escalated.meta)}
+    )
+    middleware.process_request(later)
+    methods = "playwright_page_methods"
+    assert {k: v for k, v in later.meta.items() if k not in (META_KIND, methods)} == {
+        k: v for k, v in escalated.meta.items() if k not in (META_KIND, methods)
+    }
+    assert later.meta[methods] and later.meta[methods][0] is not escalated.meta[methods][0]
+    assert middleware.stats.get_value(tier_stealthy("challenge_503")) == 1  # the first page's decision
+    plain = article()
+    middleware.process_request(plain)
+    assert same_tier(plain.meta) == {}  # a page read on PLAIN: the middleware decides for the next one
 
 
 # --- PagePoolMiddleware ------------------------------------------------------------------------------

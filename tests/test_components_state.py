@@ -27,6 +27,7 @@ from newsmon.extract.types import PageData
 from newsmon.meta import META_HOPS, META_KEY, META_KIND
 from newsmon.pipelines.cross_run import CrossRunDedupePipeline
 from newsmon.record import FetchInfo, build_record
+from newsmon.resources import process_resources
 from newsmon.spiders.euromaidan import EuromaidanSpider
 from newsmon.state.backend import state_backend
 from newsmon.state.conditional import HubConditionalGet
@@ -92,7 +93,9 @@ def test_state_extension_defaults_store_in_dot_newsmon_and_run_recorded(tmp_path
     ext.item_scraped(record(), None)
     close(crawler, spider)
     assert stat(crawler, STATE_NOT_MARKED) == 1  # written nowhere: the next run emits it again
-    assert not RunLock.held(tmp_path / ".newsmon" / "default.lock")  # released at the end
+    assert not RunLock.held(
+        tmp_path / ".newsmon" / "default.lock", process_resources()
+    )  # released at the end
     with StateStore.open(store_path) as store:
         (run,) = store.runs()
         assert run["finish_reason"] == "finished" and store.count() == 0

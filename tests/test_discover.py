@@ -218,6 +218,16 @@ def test_timezone_language_without_region_and_utc_values_ignored() -> None:
     assert "1 written in UTC (Z) left out" in guess.reason
 
 
+def test_timezone_with_no_offset_written_is_the_country_the_site_names_for_sure() -> None:
+    by_region = infer_timezone([], "ko-KR")
+    assert by_region.zone == "Asia/Seoul" and "the time of KR (lang ko-KR)" in by_region.reason
+    assert infer_timezone([], None, "uudised.example.ee").zone == "Europe/Tallinn"  # the domain's country
+    assert infer_timezone([], "en-US").zone == "America/New_York"  # zone.tab: "Eastern (most areas)"
+    guess = infer_timezone(dated("2026-04-02T07:00:00Z"), "zh-CN")  # UTC values say nothing of the zone
+    assert guess.zone == "Asia/Shanghai" and guess.also == ["Asia/Urumqi"]
+    assert infer_timezone([], "pt-BR").zone == "UTC"  # a country of many offsets and no main zone: unknown
+
+
 def test_timezone_unknown_is_utc() -> None:
     assert infer_timezone([], "en").zone == "UTC"
     assert infer_timezone(dated("2026-04-02T07:00:00Z"), None).zone == "UTC"

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml.html import HtmlElement
 
 from newsmon.extract.dates import date_from_url, parse_machine_date, parse_text_date
 from newsmon.extract.html import parse_html
@@ -212,6 +213,11 @@ def test_strip_site_suffix(title, sites, h1, expected):
         ("https://social.example/lesia", []),
         ("desk@site.example", []),
         ("admin", []),
+        ("作者：周明 来源：临江晚报", ["周明"]),  # the next labelled field is not the name
+        ("记者：李红、王刚", ["李红", "王刚"]),
+        ("（责任编辑：孙静）", []),  # an editor is no author
+        ("本报讯临江区政府昨天宣布沿江步道的第二期工程", []),  # a sentence without spaces is no name
+        ("김민지·박서준 기자", ["김민지", "박서준"]),
     ],
 )
 def test_clean_author(byline, expected):
@@ -266,6 +272,14 @@ def test_invalid_jsonld_is_ignored():
         ("Updated 2026-02-27 09:15:30", True, datetime(2026, 2, 27, 9, 15, 30)),
         ("31/02/2026", True, None),
         ("12/12/1850", True, None),
+        ("发布时间：2026年12月07日 14:05", True, datetime(2026, 12, 7, 14, 5)),  # zh, no word boundary
+        ("2026年12月7日", True, datetime(2026, 12, 7)),
+        ("2026年12月7日（月）14時05分", True, datetime(2026, 12, 7, 14, 5)),  # ja, weekday between
+        ("2026年12月7日 午後2時5分", True, datetime(2026, 12, 7, 14, 5)),
+        ("기사입력 2026년 12월 7일 오후 2:05", True, datetime(2026, 12, 7, 14, 5)),  # ko
+        ("입력 2026.12.07 14:05", True, datetime(2026, 12, 7, 14, 5)),  # year first with dots
+        ("2026/03/23 17:39", True, datetime(2026, 3, 23, 17, 39)),
+        ("release v2026.10.1", True, None),  # a version number is no date
         ("no date here, 2026 only", True, None),
     ],
 )
@@ -404,6 +418,8 @@ def test_date_from_url_forms(url: str, expected: datetime | None) -> None:
         ("12 марта 2026", "2026-03-12"),  # Russian
         ("3 de mayo de 2026", "2026-05-03"),  # Spanish
         ("March 4, 2026", "2026-03-04"),
+        ("2026年3月4日", "2026-03-04"),  # zh / ja
+        ("2026년 3월 4일", "2026-03-04"),  # ko
     ],
 )
 def test_dates_written_out_are_found_when_nothing_else_says(written: str, expected: str) -> None:
@@ -565,3 +581,205 @@ def test_subtitle_and_description_lose_their_entities_too():
 )
 def test_the_name_on_the_pages_home_link_is_the_sites_affix(title, logo):
     assert _title_of(f"<title>{title}</title>", f"<header>{logo}</header>") == "Ferry returns to the pier"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2026年12月07日 14:05　来源：临江晚报", "2026-12-07T14:05:00+08:00"),  # zh
+        ("2026年12月7日 14時05分 配信", "2026-12-07T14:05:00+08:00"),  # ja
+        ("입력 2026년 12월 7일 14:05", "2026-12-07T14:05:00+08:00"),  # ko
+    ],
+)
+def test_east_asian_dates_keep_their_time_over_the_urls_midnight(line: str, expected: str) -> None:
+    page = (
+        "<html><body><div class='article'><h1>河畔步道周末重新开放</h1>"
+        f"<div class='info'>{line}</div><p>{'步道整修工程已经完成，市民周末可以前往散步。' * 4}</p>"
+        "</div></body></html>"
+    )
+    options = ExtractOptions(default_timezone="Asia/Shanghai")
+    meta = extract_metadata(parse_html(page.encode()), "https://lj.example/a/2026/1207/81.html", options)
+    assert meta.published_at == expected and not meta.published_from_url
+
+
+# --- East Asian pages (issue 19: the blind zh shape) --------------------------------------------------
+ZH_TEXT = [
+    "临江区政府昨天宣布，沿江步道的第二期工程将在下个月开工，预计明年春天完成全部施工。",
+    "工程负责人表示，新的步道将连接老码头和城东湿地公园，全长大约六公里，沿途设置十二处休息点。",
+    "附近居民普遍欢迎这一计划，不少人希望施工期间能够保留现有的晨练场地，并减少夜间噪音。",
+]
+
+
+def _cms_page(
+    headline: str, info: str, paragraphs: list[str], *, title: str, head: str = "", lead: str = ""
+) -> bytes:
+    """A page in the way of old Chinese/Japanese/Korean CMSs: the logo in the <h1>, the headline in an
+    <h2>, an info line (date, source, author), the lead, the text and a tag line."""
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}</title>{head}</head><body>"
+        "<div class='header'><h1><a href='/'><img src='/logo.png' alt='临江网'>临江网</a></h1>"
+        "<ul class='nav'><li><a href='/news/'>新闻</a></li><li><a href='/city/'>城市</a></li></ul></div>"
+        f"<div class='main'><div class='title'><h2>{headline}</h2></div><div class='info'>{info}</div>"
+        f"{lead}<div class='text'>{text}</div>"
+        "<div class='keywords'>标签：<a href='/tags/buxingdao/'>步道</a> "
+        "<a href='/tags/shidi/'>湿地</a></div>"
+        "</div><div class='footer'>临江网 版权所有</div></body></html>"
+    ).encode()
+
+
+URL_ZH = "http://lj.example/a/20261207/81.html"
+SHANGHAI = ExtractOptions(default_timezone="Asia/Shanghai")
+
+
+def test_a_logo_h1_gives_way_to_the_heading_the_title_names() -> None:
+    page = _cms_page(
+        "沿江步道二期工程下月开工",
+        "2026年12月07日 14:05 来源：临江晚报 <small>作者:</small>周明",
+        ZH_TEXT,
+        title="沿江步道二期工程下月开工_新闻中心_临江网",
+        head="<meta property='og:title' content='沿江步道二期工程下月开工_新闻中心_临江网'>",
+    )
+    meta = extract_metadata(parse_html(page), URL_ZH, SHANGHAI)
+    assert meta.title == "沿江步道二期工程下月开工"
+    assert meta.published_at == "2026-12-07T14:05:00+08:00" and not meta.published_from_url
+    assert meta.authors == ["周明"]  # the label's tail text, a name without spaces
+    assert meta.source == "临江晚报"
+    assert meta.tags == ["步道", "湿地"]  # a Chinese paragraph is many words: the text's zone is found
+
+
+@pytest.mark.parametrize(
+    ("info", "authors", "source"),
+    [
+        ("发布时间：2026-12-07 14:05　作者：周明　来源：临江晚报", ["周明"], "临江晚报"),  # full-width colons
+        (
+            "2026-12-07 14:05 记者：李红、王刚 （责任编辑：孙静）",
+            ["李红", "王刚"],
+            None,
+        ),  # editors are no authors
+        ("2026年12月7日 14時05分 山田太郎記者", ["山田太郎"], None),  # ja: the title after the name
+        ("입력 2026.12.07 14:05 홍길동 기자 hong@haean.example", ["홍길동"], None),  # ko
+        ("2026年12月07日 出典：港町新聞", [], "港町新聞"),
+        ("2026.12.07 14:05 김민지·박서준 기자", ["김민지", "박서준"], None),
+    ],
+)
+def test_labelled_info_lines(info: str, authors: list[str], source: str | None) -> None:
+    page = _cms_page("沿江步道二期工程下月开工", info, ZH_TEXT, title="沿江步道二期工程下月开工_临江网")
+    meta = extract_metadata(parse_html(page), URL_ZH, SHANGHAI)
+    assert (meta.authors, meta.source) == (authors, source)
+    assert meta.published_at == "2026-12-07T14:05:00+08:00" or info.startswith("2026年12月07日 出典")
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("沿江步道二期工程下月开工_新闻中心_临江网", "临江网", "沿江步道二期工程下月开工_新闻中心"),
+        ("港町の旧灯台、公園に｜港町新聞", "港町新聞", "港町の旧灯台、公園に"),
+        ("해안시, 옛 등대 공원으로-해안일보", "해안일보", "해안시, 옛 등대 공원으로"),
+        ("Covid-19 cases rise-Example", "Example", "Covid-19 cases rise"),
+        ("E-mail-Betrug nimmt zu", "Rheinpost", "E-mail-Betrug nimmt zu"),  # no site name: no cut
+    ],
+)
+def test_unspaced_site_suffix_is_dropped_when_it_is_the_sites_name(
+    title: str, site: str, expected: str
+) -> None:
+    head = f"<meta property='og:site_name' content='{site}'>"
+    page = f"<html><head><title>{title}</title>{head}</head><body><p>{ZH_TEXT[0]}</p></body></html>"
+    meta = extract_metadata(parse_html(page.encode()), "http://lj.example/a/1.html")
+    assert meta.title == expected
+
+
+def test_the_og_title_is_cut_where_the_headline_heading_ends() -> None:
+    head = "<meta property='og:title' content='沿江步道二期工程下月开工_新闻中心_临江网'>"
+    page = _cms_page("沿江步道二期工程下月开工", "2026年12月07日", ZH_TEXT, title="临江网", head=head)
+    assert extract_metadata(parse_html(page), URL_ZH).title == "沿江步道二期工程下月开工"
+
+
+def test_the_lead_the_meta_description_names_is_the_subtitle() -> None:
+    lead_text = "Ремонт моста через Каменку начнётся в мае и продлится три месяца."
+    head = f"<meta name='description' content='{lead_text}'>"
+    lead = f"<div class='pic'><img src='/bridge.jpg'></div><div class='preview-box'>{lead_text}</div>"
+    body = [
+        "Администрация Заречного объявила о ремонте старого моста через Каменку, который начнётся в мае.",
+        "Жители соседних улиц просили о ремонте несколько лет: покрытие моста разрушалось каждую весну.",
+        "Для пешеходов построят временный настил рядом с опорами, сообщили в администрации района.",
+    ]
+    page = _cms_page(
+        "Мост через Каменку закроют", "07.12.2026 14:05", body, title="Мост", head=head, lead=lead
+    )
+    assert extract_metadata(parse_html(page), URL_ZH).subtitle == lead_text
+    # the first paragraph of the text, described by the meta description, is no subtitle
+    plain = _cms_page(
+        "Мост через Каменку закроют", "07.12.2026", body, title="Мост", head=head.replace(lead_text, body[0])
+    )
+    assert extract_metadata(parse_html(plain), URL_ZH).subtitle is None
+    # nor is the text's first paragraph classed apart and described by the meta description
+    first = plain.replace(f"<p>{body[0]}</p>".encode(), f"<p class='first'>{body[0]}</p>".encode())
+    assert extract_metadata(parse_html(first), URL_ZH).subtitle is None
+
+
+def test_a_tag_line_labelled_with_a_full_width_colon() -> None:
+    page = _cms_page("沿江步道二期工程下月开工", "2026年12月07日", ZH_TEXT, title="沿江步道二期工程下月开工")
+    page = page.replace("标签：".encode(), "关键词：".encode()).replace(b"/tags/", b"/k/")
+    page = page.replace(b"class='keywords'", b"class='row'")  # the label alone says what the links are
+    assert extract_metadata(parse_html(page), URL_ZH).tags == ["步道", "湿地"]
+
+
+def test_a_title_suffix_the_site_repeats_is_learned_and_cut() -> None:
+    from newsmon.extract.page import extract_page
+    from newsmon.state.template import SiteTemplate
+
+    def page(headline: str) -> HtmlElement:
+        html = (
+            f"<html><head><title>{headline}_新闻中心_临江网</title></head><body><div class='main'>"
+            f"<div class='text'>{''.join(f'<p>{p}</p>' for p in ZH_TEXT)}</div></div></body></html>"
+        )
+        return parse_html(html.encode())
+
+    headlines = [
+        "沿江步道二期工程下月开工",
+        "城东湿地公园新增观鸟台",
+        "老码头改建为市民广场",
+        "夜间公交新增三条线路",
+    ]
+    template = SiteTemplate(3, 0, 30)
+    template.open(None)
+    cold = extract_page(page(headlines[0]), "http://lj.example/a/1.html", template.options(ExtractOptions()))
+    assert cold.title == "沿江步道二期工程下月开工_新闻中心_临江网"  # one page: nothing tells the suffix
+    for number, headline in enumerate(headlines[:3], start=1):
+        learned = extract_page(page(headline), f"http://lj.example/a/{number}.html")
+        template.learn(learned.template_page, learned.template_units)
+    warm = extract_page(page(headlines[3]), "http://lj.example/a/4.html", template.options(ExtractOptions()))
+    assert warm.title == "夜间公交新增三条线路"
+
+
+@pytest.mark.parametrize(
+    ("h1", "title", "headline"),
+    [
+        (
+            "<h1><a href='/'>临江网</a></h1>",
+            "沿江步道二期工程下月开工_临江网",
+            "沿江步道二期工程下月开工",
+        ),  # a logo
+        (
+            "<h1>临江网</h1>",
+            "沿江步道二期工程下月开工_新闻中心_临江网",
+            "沿江步道二期工程下月开工",
+        ),  # site's name
+        ("", "沿江步道二期工程下月开工_临江网", "沿江步道二期工程下月开工"),  # no <h1> at all
+        # an <h1> the title opens with, longer than a heading it also names: the <h1> stays the headline
+        ("<h1>Flood gates open</h1>", "Flood gates open: what the tide means | Gazette", "Flood gates open"),
+        (
+            "<h1>Flood gates open at Lowmarsh</h1>",
+            "Flood gates open at Lowmarsh | Gazette",
+            "Flood gates open at Lowmarsh",
+        ),
+    ],
+)
+def test_the_headline_is_the_heading_the_title_names(h1: str, title: str, headline: str) -> None:
+    from newsmon.extract.scope import find_scope
+
+    h2 = headline if "Flood" not in headline else "What the tide means"
+    body = f"{h1}<div><h2>{h2}</h2><p>{ZH_TEXT[0]}</p></div>"
+    html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    assert find_scope(parse_html(html.encode())).h1_text == headline

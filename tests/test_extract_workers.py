@@ -84,11 +84,13 @@ def test_crawls_of_one_process_share_one_pool_with_their_own_counts() -> None:
     """A sweep's sites lease the process's pool: one set of workers, stopped with the last lease; each
     crawl's closing signal and counts stay its own."""
     from newsmon.extract.worker import PoolLease
+    from newsmon.resources import process_resources
 
     first_closing = [False]
-    first = PoolLease(1, timeout=30, closing=lambda: first_closing[0])
-    second = PoolLease(1, timeout=30)
-    other = PoolLease(2, timeout=30)
+    own = process_resources()  # this process's own (no newsmon command in a test)
+    first = PoolLease(1, timeout=30, closing=lambda: first_closing[0], resources=own)
+    second = PoolLease(1, timeout=30, resources=own)
+    other = PoolLease(2, timeout=30, resources=own)
     assert first.pool is second.pool and other.pool is not first.pool
     other.close()
     html = b"<html><body><article><h1>Title</h1><p>" + b"word " * 50 + b"</p></article></body></html>"
@@ -105,6 +107,6 @@ def test_crawls_of_one_process_share_one_pool_with_their_own_counts() -> None:
     assert first.pool.worker_pids() == pids
     second.close()
     assert first.pool.worker_pids() == []
-    later = PoolLease(1, timeout=30)
+    later = PoolLease(1, timeout=30, resources=own)
     assert later.pool is not first.pool  # a new pool for the next crawls
     later.close()

@@ -16,8 +16,11 @@ from newsmon.state.lock import RunLock, RunLocked
 
 PROBE = (
     "import sys; from pathlib import Path; from newsmon.state.lock import RunLock, RunLocked\n"
-    "try:\n    RunLock.lease(Path(sys.argv[1])).release()\nexcept RunLocked:\n    sys.exit(75)\n"
+    "from newsmon.resources import process_resources\n"
+    "try:\n    RunLock.lease(Path(sys.argv[1]), process_resources()).release()\n"
+    "except RunLocked:\n    sys.exit(75)\n"
 )
+OWN = process_resources()  # this process's own (no newsmon command in a test)
 
 
 def other_process_can_lock(path: Path) -> bool:
@@ -30,13 +33,13 @@ def other_process_can_lock(path: Path) -> bool:
 
 def test_the_run_lock_is_freed_with_its_last_lease(tmp_path: Path) -> None:
     path = tmp_path / "site.lock"
-    command, crawl = RunLock.lease(path), RunLock.lease(path)  # the crawl command's and the crawl's own
-    assert command.lock is crawl.lock and RunLock.held(path)
+    command, crawl = RunLock.lease(path, OWN), RunLock.lease(path, OWN)  # the crawl command's and the crawl's
+    assert command.lock is crawl.lock and RunLock.held(path, OWN)
     crawl.release()
     crawl.release()  # a second release of one lease changes nothing
-    assert RunLock.held(path) and not other_process_can_lock(path)
+    assert RunLock.held(path, OWN) and not other_process_can_lock(path)
     command.release()
-    assert not RunLock.held(path) and other_process_can_lock(path)
+    assert not RunLock.held(path, OWN) and other_process_can_lock(path)
 
 
 def test_a_lease_on_a_lock_another_process_holds_is_refused(tmp_path: Path) -> None:
@@ -46,7 +49,9 @@ def test_a_lease_on_a_lock_another_process_holds_is_refused(tmp_path: Path) -> N
             sys.executable,
             "-c",
             "import sys; from pathlib import Path; from newsmon.state.lock import RunLock\n"
-            "RunLock.lease(Path(sys.argv[1])); print('held', flush=True); sys.stdin.read()",
+            "from newsmon.resources import process_resources\n"
+            "RunLock.lease(Path(sys.argv[1]), process_resources())\n"
+            "print('held', flush=True); sys.stdin.read()",
             str(path),
         ],
         stdin=subprocess.PIPE,
@@ -56,23 +61,23 @@ def test_a_lease_on_a_lock_another_process_holds_is_refused(tmp_path: Path) -> N
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         try:
-            RunLock.lease(path)
+            RunLock.lease(path, OWN)
         except RunLocked as exc:
             assert exc.path == path.resolve()
         else:
             raise AssertionError("the lease was given while another process holds the lock")
-        assert not RunLock.held(path)
+        assert not RunLock.held(path, OWN)
     finally:
         holder.communicate("", timeout=30)
 
 
 def test_browser_slots_and_the_log_counter_are_one_per_process() -> None:
     async def slots() -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
-        return browser_slots(2), browser_slots(5)
+        return browser_slots(2, OWN), browser_slots(5, OWN)
 
     first, again = asyncio.run(slots())
     assert first is again  # the process's bound, whatever a later crawl's setting says
-    assert dispatcher() is dispatcher() is process_resources().log_counter
+    assert dispatcher(OWN) is dispatcher(OWN) is OWN.log_counter
 
 
 def test_install_gives_the_process_fresh_resources() -> None:
@@ -107,7 +112,7 @@ def test_the_command_hands_its_resources_down_to_every_crawler(tmp_path: Path) -
     path = config.lock_path("harbour")
     command = take_run_lock(config, "harbour", resources)
     crawl = take_run_lock(config, "harbour", resources_of(crawlers[0].settings))
-    assert command.lock is crawl.lock and RunLock.held(path, resources) and not RunLock.held(path)
+    assert command.lock is crawl.lock and RunLock.held(path, resources) and not RunLock.held(path, OWN)
     crawl.release()
     assert not other_process_can_lock(path)
     command.release()

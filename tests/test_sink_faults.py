@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.record import record_id
 from tests.crawl_helpers import ROOT, collect_result
 from tests.forkserver import ForkedProcess, run_python, start_python
-from tests.postgres_helpers import PostgresServer, needs_postgres, pg_workdir
+from tests.postgres_helpers import PostgresServer, needs_postgres, running_postgres
 from tests.redis_helpers import RedisServer, needs_redis
 from tests.replica.server import ReplicaServer
 from tests.test_incremental import wait_until
@@ -36,11 +35,8 @@ SECRET = "pw-not-logged"  # the password in PostgresServer.url
 @pytest.fixture
 def pg() -> Iterator[PostgresServer]:
     """A server of the test's own: these tests stop and kill it."""
-    server = PostgresServer(pg_workdir() / "pg", template=True)
-    server.start()
-    yield server
-    server.stop()
-    shutil.rmtree(server.workdir.parent, ignore_errors=True)
+    with running_postgres(template=True) as server:
+        yield server
 
 
 def rows(pg: PostgresServer, table: str = "articles") -> list[tuple[str, int, str]]:

@@ -7,9 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
 import signal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,7 @@ from newsmon.record import FetchInfo, build_record, record_id
 from newsmon.sinks import SinkConfig, SinkError, SinkUnusable, build_sink, sink_label
 from newsmon.sinks.extension import SinkWriter
 from newsmon.sinks.postgres import MIGRATIONS
-from tests.postgres_helpers import PostgresServer, needs_postgres
+from tests.postgres_helpers import PostgresServer, needs_postgres, running_postgres
 from tests.redis_helpers import RedisServer, needs_redis
 from tests.test_record_and_render import SCOPE, make_page
 
@@ -276,12 +274,8 @@ def test_postgres_sink_without_psycopg_names_the_extra(monkeypatch: pytest.Monke
 
 
 @needs_postgres
-def test_postgres_server_killed_fails_the_batch_and_recovers(tmp_path: Path) -> None:
-    from tests.postgres_helpers import pg_workdir
-
-    server = PostgresServer(pg_workdir() / "pg", template=True)
-    server.start()
-    try:
+def test_postgres_server_killed_fails_the_batch_and_recovers() -> None:
+    with running_postgres(template=True) as server:
         sink = build_sink(f"{server.url}?table=t_kill", config())
         sink.open()
         sink.write([record(1)])
@@ -293,9 +287,6 @@ def test_postgres_server_killed_fails_the_batch_and_recovers(tmp_path: Path) -> 
         sink.close()
         with server.connect() as conn:
             assert conn.execute("SELECT count(*) FROM t_kill").fetchone() == (2,)
-    finally:
-        server.stop()
-        shutil.rmtree(server.workdir.parent, ignore_errors=True)
 
 
 # --- configuration -------------------------------------------------------------------------------------
@@ -347,3 +338,34 @@ def test_writer_delivers_a_batch_that_waited_max_delay() -> None:
     assert writer.due()
     assert writer.flush() and sink.batches == [[record(1)]]
     assert not writer.due()
+
+
+class Closing(Memory):
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_the_sinks_are_finished_once_at_close_before_the_run_is_judged() -> None:
+    """SinkExtension delivers the last batch and closes the sinks when the spider closes (before the feeds
+    are stored and the outputs settle, newsmon/order.py); the settlement does not finish them again."""
+    from scrapy import signals
+
+    from newsmon.sinks.extension import SinkExtension
+    from newsmon.state.outputs import OutputsSettled, SettleOrder
+    from tests.component_helpers import crawler_with, open_spider, send
+
+    crawler = crawler_with({"NEWSMON_SINKS": ["https://hooks.example/in"]})
+    spider = open_spider(crawler)
+    ext = SinkExtension.from_crawler(crawler)  # built first (order.SINKS), as the add-on builds it
+    sink = Closing()
+    ext.writer.sinks = [sink]  # type: ignore[list-item]
+    judged: list[int] = []
+    OutputsSettled(crawler, lambda reason: judged.append(len(sink.batches)), SettleOrder.JUDGE)
+    ext.writer.add(record(1))
+    send(crawler, signals.spider_closed, spider=spider, reason="finished")  # no feed: settles here
+    assert judged == [1]  # the last batch was delivered before the verdicts
+    assert sink.closed == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from newsmon.resources import process_resources
 from newsmon.state.lock import RunLock, RunLocked
 from newsmon.state.recovery import output_glob, rebuild_from_outputs, recover_partials
 from newsmon.state.skip import should_revisit
@@ -135,11 +136,14 @@ def test_rebuild_from_outputs_keeps_highest_version(tmp_path: Path) -> None:
 
 def test_run_lock_excludes_other_processes(tmp_path: Path) -> None:
     path = tmp_path / "euromaidan.lock"
-    lock = RunLock.acquire(path)
-    assert RunLock.acquire(path) is lock  # reentrant in this process
+    own = process_resources()
+    lock = RunLock.acquire(path, own)
+    assert RunLock.acquire(path, own) is lock  # reentrant in this process
     probe = (
         "import sys; from pathlib import Path; from newsmon.state.lock import RunLock, RunLocked\n"
-        "try:\n    RunLock.acquire(Path(sys.argv[1]))\nexcept RunLocked as e:\n    print(e); sys.exit(75)\n"
+        "from newsmon.resources import process_resources\n"
+        "try:\n    RunLock.acquire(Path(sys.argv[1]), process_resources())\n"
+        "except RunLocked as e:\n    print(e); sys.exit(75)\n"
     )
     other = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True)
     assert other.returncode == 75 and "another newsmon run holds" in other.stdout
@@ -159,3 +163,26 @@ def test_free_name_keeps_a_compound_suffix_last(tmp_path: Path) -> None:
         == tmp_path / "run-2.warc.gz"
     )
     assert free_name(tmp_path / "other.warc.gz", suffix=".warc.gz") == tmp_path / "other.warc.gz"
+
+
+def test_one_state_directory_rule_for_crawls_commands_and_the_host_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--state-dir, else NEWSMON_STATE_DIR (the crawl's setting; a command reads the environment), else
+    .newsmon; empty counts as unset. The store and the browser tier's host memory share it."""
+    from scrapy.settings import Settings
+
+    from newsmon.fetch.policy import TierPolicy
+    from newsmon.state.config import StateConfig, state_directory
+
+    monkeypatch.delenv("NEWSMON_STATE_DIR", raising=False)
+    assert state_directory() == Path(".newsmon")
+    assert state_directory("") == Path(".newsmon")
+    monkeypatch.setenv("NEWSMON_STATE_DIR", "/srv/newsmon/state")
+    assert state_directory() == Path("/srv/newsmon/state")
+    assert state_directory("/tmp/other") == Path("/tmp/other")
+    for value, expected in (("/var/lib/x", Path("/var/lib/x")), ("", Path(".newsmon"))):
+        settings = Settings({"NEWSMON_STATE_DIR": value})
+        assert state_directory(settings=settings) == expected
+        assert StateConfig.from_settings(settings).state_dir == expected
+        assert TierPolicy.from_settings(settings).state_dir == expected

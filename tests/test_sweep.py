@@ -99,7 +99,9 @@ def test_no_change_sweep_refetches_no_article_and_skips_a_locked_site(tmp_path: 
         holder = subprocess.Popen(
             [sys.executable, "-c", (
                 "import sys, time\nfrom pathlib import Path\nfrom newsmon.state.lock import RunLock\n"
-                "RunLock.acquire(Path(sys.argv[1]))\nprint('held', flush=True)\ntime.sleep(120)\n"
+                "from newsmon.resources import process_resources\n"
+                "RunLock.acquire(Path(sys.argv[1]), process_resources())\nprint('held', flush=True)\n"
+                "time.sleep(120)\n"
             ), str(tmp_path / "state" / f"{farm.names[0]}.lock")],
             cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip

@@ -14,7 +14,7 @@ import pytest
 
 from newsmon.fetch.browser import find_chromium
 from tests.browser_helpers import WatchedCrawl, kill_all, watch_crawl
-from tests.crawl_helpers import ROOT, CrawlResult, run_crawl
+from tests.crawl_helpers import ROOT, CrawlResult, only_urls, run_crawl
 from tests.replica.content import protected_site
 from tests.replica.server import ReplicaServer, RequestRecord
 
@@ -33,11 +33,6 @@ NO_MEMORY = ("-s", "NEWSMON_TIER_REMEMBER_AFTER=0")
 def from_browser(request: RequestRecord) -> bool:
     """Chromium sends fetch metadata headers on navigations; Scrapy's client does not."""
     return any(k.lower() == "sec-fetch-mode" for k in request.headers)
-
-
-def only_urls(*paths: str) -> tuple[str, ...]:
-    """Spider arguments for a crawl of these article paths alone: no hubs, no related links."""
-    return ("-a", f"urls={','.join(paths)}", "-a", "feeds=", "-a", "categories=", "-a", "follow_depth=0")
 
 
 def page_requests(replica: ReplicaServer, browser: bool) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from newsmon.distributed.config import URL_ENV
+from newsmon.state.config import state_directory
 
 
 def add_parser(sub: Any) -> None:
@@ -51,7 +52,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.spider:
         print("newsmon: --spider is deprecated, use --site (stores are named after sites)", file=sys.stderr)
         args.site = args.site or args.spider
-    state_dir = Path(args.state_dir or os.environ.get("NEWSMON_STATE_DIR") or ".newsmon")
+    state_dir = state_directory(args.state_dir)
     if args.html:
         return report_html(args, state_dir)
     # Redis: --redis-url, else $NEWSMON_REDIS_URL unless a state directory was named; SQLite otherwise

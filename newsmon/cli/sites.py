@@ -23,7 +23,7 @@ from newsmon.cli import template as template_command
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.report.sites import load_site_reports, run_started
 from newsmon.sites.catalog import SiteEntry, catalog, sites_dir
-from newsmon.state.config import OPTIONS as STATE_OPTIONS
+from newsmon.state.config import state_directory
 from newsmon.sweep.due import SiteDue, last_finished
 
 
@@ -132,7 +132,7 @@ def site_rows(
 
 def cmd_list(args: argparse.Namespace) -> int:
     entries = _entries(args, bundled=args.bundled)  # an unusable directory: cli.main prints it, exit 2
-    state_dir = Path(args.state_dir or STATE_OPTIONS.default("NEWSMON_STATE_DIR") or ".newsmon")
+    state_dir = state_directory(args.state_dir)
     directory_set = bool(args.sites_dir or sites_dir())
     rows = site_rows(entries, state_dir, time.time(), directory_set)
     if args.json:

@@ -7,11 +7,10 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
-from newsmon.state.config import OPTIONS as STATE_OPTIONS
+from newsmon.state.config import state_directory
 from newsmon.state.template import OPTIONS as TEMPLATE_OPTIONS
 
 URL_ENV = "NEWSMON_REDIS_URL"
@@ -48,7 +47,7 @@ def _open(args: argparse.Namespace) -> Any:
         return RedisStateStore.open_for_reading(redis_url, args.name, args.redis_prefix)
     from newsmon.state.store import StateStore
 
-    state_dir = Path(args.state_dir or STATE_OPTIONS.default("NEWSMON_STATE_DIR") or ".newsmon")
+    state_dir = state_directory(args.state_dir)
     path = state_dir / f"{args.name}.sqlite3"
     if not path.is_file():
         return None

@@ -135,6 +135,7 @@ class Command(CrawlCommandBase):
 
         reactor: Any = installed
         resources = self.resources
+        assert resources is not None  # made in process_options, before any crawler
         reactor.callWhenRunning(
             lambda: reactor.callLater(0, shutdown.arm, shutdown.SHUTDOWN_DEADLINE, resources)
         )

@@ -37,13 +37,10 @@ SIGNALS = (signal.SIGTERM, signal.SIGINT)
 _TRACE_MAX = 16 * 1024  # bytes of the faulthandler dump kept for the kill message
 
 
-def arm(deadline: float = SHUTDOWN_DEADLINE, given: ProcessResources | None = None) -> None:
+def arm(deadline: float, resources: ProcessResources) -> None:
     """Start the watchdog and chain faulthandler onto the shutdown signals. Call it once the run's own
     (Scrapy's) handlers are installed: `signal.signal` replaces a C-level handler registered before it.
-    ``given``: the command's resources (newsmon/resources.py), which keep the watchdog."""
-    from newsmon.resources import process_resources  # not at the top: the watchdog script is stdlib only
-
-    resources = process_resources(given)
+    ``resources``: the command's (newsmon/resources.py), which keep the watchdog."""
     if resources.shutdown_watchdog is not None:
         faulthandler_register(resources.shutdown_watchdog)
         return

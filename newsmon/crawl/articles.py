@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -23,12 +23,7 @@ from newsmon.crawl.frontier import ArticleVisit, LinkPath
 from newsmon.crawl.hubs import page_charset
 from newsmon.extract.template import TemplateView
 from newsmon.extract.types import PageData
-from newsmon.extract.worker import (
-    ExtractCancelled,
-    ExtractFailed,
-    ExtractTimeout,
-    extract_page_data,
-)
+from newsmon.extract.worker import extract_page_data
 from newsmon.fetch.failures import failure_reason
 from newsmon.fetch.tiers import escalate
 from newsmon.meta import (
@@ -88,12 +83,8 @@ class ArticleCallbacks(SplitArticleCallbacks):
             yield from self._amp_fallback(response.request)
             return
         assert isinstance(response, TextResponse)
-        started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
-        body = self._extraction_input(response)
         options = self._extract_options()
-        page = extract_page_data(body, page_charset(response), response.url, options)
-        self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
-        self._count_capped(response, page)
+        page = self._extract_here(response, options)
         yield from self._outputs(response, page, view=options.template)
 
     async def parse_article_offloaded(self, response: Response) -> AsyncIterator[Any]:
@@ -107,34 +98,10 @@ class ArticleCallbacks(SplitArticleCallbacks):
                 yield request
             return
         assert isinstance(response, TextResponse)
-        pool, counter = self.extract_pool, self.crawler.stats
         options = self._extract_options()
-        try:
-            page = await pool.extract(
-                self._extraction_input(response), page_charset(response), response.url, options
-            )
-        except ExtractTimeout:
-            counter.inc_value(stats.EXTRACT_TOO_SLOW)
-            logger.warning(
-                "Extraction of %s took more than %g s (NEWSMON_EXTRACT_TIMEOUT): worker killed, no record",
-                response.url,
-                pool.timeout,
-            )
+        page = await self._extract_offloaded(response, options)
+        if page is None:  # given up: counted and logged
             return
-        except ExtractCancelled:
-            counter.inc_value(stats.EXTRACT_CANCELLED)
-            logger.warning("The spider is closing: extraction of %s given up, no record", response.url)
-            return
-        except ExtractFailed:
-            counter.inc_value(stats.EXTRACT_FAILED)
-            logger.warning("Two extraction workers died on %s: no record", response.url)
-            return
-        finally:
-            if pool.restarts != self._restarts_counted:  # workers died (logged by the pool): count them
-                counter.inc_value(stats.EXTRACT_WORKER_RESTARTS, pool.restarts - self._restarts_counted)
-                self._restarts_counted = pool.restarts
-        counter.max_value(stats.EXTRACT_MAX_CPU_MS, round(pool.cpu_max * 1000))
-        self._count_capped(response, page)
         for result in self._outputs(response, page, view=options.template):
             yield result
 
@@ -223,6 +190,7 @@ class ArticleCallbacks(SplitArticleCallbacks):
         )
         if meta.get(META_AMP_FALLBACK):  # its rel=canonical names a page that does not exist: not the key
             page.canonical_href = None
+        page = self._without_hub_links(page)
         self.crawler.stats.inc_value(stats.ARTICLE_EXTRACTED)
         template = self._site_template()
         yield build_record(
@@ -278,6 +246,21 @@ class ArticleCallbacks(SplitArticleCallbacks):
         again = self.article_request(ArticleVisit(amp, self._path(meta), meta.get(META_HINTS) or {}))
         again.meta[META_AMP_FALLBACK] = True
         return [again.replace(dont_filter=True)]
+
+    def _without_hub_links(self, page: PageData) -> PageData:
+        """A related block's link to a hub (a "News feed" block's "All news" link: a hub pattern, a
+        configured category or feed) is no related article: left out of read_also and news_feed."""
+        hubs = {urlsplit(u).path for u in (*self.config.category_urls, *self.config.feed_urls)}
+
+        def article(url: str) -> bool:
+            local = self.frontier.local(url)
+            return local is None or not (self.frontier.is_hub(local) or urlsplit(local).path in hubs)
+
+        read_also = [item for item in page.read_also if article(item["url"])]
+        news_feed = [item for item in page.news_feed if article(item["url"])]
+        if len(read_also) == len(page.read_also) and len(news_feed) == len(page.news_feed):
+            return page
+        return dataclasses.replace(page, read_also=read_also, news_feed=news_feed)
 
     def _known_target(self, url: str) -> str | None:
         """The canonical URL a related link is known to lead to: the state store's redirects and aliases

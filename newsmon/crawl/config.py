@@ -13,9 +13,7 @@ when the settings were frozen before the spider was built.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from scrapy.settings import BaseSettings
 
@@ -114,7 +112,6 @@ class CrawlConfig:
     hub_budget: HubBudgetConfig
     extract_options: ExtractOptions
     browser_tier: bool  # a browser tier may take escalations (tiers on, mode not plain)
-    per_site: Mapping[str, Any]  # every PER_SITE setting's value by the rule, by setting name
 
     @classmethod
     def build(cls, settings: BaseSettings, site: SiteConfig, args: SpiderArguments) -> CrawlConfig:
@@ -150,7 +147,6 @@ class CrawlConfig:
                 max_inline=page_budget.max_inline,
             ),
             browser_tier=TIER_OPTIONS.getbool(settings, "NEWSMON_TIERS_ENABLED") and mode != "plain",
-            per_site=per_site,
         )
 
     @property

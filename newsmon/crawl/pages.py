@@ -11,6 +11,7 @@ by the callback's name on the spider.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -29,7 +30,13 @@ from newsmon.crawl.parts import SplitArticles
 from newsmon.extract.budget import cut_html
 from newsmon.extract.template import learnable, page_key, page_units, teaser_titles
 from newsmon.extract.types import ExtractOptions, PageData
-from newsmon.extract.worker import PoolLease, extract_page_data
+from newsmon.extract.worker import (
+    ExtractCancelled,
+    ExtractFailed,
+    ExtractTimeout,
+    PoolLease,
+    extract_page_data,
+)
 from newsmon.meta import (
     META_AMP_FALLBACK,
     META_AMP_OF,
@@ -151,6 +158,52 @@ class PageHandling(scrapy.Spider):
                 response.url,
             )
         return body
+
+    def _extract_here(self, response: TextResponse, options: ExtractOptions) -> PageData:
+        """A fetched page extracted in this process (NEWSMON_EXTRACT_WORKERS=0), its CPU and caps counted."""
+        started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
+        body = self._extraction_input(response)
+        page = extract_page_data(body, page_charset(response), response.url, options)
+        self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
+        self._count_capped(response, page)
+        return page
+
+    async def _extract_offloaded(
+        self, response: TextResponse, options: ExtractOptions, *, outcome: str = "no record"
+    ) -> PageData | None:
+        """A fetched page extracted in a worker process (``extract_pool``) within NEWSMON_EXTRACT_TIMEOUT,
+        its CPU and caps counted; None when it was given up (too slow, the spider closing, two workers
+        died on it: counted, and logged here with ``outcome``, what giving it up means)."""
+        pool, counter = self.extract_pool, self.crawler.stats
+        assert pool is not None
+        try:
+            page = await pool.extract(
+                self._extraction_input(response), page_charset(response), response.url, options
+            )
+        except ExtractTimeout:
+            counter.inc_value(stats.EXTRACT_TOO_SLOW)
+            logger.warning(
+                "Extraction of %s took more than %g s (NEWSMON_EXTRACT_TIMEOUT): worker killed, %s",
+                response.url,
+                pool.timeout,
+                outcome,
+            )
+            return None
+        except ExtractCancelled:
+            counter.inc_value(stats.EXTRACT_CANCELLED)
+            logger.warning("The spider is closing: extraction of %s given up, %s", response.url, outcome)
+            return None
+        except ExtractFailed:
+            counter.inc_value(stats.EXTRACT_FAILED)
+            logger.warning("Two extraction workers died on %s: %s", response.url, outcome)
+            return None
+        finally:
+            if pool.restarts != self._restarts_counted:  # workers died (logged by the pool): count them
+                counter.inc_value(stats.EXTRACT_WORKER_RESTARTS, pool.restarts - self._restarts_counted)
+                self._restarts_counted = pool.restarts
+        counter.max_value(stats.EXTRACT_MAX_CPU_MS, round(pool.cpu_max * 1000))
+        self._count_capped(response, page)
+        return page
 
     def _count_capped(self, response: Response, page: PageData) -> None:
         """Count what the fast path cut off a pathological page (``page.capped``), one WARNING per page."""

@@ -16,7 +16,7 @@ import logging
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newsmon.resources import ProcessResources, process_resources, resources_of
+from newsmon.resources import ProcessResources, resources_of
 
 
 class _Dispatcher(logging.Handler):
@@ -37,9 +37,8 @@ class _Dispatcher(logging.Handler):
             crawler.stats.inc_value(f"log_count/{record.levelname}")
 
 
-def dispatcher(given: ProcessResources | None = None) -> _Dispatcher:
+def dispatcher(resources: ProcessResources) -> _Dispatcher:
     """The process's one counting handler (newsmon/resources.py: the command's), made on first use."""
-    resources = process_resources(given)
     if not isinstance(resources.log_counter, _Dispatcher):
         resources.log_counter = _Dispatcher()
     return resources.log_counter

@@ -20,12 +20,13 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.jsonld import JsonLd, text_values
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import count_words, normalize_space
 
 # Words a byline starts with, without a colon (lowercase; "de" only before a name of two words or more).
 BYLINE_WORDS = (
     "written by", "words by", "text by", "reported by", "posted by", "story by", "by", "por", "von", "par",
     "di", "door", "av", "af", "od", "text", "texto", "teksti", "tekst", "текст", "автор", "авторка", "de",
+    "本报记者", "记者", "記者", "作者",
 )  # fmt: skip
 # Labels before a colon that name where a story comes from (a `source`, never an author) ...
 SOURCE_LABELS = frozenset(
@@ -55,7 +56,18 @@ SOURCE_LABELS = frozenset(
         "agencia",
         "agentur",
         "agenzia",
+        "来源",
+        "來源",
+        "出处",
+        "出處",
+        "出典",
+        "출처",
     ]
+)
+_SOURCE_WORD = re.compile("|".join(sorted(SOURCE_LABELS, key=len, reverse=True)), re.IGNORECASE)
+# ... or the desk that edited it (not its author): "（责任编辑：孙静）", "編集：山田", "편집: 김민지"
+EDITOR_LABELS = frozenset(
+    ["责任编辑", "責任編輯", "编辑", "編輯", "编审", "审核", "审校", "校对", "監修", "編集", "편집", "데스크"]
 )
 # ... or a picture's credit (neither source nor author)
 PHOTO_LABELS = frozenset(
@@ -77,15 +89,34 @@ PHOTO_LABELS = frozenset(
         "crédito",
     ]
 )
-_LABEL_COLON = re.compile(r"^([^\W\d_][^\W\d_.'’-]*(?:\s+[^\W\d_][^\W\d_.'’-]*){0,2})\s*:\s*")
+_LABEL_COLON = re.compile(r"^([^\W\d_][^\W\d_.'’-]*(?:\s+[^\W\d_][^\W\d_.'’-]*){0,2})\s*[:：]\s*")
+# A label inside a line, after a space or a bracket ("2026年12月07日 14:05 来源：临江晚报 作者：周明"): the
+# line's labelled parts start there.
+_INNER_LABEL = re.compile(r"(?:(?<=\s)|(?<=[（(【\[]))(?=[^\W\d_]{1,12}\s*[:：])")
+# What ends a labelled value inside a line: a bracket or the next label.
+_VALUE_END = re.compile(r"\s*[（【）】]|\s*[(\[]?\s*(?<=[\s(\[])[^\W\d_]{1,12}\s*[:：]")
+# A name followed by the reporter's title, the way Korean, Japanese and Chinese bylines write it
+# ("홍길동 기자", "山田太郎記者", "김민지·박서준 기자 minji@example.kr"); names without spaces are
+# plausible names in those scripts: 2-4 Han characters, or 2-5 Hangul syllables.
+_NAME_TITLE = re.compile(
+    r"^(?P<names>[^\W\d_][\w·・、,\s]{1,40}?)\s*(?:기자|특파원|記者|记者|特派員|特派员)(?=$|[\s=/])"
+)
+_NAME_TITLE_IN = re.compile(
+    r"(?:^|(?<=\s))[^\W\d_]{2,5}(?:\s*[·・、,]\s*[^\W\d_]{2,5})*\s*(?:기자|특파원|記者|记者|特派員|特派员)(?=$|[\s=/])"
+)
+MAX_NAME_CHARS = 10  # characters of a name in a script written without spaces (counted as words)
+_CJK_NAME = re.compile(r"^(?:[\u3400-\u4dbf\u4e00-\u9fff\u3005]{2,4}|[\uac00-\ud7a3]{2,5})$")
+_EMAIL = re.compile(r"\s*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _WORD_LABEL = re.compile(
-    r"^(?:" + "|".join(re.escape(w) for w in sorted(BYLINE_WORDS, key=len, reverse=True)) + r")\b\s*:?\s+",
+    r"^(?:"
+    + "|".join(re.escape(w) for w in sorted(BYLINE_WORDS, key=len, reverse=True))
+    + r")\b\s*[:：]?\s+",
     re.IGNORECASE,
 )
 # What themes put between the author and the date in one byline element.
 _BYLINE_SEPARATORS = re.compile(r"\s+[·•—–]\s+|\s*\|\s*")
 _AUTHOR_SPLIT = re.compile(
-    r"\s*(?:,|;|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bi\b|\bи\b|\bі\b|\bés\b|\bog\b|\boch\b|\bja\b|\|)\s*",
+    r"\s*(?:,|;|&|、|，|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bi\b|\bи\b|\bі\b|\bés\b|\bog\b|\boch\b|\bja\b|\|)\s*",
     re.IGNORECASE,
 )
 _NOT_NAMES = frozenset(
@@ -134,7 +165,8 @@ AUTHOR_PATH_WORDS = frozenset(
 _HEADER_LINKS = XPath(".//a[@href]")
 # Short text nodes holding a colon: where a "Source: <agency>" line can start (filtered in C).
 _COLON_TEXTS = XPath(
-    ".//text()[contains(., ':')][string-length(.) < 80][not(parent::script or parent::style or parent::a)]"
+    ".//text()[contains(., ':') or contains(., '：')][string-length(.) < 80]"
+    "[not(parent::script or parent::style or parent::a)]"
 )
 
 
@@ -160,29 +192,52 @@ def split_label(text: str) -> tuple[str | None, str]:
     return match.group(1), text[match.end() :]
 
 
+def plausible_name(name: str) -> bool:
+    """A name of two words or more, or one written without spaces in a script that writes names so
+    (2-4 Han characters, 2-5 Hangul syllables)."""
+    return len(name.split()) >= 2 or _CJK_NAME.match(name) is not None
+
+
+def labelled_parts(line: str) -> list[str]:
+    """The line, and its parts that start with a label inside it ("12月07日 来源：临江晚报 作者：周明" ->
+    "来源：临江晚报 作者：周明", "作者：周明"): several labelled fields share a line in many CMSs."""
+    if "：" not in line and ":" not in line:
+        return [line]
+    return [line, *(line[match.start() :] for match in _INNER_LABEL.finditer(line))]
+
+
 def source_of(text: str) -> str | None:
-    """The agency of a "Source: <agency>" line in any language (the label from SOURCE_LABELS), else None."""
-    label, rest = split_label(normalize_space(text))
-    if label is None or label.casefold() not in SOURCE_LABELS:
+    """The agency of a "Source: <agency>" line in any language (the label from SOURCE_LABELS), else None;
+    the label may follow other fields in the line ("14:05 来源：临江晚报 （责任编辑：周明）")."""
+    if _SOURCE_WORD.search(text) is None:  # most colon texts name no source: one C search decides
         return None
-    rest = rest.strip(" .")
-    return rest if rest and len(rest.split()) <= 8 else None
+    for part in labelled_parts(normalize_space(text)):
+        label, rest = split_label(part)
+        if label is None or label.casefold() not in SOURCE_LABELS:
+            continue
+        end = _VALUE_END.search(rest)
+        rest = (rest[: end.start()] if end else rest).strip(" .。")
+        if rest and len(rest.split()) <= 8:
+            return rest
+    return None
 
 
 def _strip_label(text: str, learned: tuple[str, ...]) -> str | None:
     """The byline without its label; None when the label says it is no author (a source, a photo)."""
+    if text[:1] in "（(【[" and text[-1:] in "）)】]":
+        text = text[1:-1].strip()  # "（责任编辑：孙静）"
     for prefix in learned:
         if text.casefold().startswith(prefix):
-            text = text[len(prefix) :].lstrip(" :")
+            text = text[len(prefix) :].lstrip(" :：")
     label, rest = split_label(text)
     if label is not None:
-        if label.casefold() in SOURCE_LABELS or label.casefold() in PHOTO_LABELS:
+        if label.casefold() in SOURCE_LABELS or label.casefold() in PHOTO_LABELS or label in EDITOR_LABELS:
             return None
         text = rest
     match = _WORD_LABEL.match(text)
     if match is not None:
         rest = text[match.end() :]
-        word = match.group(0).strip(" :").casefold()
+        word = match.group(0).strip(" :：").casefold()
         if word != "de" or len(rest.split()) >= 2:
             text = rest
     return text
@@ -198,7 +253,17 @@ def clean_author(name: str, learned: tuple[str, ...] = ()) -> list[str]:
         stripped = _strip_label(piece.strip(), learned)
         if stripped is None:
             continue
-        parts = _AUTHOR_SPLIT.split(stripped) if len(stripped.split()) > 3 or "," in stripped else [stripped]
+        titled = _NAME_TITLE.match(_EMAIL.sub("", stripped).strip())
+        if titled is not None:  # "홍길동 기자 hong@example.kr": the name before the reporter's title
+            stripped = titled.group("names").strip()
+        end = _VALUE_END.search(stripped, 1)
+        if end is not None:  # "周明 来源：临江晚报": the next field of the line is not the name
+            stripped = stripped[: end.start()]
+        several = len(stripped.split()) > 3 or any(mark in stripped for mark in ",、，")
+        parts = _AUTHOR_SPLIT.split(stripped) if several else [stripped]
+        if titled is not None:  # "김민지·박서준 기자": reporters' names joined by a middle dot
+            dotted = re.split(r"\s*[·・]\s*", stripped)
+            parts = dotted if all(_CJK_NAME.match(n) for n in dotted) else parts
         for part in parts:
             part = (_strip_label(part.strip(), learned) or "").strip(" .:-–—|·")
             lowered = part.lower()
@@ -209,6 +274,7 @@ def clean_author(name: str, learned: tuple[str, ...] = ()) -> list[str]:
                 or lowered.startswith(("www.", "/", "@"))
                 or "@" in part
                 or len(part.split()) > 6
+                or count_words(part) > MAX_NAME_CHARS  # a sentence in a script without spaces
                 or lowered in _NOT_NAMES
             ):
                 continue
@@ -233,7 +299,7 @@ def learned_labels(texts: list[str]) -> tuple[str, ...]:
     prefix = " ".join(words[0][:shared])
     if prefix[:1].isdigit() or any(ch.isdigit() for ch in prefix):
         return ()
-    if not prefix.endswith(":") and prefix[:1].isupper() and len(starts) < 3:
+    if not prefix.endswith((":", "：")) and prefix[:1].isupper() and len(starts) < 3:
         return ()
     return (prefix.casefold(),)
 
@@ -324,12 +390,18 @@ def _labelled_lines(scope: ArticleScope) -> list[str]:
                 following = _element_after(text)  # a bare label: the name is the element right after it
                 if following is not None and len(following.text_content().split()) <= 6:
                     line = f"{line} {normalize_space(following.text_content())}"
-            line = _BYLINE_SEPARATORS.split(line)[0].strip()
-            if len(line.split()) > 8 or any(ch.isdigit() for ch in line):
-                continue
-            label, _ = split_label(line)
-            if (label is not None and len(label.split()) <= 2) or _WORD_LABEL.match(line):
-                lines.append(line)
+                elif text.is_text and _LABEL_COLON.match(line) and line.rstrip().endswith((":", "：")):
+                    line = f"{line} {normalize_space(parent.tail)}"  # "<small>作者:</small>李堃"
+            for part in labelled_parts(line):
+                part = _BYLINE_SEPARATORS.split(part)[0].strip()
+                end = _VALUE_END.search(part, part.find("：") + 1 or part.find(":") + 1 or len(part))
+                part = part[: end.start()] if end else part  # "作者：周明 编辑：孙静": the author's part
+                if len(part.split()) > 8 or any(ch.isdigit() for ch in part):
+                    continue
+                label, _ = split_label(part)
+                if (label is not None and len(label.split()) <= 2) or _WORD_LABEL.match(part):
+                    lines.append(part)
+            lines.extend(m.group(0) for m in _NAME_TITLE_IN.finditer(line))  # "홍길동 기자", "山田太郎記者"
     return lines
 
 
@@ -352,7 +424,7 @@ def find_authors(
         if names:
             return _without_fragments(names)
     names = [n for line in _labelled_lines(scope) for n in clean_author(line, learned)]
-    return dedupe_names(n for n in names if len(n.split()) >= 2)
+    return dedupe_names(n for n in names if plausible_name(n))
 
 
 def find_source(scope: ArticleScope) -> str | None:
@@ -364,7 +436,7 @@ def find_source(scope: ArticleScope) -> str | None:
             source = source_of(line)
             element = text.getparent()
             for _ in range(2):  # "<b>Source:</b> <a>Agency</a>": the label's element, then its parent
-                if source is not None or element is None or not line.rstrip().endswith(":"):
+                if source is not None or element is None or not line.rstrip().endswith((":", "：")):
                     break
                 context = normalize_space(cast("HtmlElement", element).text_content())
                 if len(context) >= 80:

@@ -18,7 +18,8 @@ from newsmon.extract.budget import BLOCK_TAGS, count_elements
 from newsmon.extract.chunks import continuation_chunks, source_container, without_holes
 from newsmon.extract.html import parse_html
 from newsmon.extract.jsonld import JsonLd, parse_jsonld
-from newsmon.extract.text import element_text_lines, hidden_elements, normalize_space
+from newsmon.extract.layout import layout_tables, unwrapped, without_credit_lines
+from newsmon.extract.text import count_words, element_text_lines, hidden_elements, normalize_space
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ _KEEP_TAGS = frozenset({"html", "body", "main", "article"})
 
 
 def _words(text: str) -> int:
-    return len(text.split())
+    return count_words(text)  # a Chinese paragraph is many words, not one
 
 
 def _paragraphs(blocks: Iterable[str]) -> str:
@@ -234,14 +235,15 @@ def article_body(
     for element in marked:
         element.set(xpaths.EXCLUDE_ATTR, "")
     try:
-        text = _cascade(tree, url, [xpaths.EXCLUDED] if marked else [])
+        with unwrapped(layout_tables(tree)):  # a story in a layout table: paragraphs, not one table row
+            text = _cascade(tree, url, [xpaths.EXCLUDED] if marked else [])
     finally:
         for element in marked:
             element.attrib.pop(xpaths.EXCLUDE_ATTR, None)
     if text:
         source = source_container(tree, text)
         chunks = continuation_chunks(tree, text, marked, source)
-        text = "\n\n".join([without_holes(source, text, marked), *chunks])
+        text = without_credit_lines("\n\n".join([without_holes(source, text, marked), *chunks]))
     jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
     from_jsonld = jsonld_article_body(jsonld)
     leading = _headlines(tree) | set(headlines) | _header_texts(header)

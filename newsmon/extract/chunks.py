@@ -9,7 +9,7 @@ from collections.abc import Collection
 
 from lxml.html import HtmlElement
 
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import count_words, normalize_space
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def continuation_chunks(
 
 
 def _words(element: HtmlElement) -> int:
-    return len(element.text_content().split())
+    return count_words(element.text_content())
 
 
 def _pictures_only(element: HtmlElement) -> bool:
@@ -146,8 +146,8 @@ def _pictures_only(element: HtmlElement) -> bool:
 def _own_text(paragraph: HtmlElement) -> str:
     """A paragraph's text, "" when it is mostly links (a "read also" line among the text)."""
     text = normalize_space(paragraph.text_content())
-    link_words = sum(len(a.text_content().split()) for a in paragraph.iter("a"))
-    return text if link_words <= LINK_SHARE * max(len(text.split()), 1) else ""
+    link_words = sum(count_words(a.text_content()) for a in paragraph.iter("a"))
+    return text if link_words <= LINK_SHARE * max(count_words(text), 1) else ""
 
 
 def _text_block(element: HtmlElement) -> list[str]:

@@ -1,5 +1,6 @@
 """Dates as pages write them (ISO 8601, RFC 2822, "27/02/2026", "February 27, 2026", "12. März 2026 um
-14:05 Uhr", "12 березня 2026, 14:05", "vor 3 Stunden") to tz-aware ISO 8601."""
+14:05 Uhr", "12 березня 2026, 14:05", "2026年12月7日 14:05", "2026년 12월 7일", "vor 3 Stunden") to tz-aware
+ISO 8601."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from dateparser.data.languages_info import language_order
 from dateparser.date import DateDataParser
 from htmldate import find_date
 from lxml.html import HtmlElement
+
+from newsmon.extract.text import normalize_space
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +48,29 @@ _TIME = (
     r"(?:(?:\s*,?(?:\s+[^\W\d_]{1,6}\.?){1,2}\s+|\s*,\s*|\s+|\s*[-–—|@]\s*|T)(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)"
     r"(?::(?P<second>[0-5]\d))?(?:\s*(?P<ampm>[ap]\.?m\.?))?)?"
 )
-_DATE_PATTERNS = tuple(
-    re.compile(pattern + _TIME, re.IGNORECASE)
-    for pattern in (
-        r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b",
-        r"\b(?P<day>\d{1,2})(?P<sep>[./-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})\b",
-        rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b",
-        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b",
-    )
+_DATE_PATTERNS = (
+    *(
+        re.compile(pattern + _TIME, re.IGNORECASE)
+        for pattern in (
+            r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b",
+            r"\b(?P<day>\d{1,2})(?P<sep>[./-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})\b",
+            rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b",
+            rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b",
+            # year first with dots or slashes, as East Asian and Hungarian pages write it: "2026.12.07 14:05"
+            r"(?<![\d.A-Za-z])(?P<year>(?:19|20)\d{2})(?P<ysep>[./])\s?(?P<month>\d{1,2})(?P=ysep)\s?(?P<day>\d{1,2})"
+            r"(?![\d])\.?",
+        )
+    ),
+    # zh/ja "2026年12月7日 14:05", ja "2026年12月7日 14時05分", ko "2026년 12월 7일 오후 2:05": the units are
+    # written after each number (no word boundary between Han characters and digits: lookarounds instead)
+    re.compile(
+        r"(?<!\d)(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})(?!\d)\s*[日일号號]?"
+        r"(?:[\s,，（(]*(?:(?P<ampm>午前|午後|上午|下午|오전|오후)|[^\d\s]{1,3})?\s*(?P<hour>[01]?\d|2[0-3])"
+        r"\s*(?:[:：]|[時时시]\s*)(?P<minute>[0-5]?\d)(?!\d)"
+        r"(?:(?:[:：]|\s*[分분]\s*)(?P<second>[0-5]\d)(?!\d)|\s*[分분])?)?"
+    ),
 )
+_PM = frozenset({"午後", "下午", "오후"})
 # /2026/03/07/, /2026-03-07/ or a compact 20260307 between separators in the path (never in a longer number)
 _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/"
@@ -140,7 +157,8 @@ def _from_match(match: re.Match[str], tz: tzinfo, dayfirst: bool) -> datetime | 
             day, month = month, day  # month first ("02/27/2026"), or day-first was impossible
     hour = int(parts["hour"] or 0)
     if parts["ampm"]:
-        hour = hour % 12 + (12 if parts["ampm"].lower().startswith("p") else 0)
+        pm = parts["ampm"] in _PM or parts["ampm"].lower().startswith("p")
+        hour = hour % 12 + (12 if pm else 0)
     try:
         value = datetime(year, month, day, hour, int(parts["minute"] or 0), int(parts["second"] or 0))
     except ValueError:
@@ -263,7 +281,7 @@ def parse_relative_date(
 ) -> datetime | None:
     """A relative date ("3 hours ago", "vor 3 Stunden", "gestern, 14:05") counted from ``now`` in ``tz``,
     or None. Only short texts without a year are tried (the page's visible date, not its prose)."""
-    text = normalize_text(text)
+    text = normalize_space(text)
     if (
         not text
         or len(text) > _RELATIVE_MAX_CHARS
@@ -277,10 +295,6 @@ def parse_relative_date(
     if value is None or value > base + timedelta(minutes=1):
         return None
     return _plausible(value.replace(tzinfo=tz))
-
-
-def normalize_text(text: str) -> str:
-    return " ".join(text.split())
 
 
 def parse_text_date(

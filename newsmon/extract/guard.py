@@ -24,7 +24,6 @@ that finds no article hands back that text. The measures are structural (no word
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -32,7 +31,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import normalize_space, visible_text_blocks
+from newsmon.extract.text import count_words, normalize_space, visible_text_blocks
 
 FORM_CONTROLS = ("input", "button", "select", "textarea")
 WIDGET_WORDS = 60  # a box around a form control with at most this many words is a widget, not text
@@ -51,20 +50,6 @@ _CONTAINER_TAGS = frozenset({"article", "main", "body", "html"})
 PAGE_FURNITURE = frozenset({"figure", "figcaption", "time", "address", "header", "footer"})
 LEAD_SIBLING_WORDS = 8  # a paragraph beside a known text with this many words makes it article text
 TEASER_ITEMS = 2  # a list (or a row of cards) with this many items linking elsewhere is a list of teasers
-# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Kana, Han): each character counts
-# as a word, as the benchmark's --cjk tokens do (over-counting only makes a page less thin).
-_UNSPACED = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]+")
-_HAS_UNSPACED = re.compile(rf"[{_UNSPACED}]")
-
-
-def count_words(text: str | None) -> int:
-    """Words of ``text``: runs between spaces, and each character of a script written without spaces."""
-    if not text:
-        return 0
-    if text.isascii() or _HAS_UNSPACED.search(text) is None:  # runs between spaces only (str.split agrees
-        return len(text.split())  # with \s): counted in C, no list of words built
-    return len(_WORD.findall(text))
 
 
 def _repeated_item(element: HtmlElement) -> bool:

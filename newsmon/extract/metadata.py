@@ -300,7 +300,12 @@ def extract_metadata(
         published = date_from_text(tree, tz)
         from_url = False
     article = jsonld.article or {}
-    subtitle = next(iter(text_values(article.get("alternativeHeadline"))), None) or scope.standfirst()
+    description = _description(metas, jsonld)
+    subtitle = (
+        next(iter(text_values(article.get("alternativeHeadline"))), None)
+        or scope.standfirst()
+        or scope.described_lead(unescape_entities(description or ""))
+    )
     canonical = next((href for href in scope.canonical_hrefs()), None)
     return ArticleMetadata(
         title=extract_title(tree, metas, jsonld, scope, url, base=base),
@@ -315,7 +320,7 @@ def extract_metadata(
         modified_at=to_iso(modified, tz) if modified else None,
         canonical_href=absolute_url(canonical, base) if canonical else None,
         amp=tree.get("amp") is not None or tree.get("\u26a1") is not None,
-        description=_description(metas, jsonld),
+        description=description,
         image=_image(base, metas, jsonld),
         publisher=_publisher(metas, jsonld),
         is_accessible_for_free=_accessible_for_free(metas, jsonld),

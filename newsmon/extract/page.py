@@ -33,6 +33,7 @@ from newsmon.extract.template import (
     without_template,
 )
 from newsmon.extract.text import hidden_element_sets, normalize_space, visible_text_lines
+from newsmon.extract.titles import title_suffixes, without_learned_suffix
 from newsmon.extract.types import ArticleMetadata, ExtractOptions, PageData
 
 logger = logging.getLogger(__name__)
@@ -75,11 +76,11 @@ def looks_like_article(
     a headline inside a single <article> with a date and a body."""
     if jsonld.article is not None or any(t.lower() in ARTICLE_OG_TYPES for t in og_types):
         return True
-    if len(body.split()) >= MIN_WORDS and headline_in_article_item(scope.h1):
+    if count_words(body) >= MIN_WORDS and headline_in_article_item(scope.h1):
         return True
     in_article = scope.h1 is not None and scope.root is not None and scope.root.tag == "article"
     has_date = bool(scope.times()) or meta.published_at is not None
-    return in_article and scope.articles <= 1 and has_date and len(body.split()) >= MIN_WORDS
+    return in_article and scope.articles <= 1 and has_date and count_words(body) >= MIN_WORDS
 
 
 def _header_wrapper(scope: ArticleScope) -> list[HtmlElement]:
@@ -102,6 +103,10 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     metas = read_meta(tree)
     base = document_base(tree, url)  # what relative links resolve against: one walk of the page, shared
     meta = extract_metadata(tree, url, options, jsonld=jsonld, scope=scope, metas=metas, base=base)
+    key = page_key(url)
+    titles = [scope.title_text, *metas.get("og:title", [])]
+    if options.template is not None and meta.title:  # the site's own title suffix, learned from its pages
+        meta.title = without_learned_suffix(meta.title, titles, options.template, key)
     # computed once, shared: visible text leaves aria-hidden subtrees out, outline and body keep them
     hidden, rendered_hidden = hidden_element_sets(tree)
     read_blocks, feed_blocks = find_related_groups(
@@ -147,7 +152,6 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     # the site's template (blocks recurring across its pages) never is body: the blocks of the article's
     # root (the headline's <article>, else <main>, else the page) are fingerprinted, for learning too
     units = page_units(scope.root if scope.root is not None else tree)
-    key = page_key(url)
     dropped, with_template = 0, ""
     if options.template is not None and body:
         with_template = body
@@ -186,7 +190,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         is_article=not is_hub and looks_like_article(jsonld, og_types, scope, meta, body),
         is_hub=is_hub,
         template_page=key,
-        template_units=learnable(units),
+        template_units=learnable(units) + title_suffixes(titles),
         template_dropped=dropped,
         body_with_template=with_template if dropped else "",
         body_units=line_units(body, units) if options.template is not None and body else b"",

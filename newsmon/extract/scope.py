@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import cast
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import count_words, normalize_space
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +55,7 @@ def _is_section_href(href: str | None) -> bool:
 
 
 def _words(element: HtmlElement) -> int:
-    return len(element.text_content().split())
+    return count_words(element.text_content())  # a Chinese paragraph is many words, not one
 
 
 @dataclass
@@ -160,6 +164,39 @@ class ArticleScope:
                     return found
         return None
 
+    def described_lead(self, description: str | None) -> str | None:
+        """The block near the headline whose text is the page's meta description: the site's own lead,
+        whatever its class and whatever sits between it and the headline (a byline, a picture). A plain
+        paragraph among the body's paragraphs never is, nor a block the description was cut from (CMSs
+        describe a page by its first paragraph, cut: an excerpt of the body, not a lead)."""
+        wanted = _fold(description or "")
+        if self.h1 is None or len(wanted) < LEAD_MATCH_CHARS:
+            return None
+        anchors = list(_headline_blocks(self.h1))
+        if self.header and self.header[0] not in anchors and self.header[0] is not self.root:
+            anchors.append(self.header[0])
+        opening = normalize_space(description).split(" ")[0][:LEAD_OPENING_CHARS]
+        for anchor in anchors:
+            # the text nodes opening as the description does, in the blocks after the anchor (found in C)
+            texts = _OPENING_TEXTS(anchor, n=LEAD_SIBLINGS, opening=opening)
+            for text in cast("list[etree._ElementUnicodeResult]", texts):
+                element = cast("HtmlElement | None", text.getparent())
+                if element is not None and text.is_tail:
+                    element = element.getparent()
+                if element is None or _depth_below(element, anchor) > LEAD_DEPTH:
+                    continue  # deep inside a block after the headline (the body's container): no lead
+                for _ in range(3):  # the text's element and the blocks around it: the lead is one of them
+                    if element is None or element is anchor.getparent():
+                        break
+                    if next(islice(element.iter(), LEAD_ELEMENTS, None), None) is not None:
+                        break  # a container of many elements: no lead (its text is not read)
+                    if _fold(element.text_content()) == wanted:
+                        if _among_paragraphs(element) or _among_paragraphs(element.getparent()):
+                            break  # one of the body's paragraphs (<p><strong>...</strong></p> too)
+                        return _dek_text(element)
+                    element = element.getparent()
+        return None
+
     def canonical_hrefs(self) -> list[str]:
         """hrefs of <link rel=canonical>, as written."""
         return [
@@ -170,6 +207,42 @@ class ArticleScope:
 
 
 _BLOCK_LEVELS = 4  # wrappers climbed around a headline
+LEAD_MATCH_CHARS = 20  # letters and digits a lead must share with the meta description
+LEAD_SIBLINGS = 6  # blocks after the headline (or its header) looked at for the described lead
+LEAD_OPENING_CHARS = 8  # the description's first characters, looked for at the start of text nodes
+_OPENING_TEXTS = XPath(
+    "following-sibling::*[position() <= $n]/descendant-or-self::*/text()"
+    "[starts-with(normalize-space(.), $opening)]"
+)
+LEAD_DEPTH = 3  # a lead is a block after the headline, or inside one two levels down at most
+LEAD_ELEMENTS = 12  # elements of a block (itself included) that may be a lead: a few inline tags at most
+
+
+def _depth_below(element: HtmlElement, anchor: HtmlElement) -> int:
+    """Levels from the anchor's parent down to ``element`` (1: a sibling of the anchor)."""
+    parent, depth = anchor.getparent(), 0
+    for ancestor in (element, *element.iterancestors()):
+        depth += 1
+        if ancestor.getparent() is parent:
+            return depth
+    return depth
+
+
+def _among_paragraphs(element: HtmlElement | None) -> bool:
+    """A <p> with two or more sibling <p> of its own class, or followed by a <p> of text: one of the
+    body's paragraphs (its first, when the site classes that one apart)."""
+    if element is None or element.tag != "p":
+        return False
+    parent = element.getparent()
+    if parent is None:
+        return False
+    following = next((el for el in element.itersiblings() if isinstance(el.tag, str)), None)
+    if following is not None and following.tag == "p" and following.text_content().strip():
+        return True
+    css = element.get("class")
+    return sum(1 for p in parent.iterchildren("p") if p is not element and p.get("class") == css) >= 2
+
+
 _CONTAINERS = frozenset({"header", "article", "main", "body", "html", "section"})
 
 
@@ -248,7 +321,7 @@ def _dek_of(
         return _dek_text(sibling)
     if sibling.tag == "h2":  # a second headline that reads as a sentence
         text = _dek_text(sibling)
-        return text if text and text.endswith(_SENTENCE_END) and len(text.split()) >= 6 else None
+        return text if text and text.endswith(_SENTENCE_END) and count_words(text) >= 6 else None
     if (
         sibling.tag in ("p", "div")
         and sibling.find(".//br") is None
@@ -337,21 +410,72 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
         ):
             break
         element = best = parent
-    if best is not None:
+    if best is not None and normalize_space(best.text_content()) != normalize_space(h1.text_content()):
         return [best]
-    zone = [h1, *list(h1.itersiblings(preceding=True))[:3]]
-    for position, sibling in enumerate(h1.itersiblings()):
+    anchor = best if best is not None else h1  # a wrapper of the headline alone: its siblings are the zone
+    zone = [anchor, *list(anchor.itersiblings(preceding=True))[:3]]
+    for position, sibling in enumerate(anchor.itersiblings()):
         if position >= 6 or (sibling.tag == "p" and _words(sibling) > HEADER_WORDS // 5):
             break
         zone.append(sibling)
     return zone
 
 
+TITLE_SHARE = 0.35  # a heading naming at least this share of the page's title may be its headline
+HEADLINE_SHARE = 0.5  # an <h1> naming this share of the title is the headline, whatever else the page has
+_FOLD = re.compile(r"[\W_]+")
+_LOGO = re.compile(r"logo|brand|site-?(?:name|title)", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    return _FOLD.sub("", text.casefold())
+
+
+def _logo_like(h1: HtmlElement) -> bool:
+    """An <h1> holding the site's logo: a link to the home page, an image, a logo class."""
+    if _LOGO.search(f"{h1.get('class') or ''} {h1.get('id') or ''}") or h1.find(".//img") is not None:
+        return True
+    return any((a.get("href") or "").strip() in ("/", "./", "") for a in h1.iter("a"))
+
+
+def _titled_heading(
+    tree: HtmlElement, h1: HtmlElement | None, headings: list[HtmlElement], title: HtmlElement | None
+) -> HtmlElement | None:
+    """The page's headline: the chosen <h1>, unless it names little of the page's <title> or og:title and
+    another <h1>/<h2> names it better while the <h1> is a logo (or the site's name the title ends or starts
+    with, much shorter than that heading), or there is no <h1>. DedeCMS and many Chinese and Japanese CMSs
+    print the logo in an <h1> and the story's headline in an <h2>."""
+    titles = [_fold(title.text_content())] if title is not None else []
+    head = tree.find("head")
+    if head is not None:
+        metas = head.iter("meta")
+        titles += [_fold(m.get("content") or "") for m in metas if m.get("property") == "og:title"]
+    titles = [t for t in titles if t]
+    if not titles:
+        return h1
+
+    def share(heading: HtmlElement) -> float:
+        text = _fold(heading.text_content())
+        return max((len(text) / len(t) for t in titles if len(text) >= 4 and text in t), default=0.0)
+
+    own = share(h1) if h1 is not None else 0.0
+    if own >= HEADLINE_SHARE:
+        return h1  # the <h1> is most of the title: the headline (most pages stop here)
+    best = max((h for h in headings if h is not h1), key=share, default=None)
+    if best is None or share(best) < TITLE_SHARE or share(best) <= own:
+        return h1
+    if h1 is None or _logo_like(h1):
+        return best
+    text, other = _fold(h1.text_content()), _fold(best.text_content())
+    affix = any(t.endswith(text) or t.startswith(text) for t in titles)  # the site's name in the title
+    return best if text and affix and 2 * len(text) <= len(other) else h1
+
+
 def find_scope(tree: HtmlElement) -> ArticleScope:
     """Locate the headline, the article around it and its header zone."""
     # <article>s, <h1>s and <title>s in one walk in C (three XPaths walked the page three times)
-    found: dict[str, list[HtmlElement]] = {"article": [], "h1": [], "title": []}
-    for element in tree.getroottree().getroot().iter("article", "h1", "title"):
+    found: dict[str, list[HtmlElement]] = {"article": [], "h1": [], "h2": [], "title": []}
+    for element in tree.getroottree().getroot().iter("article", "h1", "h2", "title"):
         found[element.tag].append(element)
     articles = found["article"]
     h1s = [h for h in found["h1"] if normalize_space(h.text_content())]
@@ -360,6 +484,8 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
         h1 = next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None)
     if h1 is None and h1s:
         h1 = h1s[0]
+    titles = [t for t in found["title"] if xpaths.is_page_title(t)]
+    h1 = _titled_heading(tree, h1, [*h1s, *found["h2"]], titles[0] if titles else None)
     root: HtmlElement | None = None
     if h1 is not None:
         root = next(iter(xpaths.select(_IN_ARTICLE, h1)), None)
@@ -368,7 +494,6 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
     if root is None:
         mains = xpaths.select(_MAIN, tree)
         root = mains[0] if mains else xpaths.page_body(tree)
-    titles = [t for t in found["title"] if xpaths.is_page_title(t)]
     return ArticleScope(
         tree=tree,
         h1=h1,

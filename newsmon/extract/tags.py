@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.authors import dedupe_names, fold, in_comments, in_other_article, split_label
 from newsmon.extract.scope import ArticleScope
-from newsmon.extract.text import normalize_space
+from newsmon.extract.text import count_words, normalize_space
 
 TAG_CLASS = re.compile(
     r"(?:^|[\s_-])(?:tags?|tag-?list|tagged|topics?|keywords?|schlagw\w*|stichw\w*|themen|etiquetas?|etiket\w*|"
@@ -37,7 +37,7 @@ HUB_WORDS = frozenset(
         "subject", "subjects", "теги", "тег", "тема", "теми", "темы",
     ]
 )  # fmt: skip
-_LABEL = re.compile(r"^[^\W\d_][^\W\d_ -]{1,20}(?:\s[^\W\d_]{1,20})?\s*:$")
+_LABEL = re.compile(r"^[^\W\d_][^\W\d_ -]{1,20}(?:\s[^\W\d_]{1,20})?\s*[:：]$")
 TAG_WORDS = 4  # a tag link's text: a few words (an article link reads as a headline)
 _TAG_CHARS = 40
 _CONTAINER_LEVELS = 3
@@ -68,7 +68,7 @@ def _hub(href: str, host: str) -> tuple[str, str] | None:
 def _text(link: HtmlElement) -> str:
     """The tag a link names: no "#", no separators, no label inside the link ("Filed to: science")."""
     text = normalize_space(link.text_content()).lstrip("#").strip(" ,;·|")
-    return split_label(text)[1].strip() if ":" in text else text
+    return split_label(text)[1].strip() if ":" in text or "：" in text else text
 
 
 def _short(text: str) -> bool:
@@ -213,7 +213,7 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
     for ancestor in scope.h1.iterancestors():
         if ancestor.tag in ("body", "html"):
             return None
-        if sum(1 for p in ancestor.iter("p") if len(p.text_content().split()) >= 8) >= 3:
+        if sum(1 for p in ancestor.iter("p") if count_words(p.text_content()) >= 8) >= 3:
             return ancestor
     return None
 

@@ -27,6 +27,22 @@ _WHITESPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 _DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
 
 
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Kana, Han): each character counts
+# as a word, as the benchmark's --cjk tokens do (over-counting only makes a page less thin).
+_UNSPACED = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]+")
+_HAS_UNSPACED = re.compile(rf"[{_UNSPACED}]")
+
+
+def count_words(text: str | None) -> int:
+    """Words of ``text``: runs between spaces, and each character of a script written without spaces."""
+    if not text:
+        return 0
+    if text.isascii() or _HAS_UNSPACED.search(text) is None:  # runs between spaces only (str.split agrees
+        return len(text.split())  # with \s): counted in C, no list of words built
+    return len(_WORD.findall(text))
+
+
 def normalize_space(text: str | None) -> str:
     """Collapse every run of whitespace (incl. NBSP and zero-width spaces) to one space and strip."""
     if not text:

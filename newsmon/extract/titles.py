@@ -15,11 +15,16 @@ from newsmon.extract.dates import parse_text_date
 from newsmon.extract.jsonld import JsonLd, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope
+from newsmon.extract.template import SAMPLE_CHARS, TemplateView, fingerprint
 from newsmon.extract.text import normalize_space
 
 # What sites put between a headline and their name or a date in <title> ("Story | Name | 28.04.2023"),
 # spaces on both sides (a hyphen inside a word or "10/12" is no separator); captured to rebuild runs.
 _TITLE_SPLIT = re.compile(r"(\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+)")
+# The same without spaces, as many CJK and older CMSs write titles ("标题_栏目_网站", "見出し｜サイト",
+# "标题——网站"): cut there only where the page's own signals or site names confirm the cut.
+_UNSPACED_SPLIT = re.compile(r"(\s*(?:_|｜|\||——|—|–|-|::|»|«|·|•|/|~|：)\s*)")
+_UNSPACED_HINT = re.compile(r"[_｜|—–·•»«~]")  # worth reading the logo's name for (a hyphen is not)
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 MAX_UNESCAPE = 3  # "&amp;amp;quot;" at worst: escaped three times over
 MAX_DATE_WORDS = 4  # a title segment of more words is not only a date
@@ -64,7 +69,7 @@ def strip_site_suffix(
     parts = _TITLE_SPLIT.split(title)
     segments = parts[0::2]
     if len(segments) == 1:
-        return title
+        return _strip_unspaced(title, site_names, (h1, *others))
     whole = _fold(title)
     sites = {_fold(name) for name in site_names} - {""}
     signals = {_fold(text) for text in (h1, *others) if text} - {"", whole}
@@ -82,6 +87,31 @@ def strip_site_suffix(
     while last > first and _is_affix(segments[last], sites, UTC):
         last -= 1
     while first < last and _is_affix(segments[first], sites, UTC):
+        first += 1
+    return "".join(parts[2 * first : 2 * last + 1]).strip()
+
+
+def _strip_unspaced(title: str, site_names: list[str], signals: Iterable[str | None]) -> str:
+    """``title`` cut at a separator written without spaces ("标题_栏目_网站"): at the end of another headline
+    signal (the <h1>, og:title) the title starts with, else the segments at either end that name the site."""
+    parts = _UNSPACED_SPLIT.split(title)
+    if len(parts) == 1:
+        return title
+    whole = _fold(title)
+    for signal in signals:
+        folded = _fold(signal or "")
+        if not folded or folded == whole:
+            continue
+        for end in range(1, len(parts), 2):  # the run of segments before each separator
+            run = "".join(parts[:end]).strip()
+            if _fold(run) == folded:
+                return run
+    sites = {_fold(name) for name in site_names} - {""}
+    segments = parts[0::2]
+    first, last = 0, len(segments) - 1
+    while last > first and _fold(segments[last]) in sites:
+        last -= 1
+    while first < last and _fold(segments[first]) in sites:
         first += 1
     return "".join(parts[2 * first : 2 * last + 1]).strip()
 
@@ -160,6 +190,42 @@ def extract_title(
     candidates = [*declared, *filter(None, (h1, clean_text(scope.title_text)))]
     for index, candidate in enumerate(candidates):
         others = candidates[:index] + candidates[index + 1 :]
-        names = all_sites() if _TITLE_SPLIT.search(candidate) else sites
+        separated = _TITLE_SPLIT.search(candidate) or _UNSPACED_HINT.search(candidate)
+        names = all_sites() if separated else sites
         return strip_site_suffix(candidate, names, h1, others) or None
     return None
+
+
+# Learned from the site (newsmon/extract/template.py): a title's end after a separator ("_新闻中心_临江网",
+# " | Rheinpost") seen on the site's other pages is its own suffix, not the headline's. Hyphens and slashes
+# written without spaces join words ("Covid-19"): only spaced ones separate here.
+_AFFIX_SPLIT = re.compile(r"(\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+|\s*(?:_|｜|——|—|::|»|«|·|•|~)\s*)")
+_AFFIX_KEY = "title-suffix\n"
+MIN_HEADLINE_CHARS = 4  # letters and digits left of a title once a learned suffix is cut
+
+
+def title_suffixes(titles: Iterable[str | None]) -> list[tuple[int, str]]:
+    """(fingerprint, sample) of every end of the page's titles after a separator: the crawl learns them
+    with the page's blocks, and an end found on ``min_pages`` pages of the site is its suffix."""
+    found: dict[int, str] = {}
+    for title in titles:
+        parts = _AFFIX_SPLIT.split(clean_text(title))
+        for end in range(1, len(parts), 2):
+            suffix = "".join(parts[end:])
+            found.setdefault(fingerprint(_AFFIX_KEY + suffix), f"title suffix: {suffix}"[:SAMPLE_CHARS])
+    return list(found.items())
+
+
+def without_learned_suffix(title: str, titles: Iterable[str | None], view: TemplateView, page: int) -> str:
+    """``title`` without the longest end of the page's titles (``titles``: <title>, og:title) that the
+    site's template knows as a suffix, when ``title`` still holds it."""
+    for raw in titles:
+        parts = _AFFIX_SPLIT.split(clean_text(raw))
+        for end in range(1, len(parts), 2):  # the longest suffix first
+            if not view.is_template(fingerprint(_AFFIX_KEY + "".join(parts[end:])), page):
+                continue
+            head = "".join(parts[:end]).strip()
+            if len(_fold(head)) >= MIN_HEADLINE_CHARS and len(title) > len(head) and title.startswith(head):
+                return head
+            break
+    return title

@@ -41,7 +41,7 @@ from newsmon.extract.html import parse_html
 from newsmon.extract.markup import dropped_attributes
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import ExtractOptions, PageData
-from newsmon.resources import ProcessResources, process_resources
+from newsmon.resources import ProcessResources
 
 logger = logging.getLogger(__name__)
 
@@ -436,10 +436,10 @@ class PoolLease:
         *,
         timeout: float = TIMEOUT,
         closing: Callable[[], bool] | None = None,
-        resources: ProcessResources | None = None,  # the command's (newsmon/resources.py), handed down
+        resources: ProcessResources,  # the command's (newsmon/resources.py), handed down
     ):
         self.key = (workers, timeout)
-        self.resources = process_resources(resources)
+        self.resources = resources
         pools = self.resources.extract_pools  # one pool per worker count and timeout in the process
         if self.key not in pools:
             pools[self.key] = (ExtractPool(workers, timeout=timeout), [])

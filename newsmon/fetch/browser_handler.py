@@ -32,7 +32,7 @@ from scrapy_playwright.handler import BrowserContextWrapper
 from newsmon.compat import PlaywrightHandlerBase
 from newsmon.fetch.browser_guard import BrowserGuard, Visit
 from newsmon.options import Option, Options
-from newsmon.resources import ProcessResources, process_resources, resources_of
+from newsmon.resources import ProcessResources, resources_of
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +47,11 @@ OPTIONS = Options(
 )
 
 
-def browser_slots(size: int, resources: ProcessResources | None = None) -> asyncio.Semaphore:
+def browser_slots(size: int, resources: ProcessResources) -> asyncio.Semaphore:
     """Per process and event loop (newsmon/resources.py: the command's, handed down): the crawls of a
     sweep share the process, so they share this bound."""
     loop = asyncio.get_running_loop()
-    slots = process_resources(resources).browser_slots
+    slots = resources.browser_slots
     if loop not in slots:
         for stale in [known for known in slots if known.is_closed()]:
             del slots[stale]

@@ -9,7 +9,7 @@ from pathlib import Path
 from scrapy.settings import BaseSettings
 
 from newsmon.options import Option, Options
-from newsmon.state.config import OPTIONS as STATE_OPTIONS
+from newsmon.state.config import state_directory
 
 OPTIONS = Options(
     Option(
@@ -113,7 +113,6 @@ class TierPolicy:
                 "NEWSMON_TIER_REMEMBER_AFTER, NEWSMON_TIER_MEMORY_HOURS, NEWSMON_BROWSER_RETRIES and "
                 "NEWSMON_CHALLENGE_WAIT must not be negative"
             )
-        state_dir = STATE_OPTIONS.get(settings, "NEWSMON_STATE_DIR")
         user_agent = settings.get("USER_AGENT")
         return cls(
             mode=mode,
@@ -121,7 +120,7 @@ class TierPolicy:
             user_agent=user_agent,
             remember_after=remember_after,
             memory_ttl=timedelta(hours=hours),
-            state_dir=Path(state_dir) if state_dir else None,
+            state_dir=state_directory(settings=settings),
             browser_retries=retries,
             challenge_wait=wait,
             context_kwargs={

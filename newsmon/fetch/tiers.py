@@ -8,6 +8,7 @@ it, or when the site's policy says so. The record says which tier fetched it and
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
@@ -52,16 +53,6 @@ logger = logging.getLogger(__name__)
 BROWSER_CONTEXT = "newsmon"
 # Scrapy meta keys a re-fetch keeps (the rest are per-download: latency, slot, retry and redirect state).
 KEPT_META = frozenset({"cookiejar", "proxy", "depth", "dont_merge_cookies"})
-# What a browser request carries for scrapy-playwright and newsmon's stealth (page methods apart)
-BROWSER_META = (
-    "playwright",
-    "playwright_context",
-    "playwright_context_kwargs",
-    "playwright_page_init_callback",
-    META_STEALTH,
-    META_TIER,
-    META_FETCH_REASON,
-)
 # The host-memory reason of a host whose pages pass a browser check that navigates (cookie + reload, form)
 BROWSER_CHECK = "browser_check"
 
@@ -122,6 +113,9 @@ class TierMiddleware:
             return None
         host = urlparse_cached(request).hostname or ""
         escalated = meta.pop(META_ESCALATE, None)
+        if escalated is None and meta.get(META_TIER) == Tier.STEALTHY:  # asked for by same_tier
+            self._to_stealthy(request, meta.get(META_FETCH_REASON) or "", counted=False)
+            return None
         reason = escalated or (self._standing_reason(host) if meta.get(META_KIND) in PAGE_KINDS else None)
         if reason is None:
             meta[META_TIER] = Tier.PLAIN
@@ -142,7 +136,10 @@ class TierMiddleware:
             return self.memory.stealthy_reason(host)
         return None
 
-    def _to_stealthy(self, request: Request, reason: str) -> None:
+    def _to_stealthy(self, request: Request, reason: str, *, counted: bool = True) -> None:
+        """The request fetched in the browser for ``reason``: everything a browser request carries for
+        scrapy-playwright and newsmon's stealth, defined here only. ``counted``: a fetch decided here (not
+        the later page of an article whose first page was, same_tier)."""
         meta = request.meta
         meta.update(
             {
@@ -156,7 +153,8 @@ class TierMiddleware:
                 META_FETCH_REASON: reason,
             }
         )
-        self.stats.inc_value(tier_stealthy(reason))
+        if counted:
+            self.stats.inc_value(tier_stealthy(reason))
 
     # --- responses -----------------------------------------------------------------------------
     def process_response(self, request: Request, response: Response) -> Request | Response:
@@ -228,15 +226,11 @@ def escalate(request: Request, reason: str) -> Request:
     return request.replace(dont_filter=True, meta=meta)
 
 
-def same_tier(meta: dict[str, Any]) -> dict[str, Any]:
-    """Meta that has another request fetched in the tier the request of ``meta`` was: the browser's keys
-    and fresh page methods for a STEALTHY one (the later pages of an article read in the browser); nothing
-    for PLAIN (the tier middleware decides as for any page)."""
+def same_tier(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """Meta that has another request fetched in the tier the request of ``meta`` was (the later pages of an
+    article read in the browser): for a STEALTHY one, the tier and its reason, which TierMiddleware turns
+    into a browser request as it made the first (not counted again); nothing for PLAIN (the middleware
+    decides as for any page)."""
     if meta.get(META_TIER) != Tier.STEALTHY:
         return {}
-    kept = {key: meta[key] for key in BROWSER_META if key in meta}
-    methods = meta.get("playwright_page_methods") or []
-    kept["playwright_page_methods"] = [
-        PageMethod(m.method, *m.args, **m.kwargs) for m in methods if isinstance(m, PageMethod)
-    ]
-    return kept
+    return {META_TIER: Tier.STEALTHY, META_FETCH_REASON: meta.get(META_FETCH_REASON)}

@@ -1,7 +1,8 @@
 """`newsmon discover`: from a site's home page to everything a site TOML needs, each decision with reasons.
 
 The walk (``walk.py``), on one page budget: robots.txt and the home page; feeds (advertised or linked, then
-the usual paths) and sitemaps (robots.txt's, else the usual paths), whose entries are the article examples;
+the usual paths) and sitemaps (robots.txt's, else the usual paths), whose entries are the article examples
+(those that are the directory of other examples judged first: a sitemap may list channel pages too);
 a first article pattern from them; a few article pages (labels, dates, tag/author links, the translations
 and short links they give for themselves); the menu's sections and other navigation links as listing
 candidates (and the feeds they link); links the first pattern takes for articles but the markup places
@@ -23,6 +24,7 @@ from lxml.html import HtmlElement
 from newsmon.discovery.listings import listing_article_links
 from newsmon.discovery.sitemaps import robots_sitemaps
 from newsmon.extract.html import parse_html
+from newsmon.extract.types import ExtractOptions
 from newsmon.onboard import labels as labelling
 from newsmon.onboard.fetch import Fetcher, FetchLog
 from newsmon.onboard.hubs import HubRule, hub_rules
@@ -190,6 +192,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
             walk.hubs[urlsplit(source.url).path] = f"{source.kind} feed"
     examples, examples_from = _examples(feeds, sitemaps)
     walk.listed = _listed(feeds, sitemaps)
+    walk.note_listed(home_tree, home_url)
     teasers = [u for u in (walk.localize(x) for x in listing_article_links(home_tree, home_url)) if u]
     if len(examples) < MIN_EXAMPLES:
         examples, examples_from = (
@@ -222,10 +225,13 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
         read = walk.read(candidate)
         if read is None:
             continue
-        trees[read[0]] = read[1]
         walk.note_links(read[1], read[0])
         walk.paginate(*read)
-        walk.judge(read[0], read[1], first)
+        kind = walk.judge(read[0], read[1], first)
+        if kind == "hub":
+            walk.note_listed(read[1], read[0])
+        if kind != "article":  # an article's related list is no listing
+            trees[read[0]] = read[1]
         where = f"{SECTION_FEED}{urlsplit(read[0]).path}"
         for link, _ in [*feed_links(read[1], read[0]), *feed_anchor_links(read[1], read[0])]:
             section_feeds.setdefault(link, where)
@@ -238,7 +244,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
     feeds += more
     if any(source.kept for source in more):
         examples, examples_from = _examples(feeds, sitemaps)
-        walk.listed = _listed(feeds, sitemaps)
+        walk.listed |= _listed(feeds, sitemaps)
         examples = list(dict.fromkeys(examples + (teasers if "home page teasers" in examples_from else [])))
         examples_from = [*examples_from, "feeds linked from section pages"]
         first = walk.read_articles(examples, n_articles)
@@ -264,6 +270,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
             walk.checked[urlsplit(read[0]).path] = walk.judge(read[0], read[1], first)
     pattern = walk.settle_pattern(examples)
     logger.info("Article pattern %s (%d hub pages known)", pattern.pattern, len(walk.hubs))
+    walk.sequences += [source.entries for source in feeds if source.kept]
     walk.label_pages(pattern)
     return _conclude(
         walk, pattern, examples, examples_from, feeds, sitemaps, listed, trees, declared, home_tree
@@ -304,7 +311,9 @@ def _conclude(
         for u in f.entries
     }
     paginated = [listing for listing, _ in walk.pagination]
-    listings = rank_listings(trees, walk.localize, is_article, paginated, newest, walk.sections)
+    feed_labels = tuple(x.text for x in walk.labels.news_feed)
+    options = ExtractOptions(news_feed_labels=feed_labels) if feed_labels else ExtractOptions()
+    listings = rank_listings(trees, walk.localize, is_article, paginated, newest, walk.sections, options)
     # every article URL known (examples, pages read, their aliases, links the pattern takes): no hub rule
     # may match one (a feed of /uk/ articles must not make /ru/ a hub prefix)
     known = [*examples, *walk.known(), *walk.links_seen]
@@ -313,6 +322,11 @@ def _conclude(
     rules, notes = hub_rules({**walk.hubs, **soft}, article_paths, pattern.pattern, walk.pagination)
     counted = walk.languages.most_common(1)
     language = counted[0][0] if counted else page_language(home_tree)
+    feed_languages = [s.language for s in feeds if s.kept and s.language]
+    if language is None:  # pages that declare none: the language the site's feeds declare
+        language = feed_languages[0] if feed_languages else None
+    elif "-" not in language:  # a bare language: a feed's tag of it names its country too (vi -> vi-VN)
+        language = next((tag for tag in feed_languages if tag.split("-")[0] == language), language)
     found = [u for u in examples if is_article(u)]
     found += [u for listing in listings if listing.chosen for u in listing.links]
     return Discovery(

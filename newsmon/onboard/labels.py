@@ -14,6 +14,8 @@ words occur:
   a date line;
 - a block whose links are the same on every page ("Latest") or come from one site-wide pool (a "Most read"
   sidebar rotating its links: the same links across unrelated articles) is a ``news_feed`` block;
+- a block whose links are, on every page, only the stories just before or after that page in the site's
+  own ordered lists (its feeds, its listings) is a previous/next line, neither;
 - a block whose links differ from page to page and lead to articles is ``read_also``, seen on one page or
   on all of them (a related box only some articles have).
 """
@@ -23,9 +25,9 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, pairwise
 from urllib.parse import urldefrag, urlsplit
 
 from lxml import etree
@@ -243,8 +245,31 @@ def _site_wide(entry: LabelStats, pages: Sequence[PageBlocks]) -> float:
     return wide / total if total else 0.0
 
 
-def choose_labels(pages: Sequence[PageBlocks]) -> LabelResult:
-    """Labels sorted into read_also and news_feed by what their blocks hold (see the module docstring)."""
+def neighbours(sequences: Iterable[Sequence[str]]) -> dict[str, set[str]]:
+    """Path -> the paths just before and after it in the site's own ordered lists (a feed, a listing)."""
+    found: dict[str, set[str]] = {}
+    for sequence in sequences:
+        paths = [_own(u) for u in sequence]
+        for before, after in pairwise(paths):
+            if before != after:
+                found.setdefault(before, set()).add(after)
+                found.setdefault(after, set()).add(before)
+    return found
+
+
+def _previous_next(entry: LabelStats, adjacent: Mapping[str, set[str]]) -> bool:
+    """Every link of the label, on every page, is the story just before or after that page in one of the
+    site's ordered lists: a previous/next line, not related stories (which the site chose by topic)."""
+    links = [(page, link) for page, found in entry.blocks.items() for link in found]
+    if len(links) < 2 or not all(_own(page) in adjacent for page in entry.blocks):
+        return False
+    return all(_own(link) in adjacent[_own(page)] for page, link in links)
+
+
+def choose_labels(pages: Sequence[PageBlocks], adjacent: Mapping[str, set[str]] | None = None) -> LabelResult:
+    """Labels sorted into read_also and news_feed by what their blocks hold (see the module docstring).
+    ``adjacent`` (``neighbours``): a block linking only each page's neighbours in the site's own ordered
+    lists is a previous/next line, neither."""
     stats: dict[str, LabelStats] = {}
     captions: dict[str, tuple[str, int]] = {}
     for page in pages:
@@ -267,6 +292,8 @@ def choose_labels(pages: Sequence[PageBlocks]) -> LabelResult:
             entry.site_wide >= SITE_WIDE and (not many or entry.overlap() >= POOL_OVERLAP)
         ):
             result.news_feed.append(entry)  # a site-wide pool (most read): rotating, not related
+        elif adjacent and _previous_next(entry, adjacent):
+            result.rejected.append((entry, "links only the story before or after each page (previous/next)"))
         else:
             result.read_also.append(entry)
     logger.debug("Labels: read_also %s, news_feed %s", result.read_also, result.news_feed)

@@ -61,9 +61,22 @@ _FEED_SEGMENT = re.compile(
 _FEED_TEXT = re.compile(r"^(?:rss|atom|feed)\d?(?:[ -]?feed)?$", re.IGNORECASE)
 
 
+def _names_feed(link: str, anchor: HtmlElement) -> bool:
+    """The link says it leads to a feed by its type or its address, in any language: ``type=`` a feed
+    type, a path segment named as a feed (``/data/rss/1.xml``, ``/feeds/sport``, ``/sport-rss.xml``), or a
+    query value that is (``?feed=rss2``, ``?format=atom``). Its text is not needed ("RSS订阅")."""
+    if (anchor.get("type") or "").lower().split(";")[0].strip() in FEED_TYPES:
+        return True
+    parts = urlsplit(link)
+    if any(_FEED_SEGMENT.match(segment) for segment in parts.path.split("/") if segment):
+        return True
+    return any(_FEED_SEGMENT.match(value) for value in re.split(r"[&=]", parts.query) if value)
+
+
 def feed_anchor_links(tree: HtmlElement, url: str) -> list[tuple[str, str]]:
-    """(URL, text) of visible links that name a feed ("RSS", ``/sport/rss.xml``, ``/feed/``): a section
-    page may link its feed without advertising it in <head>. Which of them parse is the caller's call."""
+    """(URL, text) of visible links that name a feed by their type or address (``/sport/rss.xml``,
+    ``/data/rss/2.xml``, ``/feed/``, ``type="application/rss+xml"``) or read "RSS": a section page may link
+    its feed without advertising it in <head>. Which of them parse is the caller's call."""
     base = document_base(tree, url)
     found: dict[str, str] = {}
     for anchor in xpaths.select(xpaths.ANCHORS, tree):
@@ -71,8 +84,7 @@ def feed_anchor_links(tree: HtmlElement, url: str) -> list[tuple[str, str]]:
         if link is None:
             continue
         text = normalize_space(anchor.text_content())
-        last = urlsplit(link).path.rstrip("/").rsplit("/", 1)[-1]
-        if _FEED_SEGMENT.match(last) or _FEED_TEXT.match(text):
+        if _names_feed(link, anchor) or _FEED_TEXT.match(text):
             found.setdefault(link, text)
     return list(found.items())
 

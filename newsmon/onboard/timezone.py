@@ -37,6 +37,7 @@ _JSONLD_DATE_KEYS = ("datePublished", "dateModified", "dateCreated", "uploadDate
 _META_DATE_KEYS = frozenset(
     {"article:published_time", "article:modified_time", "og:updated_time", "og:article:published_time"}
 )
+MAX_COUNTRY_OFFSETS = 3  # a country whose zones span more offsets names no one time (with no main zone)
 _REGION = re.compile(r"^[a-z]{2,3}[-_]([a-z]{2})\b", re.IGNORECASE)
 
 
@@ -216,6 +217,30 @@ def country_hints(language: str | None, host: str | None = None) -> list[tuple[s
     return hints
 
 
+def _country_time(language: str | None, host: str | None, why: str) -> TimezoneGuess | None:
+    """With no offset written anywhere, the time of the country the site names for sure (its language
+    tag's region, its country-code domain): the zone zone.tab says covers most of it. A bare language
+    names no country for sure (en, es, ar, pt span many zones): None, and the caller keeps UTC."""
+    strong = [(c, how) for c, how in country_hints(language, host) if not how.endswith(")")]
+    if not strong:
+        return None
+    country, how = strong[0]
+    zones = [zone for zone, countries in zone_table() if countries[0] == country]
+    if not zones:
+        return None
+    main = main_zones()
+    chosen = next((z for z in zones if z in main), None)
+    which = "the zone covering most of it"
+    if chosen is None:  # zone.tab names no main zone: its first (the capital's, mostly) unless the country
+        # spans so many offsets that no one time is its own (Russia, Brazil): then nothing is known
+        now = datetime.now(tz=ZoneInfo("UTC"))
+        if len({now.astimezone(ZoneInfo(z)).utcoffset() for z in zones}) > MAX_COUNTRY_OFFSETS:
+            return None
+        chosen, which = zones[0], "its first zone in zone.tab"
+    reason = f"{why}; the time of {country} ({how}), {which}"
+    return TimezoneGuess(chosen, reason, [z for z in zones if z != chosen][:5])
+
+
 def _fits(zone: str, dates: Sequence[Dated]) -> int:
     try:
         tz = ZoneInfo(zone)
@@ -235,7 +260,7 @@ def infer_timezone(
     skipped = f"; {ignored} written in UTC (Z) left out" if ignored else ""
     if not usable:
         why = "no date with a local offset on the pages read" + skipped
-        return TimezoneGuess("UTC", why, offsets=offsets)
+        return _country_time(language, host, why) or TimezoneGuess("UTC", why, offsets=offsets)
     table = zone_table()
     scores = {zone: _fits(zone, usable) for zone, _ in table}
     best = max(scores.values(), default=-1)

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from newsmon.discovery.listings import listing_article_links, next_page_url
-from newsmon.extract.body import MIN_WORDS
+from newsmon.discovery.listings import PageLayout, listing_article_links, next_page_url, page_layout
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import PageData
@@ -27,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 MORE_LABEL_PAGES = 4  # article pages read more when a label was seen on one page only
 MORE_HUB_CHECKS = 4  # navigation links the final pattern takes for articles, fetched to be sure
+MAX_SECTION_CHECKS = 3  # examples that are the directory of other examples, judged before the pattern
 WEAK_HINTS = ("navigation link", "byline link")  # hubs by their place only: checked before trusted
 
 
@@ -51,6 +51,7 @@ class Walk:
         self.labels: labelling.LabelResult = labelling.LabelResult([], [], [], 0)
         self.aliases: dict[str, None] = {}  # translations and short links of the article pages read
         self.listed: set[str] = set()  # paths feeds and news sitemaps list (articles in the site's own word)
+        self.sequences: list[list[str]] = []  # the site's own ordered lists of articles (feeds, listings)
 
     def known(self) -> list[str]:
         """Article URLs known from the pages read: the pages, then the aliases they give for themselves."""
@@ -61,6 +62,8 @@ class Walk:
         examples of every shape in turn, then the links of the pages read that the pattern takes (related
         articles). The pattern is generalised again after each page, as hubs turn up among the examples."""
         first = generalise(examples + self.known(), self.hubs)
+        if self._check_sections(examples, first):
+            first = generalise(examples + self.known(), self.hubs)
         queue = spread(examples, first, len(examples))
         limit = len(self.tried) + 2 * wanted + 3
         while queue and len(self.articles) < wanted and len(self.tried) < limit:
@@ -76,6 +79,29 @@ class Walk:
                 first = generalise(examples + self.known(), self.hubs)
                 queue += [u for u in links if first.matches(urlsplit(u).path) and u not in self.tried]
         return first
+
+    def _check_sections(self, examples: list[str], pattern: PatternResult) -> bool:
+        """Examples whose path is the directory of other examples (``/a/shehui/`` beside
+        ``/a/shehui/20260327/3415.html``: a sitemap listing a channel page with its stories) are read and
+        judged first, a few (MAX_SECTION_CHECKS), so a listing never shapes the pattern. True when one was
+        a hub."""
+        paths = [urlsplit(u).path for u in examples]
+        found = False
+        checked = 0
+        for url, path in zip(examples, paths, strict=True):
+            if checked >= MAX_SECTION_CHECKS:
+                break
+            below = path.rstrip("/") + "/"
+            if path in self.hubs or url in self.tried or below == "/":
+                continue
+            if sum(1 for p in paths if p != path and p.startswith(below)) < 2:
+                continue
+            checked += 1
+            self.tried.add(url)
+            read = self.read(url)
+            if read is not None:
+                found = self.judge(read[0], read[1], pattern, example=True) == "hub" or found
+        return found
 
     def localize(self, url: str) -> str | None:
         """The URL (or a path) of a page on the origin; None for other sites and files that are not pages."""
@@ -159,8 +185,9 @@ class Walk:
             path = urlsplit(url).path
             return url in self.articles or (path not in hubs and pattern.matches(path))
 
+        adjacent = labelling.neighbours(self.sequences)
         pages = {u: labelling.page_blocks(t, u, is_article) for u, t in self.articles.items()}
-        self.labels = labelling.choose_labels(list(pages.values()))
+        self.labels = labelling.choose_labels(list(pages.values()), adjacent)
         more = 0
         while more < MORE_LABEL_PAGES and self.fetcher.left > 0:
             unsure = self.labels.unsure()
@@ -193,7 +220,7 @@ class Walk:
                 pages = {u: labelling.page_blocks(self.articles[u], u, is_article) for u in pages}
             else:
                 pages[read[0]] = labelling.page_blocks(read[1], read[0], is_article)
-            self.labels = labelling.choose_labels(list(pages.values()))
+            self.labels = labelling.choose_labels(list(pages.values()), adjacent)
         logger.info("Labels from %d article pages (%d read while unsure)", len(pages), more)
 
     def paginate(self, url: str, tree: HtmlElement) -> None:
@@ -205,11 +232,15 @@ class Walk:
                 self.hubs.setdefault(urlsplit(nxt).path, f"next page of {urlsplit(url).path}")
 
     def judge(self, url: str, tree: HtmlElement, pattern: PatternResult, *, example: bool = False) -> str:
-        """What a page read is: "article", "hub" (recorded) or "unknown". An example (a feed or sitemap entry)
-        is a hub only when it says so or lists articles: a page without markup may still be an article."""
+        """What a page read is: "article", "hub" (recorded) or "unknown", by the page itself. A page with
+        article markup is an article; an example (a feed or sitemap entry) the site also lists (a feed, a
+        news sitemap, a listing's teasers) is one when it tells one story (``_told_story``), whatever its
+        markup and dates. A page whose main area is runs of teasers to articles, and no story, is a listing
+        (a hub, even when a sitemap lists it beside the articles)."""
         data = extract_page(tree, url)
+        layout = page_layout(tree, url)
         path = urlsplit(url).path
-        told = example and path in self.listed and _told_story(data, tree, url, pattern)
+        told = example and path in self.listed and _told_story(data, layout)
         if (data.is_article and not data.is_hub) or told:
             self.articles[url] = tree
             for alias in article_aliases(tree, url):
@@ -219,27 +250,36 @@ class Walk:
             if data.language:
                 self.languages[data.language] += 1
             return "article"
-        listed = [u for u in listing_article_links(tree, url) if pattern.matches(urlsplit(u).path)]
-        if data.is_hub or len(listed) >= MIN_LISTING:
-            self.hubs[path] = "a listing page" if len(listed) >= MIN_LISTING else "declares itself a hub"
+        listed = [u for u in layout.teasers if pattern.matches(urlsplit(u).path)]
+        story = bool(data.title) and layout.tells_story
+        lists = len(listed) >= MIN_LISTING and not story
+        if data.is_hub or lists:
+            self.hubs[path] = "a listing page" if lists else "declares itself a hub"
             return "hub"
-        if not example and (data.published_at is None or data.published_from_url):
+        listed_story = story and path in self.listed  # a story the site lists, its date unread
+        if not example and not listed_story and (data.published_at is None or data.published_from_url):
             self.hubs[path] = "not an article (no article markup, no date)"
             return "hub"
         return "unknown"
 
+    def note_listed(self, tree: HtmlElement, url: str) -> None:
+        """The teasers of a listing page read: pages the site lists as articles (``judge``)."""
+        sequence = []
+        for link in listing_article_links(tree, url):
+            local = self.localize(link)
+            if local is not None and urlsplit(local).path != urlsplit(url).path:
+                self.listed.add(urlsplit(local).path)
+                sequence.append(local)
+        self.sequences.append(sequence)
 
-def _told_story(data: PageData, tree: HtmlElement, url: str, pattern: PatternResult) -> bool:
-    """An example the site lists as an article (a feed or news sitemap entry) whose page bears it out without
-    article markup (no JSON-LD, og:type or ``<article>``: a custom CMS): a headline, a date in its text or
-    metadata (not only the URL's), a body of MIN_WORDS words of article text, and no list of articles of
-    its own. The crawl records such a page by the article pattern; discover reads its labels and dates."""
-    if data.is_hub or not data.title or data.published_at is None or data.published_from_url:
-        return False
-    if data.article_words < MIN_WORDS:
-        return False
-    listed = [u for u in listing_article_links(tree, url) if pattern.matches(urlsplit(u).path)]
-    return len(listed) < MIN_LISTING
+
+def _told_story(data: PageData, layout: PageLayout) -> bool:
+    """An example the site lists as an article (a feed or news sitemap entry, a listing's teaser) whose
+    page bears it out without article markup (no JSON-LD, og:type or ``<article>``: a custom CMS): a
+    headline, and one story, a run of text outside links and teasers longer than any list of teasers the
+    page has (``PageLayout.tells_story``). No date is needed (a date may be written in a way nobody
+    parses). The crawl records such a page by the article pattern; discover reads its labels and dates."""
+    return not data.is_hub and bool(data.title) and layout.tells_story
 
 
 def spread(urls: list[str], pattern: PatternResult, count: int) -> list[str]:

@@ -3,10 +3,10 @@
 One SinkWriter per crawl (in the CrawlContext): opened by the output check before the first request, fed by
 the state extension (which marks a record only when the writer reports its batch committed by every sink)
 or, with the state store off, by SinkExtension itself. A batch is delivered when full, when the oldest
-record in it waited ``NEWSMON_SINK_MAX_DELAY`` seconds, and when the spider closes, before the feed files
-are stored and the run is judged and recorded (newsmon/state/outputs.py, Settlement, finishes the writer
-too, in case). A failing sink closes the run (``newsmon_output_error``,
-the monitors fail it) and from then on nothing more is reported committed.
+record in it waited ``NEWSMON_SINK_MAX_DELAY`` seconds, and when the spider closes (SinkExtension, once),
+before the feed files are stored and the run is judged and recorded (newsmon/order.py keeps SinkExtension's
+spider_closed handler before FeedExporter's and the settlement's). A failing sink closes the run
+(``newsmon_output_error``, the monitors fail it) and from then on nothing more is reported committed.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def run_name(crawler: Crawler) -> str:
     return CrawlContext.of(crawler).run_name
 
 
-def take_run_lock(config: StateConfig, name: str, resources: ProcessResources | None = None) -> RunLease:
+def take_run_lock(config: StateConfig, name: str, resources: ProcessResources) -> RunLease:
     """A lease on the one-process run lock (RunLocked when another process holds it): each holder in this
     process (the crawl command, a sweep, the crawl's state) releases its own; the lock goes with the last.
     ``resources``: the ones the command handed down (newsmon/resources.py)."""

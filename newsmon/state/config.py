@@ -10,6 +10,7 @@ from scrapy.settings import BaseSettings
 from newsmon.options import Option, Options
 from newsmon.state.outputs import OPTIONS as OUTPUT_OPTIONS
 
+DEFAULT_STATE_DIR = ".newsmon"
 OPTIONS = Options(
     Option(
         "NEWSMON_STATE_ENABLED",
@@ -19,7 +20,7 @@ OPTIONS = Options(
     ),
     Option(
         "NEWSMON_STATE_DIR",
-        ".newsmon",
+        DEFAULT_STATE_DIR,
         "state kept between runs (host tier memory, the state store); default taken from the environment "
         "variable of the same name when set",
         env="NEWSMON_STATE_DIR",
@@ -49,6 +50,17 @@ OPTIONS = Options(
 )
 
 
+def state_directory(given: str | Path | None = None, settings: BaseSettings | None = None) -> Path:
+    """The state directory, the one rule for crawls and commands: ``given`` (a command's --state-dir),
+    else NEWSMON_STATE_DIR (the crawl's ``settings``; a command has none: the environment variable),
+    else .newsmon; an empty value counts as not given."""
+    if given:
+        return Path(given)
+    name = "NEWSMON_STATE_DIR"
+    value = OPTIONS.get(settings, name) if settings is not None else OPTIONS.default(name)
+    return Path(value or DEFAULT_STATE_DIR)
+
+
 @dataclass(frozen=True)
 class StateConfig:
     enabled: bool
@@ -63,7 +75,7 @@ class StateConfig:
     def from_settings(cls, settings: BaseSettings) -> StateConfig:
         config = cls(
             enabled=OPTIONS.getbool(settings, "NEWSMON_STATE_ENABLED"),
-            state_dir=Path(OPTIONS.get(settings, "NEWSMON_STATE_DIR") or ".newsmon"),
+            state_dir=state_directory(settings=settings),
             revisit_younger_than_h=OPTIONS.getfloat(settings, "NEWSMON_REVISIT_YOUNGER_THAN"),
             revisit_every_h=OPTIONS.getfloat(settings, "NEWSMON_REVISIT_EVERY"),
             check_on_open=OPTIONS.getbool(settings, "NEWSMON_STATE_CHECK"),

@@ -14,7 +14,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from newsmon.resources import ProcessResources, process_resources
+from newsmon.resources import ProcessResources
 
 # Exit status of `scrapy crawl` when another run holds the lock (EX_TEMPFAIL: try again later).
 EXIT_LOCKED = 75
@@ -41,19 +41,19 @@ class RunLock:
         self.leases = 0  # holders in this process (RunLease)
 
     @classmethod
-    def lease(cls, path: Path, resources: ProcessResources | None = None) -> RunLease:
+    def lease(cls, path: Path, resources: ProcessResources) -> RunLease:
         """One holder's lease on the lock, taken without waiting; RunLocked if another process has it.
-        ``resources``: the command's (newsmon/resources.py), else the process's own."""
+        ``resources``: whose table holds the process's locks (newsmon/resources.py: the command's, handed
+        down in the settings; without newsmon's command, the process's own)."""
         lock = cls.acquire(path, resources)
         lock.leases += 1
         return RunLease(lock)
 
     @classmethod
-    def acquire(cls, path: Path, resources: ProcessResources | None = None) -> RunLock:
+    def acquire(cls, path: Path, resources: ProcessResources) -> RunLock:
         """The process's lock, taken without waiting; RunLocked if another process has it. Reentrant per
         process: the same object, whose release() frees it for the whole process (holders use ``lease``)."""
         path = path.resolve()
-        resources = process_resources(resources)
         held = resources.run_locks
         if path in held:
             lock: RunLock = held[path]
@@ -74,8 +74,8 @@ class RunLock:
         return lock
 
     @staticmethod
-    def held(path: Path, resources: ProcessResources | None = None) -> bool:
-        return path.resolve() in process_resources(resources).run_locks
+    def held(path: Path, resources: ProcessResources) -> bool:
+        return path.resolve() in resources.run_locks
 
     def release(self) -> None:
         held = self.resources.run_locks

@@ -252,12 +252,6 @@ class Settlement:
     def _settle(self) -> None:
         if not self.done and self.reason is not None:
             self.done = True
-            sinks = CrawlContext.of(self.crawler).sinks.peek()  # None: no sink, or never asked for
-            if sinks is not None:  # the sinks' last batch is an output too: delivered before the verdicts
-                try:
-                    sinks.finish()
-                except Exception:
-                    logger.exception("Delivering the last batch to the sinks failed")
             for waiting in sorted(self.waiting, key=lambda w: w.order):
                 try:  # one failing step (a monitor) must not keep the run from being recorded
                     waiting.callback(self.reason)

@@ -5,11 +5,13 @@ HELD_OUT shapes are never tuned on: see tests/shapes/README.md."""
 from __future__ import annotations
 
 from .alfold import AlfoldSite
+from .binjiang import BinjiangSite
 from .bogaz import BogazSite
 from .dnipro import DniproSite
 from .estuaire import EstuaireSite
 from .faro import FaroSite
 from .jarvi import JarviSite
+from .kama import KamaSite
 from .kit import Shape
 from .lago import LagoSite
 from .meridian import MeridianSite
@@ -35,6 +37,8 @@ SHAPES: dict[str, type[Shape]] = {
     "jarvi": JarviSite,
     "alfold": AlfoldSite,
     "vale": ValeSite,
+    "kama": KamaSite,
+    "binjiang": BinjiangSite,
 }
 
 HELD_OUT = tuple(name for name, shape in SHAPES.items() if shape.HELD_OUT)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newsmon.extract.html import parse_html
+from newsmon.extract.html import http_charset, parse_html
 from newsmon.extract.page import extract_page
 from newsmon.record import FetchInfo, build_record
 from newsmon.sites import parse_site_config
@@ -59,7 +59,9 @@ def record_of(site: Shape, path: str, fetched_at: datetime | None = None) -> dic
         options = replace(options, fetched_at=fetched_at)
     reply = site.handle(path, HEADERS)
     url = ORIGIN + path
-    page = extract_page(parse_html(reply.body.decode("utf-8")), url, options)
+    # decoded as the crawl decodes it (a non-UTF-8 shape declares its charset only in a meta)
+    tree = parse_html(reply.body, encoding=http_charset(reply.content_type))
+    page = extract_page(tree, url, options)
     record = build_record(page, FetchInfo(url=url), SiteScope.build(ORIGIN))
     return {
         name: getattr(record, name, None)
