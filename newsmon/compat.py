@@ -53,6 +53,14 @@ class PrivateUse:
 PRIVATE_USES = (
     PrivateUse(
         "scrapy_playwright.handler:ScrapyPlaywrightDownloadHandler",
+        "_launch",
+        (),
+        "Playwright's driver starts at a crawl's first browser page, not at engine start (a crawl that "
+        "never needs the browser starts no driver)",
+        called_in="scrapy_playwright.handler",
+    ),
+    PrivateUse(
+        "scrapy_playwright.handler:ScrapyPlaywrightDownloadHandler",
         "_maybe_launch_browser",
         (),
         "a crawl takes one of the process's browser slots before its browser launches",
@@ -240,8 +248,11 @@ class CrawlCommandBase(ScrapyCrawlCommand):
 
 class PlaywrightHandlerBase(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's download handler with its private steps under public names: a subclass
-    overrides ``launch_browser``, ``create_context``, ``create_page``, ``download_page`` and
-    ``close_browser`` and calls ``super()`` for the step itself."""
+    overrides ``start_driver``, ``launch_browser``, ``create_context``, ``create_page``,
+    ``download_page`` and ``close_browser`` and calls ``super()`` for the step itself."""
+
+    async def _launch(self) -> None:
+        await self.start_driver()
 
     async def _maybe_launch_browser(self) -> None:
         await self.launch_browser()
@@ -259,6 +270,11 @@ class PlaywrightHandlerBase(ScrapyPlaywrightDownloadHandler):
 
     async def _close(self) -> None:
         await self.close_browser()
+
+    async def start_driver(self) -> None:
+        """Start Playwright (its driver process) and any PLAYWRIGHT_CONTEXTS startup contexts: what
+        scrapy-playwright does when the engine starts."""
+        await super()._launch()
 
     async def launch_browser(self) -> None:
         """Launch the browser unless it runs (called before each context)."""

@@ -6,13 +6,13 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command
+from tests.forkserver import start_python
 
 BROWSER_NAMES = ("chrom", "headless_shell")
 
@@ -58,6 +58,14 @@ def is_alive(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists()
 
 
+def is_playwright_driver(pid: int) -> bool:
+    """Playwright's driver (node running the package's cli.js), which scrapy-playwright starts."""
+    try:
+        return b"playwright/driver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def browser_pids(root: int) -> set[int]:
     return {pid for pid in descendants(root) if is_browser(pid)}
 
@@ -67,6 +75,7 @@ class WatchedCrawl:
     result: CrawlResult
     browsers_seen: set[int] = field(default_factory=set)
     killed: set[int] = field(default_factory=set)
+    drivers_seen: set[int] = field(default_factory=set)  # Playwright driver processes
 
     def leftover_browsers(self, grace: float = 5.0) -> set[int]:
         deadline = time.monotonic() + grace
@@ -84,21 +93,23 @@ def watch_crawl(
     on_tick: Callable[[set[int]], set[int]] | None = None,
     timeout: float = 240,
 ) -> WatchedCrawl:
-    """Run `scrapy crawl` in a subprocess, noting every Chromium below it; ``on_tick(browsers)`` may kill
-    some and return their pids."""
+    """Run `scrapy crawl` in a process of its own (forked as run_crawl's are; newsmon's default extraction
+    worker), noting every Chromium below it; ``on_tick(browsers)`` may kill some and return their pids."""
     command = crawl_command(base_url, workdir, *args)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    out, err = workdir / "watched.out", workdir / "watched.err"
+    proc = start_python(command, cwd=ROOT, env=env, stdout=out, stderr=err)
     seen: set[int] = set()
     killed: set[int] = set()
+    drivers: set[int] = set()
     deadline = time.monotonic() + timeout
     try:
         while proc.poll() is None:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"crawl did not finish within {timeout} s")
-            browsers = browser_pids(proc.pid)
+            below = descendants(proc.pid)
+            browsers = {pid for pid in below if is_browser(pid)}
+            drivers |= {pid for pid in below if is_playwright_driver(pid)}
             seen |= browsers
             if on_tick is not None:
                 killed |= on_tick(browsers)
@@ -106,8 +117,9 @@ def watch_crawl(
     finally:
         if proc.poll() is None:
             proc.kill()
-        stdout, stderr = proc.communicate()
-    return WatchedCrawl(collect_result(workdir, proc.returncode, stdout + stderr), seen, killed)
+        returncode = proc.wait()
+    output = "".join(path.read_text(encoding="utf-8") if path.exists() else "" for path in (out, err))
+    return WatchedCrawl(collect_result(workdir, returncode, output), seen, killed, drivers)
 
 
 def kill_all(pids: set[int]) -> set[int]:

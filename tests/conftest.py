@@ -25,7 +25,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server for the session (mark the module or test with needs_postgres); tests keep to
     their own tables. Its directory is outside pytest's (root-only) temp tree: the server runs as the
     `postgres` user."""
-    with running_postgres() as server:
+    with running_postgres(template=True) as server:
         yield server
 
 
@@ -36,67 +36,70 @@ def postgres_server() -> Iterator[PostgresServer]:
 # path. Collection happens in the workers, where xdist sets `dist` to "no": the order is applied whenever
 # the session is a worker (`workerinput`) or distributes by file (until 2026-12-07 it was applied nowhere,
 # and files ran in alphabetical order). Weights are the seconds a file took in `make test` on the shared
-# 2-core machine under the other agents' load (load average about 20, three workers, fork server), after
-# this suite's changes where they changed it; a file not listed is estimated from its tests (a test marked
-# crawl runs a crawl or shares one). Keys are paths under tests/ (tests/test_feeds.py and
+# 2-core machine under the other agents' load (load average 3-25, four workers, fork server, Playwright's
+# driver started lazily: docs/testing.md, 2026-12-07 s4); a file not listed is estimated from its tests (a
+# test marked crawl runs a crawl or shares one). Keys are paths under tests/ (tests/test_feeds.py and
 # tests/faults/test_feeds.py are two files).
 FILE_WEIGHTS = {
-    "test_output_faults.py": 400,
-    "test_sink_faults.py": 400,
-    "test_incremental.py": 290,
-    "test_schedule.py": 230,  # scrapyd daemons
-    "test_packaging.py": 200,  # builds and installs a wheel (549 s with no wheelhouse in pytest's cache)
-    "test_tiers_crawl.py": 170,
-    "test_shapes_corpus.py": 160,  # the corpus checks, then a sweep of 5 shapes, three times
-    "test_quiet_feeds.py": 150,
-    "test_process_faults.py": 130,
-    "faults/test_store_damage.py": 130,
-    "test_shapes_corpus_sweep2.py": 120,  # a sweep of 4 shapes, three times
-    "test_shapes_corpus_sweep3.py": 120,
-    "test_extract_budget.py": 110,
-    "faults/test_site_files.py": 110,
-    "test_browser_checks.py": 100,
-    "test_template.py": 90,
-    "test_site_identity.py": 90,
-    "test_deploy.py": 90,
-    "test_discover_behaviour.py": 85,
-    "faults/test_page_budget.py": 80,
-    "test_sweep.py": 80,
-    "faults/test_sweep_containment.py": 75,
-    "test_eval_gate.py": 70,
-    "test_crawl.py": 60,
-    "test_extract_workers.py": 60,
-    "test_distributed.py": 55,
-    "faults/test_path_order.py": 55,
-    "test_othersites_crawl.py": 50,
-    "test_monitors.py": 45,
-    "test_stock_command.py": 40,
-    "test_shapes_fields.py": 40,
-    "test_registries.py": 35,
-    "test_architecture.py": 30,  # each newsmon module parsed once (was 99 s: parsed again by every check)
-    "faults/test_hub_budgets.py": 35,
-    "faults/test_slow_server.py": 35,
-    "faults/test_browser_guard.py": 35,
-    "test_alerts.py": 30,
-    "test_warc.py": 30,
-    "test_discover.py": 30,
-    "test_addon_crawl.py": 25,
-    "faults/test_operator_errors.py": 25,
-    "test_render_safety.py": 25,
-    "test_sinks.py": 25,
-    "test_forkserver.py": 25,
-    "test_outputs.py": 20,
-    "faults/test_feed_options.py": 20,
-    "test_extract_html.py": 20,
-    "faults/test_hub_verdicts.py": 15,
-    "test_extras.py": 15,
-    "faults/test_network.py": 15,
-    "faults/test_markup_budget.py": 15,
-    "faults/test_content.py": 10,
-    "test_crawl_amp.py": 12,
-    "faults/test_feeds.py": 11,
-    "test_structured_crawl.py": 10,
-    "test_order.py": 9,
+    "test_packaging.py": 269,  # builds and installs a wheel (549 s with no wheelhouse in pytest's cache)
+    "test_output_faults.py": 156,
+    "test_deploy.py": 144,
+    "test_process_faults.py": 138,
+    "test_tiers_crawl.py": 129,
+    "test_extract_budget.py": 122,
+    "test_schedule.py": 108,  # scrapyd daemons
+    "test_shapes_corpus.py": 102,  # the corpus checks, then a sweep of 5 shapes, three times
+    "faults/test_page_budget.py": 97,
+    "test_sink_faults.py": 96,
+    "test_discover_behaviour.py": 89,
+    "test_incremental.py": 89,
+    "test_browser_checks.py": 79,
+    "test_sweep.py": 74,
+    "test_shapes_corpus_sweep2.py": 72,  # a sweep of 4 shapes, three times
+    "test_template.py": 67,
+    "test_shapes_corpus_sweep3.py": 60,
+    "test_extract_workers.py": 49,
+    "test_eval_gate.py": 48,
+    "test_quiet_feeds.py": 47,
+    "test_site_identity.py": 46,
+    "faults/test_sweep_containment.py": 45,
+    "faults/test_path_order.py": 44,
+    "faults/test_site_files.py": 43,
+    "test_crawl.py": 40,
+    "test_distributed.py": 39,
+    "faults/test_hub_budgets.py": 30,
+    "faults/test_browser_guard.py": 27,
+    "test_stock_command.py": 27,
+    "faults/test_store_damage.py": 27,
+    "faults/test_slow_server.py": 21,
+    "test_forkserver.py": 21,
+    "test_shapes_fields.py": 21,
+    "test_discover.py": 18,
+    "test_resources.py": 18,
+    "faults/test_operator_errors.py": 16,
+    "test_sweep_command.py": 16,
+    "test_monitors.py": 15,
+    "test_report_layout.py": 15,
+    "faults/test_network.py": 14,
+    "test_warc.py": 13,
+    "test_othersites_crawl.py": 13,
+    "faults/test_feeds.py": 12,
+    "faults/test_markup_budget.py": 12,
+    "test_alerts.py": 11,
+    "faults/test_hub_verdicts.py": 11,
+    "test_architecture.py": 10,
+    "test_registries.py": 10,
+    "test_extract_html.py": 8,
+    "test_sites.py": 8,
+    "faults/test_feed_options.py": 8,
+    "test_crawl_amp.py": 7,
+    "test_sitemaps.py": 6,
+    "test_structured_crawl.py": 6,
+    "test_template_versions.py": 6,
+    "faults/test_redirects_ssrf.py": 6,
+    "faults/test_content.py": 6,
+    "test_spider.py": 5,
+    "test_addon_crawl.py": 5,
 }
 CRAWL_TEST_SECONDS = 3.0  # a file not listed: many crawl-marked tests share one module crawl
 TEST_SECONDS = 0.2

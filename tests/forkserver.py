@@ -19,8 +19,13 @@ command's process, waits for it and reports its exit status; the pytest side kil
 on timeout as `subprocess.run` would. `NEWSMON_TEST_FORKSERVER=0` runs every command as a plain subprocess.
 
 Protocol (one Unix-socket connection per command): the client sends one JSON line {module, argv, cwd, env,
-stdout, stderr}; the monitor answers {"pid": N} at once and {"returncode": N} when the command ended (-SIG
-when a signal killed it, as subprocess reports).
+stdout, stderr, start_new_session}; the monitor answers {"pid": N} at once and {"returncode": N} when the
+command ended (-SIG when a signal killed it, as subprocess reports).
+
+`run_python` is `subprocess.run`; `start_python` is the part of `subprocess.Popen` the tests that stop,
+fault or watch a running crawl use (pid, poll, wait, kill, send_signal; output to files), so that those
+crawls too skip the interpreter start. The command's process is a child of its monitor, not of pytest: a
+test that checks the process tree relative to pytest, or signals pytest's process group, keeps Popen.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import json
 import locale
 import os
 import runpy
+import select
 import selectors
 import shutil
 import signal
@@ -39,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import traceback
 import uuid
 from pathlib import Path
@@ -49,7 +56,7 @@ FORKABLE_MODULES = ("scrapy", "newsmon.cli")  # `python -m` entry points the for
 ENABLE_ENV = "NEWSMON_TEST_FORKSERVER"  # "0": plain subprocesses (to compare, or to debug a crawl)
 
 # What a crawl imports: loaded once in the server, shared copy-on-write by every child.
-PRELOAD_PACKAGES = ("newsmon", "spiders")
+PRELOAD_PACKAGES = ("newsmon", "spiders", "scrapy.commands")  # Scrapy's command line loads every command
 PRELOAD_MODULES = (
     "scrapy.cmdline",
     "scrapy.crawler",
@@ -69,7 +76,39 @@ PRELOAD_MODULES = (
     "scrapy.pipelines",
     "scrapy.robotstxt",
     "twisted.internet.asyncioreactor",
+    "scrapy.exporters",
+    "scrapy.logformatter",
+    "scrapy.pqueues",
+    "scrapy.squeues",
+    "scrapy.utils.serialize",
+    # Scrapy's default components, loaded by name in every crawl (remote_control imports aiohttp: a
+    # third of a CPU-second per crawl when each child imported it)
+    "scrapy.extensions.corestats",
+    "scrapy.extensions.logcount",
+    "scrapy.extensions.memdebug",
+    "scrapy.extensions.periodic_log",
+    "scrapy.extensions.remote_control",
+    "scrapy.extensions.spiderstate",
+    "scrapy.extensions.telnet",
+    "scrapy.extensions.throttle",
+    "scrapy.downloadermiddlewares.defaultheaders",
+    "scrapy.downloadermiddlewares.downloadtimeout",
+    "scrapy.downloadermiddlewares.httpauth",
+    "scrapy.downloadermiddlewares.httpcache",
+    "scrapy.downloadermiddlewares.httpproxy",
+    "scrapy.downloadermiddlewares.offsite",
+    "scrapy.downloadermiddlewares.stats",
+    "scrapy.downloadermiddlewares.useragent",
+    "scrapy.spidermiddlewares.depth",
+    "scrapy.spidermiddlewares.metacopy",
+    "scrapy.spidermiddlewares.start",
+    "scrapy.spidermiddlewares.urllength",
+    "scrapy.core.downloader.handlers.datauri",
+    "scrapy.core.downloader.handlers.file",
+    "scrapy.core.downloader.handlers.ftp",
+    "scrapy.core.downloader.handlers.s3",
     "scrapy_playwright.handler",
+    "scrapy_playwright.provider",
     "playwright.async_api",
     "trafilatura",
     "protego",
@@ -92,6 +131,7 @@ def preload() -> None:
         with contextlib.suppress(ImportError):
             for _ in walk_modules_iter(package):
                 pass
+    warm_up()
     problems = []
     if "twisted.internet.reactor" in sys.modules:
         problems.append("a module installed the Twisted reactor at import")
@@ -99,6 +139,17 @@ def preload() -> None:
         problems.append(f"imports started threads: {threading.enumerate()}")
     if problems:
         raise RuntimeError("fork server: " + "; ".join(problems))
+
+
+def warm_up() -> None:
+    """What every crawl with the browser tier asks first and newsmon keeps per process: Chromium's version
+    (`chromium --version`, a third of a second each time; newsmon.fetch.browser caches it)."""
+    with contextlib.suppress(ImportError):
+        from newsmon.fetch.browser import chromium_major_version, find_chromium
+
+        path = find_chromium()
+        if path is not None:
+            chromium_major_version(path)
 
 
 def exit_code(exc: SystemExit) -> int:
@@ -114,6 +165,8 @@ def exit_code(exc: SystemExit) -> int:
 
 def run_command(request: dict[str, Any]) -> None:
     """In the forked child: become `python -m <module> <argv>` in the request's cwd and environment."""
+    if request.get("start_new_session"):
+        os.setsid()
     for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -249,37 +302,56 @@ class ForkServer:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
 
+    def usable(self, env: dict[str, str]) -> bool:
+        """Started (or startable), and env starts an interpreter as the server's started."""
+        return self._start() and startup_variables(env) == self._startup_env
+
+    def start(
+        self,
+        argv: list[str],
+        *,
+        cwd: Path,
+        env: dict[str, str],
+        stdout: Path,
+        stderr: Path,
+        new_session: bool,
+    ) -> ForkedProcess | None:
+        """The command forked, or None when the server cannot take it (gone: run it plainly)."""
+        assert self._dir is not None
+        request = {"module": argv[2], "argv": argv[3:], "cwd": str(cwd), "env": env}
+        request |= {"stdout": str(stdout), "stderr": str(stderr), "start_new_session": new_session}
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.connect(str(self._dir / "socket"))
+        except OSError:
+            conn.close()
+            return None
+        conn.sendall(json.dumps(request).encode() + b"\n")
+        return ForkedProcess(argv, conn)
+
     def run(
         self, argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float | None
     ) -> subprocess.CompletedProcess[str]:
         """Like subprocess.run(argv, cwd=, env=, timeout=, capture_output=True, text=True)."""
-        if not self._start() or startup_variables(env) != self._startup_env:
+        if not self.usable(env):
             # the interpreter would start otherwise (another PYTHONPATH hides a module...): a fresh one
             return plain_run(argv, cwd=cwd, env=env, timeout=timeout)
         assert self._dir is not None
         stem = self._dir / uuid.uuid4().hex
         out, err = stem.with_suffix(".out"), stem.with_suffix(".err")  # the command's process creates them
-        request = {"module": argv[2], "argv": argv[3:], "cwd": str(cwd), "env": env}
-        request |= {"stdout": str(out), "stderr": str(err)}
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-                try:
-                    conn.connect(str(self._dir / "socket"))
-                except OSError:  # the server is gone (killed from outside): this command runs plainly
-                    return plain_run(argv, cwd=cwd, env=env, timeout=timeout)
-                conn.sendall(json.dumps(request).encode() + b"\n")
-                with conn.makefile("rb") as reader:
-                    pid = json.loads(reader.readline())["pid"]
-                    conn.settimeout(timeout)
-                    try:
-                        line = reader.readline()
-                    except TimeoutError:
-                        with contextlib.suppress(ProcessLookupError):
-                            os.kill(pid, signal.SIGKILL)
-                        raise subprocess.TimeoutExpired(
-                            argv, timeout or 0, output=read_text(out), stderr=read_text(err)
-                        ) from None
-                returncode = json.loads(line)["returncode"]
+            proc = self.start(argv, cwd=cwd, env=env, stdout=out, stderr=err, new_session=False)
+            if proc is None:  # the server is gone (killed from outside): this command runs plainly
+                return plain_run(argv, cwd=cwd, env=env, timeout=timeout)
+            try:
+                returncode = proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(30)
+                raise subprocess.TimeoutExpired(
+                    argv, timeout or 0, output=read_text(out), stderr=read_text(err)
+                ) from None
             return subprocess.CompletedProcess(argv, returncode, read_text(out), read_text(err))
         finally:
             out.unlink(missing_ok=True)
@@ -305,6 +377,62 @@ def plain_run(
     return subprocess.run(argv, cwd=cwd, env=env, timeout=timeout, capture_output=True, text=True)
 
 
+class ForkedProcess:
+    """A command the fork server started, as much of `subprocess.Popen` as the tests use."""
+
+    def __init__(self, args: list[str], conn: socket.socket) -> None:
+        self.args = args
+        self._conn = conn
+        self._buffer = b""
+        self.returncode: int | None = None
+        self.pid: int = int(self._message(None)["pid"])
+
+    def _message(self, timeout: float | None) -> dict[str, Any]:
+        """The monitor's next line (TimeoutError when none came in timeout seconds)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not select.select([self._conn], [], [], left)[0]:
+                raise TimeoutError
+            chunk = self._conn.recv(4096)
+            if not chunk:
+                raise ConnectionError("the fork server's monitor went away")
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return dict(json.loads(line))
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            with contextlib.suppress(TimeoutError):
+                self._finished(self._message(0))
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            try:
+                self._finished(self._message(timeout))
+            except TimeoutError:
+                raise subprocess.TimeoutExpired(self.args, timeout or 0) from None
+        assert self.returncode is not None
+        return self.returncode
+
+    def _finished(self, message: dict[str, Any]) -> None:
+        self.returncode = int(message["returncode"])
+        self._conn.close()
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+Started = ForkedProcess | subprocess.Popen[bytes]  # what start_python gives
 _SERVER = ForkServer()
 
 
@@ -319,15 +447,53 @@ def run_python(
     "-m", M, ...]` for M in FORKABLE_MODULES runs through the fork server, anything else plainly."""
     env = dict(os.environ if env is None else env)
     cwd = Path.cwd() if cwd is None else cwd
-    forkable = (
+    if not forkable(argv):
+        return plain_run(argv, cwd=cwd, env=env, timeout=timeout)
+    return _SERVER.run(argv, cwd=cwd, env=env, timeout=timeout)
+
+
+def forkable(argv: list[str]) -> bool:
+    """`[sys.executable, "-m", M, ...]` for M in FORKABLE_MODULES, unless the fork server is turned off."""
+    return (
         argv[:2] == [sys.executable, "-m"]
         and len(argv) > 2
         and argv[2] in FORKABLE_MODULES
         and os.environ.get(ENABLE_ENV, "1") != "0"
     )
-    if not forkable:
-        return plain_run(argv, cwd=cwd, env=env, timeout=timeout)
-    return _SERVER.run(argv, cwd=cwd, env=env, timeout=timeout)
+
+
+def start_python(
+    argv: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdout: Path | None = None,
+    stderr: Path | None = None,
+    start_new_session: bool = False,
+) -> Started:
+    """Like subprocess.Popen(argv, cwd=, env=, start_new_session=) with stdout and stderr written to these
+    files (None: /dev/null): forked from the fork server as run_python forks, else a plain Popen."""
+    env = dict(os.environ if env is None else env)
+    cwd = Path.cwd() if cwd is None else cwd
+    if forkable(argv) and _SERVER.usable(env):
+        forked = _SERVER.start(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdout=stdout or Path(os.devnull),
+            stderr=stderr or Path(os.devnull),
+            new_session=start_new_session,
+        )
+        if forked is not None:
+            return forked
+    with contextlib.ExitStack() as files:
+        out, err = (
+            files.enter_context(path.open("wb")) if path is not None else subprocess.DEVNULL
+            for path in (stdout, stderr)
+        )
+        return subprocess.Popen(
+            argv, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=start_new_session
+        )
 
 
 if __name__ == "__main__":

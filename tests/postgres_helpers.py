@@ -3,11 +3,16 @@
 PostgreSQL refuses to run as root, so under root the cluster directory is given to the `postgres` user and
 initdb/postgres run as that user (runuser). Trust authentication on loopback: the tests check that the sink
 masks credentials, not PostgreSQL's password checks.
+
+A test's server of its own (`template=True`) starts from a copy of one cluster initdb made once per pytest
+process: initdb takes seconds (a bootstrap backend run several times), a copy of its 40 MB a fifth of one.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -43,12 +48,24 @@ def pg_workdir() -> Path:
     return path
 
 
-class PostgresServer:
-    """initdb once; start, stop (or kill -9) and start again on the same data and port."""
+@functools.cache
+def template_cluster() -> Path:
+    """A fresh cluster (initdb), made on first use in this process and removed when it ends."""
+    workdir = pg_workdir()
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    server = PostgresServer(workdir / "template")
+    server.init()
+    return server.data
 
-    def __init__(self, workdir: Path, *, durable: bool = False) -> None:
+
+class PostgresServer:
+    """initdb once (or a copy of this process's template cluster); start, stop (or kill -9) and start again
+    on the same data and port."""
+
+    def __init__(self, workdir: Path, *, durable: bool = False, template: bool = False) -> None:
         self.workdir = workdir
         self.durable = durable  # fsync on (the benchmark); off in tests: speed over crash safety
+        self.template = template  # the data directory copied from template_cluster(), not initdb's own
         self.data = workdir / "data"
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
@@ -68,6 +85,9 @@ class PostgresServer:
         if self.as_root:
             shutil.chown(self.workdir, "postgres", "postgres")
             self.workdir.chmod(0o700)
+        if self.template:  # cp -a: the owner (postgres) and modes PostgreSQL checks come along
+            subprocess.run(["cp", "-a", str(template_cluster()), str(self.data)], check=True)
+            return
         subprocess.run(
             [INITDB, "-D", str(self.data), "-U", "newsmon", "--auth=trust", "-E", "UTF8"],
             check=True,
@@ -152,11 +172,12 @@ class PostgresServer:
 
 
 @contextlib.contextmanager
-def running_postgres(*, durable: bool = False) -> Iterator[PostgresServer]:
+def running_postgres(*, durable: bool = False, template: bool = False) -> Iterator[PostgresServer]:
     """A server started in a fresh directory (pg_workdir), stopped and its directory removed afterwards
-    whatever happened: the one lifecycle of the tests' fixtures and the sink benchmark (bench/sinks.py)."""
+    whatever happened: the one lifecycle of the tests' fixtures and the sink benchmark (bench/sinks.py).
+    template: its cluster a copy of template_cluster() (the tests), not initdb's own."""
     workdir = pg_workdir()
-    server = PostgresServer(workdir / "pg", durable=durable)
+    server = PostgresServer(workdir / "pg", durable=durable, template=template)
     try:
         server.start()
         yield server

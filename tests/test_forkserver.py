@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.forkserver import ROOT, plain_run, run_python
+from tests.forkserver import ROOT, ForkedProcess, plain_run, run_python, start_python
 
 # A "spider" file whose import is the whole program: `scrapy runspider` imports it, it reports what it
 # sees and leaves with a status of its own (or sleeps, for the timeout).
@@ -77,3 +78,32 @@ def test_another_pythonpath_gets_a_fresh_interpreter(probe: Path, tmp_path: Path
     proc = run_python(command(probe), cwd=tmp_path, env=env, timeout=60)
     assert proc.returncode != 0
     assert "json hidden" in proc.stderr
+
+
+def test_a_started_command_gives_its_status_and_output_files(probe: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PROBE": "seen", "PROBE_STATUS": "7"}
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    proc = start_python(command(probe), cwd=tmp_path, env=env, stdout=out, stderr=err)
+    assert isinstance(proc, ForkedProcess)  # forked, not a plain Popen
+    assert proc.wait(timeout=60) == 7 and proc.poll() == 7
+    fresh = plain_run(command(probe), cwd=tmp_path, env=env, timeout=60)
+    assert out.read_text(encoding="utf-8") == fresh.stdout
+    assert err.read_text(encoding="utf-8") == fresh.stderr == "to stderr\n"
+
+
+def test_a_started_command_runs_until_killed_in_a_session_of_its_own(probe: Path, tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PROBE": "sleep", "PROBE_PID": str(pid_file)}
+    proc = start_python(command(probe), cwd=tmp_path, env=env, start_new_session=True)
+    assert isinstance(proc, ForkedProcess)
+    deadline = time.monotonic() + 60  # a safety bound: a loaded machine starts the command slowly
+    while not (pid_file.exists() and pid_file.read_text(encoding="utf-8")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert int(pid_file.read_text(encoding="utf-8")) == proc.pid
+    assert os.getsid(proc.pid) == proc.pid  # its own session: os.killpg(proc.pid, ...) reaches it alone
+    assert proc.poll() is None
+    with pytest.raises(subprocess.TimeoutExpired):
+        proc.wait(timeout=0.1)
+    proc.kill()
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+    assert not alive(proc.pid)

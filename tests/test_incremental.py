@@ -18,7 +18,7 @@ import pytest
 from newsmon.state.lock import EXIT_LOCKED
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT, CrawlResult, crawl_command, read_jsonl, run_crawl
-from tests.forkserver import run_python
+from tests.forkserver import Started, run_python, start_python
 from tests.replica.model import Paragraph
 from tests.replica.server import ReplicaServer
 
@@ -175,7 +175,9 @@ def wait_until(condition: Any, timeout: float = 120.0) -> None:
         time.sleep(0.005)
 
 
-def start_crawl(runs: Runs, *args: str) -> subprocess.Popen[bytes]:
+def start_crawl(runs: Runs, *args: str, fork: bool = True) -> Started:
+    """A run in the background, in a session of its own: forked as run_crawl's are, or (fork=False) a fresh
+    interpreter, for tests whose kill moments are timed from the start of the process."""
     command = crawl_command(
         runs.replica.base_url,
         runs.workdir(),
@@ -187,14 +189,16 @@ def start_crawl(runs: Runs, *args: str) -> subprocess.Popen[bytes]:
         state_dir=runs.state,
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    if not fork:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return start_python(command, cwd=ROOT, env=env, start_new_session=True)
 
 
 def partial_lines(runs: Runs) -> int:

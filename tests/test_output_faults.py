@@ -22,7 +22,7 @@ import pytest
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.state.store import StateStore
 from tests.crawl_helpers import ROOT, collect_result, crawl_command, in_process_extraction, read_jsonl
-from tests.forkserver import run_python
+from tests.forkserver import run_python, start_python
 from tests.replica.server import ReplicaServer
 from tests.test_incremental import wait_until
 
@@ -232,13 +232,7 @@ def test_output_directory_removed_mid_run(tmp_path: Path) -> None:
     with ReplicaServer(delay=0.05) as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
         command, workdir = site.command("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc = start_python(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         try:
             wait_until(lambda: partial_lines(site) >= 5 or proc.poll() is not None)
             assert proc.poll() is None, "the crawl ended before the output could be removed"
@@ -309,9 +303,7 @@ def test_store_deleted_mid_run_duplicates_nothing(tmp_path: Path) -> None:
     with ReplicaServer(delay=0.05) as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
         command, workdir = site.command("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
-        proc = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.DEVNULL
-        )
+        proc = start_python(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         try:
             wait_until(lambda: partial_lines(site) >= 5 or proc.poll() is not None)
             assert proc.poll() is None
@@ -438,17 +430,13 @@ def test_s3_feed_marks_after_store_and_fails_loudly_when_the_store_fails(
         site = Site(replica, tmp_path, tmp_path / "out")
         # the server goes away before the run closes: nothing is marked, the verdict names the feed
         command, workdir = site.command(*s3)
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT), **S3_ENV},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        stderr = workdir / "stderr.txt"
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **S3_ENV}
+        proc = start_python(command, cwd=ROOT, env=env, stderr=stderr)
         wait_until(lambda: replica.count("/20") >= 3 or proc.poll() is not None)
         moto.stop()
-        _, stderr = proc.communicate(timeout=180)
-        result = collect_result(workdir, proc.returncode, stderr.decode())
+        proc.wait(timeout=180)
+        result = collect_result(workdir, proc.returncode, stderr.read_text(encoding="utf-8"))
         assert proc.returncode != 0, result.log[-3000:]
         assert result.stats["newsmon/monitor/outputs"] == "fail"
         verdict = [line for line in result.log.splitlines() if "Monitor outputs: FAIL" in line]

@@ -23,6 +23,7 @@ from newsmon.fetch.browser import find_chromium
 from newsmon.monitors.checks import EXIT_MONITORS_FAILED
 from tests.browser_helpers import browser_pids
 from tests.crawl_helpers import ROOT, read_jsonl
+from tests.forkserver import Started
 from tests.replica.server import ReplicaServer
 from tests.test_incremental import Runs, partial_lines, start_crawl, wait_until
 
@@ -120,7 +121,7 @@ def is_tracker(p: Proc) -> bool:
     return "multiprocessing.resource_tracker" in p.cmdline
 
 
-def kill_crawl(proc: subprocess.Popen[bytes], reached: Callable[[], bool]) -> set[Proc]:
+def kill_crawl(proc: Started, reached: Callable[[], bool]) -> set[Proc]:
     """SIGKILL the crawl process alone (as the OOM killer does) once ``reached()``; the processes it had."""
     deadline = time.monotonic() + 60
     try:
@@ -147,7 +148,7 @@ def assert_exactly_once(runs: Runs, expected: set[str]) -> None:
 
 def force_down(runs: Runs) -> str:
     """Start a crawl, SIGTERM it once it has written records and again while it closes; its log."""
-    proc = start_crawl(runs)
+    proc = start_crawl(runs, fork=False)
     log = runs.root / f"run{runs.n}" / "crawl.log"
     try:
         wait_until(lambda: partial_lines(runs) >= 3 or proc.poll() is not None, timeout=60)
@@ -192,7 +193,7 @@ def test_ctrl_c_leaves_the_extraction_workers_to_the_crawl(tmp_path: Path) -> No
     with ReplicaServer(delay=0.3) as replica:
         expected = replica.site.expected_by_path()
         runs = Runs(replica, tmp_path)
-        proc = start_crawl(runs)
+        proc = start_crawl(runs, fork=False)
         try:
             wait_until(lambda: partial_lines(runs) >= 1 or proc.poll() is not None, timeout=60)
             replica.delay, seen = 1.0, len(replica.requests)
@@ -218,7 +219,7 @@ def emitted(runs: Runs) -> set[str]:
 
 
 def kill_moment(
-    rng: random.Random, runs: Runs, proc: subprocess.Popen[bytes], left: int
+    rng: random.Random, runs: Runs, proc: Started, left: int
 ) -> tuple[str, float, Callable[[], bool]]:
     """A seeded random moment of the run: a delay after its start (imports, lock, store, recovery of the
     last run's partial file, hubs), a delay after its extraction worker was spawned (starting, warming up,
@@ -253,7 +254,7 @@ def test_random_sigkills_lose_duplicate_and_leave_nothing(tmp_path: Path) -> Non
         for n in range(KILLS):
             partials_before = set(runs.partials())
             left = len(expected - emitted(runs))
-            proc = start_crawl(runs, *KILL_RUN_ARGS)
+            proc = start_crawl(runs, *KILL_RUN_ARGS, fork=False)
             moment, at, reached = kill_moment(rng, runs, proc, left)
             watched = kill_crawl(proc, reached)
             if moment != "start":
@@ -282,7 +283,7 @@ def test_random_sigkills_lose_duplicate_and_leave_nothing(tmp_path: Path) -> Non
 def test_sigkill_with_chromium_running_leaves_no_process(tmp_path: Path) -> None:
     with ReplicaServer(delay=0.05) as replica:
         runs = Runs(replica, tmp_path)
-        proc = start_crawl(runs, "-s", "NEWSMON_TIER_MODE=stealthy")
+        proc = start_crawl(runs, "-s", "NEWSMON_TIER_MODE=stealthy", fork=False)
         watched = kill_crawl(proc, lambda: bool(browser_pids(proc.pid)))
     assert any("playwright/driver" in p.cmdline for p in watched), watched
     # Chromium runs in a session of its own: watched because its browser process was below the crawl

@@ -19,7 +19,7 @@ import pytest
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.record import record_id
 from tests.crawl_helpers import ROOT, collect_result
-from tests.forkserver import run_python
+from tests.forkserver import ForkedProcess, run_python, start_python
 from tests.postgres_helpers import PostgresServer, needs_postgres, running_postgres
 from tests.redis_helpers import RedisServer, needs_redis
 from tests.replica.server import ReplicaServer
@@ -35,7 +35,7 @@ SECRET = "pw-not-logged"  # the password in PostgresServer.url
 @pytest.fixture
 def pg() -> Iterator[PostgresServer]:
     """A server of the test's own: these tests stop and kill it."""
-    with running_postgres() as server:
+    with running_postgres(template=True) as server:
         yield server
 
 
@@ -51,19 +51,12 @@ def assert_table_exactly_once(pg: PostgresServer, site: Site) -> None:
     assert all(rid == record_id(url) for rid, _, url in found)
 
 
-def start(site: Site, *args: str) -> tuple[subprocess.Popen[bytes], Path]:
-    """The crawl in the background; its stderr goes to workdir/stderr.txt."""
+def start(site: Site, *args: str) -> tuple[ForkedProcess | subprocess.Popen[bytes], Path]:
+    """The crawl in the background (forked as Site.run's are); its stderr goes to workdir/stderr.txt."""
     command, workdir = site.command(*args)
     workdir.mkdir(parents=True, exist_ok=True)
-    with (workdir / "stderr.txt").open("wb") as stderr:
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    return proc, workdir
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return start_python(command, cwd=ROOT, env=env, stderr=workdir / "stderr.txt"), workdir
 
 
 @needs_redis

@@ -275,7 +275,7 @@ def test_postgres_sink_without_psycopg_names_the_extra(monkeypatch: pytest.Monke
 
 @needs_postgres
 def test_postgres_server_killed_fails_the_batch_and_recovers() -> None:
-    with running_postgres() as server:
+    with running_postgres(template=True) as server:
         sink = build_sink(f"{server.url}?table=t_kill", config())
         sink.open()
         sink.write([record(1)])

@@ -7,7 +7,6 @@ even when two different spiders would crawl it.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 
 from newsmon.state.lock import EXIT_LOCKED
 from tests.crawl_helpers import ROOT, collect_result, crawl_command, read_jsonl, run_crawl
-from tests.forkserver import run_python
+from tests.forkserver import run_python, start_python
 from tests.othersites import atom_site
 from tests.replica.server import ReplicaServer
 
@@ -43,9 +42,7 @@ def test_two_sites_of_one_spider_run_at_once_with_their_own_state_and_output(tmp
                 server.base_url, workdir, "-a", f"site={site_copy(tmp_path, name)}", "-s",
                 "NEWSMON_TIER_MODE=plain", spider="news", output=False, state_dir=state,
             )  # fmt: skip
-            procs[name] = subprocess.Popen(
-                command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
+            procs[name] = start_python(command, cwd=ROOT, env=ENV)
         overlapped = False
         while any(p.poll() is None for p in procs.values()):
             overlapped |= all(p.poll() is None for p in procs.values()) and len(north.requests) > 2 < len(
@@ -73,10 +70,11 @@ def test_one_site_by_two_spiders_is_still_one_run_at_a_time(tmp_path: Path) -> N
     """`scrapy crawl news -a site=euromaidan` while `scrapy crawl euromaidan` runs: the same site, so 75."""
     state = tmp_path / "state"
     with ReplicaServer(delay=0.5) as replica:
-        first = subprocess.Popen(
+        first = start_python(
             crawl_command(replica.base_url, tmp_path / "first", output=False, state_dir=state),
-            cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=ENV,
+        )
         try:
             deadline = time.monotonic() + 60
             while replica.count("/feed/") < 1 and time.monotonic() < deadline:

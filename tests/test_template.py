@@ -312,9 +312,9 @@ def test_the_template_reaches_extraction_workers_as_data() -> None:
 def _pair(server_url: str, root: Path, run_id: str, redis_url: str, prefix: str) -> list[dict[str, Any]]:
     """Two processes of one distributed run (Redis backend) on the site, each to its end: their records."""
     import os
-    import subprocess
 
     from tests.crawl_helpers import ROOT, collect_result, crawl_command
+    from tests.forkserver import start_python
 
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSMON_REDIS_URL": redis_url}
     workdirs = [root / f"{run_id}-{node}" for node in ("a", "b")]
@@ -346,11 +346,13 @@ def _pair(server_url: str, root: Path, run_id: str, redis_url: str, prefix: str)
             spider="news",
             state_dir=workdir / "state",
         )
-        procs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True))
+        procs.append(start_python(command, cwd=ROOT, env=env, stdout=workdir / "stdout.txt"))
     records: list[dict[str, Any]] = []
     for proc, workdir in zip(procs, workdirs, strict=True):
-        out, _ = proc.communicate(timeout=240)
-        result = collect_result(workdir, proc.returncode, out)
+        proc.wait(timeout=240)
+        result = collect_result(
+            workdir, proc.returncode, (workdir / "stdout.txt").read_text(encoding="utf-8")
+        )
         assert result.returncode == 0, result.log[-3000:]
         assert "Traceback" not in result.log, result.log[-3000:]
         records += result.records

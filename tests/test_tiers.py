@@ -10,7 +10,7 @@ from scrapy.settings import Settings
 
 from newsmon import registry
 from newsmon import settings as project_settings
-from newsmon.fetch.browser import BrowserAddon, find_chromium, user_agent_for
+from newsmon.fetch.browser import BrowserAddon, chromium_major_version, find_chromium, user_agent_for
 from newsmon.fetch.challenge import challenge_reason, has_scripts
 from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
 from newsmon.fetch.policy import TierPolicy
@@ -144,3 +144,18 @@ def test_a_projects_download_handlers_keep_the_browser_tier(tmp_path: Path) -> N
     assert handlers["s3"] is None
     assert handlers["https"] == handlers["http"] == "newsmon.fetch.browser_handler.GuardedPlaywrightHandler"
     assert settings.get("_NEWSMON_BROWSER_PATH") == str(fake)
+
+
+def test_chromium_is_asked_its_version_once_per_state_of_its_file(tmp_path: Path) -> None:
+    """Each crawl of a sweep resolves its browser: `chromium --version` (a third of a second) runs once per
+    process, and again when the file changed (an upgrade)."""
+    calls = tmp_path / "calls"
+    fake = tmp_path / "chromium"
+    fake.write_text(f"#!/bin/sh\necho run >> {calls}\necho 'Chromium 150.0.7000.1 built on Debian'\n")
+    fake.chmod(0o755)
+    assert chromium_major_version(str(fake)) == chromium_major_version(str(fake)) == 150
+    assert calls.read_text().split() == ["run"]
+    fake.write_text(fake.read_text().replace("150.0.7000.1", "151.0.7100.12"))
+    assert chromium_major_version(str(fake)) == 151
+    assert calls.read_text().split() == ["run", "run"]
+    assert chromium_major_version(str(tmp_path / "gone")) is None

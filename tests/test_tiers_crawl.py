@@ -115,15 +115,19 @@ def test_ordinary_pages_are_fetched_once_on_plain(tier_crawl: WatchedCrawl, guar
 
 def test_no_browser_process_outlives_the_crawl(tier_crawl: WatchedCrawl) -> None:
     assert tier_crawl.browsers_seen, "the crawl should have started Chromium"
+    assert tier_crawl.drivers_seen, "and Playwright's driver before it"
     assert tier_crawl.leftover_browsers() == set()
 
 
 def test_plain_only_crawl_starts_no_browser(tmp_path: Path) -> None:
+    """In auto mode the browser tier is wired in, but no page needs it: neither Chromium nor Playwright's
+    driver starts (the driver starts at the first browser page, newsmon/fetch/browser_handler.py)."""
     with ReplicaServer() as replica:
         watched = watch_crawl(replica.base_url, tmp_path, "-a", "follow_depth=0")
     assert watched.result.returncode == 0
     assert watched.result.records
     assert watched.browsers_seen == set()
+    assert watched.drivers_seen == set()
     assert all(r["fetcher_tier"] == "PLAIN" for r in watched.result.records)
 
 

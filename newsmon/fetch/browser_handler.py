@@ -6,10 +6,15 @@ The crawls of one process (a sweep's sites) hold at most NEWSMON_BROWSERS_PER_PR
 do not share one browser: the guard intercepts requests at the browser level against its own crawl's
 origin, so a shared browser would have one site's rule judge another site's requests.
 
-The hooks are scrapy-playwright's own steps (launch, context, page, download, close), reached under public
-names through ``newsmon.compat.PlaywrightHandlerBase`` (the one module that touches their private names;
-``tests/test_compat.py`` checks them on the installed version, ``tests/faults/test_browser_guard.py`` fails
-if a new version stops calling them).
+Playwright's driver (a node process per handler, so two per crawl: http and https) starts at the crawl's
+first browser context, not when the engine starts as scrapy-playwright would: a crawl whose pages all come
+on PLAIN (most of them) never starts it. PLAYWRIGHT_CONTEXTS startup contexts keep the start at engine
+start, since they are wanted then.
+
+The hooks are scrapy-playwright's own steps (driver start, launch, context, page, download, close),
+reached under public names through ``newsmon.compat.PlaywrightHandlerBase`` (the one module that touches
+their private names; ``tests/test_compat.py`` checks them on the installed version,
+``tests/faults/test_browser_guard.py`` fails if a new version stops calling them).
 """
 
 from __future__ import annotations
@@ -63,8 +68,24 @@ class GuardedPlaywrightHandler(PlaywrightHandlerBase):
         self.resources = resources_of(crawler.settings)
         self.slot: asyncio.Semaphore | None = None  # held from this crawl's browser launch to its close
         self.slot_lock = asyncio.Lock()  # one slot per crawl, however many pages ask at once
+        self.driver_lock = asyncio.Lock()
+        self.driver_started = False  # by the first browser context (or at engine start: startup contexts)
+
+    async def start_driver(self) -> None:
+        """At engine start: only for PLAYWRIGHT_CONTEXTS startup contexts, which are wanted then."""
+        if self.config.startup_context_kwargs:
+            self.driver_started = True  # the startup contexts are created within this start
+            await super().start_driver()
+
+    async def ensure_driver(self) -> None:
+        """Start Playwright's driver unless it runs: a crawl's browser steps start with this."""
+        async with self.driver_lock:
+            if not self.driver_started:
+                await super().start_driver()
+                self.driver_started = True
 
     async def launch_browser(self) -> None:
+        await self.ensure_driver()
         async with self.slot_lock:
             if self.slot is None:
                 slots = browser_slots(self.slot_size, self.resources)
@@ -77,6 +98,7 @@ class GuardedPlaywrightHandler(PlaywrightHandlerBase):
     async def create_context(
         self, name: str, context_kwargs: dict[str, Any] | None, spider: Spider | None = None
     ) -> BrowserContextWrapper:
+        await self.ensure_driver()  # a persistent context is launched without launch_browser
         await self.guard.prepare_launch(self.launch_options)
         wrapper = await super().create_context(name, context_kwargs, spider)
         try:
