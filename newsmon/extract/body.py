@@ -241,7 +241,9 @@ def article_body(
     for element in marked:
         element.set(xpaths.EXCLUDE_ATTR, "")
     try:
-        with unwrapped(layout_tables(tree)):  # a story in a layout table: paragraphs, not one table row
+        with unwrapped(
+            layout_tables(tree, elements["table"] if elements is not None else None)
+        ):  # a story in a layout table: paragraphs, not one table row
             text = _cascade(tree, url, [xpaths.EXCLUDED] if marked else [])
     finally:
         for element in marked:
