@@ -172,6 +172,14 @@ def test_count_words_counts_unspaced_scripts_by_character() -> None:
     assert count_words("") == 0
 
 
+def test_count_words_with_a_limit_counts_to_one_past_it() -> None:
+    text = "one two three 商品の改造 four"
+    assert count_words(text) == 9
+    for limit in range(12):
+        assert count_words(text, limit) == min(9, limit + 1)
+    assert count_words("", 0) == count_words("   ", 0) == 0
+
+
 def test_count_words_finds_every_unspaced_character_in_spaced_text() -> None:
     # the UTF-16 pre-check in front of the regex must not hide one: each of those scripts' characters,
     # alone in Cyrillic, Latin-1 and punctuated text, counts as a word of its own

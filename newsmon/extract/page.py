@@ -166,7 +166,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         jsonld_article_body(jsonld),
         headlines,
         meta.description or "",
-        html_words=min(article_words, count_words(body)),
+        html_words=min(article_words, count_words(body, article_words)),
         scripts=elements["script"],
     )
     if prefer_story(body, story) and not (paywalled and body):  # a paywalled page's body is what it serves

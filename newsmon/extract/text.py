@@ -38,10 +38,14 @@ _UNSPACED_HIGH = frozenset({0x0E, 0x10, 0x17, 0x30, *range(0x34, 0xA0), 0xF9, 0x
 _SPACED_HIGH = bytes(b for b in range(256) if b not in _UNSPACED_HIGH)
 
 
-def count_words(text: str | None) -> int:
-    """Words of ``text``: runs between spaces, and each character of a script written without spaces."""
+def count_words(text: str | None, limit: int | None = None) -> int:
+    """Words of ``text``: runs between spaces, and each character of a script written without spaces. With a
+    ``limit`` (>= 0), min(words, limit + 1): a caller comparing with a bound does not cut a long text into
+    all its words (limit + 1 runs between spaces are limit + 1 words at least, whatever the script)."""
     if not text:
         return 0
+    if limit is not None and len(text.split(None, limit)) > limit:
+        return limit + 1
     if (
         text.isascii()
         or not text.encode("utf-16-be", "surrogatepass")[::2].translate(None, _SPACED_HIGH)
