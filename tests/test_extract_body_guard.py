@@ -172,11 +172,13 @@ def test_count_words_counts_unspaced_scripts_by_character() -> None:
     assert count_words("") == 0
 
 
-def test_count_words_with_a_limit_counts_to_one_past_it() -> None:
-    text = "one two three 商品の改造 four"
-    assert count_words(text) == 9
-    for limit in range(12):
-        assert count_words(text, limit) == min(9, limit + 1)
+def test_count_words_with_a_limit_is_exact_up_to_it() -> None:
+    for text in ("one two three 商品の改造 four", "one two three four five six seven eight nine"):
+        assert count_words(text) == 9
+        for limit in range(12):
+            counted = count_words(text, limit)
+            assert counted == 9 if limit >= 9 else counted > limit
+        assert count_words(text, 2) == 3  # three runs between spaces: no further
     assert count_words("", 0) == count_words("   ", 0) == 0
 
 

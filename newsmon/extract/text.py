@@ -40,8 +40,9 @@ _SPACED_HIGH = bytes(b for b in range(256) if b not in _UNSPACED_HIGH)
 
 def count_words(text: str | None, limit: int | None = None) -> int:
     """Words of ``text``: runs between spaces, and each character of a script written without spaces. With a
-    ``limit`` (>= 0), min(words, limit + 1): a caller comparing with a bound does not cut a long text into
-    all its words (limit + 1 runs between spaces are limit + 1 words at least, whatever the script)."""
+    ``limit`` (>= 0), exact up to ``limit`` words and some number above it past that: a caller comparing
+    with a bound does not cut a long text into all its words (limit + 1 runs between spaces are limit + 1
+    words at least, whatever the script)."""
     if not text:
         return 0
     if limit is not None and len(text.split(None, limit)) > limit:
