@@ -105,6 +105,14 @@ class ArticleScope:
     title_text: str | None = None
     # the page's links, <meta>s, menus...: one walk, shared by the extractors (xpaths.page_elements)
     elements: xpaths.PageElements = field(default_factory=dict)
+    _blocks: list[HtmlElement] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _headline_wrappers(self) -> list[HtmlElement]:
+        """``_headline_blocks`` of the headline, found once: the standfirst and the described lead both start
+        from them, and each wrapper's whole text is read to find them."""
+        if self._blocks is None:
+            self._blocks = list(_headline_blocks(self.h1)) if self.h1 is not None else []
+        return list(self._blocks)
 
     def _roots(self) -> list[HtmlElement]:
         return [*self.header, *([self.root] if self.root is not None else [])]
@@ -204,7 +212,7 @@ class ArticleScope:
         if self.h1 is None:
             return None
         in_header = any(el.tag == "header" or "header" in (el.get("class") or "") for el in self.header)
-        anchors = list(_headline_blocks(self.h1))
+        anchors = self._headline_wrappers()
         if len(self.header) == 1 and self.header[0] not in anchors and self.header[0] is not self.root:
             anchors.append(self.header[0])  # header.entry-header > h1 + meta; the excerpt follows it
         for anchor in anchors:
@@ -232,7 +240,7 @@ class ArticleScope:
         wanted = _fold(description or "")
         if self.h1 is None or len(wanted) < LEAD_MATCH_CHARS:
             return None
-        anchors = list(_headline_blocks(self.h1))
+        anchors = self._headline_wrappers()
         if self.header and self.header[0] not in anchors and self.header[0] is not self.root:
             anchors.append(self.header[0])
         opening = normalize_space(description).split(" ")[0][:LEAD_OPENING_CHARS]
