@@ -18,6 +18,7 @@ from newsmon.extract.body import score_entry
 from newsmon.extract.guard import GUARD_MIN_WORDS, count_words, widget_boxes
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
+from newsmon.extract.text import _HAS_UNSPACED, _WORD
 from newsmon.extract.types import PageData
 from tests.extract_pages import PAGES_DIR
 from tests.othersites.script_site import URL, shell
@@ -169,6 +170,28 @@ def test_count_words_counts_unspaced_scripts_by_character() -> None:
     assert count_words("商品の改造") == 5
     assert count_words("iPhone を販売") == 4
     assert count_words("") == 0
+
+
+def test_count_words_with_a_limit_is_exact_up_to_it() -> None:
+    for text in ("one two three 商品の改造 four", "one two three four five six seven eight nine"):
+        assert count_words(text) == 9
+        for limit in range(12):
+            counted = count_words(text, limit)
+            assert counted == 9 if limit >= 9 else counted > limit
+        assert count_words(text, 2) == 3  # three runs between spaces: no further
+    assert count_words("", 0) == count_words("   ", 0) == 0
+
+
+def test_count_words_finds_every_unspaced_character_in_spaced_text() -> None:
+    # the UTF-16 pre-check in front of the regex must not hide one: each of those scripts' characters,
+    # alone in Cyrillic, Latin-1 and punctuated text, counts as a word of its own
+    unspaced = [chr(c) for c in range(0x0E00, 0xFB00) if _HAS_UNSPACED.match(chr(c))]
+    assert len(unspaced) > 20000
+    for char in unspaced:
+        assert count_words(f"Привет мир{char}") == 3
+        assert count_words(f"café crème{char}") == 3
+        assert count_words(f"“quoted” — {char}{char}") == len(_WORD.findall(f"“quoted” — {char}{char}")) == 4
+    assert count_words("Привет — “мир” café") == 4  # high bytes of punctuation: no unspaced script
 
 
 def test_tree_left_unchanged() -> None:

@@ -126,7 +126,7 @@ def _too_big_for_second_opinions(tree: HtmlElement) -> bool:
 def _cascade(tree: HtmlElement, url: str | None, prune: list[str]) -> str:
     """trafilatura's fast pass, and its full cascade as a second opinion when the first looks wrong."""
     text = _trafilatura_text(tree, url, prune, FIRST_PASS)
-    words = _words(text)
+    words = count_words(text, DOUBT_MAX_WORDS)  # exact below DOUBT_MAX_WORDS, where it is read further
     if words >= DOUBT_MAX_WORDS or (words >= MIN_WORDS and words >= DOUBT_SHARE * _page_words(tree)):
         return text
     if _too_big_for_second_opinions(tree):
@@ -241,7 +241,9 @@ def article_body(
     for element in marked:
         element.set(xpaths.EXCLUDE_ATTR, "")
     try:
-        with unwrapped(layout_tables(tree)):  # a story in a layout table: paragraphs, not one table row
+        with unwrapped(
+            layout_tables(tree, elements["table"] if elements is not None else None)
+        ):  # a story in a layout table: paragraphs, not one table row
             text = _cascade(tree, url, [xpaths.EXCLUDED] if marked else [])
     finally:
         for element in marked:

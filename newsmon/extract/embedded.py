@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -379,6 +380,12 @@ def declared_words(jsonld: JsonLd) -> int:
     except (TypeError, ValueError):
         return 0
     return count if count > 0 else 0
+
+
+def html_words_read(jsonld: JsonLd) -> int:
+    """The count of the HTML's article words from which ``find_story`` reads no embedded state: its
+    ``html_words`` need not be counted past it."""
+    return max(SURE_WORDS, math.ceil(COVER_SHARE * declared_words(jsonld)))
 
 
 def find_story(

@@ -46,9 +46,10 @@ def is_layout_table(table: HtmlElement) -> bool:
     return any(_blocks(cell, ("p",)) >= LAYOUT_PARAGRAPHS for cell in cells)
 
 
-def layout_tables(tree: HtmlElement) -> list[HtmlElement]:
-    """The page's layout tables (``tree.iter`` in C: a page's tables are few)."""
-    return [table for table in tree.iter("table") if is_layout_table(table)]
+def layout_tables(tree: HtmlElement, tables: list[HtmlElement] | None = None) -> list[HtmlElement]:
+    """The page's layout tables; ``tables``: the page's <table>s (``xpaths.page_elements``) when the caller
+    has them (else ``tree.iter`` in C: a page's tables are few)."""
+    return [table for table in (tree.iter("table") if tables is None else tables) if is_layout_table(table)]
 
 
 @contextmanager

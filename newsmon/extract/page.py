@@ -14,7 +14,7 @@ from newsmon.extract.body import (
     jsonld_article_body,
     without_link_lists,
 )
-from newsmon.extract.embedded import find_story, prefer_story
+from newsmon.extract.embedded import find_story, html_words_read, prefer_story
 from newsmon.extract.guard import count_words, guard_body
 from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import document_base, extract_links
@@ -166,7 +166,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         jsonld_article_body(jsonld),
         headlines,
         meta.description or "",
-        html_words=min(article_words, count_words(body)),
+        html_words=min(article_words, count_words(body, min(article_words, html_words_read(jsonld)))),
         scripts=elements["script"],
     )
     if prefer_story(body, story) and not (paywalled and body):  # a paywalled page's body is what it serves

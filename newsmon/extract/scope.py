@@ -80,12 +80,15 @@ def _is_section_href(href: str | None) -> bool:
 
 
 def _words(element: HtmlElement, limit: int = -1) -> int:
-    """Words of the element's text (a Chinese paragraph is many words, not one); with a ``limit``, spaced
-    text is counted up to limit + 1 only (every caller compares with a bound: the split stops there instead
-    of cutting a whole article into words)."""
+    """Words of the element's text (a Chinese paragraph is many words, not one); with a ``limit``, counted
+    up to limit + 1 only (every caller compares with a bound: the split stops there instead of cutting a
+    whole article into words; the script's characters are counted in a text of limit words or fewer only)."""
     text = text_of(element)
-    if limit >= 0 and text.isascii():
-        return len(text.split(None, limit))
+    if limit >= 0:
+        pieces = text.split(None, limit)
+        # limit + 1 pieces: limit + 1 words at least, whatever the script (a piece is one word or more)
+        if len(pieces) > limit or text.isascii():
+            return len(pieces)
     return count_words(text)
 
 
@@ -102,6 +105,14 @@ class ArticleScope:
     title_text: str | None = None
     # the page's links, <meta>s, menus...: one walk, shared by the extractors (xpaths.page_elements)
     elements: xpaths.PageElements = field(default_factory=dict)
+    _blocks: list[HtmlElement] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _headline_wrappers(self) -> list[HtmlElement]:
+        """``_headline_blocks`` of the headline, found once: the standfirst and the described lead both start
+        from them, and each wrapper's whole text is read to find them."""
+        if self._blocks is None:
+            self._blocks = list(_headline_blocks(self.h1)) if self.h1 is not None else []
+        return list(self._blocks)
 
     def _roots(self) -> list[HtmlElement]:
         return [*self.header, *([self.root] if self.root is not None else [])]
@@ -201,7 +212,7 @@ class ArticleScope:
         if self.h1 is None:
             return None
         in_header = any(el.tag == "header" or "header" in (el.get("class") or "") for el in self.header)
-        anchors = list(_headline_blocks(self.h1))
+        anchors = self._headline_wrappers()
         if len(self.header) == 1 and self.header[0] not in anchors and self.header[0] is not self.root:
             anchors.append(self.header[0])  # header.entry-header > h1 + meta; the excerpt follows it
         for anchor in anchors:
@@ -229,7 +240,7 @@ class ArticleScope:
         wanted = _fold(description or "")
         if self.h1 is None or len(wanted) < LEAD_MATCH_CHARS:
             return None
-        anchors = list(_headline_blocks(self.h1))
+        anchors = self._headline_wrappers()
         if self.header and self.header[0] not in anchors and self.header[0] is not self.root:
             anchors.append(self.header[0])
         opening = normalize_space(description).split(" ")[0][:LEAD_OPENING_CHARS]
@@ -240,8 +251,8 @@ class ArticleScope:
                 element = cast("HtmlElement | None", text.getparent())
                 if element is not None and text.is_tail:
                     element = element.getparent()
-                if element is None or _depth_below(element, anchor) > LEAD_DEPTH:
-                    continue  # deep inside a block after the headline (the body's container): no lead
+                if element is None:
+                    continue
                 for _ in range(3):  # the text's element and the blocks around it: the lead is one of them
                     if element is None or element is anchor.getparent():
                         break
@@ -267,22 +278,17 @@ _BLOCK_LEVELS = 4  # wrappers climbed around a headline
 LEAD_MATCH_CHARS = 20  # letters and digits a lead must share with the meta description
 LEAD_SIBLINGS = 6  # blocks after the headline (or its header) looked at for the described lead
 LEAD_OPENING_CHARS = 8  # the description's first characters, looked for at the start of text nodes
-_OPENING_TEXTS = XPath(
-    "following-sibling::*[position() <= $n]/descendant-or-self::*/text()"
-    "[starts-with(normalize-space(.), $opening)]"
-)
 LEAD_DEPTH = 3  # a lead is a block after the headline, or inside one two levels down at most
+# Text nodes (and tails) of those blocks opening as the description does; never deeper (the body's
+# container after the headline is not walked: a text three levels down in it is no lead).
+_OPENING_TEXTS = XPath(
+    " | ".join(
+        f"following-sibling::*[position() <= $n]{'/*' * depth}/text()"
+        "[starts-with(normalize-space(.), $opening)]"
+        for depth in range(LEAD_DEPTH)
+    )
+)
 LEAD_ELEMENTS = 12  # elements of a block (itself included) that may be a lead: a few inline tags at most
-
-
-def _depth_below(element: HtmlElement, anchor: HtmlElement) -> int:
-    """Levels from the anchor's parent down to ``element`` (1: a sibling of the anchor)."""
-    parent, depth = anchor.getparent(), 0
-    for ancestor in (element, *element.iterancestors()):
-        depth += 1
-        if ancestor.getparent() is parent:
-            return depth
-    return depth
 
 
 def _among_paragraphs(element: HtmlElement | None) -> bool:
@@ -494,24 +500,36 @@ def _logo_like(h1: HtmlElement) -> bool:
 
 
 def _titled_heading(
-    tree: HtmlElement, h1: HtmlElement | None, headings: list[HtmlElement], title: HtmlElement | None
+    tree: HtmlElement,
+    h1: HtmlElement | None,
+    headings: list[HtmlElement],
+    title: HtmlElement | None,
+    metas: list[HtmlElement],
 ) -> HtmlElement | None:
     """The page's headline: the chosen <h1>, unless it names little of the page's <title> or og:title and
     another <h1>/<h2> names it better while the <h1> is a logo (or the site's name the title ends or starts
     with, much shorter than that heading), or there is no <h1>. DedeCMS and many Chinese and Japanese CMSs
-    print the logo in an <h1> and the story's headline in an <h2>."""
+    print the logo in an <h1> and the story's headline in an <h2>. ``metas``: the page's <meta>s (those
+    of its <head> are read)."""
     titles = [_fold(title.text_content())] if title is not None else []
     head = tree.find("head")
     if head is not None:
-        metas = head.iter("meta")
-        titles += [_fold(m.get("content") or "") for m in metas if m.get("property") == "og:title"]
+        og = (
+            m for m in metas if m.get("property") == "og:title"
+        )  # one get each: a walk of the head costs more
+        titles += [_fold(m.get("content") or "") for m in og if any(a is head for a in m.iterancestors())]
     titles = [t for t in titles if t]
     if not titles:
         return h1
+    shares: dict[HtmlElement, float] = {}
 
     def share(heading: HtmlElement) -> float:
-        text = _fold(heading.text_content())
-        return max((len(text) / len(t) for t in titles if len(text) >= 4 and text in t), default=0.0)
+        if heading not in shares:
+            text = _fold(text_of(heading))
+            shares[heading] = max(
+                (len(text) / len(t) for t in titles if len(text) >= 4 and text in t), default=0.0
+            )
+        return shares[heading]
 
     own = share(h1) if h1 is not None else 0.0
     if own >= HEADLINE_SHARE:
@@ -521,7 +539,7 @@ def _titled_heading(
         return h1
     if h1 is None or _logo_like(h1):
         return best
-    text, other = _fold(h1.text_content()), _fold(best.text_content())
+    text, other = _fold(text_of(h1)), _fold(text_of(best))
     affix = any(t.endswith(text) or t.startswith(text) for t in titles)  # the site's name in the title
     return best if text and affix and 2 * len(text) <= len(other) else h1
 
@@ -539,7 +557,7 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
     if h1 is None and h1s:
         h1 = h1s[0]
     titles = [t for t in found["title"] if xpaths.is_page_title(t)]
-    h1 = _titled_heading(tree, h1, [*h1s, *found["h2"]], titles[0] if titles else None)
+    h1 = _titled_heading(tree, h1, [*h1s, *found["h2"]], titles[0] if titles else None, found["meta"])
     root: HtmlElement | None = None
     if h1 is not None:
         root = next(iter(xpaths.select(_IN_ARTICLE, h1)), None)

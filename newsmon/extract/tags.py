@@ -217,7 +217,7 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
     for ancestor in scope.h1.iterancestors():
         if ancestor.tag in ("body", "html"):
             return None
-        if sum(1 for p in ancestor.iter("p") if count_words(text_of(p)) >= 8) >= 3:
+        if sum(1 for p in ancestor.iter("p") if count_words(text_of(p), 8) >= 8) >= 3:
             return ancestor
     return None
 

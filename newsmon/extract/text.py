@@ -32,14 +32,27 @@ _DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hi
 _UNSPACED = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]+")
 _HAS_UNSPACED = re.compile(rf"[{_UNSPACED}]")
+# The UTF-16 high bytes of those scripts' code points (a superset of them): bytes.translate deletes every
+# other high byte in C, twice as fast as the regex search over a long Cyrillic or Latin text.
+_UNSPACED_HIGH = frozenset({0x0E, 0x10, 0x17, 0x30, *range(0x34, 0xA0), 0xF9, 0xFA})
+_SPACED_HIGH = bytes(b for b in range(256) if b not in _UNSPACED_HIGH)
 
 
-def count_words(text: str | None) -> int:
-    """Words of ``text``: runs between spaces, and each character of a script written without spaces."""
+def count_words(text: str | None, limit: int | None = None) -> int:
+    """Words of ``text``: runs between spaces, and each character of a script written without spaces. With a
+    ``limit`` (>= 0), exact up to ``limit`` words and some number above it past that: a caller comparing
+    with a bound does not cut a long text into all its words (limit + 1 runs between spaces are limit + 1
+    words at least, whatever the script)."""
     if not text:
         return 0
-    if text.isascii() or _HAS_UNSPACED.search(text) is None:  # runs between spaces only (str.split agrees
-        return len(text.split())  # with \s): counted in C, no list of words built
+    if limit is not None and len(text.split(None, limit)) > limit:
+        return limit + 1
+    if (
+        text.isascii()
+        or not text.encode("utf-16-be", "surrogatepass")[::2].translate(None, _SPACED_HIGH)
+        or _HAS_UNSPACED.search(text) is None
+    ):  # runs between spaces only (str.split agrees with \s): counted in C
+        return len(text.split())
     return len(_WORD.findall(text))
 
 

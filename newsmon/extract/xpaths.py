@@ -67,6 +67,7 @@ def page_title(tree: etree._Element) -> HtmlElement | None:
 PAGE_TAGS = (
     "a", "link", "meta", "base", "script", "article", "title", "nav", "header", "footer", "p", *HEADING_TAGS,
     "style", "template", "noscript", "svg", "iframe", "object", "canvas", "input",  # HIDDEN_TAGS, inputs
+    "table",  # layout tables (layout.layout_tables)
 )  # fmt: skip
 HEADINGS = "headings"  # the key of h1..h6 together, in document order
 PageElements = dict[str, list[HtmlElement]]  # tag (or HEADINGS) -> the page's elements, in document order
