@@ -68,3 +68,17 @@ def test_entity_expansion_is_not_performed():
 <rss version="2.0"><channel><title>&d;</title><item><title>&d;</title><link>https://x/a/</link></item></channel></rss>"""
     result = parse_feed(bomb, "https://x/feed/")
     assert all(len(e.title or "") < 10_000 for e in result.entries)
+
+
+def test_the_language_a_feed_declares():
+    """RSS <language>, Atom xml:lang, JSON Feed "language": discover's language (and timezone) when the pages
+    declare none, or only a bare language."""
+    rss = b'<rss version="2.0"><channel><language>zh-cn</language><item><link>/a/1</link></item>'
+    rss += b"</channel></rss>"
+    atom = b'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="pt-BR"><entry><link href="/a"/></entry>'
+    atom += b"</feed>"
+    json_feed = b'{"version": "https://jsonfeed.org/version/1.1", "language": "ja", "items": []}'
+    assert parse_feed(rss, "http://x.test/rss").language == "zh-cn"
+    assert parse_feed(atom, "http://x.test/atom").language == "pt-BR"
+    assert parse_feed(json_feed, "http://x.test/f", "application/feed+json").language == "ja"
+    assert parse_feed(b'<rss version="2.0"><channel></channel></rss>', "http://x.test/rss").language is None

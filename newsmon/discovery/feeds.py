@@ -42,6 +42,7 @@ class FeedResult:
     bozo_reason: str | None = None  # why the document was ill-formed, when it was
     dropped: int = 0  # entries beyond max_entries, not parsed
     empty_document: bool = False  # no bytes, white space or an XML declaration: empty, not "not a feed"
+    language: str | None = None  # as the feed declares it (RSS <language>, Atom xml:lang, JSON "language")
 
     @property
     def discovered_via(self) -> str:
@@ -94,7 +95,8 @@ def parse_json_feed(
     if not _is_json_feed(data, content_type):
         return FeedResult(kind="")
     items = data.get("items")
-    result = FeedResult(kind="json")
+    language = data.get("language")
+    result = FeedResult(kind="json", language=language if isinstance(language, str) else None)
     if not isinstance(items, list):
         result.bozo_reason = "JSON Feed without an items list"
         return result
@@ -139,7 +141,7 @@ def parse_feed(
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
     version = parsed.get("version") or ""
     kind = "atom" if version.startswith("atom") else ("rss" if version else "")
-    result = FeedResult(kind=kind, dropped=dropped)
+    result = FeedResult(kind=kind, dropped=dropped, language=parsed.get("feed", {}).get("language"))
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(exc, _HARMLESS_BOZO):
         result.bozo_reason = f"{type(exc).__name__}: {exc}" if exc else "ill-formed feed"

@@ -24,13 +24,6 @@ MAX_FEEDS = 3
 MAX_FEED_DATES = 50
 # an entry's date as the feed writes it (RSS pubDate, Atom published/updated, Dublin Core date)
 _FEED_DATE = re.compile(rb"<(?:pubDate|published|updated|dc:date)>\s*([^<]{8,64}?)\s*</", re.IGNORECASE)
-# the language a feed declares: RSS <language> / <dc:language>, Atom's xml:lang on the root, JSON Feed's key
-_FEED_LANGUAGE = re.compile(
-    rb"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*</"
-    rb"|<feed\b[^>]*?\bxml:lang=[\"']([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)"
-    rb'|"language"\s*:\s*"([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)"',
-    re.IGNORECASE,
-)
 MAX_CHILDREN = 3  # children of a sitemap index read for examples
 COMMENT_SHARE = 0.5  # entries pointing at #fragments: a comments feed
 
@@ -139,9 +132,7 @@ def _judge_feed(
     source.kept = True
     source.why = f"{result.kind} feed, {len(source.entries)} entries on this site"
     source.dates = [m.decode("utf-8", "replace") for m in _FEED_DATE.findall(page.body)[:MAX_FEED_DATES]]
-    declared = _FEED_LANGUAGE.search(page.body[:65536])
-    if declared:
-        source.language = normalize_language(next(g for g in declared.groups() if g).decode("ascii"))
+    source.language = normalize_language(result.language)
 
 
 def _read_sitemap(fetcher: Fetcher, url: str, origin: str, localize: Callable[[str], str | None]) -> Source:

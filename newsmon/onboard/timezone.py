@@ -201,19 +201,19 @@ def tld_country(host: str | None) -> str | None:
     return _TLD_COUNTRY.get(tld, tld.upper())
 
 
-def country_hints(language: str | None, host: str | None = None) -> list[tuple[str, str]]:
+def country_hints(language: str | None, host: str | None = None, usual: bool = True) -> list[tuple[str, str]]:
     """Countries the site names, surest first: its language tag's region, its domain, its language's usual
-    country; each with how it was found."""
+    country (unless not ``usual``: a bare language names no country for sure); each with how it was found."""
     hints: list[tuple[str, str]] = []
     if language and (match := _REGION.match(language)):
         hints.append((match.group(1).upper(), f"lang {language}"))
     country = tld_country(host)
     if country:
         hints.append((country, f"domain .{(host or '').rsplit('.', 1)[-1]}"))
-    if language and not _REGION.match(language):
-        usual, how = language_country(language)
-        if usual:
-            hints.append((usual, how))
+    if usual and language and not _REGION.match(language):
+        country, how = language_country(language)
+        if country:
+            hints.append((country, how))
     return hints
 
 
@@ -221,10 +221,10 @@ def _country_time(language: str | None, host: str | None, why: str) -> TimezoneG
     """With no offset written anywhere, the time of the country the site names for sure (its language
     tag's region, its country-code domain): the zone zone.tab says covers most of it. A bare language
     names no country for sure (en, es, ar, pt span many zones): None, and the caller keeps UTC."""
-    strong = [(c, how) for c, how in country_hints(language, host) if not how.endswith(")")]
-    if not strong:
+    named = country_hints(language, host, usual=False)
+    if not named:
         return None
-    country, how = strong[0]
+    country, how = named[0]
     zones = [zone for zone, countries in zone_table() if countries[0] == country]
     if not zones:
         return None
