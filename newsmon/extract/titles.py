@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, tzinfo
 from urllib.parse import urlsplit
 
@@ -83,12 +83,7 @@ def strip_site_suffix(
                 rest = segments[:start] + segments[start + length :]
                 if all(len(_fold(segment)) <= len(folded) for segment in rest):
                     return run.strip()  # not a logo or section name in an <h1>: the longest part
-    first, last = 0, len(segments) - 1
-    while last > first and _is_affix(segments[last], sites, UTC):
-        last -= 1
-    while first < last and _is_affix(segments[first], sites, UTC):
-        first += 1
-    return "".join(parts[2 * first : 2 * last + 1]).strip()
+    return _without_affixes(parts, lambda segment: _is_affix(segment, sites, UTC))
 
 
 def _strip_unspaced(title: str, site_names: list[str], signals: Iterable[str | None]) -> str:
@@ -107,11 +102,17 @@ def _strip_unspaced(title: str, site_names: list[str], signals: Iterable[str | N
             if _fold(run) == folded:
                 return run
     sites = {_fold(name) for name in site_names} - {""}
+    return _without_affixes(parts, lambda segment: _fold(segment) in sites)
+
+
+def _without_affixes(parts: list[str], is_affix: Callable[[str], bool]) -> str:
+    """A title split at its separators (segments at even indexes) without the segments at either end that
+    ``is_affix`` says name the site (or a date), keeping one segment at least."""
     segments = parts[0::2]
     first, last = 0, len(segments) - 1
-    while last > first and _fold(segments[last]) in sites:
+    while last > first and is_affix(segments[last]):
         last -= 1
-    while first < last and _fold(segments[first]) in sites:
+    while first < last and is_affix(segments[first]):
         first += 1
     return "".join(parts[2 * first : 2 * last + 1]).strip()
 
