@@ -6,6 +6,7 @@ emitted page made a record (newsmon/record.py) and visits for its related links.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
@@ -247,14 +248,21 @@ class ArticleCallbacks(SplitArticleCallbacks):
         again.meta[META_AMP_FALLBACK] = True
         return [again.replace(dont_filter=True)]
 
+    @functools.cached_property
+    def _source_paths(self) -> frozenset[str]:
+        """The paths of the configured categories and feeds: hubs, whatever the hub patterns say."""
+        return frozenset(urlsplit(u).path for u in (*self.config.category_urls, *self.config.feed_urls))
+
     def _without_hub_links(self, page: PageData) -> PageData:
         """A related block's link to a hub (a "News feed" block's "All news" link: a hub pattern, a
-        configured category or feed) is no related article: left out of read_also and news_feed."""
-        hubs = {urlsplit(u).path for u in (*self.config.category_urls, *self.config.feed_urls)}
+        configured category or feed) is no related article: left out of read_also and news_feed. (The
+        scope's own localize, not the frontier's: the frontier counts an offsite link when it follows it.)"""
+
+        sources = self._source_paths
 
         def article(url: str) -> bool:
-            local = self.frontier.local(url)
-            return local is None or not (self.frontier.is_hub(local) or urlsplit(local).path in hubs)
+            local = self.config.scope.localize(url)
+            return local is None or not (self.frontier.is_hub(local) or urlsplit(local).path in sources)
 
         read_also = [item for item in page.read_also if article(item["url"])]
         news_feed = [item for item in page.news_feed if article(item["url"])]

@@ -18,6 +18,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
+from newsmon.extract.text import text_of
 
 _ROWS = XPath("./tr|./tbody/tr|./thead/tr|./tfoot/tr")
 _SECTIONS = frozenset({"tbody", "thead", "tfoot"})
@@ -28,7 +29,7 @@ LAYOUT_PARAGRAPHS = 3  # paragraphs in one cell that make any table without head
 
 
 def _blocks(cell: HtmlElement, tags: tuple[str, ...]) -> int:
-    return sum(1 for element in cell.iter(*tags) if element is not cell and element.text_content().strip())
+    return sum(1 for element in cell.iter(*tags) if element is not cell and text_of(element).strip())
 
 
 def is_layout_table(table: HtmlElement) -> bool:
