@@ -237,7 +237,7 @@ class ArticleScope:
         whatever its class and whatever sits between it and the headline (a byline, a picture). A plain
         paragraph among the body's paragraphs never is, nor a block the description was cut from (CMSs
         describe a page by its first paragraph, cut: an excerpt of the body, not a lead)."""
-        wanted = _fold(description or "")
+        wanted = fold_title(description or "")
         if self.h1 is None or len(wanted) < LEAD_MATCH_CHARS:
             return None
         anchors = self._headline_wrappers()
@@ -258,7 +258,7 @@ class ArticleScope:
                         break
                     if next(islice(element.iter(), LEAD_ELEMENTS, None), None) is not None:
                         break  # a container of many elements: no lead (its text is not read)
-                    if _fold(element.text_content()) == wanted:
+                    if fold_title(element.text_content()) == wanted:
                         if _among_paragraphs(element) or _among_paragraphs(element.getparent()):
                             break  # one of the body's paragraphs (<p><strong>...</strong></p> too)
                         return _dek_text(element)
@@ -488,7 +488,9 @@ _FOLD = re.compile(r"[\W_]+")
 _LOGO = re.compile(r"logo|brand|site-?(?:name|title)", re.IGNORECASE)
 
 
-def _fold(text: str) -> str:
+def fold_title(text: str) -> str:
+    """The letters and digits of a title or heading, case folded: how two spellings of one headline (or a
+    headline and a run of a <title>) are compared."""
     return _FOLD.sub("", text.casefold())
 
 
@@ -511,13 +513,14 @@ def _titled_heading(
     with, much shorter than that heading), or there is no <h1>. DedeCMS and many Chinese and Japanese CMSs
     print the logo in an <h1> and the story's headline in an <h2>. ``metas``: the page's <meta>s (those
     of its <head> are read)."""
-    titles = [_fold(title.text_content())] if title is not None else []
+    titles = [fold_title(title.text_content())] if title is not None else []
     head = tree.find("head")
     if head is not None:
         og = (
             m for m in metas if m.get("property") == "og:title"
         )  # one get each: a walk of the head costs more
-        titles += [_fold(m.get("content") or "") for m in og if any(a is head for a in m.iterancestors())]
+        in_head = [m for m in og if any(a is head for a in m.iterancestors())]
+        titles += [fold_title(m.get("content") or "") for m in in_head]
     titles = [t for t in titles if t]
     if not titles:
         return h1
@@ -525,7 +528,7 @@ def _titled_heading(
 
     def share(heading: HtmlElement) -> float:
         if heading not in shares:
-            text = _fold(text_of(heading))
+            text = fold_title(text_of(heading))
             shares[heading] = max(
                 (len(text) / len(t) for t in titles if len(text) >= 4 and text in t), default=0.0
             )
@@ -539,7 +542,7 @@ def _titled_heading(
         return h1
     if h1 is None or _logo_like(h1):
         return best
-    text, other = _fold(text_of(h1)), _fold(text_of(best))
+    text, other = fold_title(text_of(h1)), fold_title(text_of(best))
     affix = any(t.endswith(text) or t.startswith(text) for t in titles)  # the site's name in the title
     return best if text and affix and 2 * len(text) <= len(other) else h1
 

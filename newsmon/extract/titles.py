@@ -14,7 +14,7 @@ from newsmon.extract import xpaths
 from newsmon.extract.dates import parse_text_date
 from newsmon.extract.jsonld import JsonLd, text_values
 from newsmon.extract.links import absolute_url, document_base
-from newsmon.extract.scope import ArticleScope
+from newsmon.extract.scope import ArticleScope, fold_title
 from newsmon.extract.template import SAMPLE_CHARS, TemplateView, fingerprint
 from newsmon.extract.text import normalize_space, text_of
 
@@ -30,7 +30,6 @@ MAX_UNESCAPE = 3  # "&amp;amp;quot;" at worst: escaped three times over
 MAX_DATE_WORDS = 4  # a title segment of more words is not only a date
 MAX_HOME_LINKS = 20  # links to the home page read for the site's name (logo, breadcrumb, footer)
 MAX_SITE_NAME = 60  # a longer text on a home link is not a name
-_ALNUM = re.compile(r"[\W_]+")
 
 
 def unescape_entities(text: str) -> str:
@@ -44,13 +43,9 @@ def unescape_entities(text: str) -> str:
     return text
 
 
-def _fold(text: str) -> str:
-    return _ALNUM.sub("", text.casefold())
-
-
 def _is_affix(segment: str, sites: set[str], tz: tzinfo) -> bool:
     """A title segment that names the site (its own names and host) or is only a date ("28.04.2023")."""
-    if _fold(segment) in sites:
+    if fold_title(segment) in sites:
         return True
     words = segment.split()
     if not any(ch.isdigit() for ch in segment) or len(words) > MAX_DATE_WORDS:
@@ -70,18 +65,18 @@ def strip_site_suffix(
     segments = parts[0::2]
     if len(segments) == 1:
         return _strip_unspaced(title, site_names, (h1, *others))
-    whole = _fold(title)
-    sites = {_fold(name) for name in site_names} - {""}
-    signals = {_fold(text) for text in (h1, *others) if text} - {"", whole}
+    whole = fold_title(title)
+    sites = {fold_title(name) for name in site_names} - {""}
+    signals = {fold_title(text) for text in (h1, *others) if text} - {"", whole}
     if signals:
         for length in range(len(segments) - 1, 0, -1):
             for start in range(len(segments) - length + 1):
                 run = "".join(parts[2 * start : 2 * (start + length) - 1])
-                folded = _fold(run)
+                folded = fold_title(run)
                 if folded not in signals or folded in sites:
                     continue
                 rest = segments[:start] + segments[start + length :]
-                if all(len(_fold(segment)) <= len(folded) for segment in rest):
+                if all(len(fold_title(segment)) <= len(folded) for segment in rest):
                     return run.strip()  # not a logo or section name in an <h1>: the longest part
     return _without_affixes(parts, lambda segment: _is_affix(segment, sites, UTC))
 
@@ -92,17 +87,17 @@ def _strip_unspaced(title: str, site_names: list[str], signals: Iterable[str | N
     parts = _UNSPACED_SPLIT.split(title)
     if len(parts) == 1:
         return title
-    whole = _fold(title)
+    whole = fold_title(title)
     for signal in signals:
-        folded = _fold(signal or "")
+        folded = fold_title(signal or "")
         if not folded or folded == whole:
             continue
         for end in range(1, len(parts), 2):  # the run of segments before each separator
             run = "".join(parts[:end]).strip()
-            if _fold(run) == folded:
+            if fold_title(run) == folded:
                 return run
-    sites = {_fold(name) for name in site_names} - {""}
-    return _without_affixes(parts, lambda segment: _fold(segment) in sites)
+    sites = {fold_title(name) for name in site_names} - {""}
+    return _without_affixes(parts, lambda segment: fold_title(segment) in sites)
 
 
 def _without_affixes(parts: list[str], is_affix: Callable[[str], bool]) -> str:
@@ -174,19 +169,19 @@ def extract_title(
         )
         if text
     ]
-    headlines = {_fold(text) for text in declared}
+    headlines = {fold_title(text) for text in declared}
     # a "site name" that reads as the headline (a WebSite node named after the page) names nothing
-    sites = [name for name in _site_names(metas, jsonld, url) if _fold(name) not in headlines]
+    sites = [name for name in _site_names(metas, jsonld, url) if fold_title(name) not in headlines]
     home: list[str] = []
 
     def all_sites() -> list[str]:
         if not home:
-            home.extend(n for n in _home_link_names(tree, url, base) if _fold(n) not in headlines)
+            home.extend(n for n in _home_link_names(tree, url, base) if fold_title(n) not in headlines)
             home.append("")  # read once, even when the page has none
         return sites + home
 
     h1 = clean_text(scope.h1_text) or None
-    if h1 and _fold(h1) not in headlines and _fold(h1) in {_fold(name) for name in all_sites()}:
+    if h1 and (h1_key := fold_title(h1)) not in headlines and h1_key in {fold_title(n) for n in all_sites()}:
         h1 = None  # a logo in an <h1>: the site's name, not the headline
     candidates = [*declared, *filter(None, (h1, clean_text(scope.title_text)))]
     for index, candidate in enumerate(candidates):
@@ -226,7 +221,8 @@ def without_learned_suffix(title: str, titles: Iterable[str | None], view: Templ
             if not view.is_template(fingerprint(_AFFIX_KEY + "".join(parts[end:])), page):
                 continue
             head = "".join(parts[:end]).strip()
-            if len(_fold(head)) >= MIN_HEADLINE_CHARS and len(title) > len(head) and title.startswith(head):
+            long_enough = len(fold_title(head)) >= MIN_HEADLINE_CHARS
+            if long_enough and len(title) > len(head) and title.startswith(head):
                 return head
             break
     return title
