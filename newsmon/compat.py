@@ -199,14 +199,23 @@ def problems() -> list[str]:
 def engine_closing(crawler: Crawler) -> bool:
     """Whether the engine is closing the spider (CLOSESPIDER_*, SIGTERM, a failed store): its slot's
     ``closing``. Without it (no engine yet, or the internals moved) False: callers' budgets still hold."""
-    slot = getattr(getattr(crawler, "engine", None), "_slot", None)
+    slot = getattr(_engine(crawler), "_slot", None)
     return getattr(slot, "closing", None) is not None
+
+
+def _engine(crawler: Crawler) -> Any:
+    """The crawler's engine, None before the crawl starts (Scrapy 2.19's ``Crawler.engine`` raises
+    RuntimeError then, where earlier versions gave None)."""
+    try:
+        return crawler.engine
+    except (AttributeError, RuntimeError):
+        return None
 
 
 def wake_engine(crawler: Crawler) -> None:
     """Let an idle engine look at its scheduler now, not at its next 5 s heartbeat (the slot's
     ``nextcall``). Without it the heartbeat still comes."""
-    slot = getattr(crawler.engine, "_slot", None)
+    slot = getattr(_engine(crawler), "_slot", None)
     nextcall = getattr(slot, "nextcall", None)
     if nextcall is not None:
         nextcall.schedule()

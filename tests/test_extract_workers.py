@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import Request
 
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
@@ -110,3 +111,49 @@ def test_crawls_of_one_process_share_one_pool_with_their_own_counts() -> None:
     later = PoolLease(1, timeout=30, resources=own)
     assert later.pool is not first.pool  # a new pool for the next crawls
     later.close()
+
+
+def test_a_held_article_given_up_when_read_again_is_recorded_from_its_first_extraction(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The site template's warm-up holds articles, then reads them again with what it learned: in the
+    workers, under NEWSMON_EXTRACT_TIMEOUT like any page (in the reactor they had no limit). One given up
+    there is recorded as first extracted: never lost."""
+    from scrapy.http import HtmlResponse
+
+    from newsmon.crawl.frontier import ArticleVisit, LinkPath
+    from newsmon.crawl.pages import HeldArticle
+    from newsmon.spiders.euromaidan import EuromaidanSpider
+    from tests.component_helpers import crawler_with
+    from tests.faults.budget_pages import links_in_one_paragraph
+
+    settings = {
+        "NEWSMON_EXTRACT_WORKERS": 1,
+        "NEWSMON_EXTRACT_TIMEOUT": 5,  # a normal page keeps it, loaded; the slow one needs minutes
+        "NEWSMON_EXTRACT_MAX_ELEMENTS": 0,  # no fast path: the slow page stays slow
+        "NEWSMON_EXTRACT_MAX_INLINE": 0,
+    }
+    crawler = crawler_with(settings, EuromaidanSpider)
+    spider = EuromaidanSpider.from_crawler(crawler, base_url="http://127.0.0.1:8080")
+    crawler.spider = spider
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    url = "http://127.0.0.1:8080/2026/03/11/slow-story/"
+    request = spider.article_request(ArticleVisit(url, LinkPath(0, 0, "start_url", None), {}))
+    response = HtmlResponse(url, body=links_in_one_paragraph(20_000), request=request)
+    first = extract_page(parse_html(read_page(TAGDIV)), url, options_for(TAGDIV))
+    spider._released.append(HeldArticle(response, first))
+
+    async def release() -> list[Any]:
+        return [out async for _, out in spider._release_offloaded()]
+
+    try:
+        outputs = asyncio.run(release())
+    finally:
+        assert spider.extract_pool is not None
+        spider.extract_pool.close()
+    records = [out for out in outputs if not isinstance(out, Request)]
+    assert [record.title for record in records] == [first.title]
+    assert crawler.stats.get_value("newsmon/extract/too_slow") == 1
+    assert "recorded from its first extraction" in caplog.text
+    assert spider._released == []

@@ -240,11 +240,14 @@ def _path(record: dict[str, Any]) -> str:
 
 @pytest.mark.crawl
 @pytest.mark.parametrize("warmup", ["20", "10"])  # released when the crawl is idle / in the crawl
-def test_a_publication_creates_no_version_of_another_article(tmp_path: Path, warmup: str) -> None:
+@pytest.mark.parametrize("workers", ["0", "1"])  # held articles extracted again here / in a worker
+def test_a_publication_creates_no_version_of_another_article(
+    tmp_path: Path, warmup: str, workers: str
+) -> None:
     site = ts.build_site()
     state = tmp_path / "state"
     with ts.serve(site) as server:
-        args = ("-s", f"NEWSMON_TEMPLATE_WARMUP={warmup}")
+        args = ("-s", f"NEWSMON_TEMPLATE_WARMUP={warmup}", "-s", f"NEWSMON_EXTRACT_WORKERS={workers}")
         first, stats = _crawl(server.base_url, tmp_path / "run1", state, *args)
         assert sorted(_path(r) for r in first) == sorted(s.path for s in site.stories)
         assert stats["newsmon/template/held"] >= 1

@@ -21,10 +21,9 @@ from newsmon import stats
 from newsmon.crawl.article_parts import SplitArticleCallbacks
 from newsmon.crawl.classify import Drop, Escalate, FetchCanonical, classify
 from newsmon.crawl.frontier import ArticleVisit, LinkPath
-from newsmon.crawl.hubs import page_charset
+from newsmon.crawl.pages import HeldArticle
 from newsmon.extract.template import TemplateView
 from newsmon.extract.types import PageData
-from newsmon.extract.worker import extract_page_data
 from newsmon.fetch.failures import failure_reason
 from newsmon.fetch.tiers import escalate
 from newsmon.meta import (
@@ -50,16 +49,24 @@ logger = logging.getLogger(__name__)
 class ArticleCallbacks(SplitArticleCallbacks):
     """Articles, from response to record (a link in the spider's class chain: newsmon/crawl/pages.py)."""
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
-        """A request with no callback of its own (`scrapy parse URL`): the page read as an article, its
-        record given at once (not held for the site template's warm-up: one page is all there is)."""
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """A request with no callback of its own (`scrapy parse URL`): the page read as an article (in a
+        worker process under NEWSMON_EXTRACT_TIMEOUT, as any article), its record given at once (not held
+        for the site template's warm-up: one page is all there is)."""
         if self._rejected(response):
-            yield from self._amp_fallback(response.request)
+            for request in self._amp_fallback(response.request):
+                yield request
             return
         assert isinstance(response, TextResponse)
-        body = self._extraction_input(response)
-        page = extract_page_data(body, page_charset(response), response.url, self._extract_options())
-        yield from self._outputs(response, page, hold=False)
+        options = self._extract_options()
+        if self.extract_pool is None:
+            page: PageData | None = self._extract_here(response, options)
+        else:
+            page = await self._extract_offloaded(response, options)
+        if page is None:  # given up: counted and logged
+            return
+        for result in self._outputs(response, page, hold=False):
+            yield result
 
     def article_request(self, visit: ArticleVisit) -> Request:
         path = visit.path
@@ -87,6 +94,8 @@ class ArticleCallbacks(SplitArticleCallbacks):
         options = self._extract_options()
         page = self._extract_here(response, options)
         yield from self._outputs(response, page, view=options.template)
+        for _, out in self._release_here():
+            yield out
 
     async def parse_article_offloaded(self, response: Response) -> AsyncIterator[Any]:
         """parse_article with the page extracted in a worker process (NEWSMON_EXTRACT_WORKERS > 0)."""
@@ -105,6 +114,8 @@ class ArticleCallbacks(SplitArticleCallbacks):
             return
         for result in self._outputs(response, page, view=options.template):
             yield result
+        async for _, out in self._release_offloaded():
+            yield out
 
     def _outputs(
         self,
@@ -117,8 +128,9 @@ class ArticleCallbacks(SplitArticleCallbacks):
     ) -> Iterator[Any]:
         """What classify decides for an extracted page: the record and its related-link requests, a
         browser re-fetch, or nothing; during the site template's warm-up an article is held instead, and
-        the held ones are released once it is over (``released``: one of them, extracted again); so is a
-        page extracted with a template from before the warm-up was over (``view``: the one it had)."""
+        the held ones are released once it is over, into ``_released``: the caller extracts them again
+        and emits them (``released``: one of them); so is a page extracted with a template from before the
+        warm-up was over (``view``: the one it had)."""
         meta = response.meta
         key = meta.get(META_KEY, response.url)
         fetched = self._fetched(response)
@@ -140,28 +152,27 @@ class ArticleCallbacks(SplitArticleCallbacks):
             if response.request is not None:
                 yield escalate(response.request, verdict.reason)
             return
-        held: list[TextResponse] = []
+        held: list[HeldArticle] = []
         again = False  # extracted with a template from before the warm-up was over
         template = self._site_template()
         if template is not None and not released and hold:
             if template.learn(page.template_page, page.template_units):
                 self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
             if not template.warm and not self._engine_closing():  # a graceful stop emits what it has
-                self._held.append(response)
+                self._held.append(HeldArticle(response, page))
                 self.crawler.stats.inc_value(stats.TEMPLATE_HELD)
                 return
             held, self._held = self._held, []
             again = template.cold(view)
             if again:  # extracted again below, with what the warm-up learned
                 self.crawler.stats.inc_value(stats.TEMPLATE_AGAIN)
-                held.insert(0, response)
+                held.insert(0, HeldArticle(response, page))
         if not again:
             if page.template_dropped:
                 self.crawler.stats.inc_value(stats.TEMPLATE_BODIES)
                 self.crawler.stats.inc_value(stats.TEMPLATE_LINES, page.template_dropped)
             yield from self._record_and_links(response, page)
-        for other in held:
-            yield from self._outputs(other, self._extract_again(other), released=True)
+        self._released.extend(held)
 
     def _record_and_links(
         self, response: TextResponse, page: PageData, *, joined: bool = False

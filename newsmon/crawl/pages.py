@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any, NamedTuple
 
 import scrapy
 from lxml.html import HtmlElement
@@ -54,6 +54,14 @@ from newsmon.state.template import SiteTemplate
 logger = logging.getLogger(__name__)
 
 
+class HeldArticle(NamedTuple):
+    """An article held during the site template's warm-up, with its first extraction: what is recorded
+    when extracting it again with the learned template is given up (too slow, the spider closing)."""
+
+    response: TextResponse
+    page: PageData
+
+
 class PageHandling(scrapy.Spider):
     """Checks, extraction helpers and the site template; the attributes are set by NewsSpider._configure."""
 
@@ -64,7 +72,8 @@ class PageHandling(scrapy.Spider):
     hubs: HubReader
     template: SiteTemplate | None
     _template_open: bool
-    _held: list[TextResponse]  # articles held during the template's warm-up
+    _held: list[HeldArticle]  # articles held during the template's warm-up
+    _released: list[HeldArticle]  # held articles the warm-up's end released, to extract again and emit
     split_articles: SplitArticles
     page_policy: PagePolicy
     extract_pool: PoolLease | None
@@ -73,6 +82,9 @@ class PageHandling(scrapy.Spider):
 
     # defined by ArticleCallbacks (articles.py), used by the classes before it in the chain
     def article_request(self, visit: ArticleVisit) -> Request:
+        raise NotImplementedError
+
+    def _outputs(self, response: TextResponse, page: PageData, *, released: bool = False) -> Iterator[Any]:
         raise NotImplementedError
 
     def _record_and_links(
@@ -134,10 +146,29 @@ class PageHandling(scrapy.Spider):
         if template.learn(page_key(url), learnable(units), teaser_titles(units)):
             self.crawler.stats.inc_value(stats.TEMPLATE_LEARNED)
 
-    def _extract_again(self, response: TextResponse) -> PageData:
-        """A held article extracted again (in this process: once a site, at most the warm-up's pages)."""
-        body = self._extraction_input(response)
-        return extract_page_data(body, page_charset(response), response.url, self._extract_options())
+    def _release_here(self) -> Iterator[tuple[TextResponse, Any]]:
+        """The released articles extracted again in this process (NEWSMON_EXTRACT_WORKERS=0) and emitted:
+        each output with the response it belongs to."""
+        while self._released:
+            held = self._released.pop(0)
+            page = self._extract_here(held.response, self._extract_options(), again=True)
+            for out in self._outputs(held.response, page, released=True):
+                yield held.response, out
+
+    async def _release_offloaded(self) -> AsyncIterator[tuple[TextResponse, Any]]:
+        """The released articles extracted again in a worker process, under NEWSMON_EXTRACT_TIMEOUT like
+        any page: one given up is recorded from its first extraction, never lost, and never blocks the
+        reactor (the warm-up holds up to NEWSMON_TEMPLATE_WARMUP pages)."""
+        while self._released:
+            held = self._released.pop(0)
+            page = await self._extract_offloaded(
+                held.response,
+                self._extract_options(),
+                outcome="recorded from its first extraction",
+                again=True,
+            )
+            for out in self._outputs(held.response, page or held.page, released=True):
+                yield held.response, out
 
     # --- extraction helpers ----------------------------------------------------------------------
     def _engine_closing(self) -> bool:
@@ -159,21 +190,31 @@ class PageHandling(scrapy.Spider):
             )
         return body
 
-    def _extract_here(self, response: TextResponse, options: ExtractOptions) -> PageData:
-        """A fetched page extracted in this process (NEWSMON_EXTRACT_WORKERS=0), its CPU and caps counted."""
+    def _extract_here(
+        self, response: TextResponse, options: ExtractOptions, *, again: bool = False
+    ) -> PageData:
+        """A fetched page extracted in this process (NEWSMON_EXTRACT_WORKERS=0), its CPU and caps counted
+        (a held page extracted ``again``: its caps were counted the first time)."""
         started = time.thread_time()  # no time limit in this process: the size cap and fast path bound it
         body = self._extraction_input(response)
         page = extract_page_data(body, page_charset(response), response.url, options)
         self.crawler.stats.max_value(stats.EXTRACT_MAX_CPU_MS, round((time.thread_time() - started) * 1000))
-        self._count_capped(response, page)
+        if not again:
+            self._count_capped(response, page)
         return page
 
     async def _extract_offloaded(
-        self, response: TextResponse, options: ExtractOptions, *, outcome: str = "no record"
+        self,
+        response: TextResponse,
+        options: ExtractOptions,
+        *,
+        outcome: str = "no record",
+        again: bool = False,
     ) -> PageData | None:
         """A fetched page extracted in a worker process (``extract_pool``) within NEWSMON_EXTRACT_TIMEOUT,
-        its CPU and caps counted; None when it was given up (too slow, the spider closing, two workers
-        died on it: counted, and logged here with ``outcome``, what giving it up means)."""
+        its CPU and caps counted (not again for a held page extracted ``again``); None when it was given up
+        (too slow, the spider closing, two workers died on it: counted, and logged here with ``outcome``,
+        what giving it up means)."""
         pool, counter = self.extract_pool, self.crawler.stats
         assert pool is not None
         try:
@@ -202,7 +243,8 @@ class PageHandling(scrapy.Spider):
                 counter.inc_value(stats.EXTRACT_WORKER_RESTARTS, pool.restarts - self._restarts_counted)
                 self._restarts_counted = pool.restarts
         counter.max_value(stats.EXTRACT_MAX_CPU_MS, round(pool.cpu_max * 1000))
-        self._count_capped(response, page)
+        if not again:
+            self._count_capped(response, page)
         return page
 
     def _count_capped(self, response: Response, page: PageData) -> None:

@@ -24,6 +24,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_installed
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from newsmon.context import CrawlContext, NewsCrawl
@@ -33,6 +34,7 @@ from newsmon.crawl.classify import PagePolicy
 from newsmon.crawl.config import CrawlConfig, apply_to_settings, resolve_site
 from newsmon.crawl.frontier import Frontier, LinkPath
 from newsmon.crawl.hubs import HubReader
+from newsmon.crawl.pages import HeldArticle
 from newsmon.crawl.parts import SplitArticles
 from newsmon.crawl.stock import exit_bad_value, stock_command
 from newsmon.discovery.budget import HubBudget
@@ -93,7 +95,9 @@ class NewsSpider(ArticleCallbacks):
         # the site's template (newsmon/state/template.py), opened with the state store on first use
         self.template = SiteTemplate.from_settings(settings)
         self._template_open = False
-        self._held: list[TextResponse] = []  # articles held during the template's warm-up
+        self._held: list[HeldArticle] = []  # articles held during the template's warm-up
+        self._released: list[HeldArticle] = []  # released by the warm-up's end, to extract again and emit
+        self._releasing: Deferred[None] | None = None  # released at idle, extracted in the workers
         self.split_articles = SplitArticles()  # articles whose later pages are being read
         self.page_policy = PagePolicy(site, config.browser_tier, config.thin_body_words)
         workers = config.extract_workers
@@ -144,20 +148,36 @@ class NewsSpider(ArticleCallbacks):
 
     def _spider_idle(self) -> None:
         """Nothing else to do while articles are held (a site smaller than the warm-up): emit them with the
-        template learned so far. Items and requests from a signal handler go straight to the engine."""
+        template learned so far. Items and requests from a signal handler go straight to the engine; the
+        spider stays open while the extraction workers read them again."""
+        if self._releasing is not None:
+            raise DontCloseSpider
         if not self._held:
             return
-        held, self._held = self._held, []
-        logger.info("Site template warm-up not reached; emitting the %d held articles", len(held))
+        self._released.extend(self._held)
+        logger.info("Site template warm-up not reached; emitting the %d held articles", len(self._held))
+        self._held = []
+        if self.extract_pool is None:
+            for response, out in self._release_here():
+                self._to_engine(response, out)
+        else:
+            self._releasing = deferred_from_coro(self._release_at_idle())
+        raise DontCloseSpider
+
+    async def _release_at_idle(self) -> None:
+        try:
+            async for response, out in self._release_offloaded():
+                self._to_engine(response, out)
+        finally:
+            self._releasing = None
+
+    def _to_engine(self, response: TextResponse, out: Any) -> None:
         engine = self.crawler.engine
         assert engine is not None
-        for response in held:
-            for out in self._outputs(response, self._extract_again(response), released=True):
-                if isinstance(out, Request):
-                    engine.crawl(out)
-                else:
-                    deferred_from_coro(engine.scraper.start_itemproc_async(out, response=response))
-        raise DontCloseSpider
+        if isinstance(out, Request):
+            engine.crawl(out)
+        else:
+            deferred_from_coro(engine.scraper.start_itemproc_async(out, response=response))
 
     def closed(self, reason: str) -> None:
         for article in self.split_articles.pending.values():  # the crawl stopped while its pages were read
