@@ -132,6 +132,22 @@ def test_kama_binjiang_and_minato_declare_their_charset_only_in_the_page(
                 raw.decode({"binjiang": "gb2312", "minato": "shift_jis"}[name])
 
 
+def test_wadi_links_one_story_by_two_query_urls() -> None:
+    """The canonical ?id=N and the listings' ?ID=N&cat=M serve one story (one canonical link); the path is
+    the same for every article, only the query tells them apart."""
+    with serve(SHAPES["wadi"]) as server:
+        site: Any = server.site
+        story = site.listed()[2]
+        pages = [fetch(server.base_url, u) for u in (site.path_of(story), site.alias_of(story))]
+        canonical = [lxml.html.fromstring(p).xpath("//link[@rel='canonical']/@href") for p in pages]
+        assert canonical[0] == canonical[1] == [server.base_url + site.path_of(story)]
+        assert all(story.paragraphs[-1] in visible_text(p) for p in pages)
+        assert 'dir="rtl"' in pages[0] and "__VIEWSTATE" in pages[0]
+        listing = linked_paths(fetch(server.base_url, "/News/List.aspx?cat=1"))
+        assert {site.alias_of(s) for s in site.listed("local")[:3]} <= listing
+        assert len({urlsplit(p).path for p in site.truth().articles}) == 1
+
+
 def test_alfold_puts_a_cookie_check_before_one_section_and_splits_and_illustrates_stories() -> None:
     with serve(SHAPES["alfold"]) as server:
         site: Shape = server.site
