@@ -15,12 +15,14 @@ from .kama import KamaSite
 from .kit import Shape
 from .lago import LagoSite
 from .meridian import MeridianSite
+from .minato import MinatoSite
 from .mures import MuresSite
 from .norrland import NorrlandSite
 from .polder import PolderSite
 from .rheinbote import RheinboteSite
 from .vale import ValeSite
 from .vltava import VltavaSite
+from .wadi import WadiSite
 
 SHAPES: dict[str, type[Shape]] = {
     "faro": FaroSite,
@@ -39,6 +41,8 @@ SHAPES: dict[str, type[Shape]] = {
     "vale": ValeSite,
     "kama": KamaSite,
     "binjiang": BinjiangSite,
+    "wadi": WadiSite,
+    "minato": MinatoSite,
 }
 
 HELD_OUT = tuple(name for name, shape in SHAPES.items() if shape.HELD_OUT)

@@ -74,6 +74,8 @@ class ShapeTruth:
     hubs: frozenset[str]
     read_also: str
     news_feed: str | None
+    # other URLs (path and query) the site links one article by, to its truth path: the same story
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 class Shape:
@@ -225,7 +227,12 @@ class Shape:
             hubs=frozenset(self.hub_paths()),
             read_also=self.READ_ALSO,
             news_feed=self.NEWS_FEED,
+            aliases=self.aliases(),
         )
+
+    def aliases(self) -> dict[str, str]:
+        """Other URLs (path and query) the site links a story by, to its path_of (wadi's ?ID=&cat=)."""
+        return {}
 
     def subtitle_of(self, story: Story) -> str | None:
         """The standfirst the page shows apart from the body (None: the site has no such field)."""

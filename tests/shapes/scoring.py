@@ -50,6 +50,16 @@ def path_of(url: str | None) -> str:
     return urlsplit(url or "").path or "/"
 
 
+def key_of(url: str | None, truth: ShapeTruth) -> str:
+    """The truth path a URL stands for: its path, or its path and query when the shape's articles are told
+    apart by the query (wadi's /News/Details.aspx?id=N), through the shape's aliases (?ID=N&cat=M)."""
+    parts = urlsplit(url or "")
+    full = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
+    if full in truth.articles:
+        return full
+    return truth.aliases.get(full, parts.path or "/")
+
+
 def _instant(value: Any) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value))
@@ -107,7 +117,7 @@ def score_run(truth: ShapeTruth, records: Sequence[Mapping[str, Any]]) -> RunSco
     score = RunScore(expected=len(truth.articles))
     seen: set[str] = set()
     for record in records:
-        path = path_of(record.get("canonical_url") or record.get("url"))
+        path = key_of(record.get("canonical_url") or record.get("url"), truth)
         art = truth.articles.get(path)
         if art is None or path in seen:
             score.extra.append(path)
@@ -118,7 +128,7 @@ def score_run(truth: ShapeTruth, records: Sequence[Mapping[str, Any]]) -> RunSco
         score.f1[path], score.recall[path] = f1, recall
         if art.script_built:
             score.script_full += recall >= 0.95
-        got = {path_of(item.get("url")) for item in record.get("read_also") or []}
+        got = {key_of(item.get("url"), truth) for item in record.get("read_also") or []}
         score.ra_tp += len(got & art.read_also)
         score.ra_fp += len(got - art.read_also)
         score.ra_fn += len(art.read_also - got)
@@ -159,7 +169,10 @@ class ChangeScore:
 def score_change(records: Iterable[Mapping[str, Any]], expected_path: str, *, edit: bool) -> ChangeScore:
     score = ChangeScore()
     for record in records:
-        path = path_of(record.get("canonical_url") or record.get("url"))
+        parts = urlsplit(record.get("canonical_url") or record.get("url") or "")
+        path = parts.path or "/"
+        if "?" in expected_path and parts.query:  # articles told apart by the query (wadi)
+            path = f"{path}?{parts.query}"
         version = int(record.get("version") or 1)
         if version >= 2:
             score.versions += 1
