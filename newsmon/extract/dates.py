@@ -5,14 +5,16 @@ ISO 8601."""
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateparser.data.languages_info import language_order
+from dateparser.data.languages_info import language_locale_dict, language_order
 from dateparser.date import DateDataParser
 from htmldate import find_date
 from lxml.html import HtmlElement
@@ -20,6 +22,24 @@ from lxml.html import HtmlElement
 from newsmon.extract.text import normalize_space
 
 logger = logging.getLogger(__name__)
+
+# Every Unicode decimal digit that is not ASCII (Arabic-Indic, Persian, Devanagari, Bengali, Thai, ...: what
+# Python's \d adds to [0-9]) and the full-width forms of ASCII ("２０２６／３／１４ ９：０５"): the patterns
+# below and dateparser's read ASCII digits only.
+_OTHER_DIGITS = re.compile(r"(?![0-9])\d|[\uff01-\uff5e]")
+
+
+def _ascii_form(match: re.Match[str]) -> str:
+    char = match.group()
+    digit = unicodedata.decimal(char, None)
+    return chr(ord(char) - 0xFEE0) if digit is None else str(digit)
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with its digits in ASCII ("٠٦:٤٠", "۰۶:۴۰", "०६:४०", "０６：４０" -> "06:40"): unicodedata
+    knows every script's digits; full-width ASCII forms are written as ASCII. Cheap on ASCII text."""
+    return text if text.isascii() else _OTHER_DIGITS.sub(_ascii_form, text)
+
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 _MONTHS = {
@@ -45,7 +65,7 @@ _MONTHS = {
 }
 _MONTH = "(?P<month_name>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _TIME = (
-    r"(?:(?:\s*,?(?:\s+[^\W\d_]{1,6}\.?){1,2}\s+|\s*,\s*|\s+|\s*[-–—|@]\s*|T)(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)"
+    r"(?:(?:\s*[^\w\s]?(?:\s+[^\W\d_]{1,6}\.?){1,2}\s+|\s*[^\w\s]\s*|\s+|T)(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)"
     r"(?::(?P<second>[0-5]\d))?(?:\s*(?P<ampm>[ap]\.?m\.?))?)?"
 )
 _DATE_PATTERNS = (
@@ -65,7 +85,7 @@ _DATE_PATTERNS = (
     # written after each number (no word boundary between Han characters and digits: lookarounds instead)
     re.compile(
         r"(?<!\d)(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})(?!\d)\s*[日일号號]?"
-        r"(?:[\s,，（(]*(?:(?P<ampm>午前|午後|上午|下午|오전|오후)|[^\d\s]{1,3})?\s*(?P<hour>[01]?\d|2[0-3])"
+        r"(?:[\s,，（(]*(?:[^\d\s]{1,3}?[\s)）]*)??(?P<ampm>午前|午後|上午|下午|오전|오후)?\s*(?P<hour>[01]?\d|2[0-3])"
         r"\s*(?:[:：]|[時时시]\s*)(?P<minute>[0-5]?\d)(?!\d)"
         r"(?:(?:[:：]|\s*[分분]\s*)(?P<second>[0-5]\d)(?!\d)|\s*[分분])?)?"
     ),
@@ -79,15 +99,51 @@ _URL_DATE = re.compile(
 )
 _RFC2822 = re.compile(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}")
 # A date written with a month *word* in any language, and its time when one follows: "12 de marzo de 2026,
-# 14:05", "12. März 2026 um 14:05 Uhr", "2026. március 12. 14:05", "marzo 12, 2026". Only such a short
-# span is handed to dateparser (which knows the world's month names): it is slow on long or dateless text.
+# 14:05", "12. März 2026 um 14:05 Uhr", "2026. március 12. 14:05", "marzo 12, 2026", "8 تشرين الثاني 2026 -
+# 17:05", "9 أغسطس (آب) 2026". Only such a short span is handed to dateparser (which knows the world's month
+# names): it is slow on long or dateless text. A word is a letter and the letters and combining marks after
+# it (Devanagari, Bengali, Thai vowel signs are marks: Python's \w stops at them); a month name may have two
+# words ("تشرين الأول") and a second name for the same month, bracketed or after a slash ("آب/أغسطس").
 _LETTERS = r"[^\W\d_]"
-_WORD_DATE = re.compile(
-    rf"(?:\b\d{{1,2}}(?:\.|º|er)?\s*(?:de\s+)?{_LETTERS}{{3,}}\.?(?:\s+de)?,?\s+\d{{4}}"
-    rf"|\b{_LETTERS}{{3,}}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\b\d{{4}}\.?\s+{_LETTERS}{{3,}}\.?\s+\d{{1,2}}\.?)"
-    r"(?P<time>[^\d\n]{0,14}?(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:[:.][0-5]\d)?(?:\s*[ap]\.?\s?m\.?)?)?"
-)
+
+
+@functools.cache
+def _word(least: int = 3) -> str:
+    """A word of ``least`` characters or more (see above): its letters and the combining marks of the BMP
+    (read once from unicodedata: some 1,300 characters)."""
+    ranges: list[list[int]] = []
+    for code in range(0x300, 0x10000):
+        if unicodedata.category(chr(code)) in ("Mn", "Mc"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    marks = "".join(rf"\u{a:04x}-\u{b:04x}" if a != b else rf"\u{a:04x}" for a, b in ranges)
+    return rf"{_LETTERS}(?:{_LETTERS}|[{marks}]){{{least - 1},}}"
+
+
+@functools.cache
+def _words() -> re.Pattern[str]:
+    return re.compile(_word(2))
+
+
+@functools.cache
+def _word_date() -> re.Pattern[str]:
+    word = _word()
+    month = rf"{_word(2)}(?:\s+{word})?"  # "آب" (August in the Levant) has two letters
+
+    def alternative(name: str) -> str:  # a second name of the month: "مارس (آذار)", "آب/أغسطس"
+        return rf"(?P<{name}>\s*\({month}\)|\s*/\s*{month})?"
+
+    return re.compile(
+        rf"(?P<date>\b\d{{1,2}}(?:\.|º|er)?\s*(?:de\s+)?{month}{alternative('alt')}\.?(?:\s+de)?,?\s+\d{{4}}"
+        rf"|\b{word}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+        rf"|\b\d{{4}}\.?\s+{month}{alternative('alt2')}\.?\s+\d{{1,2}}\.?)"
+        r"(?:[^\d\n]{0,14}?(?P<time>(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:[:.][0-5]\d)?)"
+        rf"(?P<meridiem>\s*(?:[ap]\.?\s?m\.?|{_LETTERS}{{1,2}}\b\.?))?)?"
+    )
+
+
 # A time zone abbreviation right after a date ("10:32 CET", "14:05 Uhr MESZ"): its fixed offset, in minutes.
 _ZONE_AFTER = re.compile(r"\s*(?:Uhr|h|óra)?\s*\(?(?P<zone>[A-Z]{2,5})\b")
 ZONE_ABBREVIATIONS = {
@@ -131,7 +187,7 @@ def parse_machine_date(text: str | None, tz: tzinfo) -> datetime | None:
     """A machine-readable date (ISO 8601, RFC 2822) as an aware datetime, or None."""
     if not text:
         return None
-    text = text.strip()
+    text = ascii_digits(text.strip())
     if not text:
         return None
     try:
@@ -185,9 +241,14 @@ def dateparser_languages(language: str | None) -> tuple[str, ...] | None:
 
 
 @functools.lru_cache(maxsize=128)
-def _parser(languages: tuple[str, ...] | None) -> DateDataParser:
-    """One dateparser per language set, kept: building one and loading its languages is the costly part."""
-    return DateDataParser(languages=list(languages) if languages else None, settings=_SETTINGS)
+def _parser(languages: tuple[str, ...] | None, locales: tuple[str, ...] | None = None) -> DateDataParser:
+    """One dateparser per language (or locale) set, kept: building one and loading its languages is the
+    costly part."""
+    return DateDataParser(
+        languages=list(languages) if languages else None,
+        locales=list(locales) if locales else None,
+        settings=_SETTINGS,
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -200,11 +261,15 @@ def _relative_parser(languages: tuple[str, ...] | None, base: datetime) -> DateD
 
 
 def _dateparser(
-    text: str, languages: tuple[str, ...] | None, base: datetime | None = None
+    text: str,
+    languages: tuple[str, ...] | None,
+    locales: tuple[str, ...] | None = None,
+    base: datetime | None = None,
 ) -> datetime | None:
-    """dateparser on one short span (naive result); ``base``: the moment relative dates count from."""
+    """dateparser on one short span (naive result) in ``languages`` or ``locales``; ``base``: the moment
+    relative dates count from."""
     try:
-        parser = _parser(languages) if base is None else _relative_parser(languages, base)
+        parser = _parser(languages, locales) if base is None else _relative_parser(languages, base)
         return parser.get_date_data(text).date_obj
     except Exception as exc:  # a library heuristic must never cost the record
         logger.debug("dateparser failed on %r: %s", text, exc)
@@ -216,16 +281,35 @@ def parse_word_date(
 ) -> tuple[datetime, bool] | None:
     """The first date written with a month word in any language in ``text``, with its time when written,
     in ``tz`` (a zone abbreviation after it wins); and whether a time of day was written. None when none."""
-    for match in _WORD_DATE.finditer(text):
-        span = match.group(0).strip()
-        value = _dateparser(span, languages) if languages else None
-        if value is None:  # the page's language unknown, or not the date's: the languages naming that month
-            named = month_languages(span)
-            if named and named != languages:
-                value = _dateparser(span, named)
-        if value is not None and _plausible(value):
-            return value.replace(tzinfo=_zone_after(text, match.end(), tz)), match.group("time") is not None
+    text = ascii_digits(text)
+    for match in _word_date().finditer(text):
+        for span, timed in _spans(match):
+            value = _dateparser(span, languages) if languages else None
+            if value is None:  # the page's language unknown, or not the date's: the locales naming that month
+                locales = month_locales(span, languages)
+                if locales and locales != languages:
+                    value = _dateparser(span, None, locales)
+            if value is not None and _plausible(value):
+                return value.replace(tzinfo=_zone_after(text, match.end(), tz)), timed
     return None
+
+
+def _spans(match: re.Match[str]) -> list[tuple[str, bool]]:
+    """What dateparser is asked for a word date, best first, and whether it holds a time: the date (its
+    second month name dropped) and the time with its am/pm word, without it, the date alone. The words
+    between date and time ("um", "à", "الساعة") are left out: dateparser needs none of them."""
+    date = match.group("date")
+    for alternative in ("alt", "alt2"):
+        if match.group(alternative):
+            start, end = (i - match.start("date") for i in match.span(alternative))
+            date = date[:start] + date[end:]
+    spans: list[tuple[str, bool]] = []
+    if match.group("time"):
+        if match.group("meridiem"):
+            spans.append((f"{date} {match.group('time')}{match.group('meridiem')}", True))
+        spans.append((f"{date} {match.group('time')}", True))
+    spans.append((date, False))
+    return spans
 
 
 # Languages tried for a date in a page whose language is unknown, by the date's script: a bounded set (no
@@ -233,37 +317,61 @@ def parse_word_date(
 _LATIN = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ro", "hu", "tr", "sv", "da", "nb", "fi",
           "hr", "sk", "sl", "lt", "lv", "et", "ca", "id")  # fmt: skip
 _CYRILLIC = ("uk", "ru", "bg", "sr", "be", "mk")
-
-
 _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")  # fmt: skip
-_WORDS = re.compile(rf"{_LETTERS}{{3,}}")
+_MAX_LOCALES = 3  # a parser of many locales tries each in turn: tens of ms a date
 
 
 @functools.cache
-def _month_names() -> dict[str, frozenset[str]]:
-    """Month word (lower case, no dot, every form dateparser knows: "märz", "березня", "mar") -> the
-    languages, among those tried for unknown pages, that write it: read once from dateparser's own data."""
+def _month_index(
+    languages: tuple[str, ...], regional: bool
+) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """Month word (lower case, no dot, every form dateparser knows: "märz", "березня", "mar", "كانون الثاني")
+    -> the dateparser locales among ``languages`` that write it, in their order; ``regional``: with the
+    languages' regional locales, which hold the names a region uses beside the language's own ("ar-SY" knows
+    the Levantine "آذار" as well as "مارس"). Read once from dateparser's own data."""
     from dateparser.languages.loader import default_loader
 
-    names: dict[str, set[str]] = {}
-    for language in (*_LATIN, *_CYRILLIC, "el"):
-        info = default_loader.get_locale(language).info
-        for key in _MONTH_KEYS:
-            for name in info.get(key, ()):
-                names.setdefault(name.lower().rstrip("."), set()).add(language)
-    return {name: frozenset(languages) for name, languages in names.items()}
+    names: dict[str, list[str]] = {}
+    rank: dict[str, int] = {}
+    for language in languages:
+        for locale in (language, *(language_locale_dict.get(language, ()) if regional else ())):
+            rank.setdefault(locale, len(rank))
+            info = default_loader.get_locale(locale).info
+            for key in _MONTH_KEYS:
+                for name in info.get(key, ()):
+                    found = names.setdefault(unicodedata.normalize("NFC", name.lower().rstrip(".")), [])
+                    if locale not in found:
+                        found.append(locale)
+    return {name: tuple(locales) for name, locales in names.items()}, rank
 
 
-def month_languages(span: str) -> tuple[str, ...]:
-    """The languages whose month names include a word of ``span`` (a candidate date), in the order of
-    ``script_languages``: dateparser is then asked in those few, not in every language of the script (a
-    parser of 24 languages tries each in turn: tens of ms a date)."""
-    months = _month_names()
-    found: set[str] = set()
-    for word in _WORDS.findall(span):
-        found |= months.get(word.lower(), frozenset())
-    return tuple(language for language in script_languages(span) if language in found)
+def _month_words(span: str) -> list[str]:
+    """The words of ``span`` and its pairs of words (for two-word month names), lower case."""
+    words = [word.lower() for word in _words().findall(unicodedata.normalize("NFC", span))]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def month_locales(span: str, languages: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The dateparser locales whose month names include a word of ``span`` (a candidate date): those of
+    the page's ``languages`` and their regions first, else the languages of the span's script (every
+    language dateparser has for a script beyond Latin, Cyrillic, Greek). dateparser is then asked in those
+    few, not in every language of the script."""
+    words = _month_words(span)
+    choices = [(languages, True)] if languages else []
+    letters = [ch for ch in span if ch.isalpha()]
+    if all(ch < "\u0250" or "\u0370" <= ch <= "\u04ff" for ch in letters):
+        choices.append((script_languages(span), False))
+    else:
+        choices.append((tuple(language_order), True))
+    for candidates, regional in choices:
+        index, rank = _month_index(candidates, regional)
+        found = sorted({locale for word in words for locale in index.get(word, ())}, key=rank.__getitem__)
+        # dateparser takes one region of a language: the first that writes the word
+        by_language = {locale.split("-")[0]: locale for locale in reversed(found)}
+        if found:
+            return tuple(sorted(by_language.values(), key=rank.__getitem__)[:_MAX_LOCALES])
+    return ()
 
 
 def script_languages(text: str) -> tuple[str, ...]:
@@ -281,7 +389,7 @@ def parse_relative_date(
 ) -> datetime | None:
     """A relative date ("3 hours ago", "vor 3 Stunden", "gestern, 14:05") counted from ``now`` in ``tz``,
     or None. Only short texts without a year are tried (the page's visible date, not its prose)."""
-    text = normalize_space(text)
+    text = ascii_digits(normalize_space(text))
     if (
         not text
         or len(text) > _RELATIVE_MAX_CHARS
@@ -291,7 +399,7 @@ def parse_relative_date(
     ):
         return None
     base = now.astimezone(tz).replace(tzinfo=None)
-    value = _dateparser(text, languages or script_languages(text), base)
+    value = _dateparser(text, languages or script_languages(text), base=base)
     if value is None or value > base + timedelta(minutes=1):
         return None
     return _plausible(value.replace(tzinfo=tz))
@@ -310,6 +418,7 @@ def parse_text_date_timed(
     text: str, tz: tzinfo, *, dayfirst: bool = True, languages: tuple[str, ...] | None = None
 ) -> tuple[datetime, bool] | None:
     """``parse_text_date`` and whether the text gave a time of day."""
+    text = ascii_digits(text)
     best: tuple[int, datetime, bool] | None = None
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)

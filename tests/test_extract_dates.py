@@ -1,0 +1,99 @@
+"""Visible dates in any digits and any month spelling: the date AND its time of day, in the site's zone.
+
+Invented texts (no real page's words): digits of other scripts (Persian, Devanagari, Bengali, Thai,
+full-width), month names dateparser knows only from a regional locale (Levantine/Iraqi Arabic), month names
+of two words, and a month written twice ("<name> (<other name>)", "<name>/<other name>")."""
+
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsmon.extract.dates import ascii_digits, parse_machine_date, parse_relative_date, parse_text_date
+from newsmon.extract.html import parse_html
+from newsmon.extract.metadata import extract_metadata
+from newsmon.extract.types import ExtractOptions
+
+BEIRUT = ZoneInfo("Asia/Beirut")
+
+
+def test_ascii_digits_maps_every_decimal_digit_and_keeps_other_text() -> None:
+    assert ascii_digits("۱۲:۳۴ ١٢ १२ ১২ ๑๒ １２ ߁߂") == "12:34 12 12 12 12 12 12"
+    assert ascii_digits("２０２６／０３／１４　０９：０５") == "2026/03/14\u300009:05"  # full-width forms
+    assert ascii_digits("plain 2026") == "plain 2026"
+    assert ascii_digits("март ²") == "март ²"  # a superscript is no decimal digit
+
+
+@pytest.mark.parametrize(
+    ("text", "languages", "expected"),
+    [
+        # other digits, a month name dateparser has in the page's language
+        ("۱۴ فوریه ۲۰۲۶ - ۰۹:۱۵", ("fa", "en"), datetime(2026, 2, 14, 9, 15)),  # Persian digits
+        ("अद्यतन: १४ फ़रवरी २०२६, ०९:१५", ("hi", "en"), datetime(2026, 2, 14, 9, 15)),  # Devanagari
+        ("१४ फेब्रुवारी २०२६ १७:४०", ("mr", "en"), datetime(2026, 2, 14, 17, 40)),  # Marathi
+        ("প্রকাশ: ১৪ ফেব্রুয়ারি ২০২৬, ০৯:১৫", ("bn", "en"), datetime(2026, 2, 14, 9, 15)),  # Bengali
+        ("๑๔ กุมภาพันธ์ ๒๐๒๖ ๐๙:๑๕ น.", ("th", "en"), datetime(2026, 2, 14, 9, 15)),  # Thai digits
+        ("٢٢ أكتوبر ٢٠٢٦ | ١١:٠٨", ("ar", "en"), datetime(2026, 10, 22, 11, 8)),  # Arabic-Indic digits
+        ("٢٢ أكتوبر ٢٠٢٦ ٠٣:٠٨ م", ("ar", "en"), datetime(2026, 10, 22, 15, 8)),  # an Arabic "pm"
+        # month names only a regional locale of the language knows (Levantine, Iraqi), of two words
+        ("الأحد ٨ تشرين الثاني ٢٠٢٦، الساعة ١٧:٠٥", ("ar", "en"), datetime(2026, 11, 8, 17, 5)),
+        ("نشر في 3 حزيران 2026 - 08:30", ("ar", "en"), datetime(2026, 6, 3, 8, 30)),
+        ("١ كانون الأول ٢٠٢٦", ("ar", "en"), datetime(2026, 12, 1)),
+        # a month written twice: the common name and the regional one, bracketed or after a slash
+        ("٩ أغسطس (آب) ٢٠٢٦ - ٢٣:٥٩", ("ar", "en"), datetime(2026, 8, 9, 23, 59)),
+        ("٩ آب/أغسطس ٢٠٢٦ ٢٣:٥٩", ("ar", "en"), datetime(2026, 8, 9, 23, 59)),
+        # the page's language unknown: the month word itself tells
+        ("٥ نيسان ٢٠٢٦ ١٠:٢٠", None, datetime(2026, 4, 5, 10, 20)),
+        ("১৪ ফেব্রুয়ারি ২০২৬, ০৯:১৫", None, datetime(2026, 2, 14, 9, 15)),
+        # full-width digits and punctuation (ja, zh)
+        ("更新：２０２６年１１月３日 ２１時０７分", None, datetime(2026, 11, 3, 21, 7)),
+        ("２０２６年１１月３日（火）午後９時７分", None, datetime(2026, 11, 3, 21, 7)),
+        ("２０２６／１１／０３ ２１：０７", None, datetime(2026, 11, 3, 21, 7)),
+        ("２０２６．１１．０３ ２１：０７", None, datetime(2026, 11, 3, 21, 7)),
+        # numbers only, any punctuation before the time (an Arabic comma); a Solar Hijri year is no Gregorian
+        ("١٤/١١/٢٠٢٦، ١٩:٣٠", ("ar", "en"), datetime(2026, 11, 14, 19, 30)),
+        ("۱۴۰۵/۰۸/۲۳ ۱۰:۳۰", ("fa", "en"), None),
+        ("१४-११-२०२६ • १९:३०", ("hi", "en"), datetime(2026, 11, 14, 19, 30)),
+        # Latin pages keep working, with and without a time
+        ("12. März 2026 um 14:05 Uhr", ("de", "en"), datetime(2026, 3, 12, 14, 5)),
+        ("Published March 12, 2026", ("en",), datetime(2026, 3, 12)),
+        ("12 de marzo de 2026, 14:05 h", ("es", "en"), datetime(2026, 3, 12, 14, 5)),
+    ],
+)
+def test_dates_in_any_digits_and_month_spelling(
+    text: str, languages: tuple[str, ...] | None, expected: datetime | None
+) -> None:
+    value = parse_text_date(text, BEIRUT, languages=languages)
+    assert value == (expected.replace(tzinfo=BEIRUT) if expected else None)
+
+
+def test_relative_dates_and_machine_dates_in_other_digits() -> None:
+    now = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
+    assert parse_relative_date("منذ ٣ ساعات", BEIRUT, now, ("ar", "en")) == now - timedelta(hours=3)
+    assert parse_machine_date("２０２６-１１-０３T２１:０７:００+02:00", UTC) == datetime(
+        2026, 11, 3, 21, 7, tzinfo=timezone(timedelta(hours=2))
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "expected"),
+    [
+        ("ar", "<span class='date'>السبت ٧ تشرين الثاني ٢٠٢٦ - ٠٦:٤٥</span>", "2026-11-07T06:45:00+02:00"),
+        ("fa", "<span class='date'>۷ نوامبر ۲۰۲۶، ساعت ۰۶:۴۵</span>", "2026-11-07T06:45:00+02:00"),
+        ("ja", "<p class='posted'>２０２６年１１月７日 ６時４５分</p>", "2026-11-07T06:45:00+02:00"),
+        ("hi", "<div>प्रकाशित: ७ नवंबर २०२६, ०६:४५</div>", "2026-11-07T06:45:00+02:00"),
+        (None, "<span class='date'>٧ تشرين الثاني ٢٠٢٦ - ٠٦:٤٥</span>", "2026-11-07T06:45:00+02:00"),
+    ],
+)
+def test_article_pages_get_the_visible_instant(lang: str | None, header: str, expected: str) -> None:
+    """The record's published_at from a page whose only date is visible text (no JSON-LD, meta, <time>)."""
+    html_lang = f" lang='{lang}'" if lang else ""
+    page = (
+        f"<html{html_lang}><body><article><h1>Orchard frost warning</h1>{header}"
+        "<p>Growers covered the young trees overnight as the temperature fell below zero.</p>"
+        "<p>The cooperative said the damage would be known only after the weekend.</p>"
+        "</article></body></html>"
+    )
+    options = ExtractOptions(default_timezone="Asia/Beirut")
+    meta = extract_metadata(parse_html(page.encode()), "https://orchard.example/news/frost/", options)
+    assert meta.published_at == expected
