@@ -45,6 +45,14 @@ def test_ascii_digits_maps_every_decimal_digit_and_keeps_other_text() -> None:
         # the page's language unknown: the month word itself tells
         ("٥ نيسان ٢٠٢٦ ١٠:٢٠", None, datetime(2026, 4, 5, 10, 20)),
         ("১৪ ফেব্রুয়ারি ২০২৬, ০৯:১৫", None, datetime(2026, 2, 14, 9, 15)),
+        # Thai dates count years in the Buddhist era (2569 is 2026), months abbreviated with dots
+        ("๑๔ ก.พ. ๒๕๖๙ ๐๙:๑๕ น.", ("th", "en"), datetime(2026, 2, 14, 9, 15)),
+        ("14 กุมภาพันธ์ 2569 เวลา 17:45 น.", None, datetime(2026, 2, 14, 17, 45)),
+        ("14/02/2569 17:45", ("th", "en"), datetime(2026, 2, 14, 17, 45)),
+        ("14/02/2569 17:45", ("en",), None),  # no Thai page: no such year
+        # a Solar Hijri (Persian) or Hijri date is not read as a Gregorian one
+        ("۲۳ آبان ۱۴۰۵ - ۱۰:۳۰", ("fa", "en"), None),
+        ("١٥ رمضان ١٤٤٧ هـ", ("ar", "en"), None),
         # full-width digits and punctuation (ja, zh)
         ("更新：２０２６年１１月３日 ２１時０７分", None, datetime(2026, 11, 3, 21, 7)),
         ("２０２６年１１月３日（火）午後９時７分", None, datetime(2026, 11, 3, 21, 7)),
@@ -54,6 +62,14 @@ def test_ascii_digits_maps_every_decimal_digit_and_keeps_other_text() -> None:
         ("١٤/١١/٢٠٢٦، ١٩:٣٠", ("ar", "en"), datetime(2026, 11, 14, 19, 30)),
         ("۱۴۰۵/۰۸/۲۳ ۱۰:۳۰", ("fa", "en"), None),
         ("१४-११-२०२६ • १९:३०", ("hi", "en"), datetime(2026, 11, 14, 19, 30)),
+        # the page's own am/pm word after a numeric date's time (dateparser's data)
+        ("١٤/١١/٢٠٢٦ ٠٧:٣٠ م", ("ar", "en"), datetime(2026, 11, 14, 19, 30)),
+        ("14/11/2026 12:10 ص", ("ar", "en"), datetime(2026, 11, 14, 0, 10)),
+        ("14/11/2026 07:30 μμ", ("el", "en"), datetime(2026, 11, 14, 19, 30)),
+        ("14/11/2026 07:30", ("ar", "en"), datetime(2026, 11, 14, 7, 30)),
+        # Maghreb month names, known to dateparser's ar-DZ/ar-MA locales only
+        ("السبت 4 جويلية 2026 على الساعة 21:10", ("ar", "en"), datetime(2026, 7, 4, 21, 10)),
+        ("الخميس 17 شتنبر 2026 - 09:05", ("ar", "en"), datetime(2026, 9, 17, 9, 5)),
         # Latin pages keep working, with and without a time
         ("12. März 2026 um 14:05 Uhr", ("de", "en"), datetime(2026, 3, 12, 14, 5)),
         ("Published March 12, 2026", ("en",), datetime(2026, 3, 12)),
@@ -70,6 +86,9 @@ def test_dates_in_any_digits_and_month_spelling(
 def test_relative_dates_and_machine_dates_in_other_digits() -> None:
     now = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
     assert parse_relative_date("منذ ٣ ساعات", BEIRUT, now, ("ar", "en")) == now - timedelta(hours=3)
+    assert parse_relative_date("۳ ساعت پیش", BEIRUT, now, ("fa", "en")) == now - timedelta(hours=3)
+    assert parse_relative_date("३ घंटे पहले", BEIRUT, now, ("hi", "en")) == now - timedelta(hours=3)
+    assert parse_relative_date("３時間前", BEIRUT, now, ("ja", "en")) == now - timedelta(hours=3)
     assert parse_machine_date("２０２６-１１-０３T２１:０７:００+02:00", UTC) == datetime(
         2026, 11, 3, 21, 7, tzinfo=timezone(timedelta(hours=2))
     )

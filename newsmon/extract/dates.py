@@ -119,7 +119,8 @@ def _word(least: int = 3) -> str:
             else:
                 ranges.append([code, code])
     marks = "".join(rf"\u{a:04x}-\u{b:04x}" if a != b else rf"\u{a:04x}" for a, b in ranges)
-    return rf"{_LETTERS}(?:{_LETTERS}|[{marks}]){{{least - 1},}}"
+    # a dot between letters: Thai abbreviations ("ก.พ.")
+    return rf"{_LETTERS}(?:{_LETTERS}|[{marks}]|\.(?={_LETTERS})){{{least - 1},}}"
 
 
 @functools.cache
@@ -183,6 +184,22 @@ def _plausible(value: datetime) -> datetime | None:
     return value if MIN_YEAR <= value.year <= MAX_YEAR else None
 
 
+_BUDDHIST_ERA = 543  # Thai dates count years from 543 BC (2569 is 2026); months and days are Gregorian
+_THAI = re.compile("[\u0e01-\u0e4e]")
+
+
+def _common_era(value: datetime, text: str, languages: tuple[str, ...] | None) -> datetime | None:
+    """``value`` when plausible; a Thai date's Buddhist-era year counted as the common era's."""
+    if _plausible(value) or value.year - _BUDDHIST_ERA < MIN_YEAR:
+        return _plausible(value)
+    if (languages and languages[0] == "th") or _THAI.search(text):
+        try:
+            return _plausible(value.replace(year=value.year - _BUDDHIST_ERA))
+        except ValueError:  # 29 February of a year that is no leap year in the common era
+            return None
+    return None
+
+
 def parse_machine_date(text: str | None, tz: tzinfo) -> datetime | None:
     """A machine-readable date (ISO 8601, RFC 2822) as an aware datetime, or None."""
     if not text:
@@ -219,7 +236,7 @@ def _from_match(match: re.Match[str], tz: tzinfo, dayfirst: bool) -> datetime | 
         value = datetime(year, month, day, hour, int(parts["minute"] or 0), int(parts["second"] or 0))
     except ValueError:
         return None
-    return _plausible(value.replace(tzinfo=tz))
+    return value.replace(tzinfo=tz)
 
 
 def _zone_after(text: str, end: int, tz: tzinfo) -> tzinfo:
@@ -289,7 +306,8 @@ def parse_word_date(
                 locales = month_locales(span, languages)
                 if locales and locales != languages:
                     value = _dateparser(span, None, locales)
-            if value is not None and _plausible(value):
+            value = _common_era(value, span, languages) if value is not None else None
+            if value is not None:
                 return value.replace(tzinfo=_zone_after(text, match.end(), tz)), timed
     return None
 
@@ -324,18 +342,20 @@ _MAX_LOCALES = 3  # a parser of many locales tries each in turn: tens of ms a da
 
 @functools.cache
 def _month_index(
-    languages: tuple[str, ...], regional: bool
+    languages: tuple[str, ...], regional: int
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
-    """Month word (lower case, no dot, every form dateparser knows: "märz", "березня", "mar", "كانون الثاني")
-    -> the dateparser locales among ``languages`` that write it, in their order; ``regional``: with the
-    languages' regional locales, which hold the names a region uses beside the language's own ("ar-SY" knows
-    the Levantine "آذار" as well as "مارس"). Read once from dateparser's own data."""
+    """Month word (lower case, no dot, every form dateparser knows: "märz", "березня", "mar", "كانون
+    الثاني") -> the dateparser locales among ``languages`` that write it, in their order; ``regional``: with
+    the regional locales of that many first languages (the page's), which hold the names a region uses
+    beside the language's own ("ar-SY" knows the Levantine "آذار" as well as "مارس"). Read once from
+    dateparser's own data."""
     from dateparser.languages.loader import default_loader
 
     names: dict[str, list[str]] = {}
     rank: dict[str, int] = {}
-    for language in languages:
-        for locale in (language, *(language_locale_dict.get(language, ()) if regional else ())):
+    for position, language in enumerate(languages):
+        regions = language_locale_dict.get(language, ()) if position < regional else ()
+        for locale in (language, *regions):
             rank.setdefault(locale, len(rank))
             info = default_loader.get_locale(locale).info
             for key in _MONTH_KEYS:
@@ -348,7 +368,8 @@ def _month_index(
 
 def _month_words(span: str) -> list[str]:
     """The words of ``span`` and its pairs of words (for two-word month names), lower case."""
-    words = [word.lower() for word in _words().findall(unicodedata.normalize("NFC", span))]
+    found = _words().findall(unicodedata.normalize("NFC", span))
+    words = [word.lower().replace(".", "") for word in found]
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
@@ -358,12 +379,12 @@ def month_locales(span: str, languages: tuple[str, ...] | None = None) -> tuple[
     language dateparser has for a script beyond Latin, Cyrillic, Greek). dateparser is then asked in those
     few, not in every language of the script."""
     words = _month_words(span)
-    choices = [(languages, True)] if languages else []
+    choices = [(languages, 1)] if languages else []
     letters = [ch for ch in span if ch.isalpha()]
     if all(ch < "\u0250" or "\u0370" <= ch <= "\u04ff" for ch in letters):
-        choices.append((script_languages(span), False))
+        choices.append((script_languages(span), 0))
     else:
-        choices.append((tuple(language_order), True))
+        choices.append((tuple(language_order), len(language_order)))
     for candidates, regional in choices:
         index, rank = _month_index(candidates, regional)
         found = sorted({locale for word in words for locale in index.get(word, ())}, key=rank.__getitem__)
@@ -402,7 +423,7 @@ def parse_relative_date(
     value = _dateparser(text, languages or script_languages(text), base=base)
     if value is None or value > base + timedelta(minutes=1):
         return None
-    return _plausible(value.replace(tzinfo=tz))
+    return value.replace(tzinfo=tz)
 
 
 def parse_text_date(
@@ -419,18 +440,50 @@ def parse_text_date_timed(
 ) -> tuple[datetime, bool] | None:
     """``parse_text_date`` and whether the text gave a time of day."""
     text = ascii_digits(text)
-    best: tuple[int, datetime, bool] | None = None
+    best: tuple[datetime, re.Match[str]] | None = None
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)
         if match is None:
             continue
         value = _from_match(match, tz, dayfirst)
-        if value is not None and (best is None or match.start() < best[0]):
-            zone = _zone_after(text, match.end(), tz)
-            best = (match.start(), value.replace(tzinfo=zone), match.group("hour") is not None)
-    if best is not None:
-        return best[1], best[2]
-    return parse_word_date(text, tz, languages)
+        value = _common_era(value, text, languages) if value is not None else None
+        if value is not None and (best is None or match.start() < best[1].start()):
+            best = (value.replace(tzinfo=_zone_after(text, match.end(), tz)), match)
+    if best is None:
+        return parse_word_date(text, tz, languages)
+    value, match = best
+    timed = match.group("hour") is not None
+    if timed and not match.group("ampm") and languages:
+        value = _meridiem_after(value, text, match.end(), languages)
+    return value, timed
+
+
+_WORD_AFTER = re.compile(r"\s*(\S{1,12})")
+
+
+@functools.cache
+def _meridiems(languages: tuple[str, ...]) -> dict[str, bool]:
+    """The words ``languages`` write after a time for am (False) and pm (True), from dateparser's data
+    ("ص"/"م" in Arabic, "πμ"/"μμ" in Greek, "öö"/"ös" in Turkish)."""
+    from dateparser.languages.loader import default_loader
+
+    words: dict[str, bool] = {}
+    for language in languages:
+        info = default_loader.get_locale(language).info
+        for key, pm in (("am", False), ("pm", True)):
+            words.update({word.lower(): pm for word in info.get(key, ())})
+    return words
+
+
+def _meridiem_after(value: datetime, text: str, end: int, languages: tuple[str, ...]) -> datetime:
+    """``value`` read on a 12-hour clock when the page's am/pm word follows its time ("06:40 م")."""
+    match = _WORD_AFTER.match(text, end)
+    if match is None or value.hour > 12:
+        return value
+    pm = _meridiems(languages).get(match.group(1).lower().rstrip(".,;)"))
+    if pm is None:
+        return value
+    return value.replace(hour=value.hour % 12 + (12 if pm else 0))
 
 
 def date_from_url(url: str, tz: tzinfo) -> datetime | None:
