@@ -423,7 +423,7 @@ def parse_relative_date(
     value = _dateparser(text, languages or script_languages(text), base=base)
     if value is None or value > base + timedelta(minutes=1):
         return None
-    return value.replace(tzinfo=tz)
+    return _plausible(value.replace(tzinfo=tz))
 
 
 def parse_text_date(
