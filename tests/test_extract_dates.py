@@ -89,6 +89,11 @@ def test_relative_dates_and_machine_dates_in_other_digits() -> None:
     assert parse_relative_date("۳ ساعت پیش", BEIRUT, now, ("fa", "en")) == now - timedelta(hours=3)
     assert parse_relative_date("३ घंटे पहले", BEIRUT, now, ("hi", "en")) == now - timedelta(hours=3)
     assert parse_relative_date("３時間前", BEIRUT, now, ("ja", "en")) == now - timedelta(hours=3)
+    # the page's language unknown: the languages dateparser writes the text's script in
+    assert parse_relative_date("منذ ٣ ساعات", BEIRUT, now) == now - timedelta(hours=3)
+    assert parse_relative_date("３時間前", BEIRUT, now) == now - timedelta(hours=3)
+    assert parse_relative_date("३ घंटे पहले", BEIRUT, now) == now - timedelta(hours=3)
+    assert parse_relative_date("לפני 3 שעות", BEIRUT, now) == now - timedelta(hours=3)
     assert parse_machine_date("２０２６-１１-０３T２１:０７:００+02:00", UTC) == datetime(
         2026, 11, 3, 21, 7, tzinfo=timezone(timedelta(hours=2))
     )

@@ -375,16 +375,13 @@ def _month_words(span: str) -> list[str]:
 
 def month_locales(span: str, languages: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """The dateparser locales whose month names include a word of ``span`` (a candidate date): those of
-    the page's ``languages`` and their regions first, else the languages of the span's script (every
-    language dateparser has for a script beyond Latin, Cyrillic, Greek). dateparser is then asked in those
-    few, not in every language of the script."""
+    the page's ``languages`` and their regions first, else the languages of the span's script (with their
+    regions beyond Latin and Cyrillic). dateparser is then asked in those few, not in every language of
+    the script."""
     words = _month_words(span)
     choices = [(languages, 1)] if languages else []
-    letters = [ch for ch in span if ch.isalpha()]
-    if all(ch < "\u0250" or "\u0370" <= ch <= "\u04ff" for ch in letters):
-        choices.append((script_languages(span), 0))
-    else:
-        choices.append((tuple(language_order), len(language_order)))
+    script = script_languages(span)
+    choices.append((script, 0 if script in (_LATIN, _CYRILLIC) else len(script)))
     for candidates, regional in choices:
         index, rank = _month_index(candidates, regional)
         found = sorted({locale for word in words for locale in index.get(word, ())}, key=rank.__getitem__)
@@ -396,13 +393,36 @@ def month_locales(span: str, languages: tuple[str, ...] | None = None) -> tuple[
 
 
 def script_languages(text: str) -> tuple[str, ...]:
-    """dateparser languages for the script of ``text``'s letters (Latin, Cyrillic, Greek)."""
+    """dateparser languages for the script of ``text``'s letters: a chosen few for Latin and Cyrillic,
+    Greek; for another script the languages whose month names dateparser writes in it, in its order
+    ("ARABIC": fa, ar, ur...; "DEVANAGARI": hi, mr, ne...; "CJK": ja, zh...)."""
     letters = [ch for ch in text if ch.isalpha()]
     if any("\u0400" <= ch <= "\u04ff" for ch in letters):
         return _CYRILLIC
     if any("\u0370" <= ch <= "\u03ff" for ch in letters):
         return ("el",)
+    for ch in letters:
+        if ch >= "\u0250":
+            found = _script_index().get(unicodedata.name(ch, "").split(" ")[0])
+            if found:
+                return found
     return _LATIN
+
+
+@functools.cache
+def _script_index() -> dict[str, tuple[str, ...]]:
+    """Script (the first word of a letter's Unicode name: "ARABIC", "THAI") -> the dateparser languages
+    writing month names in it, in dateparser's order; Latin left out (``_LATIN`` is the bounded set).
+    Read once from dateparser's data (every language: some 0.2 s)."""
+    from dateparser.languages.loader import default_loader
+
+    index: dict[str, list[str]] = {}
+    for language in language_order:
+        info = default_loader.get_locale(language).info
+        names = "".join(name for key in _MONTH_KEYS for name in info.get(key, ()))
+        for script in {unicodedata.name(ch, "").split(" ")[0] for ch in names if ch.isalpha()} - {"LATIN"}:
+            index.setdefault(script, []).append(language)
+    return {script: tuple(languages) for script, languages in index.items()}
 
 
 def parse_relative_date(
@@ -420,7 +440,7 @@ def parse_relative_date(
     ):
         return None
     base = now.astimezone(tz).replace(tzinfo=None)
-    value = _dateparser(text, languages or script_languages(text), base=base)
+    value = _dateparser(text, languages or script_languages(text)[:_MAX_LOCALES], base=base)
     if value is None or value > base + timedelta(minutes=1):
         return None
     return _plausible(value.replace(tzinfo=tz))
