@@ -379,17 +379,19 @@ def month_locales(span: str, languages: tuple[str, ...] | None = None) -> tuple[
     regions beyond Latin and Cyrillic). dateparser is then asked in those few, not in every language of
     the script."""
     words = _month_words(span)
-    choices = [(languages, 1)] if languages else []
-    script = script_languages(span)
-    choices.append((script, 0 if script in (_LATIN, _CYRILLIC) else len(script)))
-    for candidates, regional in choices:
-        index, rank = _month_index(candidates, regional)
-        found = sorted({locale for word in words for locale in index.get(word, ())}, key=rank.__getitem__)
-        # dateparser takes one region of a language: the first that writes the word
-        by_language = {locale.split("-")[0]: locale for locale in reversed(found)}
-        if found:
-            return tuple(sorted(by_language.values(), key=rank.__getitem__)[:_MAX_LOCALES])
-    return ()
+    found = _locales_naming(words, languages, 1) if languages else ()
+    if not found:
+        script = script_languages(span)
+        found = _locales_naming(words, script, 0 if script in (_LATIN, _CYRILLIC) else len(script))
+    return found
+
+
+def _locales_naming(words: list[str], languages: tuple[str, ...], regional: int) -> tuple[str, ...]:
+    index, rank = _month_index(languages, regional)
+    found = sorted({locale for word in words for locale in index.get(word, ())}, key=rank.__getitem__)
+    # dateparser takes one region of a language: the first that writes the word
+    by_language = {locale.split("-")[0]: locale for locale in reversed(found)}
+    return tuple(sorted(by_language.values(), key=rank.__getitem__)[:_MAX_LOCALES])
 
 
 def script_languages(text: str) -> tuple[str, ...]:
