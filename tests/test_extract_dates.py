@@ -24,57 +24,61 @@ def test_ascii_digits_maps_every_decimal_digit_and_keeps_other_text() -> None:
     assert ascii_digits("март ²") == "март ²"  # a superscript is no decimal digit
 
 
+TEXT_DATES = [
+    # other digits, a month name dateparser has in the page's language
+    ("۱۴ فوریه ۲۰۲۶ - ۰۹:۱۵", ("fa", "en"), datetime(2026, 2, 14, 9, 15)),  # Persian digits
+    ("अद्यतन: १४ फ़रवरी २०२६, ०९:१५", ("hi", "en"), datetime(2026, 2, 14, 9, 15)),  # Devanagari
+    ("१४ फेब्रुवारी २०२६ १७:४०", ("mr", "en"), datetime(2026, 2, 14, 17, 40)),  # Marathi
+    ("প্রকাশ: ১৪ ফেব্রুয়ারি ২০২৬, ০৯:১৫", ("bn", "en"), datetime(2026, 2, 14, 9, 15)),  # Bengali
+    ("๑๔ กุมภาพันธ์ ๒๐๒๖ ๐๙:๑๕ น.", ("th", "en"), datetime(2026, 2, 14, 9, 15)),  # Thai digits
+    ("٢٢ أكتوبر ٢٠٢٦ | ١١:٠٨", ("ar", "en"), datetime(2026, 10, 22, 11, 8)),  # Arabic-Indic digits
+    ("٢٢ أكتوبر ٢٠٢٦ ٠٣:٠٨ م", ("ar", "en"), datetime(2026, 10, 22, 15, 8)),  # an Arabic "pm"
+    # month names only a regional locale of the language knows (Levantine, Iraqi), of two words
+    ("الأحد ٨ تشرين الثاني ٢٠٢٦، الساعة ١٧:٠٥", ("ar", "en"), datetime(2026, 11, 8, 17, 5)),
+    ("نشر في 3 حزيران 2026 - 08:30", ("ar", "en"), datetime(2026, 6, 3, 8, 30)),
+    ("١ كانون الأول ٢٠٢٦", ("ar", "en"), datetime(2026, 12, 1)),
+    # a month written twice: the common name and the regional one, bracketed or after a slash
+    ("٩ أغسطس (آب) ٢٠٢٦ - ٢٣:٥٩", ("ar", "en"), datetime(2026, 8, 9, 23, 59)),
+    ("٩ آب/أغسطس ٢٠٢٦ ٢٣:٥٩", ("ar", "en"), datetime(2026, 8, 9, 23, 59)),
+    # the page's language unknown: the month word itself tells
+    ("٥ نيسان ٢٠٢٦ ١٠:٢٠", None, datetime(2026, 4, 5, 10, 20)),
+    ("১৪ ফেব্রুয়ারি ২০২৬, ০৯:১৫", None, datetime(2026, 2, 14, 9, 15)),
+    # Thai dates count years in the Buddhist era (2569 is 2026), months abbreviated with dots
+    ("๑๔ ก.พ. ๒๕๖๙ ๐๙:๑๕ น.", ("th", "en"), datetime(2026, 2, 14, 9, 15)),
+    ("14 กุมภาพันธ์ 2569 เวลา 17:45 น.", None, datetime(2026, 2, 14, 17, 45)),
+    ("14/02/2569 17:45", ("th", "en"), datetime(2026, 2, 14, 17, 45)),
+    ("14/02/2569 17:45", ("en",), None),  # no Thai page: no such year
+    # a Solar Hijri (Persian) or Hijri date is not read as a Gregorian one
+    ("۲۳ آبان ۱۴۰۵ - ۱۰:۳۰", ("fa", "en"), None),
+    ("١٥ رمضان ١٤٤٧ هـ", ("ar", "en"), None),
+    # full-width digits and punctuation (ja, zh)
+    ("更新：２０２６年１１月３日 ２１時０７分", None, datetime(2026, 11, 3, 21, 7)),
+    ("２０２６年１１月３日（火）午後９時７分", None, datetime(2026, 11, 3, 21, 7)),
+    ("２０２６／１１／０３ ２１：０７", None, datetime(2026, 11, 3, 21, 7)),
+    ("２０２６．１１．０３ ２１：０７", None, datetime(2026, 11, 3, 21, 7)),
+    # numbers only, any punctuation before the time (an Arabic comma); a Solar Hijri year is no Gregorian
+    ("١٤/١١/٢٠٢٦، ١٩:٣٠", ("ar", "en"), datetime(2026, 11, 14, 19, 30)),
+    ("۱۴۰۵/۰۸/۲۳ ۱۰:۳۰", ("fa", "en"), None),
+    ("१४-११-२०२६ • १९:३०", ("hi", "en"), datetime(2026, 11, 14, 19, 30)),
+    # the page's own am/pm word after a numeric date's time (dateparser's data)
+    ("١٤/١١/٢٠٢٦ ٠٧:٣٠ م", ("ar", "en"), datetime(2026, 11, 14, 19, 30)),
+    ("14/11/2026 12:10 ص", ("ar", "en"), datetime(2026, 11, 14, 0, 10)),
+    ("14/11/2026 07:30 μμ", ("el", "en"), datetime(2026, 11, 14, 19, 30)),
+    ("14/11/2026 07:30", ("ar", "en"), datetime(2026, 11, 14, 7, 30)),
+    # Maghreb month names, known to dateparser's ar-DZ/ar-MA locales only
+    ("السبت 4 جويلية 2026 على الساعة 21:10", ("ar", "en"), datetime(2026, 7, 4, 21, 10)),
+    ("الخميس 17 شتنبر 2026 - 09:05", ("ar", "en"), datetime(2026, 9, 17, 9, 5)),
+    # Latin pages keep working, with and without a time
+    ("12. März 2026 um 14:05 Uhr", ("de", "en"), datetime(2026, 3, 12, 14, 5)),
+    ("Published March 12, 2026", ("en",), datetime(2026, 3, 12)),
+    ("12 de marzo de 2026, 14:05 h", ("es", "en"), datetime(2026, 3, 12, 14, 5)),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "languages", "expected"),
-    [
-        # other digits, a month name dateparser has in the page's language
-        ("۱۴ فوریه ۲۰۲۶ - ۰۹:۱۵", ("fa", "en"), datetime(2026, 2, 14, 9, 15)),  # Persian digits
-        ("अद्यतन: १४ फ़रवरी २०२६, ०९:१५", ("hi", "en"), datetime(2026, 2, 14, 9, 15)),  # Devanagari
-        ("१४ फेब्रुवारी २०२६ १७:४०", ("mr", "en"), datetime(2026, 2, 14, 17, 40)),  # Marathi
-        ("প্রকাশ: ১৪ ফেব্রুয়ারি ২০২৬, ০৯:১৫", ("bn", "en"), datetime(2026, 2, 14, 9, 15)),  # Bengali
-        ("๑๔ กุมภาพันธ์ ๒๐๒๖ ๐๙:๑๕ น.", ("th", "en"), datetime(2026, 2, 14, 9, 15)),  # Thai digits
-        ("٢٢ أكتوبر ٢٠٢٦ | ١١:٠٨", ("ar", "en"), datetime(2026, 10, 22, 11, 8)),  # Arabic-Indic digits
-        ("٢٢ أكتوبر ٢٠٢٦ ٠٣:٠٨ م", ("ar", "en"), datetime(2026, 10, 22, 15, 8)),  # an Arabic "pm"
-        # month names only a regional locale of the language knows (Levantine, Iraqi), of two words
-        ("الأحد ٨ تشرين الثاني ٢٠٢٦، الساعة ١٧:٠٥", ("ar", "en"), datetime(2026, 11, 8, 17, 5)),
-        ("نشر في 3 حزيران 2026 - 08:30", ("ar", "en"), datetime(2026, 6, 3, 8, 30)),
-        ("١ كانون الأول ٢٠٢٦", ("ar", "en"), datetime(2026, 12, 1)),
-        # a month written twice: the common name and the regional one, bracketed or after a slash
-        ("٩ أغسطس (آب) ٢٠٢٦ - ٢٣:٥٩", ("ar", "en"), datetime(2026, 8, 9, 23, 59)),
-        ("٩ آب/أغسطس ٢٠٢٦ ٢٣:٥٩", ("ar", "en"), datetime(2026, 8, 9, 23, 59)),
-        # the page's language unknown: the month word itself tells
-        ("٥ نيسان ٢٠٢٦ ١٠:٢٠", None, datetime(2026, 4, 5, 10, 20)),
-        ("১৪ ফেব্রুয়ারি ২০২৬, ০৯:১৫", None, datetime(2026, 2, 14, 9, 15)),
-        # Thai dates count years in the Buddhist era (2569 is 2026), months abbreviated with dots
-        ("๑๔ ก.พ. ๒๕๖๙ ๐๙:๑๕ น.", ("th", "en"), datetime(2026, 2, 14, 9, 15)),
-        ("14 กุมภาพันธ์ 2569 เวลา 17:45 น.", None, datetime(2026, 2, 14, 17, 45)),
-        ("14/02/2569 17:45", ("th", "en"), datetime(2026, 2, 14, 17, 45)),
-        ("14/02/2569 17:45", ("en",), None),  # no Thai page: no such year
-        # a Solar Hijri (Persian) or Hijri date is not read as a Gregorian one
-        ("۲۳ آبان ۱۴۰۵ - ۱۰:۳۰", ("fa", "en"), None),
-        ("١٥ رمضان ١٤٤٧ هـ", ("ar", "en"), None),
-        # full-width digits and punctuation (ja, zh)
-        ("更新：２０２６年１１月３日 ２１時０７分", None, datetime(2026, 11, 3, 21, 7)),
-        ("２０２６年１１月３日（火）午後９時７分", None, datetime(2026, 11, 3, 21, 7)),
-        ("２０２６／１１／０３ ２１：０７", None, datetime(2026, 11, 3, 21, 7)),
-        ("２０２６．１１．０３ ２１：０７", None, datetime(2026, 11, 3, 21, 7)),
-        # numbers only, any punctuation before the time (an Arabic comma); a Solar Hijri year is no Gregorian
-        ("١٤/١١/٢٠٢٦، ١٩:٣٠", ("ar", "en"), datetime(2026, 11, 14, 19, 30)),
-        ("۱۴۰۵/۰۸/۲۳ ۱۰:۳۰", ("fa", "en"), None),
-        ("१४-११-२०२६ • १९:३०", ("hi", "en"), datetime(2026, 11, 14, 19, 30)),
-        # the page's own am/pm word after a numeric date's time (dateparser's data)
-        ("١٤/١١/٢٠٢٦ ٠٧:٣٠ م", ("ar", "en"), datetime(2026, 11, 14, 19, 30)),
-        ("14/11/2026 12:10 ص", ("ar", "en"), datetime(2026, 11, 14, 0, 10)),
-        ("14/11/2026 07:30 μμ", ("el", "en"), datetime(2026, 11, 14, 19, 30)),
-        ("14/11/2026 07:30", ("ar", "en"), datetime(2026, 11, 14, 7, 30)),
-        # Maghreb month names, known to dateparser's ar-DZ/ar-MA locales only
-        ("السبت 4 جويلية 2026 على الساعة 21:10", ("ar", "en"), datetime(2026, 7, 4, 21, 10)),
-        ("الخميس 17 شتنبر 2026 - 09:05", ("ar", "en"), datetime(2026, 9, 17, 9, 5)),
-        # Latin pages keep working, with and without a time
-        ("12. März 2026 um 14:05 Uhr", ("de", "en"), datetime(2026, 3, 12, 14, 5)),
-        ("Published March 12, 2026", ("en",), datetime(2026, 3, 12)),
-        ("12 de marzo de 2026, 14:05 h", ("es", "en"), datetime(2026, 3, 12, 14, 5)),
-    ],
+    TEXT_DATES,
+    ids=[f"{i}-{(languages or ('any',))[0]}" for i, (_, languages, _) in enumerate(TEXT_DATES)],
 )
 def test_dates_in_any_digits_and_month_spelling(
     text: str, languages: tuple[str, ...] | None, expected: datetime | None
