@@ -51,6 +51,16 @@ TEXT_DATES = [
     # a Solar Hijri (Persian) or Hijri date is not read as a Gregorian one
     ("۲۳ آبان ۱۴۰۵ - ۱۰:۳۰", ("fa", "en"), None),
     ("١٥ رمضان ١٤٤٧ هـ", ("ar", "en"), None),
+    # ... and the Gregorian date written beside it is read
+    ("الأحد ١٥ رمضان ١٤٤٧ هـ الموافق ١ مارس ٢٠٢٦ - ١٠:٠٠", ("ar", "en"), datetime(2026, 3, 1, 10, 0)),
+    ("١٥/٠٩/١٤٤٧ هـ الموافق ٠١/٠٣/٢٠٢٦ ١٠:٠٠", ("ar", "en"), datetime(2026, 3, 1, 10, 0)),
+    # more scripts: Myanmar, Khmer, Lao digits; Tamil, Georgian, Armenian month names
+    ("၁၄ ဖေဖော်ဝါရီ ၂၀၂၆ ၀၉:၁၅", ("my", "en"), datetime(2026, 2, 14, 9, 15)),
+    ("១៤ កុម្ភៈ ២០២៦ ០៩:១៥", ("km", "en"), datetime(2026, 2, 14, 9, 15)),
+    ("໑໔ ກຸມພາ ໒໐໒໖ ໐໙:໑໕", ("lo", "en"), datetime(2026, 2, 14, 9, 15)),
+    ("14 ஜனவரி 2026 09:15", None, datetime(2026, 1, 14, 9, 15)),
+    ("14 თებერვალი 2026, 09:15", ("ka", "en"), datetime(2026, 2, 14, 9, 15)),
+    ("14 փետրվարի 2026 09:15", ("hy", "en"), datetime(2026, 2, 14, 9, 15)),
     # full-width digits and punctuation (ja, zh)
     ("更新：２０２６年１１月３日 ２１時０７分", None, datetime(2026, 11, 3, 21, 7)),
     ("２０２６年１１月３日（火）午後９時７分", None, datetime(2026, 11, 3, 21, 7)),

@@ -464,13 +464,14 @@ def parse_text_date_timed(
     text = ascii_digits(text)
     best: tuple[datetime, re.Match[str]] | None = None
     for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if match is None:
-            continue
-        value = _from_match(match, tz, dayfirst)
-        value = _common_era(value, text, languages) if value is not None else None
-        if value is not None and (best is None or match.start() < best[1].start()):
-            best = (value.replace(tzinfo=_zone_after(text, match.end(), tz)), match)
+        for match in pattern.finditer(text):  # the first that is a date: "15/09/1447 هـ = 01/03/2026"
+            if best is not None and match.start() >= best[1].start():
+                break
+            value = _from_match(match, tz, dayfirst)
+            value = _common_era(value, text, languages) if value is not None else None
+            if value is not None:
+                best = (value.replace(tzinfo=_zone_after(text, match.end(), tz)), match)
+                break
     if best is None:
         return parse_word_date(text, tz, languages)
     value, match = best
