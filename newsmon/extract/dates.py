@@ -1,6 +1,6 @@
 """Dates as pages write them (ISO 8601, RFC 2822, "27/02/2026", "February 27, 2026", "12. März 2026 um
-14:05 Uhr", "12 березня 2026, 14:05", "2026年12月7日 14:05", "2026년 12월 7일", "vor 3 Stunden") to tz-aware
-ISO 8601."""
+14:05 Uhr", "12 березня 2026, 14:05", "2026年12月7日 14:05", "2026년 12월 7일", "vor 3 Stunden", in any
+script's digits: "٢٠ آذار ٢٠٢٦ - ٠٦:٤٠", "２０２６年３月２０日 ６時４０分") to tz-aware ISO 8601."""
 
 from __future__ import annotations
 
