@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsmon.extract.dates import ascii_digits, parse_machine_date, parse_relative_date, parse_text_date
+from newsmon.extract.date_words import ascii_digits
+from newsmon.extract.dates import parse_machine_date, parse_relative_date, parse_text_date
 from newsmon.extract.html import parse_html
 from newsmon.extract.metadata import extract_metadata
 from newsmon.extract.types import ExtractOptions
