@@ -165,7 +165,8 @@ def main_zones() -> frozenset[str]:
 
 def language_country(language: str | None) -> tuple[str | None, str]:
     """The country a language tag names (``pt-BR`` -> BR), else the usual one for the bare language
-    (locale aliases: ``et`` -> EE); with how it was found."""
+    (locale aliases: ``et`` -> EE); with how it was found. An alias whose region is no country of the zone
+    tables (``ar`` -> ``ar_AA``, "all Arabic"; ``eo`` -> ``eo_XX``) names none."""
     if not language:
         return None, ""
     match = _REGION.match(language)
@@ -173,9 +174,15 @@ def language_country(language: str | None) -> tuple[str | None, str]:
         return match.group(1).upper(), f"lang {language}"
     alias = locale.locale_alias.get(language.lower().split("-")[0].split("_")[0], "")
     region = _REGION.match(alias)
-    if region:
+    if region and region.group(1).upper() in _countries():
         return region.group(1).upper(), f"lang {language} (usually {alias.split('.')[0]})"
     return None, ""
+
+
+@functools.lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """Every country code the zone tables name."""
+    return frozenset(code for _, codes in zone_table() for code in codes)
 
 
 # Country-code domains sold to the world as generic names (.io, .tv, .me ...): they name no country.
