@@ -388,10 +388,10 @@ def generalise(urls: Iterable[str], negatives: Iterable[str] = ()) -> PatternRes
     notes: list[str] = []
     for path, count in query_only.items():
         keys = ", ".join(sorted(query_keys[path]))
-        told = ", ".join(ids.keys.get(path, ())) or "none"
+        told = ", ".join(ids.keys.get(path, ())) or "none of its keys"
         notes.append(
-            f"{count + 1} example URLs differ only in their query ({keys}; pages told apart by: {told}) on "
-            f"{path}: article_pattern sees the path only, so every page at that path counts as an article"
+            f"{count + 1} example URLs differ only in their query ({keys}) on {path}, pages told apart by "
+            f"{told}: article_pattern sees the path only, so every page at that path counts as an article"
         )
     groups: dict[tuple[int, tuple[bool, ...]], list[Sample]] = {}
     for sample in samples:
