@@ -340,6 +340,11 @@ def test_a_locale_alias_whose_region_is_no_country_names_none() -> None:
     dates = [d for d in (parse_dated(f"2026-{m:02d}-14T08:15:00+03:00") for m in (1, 4, 7, 10)) if d]
     assert "AA" not in infer_timezone(dates, "ar").reason
     assert infer_timezone(dates, "ar", "akhbar.example.jo").zone == "Asia/Amman"  # the domain names it
+    # no country named: among the 25 zones at +03:00, one of a country where the language is official
+    arabic = {"Asia/Riyadh", "Asia/Baghdad", "Asia/Qatar", "Asia/Amman", "Asia/Damascus", "Asia/Kuwait"}
+    assert infer_timezone(dates, "ar").zone in arabic | {"Asia/Bahrain", "Asia/Aden"}
+    assert infer_timezone(dates, "sw").zone in {"Africa/Nairobi", "Africa/Dar_es_Salaam"}
+    assert infer_timezone(dates, "so").zone == "Africa/Mogadishu"
 
 
 @pytest.mark.crawl

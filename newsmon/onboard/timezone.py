@@ -6,7 +6,9 @@ that instant is the one written). Among the best, zones of the country the site 
 order: the region of its language tag (``lang="ru-UA"``), the country of its host's top-level domain
 (``.ua``), the usual country of a bare language (the C library's locale aliases, ``et`` -> ``et_EE``); then
 the zone zone.tab says covers most of that country, then the zone more countries share (zone1970.tab), then
-zone.tab's order.
+zone.tab's order. With no country named, a zone whose own country has the page language as an official
+language (CLDR's territory data, through babel) comes before one where it has not (``ar`` at +03:00:
+Riyadh, not Nairobi; ``sw`` at +03:00: Nairobi).
 Values written in UTC with a ``Z`` tell nothing about the site's zone and are left out; when none is left the
 answer is UTC.
 """
@@ -27,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError
 
+from babel.languages import get_official_languages
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
@@ -179,6 +182,17 @@ def language_country(language: str | None) -> tuple[str | None, str]:
     return None, ""
 
 
+@functools.lru_cache(maxsize=512)
+def _official(language: str, country: str) -> bool:
+    """The language is an official one (de facto included) of the country, by CLDR's territory data."""
+    if not language:
+        return False
+    try:
+        return language in {code.split("_")[0] for code in get_official_languages(country, de_facto=True)}
+    except (KeyError, ValueError):
+        return False
+
+
 @functools.lru_cache(maxsize=1)
 def _countries() -> frozenset[str]:
     """Every country code the zone tables name."""
@@ -287,9 +301,17 @@ def infer_timezone(
     # in a country the site names: the zones zone.tab files under it (Berlin before Zurich), its own before
     # those another country shares unless they cover most of it (Kyiv before Simferopol), then zone.tab's
     # order; with no country named, the zone most countries share
+    base = (language or "").replace("_", "-").split("-")[0].lower()
+
     def key(zone: str) -> tuple[int, bool, bool, int, int]:
         if rank(zone) == len(hints):
-            return rank(zone), False, False, -len(countries[zone]), order[zone]
+            return (
+                rank(zone),
+                not _official(base, countries[zone][0]),
+                False,
+                -len(countries[zone]),
+                order[zone],
+            )
         country = hints[rank(zone)][0]
         listed_elsewhere = countries[zone][0] != country  # zone.tab files it under another country
         shared = len(countries[zone]) > 1 and zone not in main  # another country's time too (Crimea)
@@ -309,6 +331,8 @@ def infer_timezone(
             f"none in {country} ({how}); shared by most countries" if country else "shared by most countries"
         )
     )
+    if not in_country and _official(base, countries[chosen][0]):
+        where += f" where {base} is official ({countries[chosen][0]})"
     fit = "all" if best == len(usable) else f"{best} of {len(usable)}"
     reason = f"{len(usable)} dated values, offsets {seen}; {len(fitting)} zones fit {fit}; {where}{skipped}"
     logger.debug("Timezone %s: %s", chosen, reason)

@@ -271,13 +271,19 @@ class Walk:
         story = bool(data.title) and layout.tells_story
         lists = len(listed) >= MIN_LISTING and not story
         if data.is_hub or lists:
-            self.hubs[path] = "a listing page" if lists else "declares itself a hub"
+            self._hub(path, "a listing page" if lists else "declares itself a hub", pattern)
             return "hub"
         listed_story = story and path in self.listed  # a story the site lists, its date unread
         if not example and not listed_story and (data.published_at is None or data.published_from_url):
-            self.hubs[path] = "not an article (no article markup, no date)"
+            self._hub(path, "not an article (no article markup, no date)", pattern)
             return "hub"
         return "unknown"
+
+    def _hub(self, path: str, why: str, pattern: PatternResult) -> None:
+        """Record a hub path; not a path whose pages the site tells apart by a query (``?id=N``): that
+        page is one of many there, and its path is the articles' too."""
+        if not pattern.ids.keys.get(path):
+            self.hubs[path] = why
 
     def note_listed(self, tree: HtmlElement, url: str) -> None:
         """The teasers of a listing page read: pages the site lists as articles (``judge``)."""
