@@ -219,6 +219,7 @@ class Shape:
     samples: list[Sample]
     rules: list[str] = field(default_factory=list)
     note: str = ""
+    urls: int = 0  # example URLs it stands for (several per path where pages differ by query); 0: one each
 
     @property
     def size(self) -> int:
@@ -404,6 +405,7 @@ def generalise(urls: Iterable[str], negatives: Iterable[str] = ()) -> PatternRes
     rejected: list[tuple[Shape, str]] = []
     for shape in shapes:
         size = shape.size + sum(query_only.get(s.path, 0) for s in shape.samples)
+        shape.urls = size
         hit = _hits(shape.regex(), hubs)
         if size < support:
             rejected.append((shape, f"only {size} of {total} examples (need {support})"))
