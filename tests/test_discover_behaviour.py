@@ -24,7 +24,7 @@ from newsmon.fetch.policy import OPTIONS
 from newsmon.onboard.browser import BrowserFetcher
 from newsmon.onboard.labels import PageBlocks, caption_of_item, choose_labels, page_blocks
 from newsmon.onboard.patterns import generalise
-from newsmon.onboard.timezone import infer_timezone, parse_dated
+from newsmon.onboard.timezone import infer_timezone, language_country, parse_dated
 from newsmon.sites import SiteConfig, load_site_config, site_pattern
 from tests.crawl_helpers import CrawlResult, run_crawl
 from tests.shapes import discover_faro, discover_hlas, discover_skript, discover_vezha
@@ -330,6 +330,21 @@ def test_timezone_ties_broken_by_language_and_domain(language: str, host: str | 
     winter = [parse_dated("2026-01-20T10:00:00+02:00")] if zone != "Europe/Moscow" else []
     dates = [d for d in summer + winter if d is not None]
     assert infer_timezone(dates, language, host).zone == zone
+
+
+def test_a_locale_alias_whose_region_is_no_country_names_none() -> None:
+    # the C library maps ar -> ar_AA ("all Arabic") and eo -> eo_XX: no country, so no tie-break by it
+    assert language_country("ar") == (None, "")
+    assert language_country("eo") == (None, "")
+    assert language_country("et")[0] == "EE"
+    dates = [d for d in (parse_dated(f"2026-{m:02d}-14T08:15:00+03:00") for m in (1, 4, 7, 10)) if d]
+    assert "AA" not in infer_timezone(dates, "ar").reason
+    assert infer_timezone(dates, "ar", "akhbar.example.jo").zone == "Asia/Amman"  # the domain names it
+    # no country named: among the 25 zones at +03:00, one of a country where the language is official
+    arabic = {"Asia/Riyadh", "Asia/Baghdad", "Asia/Qatar", "Asia/Amman", "Asia/Damascus", "Asia/Kuwait"}
+    assert infer_timezone(dates, "ar").zone in arabic | {"Asia/Bahrain", "Asia/Aden"}
+    assert infer_timezone(dates, "sw").zone in {"Africa/Nairobi", "Africa/Dar_es_Salaam"}
+    assert infer_timezone(dates, "so").zone == "Africa/Mogadishu"
 
 
 @pytest.mark.crawl

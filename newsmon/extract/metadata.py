@@ -24,7 +24,7 @@ from newsmon.extract.dates import (
 from newsmon.extract.jsonld import JsonLd, parse_jsonld, text_values
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.scope import ArticleScope, find_scope
-from newsmon.extract.tags import visible_tags
+from newsmon.extract.tags import split_keywords, visible_tags
 from newsmon.extract.text import normalize_space, text_of
 from newsmon.extract.titles import clean_text, extract_title, unescape_entities
 from newsmon.extract.types import ArticleMetadata, ExtractOptions
@@ -77,14 +77,22 @@ def _section(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope) -
 
 
 def _tags(metas: dict[str, list[str]], jsonld: JsonLd, scope: ArticleScope, url: str) -> list[str]:
-    """Declared tags (article:tag, JSON-LD keywords), then the page's visible tag list (tags.py)."""
+    """Declared tags (article:tag, JSON-LD keywords), then the page's visible tag list (tags.py), which
+    the keywords meta helps recognise (its words name tags, but sites fill it for search engines: never
+    tags by itself). Keyword lists are cut on every script's list separators (``split_keywords``)."""
     article = jsonld.article or {}
     keywords = article.get("keywords")
     if isinstance(keywords, str):
-        keywords = keywords.split(",")
+        keywords = split_keywords(keywords)
     declared = [normalize_space(t) for t in [*metas.get("article:tag", []), *text_values(keywords)]]
     declared = [t for t in declared if t]
-    return dedupe_names([*declared, *scope.tag_links(), *visible_tags(scope, url, declared)])
+    hints = [
+        word
+        for key in ("keywords", "news_keywords")
+        for v in metas.get(key, [])
+        for word in split_keywords(v)
+    ]
+    return dedupe_names([*declared, *scope.tag_links(), *visible_tags(scope, url, declared, hints)])
 
 
 def _language(tree: HtmlElement, metas: dict[str, list[str]], jsonld: JsonLd) -> str | None:

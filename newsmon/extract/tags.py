@@ -4,12 +4,17 @@ A tag hub is recognised by what points to it: a rel=tag link, a link whose text 
 meta or structured data declare, a link in a container the CMS names for tags in its own language
 ("field--name-field-tags", "etiketler", "article__topics") or under a label ("Címkék:", "Témata:"), or a
 link whose path names a tag hub in a common language (/tag/, /thema/, /etiket/, /tema/). The hub prefix
-those links share (the path without its last segment) is then the site's tag hub, and every short link of the
-article to it is a tag. Navigation, sidebars, teaser cards and comments never give tags."""
+those links share (the path without its last segment; for a hub identified by a query, ``/Tag.aspx?t=3``,
+``/search?tag=x``, the path and the query without its last value) is then the site's tag hub, and every
+short link of the article to it is a tag. A pager (``?page=2``) is no tag: its links' texts are numbers or
+"next", and neither names nor labels it for tags. Navigation, sidebars, teaser cards and comments never give
+tags."""
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import cast
 from urllib.parse import unquote, urlsplit
@@ -43,10 +48,50 @@ _TAG_CHARS = 40
 _CONTAINER_LEVELS = 3
 
 
+@functools.cache
+def _separators() -> re.Pattern[str]:
+    """Every list separator of the world's scripts: the punctuation Unicode names a comma or a semicolon
+    (, ; ، ؛ 、 ， ； ፣ ...), from the character database rather than a list (once, on first use)."""
+    found = (
+        chr(c)
+        for c in range(0x10000)
+        if unicodedata.category(chr(c)) == "Po"
+        and {"COMMA", "SEMICOLON"} & set(unicodedata.name(chr(c), "").split())
+    )
+    return re.compile("[" + re.escape("".join(found)) + "]")
+
+
+def split_keywords(value: str) -> list[str]:
+    """A declared keyword list (``<meta name=keywords>``, JSON-LD ``keywords`` as one string) cut on every
+    list separator of the world's scripts ("النقل، المياه", "道路、学校", "교육；예산")."""
+    return [part for part in (normalize_space(p) for p in _separators().split(value)) if part]
+
+
+def _query_hub(path: str, query: str) -> tuple[str, str] | None:
+    """(hub prefix, last value) of a link to a hub identified by its query (``/Tag.aspx?t=3``: the prefix
+    ``/tag.aspx?t=``, the value ``3``; ``/index.php?mod=tag&w=x``): the query without its last value."""
+    head, sep, value = query.rpartition("=")
+    if not sep or not value or "&" in value or not head.rpartition("&")[2]:
+        return None
+    return (path.casefold() or "/") + "?" + head.casefold() + "=", value
+
+
+def _hub_words(prefix: str) -> set[str]:
+    """The words a hub prefix names itself by: its last path segment (``/thema/``), and for a query hub
+    that segment's stem and the query's keys (``/Tag.aspx?t=`` -> tag.aspx, tag, t)."""
+    path, _, query = prefix.partition("?")
+    last = path.strip("/").rsplit("/", 1)[-1]
+    if not query:
+        return {last}
+    keys = {pair.partition("=")[0] for pair in query.split("&")}
+    return {last, last.split(".", 1)[0], *keys}
+
+
 def _hub(href: str, host: str) -> tuple[str, str] | None:
-    """(hub prefix, last segment) of a same-site link with at least two path segments and no query or
-    fragment (a pager, a comment anchor), else None. String operations only: this runs on every link."""
-    if not href or "?" in href or "#" in href or href.startswith(("javascript:", "mailto:", "tel:", "data:")):
+    """(hub prefix, last segment) of a same-site link with at least two path segments, or (path and query
+    without its last value, that value) of a link to a query-identified hub (``_query_hub``); None for a
+    fragment (a comment anchor) and other schemes. String operations only: this runs on every link."""
+    if not href or "#" in href or href.startswith(("javascript:", "mailto:", "tel:", "data:")):
         return None
     if "://" in href or href.startswith("//"):
         scheme, _, rest = href.partition("//")
@@ -58,6 +103,9 @@ def _hub(href: str, host: str) -> tuple[str, str] | None:
         href = slash + path
     elif ":" in href.split("/", 1)[0]:
         return None  # another scheme
+    if "?" in href:
+        path, _, query = (unquote(href) if "%" in href else href).partition("?")
+        return _query_hub(path, query) if path else None  # "?page=2": this page's pager
     path = (unquote(href) if "%" in href else href).rstrip("/")
     prefix, _, last = path.rpartition("/")
     if not prefix.strip("/") or not last:
@@ -139,11 +187,12 @@ def _outside(link: HtmlElement) -> bool:
     return False
 
 
-def _path(href: str) -> str:
-    """The path of a link, cheaply (no query, no fragment, no scheme and host)."""
+def _path(href: str, query: bool = False) -> str:
+    """The path of a link, cheaply (no fragment, no scheme and host; no query unless ``query``)."""
     if "://" in href:
         href = "/" + href.split("/", 3)[3] if href.count("/") >= 3 else "/"
-    return href.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    href = href.split("#", 1)[0]
+    return href if query and "?" in href else href.split("?", 1)[0].rstrip("/")
 
 
 _INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "mark", "font"})
@@ -199,7 +248,7 @@ def _tag_lists(
         (prefix,) = prefixes
         declared = any(fold(text) in known_keys for _, _, text in items)
         rel_tag = any(_is_rel_tag(link) for link, _, _ in items)
-        hub_word = prefix.strip("/").rsplit("/", 1)[-1] in HUB_WORDS
+        hub_word = bool(_hub_words(prefix) & HUB_WORDS)
         strong = declared or rel_tag
         # the block's own label or class names it: looked at only when nothing stronger decided
         if strong or (not strong_only and (hub_word or any(_hinted(link) for link, _, _ in items))):
@@ -235,6 +284,7 @@ def _tag_links(
     found: list[tuple[HtmlElement, str, str]] = []
     prose: dict[HtmlElement, bool] = {}
     comments: dict[HtmlElement, bool] = {}  # in_comments verdicts of the ancestors walked
+    pagers: set[str] = set()  # query hubs linked by a page number
     for link in links:
         href = link.get("href") or ""
         hub = _hub(href, host)
@@ -250,19 +300,24 @@ def _tag_links(
             continue  # a dated story, the page's feed, a category
         text = _text(link)
         if not _short(text) or not any(ch.isalpha() for ch in text):
+            if "?" in prefix and text.isdigit():
+                pagers.add(prefix)  # "1 2 3 next" by ?page=N: none of its links is a tag
             continue
         if _outside(link):
             continue  # navigation, sidebars, the page's header and footer; a teaser's heading
         if in_comments(link, comments) or in_other_article(link, scope) or _in_prose(link, prose):
             continue
         found.append((link, prefix, text))
+    if pagers:
+        found = [item for item in found if item[1] not in pagers]
     if any(fold(text) not in known_keys for _, _, text in found):
         # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one
-        menus = {_path(h) for h in _menu_hrefs(scope)}
+        hrefs = _menu_hrefs(scope)
+        menus = {_path(h) for h in hrefs} | {_path(h, query=True) for h in hrefs if "?" in h}
         found = [
             item
             for item in found
-            if fold(item[2]) in known_keys or _path(item[0].get("href") or "") not in menus
+            if fold(item[2]) in known_keys or _path(item[0].get("href") or "", query=True) not in menus
         ]
     return found
 
@@ -289,21 +344,32 @@ def _in_strong_blocks(links: list[HtmlElement], host: str, known_keys: set[str])
     return [link for link in links if _list_of(link) in blocks] if blocks else []
 
 
-def visible_tags(scope: ArticleScope, url: str, known: list[str]) -> list[str]:
+def visible_tags(scope: ArticleScope, url: str, known: list[str], hints: Iterable[str] = ()) -> list[str]:
     """Texts of the article's tag list(s) (learned as the module says), in page order: the article's own,
     else a list elsewhere in the page (outside navigation, sidebars and cards) that holds a declared tag or
-    rel=tag links (looked for only when the page declares tags or has rel=tag links)."""
-    host = (urlsplit(url).hostname or "").lower()
-    here = _path(urlsplit(url).path).casefold()
+    rel=tag links (looked for only when the page declares tags or has rel=tag links). ``hints``: words the
+    page names itself by less surely (its keywords meta), which declare a tag link inside the article only."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    here = _path(parts.path).casefold()
+    # the page itself with other parameters (?page=2, &share=x): by path, or by path and its own query
+    itself = f"{here}?{parts.query.casefold()}&" if parts.query else f"{here}?"
     known_keys = {fold(tag) for tag in known}
     article = _article_zone(scope)
 
     def usable(items: list[tuple[HtmlElement, str, str]]) -> list[tuple[HtmlElement, str, str]]:
         # the page's own parts and anything under its path are no tag hubs
-        return [i for i in items if i[1].rstrip("/") not in (here, "") and not i[1].startswith(here + "/")]
+        return [
+            i
+            for i in items
+            if i[1].rstrip("/") not in (here, "")
+            and not i[1].startswith(here + "/")
+            and not i[1].startswith(itself)
+        ]
 
-    own = usable(_tag_links(article.iter("a"), scope, host, known_keys)) if article is not None else []
-    tags = _tag_lists(own, known_keys, strong_only=False) if own else []
+    inner_keys = known_keys | {fold(word) for word in hints}
+    own = usable(_tag_links(article.iter("a"), scope, host, inner_keys)) if article is not None else []
+    tags = _tag_lists(own, inner_keys, strong_only=False) if own else []
     if not tags and (known_keys or _has_rel_tags(scope)):
         inside = {item[0] for item in own}
         links = _in_strong_blocks([a for a in scope.elements["a"] if a not in inside], host, known_keys)

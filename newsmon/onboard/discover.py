@@ -313,7 +313,9 @@ def _conclude(
     paginated = [listing for listing, _ in walk.pagination]
     feed_labels = tuple(x.text for x in walk.labels.news_feed)
     options = ExtractOptions(news_feed_labels=feed_labels) if feed_labels else ExtractOptions()
-    listings = rank_listings(trees, walk.localize, is_article, paginated, newest, walk.sections, options)
+    listings = rank_listings(
+        trees, walk.localize, is_article, paginated, newest, walk.sections, options, pattern.ids
+    )
     # every article URL known (examples, pages read, their aliases, links the pattern takes): no hub rule
     # may match one (a feed of /uk/ articles must not make /ru/ a hub prefix)
     known = [*examples, *walk.known(), *walk.links_seen]

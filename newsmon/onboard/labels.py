@@ -28,7 +28,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
-from urllib.parse import urldefrag, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -37,6 +36,7 @@ from newsmon.extract import xpaths
 from newsmon.extract.links import absolute_url, document_base
 from newsmon.extract.related import LABEL_TAGS, find_related_groups, normalize_label, tab_header
 from newsmon.extract.text import normalize_space
+from newsmon.onboard.patterns import PageIds
 
 logger = logging.getLogger(__name__)
 
@@ -194,35 +194,40 @@ def candidate_labels(tree: HtmlElement) -> tuple[dict[str, str], dict[str, str]]
     return {k: v for k, v in found.items() if k not in captions}, captions
 
 
-def _own(url: str) -> str:
-    return urlsplit(url).path or "/"
+PATHS = PageIds()  # pages told apart by path alone (a site whose pages differ by query uses its own)
 
 
-def page_article_links(tree: HtmlElement, url: str, is_article: Callable[[str], bool]) -> set[str]:
-    """Every article link of a page (fragments dropped), the page itself left out."""
-    base, own = document_base(tree, url), _own(url)
+def page_article_links(
+    tree: HtmlElement, url: str, is_article: Callable[[str], bool], ids: PageIds = PATHS
+) -> set[str]:
+    """Every article link of a page (fragments dropped; at a query-identified path, by its identifying
+    query: ``ids``), the page itself left out."""
+    base, own = document_base(tree, url), ids.of(url)
     links = set()
     for anchor in tree.iter("a"):
         link = absolute_url(anchor.get("href"), base)
-        if link is not None and _own(link) != own and is_article(link):
-            links.add(urldefrag(link).url)
+        if link is not None and ids.of(link) != own and is_article(link):
+            links.add(ids.url(link))
     return links
 
 
-def page_blocks(tree: HtmlElement, url: str, is_article: Callable[[str], bool]) -> PageBlocks:
-    """Blocks of article links a page's candidate labels open (links back to the page itself, whatever their
-    query, left out: a share bar), and the page's article links."""
+def page_blocks(
+    tree: HtmlElement, url: str, is_article: Callable[[str], bool], ids: PageIds = PATHS
+) -> PageBlocks:
+    """Blocks of article links a page's candidate labels open (links back to the page itself, whatever
+    their other query parameters, left out: a share bar), and the page's article links. ``ids``: how the
+    site tells its pages apart (by path, or by path and an identifying query: ``/Details.aspx?id=N``)."""
     candidates, captions = candidate_labels(tree)
-    page = PageBlocks(url, {}, page_article_links(tree, url, is_article), captions)
+    page = PageBlocks(url, {}, page_article_links(tree, url, is_article, ids), captions)
     if not candidates:
         return page
-    own = _own(url)
+    own = ids.of(url)
     (blocks,) = find_related_groups(tree, url, [tuple(candidates)])
     for block in blocks:
         links = {
-            urldefrag(item["url"]).url
+            ids.url(item["url"])
             for item in block.items
-            if _own(item["url"]) != own and is_article(item["url"])
+            if ids.of(item["url"]) != own and is_article(item["url"])
         }
         if len(links) >= MIN_ITEMS:
             text, known = page.blocks.get(block.label, (candidates.get(block.label, block.label), set()))
@@ -230,7 +235,7 @@ def page_blocks(tree: HtmlElement, url: str, is_article: Callable[[str], bool]) 
     return page
 
 
-def _site_wide(entry: LabelStats, pages: Sequence[PageBlocks]) -> float:
+def _site_wide(entry: LabelStats, pages: Sequence[PageBlocks], ids: PageIds) -> float:
     """Share of the label's links that a third of the other pages read (and at least two) link too."""
     others = len(pages) - 1
     if others < 2:
@@ -240,16 +245,19 @@ def _site_wide(entry: LabelStats, pages: Sequence[PageBlocks]) -> float:
     for url, links in entry.blocks.items():
         for link in links:
             total += 1
-            count = sum(1 for p in pages if p.url != url and _own(p.url) != _own(link) and link in p.links)
+            count = sum(
+                1 for p in pages if p.url != url and ids.of(p.url) != ids.of(link) and link in p.links
+            )
             wide += count >= need
     return wide / total if total else 0.0
 
 
-def neighbours(sequences: Iterable[Sequence[str]]) -> dict[str, set[str]]:
-    """Path -> the paths just before and after it in the site's own ordered lists (a feed, a listing)."""
+def neighbours(sequences: Iterable[Sequence[str]], ids: PageIds = PATHS) -> dict[str, set[str]]:
+    """Page (``ids``: path, or path and identifying query) -> the pages just before and after it in the
+    site's own ordered lists (a feed, a listing)."""
     found: dict[str, set[str]] = {}
     for sequence in sequences:
-        paths = [_own(u) for u in sequence]
+        paths = [ids.of(u) for u in sequence]
         for before, after in pairwise(paths):
             if before != after:
                 found.setdefault(before, set()).add(after)
@@ -257,19 +265,21 @@ def neighbours(sequences: Iterable[Sequence[str]]) -> dict[str, set[str]]:
     return found
 
 
-def _previous_next(entry: LabelStats, adjacent: Mapping[str, set[str]]) -> bool:
+def _previous_next(entry: LabelStats, adjacent: Mapping[str, set[str]], ids: PageIds) -> bool:
     """Every link of the label, on every page, is the story just before or after that page in one of the
     site's ordered lists: a previous/next line, not related stories (which the site chose by topic)."""
     links = [(page, link) for page, found in entry.blocks.items() for link in found]
-    if len(links) < 2 or not all(_own(page) in adjacent for page in entry.blocks):
+    if len(links) < 2 or not all(ids.of(page) in adjacent for page in entry.blocks):
         return False
-    return all(_own(link) in adjacent[_own(page)] for page, link in links)
+    return all(ids.of(link) in adjacent[ids.of(page)] for page, link in links)
 
 
-def choose_labels(pages: Sequence[PageBlocks], adjacent: Mapping[str, set[str]] | None = None) -> LabelResult:
+def choose_labels(
+    pages: Sequence[PageBlocks], adjacent: Mapping[str, set[str]] | None = None, ids: PageIds = PATHS
+) -> LabelResult:
     """Labels sorted into read_also and news_feed by what their blocks hold (see the module docstring).
-    ``adjacent`` (``neighbours``): a block linking only each page's neighbours in the site's own ordered
-    lists is a previous/next line, neither."""
+    ``adjacent`` (``neighbours``, with the same ``ids``): a block linking only each page's neighbours in the
+    site's own ordered lists is a previous/next line, neither."""
     stats: dict[str, LabelStats] = {}
     captions: dict[str, tuple[str, int]] = {}
     for page in pages:
@@ -281,7 +291,7 @@ def choose_labels(pages: Sequence[PageBlocks], adjacent: Mapping[str, set[str]] 
     result = LabelResult([], [], [], len(pages))
     for label in sorted(stats, key=lambda k: (-len(stats[k].blocks), k)):
         entry = stats[label]
-        entry.site_wide = _site_wide(entry, pages)
+        entry.site_wide = _site_wide(entry, pages, ids)
         many = len(entry.blocks) >= 2
         caption = captions.get(label)
         if caption is not None and caption[1] >= len(entry.blocks):
@@ -292,7 +302,7 @@ def choose_labels(pages: Sequence[PageBlocks], adjacent: Mapping[str, set[str]] 
             entry.site_wide >= SITE_WIDE and (not many or entry.overlap() >= POOL_OVERLAP)
         ):
             result.news_feed.append(entry)  # a site-wide pool (most read): rotating, not related
-        elif adjacent and _previous_next(entry, adjacent):
+        elif adjacent and _previous_next(entry, adjacent, ids):
             result.rejected.append((entry, "links only the story before or after each page (previous/next)"))
         else:
             result.read_also.append(entry)

@@ -10,6 +10,7 @@ from lxml.html import HtmlElement
 
 from newsmon.discovery.listings import listing_article_links
 from newsmon.extract.types import ExtractOptions
+from newsmon.onboard.patterns import PageIds
 from newsmon.onboard.sources import local_path
 
 MIN_LISTING = 3  # article links a page must list to count as a listing
@@ -44,6 +45,7 @@ def rank_listings(
     newest: set[str],
     sections: Iterable[str] = (),
     options: ExtractOptions | None = None,
+    ids: PageIds | None = None,
 ) -> list[Listing]:
     """Listing pages by the article links they add, greedily: the one adding most first; a paginated
     listing counts its first page's links once per page a crawl reads (the later pages list older ones).
@@ -52,11 +54,14 @@ def rank_listings(
     a listing of another language (``/ru/...`` beside a feed of ``/uk/...``) is none. Every section of the
     navigation (``sections``, paths) that lists articles is chosen, whatever the others list: a section's
     newest story may be on the home page today, its next one may not. ``options``: the news_feed labels
-    found, whose blocks (the site's latest, most read) are no listing's own links, as in the crawl."""
+    found, whose blocks (the site's latest, most read) are no listing's own links, as in the crawl.
+    ``ids``: how the site tells its pages apart (a listing's ``?ID=5&cat=3`` is the feed's ``?id=5``)."""
+    same = (ids or PageIds()).url
+    newest = {same(u) for u in newest}
     with_next = set(paginated)
     listings = []
     for url, tree in trees.items():
-        links = [u for u in (localize(x) for x in listing_article_links(tree, url, options)) if u]
+        links = [same(u) for u in (localize(x) for x in listing_article_links(tree, url, options)) if u]
         articles = list(dict.fromkeys(u for u in links if is_article(u)))
         listings.append(Listing(local_path(url), articles, local_path(url) in with_next))
     covered: set[str] = set()

@@ -28,9 +28,9 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit, urlunsplit
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,83 @@ class Sample:
         segments = tuple(s for s in path.split("/") if s)
         keys = tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
         return cls(path, segments, path.endswith("/") and bool(segments), keys)
+
+
+def _query(query: str) -> dict[str, str]:
+    """A query's keys (casefolded: ``?ID=`` and ``?id=`` name one parameter) and first values."""
+    values: dict[str, str] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        values.setdefault(key.casefold(), value)
+    return values
+
+
+def identifying_keys(urls: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Path -> the query keys that tell apart the pages sharing that path (``?id=N`` on
+    ``/News/Details.aspx``, ``?no=N`` on ``/view.php``), learned from the site's own example URLs: at a path
+    two or more examples differ in their query, a key whose values are mostly distinct (a page id, not a
+    section) identifies; the fewest such keys, most values first, that tell the examples apart."""
+    queries: dict[str, set[str]] = {}
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.query:
+            queries.setdefault(parts.path or "/", set()).add(parts.query)
+    found: dict[str, tuple[str, ...]] = {}
+    for path, seen in queries.items():
+        if len(seen) < 2:
+            continue
+        parsed = [_query(q) for q in seen]
+        values: dict[str, set[str]] = {}
+        present: Counter[str] = Counter()
+        for query in parsed:
+            for key, value in query.items():
+                values.setdefault(key, set()).add(value)
+                present[key] += 1
+        candidates = sorted(
+            (k for k, v in values.items() if len(v) >= 2 and 2 * len(v) >= present[k]),
+            key=lambda k: (-len(values[k]), k),
+        )
+        keys: list[str] = []
+        told = 1
+        for key in candidates:
+            tuples = len({tuple(q.get(k) for k in [*keys, key]) for q in parsed})
+            if tuples <= told:
+                break
+            keys.append(key)
+            told = tuples
+        if keys:
+            found[path] = tuple(keys)
+    return found
+
+
+@dataclass(frozen=True)
+class PageIds:
+    """How the site tells its pages apart: by path, and at the paths where its pages differ by a query
+    parameter only (``identifying_keys``), by path and that parameter. discover compares pages and links
+    by this identity wherever it would compare paths (a ``?share=`` link is still the page itself)."""
+
+    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def of(self, url: str) -> str:
+        """The page identity of a URL or path: its path, plus its identifying query when the path has one."""
+        parts = urlsplit(url)
+        path = parts.path or "/"
+        wanted = self.keys.get(path)
+        if not wanted or not parts.query:
+            return path
+        query = _query(parts.query)
+        picked = [(key, query[key]) for key in wanted if key in query]
+        return f"{path}?{urlencode(picked)}" if picked else path
+
+    def url(self, url: str) -> str:
+        """The URL without its fragment; at a query-identified path, with its identifying query only
+        (``?ID=5&cat=3`` -> ``?id=5``), so two links to one page compare equal."""
+        url = urldefrag(url).url
+        parts = urlsplit(url)
+        if not parts.query or not self.keys.get(parts.path or "/"):
+            return url
+        own = self.of(url)
+        path, _, query = own.partition("?")
+        return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
 
 def literal(text: str) -> str:
@@ -142,6 +219,7 @@ class Shape:
     samples: list[Sample]
     rules: list[str] = field(default_factory=list)
     note: str = ""
+    urls: int = 0  # example URLs it stands for (several per path where pages differ by query); 0: one each
 
     @property
     def size(self) -> int:
@@ -177,6 +255,7 @@ class PatternResult:
     notes: list[str]
     examples: int
     hubs_among_examples: list[str] = field(default_factory=list)  # example paths that are hub pages
+    ids: PageIds = field(default_factory=PageIds)  # how pages are told apart (path, identifying query)
 
     def matches(self, path: str) -> bool:
         return self.pattern is not None and re.search(self.pattern, path) is not None
@@ -289,6 +368,8 @@ def _merge_all(shapes: list[Shape], negatives: Collection[str]) -> list[Shape]:
 def generalise(urls: Iterable[str], negatives: Iterable[str] = ()) -> PatternResult:
     """The article pattern for example URLs or paths (``urls``), matching none of ``negatives`` (paths of
     hub pages: home, listings, tag/author pages). None when no shape has enough examples."""
+    urls = list(urls)
+    ids = PageIds(identifying_keys(urls))
     hubs = {Sample.of(n).path for n in negatives}
     seen: dict[str, Sample] = {}
     query_only: Counter[str] = Counter()
@@ -308,9 +389,10 @@ def generalise(urls: Iterable[str], negatives: Iterable[str] = ()) -> PatternRes
     notes: list[str] = []
     for path, count in query_only.items():
         keys = ", ".join(sorted(query_keys[path]))
+        told = ", ".join(ids.keys.get(path, ())) or "none of its keys"
         notes.append(
-            f"{count + 1} example URLs differ only in their query ({keys}) on {path}: article_pattern sees "
-            "the path only, so every page at that path counts as an article"
+            f"{count + 1} example URLs differ only in their query ({keys}) on {path}, pages told apart by "
+            f"{told}: article_pattern sees the path only, so every page at that path counts as an article"
         )
     groups: dict[tuple[int, tuple[bool, ...]], list[Sample]] = {}
     for sample in samples:
@@ -323,6 +405,7 @@ def generalise(urls: Iterable[str], negatives: Iterable[str] = ()) -> PatternRes
     rejected: list[tuple[Shape, str]] = []
     for shape in shapes:
         size = shape.size + sum(query_only.get(s.path, 0) for s in shape.samples)
+        shape.urls = size
         hit = _hits(shape.regex(), hubs)
         if size < support:
             rejected.append((shape, f"only {size} of {total} examples (need {support})"))
@@ -335,4 +418,4 @@ def generalise(urls: Iterable[str], negatives: Iterable[str] = ()) -> PatternRes
         body = kept[0].regex() if len(kept) == 1 else "(?:" + "|".join(s.regex() for s in kept) + ")"
         pattern = f"^{body}$"
     logger.debug("Pattern %s from %d examples (%d shapes kept)", pattern, total, len(kept))
-    return PatternResult(pattern, kept, rejected, notes, total, dropped)
+    return PatternResult(pattern, kept, rejected, notes, total, dropped, ids)

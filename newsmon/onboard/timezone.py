@@ -6,7 +6,9 @@ that instant is the one written). Among the best, zones of the country the site 
 order: the region of its language tag (``lang="ru-UA"``), the country of its host's top-level domain
 (``.ua``), the usual country of a bare language (the C library's locale aliases, ``et`` -> ``et_EE``); then
 the zone zone.tab says covers most of that country, then the zone more countries share (zone1970.tab), then
-zone.tab's order.
+zone.tab's order. With no country named, a zone whose own country has the page language as an official
+language (CLDR's territory data, through babel) comes before one where it has not (``ar`` at +03:00:
+Riyadh, not Nairobi; ``sw`` at +03:00: Nairobi).
 Values written in UTC with a ``Z`` tell nothing about the site's zone and are left out; when none is left the
 answer is UTC.
 """
@@ -27,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError
 
+from babel.languages import get_official_languages
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
@@ -165,7 +168,8 @@ def main_zones() -> frozenset[str]:
 
 def language_country(language: str | None) -> tuple[str | None, str]:
     """The country a language tag names (``pt-BR`` -> BR), else the usual one for the bare language
-    (locale aliases: ``et`` -> EE); with how it was found."""
+    (locale aliases: ``et`` -> EE); with how it was found. An alias whose region is no country of the zone
+    tables (``ar`` -> ``ar_AA``, "all Arabic"; ``eo`` -> ``eo_XX``) names none."""
     if not language:
         return None, ""
     match = _REGION.match(language)
@@ -173,9 +177,26 @@ def language_country(language: str | None) -> tuple[str | None, str]:
         return match.group(1).upper(), f"lang {language}"
     alias = locale.locale_alias.get(language.lower().split("-")[0].split("_")[0], "")
     region = _REGION.match(alias)
-    if region:
+    if region and region.group(1).upper() in _countries():
         return region.group(1).upper(), f"lang {language} (usually {alias.split('.')[0]})"
     return None, ""
+
+
+@functools.lru_cache(maxsize=512)
+def _official(language: str, country: str) -> bool:
+    """The language is an official one (de facto included) of the country, by CLDR's territory data."""
+    if not language:
+        return False
+    try:
+        return language in {code.split("_")[0] for code in get_official_languages(country, de_facto=True)}
+    except (KeyError, ValueError):
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """Every country code the zone tables name."""
+    return frozenset(code for _, codes in zone_table() for code in codes)
 
 
 # Country-code domains sold to the world as generic names (.io, .tv, .me ...): they name no country.
@@ -280,9 +301,17 @@ def infer_timezone(
     # in a country the site names: the zones zone.tab files under it (Berlin before Zurich), its own before
     # those another country shares unless they cover most of it (Kyiv before Simferopol), then zone.tab's
     # order; with no country named, the zone most countries share
+    base = (language or "").replace("_", "-").split("-")[0].lower()
+
     def key(zone: str) -> tuple[int, bool, bool, int, int]:
         if rank(zone) == len(hints):
-            return rank(zone), False, False, -len(countries[zone]), order[zone]
+            return (
+                rank(zone),
+                not _official(base, countries[zone][0]),
+                False,
+                -len(countries[zone]),
+                order[zone],
+            )
         country = hints[rank(zone)][0]
         listed_elsewhere = countries[zone][0] != country  # zone.tab files it under another country
         shared = len(countries[zone]) > 1 and zone not in main  # another country's time too (Crimea)
@@ -302,6 +331,8 @@ def infer_timezone(
             f"none in {country} ({how}); shared by most countries" if country else "shared by most countries"
         )
     )
+    if not in_country and _official(base, countries[chosen][0]):
+        where += f" where {base} is official ({countries[chosen][0]})"
     fit = "all" if best == len(usable) else f"{best} of {len(usable)}"
     reason = f"{len(usable)} dated values, offsets {seen}; {len(fitting)} zones fit {fit}; {where}{skipped}"
     logger.debug("Timezone %s: %s", chosen, reason)

@@ -68,7 +68,8 @@ class Walk:
         limit = len(self.tried) + 2 * wanted + 3
         while queue and len(self.articles) < wanted and len(self.tried) < limit:
             url = queue.pop(0)
-            if url in self.tried or not first.matches(urlsplit(url).path):
+            # one page linked two ways (``?id=5``, ``?ID=5&cat=3``) is read once
+            if url in self.tried or not first.matches(urlsplit(url).path) or self._tried(url, first):
                 continue
             self.tried.add(url)
             read = self.read(url)
@@ -79,6 +80,13 @@ class Walk:
                 first = generalise(examples + self.known(), self.hubs)
                 queue += [u for u in links if first.matches(urlsplit(u).path) and u not in self.tried]
         return first
+
+    def _tried(self, url: str, pattern: PatternResult) -> bool:
+        """The page (by the site's page identity: ``PatternResult.ids``) was asked for already."""
+        if not pattern.ids.keys:
+            return False
+        own = pattern.ids.of(url)
+        return any(pattern.ids.of(u) == own for u in [*self.tried, *self.articles])
 
     def _check_sections(self, examples: list[str], pattern: PatternResult) -> bool:
         """Examples whose path is the directory of other examples (``/a/shehui/`` beside
@@ -179,15 +187,20 @@ class Walk:
         more article pages are read (its block's links first, bounded): they confirm its links are
         articles and show whether the block recurs. With no read_also label at all, a few more article
         pages are read (a related box only some articles have)."""
+        ids = pattern.ids  # pages told apart by path, or by path and query (``/Details.aspx?id=N``)
         hubs = self.hub_paths() - {urlsplit(u).path for u in self.articles}
+        read_ids = {ids.of(u) for u in self.articles}
+        not_articles: set[str] = set()  # pages a block linked that turned out not to be articles
 
         def is_article(url: str) -> bool:
-            path = urlsplit(url).path
-            return url in self.articles or (path not in hubs and pattern.matches(path))
+            path, own = urlsplit(url).path, ids.of(url)
+            if url in self.articles or own in read_ids:
+                return True
+            return path not in hubs and own not in not_articles and pattern.matches(path)
 
-        adjacent = labelling.neighbours(self.sequences)
-        pages = {u: labelling.page_blocks(t, u, is_article) for u, t in self.articles.items()}
-        self.labels = labelling.choose_labels(list(pages.values()), adjacent)
+        adjacent = labelling.neighbours(self.sequences, ids)
+        pages = {u: labelling.page_blocks(t, u, is_article, ids) for u, t in self.articles.items()}
+        self.labels = labelling.choose_labels(list(pages.values()), adjacent, ids)
         more = 0
         while more < MORE_LABEL_PAGES and self.fetcher.left > 0:
             unsure = self.labels.unsure()
@@ -196,7 +209,7 @@ class Walk:
                 for entry in unsure
                 for page_links_ in entry.blocks.values()
                 for link in sorted(page_links_)
-                if link not in self.tried and link not in self.articles
+                if link not in self.tried and link not in self.articles and not self._tried(link, pattern)
             ]
             if not queue and not self.labels.read_also:  # none yet: a related box only some pages have
                 queue = [
@@ -206,6 +219,7 @@ class Walk:
                     if link not in self.tried
                     and link not in self.articles
                     and pattern.matches(urlsplit(link).path)
+                    and not self._tried(link, pattern)
                 ]
             if not queue:
                 break
@@ -216,11 +230,14 @@ class Walk:
             if read is None:
                 continue
             if self.judge(read[0], read[1], pattern, example=True) != "article":
-                hubs.add(urlsplit(read[0]).path)  # a block whose links are not articles is no related block
-                pages = {u: labelling.page_blocks(self.articles[u], u, is_article) for u in pages}
+                # a block whose links are not articles is no related block (at a query-identified path,
+                # only that page is not an article: its neighbours at the same path may be)
+                (not_articles if ids.keys.get(urlsplit(read[0]).path) else hubs).add(ids.of(read[0]))
+                pages = {u: labelling.page_blocks(self.articles[u], u, is_article, ids) for u in pages}
             else:
-                pages[read[0]] = labelling.page_blocks(read[1], read[0], is_article)
-            self.labels = labelling.choose_labels(list(pages.values()), adjacent)
+                read_ids.add(ids.of(read[0]))
+                pages[read[0]] = labelling.page_blocks(read[1], read[0], is_article, ids)
+            self.labels = labelling.choose_labels(list(pages.values()), adjacent, ids)
         logger.info("Labels from %d article pages (%d read while unsure)", len(pages), more)
 
     def paginate(self, url: str, tree: HtmlElement) -> None:
@@ -254,13 +271,19 @@ class Walk:
         story = bool(data.title) and layout.tells_story
         lists = len(listed) >= MIN_LISTING and not story
         if data.is_hub or lists:
-            self.hubs[path] = "a listing page" if lists else "declares itself a hub"
+            self._hub(path, "a listing page" if lists else "declares itself a hub", pattern)
             return "hub"
         listed_story = story and path in self.listed  # a story the site lists, its date unread
         if not example and not listed_story and (data.published_at is None or data.published_from_url):
-            self.hubs[path] = "not an article (no article markup, no date)"
+            self._hub(path, "not an article (no article markup, no date)", pattern)
             return "hub"
         return "unknown"
+
+    def _hub(self, path: str, why: str, pattern: PatternResult) -> None:
+        """Record a hub path; not a path whose pages the site tells apart by a query (``?id=N``): that
+        page is one of many there, and its path is the articles' too."""
+        if not pattern.ids.keys.get(path):
+            self.hubs[path] = why
 
     def note_listed(self, tree: HtmlElement, url: str) -> None:
         """The teasers of a listing page read: pages the site lists as articles (``judge``)."""

@@ -140,7 +140,8 @@ def _pattern(found: Discovery, add: Add) -> None:
         "short links they give for themselves); digit runs, dates and slugs by segment"
     ]
     for shape in result.shapes:
-        lines.append(f"  shape    {shape.regex()}: {shape.size} examples, e.g. {', '.join(shape.examples())}")
+        count = max(shape.size, shape.urls)
+        lines.append(f"  shape    {shape.regex()}: {count} examples, e.g. {', '.join(shape.examples())}")
         if shape.note:
             lines.append(f"           {shape.note}")
     lines += _cut([
