@@ -14,9 +14,10 @@ from newsmon.extract.body import (
     jsonld_article_body,
     without_link_lists,
 )
+from newsmon.extract.closing import closing_credit, folded
 from newsmon.extract.embedded import find_story, html_words_read, prefer_story
 from newsmon.extract.guard import count_words, guard_body
-from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld
+from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld, text_values
 from newsmon.extract.links import document_base, extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
@@ -135,6 +136,15 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         elements=elements,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
+
+    def names() -> tuple[set[str], set[str]]:  # the page's source organisations and its own names
+        article = jsonld.article or {}
+        sources = [*text_values(article.get("sourceOrganization"), jsonld)]
+        sources += text_values(article.get("provider"), jsonld)
+        return folded(sources), folded([meta.publisher, *metas.get("og:site_name", [])])
+
+    # the byline written as the story's last line: its author or source, never body
+    body, closing = closing_credit(body, found.credits, names)
     links = extract_links(tree, url, base=base, elements=elements)
     if found.source == "extractor":
         body = without_link_lists(body, {link["text"] for link in links})
@@ -175,6 +185,11 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         while len(paragraphs) > 1 and paragraphs[0] in known:
             paragraphs.pop(0)
         body, source, rejected = "\n\n".join(paragraphs), story.source, None
+        body, story_closing = closing_credit(body, (), names)
+        closing = story_closing or closing
+    if closing is not None:  # the header's byline and "Source:" line come first
+        meta.authors = meta.authors or closing.authors
+        meta.source = meta.source or closing.source
     og_types = metas.get("og:type", [])
     is_hub = declares_hub(jsonld, og_types)
     return PageData(

@@ -1,0 +1,141 @@
+"""The byline written as the story's last line, without a label: "（石田浩二）", "— Maria Lopez",
+"/이서연 기자", "（记者 刘洋）", and the agency closing a wire story: "(Reuters)", "（共同）", "(EFE)".
+
+A person there is the article's author, an agency its ``source`` (never an author), the site's own name its
+desk (neither); none of them is body. Which one is decided by evidence, not by a list of names:
+
+- a label says it ("记者", "By", "Source:"; the reporter's title after a name: "기자", "記者");
+- the page's structured data names it: the JSON-LD ``sourceOrganization``/``provider`` (a source), the
+  ``publisher``/``og:site_name`` (the site's desk);
+- its shape in its script: a person's name is two to four words, each capitalised where the script has
+  case ("Ana de la Cruz": short lowercase particles inside), or 2-6 Han/Kana characters starting with a Han
+  surname, or 2-4 Hangul syllables; Han and Hangul names of organisations end with the noun of their kind
+  (社 "agency/company", 通信, 新聞, 뉴스, ...), a person's never does;
+- a handful of wire agencies (WIRE_AGENCIES): their closing credit is one word or an acronym, which no
+  shape tells from a surname; they are few and stable.
+
+Anything else ("(Updated)", "（完）", a sentence in brackets) stays text. Only the last line is looked at
+(and the credit lines layout.py cut from the end): no walk of the page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from newsmon.extract.authors import clean_author, fold, source_of, split_label
+from newsmon.extract.text import normalize_space
+
+# Wire agencies that close their copy with their bare name (folded): the international wires and the
+# largest national ones whose credit is an acronym or one word. Other agencies are known by the page's
+# structured data or by their name's shape (above).
+WIRE_AGENCIES = frozenset(
+    {
+        "ap", "afp", "reuters", "upi", "efe", "dpa", "ansa", "apa", "anp", "belga", "pap", "ctk", "mti",
+        "tass", "interfax", "ukrinform", "unian", "kyodo", "jiji", "xinhua", "yonhap", "pti", "aap",
+        "共同", "時事", "新华社", "新華社", "中新社", "中央社", "연합뉴스", "뉴시스",
+    }
+)  # fmt: skip
+# How Han and Hangul names of organisations end: the noun of their kind (agency, wire, paper, broadcaster).
+ORG_ENDINGS = (
+    "社", "通信", "通讯", "通訊", "新聞", "新闻", "日报", "日報", "放送", "电视台", "電視台",
+    "뉴스", "통신", "신문", "방송",
+)  # fmt: skip
+MAX_CLOSING_CHARS = 60  # a credit, not a sentence
+
+_BRACKETED = re.compile(r"^[（(【\[]\s*([^（()）【】\[\]]{1,60}?)\s*[）)】\]]$")
+# "— Maria Lopez", "/이서연 기자"; not one hyphen: the extractor writes list items so ("- Item")
+_LED = re.compile(r"^(?:[—–―]|--|/)\s*([^\s—–―/-].{0,59})$")
+_LABELLED = re.compile(r"(?:기자|특파원|記者|记者|特派員|特派员)$|[:：]")  # a label or a reporter's title
+_PARTS = re.compile(r"\s*(?:/|,|、|，|;|；|&|\band\b)\s*")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # with the compatibility ideographs (﨑, 髙 is unified)
+_KANA = "\u3005\u3041-\u309f\u30a1-\u30ff"  # 々, hiragana, katakana: Japanese given names
+_SPACELESS_NAME = re.compile(rf"^(?:[{_HAN}][{_HAN}{_KANA}]{{1,5}}|[\uac00-\ud7a3]{{2,4}})$")
+_NAME_MARKS = str.maketrans("", "", ".-'’")
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What a closing credit line says: the authors it names, the agency it names (``source``); both
+    empty for the site's own desk."""
+
+    authors: list[str]
+    source: str | None
+
+
+def person_shaped(name: str) -> bool:
+    """A person's name by its shape in its script (see the module docstring)."""
+    if _SPACELESS_NAME.match(name):
+        return not name.endswith(ORG_ENDINGS)
+    words = name.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    for index, word in enumerate(words):
+        if not word.translate(_NAME_MARKS).isalpha():
+            return False
+        if word[0].islower() and (index in (0, len(words) - 1) or len(word) > 3):
+            return False  # "de", "van", "al" inside a name; a lowercase word elsewhere is prose
+    return True
+
+
+def _agency(part: str, sources: set[str]) -> bool:
+    key = fold(part)
+    return key in WIRE_AGENCIES or key in sources or (" " not in part and part.endswith(ORG_ENDINGS))
+
+
+def read_closing(line: str, sources: set[str], desks: set[str]) -> Closing | None:
+    """What the closing ``line`` says (a credit line, bracketed or led by a dash or slash, or a credit
+    line layout.py cut); None when it names nobody. ``sources``, ``desks``: folded names the page's
+    structured data gives to its source organisations and to the site itself."""
+    shaped = _BRACKETED.match(line) or _LED.match(line)
+    inner = normalize_space(shaped.group(1) if shaped else line)
+    if not inner or len(inner) > MAX_CLOSING_CHARS or any(ch.isdigit() for ch in inner):
+        return None
+    names = clean_author(inner)
+    if _LABELLED.search(inner) or split_label(inner)[0] is not None or names[:1] != [inner]:
+        source = source_of(inner)  # "Source: X", else a label, a title or a list of names
+        if source is not None:
+            return Closing([], source)
+        names = [name for name in names if person_shaped(name)]
+        return Closing(names, None) if names else None
+    if not shaped:
+        return None
+    key = fold(inner)
+    if key in desks:
+        return Closing([], None)
+    parts = [part for part in _PARTS.split(inner) if part]
+    if parts and all(_agency(part, sources) for part in parts):
+        return Closing([], inner)
+    if parts and all(person_shaped(part) and fold(part) not in desks for part in parts):
+        return Closing(parts, None)
+    return None
+
+
+def closing_credit(
+    body: str, credits: Sequence[str], evidence: Callable[[], tuple[set[str], set[str]]]
+) -> tuple[str, Closing | None]:
+    """The body without its closing credit line, and what it says (the credit lines layout.py cut from
+    the end, ``credits``, are read too). ``evidence``: (sources, desks) of the page, asked for only when
+    a line may be a credit."""
+    head, _, last = body.rpartition("\n")
+    last = last.strip()
+    candidate = bool(head.strip()) and len(last) <= MAX_CLOSING_CHARS + 4 and last[:1] in "（(【[—–―-/"
+    if not candidate and not credits:
+        return body, None
+    sources, desks = evidence()
+    found = [closing for line in credits if (closing := read_closing(line, sources, desks)) is not None]
+    if candidate:
+        closing = read_closing(last, sources, desks)
+        if closing is not None:
+            found.append(closing)
+            body = head.rstrip()
+    if not found:
+        return body, None
+    return body, Closing(
+        [name for closing in found for name in closing.authors],
+        next((closing.source for closing in found if closing.source), None),
+    )
+
+
+def folded(names: Iterable[str | None]) -> set[str]:
+    return {fold(name) for name in names if name}
