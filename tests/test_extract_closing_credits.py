@@ -56,7 +56,9 @@ def _page(
     return (
         f"<html lang='{lang}'><head><meta charset='utf-8'><title>Ferry story</title>{head}</head><body>"
         "<nav><a href='/'>Home</a> <a href='/city/'>City</a></nav>"
-        f"<article><h1>Ferry kept for the winter</h1>{byline}<div class='story'>{text}</div></article>"
+        "<article><header><h1>Ferry kept for the winter</h1>"
+        f"<time datetime='2026-12-07T10:00:00Z'>7.12.2026</time>{byline}</header>"
+        f"<div class='story'>{text}</div></article>"
         "<footer>Valley Post, all rights reserved</footer></body></html>"
     ).encode()
 
@@ -144,6 +146,18 @@ def test_a_wire_closing_under_a_staff_byline_is_the_source() -> None:
     assert "(dpa)" not in page.body
 
 
+def test_reuters_style_roles_give_the_writers_only() -> None:
+    page = extract_page(parse_html(_page(EN, "(Reporting by Ines Varga in Graz; Editing by Tom Reyes)")), URL)
+    assert (page.authors, page.source) == (["Ines Varga"], None)
+    assert "Editing" not in page.body
+
+
+def test_the_attribution_of_a_closing_quotation_is_no_byline() -> None:
+    paragraphs = [*EN, "“A river town lives by its crossings, not by its bridges.”"]
+    page = extract_page(parse_html(_page(paragraphs, "— Paul Mercer")), URL)
+    assert page.authors == [] and page.body.endswith("— Paul Mercer")
+
+
 @pytest.mark.parametrize(
     "closing",
     [
@@ -152,6 +166,7 @@ def test_a_wire_closing_under_a_staff_byline_is_the_source() -> None:
         "（完）",
         "— 2026",
         "(see also page 4)",
+        "(Stand by Me)",  # a role-like "by" without a person
     ],
 )
 def test_a_closing_line_that_names_nobody_stays_text(closing: str) -> None:

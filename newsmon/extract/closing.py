@@ -42,6 +42,7 @@ ORG_ENDINGS = (
     "뉴스", "통신", "신문", "방송",
 )  # fmt: skip
 MAX_CLOSING_CHARS = 60  # a credit, not a sentence
+_QUOTE_ENDS = ("”", '"', "»", "«", "“", "」", "』", "’")
 
 _BRACKETED = re.compile(r"^[（(【\[]\s*([^（()）【】\[\]]{1,60}?)\s*[）)】\]]$")
 # "— Maria Lopez", "/이서연 기자"; not one hyphen: the extractor writes list items so ("- Item")
@@ -52,6 +53,11 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # with the compatibility ideog
 _KANA = "\u3005\u3041-\u309f\u30a1-\u30ff"  # 々, hiragana, katakana: Japanese given names
 _SPACELESS_NAME = re.compile(rf"^(?:[{_HAN}][{_HAN}{_KANA}]{{1,5}}|[\uac00-\ud7a3]{{2,4}})$")
 _NAME_MARKS = str.maketrans("", "", ".-'’")
+# "(Reporting by Ann Lee; Editing by Bo Chen)": each role and its people; only a writing role is an author
+_ROLE_BY = re.compile(r"^(?P<role>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s+by\s+(?P<names>.+)$", re.IGNORECASE)
+_PLACE = re.compile(r"\s+in\s+[^\W\d_].*$")  # "Reporting by Ann Lee in Lyon"
+_SEGMENTS = re.compile(r"\s*[;；]\s*")
+AUTHOR_ROLES = ("report", "writ", "word", "text", "story")  # "Reporting by", "Written by", "Words by"
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,15 @@ def read_closing(line: str, sources: set[str], desks: set[str]) -> Closing | Non
     inner = normalize_space(shaped.group(1) if shaped else line)
     if not inner or len(inner) > MAX_CLOSING_CHARS or any(ch.isdigit() for ch in inner):
         return None
+    roles = [match for seg in _SEGMENTS.split(inner) if (match := _ROLE_BY.match(seg)) is not None]
+    if roles:  # a credit of roles: the writers are the authors, the others (editing, photos) nobody's
+        people = [
+            (match["role"].casefold().startswith(AUTHOR_ROLES), name)
+            for match in roles
+            for name in clean_author(_PLACE.sub("", match["names"]))
+            if person_shaped(name)
+        ]
+        return Closing([name for writer, name in people if writer], None) if people else None
     names = clean_author(inner)
     if _LABELLED.search(inner) or split_label(inner)[0] is not None or names[:1] != [inner]:
         source = source_of(inner)  # "Source: X", else a label, a title or a list of names
@@ -120,6 +135,8 @@ def closing_credit(
     head, _, last = body.rpartition("\n")
     last = last.strip()
     candidate = bool(head.strip()) and len(last) <= MAX_CLOSING_CHARS + 4 and last[:1] in "（(【[—–―-/"
+    if candidate and last[0] in "—–―-" and head.rstrip().endswith(_QUOTE_ENDS):
+        candidate = False  # "“…” — Ann Lee": a quotation's attribution, not the byline
     if not candidate and not credits:
         return body, None
     sources, desks = evidence()
