@@ -81,7 +81,14 @@ URL = "https://valley.example/news/2026/12/ferry.html"
         (JA, "（共同）", "ja", [], "共同"),  # a wire agency: the source
         (ZH, "（记者 刘洋）", "zh", ["刘洋"], None),  # labelled
         (ZH, "（新华社）", "zh", [], "新华社"),
-        (ZH, "（南川通讯社）", "zh", [], "南川通讯社"),  # an agency's name ends with the kind of body it is
+        (ZH, "（南川通讯社）", "zh", [], "南川通讯社"),
+        (
+            ZH,
+            "（新华社记者 刘洋）",
+            "zh",
+            ["刘洋"],
+            "新华社",
+        ),  # the agency's reporter  # an agency's name ends with the kind of body it is
         (ZH, "（记者：刘洋、王芳）", "zh", ["刘洋", "王芳"], None),  # a credit line layout.py cuts
         (KO, "이서연 기자 seoyeon@valley.example", "ko", ["이서연"], None),  # likewise
         (KO, "(한빛통신)", "ko", [], "한빛통신"),
@@ -93,6 +100,8 @@ URL = "https://valley.example/news/2026/12/ferry.html"
         (UK, "— Олена Кравець", "uk", ["Олена Кравець"], None),
         (EN, "-- Ana de la Cruz", "en", ["Ana de la Cruz"], None),
         (AR, "— سلمى حداد", "ar", ["سلمى حداد"], None),  # a script without case
+        (AR, "(ن ع ر)", "ar", [], "ن ع ر"),  # an acronym spelt in letters: an agency, not a name
+        (EN, "— The Harbour Press", "en", [], "The Harbour Press"),  # an organisation's noun
     ],
 )
 def test_a_closing_credit_line_is_the_author_or_the_source(
@@ -132,6 +141,13 @@ def test_a_closing_line_in_the_json_ld_article_body() -> None:
     assert page.body.endswith(EN[-1])
 
 
+@pytest.mark.parametrize("closing", ["— Staff Writer", "(Newsroom)", "(Agencies)", "(Staff)"])
+def test_a_desk_closing_is_neither_author_nor_source(closing: str) -> None:
+    page = extract_page(parse_html(_page(EN, closing)), URL)
+    assert (page.authors, page.source) == ([], None)
+    assert page.body.endswith(EN[-1])
+
+
 def test_a_closing_name_the_byline_already_gives_leaves_the_body_only() -> None:
     head = _ld(author={"@type": "Person", "name": "Maria Lopez"})
     page = extract_page(parse_html(_page(EN, "— Maria Lopez", head=head)), URL)
@@ -167,6 +183,8 @@ def test_the_attribution_of_a_closing_quotation_is_no_byline() -> None:
         "— 2026",
         "(see also page 4)",
         "(Stand by Me)",  # a role-like "by" without a person
+        "(Photo Ines Varga/Valley Post)",  # a picture's credit
+        "(With AFP)",
     ],
 )
 def test_a_closing_line_that_names_nobody_stays_text(closing: str) -> None:

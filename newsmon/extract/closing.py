@@ -10,7 +10,9 @@ desk (neither); none of them is body. Which one is decided by evidence, not by a
 - its shape in its script: a person's name is two to four words, each capitalised where the script has
   case ("Ana de la Cruz": short lowercase particles inside), or 2-6 Han/Kana characters starting with a Han
   surname, or 2-4 Hangul syllables; Han and Hangul names of organisations end with the noun of their kind
-  (社 "agency/company", 通信, 新聞, 뉴스, ...), a person's never does;
+  (社 "agency/company", 通信, 新聞, 뉴스, ...), a person's never does; a name holding an organisation's noun
+  ("The Harbour Press", "Agence X") is an agency, one holding a desk's ("Staff Writer", "Redacción") the
+  site's desk; letters spelt apart ("أ ف ب") are an acronym, not initials;
 - a handful of wire agencies (WIRE_AGENCIES): their closing credit is one word or an acronym, which no
   shape tells from a surname; they are few and stable.
 
@@ -23,12 +25,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from newsmon.extract.authors import clean_author, fold, source_of, split_label
+from newsmon.extract.authors import PHOTO_LABELS, clean_author, fold, source_of, split_label
 from newsmon.extract.text import normalize_space
 
 # Wire agencies that close their copy with their bare name (folded): the international wires and the
 # largest national ones whose credit is an acronym or one word. Other agencies are known by the page's
-# structured data or by their name's shape (above).
+# structured data or by their name's shape (module docstring).
 WIRE_AGENCIES = frozenset(
     {
         "ap", "afp", "reuters", "upi", "efe", "dpa", "ansa", "apa", "anp", "belga", "pap", "ctk", "mti",
@@ -41,6 +43,18 @@ ORG_ENDINGS = (
     "社", "通信", "通讯", "通訊", "新聞", "新闻", "日报", "日報", "放送", "电视台", "電視台",
     "뉴스", "통신", "신문", "방송",
 )  # fmt: skip
+# Words that make a capitalised credit an organisation's ("The Associated Press", "Agence X") or the
+# site's own desk's ("Staff Writer", "Redacción"): the common nouns of news credits in the usual languages.
+ORG_WORDS = frozenset(
+    {"press", "news", "newswire", "wire", "wires", "agency", "agencies", "agence", "agencia", "agenzia",
+     "agentur", "agência", "агентство", "агенція", "service"}
+)  # fmt: skip
+DESK_WORDS = frozenset(
+    {"staff", "writer", "writers", "reporter", "reporters", "desk", "newsroom", "team", "editors",
+     "correspondent", "redaktion", "redacción", "rédaction", "redazione", "redakcja", "redação",
+     "редакция", "редакція"}
+)  # fmt: skip
+_NOT_NAME_WORDS = ORG_WORDS | DESK_WORDS | PHOTO_LABELS | WIRE_AGENCIES
 MAX_CLOSING_CHARS = 60  # a credit, not a sentence
 _QUOTE_ENDS = ("”", '"', "»", "«", "“", "」", "』", "’")
 
@@ -56,6 +70,7 @@ _NAME_MARKS = str.maketrans("", "", ".-'’")
 # "(Reporting by Ann Lee; Editing by Bo Chen)": each role and its people; only a writing role is an author
 _ROLE_BY = re.compile(r"^(?P<role>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s+by\s+(?P<names>.+)$", re.IGNORECASE)
 _PLACE = re.compile(r"\s+in\s+[^\W\d_].*$")  # "Reporting by Ann Lee in Lyon"
+_AGENCY_REPORTER = re.compile(r"^(?P<agency>\S+?)(?:记者|記者|特派员|特派員)\s*(?P<names>\S.*)$")
 _SEGMENTS = re.compile(r"\s*[;；]\s*")
 AUTHOR_ROLES = ("report", "writ", "word", "text", "story")  # "Reporting by", "Written by", "Words by"
 
@@ -74,19 +89,33 @@ def person_shaped(name: str) -> bool:
     if _SPACELESS_NAME.match(name):
         return not name.endswith(ORG_ENDINGS)
     words = name.split()
-    if not 2 <= len(words) <= 4:
+    if not 2 <= len(words) <= 4 or _words_in(name, _NOT_NAME_WORDS):
         return False
     for index, word in enumerate(words):
-        if not word.translate(_NAME_MARKS).isalpha():
-            return False
+        letters = word.translate(_NAME_MARKS)
+        if not letters.isalpha() or (len(letters) == 1 and not word.endswith(".")):
+            return False  # a single letter without its period is no initial: "أ ف ب" is an acronym
         if word[0].islower() and (index in (0, len(words) - 1) or len(word) > 3):
             return False  # "de", "van", "al" inside a name; a lowercase word elsewhere is prose
     return True
 
 
+def _words_in(text: str, words: frozenset[str]) -> bool:
+    return any(word.strip(".,") in words for word in text.casefold().split())
+
+
 def _agency(part: str, sources: set[str]) -> bool:
+    """An agency by evidence: the page's source organisations, a wire, an acronym spelt in letters
+    ("أ ف ب"), a Han/Hangul name ending with its kind, a capitalised name with an organisation's noun."""
     key = fold(part)
-    return key in WIRE_AGENCIES or key in sources or (" " not in part and part.endswith(ORG_ENDINGS))
+    if key in WIRE_AGENCIES or key in sources:
+        return True
+    words = part.split()
+    if " " not in part:
+        return part.endswith(ORG_ENDINGS)
+    if len(words) >= 2 and all(len(word.strip(".")) == 1 and word.strip(".").isalpha() for word in words):
+        return True
+    return words[-1][:1].isupper() and len(words) <= 5 and _words_in(part, ORG_WORDS)
 
 
 def read_closing(line: str, sources: set[str], desks: set[str]) -> Closing | None:
@@ -106,8 +135,14 @@ def read_closing(line: str, sources: set[str], desks: set[str]) -> Closing | Non
             if person_shaped(name)
         ]
         return Closing([name for writer, name in people if writer], None) if people else None
+    if _words_in(inner, PHOTO_LABELS):
+        return None  # a picture's credit ("AP Photo/Ann Lee"): not the story's
+    reporter = _AGENCY_REPORTER.match(inner)
+    if reporter is not None and _agency(reporter["agency"], sources):  # "新华社记者 刘洋"
+        names = [name for name in clean_author(reporter["names"]) if person_shaped(name)]
+        return Closing(names, reporter["agency"]) if names else None
     names = clean_author(inner)
-    if _LABELLED.search(inner) or split_label(inner)[0] is not None or names[:1] != [inner]:
+    if _LABELLED.search(inner) or split_label(inner)[0] is not None or (names and names[0] != inner):
         source = source_of(inner)  # "Source: X", else a label, a title or a list of names
         if source is not None:
             return Closing([], source)
@@ -121,6 +156,8 @@ def read_closing(line: str, sources: set[str], desks: set[str]) -> Closing | Non
     parts = [part for part in _PARTS.split(inner) if part]
     if parts and all(_agency(part, sources) for part in parts):
         return Closing([], inner)
+    if len(inner.split()) <= 4 and (_words_in(inner, DESK_WORDS) or fold(inner) in ORG_WORDS):
+        return Closing([], None)  # "— Staff Writer": the site's desk
     if parts and all(person_shaped(part) and fold(part) not in desks for part in parts):
         return Closing(parts, None)
     return None
