@@ -78,6 +78,7 @@ URL = "https://valley.example/news/2026/12/ferry.html"
         (JA, "（小野寺はるか）", "ja", ["小野寺はるか"], None),  # a given name in kana
         (JA, "（德永誠、﨑田美咲）", "ja", ["德永誠", "﨑田美咲"], None),  # two, a compatibility ideograph
         (JA, "（石田 浩二）", "ja", ["石田 浩二"], None),  # a space between surname and given name
+        (JA, "（エマ・ノルド）", "ja", ["エマ・ノルド"], None),  # a foreign name in katakana
         (JA, "（共同）", "ja", [], "共同"),  # a wire agency: the source
         (ZH, "（记者 刘洋）", "zh", ["刘洋"], None),  # labelled
         (ZH, "（新华社）", "zh", [], "新华社"),
@@ -134,6 +135,30 @@ def test_a_credit_glued_after_the_last_sentence() -> None:
     assert page.body.endswith(ZH[-1])
 
 
+@pytest.mark.parametrize(
+    ("paragraphs", "closing", "authors", "source"),
+    [
+        (JA, "（共同）", [], "共同"),
+        (EN, " (Reuters)", [], "Reuters"),
+        (JA, "（石田浩二）", ["石田浩二"], None),
+    ],
+)
+def test_a_closing_credit_glued_after_the_last_sentence(
+    paragraphs: list[str], closing: str, authors: list[str], source: str | None
+) -> None:
+    page = extract_page(parse_html(_page([*paragraphs[:-1], paragraphs[-1] + closing], "")), URL)
+    assert (page.authors, page.source) == (authors, source)
+    assert page.body.endswith(paragraphs[-1])
+
+
+@pytest.mark.parametrize(
+    "last", ["The ferry was built in 1931 (and rebuilt twice).", "It runs daily (Mon-Sat)"]
+)
+def test_brackets_at_the_end_of_a_sentence_are_text(last: str) -> None:
+    page = extract_page(parse_html(_page([*EN, last], "")), URL)
+    assert page.authors == [] and page.body.endswith(last)
+
+
 def test_a_closing_line_in_the_json_ld_article_body() -> None:
     head = _ld(articleBody="\n\n".join([*EN, "(Reuters)"]))
     page = extract_page(parse_html(_page(EN[:1], "", head=head)), URL)
@@ -185,6 +210,7 @@ def test_the_attribution_of_a_closing_quotation_is_no_byline() -> None:
         "(Stand by Me)",  # a role-like "by" without a person
         "(Photo Ines Varga/Valley Post)",  # a picture's credit
         "(With AFP)",
+        "（続く）",  # a verb: one Han character and its kana
     ],
 )
 def test_a_closing_line_that_names_nobody_stays_text(closing: str) -> None:

@@ -64,13 +64,19 @@ _LED = re.compile(r"^(?:[—–―]|--|/)\s*([^\s—–―/-].{0,59})$")
 _LABELLED = re.compile(r"(?:기자|특파원|記者|记者|特派員|特派员)$|[:：]")  # a label or a reporter's title
 _PARTS = re.compile(r"\s*(?:/|,|、|，|;|；|&|\band\b)\s*")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # with the compatibility ideographs (﨑, 髙 is unified)
-_KANA = "\u3005\u3041-\u309f\u30a1-\u30ff"  # 々, hiragana, katakana: Japanese given names
-_SPACELESS_NAME = re.compile(rf"^(?:[{_HAN}][{_HAN}{_KANA}]{{1,5}}|[\uac00-\ud7a3]{{2,4}})$")
+_KANA = "\u3041-\u309f\u30a1-\u30ff"  # hiragana, katakana: Japanese given names ("小野寺はるか")
+_KATAKANA = "[\u30a1-\u30fa\u30fc]{2,8}"  # a foreign name's word in katakana ("ジョン・スミス")
+# Han names (々 repeats a character), a Han surname with a kana given name (one Han and kana is a verb:
+# "続く"), Hangul names, foreign names in katakana
+_SPACELESS_NAME = re.compile(
+    rf"^(?:[{_HAN}][{_HAN}\u3005]{{1,5}}|[{_HAN}][{_HAN}\u3005]{{1,2}}[{_KANA}]{{2,4}}|[\uac00-\ud7a3]{{2,4}}|{_KATAKANA}(?:・{_KATAKANA})+)$"
+)
 _NAME_MARKS = str.maketrans("", "", ".-'’")
 # "(Reporting by Ann Lee; Editing by Bo Chen)": each role and its people; only a writing role is an author
 _ROLE_BY = re.compile(r"^(?P<role>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s+by\s+(?P<names>.+)$", re.IGNORECASE)
 _PLACE = re.compile(r"\s+in\s+[^\W\d_].*$")  # "Reporting by Ann Lee in Lyon"
 _AGENCY_REPORTER = re.compile(r"^(?P<agency>\S+?)(?:记者|記者|特派员|特派員)\s*(?P<names>\S.*)$")
+_GLUED = re.compile(r"(?<=[.!?。！？」”])\s*[（(][^（()）]{1,40}[)）]$")
 _SEGMENTS = re.compile(r"\s*[;；]\s*")
 AUTHOR_ROLES = ("report", "writ", "word", "text", "story")  # "Reporting by", "Written by", "Words by"
 
@@ -171,6 +177,9 @@ def closing_credit(
     a line may be a credit."""
     head, _, last = body.rpartition("\n")
     last = last.strip()
+    glued = _GLUED.search(last) if last[-1:] in ")）" else None
+    if glued is not None:  # "…と述べた。（共同）", "…on Monday. (Reuters)": glued after the last sentence
+        head, last = body[: body.rindex(glued.group())], glued.group().strip()
     candidate = bool(head.strip()) and len(last) <= MAX_CLOSING_CHARS + 4 and last[:1] in "（(【[—–―-/"
     if candidate and last[0] in "—–―-" and head.rstrip().endswith(_QUOTE_ENDS):
         candidate = False  # "“…” — Ann Lee": a quotation's attribution, not the byline
