@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from newsmon.extract.authors import PHOTO_LABELS, clean_author, fold, source_of, split_label
+from newsmon.extract.jsonld import JsonLd, text_values
 from newsmon.extract.text import normalize_space
 
 # Wire agencies that close their copy with their bare name (folded): the international wires and the
@@ -200,5 +201,13 @@ def closing_credit(
     )
 
 
-def folded(names: Iterable[str | None]) -> set[str]:
-    return {fold(name) for name in names if name}
+def page_names(jsonld: JsonLd, own: Iterable[str | None]) -> tuple[set[str], set[str]]:
+    """The evidence ``closing_credit`` asks for: the folded names of the page's source organisations
+    (JSON-LD ``sourceOrganization``, ``provider``) and of the site itself (``own``: its publisher,
+    ``og:site_name``)."""
+    article = jsonld.article or {}
+    sources = [
+        *text_values(article.get("sourceOrganization"), jsonld),
+        *text_values(article.get("provider"), jsonld),
+    ]
+    return {fold(name) for name in sources}, {fold(name) for name in own if name}

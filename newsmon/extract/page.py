@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from lxml.html import HtmlElement
 
@@ -14,10 +15,10 @@ from newsmon.extract.body import (
     jsonld_article_body,
     without_link_lists,
 )
-from newsmon.extract.closing import closing_credit, folded
+from newsmon.extract.closing import closing_credit, page_names
 from newsmon.extract.embedded import find_story, html_words_read, prefer_story
 from newsmon.extract.guard import count_words, guard_body
-from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld, text_values
+from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld
 from newsmon.extract.links import document_base, extract_links
 from newsmon.extract.metadata import extract_metadata, read_meta
 from newsmon.extract.outline import extract_outline
@@ -136,14 +137,8 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         elements=elements,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
-
-    def names() -> tuple[set[str], set[str]]:  # the page's source organisations and its own names
-        article = jsonld.article or {}
-        sources = [*text_values(article.get("sourceOrganization"), jsonld)]
-        sources += text_values(article.get("provider"), jsonld)
-        return folded(sources), folded([meta.publisher, *metas.get("og:site_name", [])])
-
     # the byline written as the story's last line: its author or source, never body
+    names = partial(page_names, jsonld, [meta.publisher, *metas.get("og:site_name", [])])
     body, closing = closing_credit(body, found.credits, names)
     links = extract_links(tree, url, base=base, elements=elements)
     if found.source == "extractor":
