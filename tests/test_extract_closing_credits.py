@@ -100,6 +100,8 @@ URL = "https://valley.example/news/2026/12/ferry.html"
         (ES, "(EFE)", "es", [], "EFE"),
         (UK, "— Олена Кравець", "uk", ["Олена Кравець"], None),
         (EN, "-- Ana de la Cruz", "en", ["Ana de la Cruz"], None),
+        (EN, "— Maria Lopez, maria.lopez@valley.example", "en", ["Maria Lopez"], None),
+        (JA, "（石田浩二 ishida@valley.example）", "ja", ["石田浩二"], None),
         (AR, "— سلمى حداد", "ar", ["سلمى حداد"], None),  # a script without case
         (AR, "(ن ع ر)", "ar", [], "ن ع ر"),  # an acronym spelt in letters: an agency, not a name
         (EN, "— The Harbour Press", "en", [], "The Harbour Press"),  # an organisation's noun

@@ -35,7 +35,8 @@ from newsmon.extract.text import normalize_space
 WIRE_AGENCIES = frozenset(
     {
         "ap", "afp", "reuters", "upi", "efe", "dpa", "ansa", "apa", "anp", "belga", "pap", "ctk", "mti",
-        "tass", "interfax", "ukrinform", "unian", "kyodo", "jiji", "xinhua", "yonhap", "pti", "aap",
+        "tass", "interfax", "ukrinform", "unian", "kyodo", "jiji", "xinhua", "yonhap", "pti", "ians", "aap",
+        "lusa", "sda", "ats", "tt", "ntb", "stt", "ritzau",
         "共同", "時事", "新华社", "新華社", "中新社", "中央社", "연합뉴스", "뉴시스",
     }
 )  # fmt: skip
@@ -78,6 +79,7 @@ _ROLE_BY = re.compile(r"^(?P<role>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s+by\s+(?P<names>.
 _PLACE = re.compile(r"\s+in\s+[^\W\d_].*$")  # "Reporting by Ann Lee in Lyon"
 _AGENCY_REPORTER = re.compile(r"^(?P<agency>\S+?)(?:记者|記者|特派员|特派員)\s*(?P<names>\S.*)$")
 _GLUED = re.compile(r"(?<=[.!?。！？」”])\s*[（(][^（()）]{1,40}[)）]$")
+_EMAIL = re.compile(r"[\s,]*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _SEGMENTS = re.compile(r"\s*[;；]\s*")
 AUTHOR_ROLES = ("report", "writ", "word", "text", "story")  # "Reporting by", "Written by", "Words by"
 
@@ -130,7 +132,7 @@ def read_closing(line: str, sources: set[str], desks: set[str]) -> Closing | Non
     line layout.py cut); None when it names nobody. ``sources``, ``desks``: folded names the page's
     structured data gives to its source organisations and to the site itself."""
     shaped = _BRACKETED.match(line) or _LED.match(line)
-    inner = normalize_space(shaped.group(1) if shaped else line)
+    inner = _EMAIL.sub("", normalize_space(shaped.group(1) if shaped else line)).strip(" ,")
     if not inner or len(inner) > MAX_CLOSING_CHARS or any(ch.isdigit() for ch in inner):
         return None
     roles = [match for seg in _SEGMENTS.split(inner) if (match := _ROLE_BY.match(seg)) is not None]
