@@ -182,6 +182,14 @@ def test_a_closing_name_the_byline_already_gives_leaves_the_body_only() -> None:
     assert "Maria Lopez" not in page.body
 
 
+def test_a_closing_reporter_replaces_an_author_that_is_the_site_itself() -> None:
+    site = {"@type": "Organization", "name": "Valley Post"}
+    page = extract_page(
+        parse_html(_page(JA, "（石田浩二）", head=_ld(author=site, publisher=site), lang="ja")), URL
+    )
+    assert page.authors == ["石田浩二"]
+
+
 def test_a_wire_closing_under_a_staff_byline_is_the_source() -> None:
     byline = "<p class='byline'>By Tom Reyes</p>"
     page = extract_page(parse_html(_page(EN, "(dpa)", byline=byline)), URL)

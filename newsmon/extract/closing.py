@@ -203,6 +203,14 @@ def closing_credit(
     )
 
 
+def with_closing(authors: list[str], closing: Closing, desks: set[str]) -> list[str]:
+    """The article's authors given its closing credit: those found before, unless they only name the site
+    itself (a JSON-LD author that is the publisher): then the people the closing credit names."""
+    if authors and not all(fold(name) in desks for name in authors):
+        return authors
+    return closing.authors or authors
+
+
 def page_names(jsonld: JsonLd, own: Iterable[str | None]) -> tuple[set[str], set[str]]:
     """The evidence ``closing_credit`` asks for: the folded names of the page's source organisations
     (JSON-LD ``sourceOrganization``, ``provider``) and of the site itself (``own``: its publisher,

@@ -15,7 +15,7 @@ from newsmon.extract.body import (
     jsonld_article_body,
     without_link_lists,
 )
-from newsmon.extract.closing import closing_credit, page_names
+from newsmon.extract.closing import closing_credit, page_names, with_closing
 from newsmon.extract.embedded import find_story, html_words_read, prefer_story
 from newsmon.extract.guard import count_words, guard_body
 from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld
@@ -183,7 +183,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         body, story_closing = closing_credit(body, (), names)
         closing = story_closing or closing
     if closing is not None:  # the header's byline and "Source:" line come first
-        meta.authors = meta.authors or closing.authors
+        meta.authors = with_closing(meta.authors, closing, names()[1])
         meta.source = meta.source or closing.source
     og_types = metas.get("og:type", [])
     is_hub = declares_hub(jsonld, og_types)
