@@ -47,6 +47,6 @@ class ArticleRecord:
     description: str | None = None  # the page's own summary (JSON-LD description, og/meta description)
     image: str | None = None  # lead image URL (JSON-LD image, og:image)
     publisher: str | None = None  # JSON-LD publisher name, else og:site_name
-    source: str | None = None  # the agency a "Source: <agency>" line names (any language); never an author
+    source: str | None = None  # a "Source: <agency>" line's or the closing credit's agency; never an author
     is_accessible_for_free: bool | None = None  # False: paywalled; null: the page does not say
     body_source: str = "html"  # html | jsonld | embedded: where body was read (README "The record")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from newsmon.extract.html import parse_html
-from newsmon.extract.layout import is_credit_line, is_layout_table, without_credit_lines
+from newsmon.extract.layout import credit_edges, is_credit_line, is_layout_table, without_credit_lines
 from newsmon.extract.page import extract_page
 
 ZH = [
@@ -134,3 +134,9 @@ def test_credits_only_at_the_edges_and_glued_after_the_last_sentence() -> None:
     text = "记者：周明\n\n第一段。\n\n编辑：不在边上也不是正文？\n\n最后一段。（责任编辑：孙静）"
     assert without_credit_lines(text) == "第一段。\n\n编辑：不在边上也不是正文？\n\n最后一段。"
     assert without_credit_lines("来源：临江晚报") == "来源：临江晚报"  # never empties a body
+
+
+def test_the_credits_cut_from_the_end_are_kept_for_the_byline() -> None:
+    text = "记者：周明\n\n第一段。\n\n最后一段。（记者：刘洋）\n\n이서연 기자"
+    assert credit_edges(text) == ("第一段。\n\n最后一段。", ["（记者：刘洋）", "이서연 기자"])
+    assert credit_edges("第一段。") == ("第一段。", [])

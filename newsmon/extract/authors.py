@@ -105,7 +105,7 @@ _NAME_TITLE_IN = re.compile(
     r"(?:^|(?<=\s))[^\W\d_]{2,5}(?:\s*[·・、,]\s*[^\W\d_]{2,5})*\s*(?:기자|특파원|記者|记者|特派員|特派员)(?=$|[\s=/])"
 )
 MAX_NAME_CHARS = 10  # characters of a name in a script written without spaces (counted as words)
-_CJK_NAME = re.compile(r"^(?:[\u3400-\u4dbf\u4e00-\u9fff\u3005]{2,4}|[\uac00-\ud7a3]{2,5})$")
+_CJK_NAME = re.compile(r"^(?:[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005]{2,4}|[\uac00-\ud7a3]{2,5})$")
 _EMAIL = re.compile(r"\s*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _WORD_LABEL = re.compile(
     r"^(?:"

@@ -18,7 +18,7 @@ from newsmon.extract.budget import BLOCK_TAGS, count_elements
 from newsmon.extract.chunks import continuation_chunks, source_container, without_holes
 from newsmon.extract.html import parse_html
 from newsmon.extract.jsonld import JsonLd, parse_jsonld
-from newsmon.extract.layout import layout_tables, unwrapped, without_credit_lines
+from newsmon.extract.layout import credit_edges, layout_tables, unwrapped
 from newsmon.extract.text import count_words, element_text_lines, hidden_elements, normalize_space, text_of
 
 logger = logging.getLogger(__name__)
@@ -214,6 +214,7 @@ class Body:
 
     text: str
     source: str
+    credits: tuple[str, ...] = ()  # credit lines cut from the extracted text's end ("이서연 기자")
 
 
 def article_body(
@@ -248,10 +249,11 @@ def article_body(
     finally:
         for element in marked:
             element.attrib.pop(xpaths.EXCLUDE_ATTR, None)
+    credits: list[str] = []
     if text:
         source = source_container(tree, text, elements["p"] if elements is not None else None)
         chunks = continuation_chunks(tree, text, marked, source)
-        text = without_credit_lines("\n\n".join([without_holes(source, text, marked), *chunks]))
+        text, credits = credit_edges("\n\n".join([without_holes(source, text, marked), *chunks]))
     jsonld = jsonld if jsonld is not None else parse_jsonld(tree)
     from_jsonld = jsonld_article_body(jsonld)
     leading = _headlines(tree, elements) | set(headlines) | _header_texts(header)
@@ -259,7 +261,7 @@ def article_body(
         logger.debug("Using JSON-LD articleBody for %s", url)
         return Body(_without_header(from_jsonld, leading), "jsonld")
     if text:
-        return Body(_without_header(text, leading), "extractor")
+        return Body(_without_header(text, leading), "extractor", tuple(credits))
     if from_jsonld:  # trafilatura gave up: JSON-LD, else the main container's paragraphs
         return Body(_without_header(from_jsonld, leading), "jsonld")
     fallback = _without_header(_fallback_text(tree, excluded), leading)

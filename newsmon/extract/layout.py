@@ -108,8 +108,14 @@ def is_credit_line(line: str) -> bool:
 def without_credit_lines(text: str) -> str:
     """``text`` without the credit lines at its start and end, and without credits glued after its last
     sentence ("…。（责任编辑：孙静）"). Lines inside the text are left: only the edges are credits."""
+    return credit_edges(text)[0]
+
+
+def credit_edges(text: str) -> tuple[str, list[str]]:
+    """``without_credit_lines(text)``, and the credits cut from the text's end (in order): the closing
+    reporter line ("이서연 기자", "（记者：刘洋）") names the author (authors.closing_credit reads them)."""
     if not text:
-        return text
+        return text, []
     lines = text.split("\n")
     start, end = 0, len(lines)
     while start < end and (not lines[start].strip() or is_credit_line(lines[start])):
@@ -117,7 +123,11 @@ def without_credit_lines(text: str) -> str:
     while end > start and (not lines[end - 1].strip() or is_credit_line(lines[end - 1])):
         end -= 1
     if start == end:
-        return text  # nothing but credits: not for this function to empty a body
+        return text, []  # nothing but credits: not for this function to empty a body
     kept = lines[start:end]
-    kept[-1] = _CREDIT_TAIL.sub("", kept[-1]) or kept[-1]
-    return "\n".join(kept)
+    closing = [line.strip() for line in lines[end:] if line.strip()]
+    glued = _CREDIT_TAIL.search(kept[-1])
+    if glued is not None and glued.start():
+        closing.insert(0, glued.group().strip())
+        kept[-1] = kept[-1][: glued.start()]
+    return "\n".join(kept), closing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from lxml.html import HtmlElement
 
@@ -14,6 +15,7 @@ from newsmon.extract.body import (
     jsonld_article_body,
     without_link_lists,
 )
+from newsmon.extract.closing import closing_credit, page_names, with_closing
 from newsmon.extract.embedded import find_story, html_words_read, prefer_story
 from newsmon.extract.guard import count_words, guard_body
 from newsmon.extract.jsonld import ARTICLE_TYPES, JsonLd, node_types, parse_jsonld
@@ -135,6 +137,9 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         elements=elements,
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
+    # the byline written as the story's last line: its author or source, never body
+    names = partial(page_names, jsonld, [meta.publisher, *metas.get("og:site_name", [])])
+    body, closing = closing_credit(body, found.credits, names)
     links = extract_links(tree, url, base=base, elements=elements)
     if found.source == "extractor":
         body = without_link_lists(body, {link["text"] for link in links})
@@ -175,6 +180,11 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
         while len(paragraphs) > 1 and paragraphs[0] in known:
             paragraphs.pop(0)
         body, source, rejected = "\n\n".join(paragraphs), story.source, None
+        body, story_closing = closing_credit(body, (), names)
+        closing = story_closing or closing
+    if closing is not None:  # the header's byline and "Source:" line come first
+        meta.authors = with_closing(meta.authors, closing, names()[1])
+        meta.source = meta.source or closing.source
     og_types = metas.get("og:type", [])
     is_hub = declares_hub(jsonld, og_types)
     return PageData(

@@ -73,7 +73,7 @@ class ArticleMetadata:
     title: str | None = None
     subtitle: str | None = None
     authors: list[str] = field(default_factory=list)
-    source: str | None = None  # the agency a "Source: <agency>" line names (never an author)
+    source: str | None = None  # the agency a "Source: <agency>" line or the closing credit names
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     language: str | None = None
