@@ -37,23 +37,9 @@ def test_field_shapes_fields_are_right(name: str) -> None:
         assert score.share(field) >= floor, (name, field, score.wrong[field][:3])
 
 
-# Invented blind in s5 and failing there on first contact with the code (examiner's report): strict xfails,
-# so a fix shows up as XPASS and the mark is removed. wadi: dates in Eastern Arabic digits lose their time,
-# Levantine month names ("آذار", "كانون الأول") and "مارس (آذار)" give no date; tag links are query-string
-# hubs (/News/Tag.aspx?t=N). minato: full-width digits lose the time; the closing "（髙橋健一）" is no author.
-_BLIND_S5 = {
-    "wadi": "Eastern Arabic digits and Levantine months in dates; query-string tag hubs",
-    "minato": "full-width digits in dates; the closing （name） reporter line",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=_BLIND_S5[n], strict=True)) if n in _BLIND_S5 else n
-        for n in SHAPES
-    ],
-)
+# wadi and minato were invented blind in s5 and failed here on first contact (dates in Eastern Arabic and
+# full-width digits, Levantine month names, query-string tag hubs, a closing reporter line): fixed since.
+@pytest.mark.parametrize("name", list(SHAPES))
 def test_corpus_shapes_fields_are_right(name: str) -> None:
     score = score_fields(SHAPES[name]())
     for field, floor in FLOORS.items():
