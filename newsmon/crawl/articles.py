@@ -41,7 +41,7 @@ from newsmon.meta import (
     WARC_META,
     Tier,
 )
-from newsmon.record import FetchInfo, build_record
+from newsmon.record import FetchInfo, build_record, canonical_url_for
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +152,8 @@ class ArticleCallbacks(SplitArticleCallbacks):
             if response.request is not None:
                 yield escalate(response.request, verdict.reason)
             return
+        if not meta.get(META_AMP_FALLBACK):  # learnt as soon as read: a page held below teaches too
+            self._learn_url_rules(key, response.url, page, self._path(meta))
         held: list[HeldArticle] = []
         again = False  # extracted with a template from before the warm-up was over
         template = self._site_template()
@@ -281,15 +283,36 @@ class ArticleCallbacks(SplitArticleCallbacks):
             return page
         return dataclasses.replace(page, read_also=read_also, news_feed=news_feed)
 
+    def _learn_url_rules(self, key: str, url: str, page: PageData, path: LinkPath) -> None:
+        """The page requested as ``key`` names its canonical URL: known to the frontier (a link to it is
+        this story), and evidence for the site's URL rules (crawl/url_rules.py), before its own related
+        links are written."""
+        if not page.canonical_href:
+            return
+        canonical = canonical_url_for(page, url, self.config.scope, self.config.tracking)
+        if self.config.scope.is_same_site(canonical) and not self.frontier.is_hub(canonical):
+            self.frontier.named(key, canonical, path)
+        learned, withdrawn = self.frontier.url_rules.observe(key, canonical)
+        if not (learned or withdrawn):
+            return
+        if learned:
+            self.crawler.stats.inc_value(stats.URL_RULE_LEARNED, learned)
+        if withdrawn:
+            self.crawler.stats.inc_value(stats.URL_RULE_WITHDRAWN, withdrawn)
+        rules = self.frontier.url_rules.describe()
+        logger.info("URL rules learned from the site's canonical URLs: %s", ", ".join(rules) or "none")
+
     def _known_target(self, url: str) -> str | None:
-        """The canonical URL a related link is known to lead to: the state store's redirects and aliases
-        (earlier runs), so read_also / news_feed join on canonical_url. An alias this run recorded is not
-        used: whether its page was marked before this record was built is a matter of response order."""
+        """The canonical URL a related link is known to lead to: the site's learned URL rules, then the
+        state store's redirects and aliases (earlier runs), so read_also / news_feed join on canonical_url.
+        An alias this run recorded is not used: whether its page was marked before this record was built is
+        a matter of response order."""
+        ruled = self.frontier.url_rules.rewrite(url)
         state = self._context.state.peek()
-        if state is None or state.store is None or url in state.run_aliases:
-            return None
-        known = state.store.resolve(url)
-        return known.canonical_url if known is not None else None
+        if state is None or state.store is None or ruled in state.run_aliases:
+            return ruled if ruled != url else None
+        known = state.store.resolve(ruled)
+        return known.canonical_url if known is not None else (ruled if ruled != url else None)
 
     def article_failed(self, failure: Failure) -> list[Request]:
         request = failure.request  # type: ignore[attr-defined]
