@@ -191,6 +191,10 @@ class Frontier:
         if known is None or path_order(path) < path_order(known):
             self._best_path[canonical] = path
 
+    def keys(self) -> Iterable[str]:
+        """Every article URL requested this run, or named by a page as its canonical URL."""
+        return self._best_path.keys()
+
     def superseded(self, key: str) -> bool:
         """True when a page requested under another URL named ``key`` as its canonical URL."""
         return key in self._named

@@ -11,10 +11,11 @@ fetch it, whichever response is slow, and the record shows the shortest path (fr
 (``-hops``) orders the queue, not the responses.
 
 A level's requests are written again by the site's URL rules learned since they were made (url_rules.py): one
-that now names a URL already requested is not sent (``alias_merged``). And before any rule is known (a first
-run), a level-0 request that may be an alias of another one of the batch (same path, its query a superset,
-names compared without case: ``?ID=5&cat=2`` beside ``?id=5``) waits until the rest of the level was
-answered, so that the canonical answers of the others decide whether it is fetched at all.
+that now names a URL already requested, or that a page fetched meanwhile named as its canonical URL, is not
+sent (``alias_merged``). A request that may be an alias of a URL already known (same path, its query a
+superset, names compared without case: ``?ID=5&cat=2`` beside ``?id=5``) waits until the rest of its level
+was answered, then goes in rounds of 1, 2, 4... requests, each round written again by what the previous
+ones taught: the site's canonical answers decide whether it is fetched at all.
 
 It sits last before the engine (after the skip-emitted middleware and the hub-source tags), so what it
 releases has already been filtered; released requests go to the engine's scheduler (``engine.crawl``),
@@ -49,7 +50,8 @@ class LevelGate:
         self.level = -1  # the deepest level released so far (0 once the start hubs are parsed)
         self.held: dict[int, list[Request]] = {}
         self.start_hubs: set[str] = set()  # URLs of the start hubs not parsed yet
-        self.deferred: list[Request] = []  # level-0 requests that may be aliases of others: sent last
+        self.deferred: list[Request] = []  # requests of the level that may be aliases of known URLs
+        self.probes = 1  # how many of them the next round sends
         self.context = CrawlContext.of(crawler)
 
     @classmethod
@@ -105,8 +107,10 @@ class LevelGate:
         if requests:
             self.stats.inc_value(stats.LINK_LEVEL_RELEASED, len(requests))
             logger.debug("Requests of level %d released: %d", level, len(requests))
-        if level == 0 and len(requests) > 1:
-            requests, self.deferred = possible_aliases(requests)
+        frontier = self.context.frontier
+        if frontier is not None and requests:
+            requests, self.deferred = possible_aliases(requests, frontier.keys())
+            self.probes = 1
             if self.deferred:
                 self.stats.inc_value(stats.LINK_ALIAS_DEFERRED, len(self.deferred))
         return requests
@@ -148,10 +152,12 @@ class LevelGate:
     def spider_idle(self, spider: Spider) -> None:
         """Everything of the released levels is answered: release the next level that holds requests."""
         self.start_hubs.clear()  # those not parsed failed: they list nothing
-        if self.deferred:
-            deferred, self.deferred = self._by_rules(self.deferred), []
-            if deferred:
-                for request in deferred:
+        if self.deferred:  # in rounds of 1, 2, 4... so that what each round teaches spares the next ones
+            deferred = self._by_rules(self.deferred)
+            now, self.deferred = deferred[: self.probes], deferred[self.probes :]
+            self.probes *= 2
+            if now:
+                for request in now:
                     self.crawler.engine.crawl(request)
                 raise DontCloseSpider
         if not self.held:
@@ -162,33 +168,42 @@ class LevelGate:
         raise DontCloseSpider
 
 
-def possible_aliases(requests: list[Request]) -> tuple[list[Request], list[Request]]:
-    """(the requests to send now, those that may be aliases of another of them): same path, and the other's
-    query parameters (names without case) all among theirs. Of those sent now, the ones with more
-    parameters than others of their path go first (a priority step within the level): their canonical
-    answers teach the site's URL rules before the first records are written. Cheap: grouped by path,
-    compared through their rarest parameter."""
-    groups: dict[tuple[str, str], list[tuple[frozenset[tuple[str, str]], Request]]] = {}
-    for request in requests:
-        parts = urlsplit(request.meta.get(META_KEY) or request.url)
-        if parts.query:
-            pairs = frozenset((n.casefold(), v) for n, v in parse_qsl(parts.query, keep_blank_values=True))
-            groups.setdefault((parts.netloc, parts.path), []).append((pairs, request))
-    later: set[int] = set()
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        by_pair: dict[tuple[str, str], list[frozenset[tuple[str, str]]]] = {}
-        for pairs, _ in members:
+def possible_aliases(requests: list[Request], known: Iterable[str]) -> tuple[list[Request], list[Request]]:
+    """(the requests to send now, those that may be aliases of a URL already known): same path, and the
+    known URL's query parameters (names without case) all among theirs, ``?ID=5&cat=2`` beside ``?id=5``.
+    Of those sent now, the ones with more parameters than other URLs of their path go one priority step
+    first within their level: their canonical answers teach the site's URL rules soonest. Cheap: the known
+    URLs with a query indexed by path and parameter, each request compared through its rarest parameter."""
+    index: dict[tuple[str, str], dict[tuple[str, str], list[frozenset[tuple[str, str]]]]] = {}
+    fewest: dict[tuple[str, str], int] = {}
+    for url in known:
+        where, pairs = _query_pairs(url)
+        if pairs:
+            by_pair = index.setdefault(where, {})
             for pair in pairs:
                 by_pair.setdefault(pair, []).append(pairs)
-        fewest = min(len(pairs) for pairs, _ in members)
-        for pairs, request in members:
-            rarest = min(pairs, key=lambda pair: len(by_pair[pair]))
-            if any(other < pairs for other in by_pair[rarest]):
-                later.add(id(request))
-            elif len(pairs) > fewest:
-                request.priority += 1
-    if not later:
-        return requests, []
-    return [r for r in requests if id(r) not in later], [r for r in requests if id(r) in later]
+            fewest[where] = min(fewest.get(where, len(pairs)), len(pairs))
+    now: list[Request] = []
+    later: list[Request] = []
+    for request in requests:
+        where, pairs = _query_pairs(request.meta.get(META_KEY) or request.url)
+        path_pairs = index.get(where)
+        if not pairs or path_pairs is None:
+            now.append(request)
+            continue
+        rarest = min(pairs, key=lambda pair: len(path_pairs.get(pair, ())))
+        if any(other < pairs for other in path_pairs.get(rarest, ())):
+            later.append(request)
+            continue
+        if len(pairs) > fewest[where]:
+            request.priority += 1
+        now.append(request)
+    return now, later
+
+
+def _query_pairs(url: str) -> tuple[tuple[str, str], frozenset[tuple[str, str]]]:
+    parts = urlsplit(url)
+    if not parts.query:
+        return (parts.netloc, parts.path), frozenset()
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    return (parts.netloc, parts.path), frozenset((n.casefold(), v) for n, v in pairs)
