@@ -24,6 +24,7 @@ where the dupefilter drops those a shorter path already fetched. Hubs and escala
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
@@ -41,6 +42,8 @@ from newsmon.meta import META_HINTS, META_KEY
 
 logger = logging.getLogger(__name__)
 
+MAX_PAIRS = 8  # a query with more parameters is never taken for a possible alias (2^n subsets looked up)
+
 
 class LevelGate:
     def __init__(self, crawler: Crawler) -> None:
@@ -57,6 +60,7 @@ class LevelGate:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LevelGate:
         gate = cls(crawler)
+        gate.context.levels.set(gate)
         crawler.signals.connect(gate.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(gate.spider_closed, signal=signals.spider_closed)
         return gate
@@ -90,6 +94,11 @@ class LevelGate:
                 yield o
         for request in self._hub_parsed(response):
             yield request
+
+    def admit(self, request: Request) -> bool:
+        """A request a signal handler gives the engine directly (articles held for the site template's
+        warm-up, released at idle): True when it may go now, False when it waits for its level here."""
+        return self._passes(request)
 
     def _hub_parsed(self, response: Response | None) -> list[Request]:
         """Level 0 when the last start hub has been parsed or its errback run (the requests to send), else
@@ -173,26 +182,25 @@ def possible_aliases(requests: list[Request], known: Iterable[str]) -> tuple[lis
     known URL's query parameters (names without case) all among theirs, ``?ID=5&cat=2`` beside ``?id=5``.
     Of those sent now, the ones with more parameters than other URLs of their path go one priority step
     first within their level: their canonical answers teach the site's URL rules soonest. Cheap: the known
-    URLs with a query indexed by path and parameter, each request compared through its rarest parameter."""
-    index: dict[tuple[str, str], dict[tuple[str, str], list[frozenset[tuple[str, str]]]]] = {}
-    fewest: dict[tuple[str, str], int] = {}
+    queries kept as sets per path, and each request's smaller sets of parameters looked up (at most
+    MAX_PAIRS parameters: 2^n lookups)."""
+    queries: dict[tuple[str, str], set[frozenset[tuple[str, str]]]] = {}
     for url in known:
         where, pairs = _query_pairs(url)
         if pairs:
-            by_pair = index.setdefault(where, {})
-            for pair in pairs:
-                by_pair.setdefault(pair, []).append(pairs)
-            fewest[where] = min(fewest.get(where, len(pairs)), len(pairs))
+            queries.setdefault(where, set()).add(pairs)
+    fewest = {where: min(len(pairs) for pairs in found) for where, found in queries.items()}
     now: list[Request] = []
     later: list[Request] = []
     for request in requests:
         where, pairs = _query_pairs(request.meta.get(META_KEY) or request.url)
-        path_pairs = index.get(where)
-        if not pairs or path_pairs is None:
+        found = queries.get(where)
+        if not pairs or found is None or len(pairs) > MAX_PAIRS:
             now.append(request)
             continue
-        rarest = min(pairs, key=lambda pair: len(path_pairs.get(pair, ())))
-        if any(other < pairs for other in path_pairs.get(rarest, ())):
+        ordered = sorted(pairs)
+        smaller = (frozenset(c) for n in range(1, len(ordered)) for c in itertools.combinations(ordered, n))
+        if any(subset in found for subset in smaller):
             later.append(request)
             continue
         if len(pairs) > fewest[where]:

@@ -177,7 +177,9 @@ class NewsSpider(ArticleCallbacks):
         engine = self.crawler.engine
         assert engine is not None
         if isinstance(out, Request):
-            engine.crawl(out)
+            gate = self._context.levels.peek()  # its level first, as for a callback's requests
+            if gate is None or gate.admit(out):
+                engine.crawl(out)
         else:
             deferred_from_coro(engine.scraper.start_itemproc_async(out, response=response))
 
