@@ -160,6 +160,11 @@ LINK_ALIAS_DEFERRED = _links.stat(
     "level-0 article requests that may be aliases of another (same path, a superset of its query) sent "
     "after the rest of the level, so the site's canonical answers can spare them (crawl/levels.py)",
 )
+LINK_ALIAS_PROBE = _links.stat(
+    "newsmon/link/alias_probe",
+    "a deeper article request sent before its level: an alias of a story already parsed by a parameter "
+    "value or a name's case the site's URL rules have not learned yet, its canonical answer teaches them",
+)
 URL_RULE_LEARNED = _links.stat(
     "newsmon/link/url_rules_learned",
     "URL rules the crawl started to use, learned from the site's rel=canonical answers (crawl/url_rules.py)",
@@ -172,6 +177,11 @@ URL_RULE_WITHDRAWN = _links.stat(
 # --- pages and extraction ----------------------------------------------------------------------------------
 _pages = _Group("Pages and extraction")
 ARTICLE_EXTRACTED = _pages.stat("newsmon/article/extracted", "article pages that gave a record")
+ARTICLE_ALIAS_AGAIN = _pages.stat(
+    "newsmon/article/alias_again",
+    "article pages whose canonical URL names a story this run already read under another URL (an alias "
+    "fetched before the site's URL rules knew it, or sent to teach them): no second record",
+)
 ARTICLE_PARTS_JOINED = _pages.stat(
     "newsmon/article/parts_joined", "later pages of articles split over pages, joined into the first's record"
 )

@@ -42,6 +42,7 @@ from newsmon.meta import (
     Tier,
 )
 from newsmon.record import FetchInfo, build_record, canonical_url_for
+from newsmon.urls import canonicalize
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +154,11 @@ class ArticleCallbacks(SplitArticleCallbacks):
                 yield escalate(response.request, verdict.reason)
             return
         if not meta.get(META_AMP_FALLBACK):  # learnt as soon as read: a page held below teaches too
-            self._learn_url_rules(key, response.url, page, self._path(meta))
+            if self._learn_url_rules(key, response.url, page, self._path(meta)):
+                self.crawler.stats.inc_value(stats.ARTICLE_ALIAS_AGAIN)
+                logger.debug("Article %s: a story already read under another URL, no second record", key)
+                return
+            yield from self._probes(page, response.url, self._path(meta))
         held: list[HeldArticle] = []
         again = False  # extracted with a template from before the warm-up was over
         template = self._site_template()
@@ -283,24 +288,45 @@ class ArticleCallbacks(SplitArticleCallbacks):
             return page
         return dataclasses.replace(page, read_also=read_also, news_feed=news_feed)
 
-    def _learn_url_rules(self, key: str, url: str, page: PageData, path: LinkPath) -> None:
+    def _learn_url_rules(self, key: str, url: str, page: PageData, path: LinkPath) -> bool:
         """The page requested as ``key`` names its canonical URL: known to the frontier (a link to it is
         this story), and evidence for the site's URL rules (crawl/url_rules.py), before its own related
-        links are written."""
-        if not page.canonical_href:
-            return
+        links are written. True when a page requested under another URL named it first (this one is a
+        second fetch of that story: no record)."""
         canonical = canonical_url_for(page, url, self.config.scope, self.config.tracking)
+        if not page.canonical_href:  # the URL it was fetched as: no evidence
+            return self.frontier.named(key, canonical, path)
+        again = False
         if self.config.scope.is_same_site(canonical) and not self.frontier.is_hub(canonical):
-            self.frontier.named(key, canonical, path)
+            again = self.frontier.named(key, canonical, path)
         learned, withdrawn = self.frontier.url_rules.observe(key, canonical)
         if not (learned or withdrawn):
-            return
+            return again
         if learned:
             self.crawler.stats.inc_value(stats.URL_RULE_LEARNED, learned)
         if withdrawn:
             self.crawler.stats.inc_value(stats.URL_RULE_WITHDRAWN, withdrawn)
         rules = self.frontier.url_rules.describe()
         logger.info("URL rules learned from the site's canonical URLs: %s", ", ".join(rules) or "none")
+        return again
+
+    def _probes(self, page: PageData, url: str, path: LinkPath) -> Iterator[Request]:
+        """A related link that would teach the site's URL rules something (an alias, by a parameter value
+        or a name's case not learned yet, of a story already parsed: crawl/levels.py) is requested now,
+        one per thing to learn, not when its record is written: the site template's warm-up holds the
+        first records, which are then written with what it taught."""
+        gate = self._context.levels.peek()
+        if gate is None or path.hops >= self.config.follow_depth:
+            return
+        for item in (*page.read_also, *page.news_feed):
+            local = self.config.scope.localize(item["url"])
+            if local is None:
+                continue
+            key = self.frontier.canonical_form(canonicalize(local, self.config.tracking))
+            if gate.probe_wanted(key):
+                via = "read_also" if item in page.read_also else "news_feed"
+                for visit in self.frontier.link(key, LinkPath(path.hops + 1, path.depth + 1, via, url)):
+                    yield self.article_request(visit)
 
     def _known_target(self, url: str) -> str | None:
         """The canonical URL a related link is known to lead to: the site's learned URL rules, then the

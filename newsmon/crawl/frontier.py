@@ -91,6 +91,7 @@ class Frontier:
         self.url_rules = UrlRules()
         # canonical URL -> the key of the page (requested under another URL) that named it, this run
         self._named: dict[str, str] = {}
+        self._parsed: dict[str, str] = {}  # canonical URL of an article page parsed -> its first key
 
     #: the related-link hops an article request was made at (None for hubs): the shortest-path rule's key
     hops_of = staticmethod(article_hops)
@@ -180,20 +181,32 @@ class Frontier:
         elif path.hops == known.hops and path_order(path) < path_order(known):
             self._best_path[final] = path
 
-    def named(self, key: str, canonical: str, path: LinkPath) -> None:
+    def named(self, key: str, canonical: str, path: LinkPath) -> bool:
         """The page requested as ``key`` by ``path`` names ``canonical`` (its rel=canonical, in canonical
         form) as its URL: a later link to that URL is the same story, not requested again by a longer path;
-        one requested already and still waiting is not sent (``superseded``)."""
+        one requested already and still waiting is not sent (``superseded``). Called for every article page
+        parsed (``probe`` knows them). True when a page requested under another URL named it first: this
+        page is a second fetch of that story (an alias requested before the rules knew it, or a probe)."""
+        first = self._parsed.setdefault(canonical, key)
+        if first != key:
+            return True
         if canonical == key or canonical in self._named:
-            return
+            return False
         self._named[canonical] = key
         known = self._best_path.get(canonical)
         if known is None or path_order(path) < path_order(known):
             self._best_path[canonical] = path
+        return False
 
     def keys(self) -> Iterable[str]:
         """Every article URL requested this run, or named by a page as its canonical URL."""
         return self._best_path.keys()
+
+    def probe(self, key: str) -> tuple[tuple[str, str], ...]:
+        """What the page requested as ``key`` would teach the URL rules when it is an alias of a story
+        already parsed, by the rules' guess (url_rules.py ``guess``); () when nothing or not such a page."""
+        target, new = self.url_rules.guess(key)
+        return new if new and target in self._parsed else ()
 
     def superseded(self, key: str) -> bool:
         """True when a page requested under another URL named ``key`` as its canonical URL."""

@@ -55,6 +55,7 @@ class LevelGate:
         self.start_hubs: set[str] = set()  # URLs of the start hubs not parsed yet
         self.deferred: list[Request] = []  # requests of the level that may be aliases of known URLs
         self.probes = 1  # how many of them the next round sends
+        self.probed: set[tuple[str, str]] = set()  # what the requests sent early to teach were to teach
         self.context = CrawlContext.of(crawler)
 
     @classmethod
@@ -155,8 +156,35 @@ class LevelGate:
         hops = article_hops(o.meta)
         if hops is None or hops <= self.level:
             return True
+        if self._probe(o):
+            return True
         self.held.setdefault(hops, []).append(o)
         return False
+
+    def probe_wanted(self, key: str) -> bool:
+        """True when a request for ``key`` would be sent before its level to teach the URL rules."""
+        frontier = self.context.frontier
+        new = frontier.probe(key) if frontier is not None else ()
+        return bool(new) and not all(item in self.probed for item in new)
+
+    def _probe(self, request: Request) -> bool:
+        """True for a deeper request sent at once to teach the URL rules: it looks like an alias, by a
+        parameter value or a name's case not learned yet, of a story already parsed (one per thing to
+        learn). Its page is that story again (its record a duplicate, dropped) or, when the parameter
+        identifies pages, a story of its own found by its own path: either way no record changes, and
+        the records written meanwhile (the site template's warm-up holds the first ones) and the rest of
+        its level are written by what it taught."""
+        frontier = self.context.frontier
+        key = request.meta.get(META_KEY)
+        if frontier is None or not isinstance(key, str):
+            return False
+        new = frontier.probe(key)
+        if not new or all(item in self.probed for item in new):
+            return False
+        self.probed.update(new)
+        self.stats.inc_value(stats.LINK_ALIAS_PROBE)
+        logger.debug("Request %s sent before its level: it may teach the site's URL rules %s", key, new)
+        return True
 
     def spider_idle(self, spider: Spider) -> None:
         """Everything of the released levels is answered: release the next level that holds requests."""

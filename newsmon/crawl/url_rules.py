@@ -103,6 +103,32 @@ class UrlRules:
             return url  # unchanged, or not into the canonical URLs' own shape: their names only
         return canonicalize(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(out), "")), ())
 
+    def guess(self, url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """(url as it would be with what is not learned yet taken as learned, what that is): a parameter
+        no canonical URL has taken as dropped, a name a canonical URL spells in another case as folded.
+        Never used as a rule: it only says which request's canonical answer would teach something new (a
+        probe, crawl/levels.py). ``("drop", name=value)`` and ``("rename", name)`` items; () when nothing
+        is new."""
+        parts = urlsplit(url)
+        if not parts.query:
+            return url, ()
+        spelled = {name.casefold(): name for name in self.kept}
+        out, new = [], []
+        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+            if name in self._drop_names or (name, value) in self._drop_pairs:
+                continue
+            if name in self._renames or name in self.kept:
+                out.append((self._renames.get(name, name), value))
+            elif name.casefold() in spelled:
+                out.append((spelled[name.casefold()], value))
+                new.append(("rename", name))
+            else:
+                new.append(("drop", f"{name}={value}"))
+        if not new:
+            return url, ()
+        query = urlencode(out)
+        return canonicalize(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), ()), tuple(new)
+
     def describe(self) -> list[str]:
         """The rules in use, for logs and reports."""
         rules = [f"drop {name}" for name in sorted(self._drop_names)]
