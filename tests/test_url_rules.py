@@ -160,15 +160,16 @@ def _request(url: str) -> Request:
 
 def test_possible_aliases_of_known_urls_wait_and_teachers_go_first() -> None:
     known = [canonicalize(f"{B}?NewsID={n}") for n in ("a1", "b2")]
-    batch = [_request(u) for u in (f"{B}?NewsID=a1", f"{B}?newsid=a1&src=home", f"{B}?newsid=c3&src=home",
-                                   f"{B}?NewsID=A1", "https://seema.example/other.php?newsid=a1&x=1")]  # fmt: skip
+    other = "https://seema.example/other.php?newsid=a1&x=1"
+    urls = (f"{B}?NewsID=a1", f"{B}?newsid=a1&src=home", f"{B}?newsid=c3&src=home", f"{B}?NewsID=A1", other)
+    batch = [_request(u) for u in urls]
     now, later = possible_aliases(batch, [*known, *(r.meta[META_KEY] for r in batch)])
     assert [r.url for r in later] == [batch[1].url]  # ?NewsID=a1 (names without case) is known
     assert [r.url for r in now] == [batch[0].url, batch[2].url, batch[3].url, batch[4].url]
     assert [r.priority for r in now] == [0, 1, 0, 0]  # more parameters than its path's fewest: first
 
 
-# --- crawls of invented sites --------------------------------------------------------------------------------
+# --- crawls of invented sites ------------------------------------------------------------------------------
 ORIGIN = "https://seema.example"
 # Hindi, PHP: the feed links /khabar.php?NewsID=<id>; the home page and the related blocks link the same
 # stories as /khabar.php?newsid=<id>&src=home|rel. Ids are case-sensitive: Tm4x and tM4X are two stories.
@@ -215,7 +216,8 @@ def _hindi_page(i: int) -> str:
         for n in range(4)
     )
     return (
-        f"<!doctype html><html lang='hi'><head><meta charset='utf-8'><title>{esc(_title(i))} - सीमा समाचार</title>"
+        "<!doctype html><html lang='hi'><head><meta charset='utf-8'>"
+        f"<title>{esc(_title(i))} - सीमा समाचार</title>"
         f"<link rel='canonical' href='{ORIGIN}/khabar.php?NewsID={story}'>"
         "<meta property='og:type' content='article'>"
         f"<meta property='article:published_time' content='2026-04-{10 + i:02d}T09:15:00+05:30'></head><body>"
@@ -240,7 +242,10 @@ def seema(target: str, headers: Mapping[str, str]) -> Reply:
             f"<li><a href='/khabar.php?newsid={s}&amp;src=home'>{esc(_title(IDS.index(s)))}</a></li>"
             for s in HOME
         )
-        page = f"<html lang='hi'><head><title>सीमा समाचार</title></head><body><h1>ताज़ा ख़बरें</h1><ul>{items}</ul></body></html>"
+        page = (
+            "<html lang='hi'><head><title>सीमा समाचार</title></head><body><h1>ताज़ा ख़बरें</h1>"
+            f"<ul>{items}</ul></body></html>"
+        )
         return Reply(200, page.encode(), "text/html; charset=utf-8")
     if parts.path == "/khabar.php":
         story = query.get("NewsID") or query.get("newsid")
@@ -314,7 +319,8 @@ SERIES = "3117"  # has a second part
 
 
 def _folha_title(story: str, part: str | None) -> str:
-    return f"Câmara de Rio Claro adia votação do orçamento n.º {story}" + (" (parte 2)" if part == "2" else "")
+    title = f"Câmara de Rio Claro adia votação do orçamento n.º {story}"
+    return title + (" (parte 2)" if part == "2" else "")
 
 
 def _folha_page(story: str, part: str | None) -> str:
@@ -324,7 +330,8 @@ def _folha_page(story: str, part: str | None) -> str:
     )
     related = ""
     if story == SERIES and part != "2":
-        related = f"<aside><h3>Leia também</h3><a href='/materia.php?id={SERIES}&amp;parte=2'>{esc(title)}: parte 2</a></aside>"
+        link = f"<a href='/materia.php?id={SERIES}&amp;parte=2'>{esc(title)}: parte 2</a>"
+        related = f"<aside><h3>Leia também</h3>{link}</aside>"
     paragraphs = "".join(
         f"<p>{esc(title)}. Os vereadores discutiram por {n + 2} horas e a sessão termina na quinta-feira, "
         f"segundo a presidência da casa, que recebeu {n + 40} emendas.</p>"
@@ -346,7 +353,8 @@ def folha(target: str, headers: Mapping[str, str]) -> Reply:
     query = dict(parse_qsl(parts.query))
     if parts.path == "/":
         items = "".join(
-            f"<li><a href='/materia.php?id={s}&amp;parte=1'>{esc(_folha_title(s, '1'))}</a></li>" for s in FOLHA
+            f"<li><a href='/materia.php?id={s}&amp;parte=1'>{esc(_folha_title(s, '1'))}</a></li>"
+            for s in FOLHA
         )
         page = f"<html lang='pt-BR'><head><title>Folha</title></head><body><ul>{items}</ul></body></html>"
         return Reply(200, page.encode(), "text/html; charset=utf-8")

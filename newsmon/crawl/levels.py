@@ -61,7 +61,8 @@ class LevelGate:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LevelGate:
         gate = cls(crawler)
-        gate.context.levels.set(gate)
+        if not gate.context.levels.is_set:  # one gate per crawl (a second one only in unit tests)
+            gate.context.levels.set(gate)
         crawler.signals.connect(gate.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(gate.spider_closed, signal=signals.spider_closed)
         return gate
