@@ -154,9 +154,9 @@ class ArticleCallbacks(SplitArticleCallbacks):
                 yield escalate(response.request, verdict.reason)
             return
         if not meta.get(META_AMP_FALLBACK):  # learnt as soon as read: a page held below teaches too
-            if self._learn_url_rules(key, response.url, page, self._path(meta)):
-                self.crawler.stats.inc_value(stats.ARTICLE_ALIAS_AGAIN)
-                logger.debug("Article %s: a story already read under another URL, no second record", key)
+            story = self._learn_url_rules(key, response.url, page, self._path(meta))
+            if story is not None:
+                self._read_again(key, response.url, story)
                 return
             yield from self._probes(page, response.url, self._path(meta))
         held: list[HeldArticle] = []
@@ -288,27 +288,45 @@ class ArticleCallbacks(SplitArticleCallbacks):
             return page
         return dataclasses.replace(page, read_also=read_also, news_feed=news_feed)
 
-    def _learn_url_rules(self, key: str, url: str, page: PageData, path: LinkPath) -> bool:
+    def _learn_url_rules(self, key: str, url: str, page: PageData, path: LinkPath) -> str | None:
         """The page requested as ``key`` names its canonical URL: known to the frontier (a link to it is
         this story), and evidence for the site's URL rules (crawl/url_rules.py), before its own related
-        links are written. True when a page requested under another URL named it first (this one is a
-        second fetch of that story: no record)."""
+        links are written. The canonical URL when a page requested under another URL named it first (this
+        one is a second fetch of that story: no record), else None."""
         canonical = canonical_url_for(page, url, self.config.scope, self.config.tracking)
         if not page.canonical_href:  # the URL it was fetched as: no evidence
-            return self.frontier.named(key, canonical, path)
+            return canonical if self.frontier.named(key, canonical, path) else None
         again = False
         if self.config.scope.is_same_site(canonical) and not self.frontier.is_hub(canonical):
             again = self.frontier.named(key, canonical, path)
         learned, withdrawn = self.frontier.url_rules.observe(key, canonical)
-        if not (learned or withdrawn):
-            return again
         if learned:
             self.crawler.stats.inc_value(stats.URL_RULE_LEARNED, learned)
         if withdrawn:
             self.crawler.stats.inc_value(stats.URL_RULE_WITHDRAWN, withdrawn)
-        rules = self.frontier.url_rules.describe()
-        logger.info("URL rules learned from the site's canonical URLs: %s", ", ".join(rules) or "none")
-        return again
+        if learned or withdrawn:
+            rules = ", ".join(self.frontier.url_rules.describe()) or "none"
+            logger.info("URL rules learned from the site's canonical URLs: %s", rules)
+        return canonical if again else None
+
+    def _read_again(self, key: str, url: str, canonical: str) -> None:
+        """A second fetch of a story this run read under another URL: no record; its URLs are remembered
+        as aliases of the story (the next runs skip them and write links to them by the story's URL), as
+        the dedupe of its record would have."""
+        counter = self.crawler.stats
+        counter.inc_value(stats.ARTICLE_ALIAS_AGAIN)
+        logger.debug(
+            "Article %s: a story already read under another URL (%s), no second record", key, canonical
+        )
+        state = self._context.state.peek()
+        if state is None or state.store is None:
+            return
+        local = self.config.scope.localize(url)
+        fetched = canonicalize(local, self.config.tracking) if local is not None else None
+        for alias in dict.fromkeys(u for u in (key, fetched) if u is not None and u != canonical):
+            if state.store.add_alias(alias, canonical):
+                counter.inc_value(stats.STATE_ALIASES)
+                state.run_aliases.add(alias)
 
     def _probes(self, page: PageData, url: str, path: LinkPath) -> Iterator[Request]:
         """A related link that would teach the site's URL rules something (an alias, by a parameter value
