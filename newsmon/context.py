@@ -7,7 +7,8 @@ built: the spider class (components read the settings, and the process's resourc
 ``resources_of``, from the crawler). What only a later owner can make gets a typed slot (``Slot``) that
 its owner sets once, and that reads as a clear error before then: the news
 spider's part (its configuration and frontier), the state backend (newsmon/state/backend.py), the
-hub-source tracker the monitors read, the outputs-settled watcher and the sinks' writer. The run lock is
+hub-source tracker the monitors read, the outputs-settled watcher, the sinks' writer and the level gate
+(requests a signal handler gives the engine go through it too). The run lock is
 no part of building anything here: the state extension takes it, by name, as the crawl is built
 (``StateBackend.take_lock``), and the crawl command takes its own before that.
 """
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
     from newsmon.crawl.config import CrawlConfig
     from newsmon.crawl.frontier import ArticleVisit, Frontier
+    from newsmon.crawl.levels import LevelGate
     from newsmon.monitors.sources import HubSources
     from newsmon.sinks.extension import SinkWriter
     from newsmon.state.backend import StateBackend
@@ -90,6 +92,7 @@ class CrawlContext:
         self.sources: Slot[HubSources] = Slot("sources", "newsmon.monitors.sources")  # monitors on
         self.settlement: Slot[Settlement] = Slot("settlement", "newsmon.state.outputs")
         self.sinks: Slot[SinkWriter | None] = Slot("sinks", "newsmon.sinks.extension")  # None: no sink
+        self.levels: Slot[LevelGate] = Slot("levels", "newsmon.crawl.levels")  # the level gate (addon on)
         self._run_name: str | None = None  # fixed by its first reader (run_name)
 
     @classmethod
@@ -102,7 +105,7 @@ class CrawlContext:
         return context
 
     def slots(self) -> tuple[Slot[Any], ...]:
-        return (self.news, self.state, self.sources, self.settlement, self.sinks)
+        return (self.news, self.state, self.sources, self.settlement, self.sinks, self.levels)
 
     def attach_news(self, news: NewsCrawl) -> None:
         """The news spider's part, once. A state opened under another name first is an error, not a

@@ -145,10 +145,43 @@ LINK_REDIRECT_PATH = _links.stat(
     "newsmon/link/redirect_path",
     "an article reached through a redirect: its final URL takes the request's path when shorter",
 )
+LINK_URL_RULE = _links.stat(
+    "newsmon/link/url_rule",
+    "an article link written in the canonical form by the site's learned URL rules (a parameter that "
+    "changes nothing dropped, a name's case folded) before it is requested or written in a record",
+)
+LINK_ALIAS_MERGED = _links.stat(
+    "newsmon/link/alias_merged",
+    "a waiting article request not sent: the site's URL rules, learned meanwhile, name it by a URL already "
+    "requested (crawl/levels.py)",
+)
+LINK_ALIAS_DEFERRED = _links.stat(
+    "newsmon/link/alias_deferred",
+    "level-0 article requests that may be aliases of another (same path, a superset of its query) sent "
+    "after the rest of the level, so the site's canonical answers can spare them (crawl/levels.py)",
+)
+LINK_ALIAS_PROBE = _links.stat(
+    "newsmon/link/alias_probe",
+    "a deeper article request sent before its level: an alias of a story already parsed by a parameter "
+    "value or a name's case the site's URL rules have not learned yet, its canonical answer teaches them",
+)
+URL_RULE_LEARNED = _links.stat(
+    "newsmon/link/url_rules_learned",
+    "URL rules the crawl started to use, learned from the site's rel=canonical answers (crawl/url_rules.py)",
+)
+URL_RULE_WITHDRAWN = _links.stat(
+    "newsmon/link/url_rules_withdrawn",
+    "URL rules withdrawn: a canonical URL kept the parameter they dropped (it identifies pages)",
+)
 
 # --- pages and extraction ----------------------------------------------------------------------------------
 _pages = _Group("Pages and extraction")
 ARTICLE_EXTRACTED = _pages.stat("newsmon/article/extracted", "article pages that gave a record")
+ARTICLE_ALIAS_AGAIN = _pages.stat(
+    "newsmon/article/alias_again",
+    "article pages whose canonical URL names a story this run already read under another URL (an alias "
+    "fetched before the site's URL rules knew it, or sent to teach them): no second record",
+)
 ARTICLE_PARTS_JOINED = _pages.stat(
     "newsmon/article/parts_joined", "later pages of articles split over pages, joined into the first's record"
 )

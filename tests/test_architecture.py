@@ -503,7 +503,7 @@ def test_no_component_writes_another_components_slot_of_the_context() -> None:
 
     context = CrawlContext.of(get_crawler())
     owners = {slot.name: slot.owner for slot in context.slots()}
-    assert set(owners) == {"news", "state", "sources", "settlement", "sinks"}
+    assert set(owners) == {"news", "state", "sources", "settlement", "sinks", "levels"}
     wrong, seen = [], set()
     for path in sorted(ROOT.rglob("*.py")):
         module = ".".join(("newsmon", *path.relative_to(ROOT).with_suffix("").parts)).removesuffix(

@@ -41,7 +41,8 @@ from newsmon.meta import (
     WARC_META,
     Tier,
 )
-from newsmon.record import FetchInfo, build_record
+from newsmon.record import FetchInfo, build_record, canonical_url_for
+from newsmon.urls import canonicalize
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,12 @@ class ArticleCallbacks(SplitArticleCallbacks):
             if response.request is not None:
                 yield escalate(response.request, verdict.reason)
             return
+        if not meta.get(META_AMP_FALLBACK):  # learnt as soon as read: a page held below teaches too
+            story = self._learn_url_rules(key, response.url, page, self._path(meta))
+            if story is not None:
+                self._read_again(key, response.url, story)
+                return
+            yield from self._probes(page, response.url, self._path(meta))
         held: list[HeldArticle] = []
         again = False  # extracted with a template from before the warm-up was over
         template = self._site_template()
@@ -281,15 +288,75 @@ class ArticleCallbacks(SplitArticleCallbacks):
             return page
         return dataclasses.replace(page, read_also=read_also, news_feed=news_feed)
 
-    def _known_target(self, url: str) -> str | None:
-        """The canonical URL a related link is known to lead to: the state store's redirects and aliases
-        (earlier runs), so read_also / news_feed join on canonical_url. An alias this run recorded is not
-        used: whether its page was marked before this record was built is a matter of response order."""
+    def _learn_url_rules(self, key: str, url: str, page: PageData, path: LinkPath) -> str | None:
+        """The page requested as ``key`` names its canonical URL: known to the frontier (a link to it is
+        this story), and evidence for the site's URL rules (crawl/url_rules.py), before its own related
+        links are written. The canonical URL when a page requested under another URL named it first (this
+        one is a second fetch of that story: no record), else None."""
+        canonical = canonical_url_for(page, url, self.config.scope, self.config.tracking)
+        if not page.canonical_href:  # the URL it was fetched as: no evidence
+            return canonical if self.frontier.named(key, canonical, path) else None
+        again = False
+        if self.config.scope.is_same_site(canonical) and not self.frontier.is_hub(canonical):
+            again = self.frontier.named(key, canonical, path)
+        learned, withdrawn = self.frontier.url_rules.observe(key, canonical)
+        if learned:
+            self.crawler.stats.inc_value(stats.URL_RULE_LEARNED, learned)
+        if withdrawn:
+            self.crawler.stats.inc_value(stats.URL_RULE_WITHDRAWN, withdrawn)
+        if learned or withdrawn:
+            rules = ", ".join(self.frontier.url_rules.describe()) or "none"
+            logger.info("URL rules learned from the site's canonical URLs: %s", rules)
+        return canonical if again else None
+
+    def _read_again(self, key: str, url: str, canonical: str) -> None:
+        """A second fetch of a story this run read under another URL: no record; its URLs are remembered
+        as aliases of the story (the next runs skip them and write links to them by the story's URL), as
+        the dedupe of its record would have."""
+        counter = self.crawler.stats
+        counter.inc_value(stats.ARTICLE_ALIAS_AGAIN)
+        logger.debug(
+            "Article %s: a story already read under another URL (%s), no second record", key, canonical
+        )
         state = self._context.state.peek()
-        if state is None or state.store is None or url in state.run_aliases:
-            return None
-        known = state.store.resolve(url)
-        return known.canonical_url if known is not None else None
+        if state is None or state.store is None:
+            return
+        local = self.config.scope.localize(url)
+        fetched = canonicalize(local, self.config.tracking) if local is not None else None
+        for alias in dict.fromkeys(u for u in (key, fetched) if u is not None and u != canonical):
+            if state.store.add_alias(alias, canonical):
+                counter.inc_value(stats.STATE_ALIASES)
+                state.run_aliases.add(alias)
+
+    def _probes(self, page: PageData, url: str, path: LinkPath) -> Iterator[Request]:
+        """A related link that would teach the site's URL rules something (an alias, by a parameter value
+        or a name's case not learned yet, of a story already parsed: crawl/levels.py) is requested now,
+        one per thing to learn, not when its record is written: the site template's warm-up holds the
+        first records, which are then written with what it taught."""
+        gate = self._context.levels.peek()
+        if gate is None or path.hops >= self.config.follow_depth:
+            return
+        for item in (*page.read_also, *page.news_feed):
+            local = self.config.scope.localize(item["url"])
+            if local is None:
+                continue
+            key = self.frontier.canonical_form(canonicalize(local, self.config.tracking))
+            if gate.probe_wanted(key):
+                via = "read_also" if item in page.read_also else "news_feed"
+                for visit in self.frontier.link(key, LinkPath(path.hops + 1, path.depth + 1, via, url)):
+                    yield self.article_request(visit)
+
+    def _known_target(self, url: str) -> str | None:
+        """The canonical URL a related link is known to lead to: the site's learned URL rules, then the
+        state store's redirects and aliases (earlier runs), so read_also / news_feed join on canonical_url.
+        An alias this run recorded is not used: whether its page was marked before this record was built is
+        a matter of response order."""
+        ruled = self.frontier.url_rules.rewrite(url)
+        state = self._context.state.peek()
+        if state is None or state.store is None or ruled in state.run_aliases:
+            return ruled if ruled != url else None
+        known = state.store.resolve(ruled)
+        return known.canonical_url if known is not None else (ruled if ruled != url else None)
 
     def article_failed(self, failure: Failure) -> list[Request]:
         request = failure.request  # type: ignore[attr-defined]

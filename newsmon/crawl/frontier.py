@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from newsmon import stats
-from newsmon.meta import META_HOPS, META_KIND
+from newsmon.crawl.url_rules import UrlRules
+from newsmon.meta import META_DEPTH, META_HOPS, META_KIND, META_REFERRER, META_VIA
 from newsmon.sites import SiteConfig
 from newsmon.urls import SiteScope, canonicalize
 
@@ -61,6 +62,12 @@ def article_hops(meta: Mapping[str, Any]) -> int | None:
     return hops if meta.get(META_KIND) == "article" and isinstance(hops, int) else None
 
 
+def request_path(meta: Mapping[str, Any]) -> LinkPath:
+    """The path an article request (its ``meta``) was made by."""
+    hops, depth = meta.get(META_HOPS, 0), meta.get(META_DEPTH, 0)
+    return LinkPath(hops, depth, meta.get(META_VIA, "start_url"), meta.get(META_REFERRER))
+
+
 class Frontier:
     def __init__(self, site: SiteConfig, scope: SiteScope, tracking: tuple[str, ...], follow_depth: int,
                  count: Count) -> None:  # fmt: skip
@@ -79,6 +86,12 @@ class Frontier:
         self._related: dict[str, tuple[str, list[tuple[str, str]]]] = {}
         #: hub page URL -> canonical article URLs it listed, this run (per-source freshness, the monitors)
         self.hub_listed: dict[str, set[str]] = {}
+        #: the site's URL rules learned from its rel=canonical answers (url_rules.py): an article link is
+        #: requested and remembered by the URL they give
+        self.url_rules = UrlRules()
+        # canonical URL -> the key of the page (requested under another URL) that named it, this run
+        self._named: dict[str, str] = {}
+        self._parsed: dict[str, str] = {}  # canonical URL of an article page parsed -> its first key
 
     #: the related-link hops an article request was made at (None for hubs): the shortest-path rule's key
     hops_of = staticmethod(article_hops)
@@ -91,6 +104,14 @@ class Frontier:
             self.count(stats.LINK_OFFSITE)
             return None
         return canonicalize(local, self.tracking)
+
+    def canonical_form(self, local: str) -> str:
+        """An article URL (``local``'s form) by the site's learned URL rules: the URL the site names the
+        story by (a parameter that changes nothing dropped, a name's case folded); counted when changed."""
+        target = self.url_rules.rewrite(local)
+        if target != local:
+            self.count(stats.LINK_URL_RULE)
+        return target
 
     def is_hub(self, url: str) -> bool:
         return self.site.is_hub_path(urlsplit(url).path)
@@ -110,6 +131,7 @@ class Frontier:
         if self.is_hub(target):
             self.count(stats.LINK_HUB_SKIPPED)
             return
+        target = self.canonical_form(target)
         if hints:
             self._hints[target] = dict(hints)
         if path.hops == 0 and path.referrer is not None:
@@ -158,6 +180,37 @@ class Frontier:
             self.count(stats.LINK_REDIRECT_PATH)
         elif path.hops == known.hops and path_order(path) < path_order(known):
             self._best_path[final] = path
+
+    def named(self, key: str, canonical: str, path: LinkPath) -> bool:
+        """The page requested as ``key`` by ``path`` names ``canonical`` (its rel=canonical, in canonical
+        form) as its URL: a later link to that URL is the same story, not requested again by a longer path;
+        one requested already and still waiting is not sent (``superseded``). Called for every article page
+        parsed (``probe`` knows them). True when a page requested under another URL named it first: this
+        page is a second fetch of that story (an alias requested before the rules knew it, or a probe)."""
+        first = self._parsed.setdefault(canonical, key)
+        if first != key:
+            return True
+        if canonical == key or canonical in self._named:
+            return False
+        self._named[canonical] = key
+        known = self._best_path.get(canonical)
+        if known is None or path_order(path) < path_order(known):
+            self._best_path[canonical] = path
+        return False
+
+    def keys(self) -> Iterable[str]:
+        """Every article URL requested this run, or named by a page as its canonical URL."""
+        return self._best_path.keys()
+
+    def probe(self, key: str) -> tuple[tuple[str, str], ...]:
+        """What the page requested as ``key`` would teach the URL rules when it is an alias of a story
+        already parsed, by the rules' guess (url_rules.py ``guess``); () when nothing or not such a page."""
+        target, new = self.url_rules.guess(key)
+        return new if new and target in self._parsed else ()
+
+    def superseded(self, key: str) -> bool:
+        """True when a page requested under another URL named ``key`` as its canonical URL."""
+        return key in self._named
 
     def path_taken(self, key: str, requested: LinkPath) -> LinkPath:
         """The shortest path known for the article requested under ``key``, the first by ``path_order``

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, NamedTuple
 
 import scrapy
@@ -24,7 +24,7 @@ from newsmon.compat import engine_closing
 from newsmon.context import CrawlContext
 from newsmon.crawl.classify import Drop, FetchedPage, PagePolicy, precheck
 from newsmon.crawl.config import CrawlConfig
-from newsmon.crawl.frontier import ArticleVisit, Frontier, LinkPath
+from newsmon.crawl.frontier import ArticleVisit, Frontier, request_path
 from newsmon.crawl.hubs import HubReader, content_type, page_charset
 from newsmon.crawl.parts import SplitArticles
 from newsmon.extract.budget import cut_html
@@ -40,12 +40,8 @@ from newsmon.extract.worker import (
 from newsmon.meta import (
     META_AMP_FALLBACK,
     META_AMP_OF,
-    META_DEPTH,
     META_ESCALATE,
-    META_HOPS,
-    META_REFERRER,
     META_TIER,
-    META_VIA,
     Tier,
 )
 from newsmon.sites import SiteConfig
@@ -117,11 +113,7 @@ class PageHandling(scrapy.Spider):
         self.crawler.stats.inc_value(drop.stat)
         logger.log(logging.WARNING if drop.warn else logging.DEBUG, "%s, no record: %s", drop.message, url)
 
-    @staticmethod
-    def _path(meta: Mapping[str, Any]) -> LinkPath:
-        """The path an article request (its ``meta``) was made by."""
-        hops, depth = meta.get(META_HOPS, 0), meta.get(META_DEPTH, 0)
-        return LinkPath(hops, depth, meta.get(META_VIA, "start_url"), meta.get(META_REFERRER))
+    _path = staticmethod(request_path)  # the path an article request (its ``meta``) was made by
 
     # --- the site template ------------------------------------------------------------------------
     def _site_template(self) -> SiteTemplate | None:

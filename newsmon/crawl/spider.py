@@ -37,6 +37,7 @@ from newsmon.crawl.hubs import HubReader
 from newsmon.crawl.pages import HeldArticle
 from newsmon.crawl.parts import SplitArticles
 from newsmon.crawl.stock import exit_bad_value, stock_command
+from newsmon.crawl.url_rules import load_rules, save_rules
 from newsmon.discovery.budget import HubBudget
 from newsmon.extract.worker import PoolLease
 from newsmon.resources import resources_of
@@ -124,6 +125,7 @@ class NewsSpider(ArticleCallbacks):
         self.crawler.stats.inc_value(stat)
 
     async def start(self) -> AsyncIterator[Request]:
+        self._url_rules_store(load=True)
         for request in self.hubs.start_hubs():
             yield request
         for url in self.config.start_urls:
@@ -175,11 +177,28 @@ class NewsSpider(ArticleCallbacks):
         engine = self.crawler.engine
         assert engine is not None
         if isinstance(out, Request):
-            engine.crawl(out)
+            gate = self._context.levels.peek()  # its level first, as for a callback's requests
+            if gate is None or gate.admit(out):
+                engine.crawl(out)
         else:
             deferred_from_coro(engine.scraper.start_itemproc_async(out, response=response))
 
+    def _url_rules_store(self, *, load: bool = False) -> None:
+        """The site's URL rules (crawl/url_rules.py) read from the state store (at the start: every link
+        of the run is then requested by its canonical URL) or their evidence added to it."""
+        state = self._context.state.peek()
+        if state is None or state.store is None:
+            return
+        try:
+            if load:
+                load_rules(self.frontier.url_rules, state.store)
+            elif not save_rules(self.frontier.url_rules, state.store):
+                logger.warning("The site's URL rules could not be kept: the store kept changing")
+        except Exception as exc:  # the store failed (it says so itself): the rules are an optimisation
+            logger.warning("The site's URL rules could not be %s: %s", "read" if load else "kept", exc)
+
     def closed(self, reason: str) -> None:
+        self._url_rules_store()
         for article in self.split_articles.pending.values():  # the crawl stopped while its pages were read
             logger.warning("Split article %s not recorded: the crawl closed before its pages were read",
                            article.response.url)  # fmt: skip
