@@ -64,7 +64,7 @@ SOURCE_LABELS = frozenset(
         "출처",
     ]
 )
-_SOURCE_WORD = re.compile("|".join(sorted(SOURCE_LABELS, key=len, reverse=True)), re.IGNORECASE)
+_SOURCE_WORD = re.compile(xpaths.alternation(SOURCE_LABELS), re.IGNORECASE)
 # ... or the desk that edited it (not its author): "（责任编辑：孙静）", "編集：山田", "편집: 김민지"
 EDITOR_LABELS = frozenset(
     ["责任编辑", "責任編輯", "编辑", "編輯", "编审", "审核", "审校", "校对", "監修", "編集", "편집", "데스크"]
