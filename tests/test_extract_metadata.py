@@ -783,3 +783,22 @@ def test_the_headline_is_the_heading_the_title_names(h1: str, title: str, headli
     body = f"{h1}<div><h2>{h2}</h2><p>{ZH_TEXT[0]}</p></div>"
     html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
     assert find_scope(parse_html(html.encode())).h1_text == headline
+
+
+def test_tag_links_the_page_menus_also_link_are_sections() -> None:
+    """A hub path the page's menus link (a role=navigation block, the page's <header>) is a section, not a
+    tag; a <header> inside the article is no menu. Invented page: the same hrefs in and out of the menus."""
+    words = " ".join(["The ferry timetable changes on Monday and the harbour office explains why."] * 4)
+    page = (
+        "<html><head><title>Timetable change</title></head><body>"
+        "<div role='navigation'><a href='/topics/harbour/'>Harbour</a></div>"
+        "<header><a href='https://news.example/topics/weather?from=menu'>Weather</a></header>"
+        "<article><header><h1>Timetable change</h1><a href='/topics/ferries'>Ferries</a></header>"
+        f"<p>{words}</p><p>{words}</p><p>{words}</p>"
+        "<ul class='list'><li><a href='/topics/ferries'>Ferries</a></li>"
+        "<li><a href='/topics/harbour'>Harbour</a></li><li><a href='/topics/weather/'>Weather</a></li>"
+        "<li><a href='/topics/islands'>Islands</a></li></ul>"
+        "</article></body></html>"
+    )
+    tags = extract_metadata(parse_html(page), "https://news.example/2026/12/07/timetable/").tags
+    assert tags == ["Ferries", "Islands"]

@@ -10,11 +10,11 @@ article to it is a tag. Navigation, sidebars, teaser cards and comments never gi
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
-from typing import cast
+from itertools import accumulate
 from urllib.parse import unquote, urlsplit
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
@@ -100,27 +100,46 @@ def _hinted(link: HtmlElement) -> bool:
     return False
 
 
-# Links of the page's menus, header and footer: the site's sections, never tags (hrefs in C). A sidebar's
-# links are not: a "hot topics" box links the same tag hubs the article's list does. The <nav>, <header>
-# and <footer> elements come from one walk in C (an XPath union walked the page once per path).
-_ROLE_MENU_HREFS = XPath(
-    "//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href",
-    smart_strings=False,  # plain strings: only the paths are compared
-)
+# Links of the page's menus, header and footer: the site's sections, never tags. A sidebar's links are not: a
+# "hot topics" box links the same tag hubs the article's list does.
+_MENU_ROLES = frozenset({"navigation", "menu", "menubar", "banner", "contentinfo"})
 
 
-def _menu_hrefs(scope: ArticleScope) -> set[str]:
-    """hrefs of the links in <nav>s, in the page's (not an article's) <header>s and <footer>s, and under
-    the menu and banner roles."""
-    hrefs = set(cast("list[str]", _ROLE_MENU_HREFS(scope.tree)))
-    for tag in ("nav", "header", "footer"):
-        for container in scope.elements[tag]:
-            if tag == "nav" or next(container.iterancestors("article"), None) is None:
-                # .//a/@href by a walk in C (an XPath call costs more than these few links)
-                hrefs.update(
-                    href for a in container.iterdescendants("a") if (href := a.get("href")) is not None
-                )
-    return hrefs
+def _in_menu(link: HtmlElement) -> bool:
+    """In a <nav>, under a menu or banner role, or in a page's (not an article's) <header> or <footer>."""
+    page_level = False  # a <header> or <footer> below, no <article> above it so far
+    for ancestor in link.iterancestors():
+        tag = ancestor.tag
+        if tag == "nav" or ancestor.get("role") in _MENU_ROLES:
+            return True
+        if tag in ("header", "footer"):
+            page_level = True
+        elif tag == "article":
+            page_level = False
+    return page_level
+
+
+def _menu_paths(scope: ArticleScope, paths: set[str]) -> set[str]:
+    """Those of ``paths`` (``_path`` values) that a link of the page's menus (``_in_menu``) leads to. A
+    path is part of its href: the page's hrefs are joined into one string, searched for each path in C,
+    and only the few links holding it are climbed (the menus' links by an XPath of the page's roles and a
+    walk of each menu cost a whole-page walk)."""
+    links = [(a, href) for a in scope.elements["a"] if (href := a.get("href")) is not None]
+    if not links:
+        return set()
+    joined = "\x00".join(href for _, href in links)  # no attribute value holds a NUL
+    ends = list(accumulate(len(href) + 1 for _, href in links))  # where each href's separator ends
+    found: set[str] = set()
+    for path in paths:
+        at = joined.find(path)
+        while at >= 0:
+            index = bisect_right(ends, at)
+            link, href = links[index]
+            if _path(href) == path and _in_menu(link):
+                found.add(path)
+                break
+            at = joined.find(path, ends[index])
+    return found
 
 
 _OUTSIDE_TAGS = frozenset({"nav", "aside"})
@@ -256,14 +275,13 @@ def _tag_links(
         if in_comments(link, comments) or in_other_article(link, scope) or _in_prose(link, prose):
             continue
         found.append((link, prefix, text))
-    if any(fold(text) not in known_keys for _, _, text in found):
-        # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one
-        menus = {_path(h) for h in _menu_hrefs(scope)}
-        found = [
-            item
-            for item in found
-            if fold(item[2]) in known_keys or _path(item[0].get("href") or "") not in menus
-        ]
+    # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one
+    undeclared = {
+        i: _path(item[0].get("href") or "") for i, item in enumerate(found) if fold(item[2]) not in known_keys
+    }
+    if undeclared:
+        menus = _menu_paths(scope, set(undeclared.values()))
+        found = [item for i, item in enumerate(found) if undeclared.get(i) not in menus]
     return found
 
 
