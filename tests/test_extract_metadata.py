@@ -802,3 +802,30 @@ def test_tag_links_the_page_menus_also_link_are_sections() -> None:
     )
     tags = extract_metadata(parse_html(page), "https://news.example/2026/12/07/timetable/").tags
     assert tags == ["Ferries", "Islands"]
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "source"),
+    [
+        ("<p>By Ana Gil</p>", "<p>Source: Coast Wire</p>", "Coast Wire"),  # the article's short lines
+        (
+            "<p><b>Source:</b> <a href='/x'>Harbour Press</a></p>",
+            "<p>Source: Coast Wire</p>",
+            "Harbour Press",
+        ),
+        ("<div><span>12:05</span> Fonte: Agenzia Porto</div>", "<p>Quelle: Nordwind</p>", "Agenzia Porto"),
+        ("<p>Updated: 12:30</p>", "<p>Note: the timetable is online</p>", None),
+    ],
+)
+def test_the_source_line_of_the_header_comes_before_the_articles(
+    header: str, body: str, source: str | None
+) -> None:
+    """The header zone (inside the article) first, then the article's other lines; a label with the agency
+    in the element after it, a tail after a time. Invented page."""
+    text = "The harbour office said on Monday that the ferry will run later than planned this winter. " * 3
+    page = (
+        "<html><body><header class='site'><a href='/'>Home</a></header>"
+        f"<article><header><h1>Ferry runs later</h1>{header}</header>"
+        f"<p>{text}</p><p>{text}</p>{body}<p>{text}</p></article></body></html>"
+    )
+    assert extract_metadata(parse_html(page), "https://news.example/2026/12/07/ferry/").source == source
