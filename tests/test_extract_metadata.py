@@ -829,3 +829,25 @@ def test_the_source_line_of_the_header_comes_before_the_articles(
         f"<p>{text}</p><p>{text}</p>{body}<p>{text}</p></article></body></html>"
     )
     assert extract_metadata(parse_html(page), "https://news.example/2026/12/07/ferry/").source == source
+
+
+def test_home_links_are_those_the_xpath_selected() -> None:
+    """xpaths.is_home_href against the XPath it stands for, on invented hrefs."""
+    from lxml.etree import XPath
+
+    from newsmon.extract import xpaths
+
+    reference = XPath(
+        "//a[@href='/' or @href='./' or (contains(@href, '://')"
+        " and substring-after(substring-after(normalize-space(@href), '://'), '/') = '')]"
+    )
+    hrefs = [
+        "/", "./", "", " / ", "https://news.example", "https://news.example/", "https://news.example/ \n",
+        "https://news.example/a", "https://news.example//", "//news.example/", "http://a.example?x=1",
+        "https://news.example/\t", " https://news.example ", "ftp://x/y/", "https:// x /", "a://b:/c",
+        "https://news.example/#top", "mailto:desk@news.example", "https://news.example\u00a0/",
+    ]  # fmt: skip
+    tree = parse_html("".join(f"<a href='{href}'>{i}</a>" for i, href in enumerate(hrefs)).encode())
+    expected = [a.text for a in reference(tree)]
+    assert [a.text for a in tree.iter("a") if xpaths.is_home_href(a.get("href"))] == expected
+    assert len(expected) > 5

@@ -145,11 +145,23 @@ def hidden_candidates(tree: etree._Element, elements: PageElements | None = None
 
 # --- links ----------------------------------------------------------------------------------------
 ANCHORS = XPath("//a[@href]")
-# Links to a home page ("/", "./", "https://host/", "https://host"): the site's logo and its name
-HOME_LINKS = XPath(
-    "//a[@href='/' or @href='./' or (contains(@href, '://')"
-    " and substring-after(substring-after(normalize-space(@href), '://'), '/') = '')]"
-)
+_XML_SPACE = " \t\r\n"
+
+
+def is_home_href(href: str) -> bool:
+    """A link to a home page ("/", "./", "https://host/", "https://host"): the site's logo and its name.
+    The test of the XPath ``@href='/' or @href='./' or (contains(@href, '://') and
+    substring-after(substring-after(normalize-space(@href), '://'), '/') = '')``, on an href in hand (the
+    page's links come from the shared walk: the XPath walked the page again)."""
+    if href in ("/", "./"):
+        return True
+    if "://" not in href:
+        return False
+    rest = href.strip(_XML_SPACE).partition("://")[2]  # normalize-space: only the end matters after "/"
+    slash = rest.find("/")
+    return slash < 0 or slash == len(rest) - 1
+
+
 LINK_ELEMENTS = XPath("//link[@rel][@href]")
 REL_NEXT = XPath(f"//link[{has_token('@rel', 'next')}]/@href|//a[{has_token('@rel', 'next')}]/@href")
 IN_NAVIGATION = XPath(
