@@ -10,9 +10,7 @@ article to it is a tag. Navigation, sidebars, teaser cards and comments never gi
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
-from itertools import accumulate
 from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
@@ -124,21 +122,24 @@ def _menu_paths(scope: ArticleScope, paths: set[str]) -> set[str]:
     path is part of its href: the page's hrefs are joined into one string, searched for each path in C,
     and only the few links holding it are climbed (the menus' links by an XPath of the page's roles and a
     walk of each menu cost a whole-page walk)."""
-    links = [(a, href) for a in scope.elements["a"] if (href := a.get("href")) is not None]
-    if not links:
-        return set()
-    joined = "\x00".join(href for _, href in links)  # no attribute value holds a NUL
-    ends = list(accumulate(len(href) + 1 for _, href in links))  # where each href's separator ends
+    anchors: list[HtmlElement] = []
+    hrefs: list[str] = []
+    for anchor in scope.elements["a"]:
+        href = anchor.get("href")
+        if href is not None:
+            anchors.append(anchor)
+            hrefs.append(href)
+    joined = "\x00".join(hrefs)  # no attribute value holds a NUL: a path found lies in one href
     found: set[str] = set()
-    for path in paths:
+    for path in paths if hrefs else ():
         at = joined.find(path)
         while at >= 0:
-            index = bisect_right(ends, at)
-            link, href = links[index]
-            if _path(href) == path and _in_menu(link):
+            index = joined.count("\x00", 0, at)  # the href it is in
+            if _path(hrefs[index]) == path and _in_menu(anchors[index]):
                 found.add(path)
                 break
-            at = joined.find(path, ends[index])
+            end = joined.find("\x00", at)
+            at = joined.find(path, end + 1) if end >= 0 else -1
     return found
 
 
