@@ -783,3 +783,71 @@ def test_the_headline_is_the_heading_the_title_names(h1: str, title: str, headli
     body = f"{h1}<div><h2>{h2}</h2><p>{ZH_TEXT[0]}</p></div>"
     html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
     assert find_scope(parse_html(html.encode())).h1_text == headline
+
+
+def test_tag_links_the_page_menus_also_link_are_sections() -> None:
+    """A hub path the page's menus link (a role=navigation block, the page's <header>) is a section, not a
+    tag; a <header> inside the article is no menu. Invented page: the same hrefs in and out of the menus."""
+    words = " ".join(["The ferry timetable changes on Monday and the harbour office explains why."] * 4)
+    page = (
+        "<html><head><title>Timetable change</title></head><body>"
+        "<div role='navigation'><a href='/topics/harbour/'>Harbour</a></div>"
+        "<header><a href='https://news.example/topics/weather?from=menu'>Weather</a></header>"
+        "<article><header><h1>Timetable change</h1><a href='/topics/ferries'>Ferries</a></header>"
+        f"<p>{words}</p><p>{words}</p><p>{words}</p>"
+        "<ul class='list'><li><a href='/topics/ferries'>Ferries</a></li>"
+        "<li><a href='/topics/harbour'>Harbour</a></li><li><a href='/topics/weather/'>Weather</a></li>"
+        "<li><a href='/topics/islands'>Islands</a></li></ul>"
+        "</article></body></html>"
+    )
+    tags = extract_metadata(parse_html(page), "https://news.example/2026/12/07/timetable/").tags
+    assert tags == ["Ferries", "Islands"]
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "source"),
+    [
+        ("<p>By Ana Gil</p>", "<p>Source: Coast Wire</p>", "Coast Wire"),  # the article's short lines
+        (
+            "<p><b>Source:</b> <a href='/x'>Harbour Press</a></p>",
+            "<p>Source: Coast Wire</p>",
+            "Harbour Press",
+        ),
+        ("<div><span>12:05</span> Fonte: Agenzia Porto</div>", "<p>Quelle: Nordwind</p>", "Agenzia Porto"),
+        ("<p>Updated: 12:30</p>", "<p>Note: the timetable is online</p>", None),
+    ],
+)
+def test_the_source_line_of_the_header_comes_before_the_articles(
+    header: str, body: str, source: str | None
+) -> None:
+    """The header zone (inside the article) first, then the article's other lines; a label with the agency
+    in the element after it, a tail after a time. Invented page."""
+    text = "The harbour office said on Monday that the ferry will run later than planned this winter. " * 3
+    page = (
+        "<html><body><header class='site'><a href='/'>Home</a></header>"
+        f"<article><header><h1>Ferry runs later</h1>{header}</header>"
+        f"<p>{text}</p><p>{text}</p>{body}<p>{text}</p></article></body></html>"
+    )
+    assert extract_metadata(parse_html(page), "https://news.example/2026/12/07/ferry/").source == source
+
+
+def test_home_links_are_those_the_xpath_selected() -> None:
+    """xpaths.is_home_href against the XPath it stands for, on invented hrefs."""
+    from lxml.etree import XPath
+
+    from newsmon.extract import xpaths
+
+    reference = XPath(
+        "//a[@href='/' or @href='./' or (contains(@href, '://')"
+        " and substring-after(substring-after(normalize-space(@href), '://'), '/') = '')]"
+    )
+    hrefs = [
+        "/", "./", "", " / ", "https://news.example", "https://news.example/", "https://news.example/ \n",
+        "https://news.example/a", "https://news.example//", "//news.example/", "http://a.example?x=1",
+        "https://news.example/\t", " https://news.example ", "ftp://x/y/", "https:// x /", "a://b:/c",
+        "https://news.example/#top", "mailto:desk@news.example", "https://news.example\u00a0/",
+    ]  # fmt: skip
+    tree = parse_html("".join(f"<a href='{href}'>{i}</a>" for i, href in enumerate(hrefs)).encode())
+    expected = [a.text for a in reference(tree)]
+    assert [a.text for a in tree.iter("a") if xpaths.is_home_href(a.get("href"))] == expected
+    assert len(expected) > 5

@@ -10,13 +10,15 @@ of its text.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 
 import pytest
 
+from newsmon.extract import xpaths
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
-from newsmon.extract.paywall import prompt_url, without_trailing_prompts
+from newsmon.extract.paywall import URL_STEMS, URL_WORDS, prompt_url, without_trailing_prompts
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,30 @@ def test_prompt_urls() -> None:
         "mailto:desk@site.example",
     ):
         assert not prompt_url(href, page_url), href
+
+
+def test_a_prefix_tree_alternation_matches_what_the_plain_one_does() -> None:
+    """xpaths.alternation: the same matches as the alternation of its words sorted longest first (the
+    longest word where several start at one place), on invented link targets and words."""
+    words = ["log", "login", "logon", "lo", "abo", "abonn", "x.y", "z"]
+    tree, plain = (
+        re.compile(xpaths.alternation(words)),
+        re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True))),
+    )
+    text = "/logon/ /log-in lo abonnement abo x.y xzy login logo"
+    assert [m.span() for m in tree.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert (
+        tree.fullmatch("login")
+        and not tree.fullmatch("logi")
+        and not re.compile(xpaths.alternation([])).search("a")
+    )
+    targets = (
+        "\x00/abo/\x00/user/anmeldung\x00https://login.example/\x00/konto-x/\x00/subscriptions\x00/news/abc"
+    )
+    words = sorted({*URL_WORDS, *URL_STEMS}, key=len, reverse=True)
+    plain = re.compile(r"[\x00/._-](?:" + "|".join(words) + ")")
+    tree = re.compile(r"[\x00/._-]" + xpaths.alternation(words))
+    assert [m.span() for m in tree.finditer(targets)] == [m.span() for m in plain.finditer(targets)] != []
 
 
 def test_vocabulary_only_trims_short_trailing_paragraphs() -> None:

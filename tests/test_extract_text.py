@@ -1,7 +1,9 @@
 """Visible text lines (`content`) and the heading outline (`structure`) on saved pages."""
 
+import lxml.html
 import pytest
 
+from newsmon.extract import text
 from newsmon.extract.html import parse_html
 from newsmon.extract.outline import build_outline, extract_outline, visible_headings
 from newsmon.extract.text import element_text_lines, normalize_space, visible_text_lines
@@ -133,6 +135,48 @@ def test_hidden_text_is_left_out_but_the_tail_after_it_stays():
 def test_element_text_lines_of_one_subtree():
     tree = parse_html("<body><div id='a'><p>One <i>two</i></p><p>three</p></div><p>four</p></body>")
     assert element_text_lines(tree.get_element_by_id("a")) == ["One two", "three"]
+
+
+# Invented pages for the two walks of visible text (recursive, and iterative past _RECURSION_DEPTH levels):
+# blocks in inline elements, preformatted text with nested blocks, hidden subtrees with tails, whitespace.
+WALK_PAGES = [
+    "<title>T</title><body>lead <b>bold <div>inner\n block</div> after</b> tail"
+    "<p>\n  </p>  <p> x </p></body>",
+    "<body><pre>one\ntwo <b>b\nc</b> m\nn<div>d\ne</div>f\n</pre>g\nh<textarea>t\nu</textarea></body>",
+    "<body><div>a<span hidden>no</span>b<div aria-hidden='true'>no</div>c<script>no</script>d</div>"
+    "<ul><li>\u200b</li><li>x\u200by</li><li> <br> </li></ul><xmp>p\nq</xmp></body>",
+    "<body>" + "<div><span>s</span> t " * 30 + "end" + "</div>" * 30 + "</body>",
+]
+
+
+@pytest.mark.parametrize("page", WALK_PAGES, ids=range(len(WALK_PAGES)))
+def test_the_iterative_walk_of_deep_subtrees_gives_the_same_lines(monkeypatch, page):
+    tree = parse_html(page)
+    hidden = text.hidden_elements(tree)
+    recursive = text.visible_text_blocks(tree, hidden=hidden)
+    monkeypatch.setattr(text, "_RECURSION_DEPTH", 0)  # every subtree below the body walked iteratively
+    assert text.visible_text_blocks(tree, hidden=hidden) == recursive
+    assert recursive[0]  # there is text to compare
+
+
+def test_lines_of_preformatted_text_and_blocks_inside_inline_elements():
+    lines = visible_text_lines(parse_html(WALK_PAGES[0]))
+    assert lines == ["T", "lead bold", "inner block", "after tail", "x"]
+    lines = visible_text_lines(parse_html(WALK_PAGES[1]))
+    assert lines == ["one", "two b", "c m", "n", "d", "e", "f", "g h", "t", "u"]
+
+
+def test_a_tree_deeper_than_the_recursion_limit():
+    """A tree built by hand (the parser stops at 256 levels) 3,000 blocks deep: no RecursionError."""
+    root = lxml.html.fromstring("<div>top</div>")
+    node = root
+    for level in range(3_000):
+        child = lxml.html.Element("div")
+        child.text, child.tail = f"t{level}", f"after{level}"
+        node.append(child)
+        node = child
+    lines = element_text_lines(root)
+    assert lines == ["top", *(f"t{i}" for i in range(3_000)), *(f"after{i}" for i in reversed(range(3_000)))]
 
 
 # --- outline ----------------------------------------------------------------------------------------

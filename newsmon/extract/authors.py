@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
+from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
@@ -64,7 +65,7 @@ SOURCE_LABELS = frozenset(
         "출처",
     ]
 )
-_SOURCE_WORD = re.compile("|".join(sorted(SOURCE_LABELS, key=len, reverse=True)), re.IGNORECASE)
+_SOURCE_WORD = re.compile(xpaths.alternation(SOURCE_LABELS), re.IGNORECASE)
 # ... or the desk that edited it (not its author): "（责任编辑：孙静）", "編集：山田", "편집: 김민지"
 EDITOR_LABELS = frozenset(
     ["责任编辑", "責任編輯", "编辑", "編輯", "编审", "审核", "审校", "校对", "監修", "編集", "편집", "데스크"]
@@ -164,8 +165,8 @@ AUTHOR_PATH_WORDS = frozenset(
 )
 _HEADER_LINKS = XPath(".//a[@href]")
 # Short text nodes holding a colon: where a "Source: <agency>" line can start (filtered in C).
-_COLON_TEXTS = XPath(
-    ".//text()[contains(., ':') or contains(., '：')][string-length(.) < 80]"
+_COLON_TEXTS = XPath(  # descendant::, not .//: the same nodes without a node-set of every descendant first
+    "descendant::text()[contains(., ':') or contains(., '：')][string-length(.) < 80]"
     "[not(parent::script or parent::style or parent::a)]"
 )
 
@@ -445,21 +446,49 @@ def find_authors(
 
 
 def find_source(scope: ArticleScope) -> str | None:
-    """The agency a "Source: <agency>" line names, in the header zone or among the article's short lines."""
-    zones = [*scope.header, *([scope.root] if scope.root is not None else [])]
-    for zone in zones:
-        for text in xpaths.select_text(_COLON_TEXTS, zone):
-            line = str(text)
-            source = source_of(line)
-            element = text.getparent()
-            for _ in range(2):  # "<b>Source:</b> <a>Agency</a>": the label's element, then its parent
-                if source is not None or element is None or not line.rstrip().endswith((":", "：")):
-                    break
-                context = normalize_space(text_of(cast("HtmlElement", element)))
-                if len(context) >= 80:
-                    break
-                source = source_of(context)
-                element = element.getparent()
-            if source:
-                return source
-    return None
+    """The agency a "Source: <agency>" line names, in the header zone or among the article's short lines.
+
+    A header zone inside the article's root holds none of the root's colon texts' sources but its own
+    (what a text names does not depend on the zone it is read from): the root is read once, and such a
+    zone only looks among the root's finds (an XPath over each zone read the header twice)."""
+    root = scope.root
+    found = (
+        [(text, source) for text in xpaths.select_text(_COLON_TEXTS, root) if (source := _source_at(text))]
+        if root is not None
+        else []
+    )
+    for zone in scope.header:
+        if root is not None and (zone is root or root in zone.iterancestors()):
+            source = next((source for text, source in found if _inside(text, zone)), None)
+        else:
+            source = next(filter(None, map(_source_at, xpaths.select_text(_COLON_TEXTS, zone))), None)
+        if source:
+            return source
+    return found[0][1] if found else None
+
+
+def _source_at(text: etree._ElementUnicodeResult) -> str | None:
+    """The agency a colon text names, itself or, when it ends in a colon ("<b>Source:</b> <a>Agency</a>"),
+    with the label's element, then its parent, when short."""
+    line = str(text)
+    source = source_of(line)
+    element = text.getparent()
+    for _ in range(2):
+        if source is not None or element is None or not line.rstrip().endswith((":", "：")):
+            break
+        context = normalize_space(text_of(cast("HtmlElement", element)))
+        if len(context) >= 80:
+            break
+        source = source_of(context)
+        element = element.getparent()
+    return source
+
+
+def _inside(text: etree._ElementUnicodeResult, zone: HtmlElement) -> bool:
+    """A text node (an element's text, or its tail: then in the element's parent) is in ``zone``."""
+    owner = text.getparent()
+    if owner is None:
+        return False
+    if owner is zone:
+        return bool(text.is_text)
+    return any(ancestor is zone for ancestor in owner.iterancestors())

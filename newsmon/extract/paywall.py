@@ -71,7 +71,7 @@ VOCABULARY = (
 )  # fmt: skip
 _TOKENS = re.compile(r"[-_.\s]+")
 _STEM_HINTS = re.compile(  # link targets joined by NUL, after a NUL: a word follows a NUL or / . _ -
-    r"[\x00/._-](?:" + "|".join(sorted({*URL_WORDS, *URL_STEMS})) + ")"  # no "^|": twice as fast
+    r"[\x00/._-]" + xpaths.alternation({*URL_WORDS, *URL_STEMS})  # no "^|": twice as fast
 )
 _CSS_TOKENS = re.compile(r"[\s]+")
 _BOX_TAGS = frozenset({"div", "section", "aside", "p", "form", "footer", "span", "figure", "ul", "li"})

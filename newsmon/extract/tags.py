@@ -16,10 +16,8 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newsmon.extract import xpaths
@@ -148,27 +146,49 @@ def _hinted(link: HtmlElement) -> bool:
     return False
 
 
-# Links of the page's menus, header and footer: the site's sections, never tags (hrefs in C). A sidebar's
-# links are not: a "hot topics" box links the same tag hubs the article's list does. The <nav>, <header>
-# and <footer> elements come from one walk in C (an XPath union walked the page once per path).
-_ROLE_MENU_HREFS = XPath(
-    "//@role[.='navigation' or .='menu' or .='menubar' or .='banner' or .='contentinfo']/..//a/@href",
-    smart_strings=False,  # plain strings: only the paths are compared
-)
+# Links of the page's menus, header and footer: the site's sections, never tags. A sidebar's links are not: a
+# "hot topics" box links the same tag hubs the article's list does.
+_MENU_ROLES = frozenset({"navigation", "menu", "menubar", "banner", "contentinfo"})
 
 
-def _menu_hrefs(scope: ArticleScope) -> set[str]:
-    """hrefs of the links in <nav>s, in the page's (not an article's) <header>s and <footer>s, and under
-    the menu and banner roles."""
-    hrefs = set(cast("list[str]", _ROLE_MENU_HREFS(scope.tree)))
-    for tag in ("nav", "header", "footer"):
-        for container in scope.elements[tag]:
-            if tag == "nav" or next(container.iterancestors("article"), None) is None:
-                # .//a/@href by a walk in C (an XPath call costs more than these few links)
-                hrefs.update(
-                    href for a in container.iterdescendants("a") if (href := a.get("href")) is not None
-                )
-    return hrefs
+def _in_menu(link: HtmlElement) -> bool:
+    """In a <nav>, under a menu or banner role, or in a page's (not an article's) <header> or <footer>."""
+    page_level = False  # a <header> or <footer> below, no <article> above it so far
+    for ancestor in link.iterancestors():
+        tag = ancestor.tag
+        if tag == "nav" or ancestor.get("role") in _MENU_ROLES:
+            return True
+        if tag in ("header", "footer"):
+            page_level = True
+        elif tag == "article":
+            page_level = False
+    return page_level
+
+
+def _menu_paths(scope: ArticleScope, paths: set[str]) -> set[str]:
+    """Those of ``paths`` (``_path`` values, with the query when they have one) that a link of the page's
+    menus (``_in_menu``) leads to. A path is part of its href: the page's hrefs are joined into one string,
+    searched for each path in C, and only the few links holding it are climbed (the menus' links by an
+    XPath of the page's roles and a walk of each menu cost a whole-page walk)."""
+    anchors: list[HtmlElement] = []
+    hrefs: list[str] = []
+    for anchor in scope.elements["a"]:
+        href = anchor.get("href")
+        if href is not None:
+            anchors.append(anchor)
+            hrefs.append(href)
+    joined = "\x00".join(hrefs)  # no attribute value holds a NUL: a path found lies in one href
+    found: set[str] = set()
+    for path in paths if hrefs else ():
+        at = joined.find(path)
+        while at >= 0:
+            index = joined.count("\x00", 0, at)  # the href it is in
+            if _path(hrefs[index], query="?" in path) == path and _in_menu(anchors[index]):
+                found.add(path)
+                break
+            end = joined.find("\x00", at)
+            at = joined.find(path, end + 1) if end >= 0 else -1
+    return found
 
 
 _OUTSIDE_TAGS = frozenset({"nav", "aside"})
@@ -310,15 +330,16 @@ def _tag_links(
         found.append((link, prefix, text))
     if pagers:
         found = [item for item in found if item[1] not in pagers]
-    if any(fold(text) not in known_keys for _, _, text in found):
-        # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one
-        hrefs = _menu_hrefs(scope)
-        menus = {_path(h) for h in hrefs} | {_path(h, query=True) for h in hrefs if "?" in h}
-        found = [
-            item
-            for item in found
-            if fold(item[2]) in known_keys or _path(item[0].get("href") or "", query=True) not in menus
-        ]
+    # a section the menu links (a "Category:" line) is not a tag, unless the page declares it one; a hub
+    # named by its query (/Tag.aspx?t=5) is told apart by it
+    undeclared = {
+        i: _path(item[0].get("href") or "", query=True)
+        for i, item in enumerate(found)
+        if fold(item[2]) not in known_keys
+    }
+    if undeclared:
+        menus = _menu_paths(scope, set(undeclared.values()))
+        found = [item for i, item in enumerate(found) if undeclared.get(i) not in menus]
     return found
 
 

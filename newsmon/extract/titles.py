@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, tzinfo
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -112,13 +113,18 @@ def _without_affixes(parts: list[str], is_affix: Callable[[str], bool]) -> str:
     return "".join(parts[2 * first : 2 * last + 1]).strip()
 
 
-def _home_link_names(tree: HtmlElement, url: str, base: str | None = None) -> list[str]:
+def _home_link_names(
+    tree: HtmlElement, url: str, base: str | None = None, anchors: list[HtmlElement] | None = None
+) -> list[str]:
     """What the page calls its site where it links its home page (a logo: its text, title or image alt);
-    ``base``: ``document_base(tree, url)`` when the caller has it."""
+    ``base``: ``document_base(tree, url)`` when the caller has it; ``anchors``: the page's <a> elements
+    (``//a``), from the shared walk."""
     host = urlsplit(url).hostname
     base = base if base is not None else document_base(tree, url)
     names: list[str] = []
-    for anchor in xpaths.select(xpaths.HOME_LINKS, tree)[:MAX_HOME_LINKS]:
+    links = anchors if anchors is not None else tree.getroottree().getroot().iter("a")
+    home = (a for a in links if (href := a.get("href")) is not None and xpaths.is_home_href(href))
+    for anchor in islice(home, MAX_HOME_LINKS):
         target = absolute_url(anchor.get("href"), base)
         parts = urlsplit(target) if target else None
         if parts is None or parts.hostname != host or parts.path not in ("", "/") or parts.query:
@@ -176,7 +182,8 @@ def extract_title(
 
     def all_sites() -> list[str]:
         if not home:
-            home.extend(n for n in _home_link_names(tree, url, base) if fold_title(n) not in headlines)
+            names = _home_link_names(tree, url, base, scope.elements["a"])
+            home.extend(n for n in names if fold_title(n) not in headlines)
             home.append("")  # read once, even when the page has none
         return sites + home
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from lxml import etree
@@ -23,6 +23,26 @@ def lowercase(expr: str) -> str:
 def has_token(attr: str, token: str) -> str:
     """XPath predicate: the space-separated attribute ``attr`` contains ``token`` (case-insensitive)."""
     return f"contains(concat(' ', normalize-space({lowercase(attr)}), ' '), ' {token} ')"
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, the longest where several start at one place (as an
+    alternation sorted longest first), as a prefix tree ("lo(?:gin|gon)"): Python's engine tries the
+    branches of an alternation one by one at each place, of a tree only the one its next character starts,
+    two to three times faster over link targets."""
+
+    def tree(suffixes: list[str]) -> str:
+        following: dict[str, list[str]] = {}
+        for suffix in suffixes:
+            if suffix:
+                following.setdefault(suffix[0], []).append(suffix[1:])
+        branches = [re.escape(first) + tree(rest) for first, rest in sorted(following.items())]
+        if "" in suffixes:  # a word ends here: the longer ones are tried first (greedy)
+            return f"(?:{'|'.join(branches)})?" if branches else ""
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    found = sorted(set(words))
+    return f"(?:{tree(found)})" if found else "(?!)"
 
 
 # An XPath, or a Python function standing in for one where lxml would be slow (see ClassHints).
@@ -125,11 +145,23 @@ def hidden_candidates(tree: etree._Element, elements: PageElements | None = None
 
 # --- links ----------------------------------------------------------------------------------------
 ANCHORS = XPath("//a[@href]")
-# Links to a home page ("/", "./", "https://host/", "https://host"): the site's logo and its name
-HOME_LINKS = XPath(
-    "//a[@href='/' or @href='./' or (contains(@href, '://')"
-    " and substring-after(substring-after(normalize-space(@href), '://'), '/') = '')]"
-)
+_XML_SPACE = " \t\r\n"
+
+
+def is_home_href(href: str) -> bool:
+    """A link to a home page ("/", "./", "https://host/", "https://host"): the site's logo and its name.
+    The test of the XPath ``@href='/' or @href='./' or (contains(@href, '://') and
+    substring-after(substring-after(normalize-space(@href), '://'), '/') = '')``, on an href in hand (the
+    page's links come from the shared walk: the XPath walked the page again)."""
+    if href in ("/", "./"):
+        return True
+    if "://" not in href:
+        return False
+    rest = href.strip(_XML_SPACE).partition("://")[2]  # normalize-space: only the end matters after "/"
+    slash = rest.find("/")
+    return slash < 0 or slash == len(rest) - 1
+
+
 LINK_ELEMENTS = XPath("//link[@rel][@href]")
 REL_NEXT = XPath(f"//link[{has_token('@rel', 'next')}]/@href|//a[{has_token('@rel', 'next')}]/@href")
 IN_NAVIGATION = XPath(
@@ -237,7 +269,7 @@ MAIN_CANDIDATES = XPath(
 # strings, lowercased (case-sensitive alternations run several times faster than IGNORECASE ones), is far
 # cheaper than an XPath with translate() on every element.
 PAYWALL_HINT_WORDS = ("paywall", "regwall", "piano", "meter", "tp-", "subscriber", "premium-wall")
-PAYWALL_HINT = re.compile("|".join(PAYWALL_HINT_WORDS))  # on lowercased text
+PAYWALL_HINT = re.compile(alternation(PAYWALL_HINT_WORDS))  # on lowercased text
 
 # --- listings -------------------------------------------------------------------------------------
 OUTSIDE_MAIN = XPath(

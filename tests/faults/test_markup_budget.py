@@ -121,3 +121,16 @@ def test_an_apostrophe_in_a_stray_tag_opens_no_quote() -> None:
     assert capped != html
     assert parse_html(html).xpath("//p/text()")[-1] == "The next paragraph isn't touched."
     assert capped.endswith(b"</p><p>The next paragraph isn't touched.</p>")
+
+
+@pytest.mark.parametrize("tag", [b"div", b"script", b"SCRIPT", b"style"])
+def test_every_kind_of_attribute_is_counted_in_every_kind_of_tag(tag: bytes) -> None:
+    """Values double-, single- and unquoted, spaced around "=", lone quotes: each attribute counts once,
+    in a script or style start tag too (its raw text after it is skipped, not read as markup)."""
+    kinds = [b' a%d="x y"', b" b%d='x'", b" c%d=x", b' d%d = "x>"', b" e%d", b" f%d=' <g h> '"]
+    attributes = b"".join(kinds[i % len(kinds)] % i for i in range(MAX_ATTRIBUTES + 5))
+    html = b"<" + tag + attributes + b"><i " + b"k " * 300 + b"></i></" + tag + b"><p>after</p>"
+    capped = cap_attributes(html)
+    assert MARKER + b'="5"' in capped and capped.endswith(b"</i></" + tag + b"><p>after</p>")
+    # the tag-like text inside a script or style is raw text, left alone; a div's child is a tag
+    assert capped.count(MARKER) == (2 if tag == b"div" else 1)
