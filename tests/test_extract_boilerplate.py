@@ -1,6 +1,6 @@
 """Boilerplate containers (``body.boilerplate_containers``) and the class/id test they run on every element
-(``xpaths.noise_names``, a faster spelling of ``xpaths.NOISE_CLASS``: the two must always agree). Invented
-pages and class names."""
+(``xpaths.noise_names``, a faster spelling of ``xpaths.NOISE_CLASS``: the two must always agree); the
+elements that never render (``text.hidden_element_sets``). Invented pages and class names."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.body import boilerplate_containers
 from newsmon.extract.html import parse_html
+from newsmon.extract.text import hidden_element_sets, hidden_elements
 
 WORDS = [*xpaths._NOISE_WORDS.replace("patrons?", "patron|patrons").split("|"), "shares", "socials", "relate"]
 SPELLINGS = (str.lower, str.upper, str.title, lambda word: word[:-1] + word[-1].upper())
@@ -70,3 +71,18 @@ def test_boilerplate_containers_are_the_outermost_ones_without_the_headline() ->
         "aside.",
         "div.\u017fhare-row",  # the long s reads as an s, as the case-blind pattern reads it
     }
+
+
+def test_hidden_element_sets_hold_each_hidden_root_however_many_attributes_say_so() -> None:
+    tree = parse_html(
+        "<html><body><p>Tide tables for the week.</p>"
+        "<div id='both' hidden style='display:none' aria-hidden='true'><p>Old timetable</p></div>"
+        "<div id='aria' aria-hidden='TRUE ' style='color: blue'>Decorative wave</div>"
+        "<span id='styled' style='visibility: hidden'>Spacer</span><p id='shown' style='margin: 0'>Shown</p>"
+        "<input id='token' type='hidden' value='x'><script>var tide = 1;</script></body></html>"
+    )
+    with_aria, without_aria = hidden_element_sets(tree)
+    ids = {el.get("id") or el.tag for el in with_aria}
+    assert ids == {"both", "aria", "styled", "token", "script"}
+    assert {el.get("id") or el.tag for el in without_aria} == ids - {"aria"}
+    assert (with_aria, without_aria) == (hidden_elements(tree), hidden_elements(tree, aria=False))
