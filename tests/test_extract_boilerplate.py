@@ -1,6 +1,7 @@
 """Boilerplate containers (``body.boilerplate_containers``) and the class/id test they run on every element
 (``xpaths.noise_names``, a faster spelling of ``xpaths.NOISE_CLASS``: the two must always agree); the
-elements that never render (``text.hidden_element_sets``). Invented pages and class names."""
+elements that never render (``text.hidden_element_sets``); the text of an element (``text.text_of``, which
+every extractor reads, must stay lxml's ``text_content``). Invented pages and class names."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from lxml.html import HtmlElement
 from newsmon.extract import xpaths
 from newsmon.extract.body import boilerplate_containers
 from newsmon.extract.html import parse_html
-from newsmon.extract.text import hidden_element_sets, hidden_elements
+from newsmon.extract.text import hidden_element_sets, hidden_elements, text_of
 
 WORDS = [*xpaths._NOISE_WORDS.replace("patrons?", "patron|patrons").split("|"), "shares", "socials", "relate"]
 SPELLINGS = (str.lower, str.upper, str.title, lambda word: word[:-1] + word[-1].upper())
@@ -86,3 +87,19 @@ def test_hidden_element_sets_hold_each_hidden_root_however_many_attributes_say_s
     assert ids == {"both", "aria", "styled", "token", "script"}
     assert {el.get("id") or el.tag for el in without_aria} == ids - {"aria"}
     assert (with_aria, without_aria) == (hidden_elements(tree), hidden_elements(tree, aria=False))
+
+
+def test_text_of_is_text_content() -> None:
+    tree = parse_html(
+        "<html><head><title>Quay &amp; pier</title><style>p { color: red }</style></head><body>"
+        "<div id='story'>Opening <!-- an editor's note --><b>bold <i>and</i> italic</b> tail &lt;kept&gt;"
+        "<?php echo 1; ?><script>var a = '<p>';</script><p>Second\n  line\u00a0here</p>"
+        "<br>after the break<span></span><a href='/x'><img src='/x.png'>Link</a></div>"
+        "<p id='leaf'>Leaf</p><p id='empty'></p><ul id='list'><li> one </li><li>two</li></ul></body></html>"
+    )
+    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+    assert len(elements) > 15
+    for element in elements:
+        assert text_of(element) == element.text_content(), element.tag
+    story = tree.get_element_by_id("story")
+    assert text_of(story).startswith("Opening bold and italic tail <kept>var a")

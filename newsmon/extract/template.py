@@ -159,8 +159,7 @@ def page_units(tree: HtmlElement) -> list[Unit]:
                         holds = True
                         break
         if holds:
-            raw = element.text if not len(element) else element.text_content()  # no XPath call for a leaf
-            text = " ".join(raw.split()) if raw else ""
+            text = " ".join(text_of(element).split())
             if not text:
                 continue
             spaces = text.count(" ")
