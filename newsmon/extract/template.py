@@ -26,8 +26,6 @@ import zlib
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import accumulate, compress
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -94,6 +92,18 @@ class Unit(NamedTuple):
     parent: int  # index in the page's unit list, -1 for none
 
 
+def _holds_text(element: HtmlElement, index: Mapping[HtmlElement, int]) -> bool:
+    """Whether ``element`` holds text of its own: direct text, or a child that is not a unit (inline)."""
+    if element.text and not element.text.isspace():
+        return True
+    for child in element:
+        if child.tail and not child.tail.isspace():
+            return True
+        if child not in index and isinstance(child.tag, str) and (child.text or len(child)):
+            return True
+    return False
+
+
 def _prefix(
     unit: int, parents: list[int], elements: list[HtmlElement], step_of: list[str], steps: dict[Any, str]
 ) -> str:
@@ -145,20 +155,7 @@ def page_units(tree: HtmlElement) -> list[Unit]:
         element = elements[i]
         parent = parents[i]
         link = links[i] = element.tag == "a"
-        holds = link or not has_kids[i]
-        if not holds:  # a unit holding others: text of its own? Direct text, or a child that is not a unit
-            own = element.text  # (inline) holding text or elements; each text read once (a C property)
-            if own and not own.isspace():
-                holds = True
-            else:
-                for child in element:
-                    own = child.tail
-                    if (own and not own.isspace()) or (
-                        child not in index and isinstance(child.tag, str) and (child.text or len(child))
-                    ):
-                        holds = True
-                        break
-        if holds:
+        if link or not has_kids[i] or _holds_text(element, index):
             text = " ".join(text_of(element).split())
             if not text:
                 continue
@@ -177,13 +174,15 @@ def page_units(tree: HtmlElement) -> list[Unit]:
         if parent >= 0:  # a container is the sum of its units (a unit with text of its own: reset above)
             chars[parent] += chars[i]
             words[parent] += words[i]
-    # the units with text, built in C (a NamedTuple's own constructor costs a Python call per unit); a unit
-    # with text is inside units with text: its parent is kept too, at its place among the kept ones
-    place = list(accumulate(map(bool, chars), initial=0))  # place[i]: units kept before unit i
-    place.append(-1)  # place[-1]: no parent
-    kept = [place[parent] for parent in parents]
-    rows = compress(zip(elements, sigs, texts, chars, words, links, kept, strict=True), chars)
-    return list(map(partial(tuple.__new__, Unit), rows))
+    kept: dict[int, int] = {}  # a unit with text is inside units with text: its parent is kept too
+    units: list[Unit] = []
+    new = tuple.__new__  # a NamedTuple's own constructor costs a Python call per unit
+    for i in range(count):
+        if chars[i]:
+            kept[i] = len(units)
+            units.append(new(Unit, (elements[i], sigs[i], texts[i], chars[i], words[i], links[i],
+                                    kept.get(parents[i], -1))))  # fmt: skip
+    return units
 
 
 def learnable(units: Sequence[Unit]) -> list[tuple[int, str]]:
