@@ -47,8 +47,6 @@ _IN_BREADCRUMB = XPath(
     "boolean(ancestor::*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') "
     "or contains(translate(@aria-label, 'BREADCUMS', 'breadcums'), 'breadcrumb')])"
 )
-_IN_MAIN = XPath("ancestor::main|ancestor::*[@role='main']")
-_IN_ARTICLE = XPath("ancestor::article[1]")
 _MAIN = XPath("//main|//@role[.='main']/..")  # //*[@role='main'] by the attribute axis: cheaper
 
 
@@ -258,7 +256,7 @@ class ArticleScope:
                         break
                     if next(islice(element.iter(), LEAD_ELEMENTS, None), None) is not None:
                         break  # a container of many elements: no lead (its text is not read)
-                    if fold_title(element.text_content()) == wanted:
+                    if fold_title(text_of(element)) == wanted:
                         if _among_paragraphs(element) or _among_paragraphs(element.getparent()):
                             break  # one of the body's paragraphs (<p><strong>...</strong></p> too)
                         return _dek_text(element)
@@ -300,7 +298,7 @@ def _among_paragraphs(element: HtmlElement | None) -> bool:
     if parent is None:
         return False
     following = next((el for el in element.itersiblings() if isinstance(el.tag, str)), None)
-    if following is not None and following.tag == "p" and following.text_content().strip():
+    if following is not None and following.tag == "p" and text_of(following).strip():
         return True
     css = element.get("class")
     return sum(1 for p in parent.iterchildren("p") if p is not element and p.get("class") == css) >= 2
@@ -471,7 +469,7 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
         ):
             break
         element = best = parent
-    if best is not None and normalize_space(best.text_content()) != normalize_space(h1.text_content()):
+    if best is not None and normalize_space(text_of(best)) != normalize_space(text_of(h1)):
         return [best]
     anchor = best if best is not None else h1  # a wrapper of the headline alone: its siblings are the zone
     zone = [anchor, *list(anchor.itersiblings(preceding=True))[:3]]
@@ -513,7 +511,7 @@ def _titled_heading(
     with, much shorter than that heading), or there is no <h1>. DedeCMS and many Chinese and Japanese CMSs
     print the logo in an <h1> and the story's headline in an <h2>. ``metas``: the page's <meta>s (those
     of its <head> are read)."""
-    titles = [fold_title(title.text_content())] if title is not None else []
+    titles = [fold_title(text_of(title))] if title is not None else []
     head = tree.find("head")
     if head is not None:
         og = (
@@ -547,6 +545,18 @@ def _titled_heading(
     return best if text and affix and 2 * len(text) <= len(other) else h1
 
 
+def _article_of(element: HtmlElement) -> HtmlElement | None:
+    """The nearest <article> around ``element`` (``ancestor::article[1]``, by a walk up in C: no XPath
+    evaluation to set up, which costs more than the few steps)."""
+    article: HtmlElement | None = next(element.iterancestors("article"), None)
+    return article
+
+
+def _in_main(element: HtmlElement) -> bool:
+    """Inside a <main> or a role=main element (``ancestor::main|ancestor::*[@role='main']``)."""
+    return any(a.tag == "main" or a.get("role") == "main" for a in element.iterancestors())
+
+
 def find_scope(tree: HtmlElement) -> ArticleScope:
     """Locate the headline, the article around it and its header zone."""
     # <article>s, <h1>s and <title>s from the walk the other extractors share (three XPaths walked the page
@@ -554,16 +564,16 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
     found = xpaths.page_elements(tree)
     articles = found["article"]
     h1s = [h for h in found["h1"] if normalize_space(text_of(h))]
-    h1 = next((h for h in h1s if xpaths.test(_IN_ARTICLE, h)), None)
+    h1 = next((h for h in h1s if _article_of(h) is not None), None)
     if h1 is None:
-        h1 = next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None)
+        h1 = next((h for h in h1s if _in_main(h)), None)
     if h1 is None and h1s:
         h1 = h1s[0]
     titles = [t for t in found["title"] if xpaths.is_page_title(t)]
     h1 = _titled_heading(tree, h1, [*h1s, *found["h2"]], titles[0] if titles else None, found["meta"])
     root: HtmlElement | None = None
     if h1 is not None:
-        root = next(iter(xpaths.select(_IN_ARTICLE, h1)), None)
+        root = _article_of(h1)
     if root is None and len(articles) == 1:
         root = articles[0]
     if root is None:
