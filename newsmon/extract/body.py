@@ -94,7 +94,7 @@ def boilerplate_containers(tree: HtmlElement) -> set[HtmlElement]:
                     noisy = names_seen[names] = noisy_names(names)
                 if not noisy:
                     continue
-        if element.find(".//h1") is None:
+        if next(element.iterdescendants("h1"), None) is None:  # find(".//h1") without ElementPath's Python
             found.add(element)
             walker.skip_subtree()  # left out whole: what is inside needs no test
     return found

@@ -317,11 +317,7 @@ _NOT_DEKS = frozenset({"figure", "figcaption", "img", "picture", "ul", "ol", "na
 def _dek_text(element: HtmlElement) -> str | None:
     """The element's text when it reads as a dek: 4-80 words, no date, no byline, no picture or caption,
     not mostly links (a breadcrumb, a list of teasers)."""
-    if (
-        element.tag in _NOT_DEKS
-        or element.find(".//img") is not None
-        or element.find(".//figure") is not None
-    ):
+    if element.tag in _NOT_DEKS or _has(element, "img") or _has(element, "figure"):
         return None
     words = _words(element, STANDFIRST_WORDS[1])
     text = normalize_space(text_of(element))
@@ -330,9 +326,9 @@ def _dek_text(element: HtmlElement) -> str | None:
         return None
     if (
         STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
-        and element.find(".//time") is None
+        and not _has(element, "time")
         and not text.lower().startswith("by ")
-        and len(element.findall(".//p")) <= 1
+        and not _has(element, "p", 2)
     ):
         return text
     return None
@@ -355,7 +351,7 @@ def _short_byline(element: HtmlElement) -> bool:
     """A byline or date block of a few words (no lead inside)."""
     return (
         _words(element, BYLINE_WORDS) <= BYLINE_WORDS
-        and (_is_byline_block(element) or element.find(".//time") is not None)
+        and (_is_byline_block(element) or _has(element, "time"))
         and not any(xpaths.SUBTITLE_CLASS(el) for el in _top_elements(element))
     )
 
@@ -385,7 +381,7 @@ def _dek_of(
         return text if text and text.endswith(_SENTENCE_END) and count_words(text) >= 6 else None
     if (
         sibling.tag in ("p", "div")
-        and sibling.find(".//br") is None
+        and not _has(sibling, "br")
         and _set_apart(sibling)
         and not _is_byline_block(sibling)
     ):
@@ -412,7 +408,7 @@ def _opener(container: HtmlElement) -> str | None:
     paragraphs = [
         p
         for sibling in _next_elements(first)
-        for p in ([sibling] if sibling.tag == "p" else sibling.findall(".//p"))
+        for p in ([sibling] if sibling.tag == "p" else sibling.iterdescendants("p"))
         if _words(p, 0)
     ][:5]
     if len(paragraphs) < 2 or any(_style(el) == _style(first) for el in paragraphs[:3]):
@@ -494,7 +490,7 @@ def fold_title(text: str) -> str:
 
 def _logo_like(h1: HtmlElement) -> bool:
     """An <h1> holding the site's logo: a link to the home page, an image, a logo class."""
-    if _LOGO.search(f"{h1.get('class') or ''} {h1.get('id') or ''}") or h1.find(".//img") is not None:
+    if _LOGO.search(f"{h1.get('class') or ''} {h1.get('id') or ''}") or _has(h1, "img"):
         return True
     return any((a.get("href") or "").strip() in ("/", "./", "") for a in h1.iter("a"))
 
@@ -543,6 +539,12 @@ def _titled_heading(
     text, other = fold_title(text_of(h1)), fold_title(text_of(best))
     affix = any(t.endswith(text) or t.startswith(text) for t in titles)  # the site's name in the title
     return best if text and affix and 2 * len(text) <= len(other) else h1
+
+
+def _has(element: HtmlElement, tag: str, count: int = 1) -> bool:
+    """``element`` holds ``count`` ``tag`` elements or more (``len(element.findall(f".//{tag}")) >= count``,
+    by lxml's walk in C instead of ElementPath's Python steps)."""
+    return next(islice(element.iterdescendants(tag), count - 1, None), None) is not None
 
 
 def _article_of(element: HtmlElement) -> HtmlElement | None:
