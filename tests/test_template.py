@@ -137,6 +137,33 @@ def test_a_block_whose_inline_and_block_text_meet_without_a_space_is_left_out() 
     assert page.template_dropped >= 4
 
 
+def test_units_with_text_of_their_own_and_containers() -> None:
+    # a block holding other blocks has text of its own when it has direct text, a tail after a child
+    # block, or an inline child holding anything (even a space); else it is the sum of its blocks
+    tree = parse_html(
+        "<html><body><div id='page'><div class='box'><span> </span><p>Ferry times</p></div>"
+        "<div class='list'><p>Pier one</p> closed until <p>Monday</p></div>"
+        "<div class='wrap'><p>Quay works</p><!-- note --><br></div>"
+        "<ul class='menu'><li><a href='/a'><b>Harbour</b> news</a></li></ul></div></body></html>"
+    )
+    units = page_units(tree)
+    rows = [(u.element.tag, u.text, u.chars, u.words, u.link, u.parent, bool(u.sig)) for u in units]
+    assert rows == [
+        ("div", "", 54, 11, False, -1, False),  # the page's div: its blocks' sum
+        ("div", "Ferry times", 10, 2, False, 0, True),  # a whitespace <span>
+        ("p", "Ferry times", 10, 2, False, 1, True),
+        ("div", "Pier one closed until Monday", 24, 5, False, 0, True),  # a tail
+        ("p", "Pier one", 7, 2, False, 3, True),
+        ("p", "Monday", 6, 1, False, 3, True),
+        ("div", "", 9, 2, False, 0, False),  # a comment and an empty <br> are no text
+        ("p", "Quay works", 9, 2, False, 6, True),
+        ("ul", "", 11, 2, False, 0, False),
+        ("li", "", 11, 2, False, 8, False),
+        ("a", "Harbour news", 11, 2, True, 9, True),  # a link with an inline child: its whole text
+    ]
+    assert units[1].sig != units[2].sig  # the same text, another path
+
+
 def test_a_section_block_is_template_once_its_listing_is_learned() -> None:
     # first contact in the worst order: the section listings, then articles of one section only; an article
     # of another section has its "More from" cards led by titles seen on its listing alone, and no other

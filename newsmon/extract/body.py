@@ -76,7 +76,7 @@ def boilerplate_containers(tree: HtmlElement) -> set[HtmlElement]:
     tested, so the test is inline (a function call per element cost a third of the walk)."""
     found: set[HtmlElement] = set()
     names_seen: dict[str, bool] = {}  # pages repeat the same class names many times: test each spelling once
-    noise_tags, noise_roles, search = xpaths.NOISE_TAGS, xpaths.NOISE_ROLES, xpaths.NOISE_CLASS.search
+    noise_tags, noise_roles, noisy_names = xpaths.NOISE_TAGS, xpaths.NOISE_ROLES, xpaths.noise_names
     walker = etree.iterwalk(tree, events=("start",))
     for _, element in walker:
         tag = element.tag
@@ -91,10 +91,10 @@ def boilerplate_containers(tree: HtmlElement) -> set[HtmlElement]:
                 names = f" {css or ''} {ident or ''} "
                 noisy = names_seen.get(names)
                 if noisy is None:
-                    noisy = names_seen[names] = search(names) is not None
+                    noisy = names_seen[names] = noisy_names(names)
                 if not noisy:
                     continue
-        if element.find(".//h1") is None:
+        if next(element.iterdescendants("h1"), None) is None:  # find(".//h1") without ElementPath's Python
             found.add(element)
             walker.skip_subtree()  # left out whole: what is inside needs no test
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from itertools import islice
 
 from lxml.html import HtmlElement
 
@@ -92,7 +93,7 @@ def _header_wrapper(scope: ArticleScope) -> list[HtmlElement]:
         return []
     wrapper = scope.header[0]
     holds_article = wrapper is scope.root or wrapper.tag in ("article", "main", "body")
-    if holds_article or len(wrapper.findall(".//p")) > 1:
+    if holds_article or next(islice(wrapper.iterdescendants("p"), 1, None), None) is not None:  # 2 <p>s
         return []
     return [wrapper]
 

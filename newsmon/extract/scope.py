@@ -47,8 +47,6 @@ _IN_BREADCRUMB = XPath(
     "boolean(ancestor::*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') "
     "or contains(translate(@aria-label, 'BREADCUMS', 'breadcums'), 'breadcrumb')])"
 )
-_IN_MAIN = XPath("ancestor::main|ancestor::*[@role='main']")
-_IN_ARTICLE = XPath("ancestor::article[1]")
 _MAIN = XPath("//main|//@role[.='main']/..")  # //*[@role='main'] by the attribute axis: cheaper
 
 
@@ -181,7 +179,7 @@ class ArticleScope:
 
     def times(self) -> list[HtmlElement]:
         """<time> elements of the header zone, then of the article."""
-        return list(self._in_zone(xpaths.TIMES))
+        return list(self._in_zone(_times))
 
     def date_texts(self) -> Iterator[tuple[str, HtmlElement | None]]:
         """Short texts that may be the visible date, with the element holding them: the header zone's text
@@ -258,7 +256,7 @@ class ArticleScope:
                         break
                     if next(islice(element.iter(), LEAD_ELEMENTS, None), None) is not None:
                         break  # a container of many elements: no lead (its text is not read)
-                    if fold_title(element.text_content()) == wanted:
+                    if fold_title(text_of(element)) == wanted:
                         if _among_paragraphs(element) or _among_paragraphs(element.getparent()):
                             break  # one of the body's paragraphs (<p><strong>...</strong></p> too)
                         return _dek_text(element)
@@ -300,7 +298,7 @@ def _among_paragraphs(element: HtmlElement | None) -> bool:
     if parent is None:
         return False
     following = next((el for el in element.itersiblings() if isinstance(el.tag, str)), None)
-    if following is not None and following.tag == "p" and following.text_content().strip():
+    if following is not None and following.tag == "p" and text_of(following).strip():
         return True
     css = element.get("class")
     return sum(1 for p in parent.iterchildren("p") if p is not element and p.get("class") == css) >= 2
@@ -319,11 +317,7 @@ _NOT_DEKS = frozenset({"figure", "figcaption", "img", "picture", "ul", "ol", "na
 def _dek_text(element: HtmlElement) -> str | None:
     """The element's text when it reads as a dek: 4-80 words, no date, no byline, no picture or caption,
     not mostly links (a breadcrumb, a list of teasers)."""
-    if (
-        element.tag in _NOT_DEKS
-        or element.find(".//img") is not None
-        or element.find(".//figure") is not None
-    ):
+    if element.tag in _NOT_DEKS or _has(element, "img") or _has(element, "figure"):
         return None
     words = _words(element, STANDFIRST_WORDS[1])
     text = normalize_space(text_of(element))
@@ -332,9 +326,9 @@ def _dek_text(element: HtmlElement) -> str | None:
         return None
     if (
         STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1]
-        and element.find(".//time") is None
+        and not _has(element, "time")
         and not text.lower().startswith("by ")
-        and len(element.findall(".//p")) <= 1
+        and not _has(element, "p", 2)
     ):
         return text
     return None
@@ -357,7 +351,7 @@ def _short_byline(element: HtmlElement) -> bool:
     """A byline or date block of a few words (no lead inside)."""
     return (
         _words(element, BYLINE_WORDS) <= BYLINE_WORDS
-        and (_is_byline_block(element) or element.find(".//time") is not None)
+        and (_is_byline_block(element) or _has(element, "time"))
         and not any(xpaths.SUBTITLE_CLASS(el) for el in _top_elements(element))
     )
 
@@ -387,7 +381,7 @@ def _dek_of(
         return text if text and text.endswith(_SENTENCE_END) and count_words(text) >= 6 else None
     if (
         sibling.tag in ("p", "div")
-        and sibling.find(".//br") is None
+        and not _has(sibling, "br")
         and _set_apart(sibling)
         and not _is_byline_block(sibling)
     ):
@@ -414,7 +408,7 @@ def _opener(container: HtmlElement) -> str | None:
     paragraphs = [
         p
         for sibling in _next_elements(first)
-        for p in ([sibling] if sibling.tag == "p" else sibling.findall(".//p"))
+        for p in ([sibling] if sibling.tag == "p" else sibling.iterdescendants("p"))
         if _words(p, 0)
     ][:5]
     if len(paragraphs) < 2 or any(_style(el) == _style(first) for el in paragraphs[:3]):
@@ -471,7 +465,7 @@ def _header_zone(h1: HtmlElement, root: HtmlElement | None) -> list[HtmlElement]
         ):
             break
         element = best = parent
-    if best is not None and normalize_space(best.text_content()) != normalize_space(h1.text_content()):
+    if best is not None and normalize_space(text_of(best)) != normalize_space(text_of(h1)):
         return [best]
     anchor = best if best is not None else h1  # a wrapper of the headline alone: its siblings are the zone
     zone = [anchor, *list(anchor.itersiblings(preceding=True))[:3]]
@@ -496,7 +490,7 @@ def fold_title(text: str) -> str:
 
 def _logo_like(h1: HtmlElement) -> bool:
     """An <h1> holding the site's logo: a link to the home page, an image, a logo class."""
-    if _LOGO.search(f"{h1.get('class') or ''} {h1.get('id') or ''}") or h1.find(".//img") is not None:
+    if _LOGO.search(f"{h1.get('class') or ''} {h1.get('id') or ''}") or _has(h1, "img"):
         return True
     return any((a.get("href") or "").strip() in ("/", "./", "") for a in h1.iter("a"))
 
@@ -513,7 +507,7 @@ def _titled_heading(
     with, much shorter than that heading), or there is no <h1>. DedeCMS and many Chinese and Japanese CMSs
     print the logo in an <h1> and the story's headline in an <h2>. ``metas``: the page's <meta>s (those
     of its <head> are read)."""
-    titles = [fold_title(title.text_content())] if title is not None else []
+    titles = [fold_title(text_of(title))] if title is not None else []
     head = tree.find("head")
     if head is not None:
         og = (
@@ -547,6 +541,29 @@ def _titled_heading(
     return best if text and affix and 2 * len(text) <= len(other) else h1
 
 
+def _times(zone: HtmlElement) -> list[HtmlElement]:
+    """``.//time`` (xpaths.TIMES) by lxml's walk in C: the XPath's evaluation costs more to set up."""
+    return list(zone.iterdescendants("time"))
+
+
+def _has(element: HtmlElement, tag: str, count: int = 1) -> bool:
+    """``element`` holds ``count`` ``tag`` elements or more (``len(element.findall(f".//{tag}")) >= count``,
+    by lxml's walk in C instead of ElementPath's Python steps)."""
+    return next(islice(element.iterdescendants(tag), count - 1, None), None) is not None
+
+
+def _article_of(element: HtmlElement) -> HtmlElement | None:
+    """The nearest <article> around ``element`` (``ancestor::article[1]``, by a walk up in C: no XPath
+    evaluation to set up, which costs more than the few steps)."""
+    article: HtmlElement | None = next(element.iterancestors("article"), None)
+    return article
+
+
+def _in_main(element: HtmlElement) -> bool:
+    """Inside a <main> or a role=main element (``ancestor::main|ancestor::*[@role='main']``)."""
+    return any(a.tag == "main" or a.get("role") == "main" for a in element.iterancestors())
+
+
 def find_scope(tree: HtmlElement) -> ArticleScope:
     """Locate the headline, the article around it and its header zone."""
     # <article>s, <h1>s and <title>s from the walk the other extractors share (three XPaths walked the page
@@ -554,16 +571,16 @@ def find_scope(tree: HtmlElement) -> ArticleScope:
     found = xpaths.page_elements(tree)
     articles = found["article"]
     h1s = [h for h in found["h1"] if normalize_space(text_of(h))]
-    h1 = next((h for h in h1s if xpaths.test(_IN_ARTICLE, h)), None)
+    h1 = next((h for h in h1s if _article_of(h) is not None), None)
     if h1 is None:
-        h1 = next((h for h in h1s if xpaths.test(_IN_MAIN, h)), None)
+        h1 = next((h for h in h1s if _in_main(h)), None)
     if h1 is None and h1s:
         h1 = h1s[0]
     titles = [t for t in found["title"] if xpaths.is_page_title(t)]
     h1 = _titled_heading(tree, h1, [*h1s, *found["h2"]], titles[0] if titles else None, found["meta"])
     root: HtmlElement | None = None
     if h1 is not None:
-        root = next(iter(xpaths.select(_IN_ARTICLE, h1)), None)
+        root = _article_of(h1)
     if root is None and len(articles) == 1:
         root = articles[0]
     if root is None:

@@ -156,8 +156,7 @@ def page_units(tree: HtmlElement) -> list[Unit]:
         parent = parents[i]
         link = links[i] = element.tag == "a"
         if link or not has_kids[i] or _holds_text(element, index):
-            raw = element.text if not len(element) else element.text_content()  # no XPath call for a leaf
-            text = " ".join(raw.split()) if raw else ""
+            text = " ".join(text_of(element).split())
             if not text:
                 continue
             spaces = text.count(" ")

@@ -67,8 +67,13 @@ def normalize_space(text: str | None) -> str:
 
 def text_of(element: etree._Element) -> str:
     """``element.text_content()``: the text of the element and its descendants. An element without children
-    (most links, headings and paragraphs read) is its own text: no XPath evaluation, 5-8 times faster."""
-    return element.text_content() if len(element) else (element.text or "")  # type: ignore[attr-defined]
+    (most links, headings and paragraphs read) is its own text: no XPath evaluation, 5-8 times faster. One
+    with children is written out as text by libxml2 (``tostring(method="text")``: the same string, its text
+    nodes in document order, without setting up the XPath evaluation of ``string()`` that text_content is:
+    a third cheaper a call, ~0.1 ms a page in the template fingerprints alone)."""
+    if not len(element):
+        return element.text or ""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
 def is_hidden(element: HtmlElement, *, aria: bool = True) -> bool:

@@ -257,6 +257,30 @@ _NOISE_WORDS = (
 NOISE_TAGS = frozenset({"nav", "aside", "form", "dialog"})
 NOISE_ROLES = frozenset({"navigation", "complementary", "dialog", "contentinfo", "banner", "search"})
 NOISE_CLASS = re.compile(rf"[\s_-](?:{_NOISE_WORDS})[\s_-]", re.IGNORECASE)  # on " class id "
+
+
+def _by_first_letter(words: str) -> str:
+    """An alternation of ``words`` ("a|b|...") grouped by first letter: ``s(?:hare|ocial)|...``, the same
+    matches; Python's ``re`` tries every alternative at each place, a group only when its letter is there."""
+    groups: dict[str, list[str]] = {}
+    for word in words.split("|"):
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_NOISE_LOWER = re.compile(rf"[\s_-](?:{_by_first_letter(_NOISE_WORDS)})[\s_-]").search
+
+
+def noise_names(names: str) -> bool:
+    """``NOISE_CLASS.search(names)`` found something. ASCII text (nearly every class and id) is lowercased
+    and searched case-sensitively with the words grouped by first letter, 3-4 times faster (an IGNORECASE
+    search folds every character it compares; for ASCII text, both match the same letters); other text
+    keeps the IGNORECASE search (it also folds non-ASCII letters such as the long s or the Kelvin sign)."""
+    if names.isascii():
+        return _NOISE_LOWER(names.lower()) is not None
+    return NOISE_CLASS.search(names) is not None
+
+
 MAIN_CANDIDATES = XPath(
     "//*[@itemprop='articleBody']|//*[re:test(@class, '(^|[\\s])(entry-content|post-content|"
     "article-content|article-body|post-body|story-body|content-body)([\\s]|$)', 'i')]"
