@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy.settings import BaseSettings
+if TYPE_CHECKING:  # annotations only: the extraction worker imports this module without Scrapy
+    from scrapy.settings import BaseSettings
 
 
 @dataclass(frozen=True)

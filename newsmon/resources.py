@@ -20,9 +20,10 @@ import logging
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from scrapy.settings import BaseSettings
+if TYPE_CHECKING:  # annotations only: the extraction worker imports this module without Scrapy
+    from scrapy.settings import BaseSettings
 
 from newsmon.options import Option, Options
 

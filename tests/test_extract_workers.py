@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.types import ExtractOptions
 from newsmon.extract.worker import ExtractPool, extract_page_data
-from tests.crawl_helpers import run_crawl
+from tests.crawl_helpers import ROOT, run_crawl
 from tests.extract_pages import TAGDIV, URLS, options_for, read_page
 from tests.replica.server import ReplicaServer
 
@@ -21,6 +23,19 @@ from tests.replica.server import ReplicaServer
 def test_worker_function_is_extract_page() -> None:
     body, url, options = read_page(TAGDIV), URLS[TAGDIV], options_for(TAGDIV)
     assert extract_page_data(body, None, url, options) == extract_page(parse_html(body), url, options)
+
+
+def test_a_worker_starts_without_scrapy_or_twisted() -> None:
+    """A worker is a fresh interpreter per crawl (spawn): what it imports is start-up paid on every crawl.
+    Extraction is pure (no Scrapy inside newsmon/extract), so neither Scrapy nor Twisted is loaded."""
+    probe = (
+        "import sys\nfrom newsmon.extract import worker\nworker._warm_up()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'scrapy', 'twisted', 'playwright'}))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
 
 def test_pool_extracts_in_another_process_and_closes() -> None:

@@ -119,11 +119,22 @@ def test_no_browser_process_outlives_the_crawl(tier_crawl: WatchedCrawl) -> None
     assert tier_crawl.leftover_browsers() == set()
 
 
-def test_plain_only_crawl_starts_no_browser(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def plain_replica() -> Any:
+    with ReplicaServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def auto_plain_crawl(plain_replica: ReplicaServer, tmp_path_factory: pytest.TempPathFactory) -> WatchedCrawl:
+    """An auto-mode crawl of the replica, whose pages all come on PLAIN (the two tests below read it)."""
+    return watch_crawl(plain_replica.base_url, tmp_path_factory.mktemp("auto"), "-a", "follow_depth=0")
+
+
+def test_plain_only_crawl_starts_no_browser(auto_plain_crawl: WatchedCrawl) -> None:
     """In auto mode the browser tier is wired in, but no page needs it: neither Chromium nor Playwright's
     driver starts (the driver starts at the first browser page, newsmon/fetch/browser_handler.py)."""
-    with ReplicaServer() as replica:
-        watched = watch_crawl(replica.base_url, tmp_path, "-a", "follow_depth=0")
+    watched = auto_plain_crawl
     assert watched.result.returncode == 0
     assert watched.result.records
     assert watched.browsers_seen == set()
@@ -131,16 +142,17 @@ def test_plain_only_crawl_starts_no_browser(tmp_path: Path) -> None:
     assert all(r["fetcher_tier"] == "PLAIN" for r in watched.result.records)
 
 
-def test_a_site_whose_toml_says_plain_never_starts_playwright(tmp_path: Path) -> None:
+def test_a_site_whose_toml_says_plain_never_starts_playwright(
+    plain_replica: ReplicaServer, auto_plain_crawl: WatchedCrawl, tmp_path: Path
+) -> None:
     """The site's tier_mode reaches the browser add-on (newsmon/crawl/config.py), not only the middleware."""
     bundled = (ROOT / "newsmon" / "sites" / "euromaidan.toml").read_text(encoding="utf-8")
     site = tmp_path / "plain-site.toml"
     site.write_text(bundled.replace("[related]", 'tier_mode = "plain"\n\n[related]', 1), encoding="utf-8")
-    with ReplicaServer() as replica:
-        plain = watch_crawl(
-            replica.base_url, tmp_path / "plain", "-a", f"site={site}", "-a", "follow_depth=0"
-        )
-        auto = watch_crawl(replica.base_url, tmp_path / "auto", "-a", "follow_depth=0")
+    plain = watch_crawl(
+        plain_replica.base_url, tmp_path / "plain", "-a", f"site={site}", "-a", "follow_depth=0"
+    )
+    auto = auto_plain_crawl  # the same crawl in auto mode
     assert plain.result.returncode == 0, plain.result.log[-3000:]
     assert plain.result.records and plain.browsers_seen == set()
     assert "scrapy-playwright" not in plain.result.log  # no Playwright download handler, no driver
