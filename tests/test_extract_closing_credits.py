@@ -227,3 +227,25 @@ def test_a_closing_line_that_names_nobody_stays_text(closing: str) -> None:
     page = extract_page(parse_html(_page(EN, closing)), URL)
     assert (page.authors, page.source) == ([], None)
     assert page.body.endswith(closing)
+
+
+@pytest.mark.parametrize(
+    "closing", ["— Read More", "(Video Report)", "— Full Story Here", "(Прямая Трансляция)"]
+)
+def test_a_capitalised_phrase_the_story_writes_in_lower_case_is_no_name(closing: str) -> None:
+    """Names keep their capitals wherever the story writes them: a closing credit whose words the story
+    itself writes in lower case is a phrase of the language ("read more"), not a person."""
+    paragraphs = [
+        "The ferry crossing reopened after a short video report showed the repaired landing stage.",
+        "Residents can read more about the full story here, and a live трансляция прямая from the bank.",
+        *EN,
+    ]
+    page = extract_page(parse_html(_page(paragraphs, closing)), URL)
+    assert (page.authors, page.source) == ([], None)
+    assert page.body.endswith(closing)
+
+
+def test_a_name_the_story_never_writes_in_lower_case_is_still_the_author() -> None:
+    paragraphs = ["Maria Lopez watched the first crossing from the east bank at dawn.", *EN]
+    page = extract_page(parse_html(_page(paragraphs, "— Maria Lopez")), URL)
+    assert page.authors == ["Maria Lopez"] and not page.body.endswith("Maria Lopez")

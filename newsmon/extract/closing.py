@@ -127,10 +127,13 @@ def _agency(part: str, sources: set[str]) -> bool:
     return words[-1][:1].isupper() and len(words) <= 5 and _words_in(part, ORG_WORDS)
 
 
-def read_closing(line: str, sources: set[str], desks: set[str]) -> Closing | None:
+def read_closing(
+    line: str, sources: set[str], desks: set[str], prose: frozenset[str] = frozenset()
+) -> Closing | None:
     """What the closing ``line`` says (a credit line, bracketed or led by a dash or slash, or a credit
     line layout.py cut); None when it names nobody. ``sources``, ``desks``: folded names the page's
-    structured data gives to its source organisations and to the site itself."""
+    structured data gives to its source organisations and to the site itself; ``prose``: the words the
+    story itself writes in lower case (``common_words``)."""
     shaped = _BRACKETED.match(line) or _LED.match(line)
     inner = _EMAIL.sub("", normalize_space(shaped.group(1) if shaped else line)).strip(" ,")
     if not inner or len(inner) > MAX_CLOSING_CHARS or any(ch.isdigit() for ch in inner):
@@ -167,9 +170,25 @@ def read_closing(line: str, sources: set[str], desks: set[str]) -> Closing | Non
         return Closing([], inner)
     if len(inner.split()) <= 4 and (_words_in(inner, DESK_WORDS) or fold(inner) in ORG_WORDS):
         return Closing([], None)  # "— Staff Writer": the site's desk
-    if parts and all(person_shaped(part) and fold(part) not in desks for part in parts):
+    if parts and all(
+        person_shaped(part) and fold(part) not in desks and not _common(part, prose) for part in parts
+    ):
         return Closing(parts, None)
     return None
+
+
+def common_words(text: str) -> frozenset[str]:
+    """The words ``text`` writes in lower case: in a script with case, a capitalised credit made of them
+    ("— Read More", "(Video Report)") is a phrase of the language, not a person's name (names keep their
+    capitals wherever the story writes them)."""
+    return frozenset(word.strip(".,;:!?()\"'«»“”") for word in text.split() if word.islower())
+
+
+def _common(name: str, prose: frozenset[str]) -> bool:
+    """A capitalised name (a script with case) one of whose words the story writes in lower case: no
+    closing byline then (a name missed leaves the line in the body, as before it was read; a phrase taken
+    for a name would give a false author)."""
+    return any(word[:1].isupper() and word.strip(".").lower() in prose for word in name.split())
 
 
 def closing_credit(
@@ -191,7 +210,7 @@ def closing_credit(
     sources, desks = evidence()
     found = [closing for line in credits if (closing := read_closing(line, sources, desks)) is not None]
     if candidate:
-        closing = read_closing(last, sources, desks)
+        closing = read_closing(last, sources, desks, common_words(head))
         if closing is not None:
             found.append(closing)
             body = head.rstrip()
