@@ -194,41 +194,32 @@ def _children(
                 continue
         else:
             tag = child.tag
-            if tag in BLOCK_TAGS:
+            if not isinstance(tag, str):  # a comment or processing instruction: skipped with its tail
+                continue
+            block = tag in BLOCK_TAGS
+            inner = pre
+            if block:  # a line of its own, owned by the block
                 if parts:
                     out.flush()
                 opened = out.block
                 if owners:
                     out.block = child
                 inner = pre or tag in _PRE_TAGS
-                text = child.text
-                if text:
-                    if inner:
-                        out.add_preformatted(text)
-                    elif parts or not text.isspace():
-                        add(text)
-                if len(child):
-                    if depth < _RECURSION_DEPTH:
-                        _children(child, hidden, out, owners, inner, depth + 1)
-                    else:
-                        _walk_iteratively(child, hidden, out, owners, inner)
+            text = child.text
+            if text:
+                if inner:
+                    out.add_preformatted(text)
+                elif parts or not text.isspace():
+                    add(text)
+            if len(child):
+                if depth < _RECURSION_DEPTH:
+                    _children(child, hidden, out, owners, inner, depth + 1)
+                else:
+                    _walk_iteratively(child, hidden, out, owners, inner)
+            if block:
                 if parts:
                     out.flush()
                 out.block = opened
-            elif isinstance(tag, str):
-                text = child.text
-                if text:
-                    if pre:
-                        out.add_preformatted(text)
-                    elif parts or not text.isspace():
-                        add(text)
-                if len(child):
-                    if depth < _RECURSION_DEPTH:
-                        _children(child, hidden, out, owners, pre, depth + 1)
-                    else:
-                        _walk_iteratively(child, hidden, out, owners, pre)
-            else:  # a comment or processing instruction: skipped with its tail, as by iterwalk
-                continue
         tail = child.tail
         if tail:
             if pre:
