@@ -8,9 +8,10 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import format_datetime
 
 # the replies of the other test sites, re-exported for the shape sites
 from tests.othersites.model import ATOM as ATOM
@@ -89,3 +90,17 @@ class Truth:
 
 def iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
+
+
+def rss_reply(base: str, name: str, items: Iterable[tuple[str, str, datetime]]) -> Reply:
+    """A plain RSS 2.0 feed of (title, path, published) items: the discover shapes' feeds."""
+    entries = "".join(
+        f"<item><title>{esc(title)}</title><link>{base}{path}</link>"
+        f"<pubDate>{format_datetime(published)}</pubDate></item>\n"
+        for title, path, published in items
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+        f"<title>{name}</title><link>{base}/</link>\n{entries}</channel></rss>\n"
+    )
+    return Reply(200, body.encode(), RSS)

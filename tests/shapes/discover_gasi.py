@@ -24,13 +24,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import format_datetime
 from urllib.parse import parse_qs, quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from tests.site_server import SiteServer
 
-from .common import RSS, TEXT, Reply, Words, base_of, esc, headline, html, paragraphs
+from .common import TEXT, Reply, Words, base_of, esc, headline, html, paragraphs, rss_reply
 
 ZONE = ZoneInfo("Asia/Seoul")
 NAME = "가시골신문"
@@ -162,16 +161,7 @@ class GasiSite:
         return html(self.page(title, main, None))
 
     def feed(self, base: str) -> Reply:
-        items = "".join(
-            f"<item><title>{esc(a.title)}</title><link>{base}{a.path}</link>"
-            f"<pubDate>{format_datetime(a.published)}</pubDate></item>\n"
-            for a in self.newest()[:10]
-        )
-        body = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
-            f"<title>{NAME}</title><link>{base}/</link>\n{items}</channel></rss>\n"
-        )
-        return Reply(200, body.encode(), RSS)
+        return rss_reply(base, NAME, ((a.title, a.path, a.published) for a in self.newest()[:10]))
 
     def handle(self, target: str, headers: Mapping[str, str]) -> Reply:
         base = base_of(headers)
