@@ -301,3 +301,13 @@ def test_live_blog_posts_with_a_share_button_each_are_the_body_not_widgets() -> 
     assert "island briefing" not in data.body
     tree = parse_html(page)
     assert [box.get("class") for box in widget_boxes(tree)] == ["signup"]
+
+
+def test_a_rejected_body_names_no_source_or_author_by_its_last_line() -> None:
+    """A boilerplate body's last line (a newsletter box's credit) is no closing credit of the article."""
+    html = without_data(page_html(SHELL)).replace(
+        "before breakfast, every weekday.</p>", "before breakfast, every weekday.</p><p>(Reuters)</p>"
+    )
+    page = extract(html, URLS[SHELL])
+    assert page.body_rejected == "boilerplate"
+    assert (page.authors, page.source) == (["Oksana Verhun"], None)

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from newsmon.extract.closing import closing_credit
 from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 
@@ -249,3 +250,10 @@ def test_a_name_the_story_never_writes_in_lower_case_is_still_the_author() -> No
     paragraphs = ["Maria Lopez watched the first crossing from the east bank at dawn.", *EN]
     page = extract_page(parse_html(_page(paragraphs, "— Maria Lopez")), URL)
     assert page.authors == ["Maria Lopez"] and not page.body.endswith("Maria Lopez")
+
+
+def test_a_body_ending_in_blank_lines_reads_its_last_line_with_text() -> None:
+    """Was: IndexError on the empty last line (the page's record lost with it)."""
+    assert closing_credit("Para one.\n\n", (), lambda: (set(), set())) == ("Para one.\n\n", None)
+    body, closing = closing_credit("Para one.\n\n(Reuters)\n\n", (), lambda: (set(), set()))
+    assert body == "Para one." and closing is not None and closing.source == "Reuters"

@@ -197,7 +197,7 @@ def closing_credit(
     """The body without its closing credit line, and what it says (the credit lines layout.py cut from
     the end, ``credits``, are read too). ``evidence``: (sources, desks) of the page, asked for only when
     a line may be a credit."""
-    head, _, last = body.rpartition("\n")
+    head, _, last = body.rstrip().rpartition("\n")  # the last line with text: a body may end in blank lines
     last = last.strip()
     glued = _GLUED.search(last) if last[-1:] in ")）" else None
     if glued is not None:  # "…と述べた。（共同）", "…on Monday. (Reuters)": glued after the last sentence

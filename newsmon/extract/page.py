@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
+from functools import cache, partial
 from itertools import islice
 
 from lxml.html import HtmlElement
@@ -139,7 +139,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     )
     body = "" if found.text in headlines else found.text  # nothing but the headline: no article text
     # the byline written as the story's last line: its author or source, never body
-    names = partial(page_names, jsonld, [meta.publisher, *metas.get("og:site_name", [])])
+    names = cache(partial(page_names, jsonld, [meta.publisher, *metas.get("og:site_name", [])]))
     body, closing = closing_credit(body, found.credits, names)
     links = extract_links(tree, url, base=base, elements=elements)
     if found.source == "extractor":
@@ -157,6 +157,7 @@ def extract_page(tree: HtmlElement, url: str, options: ExtractOptions | None = N
     )
     if rejected:
         logger.debug("Body of %s is boilerplate (%d article words): left empty", url, article_words)
+        closing = None  # a boilerplate block's last line names nobody of the article
     # the site's template (blocks recurring across its pages) never is body: the blocks of the article's
     # root (the headline's <article>, else <main>, else the page) are fingerprinted, for learning too
     units = page_units(scope.root if scope.root is not None else tree)
