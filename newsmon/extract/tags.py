@@ -267,7 +267,7 @@ def _tag_lists(
             continue
         (prefix,) = prefixes
         declared = any(fold(text) in known_keys for _, _, text in items)
-        rel_tag = any(_is_rel_tag(link) for link, _, _ in items)
+        rel_tag = any(xpaths.has_rel(link, "tag") for link, _, _ in items)
         hub_word = bool(_hub_words(prefix) & HUB_WORDS)
         strong = declared or rel_tag
         # the block's own label or class names it: looked at only when nothing stronger decided
@@ -292,8 +292,8 @@ def _article_zone(scope: ArticleScope) -> HtmlElement | None:
 
 
 def _has_rel_tags(scope: ArticleScope) -> bool:
-    """``boolean(//a[contains(@rel, 'tag')])``, over the page's links (``scope.elements``)."""
-    return any("tag" in (a.get("rel") or "") for a in scope.elements["a"])
+    """Whether a link of the page (``scope.elements``) is rel=tag."""
+    return any(xpaths.has_rel(a, "tag") for a in scope.elements["a"])
 
 
 def _tag_links(
@@ -343,10 +343,6 @@ def _tag_links(
     return found
 
 
-def _is_rel_tag(link: HtmlElement) -> bool:
-    return "tag" in (link.get("rel") or "").lower().split()
-
-
 def _in_strong_blocks(links: list[HtmlElement], host: str, known_keys: set[str]) -> list[HtmlElement]:
     """The links of the blocks (``_list_of``) holding a link to a hub that is rel=tag or names a declared
     tag: outside the article only those blocks can be tag lists (``_tag_lists``, ``strong_only``), so the
@@ -356,11 +352,13 @@ def _in_strong_blocks(links: list[HtmlElement], host: str, known_keys: set[str])
             _list_of(link)
             for link in links
             if _hub(link.get("href") or "", host) is not None
-            and (_is_rel_tag(link) or fold(_text(link)) in known_keys)
+            and (xpaths.has_rel(link, "tag") or fold(_text(link)) in known_keys)
         }
     else:  # rel=tag only: the cheaper test first
         blocks = {
-            _list_of(link) for link in links if _is_rel_tag(link) and _hub(link.get("href") or "", host)
+            _list_of(link)
+            for link in links
+            if xpaths.has_rel(link, "tag") and _hub(link.get("href") or "", host)
         }
     return [link for link in links if _list_of(link) in blocks] if blocks else []
 
