@@ -77,17 +77,10 @@ def _is_section_href(href: str | None) -> bool:
     return bool(path) and not path[:4].isdigit()
 
 
-def _words(element: HtmlElement, limit: int = -1) -> int:
-    """Words of the element's text (a Chinese paragraph is many words, not one); with a ``limit``, counted
-    up to limit + 1 only (every caller compares with a bound: the split stops there instead of cutting a
-    whole article into words; the script's characters are counted in a text of limit words or fewer only)."""
-    text = text_of(element)
-    if limit >= 0:
-        pieces = text.split(None, limit)
-        # limit + 1 pieces: limit + 1 words at least, whatever the script (a piece is one word or more)
-        if len(pieces) > limit or text.isascii():
-            return len(pieces)
-    return count_words(text)
+def _words(element: HtmlElement, limit: int | None = None) -> int:
+    """Words of the element's text (``count_words``: a Chinese paragraph is many words, not one); with a
+    ``limit``, counted up to limit + 1 only (every caller compares with a bound)."""
+    return count_words(text_of(element), limit)
 
 
 @dataclass
