@@ -157,7 +157,7 @@ LINK_ALIAS_MERGED = _links.stat(
 )
 LINK_ALIAS_DEFERRED = _links.stat(
     "newsmon/link/alias_deferred",
-    "level-0 article requests that may be aliases of another (same path, a superset of its query) sent "
+    "article requests that may be aliases of another (same path, a superset of its query) sent "
     "after the rest of the level, so the site's canonical answers can spare them (crawl/levels.py)",
 )
 LINK_ALIAS_PROBE = _links.stat(
@@ -225,7 +225,11 @@ EXTRACT_WORKER_RESTARTS = _pages.stat(
     "newsmon/extract/worker_restarts",
     "an extraction worker died on its own: a new one took its page",
 )
-EXTRACT_FAILED = _pages.stat("newsmon/extract/failed", "a page two extraction workers died on: no record")
+EXTRACT_FAILED = _pages.stat(
+    "newsmon/extract/failed",
+    "a page two extraction workers died on: no record (a later page of a split article: left out of its "
+    "article's record; a held article read again: recorded from its first extraction)",
+)
 EXTRACT_TRUNCATED = _pages.stat(
     "newsmon/extract/truncated", "a page cut at `NEWSMON_EXTRACT_MAX_BYTES` (before a tag) for extraction"
 )
@@ -246,10 +250,12 @@ def extract_capped(rule: str) -> str:
 EXTRACT_TOO_SLOW = _pages.stat(
     "newsmon/extract/too_slow",
     "a page over `NEWSMON_EXTRACT_TIMEOUT`: its worker killed, no record (a later page of a split article: "
-    "left out of its article's record)",
+    "left out of its article's record; a held article read again: recorded from its first extraction)",
 )
 EXTRACT_CANCELLED = _pages.stat(
-    "newsmon/extract/cancelled", "an extraction given up because the spider was closing: no record"
+    "newsmon/extract/cancelled",
+    "an extraction given up because the spider was closing: no record (a later page of a split article: "
+    "left out of its article's record; a held article read again: recorded from its first extraction)",
 )
 EXTRACT_MAX_CPU_MS = _pages.stat("newsmon/extract/max_cpu_ms", "the most CPU one page's extraction took (ms)")
 TEMPLATE_LEARNED = _pages.stat(

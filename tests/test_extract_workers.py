@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -158,6 +159,12 @@ def test_a_held_article_given_up_when_read_again_is_recorded_from_its_first_extr
     response = HtmlResponse(url, body=links_in_one_paragraph(20_000), request=request)
     first = extract_page(parse_html(read_page(TAGDIV)), url, options_for(TAGDIV))
     spider._released.append(HeldArticle(response, first))
+    # a normal page held after it: read again beside it, emitted after it, in the order they were held
+    normal_url = "http://127.0.0.1:8080/2026/03/11/normal-story/"
+    normal_request = spider.article_request(ArticleVisit(normal_url, LinkPath(0, 0, "start_url", None), {}))
+    normal = HtmlResponse(normal_url, body=read_page(TAGDIV), request=normal_request)
+    again = extract_page(parse_html(read_page(TAGDIV)), normal_url, options_for(TAGDIV))
+    spider._released.append(HeldArticle(normal, dataclasses.replace(again, title="first extraction")))
 
     async def release() -> list[Any]:
         return [out async for _, out in spider._release_offloaded()]
@@ -168,7 +175,7 @@ def test_a_held_article_given_up_when_read_again_is_recorded_from_its_first_extr
         assert spider.extract_pool is not None
         spider.extract_pool.close()
     records = [out for out in outputs if not isinstance(out, Request)]
-    assert [record.title for record in records] == [first.title]
+    assert [record.title for record in records] == [first.title, again.title]  # the second read again
     assert crawler.stats.get_value("newsmon/extract/too_slow") == 1
     assert "recorded from its first extraction" in caplog.text
     assert spider._released == []

@@ -153,7 +153,8 @@ class ArticleCallbacks(SplitArticleCallbacks):
             if response.request is not None:
                 yield escalate(response.request, verdict.reason)
             return
-        if not meta.get(META_AMP_FALLBACK):  # learnt as soon as read: a page held below teaches too
+        if not released and not meta.get(META_AMP_FALLBACK):  # learnt as soon as read (a page held below
+            # teaches too, once: not again when it is released)
             story = self._learn_url_rules(key, response.url, page, self._path(meta))
             if story is not None:
                 self._read_again(key, response.url, story)
@@ -340,7 +341,8 @@ class ArticleCallbacks(SplitArticleCallbacks):
             local = self.config.scope.localize(item["url"])
             if local is None:
                 continue
-            key = self.frontier.canonical_form(canonicalize(local, self.config.tracking))
+            # the rules applied uncounted: the link is counted when its record's links are followed
+            key = self.frontier.url_rules.rewrite(canonicalize(local, self.config.tracking))
             if gate.probe_wanted(key):
                 via = "read_also" if item in page.read_also else "news_feed"
                 for visit in self.frontier.link(key, LinkPath(path.hops + 1, path.depth + 1, via, url)):

@@ -10,6 +10,7 @@ by the callback's name on the spider.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -142,25 +143,31 @@ class PageHandling(scrapy.Spider):
         """The released articles extracted again in this process (NEWSMON_EXTRACT_WORKERS=0) and emitted:
         each output with the response it belongs to."""
         while self._released:
-            held = self._released.pop(0)
-            page = self._extract_here(held.response, self._extract_options(), again=True)
-            for out in self._outputs(held.response, page, released=True):
-                yield held.response, out
+            releasing, self._released = self._released, []
+            for held in releasing:
+                page = self._extract_here(held.response, self._extract_options(), again=True)
+                for out in self._outputs(held.response, page, released=True):
+                    yield held.response, out
 
     async def _release_offloaded(self) -> AsyncIterator[tuple[TextResponse, Any]]:
-        """The released articles extracted again in a worker process, under NEWSMON_EXTRACT_TIMEOUT like
-        any page: one given up is recorded from its first extraction, never lost, and never blocks the
-        reactor (the warm-up holds up to NEWSMON_TEMPLATE_WARMUP pages)."""
+        """The released articles extracted again in the worker processes, together, each under
+        NEWSMON_EXTRACT_TIMEOUT like any page, and emitted in the order they were held: one given up is
+        recorded from its first extraction, never lost, and none blocks the reactor (the warm-up holds up
+        to NEWSMON_TEMPLATE_WARMUP pages)."""
         while self._released:
-            held = self._released.pop(0)
-            page = await self._extract_offloaded(
-                held.response,
-                self._extract_options(),
-                outcome="recorded from its first extraction",
-                again=True,
+            releasing, self._released = self._released, []
+            options = self._extract_options()
+            pages = await asyncio.gather(
+                *(
+                    self._extract_offloaded(
+                        held.response, options, outcome="recorded from its first extraction", again=True
+                    )
+                    for held in releasing
+                )
             )
-            for out in self._outputs(held.response, page or held.page, released=True):
-                yield held.response, out
+            for held, page in zip(releasing, pages, strict=True):
+                for out in self._outputs(held.response, page or held.page, released=True):
+                    yield held.response, out
 
     # --- extraction helpers ----------------------------------------------------------------------
     def _engine_closing(self) -> bool:

@@ -170,6 +170,8 @@ class NewsSpider(ArticleCallbacks):
         try:
             async for response, out in self._release_offloaded():
                 self._to_engine(response, out)
+        except Exception:  # a bug, not a page's fault: said here, not lost in an unwatched Deferred
+            logger.exception("Emitting the held articles failed")
         finally:
             self._releasing = None
 
