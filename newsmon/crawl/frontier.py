@@ -89,9 +89,8 @@ class Frontier:
         #: the site's URL rules learned from its rel=canonical answers (url_rules.py): an article link is
         #: requested and remembered by the URL they give
         self.url_rules = UrlRules()
-        # canonical URL -> the key of the page (requested under another URL) that named it, this run
-        self._named: dict[str, str] = {}
-        self._parsed: dict[str, str] = {}  # canonical URL of an article page parsed -> its first key
+        # canonical URL an article page parsed named -> the key of the first page that named it, this run
+        self._parsed: dict[str, str] = {}
 
     #: the related-link hops an article request was made at (None for hubs): the shortest-path rule's key
     hops_of = staticmethod(article_hops)
@@ -187,15 +186,14 @@ class Frontier:
         one requested already and still waiting is not sent (``superseded``). Called for every article page
         parsed (``probe`` knows them). True when a page requested under another URL named it first: this
         page is a second fetch of that story (an alias requested before the rules knew it, or a probe)."""
-        first = self._parsed.setdefault(canonical, key)
-        if first != key:
-            return True
-        if canonical == key or canonical in self._named:
-            return False
-        self._named[canonical] = key
-        known = self._best_path.get(canonical)
-        if known is None or path_order(path) < path_order(known):
-            self._best_path[canonical] = path
+        first = self._parsed.get(canonical)
+        if first is not None:  # named before: by this page (parsed again), or by another URL of the story
+            return first != key
+        self._parsed[canonical] = key
+        if canonical != key:
+            known = self._best_path.get(canonical)
+            if known is None or path_order(path) < path_order(known):
+                self._best_path[canonical] = path
         return False
 
     def keys(self) -> Iterable[str]:
@@ -210,7 +208,7 @@ class Frontier:
 
     def superseded(self, key: str) -> bool:
         """True when a page requested under another URL named ``key`` as its canonical URL."""
-        return key in self._named
+        return self._parsed.get(key, key) != key
 
     def path_taken(self, key: str, requested: LinkPath) -> LinkPath:
         """The shortest path known for the article requested under ``key``, the first by ``path_order``
