@@ -94,6 +94,19 @@ def test_offsite_and_hub_links_are_not_visited(url: str, stat: str) -> None:
     assert _count(counts) == {stat: 1}
 
 
+def test_a_configured_category_or_feed_is_a_hub_whatever_the_patterns_say() -> None:
+    """Its path matches no hub pattern (and the article pattern's shape): configured as a source, it is a
+    hub for every link to it (related links, AMP canonical pages, aliases), not an article."""
+    counts: Counter[str] = Counter()
+    scope = SiteScope.build(SITE.origin, SITE.hosts, mirror=MIRROR)
+    sources = frozenset({"/news/0/latest/", "/feed"})
+    f = Frontier(SITE, scope, (), 2, lambda name: counts.update((name,)), source_paths=sources)
+    assert f.is_hub("https://harbour.example/news/0/latest/") and f.is_hub(f"{MIRROR}/feed")
+    assert list(f.link("https://harbour.example/news/0/latest/", LinkPath(1, 2, "read_also", "a"))) == []
+    assert _count(counts) == {"link/hub_skipped": 1}
+    assert not frontier()[0].is_hub("https://harbour.example/news/0/latest/")  # an article without it
+
+
 def test_related_links_stop_at_follow_depth() -> None:
     f, counts = frontier(follow_depth=1)
     links = [("read_also", "https://harbour.example/news/2/b/")]

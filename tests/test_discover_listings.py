@@ -337,6 +337,7 @@ def test_the_crawl_with_it_and_no_hub_in_news_feed(onboarded: tuple[SongHong, Si
         assert [i["url"].removeprefix(base) for i in record["news_feed"]] == [
             model.path(m) for m in (203, 206, 209) if m != n
         ]  # not "Tất cả" (a section)
+    assert result.stats.get("newsmon/link/hub_skipped", 0) >= 1  # the section links left out, counted
 
 
 # --- previous/next lines are not related blocks ------------------------------------------------------

@@ -6,12 +6,10 @@ emitted page made a record (newsmon/record.py) and visits for its related links.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -267,26 +265,22 @@ class ArticleCallbacks(SplitArticleCallbacks):
         again.meta[META_AMP_FALLBACK] = True
         return [again.replace(dont_filter=True)]
 
-    @functools.cached_property
-    def _source_paths(self) -> frozenset[str]:
-        """The paths of the configured categories and feeds: hubs, whatever the hub patterns say."""
-        return frozenset(urlsplit(u).path for u in (*self.config.category_urls, *self.config.feed_urls))
-
     def _without_hub_links(self, page: PageData) -> PageData:
         """A related block's link to a hub (a "News feed" block's "All news" link: a hub pattern, a
-        configured category or feed) is no related article: left out of read_also and news_feed. (The
-        scope's own localize, not the frontier's: the frontier counts an offsite link when it follows it.)"""
-
-        sources = self._source_paths
+        configured category or feed) is no related article: left out of read_also and news_feed, counted.
+        (The scope's own localize, not the frontier's: the frontier counts an offsite link when it follows
+        it.)"""
 
         def article(url: str) -> bool:
             local = self.config.scope.localize(url)
-            return local is None or not (self.frontier.is_hub(local) or urlsplit(local).path in sources)
+            return local is None or not self.frontier.is_hub(local)
 
         read_also = [item for item in page.read_also if article(item["url"])]
         news_feed = [item for item in page.news_feed if article(item["url"])]
-        if len(read_also) == len(page.read_also) and len(news_feed) == len(page.news_feed):
+        dropped = len(page.read_also) + len(page.news_feed) - len(read_also) - len(news_feed)
+        if not dropped:
             return page
+        self.crawler.stats.inc_value(stats.LINK_HUB_SKIPPED, dropped)
         return dataclasses.replace(page, read_also=read_also, news_feed=news_feed)
 
     def _learn_url_rules(self, key: str, url: str, page: PageData, path: LinkPath) -> str | None:

@@ -70,8 +70,10 @@ def request_path(meta: Mapping[str, Any]) -> LinkPath:
 
 class Frontier:
     def __init__(self, site: SiteConfig, scope: SiteScope, tracking: tuple[str, ...], follow_depth: int,
-                 count: Count) -> None:  # fmt: skip
+                 count: Count, source_paths: frozenset[str] = frozenset()) -> None:  # fmt: skip
         self.site = site
+        # the paths of the configured categories and feeds: hubs, whatever the hub patterns say
+        self.source_paths = source_paths
         self.scope = scope
         self.tracking = tracking
         self.follow_depth = follow_depth
@@ -113,7 +115,8 @@ class Frontier:
         return target
 
     def is_hub(self, url: str) -> bool:
-        return self.site.is_hub_path(urlsplit(url).path)
+        path = urlsplit(url).path
+        return path in self.source_paths or self.site.is_hub_path(path)
 
     def is_article_url(self, url: str) -> bool:
         return self.site.is_article_path(urlsplit(url).path)

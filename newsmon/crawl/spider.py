@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -77,7 +78,10 @@ class NewsSpider(ArticleCallbacks):
         self.site_config = site
         self.site = site.name  # the site identity: `%(site)s` in NEWSMON_OUTPUT_URI, the record's `site`
         self.allowed_domains = sorted(config.scope.hosts)
-        self.frontier = Frontier(site, config.scope, config.tracking, config.follow_depth, self._count)
+        sources = frozenset(urlsplit(u).path for u in (*config.category_urls, *config.feed_urls))
+        self.frontier = Frontier(
+            site, config.scope, config.tracking, config.follow_depth, self._count, sources
+        )
         self.hubs = HubReader(
             config,
             self.frontier,
