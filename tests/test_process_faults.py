@@ -153,9 +153,13 @@ def force_down(runs: Runs) -> str:
     try:
         wait_until(lambda: partial_lines(runs) >= 3 or proc.poll() is not None, timeout=60)
         assert proc.poll() is None, "the crawl ended before the first signal"
-        # requests from now on take 5 s: the graceful close is still waiting for them at the second signal
-        runs.replica.delay = 5.0
-        time.sleep(0.5)
+        # requests from now on are held until the crawl is gone: once one is in flight, the graceful close
+        # started by the first signal waits for it, so the second signal always lands before the close ends
+        # (a fixed delay let a busy crawl send nothing in time and close before the second signal)
+        runs.replica.answering.clear()
+        seen = len(runs.replica.requests)
+        wait_until(lambda: len(runs.replica.requests) > seen or proc.poll() is not None, timeout=30)
+        assert proc.poll() is None, "the crawl ended before the first signal"
         os.kill(proc.pid, signal.SIGTERM)
         wait_until(lambda: "Received SIGTERM, shutting down gracefully" in log.read_text(), timeout=10)
         os.kill(proc.pid, signal.SIGTERM)
@@ -164,7 +168,7 @@ def force_down(runs: Runs) -> str:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        runs.replica.delay = 0.0
+        runs.replica.answering.set()
     text = log.read_text()
     assert "Received SIGTERM twice, forcing unclean shutdown" in text
     assert "Run forced down by a second SIGTERM/SIGINT before it closed (exit status 79)" in text
