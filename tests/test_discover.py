@@ -226,6 +226,7 @@ def test_timezone_with_no_offset_written_is_the_country_the_site_names_for_sure(
     guess = infer_timezone(dated("2026-04-02T07:00:00Z"), "zh-CN")  # UTC values say nothing of the zone
     assert guess.zone == "Asia/Shanghai" and guess.also == ["Asia/Urumqi"]
     assert infer_timezone([], "pt-BR").zone == "UTC"  # a country of many offsets and no main zone: unknown
+    assert infer_timezone([], "id-ID").zone == "Asia/Jakarta"  # three offsets all year: its first zone
 
 
 def test_timezone_unknown_is_utc() -> None:

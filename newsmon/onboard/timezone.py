@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
@@ -254,12 +254,19 @@ def _country_time(language: str | None, host: str | None, why: str) -> TimezoneG
     which = "the zone covering most of it"
     if chosen is None:  # zone.tab names no main zone: its first (the capital's, mostly) unless the country
         # spans so many offsets that no one time is its own (Russia, Brazil): then nothing is known
-        now = datetime.now(tz=ZoneInfo("UTC"))
-        if len({now.astimezone(ZoneInfo(z)).utcoffset() for z in zones}) > MAX_COUNTRY_OFFSETS:
+        if _offsets_at_once(zones) > MAX_COUNTRY_OFFSETS:
             return None
         chosen, which = zones[0], "its first zone in zone.tab"
     reason = f"{why}; the time of {country} ({how}), {which}"
     return TimezoneGuess(chosen, reason, [z for z in zones if z != chosen][:5])
+
+
+def _offsets_at_once(zones: Sequence[str]) -> int:
+    """The most offsets the zones have at one moment, in January or in July of this year: the same answer
+    every day of the year (a count taken now changed at each DST switch of some of the zones)."""
+    year = datetime.now(tz=UTC).year
+    moments = (datetime(year, 1, 15, 12, tzinfo=UTC), datetime(year, 7, 15, 12, tzinfo=UTC))
+    return max(len({moment.astimezone(ZoneInfo(z)).utcoffset() for z in zones}) for moment in moments)
 
 
 def _fits(zone: str, dates: Sequence[Dated]) -> int:
