@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +33,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests import forkserver
 from tests.crawl_helpers import ROOT, CrawlResult, read_jsonl, run_crawl
 from tests.replica.app import Reply
 from tests.replica.server import ReplicaServer
@@ -169,6 +171,79 @@ def wheel_venv(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     )
 
 
+class WheelForkServer:
+    """tests/forkserver.py's server run by the wheel venv's interpreter: Scrapy and the installed newsmon
+    imported once, one fork per `scrapy ...` command, in the command's directory and (clean) environment.
+
+    The commands of the tests below are about what the installed wheel does (its records, exit statuses,
+    one-line errors), not about an interpreter starting; each was a fresh interpreter importing Scrapy,
+    Twisted and newsmon, about a CPU-second apiece. A child runs `python -m scrapy <args>` as the console
+    script runs `scrapy <args>` (both call scrapy.cmdline.execute). What is about a fresh interpreter stays
+    one: the import probe, `scrapy list` from the console script, and the checkout whose `spiders` package
+    newsmon.settings looks for when it is imported. The server is started by path (not `-m tests...`) in an
+    empty directory, so that it imports nothing from this checkout: newsmon is the wheel's."""
+
+    LAUNCH = "import runpy, sys; sys.argv[:] = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+
+    def __init__(self, python: Path, tmp: Path) -> None:
+        self.dir = tmp
+        (tmp / "cwd").mkdir(parents=True)
+        self.socket = tmp / "socket"
+        self.proc = subprocess.Popen(
+            [python, "-c", self.LAUNCH, forkserver.__file__, self.socket],
+            cwd=tmp / "cwd",
+            env=clean_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self.proc.stdout is not None
+        if self.proc.stdout.readline() != b"ready\n":
+            self.close()
+            pytest.fail("the wheel venv's fork server did not start (it failed to import what it preloads)")
+        self.count = 0
+
+    def run(
+        self, command: list[str | Path], cwd: Path, env: dict[str, str], timeout: float
+    ) -> subprocess.CompletedProcess[str]:
+        """`subprocess.run(command, cwd=, env=, timeout=, capture_output=True, text=True)` for command =
+        [<venv>/bin/scrapy, *args], forked."""
+        assert Path(command[0]).name == "scrapy", command
+        self.count += 1
+        out, err = self.dir / f"{self.count}.out", self.dir / f"{self.count}.err"
+        request = {"module": "scrapy", "argv": [str(arg) for arg in command[1:]], "cwd": str(cwd)}
+        request |= {"env": env, "stdout": str(out), "stderr": str(err), "start_new_session": False}
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(str(self.socket))
+        conn.sendall(json.dumps(request).encode() + b"\n")
+        proc = forkserver.ForkedProcess([str(arg) for arg in command], conn)
+        try:
+            returncode = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(30)
+            raise
+        return subprocess.CompletedProcess(
+            command, returncode, forkserver.read_text(out), forkserver.read_text(err)
+        )
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.close()  # the server ends at EOF on its stdin
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def wheel_forks(wheel_venv: WheelVenv) -> Iterator[WheelForkServer]:
+    server = WheelForkServer(wheel_venv.python, wheel_venv.tmp / "forkserver")
+    yield server
+    server.close()
+
+
 # --- the wheel and its install --------------------------------------------------------------------------
 
 
@@ -301,8 +376,11 @@ def checkout_crawl(
     return result
 
 
-def crawl_in(scrapy: Path, workdir: Path, spider: str, base_url: str, name: str, **env: str) -> CrawlResult:
-    """`scrapy crawl <spider> -O <name>.jsonl` from workdir (no newsmon settings beyond the test's own)."""
+def crawl_in(
+    forks: WheelForkServer, scrapy: Path, workdir: Path, spider: str, base_url: str, name: str, **env: str
+) -> CrawlResult:
+    """`scrapy crawl <spider> -O <name>.jsonl` from workdir (no newsmon settings beyond the test's own),
+    forked from the wheel venv's fork server."""
     out, log, stats = workdir / f"{name}.jsonl", workdir / f"{name}.log", workdir / f"{name}.stats.json"
     command: list[str | Path] = [
         scrapy,
@@ -318,9 +396,7 @@ def crawl_in(scrapy: Path, workdir: Path, spider: str, base_url: str, name: str,
         "-O",
         out,
     ]
-    proc = subprocess.run(
-        command, cwd=workdir, env=clean_env(**env), capture_output=True, text=True, timeout=300
-    )
+    proc = forks.run(command, cwd=workdir, env=clean_env(**env), timeout=300)
     text = log.read_text(encoding="utf-8") if log.exists() else ""
     return CrawlResult(
         returncode=proc.returncode,
@@ -352,12 +428,17 @@ def assert_same_records(got: CrawlResult, want: CrawlResult) -> None:
 
 @pytest.fixture(scope="module")
 def any_directory_crawl(
-    wheel_venv: WheelVenv, replica: FlakyReplica, flaky_path: str, tmp_path_factory: pytest.TempPathFactory
+    wheel_venv: WheelVenv,
+    wheel_forks: WheelForkServer,
+    replica: FlakyReplica,
+    flaky_path: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> CrawlResult:
     """The README's first way: the wheel's bundled spider, from an empty directory."""
     workdir = tmp_path_factory.mktemp("anywhere")
     replica.arm(flaky_path)
     return crawl_in(
+        wheel_forks,
         wheel_venv.bin / "scrapy",
         workdir,
         "euromaidan",
@@ -404,11 +485,16 @@ class ProjectRuns:
     first: CrawlResult
     second: CrawlResult
     project: Path
+    forks: WheelForkServer  # what runs the project's other commands
 
 
 @pytest.fixture(scope="module")
 def project_runs(
-    wheel_venv: WheelVenv, replica: FlakyReplica, flaky_path: str, tmp_path_factory: pytest.TempPathFactory
+    wheel_venv: WheelVenv,
+    wheel_forks: WheelForkServer,
+    replica: FlakyReplica,
+    flaky_path: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> ProjectRuns:
     project = tmp_path_factory.mktemp("myproject")
     for name, text in PROJECT_FILES.items():
@@ -416,10 +502,10 @@ def project_runs(
         (project / name).write_text(text, encoding="utf-8")
     scrapy = wheel_venv.bin / "scrapy"
     replica.arm(flaky_path)
-    first = crawl_in(scrapy, project, "mysite", replica.base_url, "first")
+    first = crawl_in(wheel_forks, scrapy, project, "mysite", replica.base_url, "first")
     time.sleep(1)  # a later second for the state's run records
-    second = crawl_in(scrapy, project, "mysite", replica.base_url, "second")
-    return ProjectRuns(first=first, second=second, project=project)
+    second = crawl_in(wheel_forks, scrapy, project, "mysite", replica.base_url, "second")
+    return ProjectRuns(first=first, second=second, project=project, forks=wheel_forks)
 
 
 def enabled(log: str, kind: str) -> str:
@@ -467,14 +553,9 @@ def test_separate_project_is_incremental(project_runs: ProjectRuns) -> None:
 def project_command(
     project_runs: ProjectRuns, wheel_venv: WheelVenv, *args: str | Path, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [wheel_venv.bin / "scrapy", *args],
-        cwd=project_runs.project,
-        env=clean_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """`scrapy <args>` in the project, forked from the wheel venv's fork server."""
+    command: list[str | Path] = [wheel_venv.bin / "scrapy", *args]
+    return project_runs.forks.run(command, cwd=project_runs.project, env=clean_env(**env), timeout=300)
 
 
 WARNING_LINE = "COMMANDS_MODULE = 'newsmon.commands' is not in this project's settings"
