@@ -49,6 +49,11 @@ DISCOVERY = frozenset({"discovered_via", "referrer", "depth"})
 # The replica needs neither the browser tier nor politeness delays; the SSRF guard stays on (the replica on
 # 127.0.0.1 is the crawl origin, which it lets through).
 CRAWL_SETTINGS = ("-s", "NEWSMON_TIERS_ENABLED=False", "-s", "AUTOTHROTTLE_ENABLED=False")
+# The separate project's crawls extract in the crawl process, as the checkout's crawl they are compared with
+# does (run_crawl; the same records: tests/test_extract_workers.py), instead of spawning a fresh interpreter
+# for the worker; the bundled spider's crawl from any directory keeps newsmon's default worker process, so
+# the wheel's spawned worker still runs here.
+PROJECT_SETTINGS = (*CRAWL_SETTINGS, "-s", "NEWSMON_EXTRACT_WORKERS=0")
 TIMEOUT = 600  # a cold wheelhouse downloads every dependency
 
 
@@ -377,7 +382,14 @@ def checkout_crawl(
 
 
 def crawl_in(
-    forks: WheelForkServer, scrapy: Path, workdir: Path, spider: str, base_url: str, name: str, **env: str
+    forks: WheelForkServer,
+    scrapy: Path,
+    workdir: Path,
+    spider: str,
+    base_url: str,
+    name: str,
+    settings: tuple[str, ...],
+    **env: str,
 ) -> CrawlResult:
     """`scrapy crawl <spider> -O <name>.jsonl` from workdir (no newsmon settings beyond the test's own),
     forked from the wheel venv's fork server."""
@@ -388,7 +400,7 @@ def crawl_in(
         spider,
         "-a",
         f"base_url={base_url}",
-        *CRAWL_SETTINGS,
+        *settings,
         "-s",
         f"LOG_FILE={log}",
         "-s",
@@ -444,6 +456,7 @@ def any_directory_crawl(
         "euromaidan",
         replica.base_url,
         "out",
+        CRAWL_SETTINGS,
         SCRAPY_SETTINGS_MODULE="newsmon.settings",
     )
 
@@ -502,9 +515,9 @@ def project_runs(
         (project / name).write_text(text, encoding="utf-8")
     scrapy = wheel_venv.bin / "scrapy"
     replica.arm(flaky_path)
-    first = crawl_in(wheel_forks, scrapy, project, "mysite", replica.base_url, "first")
+    first = crawl_in(wheel_forks, scrapy, project, "mysite", replica.base_url, "first", PROJECT_SETTINGS)
     time.sleep(1)  # a later second for the state's run records
-    second = crawl_in(wheel_forks, scrapy, project, "mysite", replica.base_url, "second")
+    second = crawl_in(wheel_forks, scrapy, project, "mysite", replica.base_url, "second", PROJECT_SETTINGS)
     return ProjectRuns(first=first, second=second, project=project, forks=wheel_forks)
 
 
@@ -598,7 +611,7 @@ def test_separate_project_exit_statuses_of_outputs(
 ) -> None:
     """An S3 feed without boto3: refused before any request (2; was exit 0 with "Monitors failed"); a feed
     file that cannot be opened when the first record comes (a directory at its path): the run fails (3)."""
-    common = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *CRAWL_SETTINGS)
+    common = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *PROJECT_SETTINGS)
     state = ("-s", f"NEWSMON_STATE_DIR={tmp_path / 'state'}")
     env = {"SCRAPY_SETTINGS_MODULE": settings_module}
     proc = project_command(project_runs, wheel_venv, *common, *state, "-O", "s3://bucket/x.jsonl", **env)
@@ -620,7 +633,7 @@ def test_separate_project_second_concurrent_run_exits_75(
     lock_path.parent.mkdir(exist_ok=True)
     with lock_path.open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a running crawl holds
-        args = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *CRAWL_SETTINGS)
+        args = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *PROJECT_SETTINGS)
         proc = project_command(project_runs, wheel_venv, *args, SCRAPY_SETTINGS_MODULE=settings_module)
     assert proc.returncode == 75, proc.stderr[-3000:]
     assert len(newsmon_lines(proc.stderr)) == 1, proc.stderr[-3000:]
@@ -641,7 +654,7 @@ def test_scrapy_parse_gives_the_record_of_one_article(
         "mysite",
         "-a",
         f"base_url={replica.base_url}",
-        *CRAWL_SETTINGS,
+        *PROJECT_SETTINGS,
         "-s",
         f"NEWSMON_STATE_DIR={tmp_path / 'state'}",
         "-s",
