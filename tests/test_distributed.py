@@ -12,6 +12,7 @@ import subprocess
 import time
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from newsmon.state.recovery import recover_partials
 from newsmon.state.redis_store import RedisStateStore
 from newsmon.state.store import ArticleState
 from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command
+from tests.forkserver import Started, start_python
 from tests.redis_helpers import PASSWORD, RedisServer, free_port, needs_redis, store_config
 from tests.replica.server import ReplicaServer
 
@@ -178,17 +180,38 @@ def distributed_command(
     )
 
 
-def start(command: list[str], redis_url: str) -> subprocess.Popen[str]:
+@dataclass
+class Crawler:
+    """A crawl process of its own (its own session), its stdout and stderr in files beside its workdir."""
+
+    proc: Started
+    out: Path
+    err: Path
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @property
+    def returncode(self) -> int:
+        """Its exit status, once communicate returned."""
+        code = self.proc.returncode
+        assert code is not None, "still running"
+        return int(code)
+
+    def communicate(self, timeout: float) -> str:
+        """Waits for its end (subprocess.TimeoutExpired after timeout s); what it wrote, stdout first."""
+        self.proc.wait(timeout=timeout)
+        return "".join(path.read_text(encoding="utf-8") for path in (self.out, self.err) if path.exists())
+
+
+def start(command: list[str], redis_url: str, workdir: Path) -> Crawler:
+    """The crawl forked from the fork server (start_python), as a process and session of its own, as
+    cron starts one: the test is about processes sharing a run, not about the interpreter starting."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSMON_REDIS_URL": redis_url}
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    out, err = workdir.with_name(workdir.name + ".out"), workdir.with_name(workdir.name + ".err")
+    proc = start_python(command, cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True)
+    return Crawler(proc, out, err)
 
 
 def run_pair(
@@ -199,13 +222,13 @@ def run_pair(
     # a few requests at a time each, so neither process takes the whole queue before the other starts
     args = ("-s", "CONCURRENT_REQUESTS=4")
     procs = [
-        start(distributed_command(replica.base_url, w, run_id, *args, prefix=prefix), redis_url)
+        start(distributed_command(replica.base_url, w, run_id, *args, prefix=prefix), redis_url, w)
         for w in workdirs
     ]
     results = []
     for proc, workdir in zip(procs, workdirs, strict=True):
         try:
-            out, _ = proc.communicate(timeout=240)
+            out = proc.communicate(timeout=240)
         except subprocess.TimeoutExpired:
             for p in procs:
                 os.killpg(p.pid, signal.SIGKILL)
@@ -261,8 +284,8 @@ def test_password_in_settings_is_masked_in_the_log(redis_server: RedisServer, tm
             "-s",
             "LOG_LEVEL=DEBUG",
         )
-        proc = start(command, "")
-        out, _ = proc.communicate(timeout=120)
+        proc = start(command, "", workdir)
+        out = proc.communicate(timeout=120)
         result = collect_result(workdir, proc.returncode, out)
     assert result.returncode == 0, result.log[-3000:]
     assert "redis://***@127.0.0.1" in result.log
@@ -283,8 +306,8 @@ def test_redis_unavailable_at_start_is_one_clear_line(tmp_path: Path) -> None:
     port = free_port()  # nothing listens there
     url = f"redis://:{PASSWORD}@127.0.0.1:{port}/0"
     command = distributed_command("http://127.0.0.1:9/", tmp_path / "w", "x")
-    proc = start(command, url)
-    out, _ = proc.communicate(timeout=60)
+    proc = start(command, url, tmp_path / "w")
+    out = proc.communicate(timeout=60)
     assert proc.returncode == 69, out
     assert f"Redis at redis://***@127.0.0.1:{port}/0 is unavailable" in out
     assert PASSWORD not in out and "Traceback" not in out
@@ -298,12 +321,12 @@ def test_redis_lost_mid_run_fails_loudly(tmp_path: Path) -> None:
     try:
         with ReplicaServer(delay=0.2) as replica:
             workdir = tmp_path / "lost"
-            proc = start(distributed_command(replica.base_url, workdir, "lost"), server.url)
+            proc = start(distributed_command(replica.base_url, workdir, "lost"), server.url, workdir)
             deadline = time.monotonic() + 60
             while len(replica.requests) < 5 and time.monotonic() < deadline:
                 time.sleep(0.05)
             server.stop()  # Redis goes away mid-run
-            out, _ = proc.communicate(timeout=120)
+            out = proc.communicate(timeout=120)
             result = collect_result(workdir, proc.returncode, out)
     finally:
         server.stop()

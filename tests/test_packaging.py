@@ -7,7 +7,10 @@ The slow parts run once per module. Dependencies come from a wheelhouse in pytes
 (`.pytest_cache/d/newsmon-wheelhouse/`), filled from the index by the new venv's own (stock) pip on the first
 run and whenever the requirements change; every later run builds and installs offline (`--no-index`).
 Measured on a busy 2-CPU VM: the module takes about 65 s with the wheelhouse cached and about 95 s without
-(88 MB of wheels from PyPI, no pip cache).
+(88 MB of wheels from PyPI, no pip cache). The wheel venv's `scrapy` commands (crawls, exit statuses, parse)
+are forked from a fork server run by that venv's own interpreter (WheelForkServer); the import probe and the
+console script's `scrapy list` are fresh interpreters. The module costs about 23 CPU-seconds (39 when every
+command was a fresh interpreter), 10 of them the venv, the build and pip's install.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +36,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests import forkserver
 from tests.crawl_helpers import ROOT, CrawlResult, read_jsonl, run_crawl
 from tests.replica.app import Reply
 from tests.replica.server import ReplicaServer
@@ -47,6 +52,11 @@ DISCOVERY = frozenset({"discovered_via", "referrer", "depth"})
 # The replica needs neither the browser tier nor politeness delays; the SSRF guard stays on (the replica on
 # 127.0.0.1 is the crawl origin, which it lets through).
 CRAWL_SETTINGS = ("-s", "NEWSMON_TIERS_ENABLED=False", "-s", "AUTOTHROTTLE_ENABLED=False")
+# The separate project's crawls extract in the crawl process, as the checkout's crawl they are compared with
+# does (run_crawl; the same records: tests/test_extract_workers.py), instead of spawning a fresh interpreter
+# for the worker; the bundled spider's crawl from any directory keeps newsmon's default worker process, so
+# the wheel's spawned worker still runs here.
+PROJECT_SETTINGS = (*CRAWL_SETTINGS, "-s", "NEWSMON_EXTRACT_WORKERS=0")
 TIMEOUT = 600  # a cold wheelhouse downloads every dependency
 
 
@@ -167,6 +177,79 @@ def wheel_venv(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         src=src,
         tmp=tmp,
     )
+
+
+class WheelForkServer:
+    """tests/forkserver.py's server run by the wheel venv's interpreter: Scrapy and the installed newsmon
+    imported once, one fork per `scrapy ...` command, in the command's directory and (clean) environment.
+
+    The commands of the tests below are about what the installed wheel does (its records, exit statuses,
+    one-line errors), not about an interpreter starting; each was a fresh interpreter importing Scrapy,
+    Twisted and newsmon, about a CPU-second apiece. A child runs `python -m scrapy <args>` as the console
+    script runs `scrapy <args>` (both call scrapy.cmdline.execute). What is about a fresh interpreter stays
+    one: the import probe, `scrapy list` from the console script, and the checkout whose `spiders` package
+    newsmon.settings looks for when it is imported. The server is started by path (not `-m tests...`) in an
+    empty directory, so that it imports nothing from this checkout: newsmon is the wheel's."""
+
+    LAUNCH = "import runpy, sys; sys.argv[:] = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+
+    def __init__(self, python: Path, tmp: Path) -> None:
+        self.dir = tmp
+        (tmp / "cwd").mkdir(parents=True)
+        self.socket = tmp / "socket"
+        self.proc = subprocess.Popen(
+            [python, "-c", self.LAUNCH, forkserver.__file__, self.socket],
+            cwd=tmp / "cwd",
+            env=clean_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self.proc.stdout is not None
+        if self.proc.stdout.readline() != b"ready\n":
+            self.close()
+            pytest.fail("the wheel venv's fork server did not start (it failed to import what it preloads)")
+        self.count = 0
+
+    def run(
+        self, command: list[str | Path], cwd: Path, env: dict[str, str], timeout: float
+    ) -> subprocess.CompletedProcess[str]:
+        """`subprocess.run(command, cwd=, env=, timeout=, capture_output=True, text=True)` for command =
+        [<venv>/bin/scrapy, *args], forked."""
+        assert Path(command[0]).name == "scrapy", command
+        self.count += 1
+        out, err = self.dir / f"{self.count}.out", self.dir / f"{self.count}.err"
+        request = {"module": "scrapy", "argv": [str(arg) for arg in command[1:]], "cwd": str(cwd)}
+        request |= {"env": env, "stdout": str(out), "stderr": str(err), "start_new_session": False}
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(str(self.socket))
+        conn.sendall(json.dumps(request).encode() + b"\n")
+        proc = forkserver.ForkedProcess([str(arg) for arg in command], conn)
+        try:
+            returncode = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(30)
+            raise
+        return subprocess.CompletedProcess(
+            command, returncode, forkserver.read_text(out), forkserver.read_text(err)
+        )
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.close()  # the server ends at EOF on its stdin
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def wheel_forks(wheel_venv: WheelVenv) -> Iterator[WheelForkServer]:
+    server = WheelForkServer(wheel_venv.python, wheel_venv.tmp / "forkserver")
+    yield server
+    server.close()
 
 
 # --- the wheel and its install --------------------------------------------------------------------------
@@ -301,8 +384,18 @@ def checkout_crawl(
     return result
 
 
-def crawl_in(scrapy: Path, workdir: Path, spider: str, base_url: str, name: str, **env: str) -> CrawlResult:
-    """`scrapy crawl <spider> -O <name>.jsonl` from workdir (no newsmon settings beyond the test's own)."""
+def crawl_in(
+    forks: WheelForkServer,
+    scrapy: Path,
+    workdir: Path,
+    spider: str,
+    base_url: str,
+    name: str,
+    settings: tuple[str, ...],
+    **env: str,
+) -> CrawlResult:
+    """`scrapy crawl <spider> -O <name>.jsonl` from workdir (no newsmon settings beyond the test's own),
+    forked from the wheel venv's fork server."""
     out, log, stats = workdir / f"{name}.jsonl", workdir / f"{name}.log", workdir / f"{name}.stats.json"
     command: list[str | Path] = [
         scrapy,
@@ -310,7 +403,7 @@ def crawl_in(scrapy: Path, workdir: Path, spider: str, base_url: str, name: str,
         spider,
         "-a",
         f"base_url={base_url}",
-        *CRAWL_SETTINGS,
+        *settings,
         "-s",
         f"LOG_FILE={log}",
         "-s",
@@ -318,9 +411,7 @@ def crawl_in(scrapy: Path, workdir: Path, spider: str, base_url: str, name: str,
         "-O",
         out,
     ]
-    proc = subprocess.run(
-        command, cwd=workdir, env=clean_env(**env), capture_output=True, text=True, timeout=300
-    )
+    proc = forks.run(command, cwd=workdir, env=clean_env(**env), timeout=300)
     text = log.read_text(encoding="utf-8") if log.exists() else ""
     return CrawlResult(
         returncode=proc.returncode,
@@ -352,17 +443,23 @@ def assert_same_records(got: CrawlResult, want: CrawlResult) -> None:
 
 @pytest.fixture(scope="module")
 def any_directory_crawl(
-    wheel_venv: WheelVenv, replica: FlakyReplica, flaky_path: str, tmp_path_factory: pytest.TempPathFactory
+    wheel_venv: WheelVenv,
+    wheel_forks: WheelForkServer,
+    replica: FlakyReplica,
+    flaky_path: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> CrawlResult:
     """The README's first way: the wheel's bundled spider, from an empty directory."""
     workdir = tmp_path_factory.mktemp("anywhere")
     replica.arm(flaky_path)
     return crawl_in(
+        wheel_forks,
         wheel_venv.bin / "scrapy",
         workdir,
         "euromaidan",
         replica.base_url,
         "out",
+        CRAWL_SETTINGS,
         SCRAPY_SETTINGS_MODULE="newsmon.settings",
     )
 
@@ -404,11 +501,16 @@ class ProjectRuns:
     first: CrawlResult
     second: CrawlResult
     project: Path
+    forks: WheelForkServer  # what runs the project's other commands
 
 
 @pytest.fixture(scope="module")
 def project_runs(
-    wheel_venv: WheelVenv, replica: FlakyReplica, flaky_path: str, tmp_path_factory: pytest.TempPathFactory
+    wheel_venv: WheelVenv,
+    wheel_forks: WheelForkServer,
+    replica: FlakyReplica,
+    flaky_path: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> ProjectRuns:
     project = tmp_path_factory.mktemp("myproject")
     for name, text in PROJECT_FILES.items():
@@ -416,10 +518,10 @@ def project_runs(
         (project / name).write_text(text, encoding="utf-8")
     scrapy = wheel_venv.bin / "scrapy"
     replica.arm(flaky_path)
-    first = crawl_in(scrapy, project, "mysite", replica.base_url, "first")
+    first = crawl_in(wheel_forks, scrapy, project, "mysite", replica.base_url, "first", PROJECT_SETTINGS)
     time.sleep(1)  # a later second for the state's run records
-    second = crawl_in(scrapy, project, "mysite", replica.base_url, "second")
-    return ProjectRuns(first=first, second=second, project=project)
+    second = crawl_in(wheel_forks, scrapy, project, "mysite", replica.base_url, "second", PROJECT_SETTINGS)
+    return ProjectRuns(first=first, second=second, project=project, forks=wheel_forks)
 
 
 def enabled(log: str, kind: str) -> str:
@@ -467,14 +569,9 @@ def test_separate_project_is_incremental(project_runs: ProjectRuns) -> None:
 def project_command(
     project_runs: ProjectRuns, wheel_venv: WheelVenv, *args: str | Path, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [wheel_venv.bin / "scrapy", *args],
-        cwd=project_runs.project,
-        env=clean_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """`scrapy <args>` in the project, forked from the wheel venv's fork server."""
+    command: list[str | Path] = [wheel_venv.bin / "scrapy", *args]
+    return project_runs.forks.run(command, cwd=project_runs.project, env=clean_env(**env), timeout=300)
 
 
 WARNING_LINE = "COMMANDS_MODULE = 'newsmon.commands' is not in this project's settings"
@@ -517,7 +614,7 @@ def test_separate_project_exit_statuses_of_outputs(
 ) -> None:
     """An S3 feed without boto3: refused before any request (2; was exit 0 with "Monitors failed"); a feed
     file that cannot be opened when the first record comes (a directory at its path): the run fails (3)."""
-    common = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *CRAWL_SETTINGS)
+    common = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *PROJECT_SETTINGS)
     state = ("-s", f"NEWSMON_STATE_DIR={tmp_path / 'state'}")
     env = {"SCRAPY_SETTINGS_MODULE": settings_module}
     proc = project_command(project_runs, wheel_venv, *common, *state, "-O", "s3://bucket/x.jsonl", **env)
@@ -539,7 +636,7 @@ def test_separate_project_second_concurrent_run_exits_75(
     lock_path.parent.mkdir(exist_ok=True)
     with lock_path.open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a running crawl holds
-        args = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *CRAWL_SETTINGS)
+        args = ("crawl", "mysite", "-a", f"base_url={replica.base_url}", *PROJECT_SETTINGS)
         proc = project_command(project_runs, wheel_venv, *args, SCRAPY_SETTINGS_MODULE=settings_module)
     assert proc.returncode == 75, proc.stderr[-3000:]
     assert len(newsmon_lines(proc.stderr)) == 1, proc.stderr[-3000:]
@@ -560,7 +657,7 @@ def test_scrapy_parse_gives_the_record_of_one_article(
         "mysite",
         "-a",
         f"base_url={replica.base_url}",
-        *CRAWL_SETTINGS,
+        *PROJECT_SETTINGS,
         "-s",
         f"NEWSMON_STATE_DIR={tmp_path / 'state'}",
         "-s",

@@ -478,8 +478,13 @@ def test_command_refuses_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFix
 # --- two real scrapyd nodes -------------------------------------------------------------------------------
 
 SITES = ("harbour-east", "harbour-north", "harbour-south", "harbour-west")
-# the test sites need neither the browser tier nor politeness delays
-JOB_SETTINGS = ("-s", "NEWSMON_TIERS_ENABLED=False", "-s", "AUTOTHROTTLE_ENABLED=False")
+# the test sites need neither the browser tier nor politeness delays; the jobs extract in their own process
+# (tests/crawl_helpers.py, in_process_extraction: the same records; a spawned worker is one more fresh
+# interpreter per job, and tests/test_deploy.py's scrapyd job keeps newsmon's default worker)
+JOB_SETTINGS = (
+    *("-s", "NEWSMON_TIERS_ENABLED=False", "-s", "AUTOTHROTTLE_ENABLED=False"),
+    *("-s", "NEWSMON_EXTRACT_WORKERS=0"),
+)
 
 
 def mirrored_atom_site(delay: float) -> SiteServer:

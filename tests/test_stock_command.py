@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.crawl_helpers import ROOT
+from tests.forkserver import run_python
 
 WARNING_LINE = "COMMANDS_MODULE = 'newsmon.commands' is not in this project's settings"
 
@@ -27,10 +28,12 @@ def bare(tmp_path: Path) -> Path:
 
 
 def stock_crawl(bare: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": f"{bare}:{ROOT}", "SCRAPY_SETTINGS_MODULE": "bare_settings"}
+    """`python -m scrapy crawl` in bare, forked from the fork server (run_python): `-m` puts the working
+    directory first on sys.path, so bare_settings is found there as it would be through PYTHONPATH."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "bare_settings"}
     command = [sys.executable, "-m", "scrapy", "crawl", "euromaidan", "-a", "base_url=http://127.0.0.1:9"]
     command += ["-s", f"NEWSMON_STATE_DIR={bare / 'state'}", "-s", "NEWSMON_OUTPUT_URI="]
-    return subprocess.run([*command, *args], cwd=bare, env=env, capture_output=True, text=True, timeout=120)
+    return run_python([*command, *args], cwd=bare, env=env, timeout=120)
 
 
 def errors(stderr: str) -> list[str]:
