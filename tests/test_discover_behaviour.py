@@ -24,6 +24,7 @@ from newsmon.fetch.policy import OPTIONS
 from newsmon.onboard.browser import BrowserFetcher
 from newsmon.onboard.labels import PageBlocks, caption_of_item, choose_labels, page_blocks
 from newsmon.onboard.patterns import generalise
+from newsmon.onboard.sources import PROBE_FEEDS
 from newsmon.onboard.timezone import infer_timezone, language_country, parse_dated
 from newsmon.sites import SiteConfig, load_site_config, site_pattern
 from tests.crawl_helpers import CrawlResult, run_crawl
@@ -297,6 +298,7 @@ def test_browser_discovers_a_script_built_site(tmp_path: Path) -> None:
         args = ["discover", server.base_url + "/", "--delay", "0", "--browser", "--max-pages", "25"]
         assert cli_main([*args, "-o", str(toml)]) == 0
         tracker = list(server.tracker.requests)
+        requests = server.requests
         model = server.site
     assert load_site_config(str(plain)).article_pattern is None  # the shells hold nothing
     site = load_site_config(str(toml))
@@ -309,6 +311,13 @@ def test_browser_discovers_a_script_built_site(tmp_path: Path) -> None:
     assert site.news_feed_labels == (discover_skript.NEWS_FEED,)
     assert site.timezone == "Europe/Berlin"
     assert tracker == []  # the browser asked nothing of another origin
+    # feeds probed at /feed/ and /rss/ (no file ending) are read as robots.txt is, never rendered
+    agents = {r.path: set[str]() for r in requests}
+    for r in requests:
+        agents[r.path].add({k.lower(): v for k, v in r.headers.items()}.get("user-agent") or "")
+    (plain_agent,) = agents["/robots.txt"]
+    assert all(agents.get(p) == {plain_agent} for p in PROBE_FEEDS)  # each probed, never in Chromium
+    assert any(agents.get(a.path, set()) - {plain_agent} for a in model.articles)  # the pages were rendered
 
 
 # --- timezone ties, language prefixes and node aliases ----------------------------------------------

@@ -86,8 +86,8 @@ class BrowserFetcher(Fetcher):
                 raise BrowserUnavailable(f"Chromium ({self.chromium}) did not start: {exc}") from exc
         return self._browser
 
-    def _request(self, url: str) -> Page | None:
-        if url.endswith(_PLAIN_ENDINGS) or is_asset(url):
+    def _request(self, url: str, *, plain: bool = False) -> Page | None:
+        if plain or url.endswith(_PLAIN_ENDINGS) or is_asset(url):  # feeds probed at /feed/ or /rss/ too
             return super()._request(url)
         context = self._launch().new_context(user_agent=self.browser_agent, java_script_enabled=True)
         made = 0
