@@ -386,7 +386,7 @@ def test_the_browser_never_leaves_the_origin() -> None:
         pytest.skip("no Chromium on this machine")
     page = (
         b"<html><body><img src='%s/i.png'><iframe src='%s/f'></iframe>"
-        b"<script>fetch('%s/x')</script>ok</body></html>"
+        b"<script>fetch('%s/x'); document.cookie = 'walked=1; path=/'</script>ok</body></html>"
     )
     with SiteServer(lambda target, headers: Reply(200, b"<p>elsewhere</p>", "text/html")) as other:
         away = other.base_url.encode()
@@ -403,6 +403,14 @@ def test_the_browser_never_leaves_the_origin() -> None:
             moved = fetcher.get("/moved")
             assert moved is not None and moved.url == site.base_url + "/home" and b"ok" in moved.body
             assert fetcher.rendered == 1
+            # the next page is read in the same tab, as a reader walks on: the cookie a script set goes along
+            assert fetcher.get("/next") is not None
+            cookies = [
+                {k.lower(): v for k, v in r.headers.items()}.get("cookie")
+                for r in site.requests
+                if r.path == "/next"
+            ]
+            assert cookies == ["walked=1"]
         assert other.requests == []
     assert {urlsplit(u).path for u in fetcher.blocked} >= {"/landed", "/f", "/x"}
 
