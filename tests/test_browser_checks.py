@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import SimpleNamespace
@@ -145,23 +146,34 @@ def check_site() -> Iterator[tuple[str, list[tuple[str, str, bool]]]]:
         yield f"http://127.0.0.1:{server.server_address[1]}", seen
 
 
-def test_settle_reads_the_page_each_check_leads_to(check_site: tuple[str, list[Any]]) -> None:
-    """Cookie + reload, form post, redirect after a delay: the content read is the article, its status
-    the article's, and the settle result says the check navigated."""
+@dataclass
+class Settled:
+    """What the settle tests read: each check's page, and an ordinary page, visited in one Chromium."""
+
+    checks: dict[str, tuple[dict[str, int], str]]  # path -> (settle result, the page's HTML)
+    ordinary: dict[str, int]
+    seen: list[tuple[str, str, bool]]
+
+
+@pytest.fixture(scope="module")
+def settled() -> Iterator[Settled]:
+    """One browser launch for both settle tests (each visit in a context of its own, as before): the
+    three checks met with a fresh cookie jar each, then an article with the pass cookie already held."""
     from playwright.async_api import async_playwright
 
     from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
     from newsmon.fetch.stealth import init_page, settle_challenge
 
-    base, seen = check_site
-    request = SimpleNamespace(meta={META_STEALTH: {"user_agent": USER_AGENT}})
+    seen: list[tuple[str, str, bool]] = []
+    handler = type("Handler", (CheckSite,), {"seen": seen})
 
-    async def visit_all() -> dict[str, tuple[dict[str, int], str]]:
+    async def visit_all(base: str) -> Settled:
         found: dict[str, tuple[dict[str, int], str]] = {}
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=find_chromium(), args=TIER_OPTIONS.default("NEWSMON_CHROMIUM_ARGS")
             )
+            request = SimpleNamespace(meta={META_STEALTH: {"user_agent": USER_AGENT}})
             for path in ARTICLES:
                 context = await browser.new_context()  # a fresh cookie jar: every check is met once
                 page = await context.new_page()
@@ -170,43 +182,34 @@ def test_settle_reads_the_page_each_check_leads_to(check_site: tuple[str, list[A
                 settled = await settle_challenge(page, timeout=20)
                 found[path] = (settled, await page.content())
                 await context.close()
-            await browser.close()
-        return found
-
-    found = asyncio.run(visit_all())
-    for path, (title, _) in ARTICLES.items():
-        settled, html = found[path]
-        assert title in html and "<article>" in html, path
-        assert settled["status"] == 200, (path, settled)
-        assert settled["navigations"] >= 1, (path, settled)
-    assert ("POST", "/verify", False) in seen  # the form check was really posted
-
-
-def test_ordinary_page_settles_without_navigation(check_site: tuple[str, list[Any]]) -> None:
-    """A page that is no check is read at once and says no navigation happened."""
-    from playwright.async_api import async_playwright
-
-    from newsmon.fetch.policy import OPTIONS as TIER_OPTIONS
-    from newsmon.fetch.stealth import init_page, settle_challenge
-
-    base, _ = check_site
-    request = SimpleNamespace(meta={})
-
-    async def visit() -> dict[str, int]:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=find_chromium(), args=TIER_OPTIONS.default("NEWSMON_CHROMIUM_ARGS")
-            )
             context = await browser.new_context()
             await context.add_cookies([{"name": PASS_COOKIE, "value": "1", "url": base}])
             page = await context.new_page()
-            await init_page(page, request)
+            await init_page(page, SimpleNamespace(meta={}))
             await page.goto(base + next(iter(ARTICLES)))
-            settled = await settle_challenge(page, timeout=20)
+            ordinary = await settle_challenge(page, timeout=20)
             await browser.close()
-            return settled
+        return Settled(found, ordinary, seen)
 
-    assert asyncio.run(visit()) == {"status": 200, "navigations": 0}
+    with serving(handler) as server:
+        yield asyncio.run(visit_all(f"http://127.0.0.1:{server.server_address[1]}"))
+
+
+def test_settle_reads_the_page_each_check_leads_to(settled: Settled) -> None:
+    """Cookie + reload, form post, redirect after a delay: the content read is the article, its status
+    the article's, and the settle result says the check navigated."""
+    found, seen = settled.checks, settled.seen
+    for path, (title, _) in ARTICLES.items():
+        result, html = found[path]
+        assert title in html and "<article>" in html, path
+        assert result["status"] == 200, (path, result)
+        assert result["navigations"] >= 1, (path, result)
+    assert ("POST", "/verify", False) in seen  # the form check was really posted
+
+
+def test_ordinary_page_settles_without_navigation(settled: Settled) -> None:
+    """A page that is no check is read at once and says no navigation happened."""
+    assert settled.ordinary == {"status": 200, "navigations": 0}
 
 
 @pytest.mark.crawl

@@ -24,6 +24,7 @@ from newsmon.fetch.policy import OPTIONS
 from newsmon.onboard.browser import BrowserFetcher
 from newsmon.onboard.labels import PageBlocks, caption_of_item, choose_labels, page_blocks
 from newsmon.onboard.patterns import generalise
+from newsmon.onboard.sources import PROBE_FEEDS
 from newsmon.onboard.timezone import infer_timezone, language_country, parse_dated
 from newsmon.sites import SiteConfig, load_site_config, site_pattern
 from tests.crawl_helpers import CrawlResult, run_crawl
@@ -297,6 +298,7 @@ def test_browser_discovers_a_script_built_site(tmp_path: Path) -> None:
         args = ["discover", server.base_url + "/", "--delay", "0", "--browser", "--max-pages", "25"]
         assert cli_main([*args, "-o", str(toml)]) == 0
         tracker = list(server.tracker.requests)
+        requests = server.requests
         model = server.site
     assert load_site_config(str(plain)).article_pattern is None  # the shells hold nothing
     site = load_site_config(str(toml))
@@ -309,6 +311,13 @@ def test_browser_discovers_a_script_built_site(tmp_path: Path) -> None:
     assert site.news_feed_labels == (discover_skript.NEWS_FEED,)
     assert site.timezone == "Europe/Berlin"
     assert tracker == []  # the browser asked nothing of another origin
+    # feeds probed at /feed/ and /rss/ (no file ending) are read as robots.txt is, never rendered
+    agents = {r.path: set[str]() for r in requests}
+    for r in requests:
+        agents[r.path].add({k.lower(): v for k, v in r.headers.items()}.get("user-agent") or "")
+    (plain_agent,) = agents["/robots.txt"]
+    assert all(agents.get(p) == {plain_agent} for p in PROBE_FEEDS)  # each probed, never in Chromium
+    assert any(agents.get(a.path, set()) - {plain_agent} for a in model.articles)  # the pages were rendered
 
 
 # --- timezone ties, language prefixes and node aliases ----------------------------------------------
@@ -377,7 +386,7 @@ def test_the_browser_never_leaves_the_origin() -> None:
         pytest.skip("no Chromium on this machine")
     page = (
         b"<html><body><img src='%s/i.png'><iframe src='%s/f'></iframe>"
-        b"<script>fetch('%s/x')</script>ok</body></html>"
+        b"<script>fetch('%s/x'); document.cookie = 'walked=1; path=/'</script>ok</body></html>"
     )
     with SiteServer(lambda target, headers: Reply(200, b"<p>elsewhere</p>", "text/html")) as other:
         away = other.base_url.encode()
@@ -394,6 +403,14 @@ def test_the_browser_never_leaves_the_origin() -> None:
             moved = fetcher.get("/moved")
             assert moved is not None and moved.url == site.base_url + "/home" and b"ok" in moved.body
             assert fetcher.rendered == 1
+            # the next page is read in the same tab, as a reader walks on: the cookie a script set goes along
+            assert fetcher.get("/next") is not None
+            cookies = [
+                {k.lower(): v for k, v in r.headers.items()}.get("cookie")
+                for r in site.requests
+                if r.path == "/next"
+            ]
+            assert cookies == ["walked=1"]
         assert other.requests == []
     assert {urlsplit(u).path for u in fetcher.blocked} >= {"/landed", "/f", "/x"}
 

@@ -8,6 +8,7 @@ budget (one page per navigation; robots.txt, feeds and sitemaps are read without
 the origin. The browser may request nothing but the site's own origin: every other request (a tracker, a
 CDN, an address a script invents) is aborted, as are images, media and fonts, and a page may make at most
 ``MAX_SUBREQUESTS`` requests of its own. A page is read once the network is quiet, or after the timeout.
+Pages are read one after another in one tab, as a reader walks the site (a fresh tab after a failure).
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ class BrowserFetcher(Fetcher):
         self.blocked: list[str] = []  # requests the browser was not allowed to make (off the origin)
         self._playwright: Any = None
         self._browser: Any = None
+        self._tab_context: Any = None
+        self._tab_page: Any = None
+        self._made = 0  # requests the page being read has made (MAX_SUBREQUESTS)
 
     def __enter__(self) -> BrowserFetcher:
         return self
@@ -62,6 +66,7 @@ class BrowserFetcher(Fetcher):
         self.close()
 
     def close(self) -> None:
+        self._drop_tab()
         if self._browser is not None:
             self._browser.close()
             self._browser = None
@@ -86,54 +91,69 @@ class BrowserFetcher(Fetcher):
                 raise BrowserUnavailable(f"Chromium ({self.chromium}) did not start: {exc}") from exc
         return self._browser
 
-    def _request(self, url: str) -> Page | None:
-        if url.endswith(_PLAIN_ENDINGS) or is_asset(url):
-            return super()._request(url)
-        context = self._launch().new_context(user_agent=self.browser_agent, java_script_enabled=True)
-        made = 0
+    def _tab(self) -> Any:
+        """The one tab every page is read in, as a reader walks the site (its cookies kept, like the crawl's
+        browser tier): a context and a renderer process per page cost Chromium about a CPU-second each;
+        a navigation in the same tab a quarter of that. Its guard routes every request it makes."""
+        if self._tab_page is None:
+            self._tab_context = self._launch().new_context(
+                user_agent=self.browser_agent, java_script_enabled=True
+            )
+            self._tab_page = self._tab_context.new_page()
+            self._tab_page.route("**/*", self._guard)
+        return self._tab_page
 
-        def guard(route: Any) -> None:
+    def _drop_tab(self) -> None:
+        """After a failure: the next page gets a tab of its own (nothing half-loaded carried over)."""
+        context, self._tab_context, self._tab_page = self._tab_context, None, None
+        if context is not None:
             try:
-                route_request(route)
-            except Exception as exc:  # the page was closed meanwhile (the page was read): nothing to do
-                logger.debug("Browser request %s: %s", route.request.url, exc)
+                context.close()
+            except Exception as exc:
+                logger.debug("Closing the browser context: %s", exc)
 
-        def route_request(route: Any) -> None:
-            nonlocal made
-            request = route.request
-            if not same_origin(request.url, self.origin) or self.refusal(request.url) is not None:
-                self.blocked.append(request.url)
-                route.abort()
-                return
-            made += 1
-            if request.resource_type in ABORTED_RESOURCE_TYPES or made > MAX_SUBREQUESTS:
-                route.abort()
-                return
-            # fetched here hop by hop (the browser would follow a redirect without asking this guard)
-            target, response = request.url, None
-            for _ in range(MAX_REDIRECTS + 1):
-                response = route.fetch(url=target, max_redirects=0, timeout=self.timeout * 1000)
-                location = response.headers.get("location")
-                if not (300 <= response.status < 400 and location):
-                    break
-                target = urljoin(target, location)
-                if not same_origin(target, self.origin) or self.refusal(target) is not None:
-                    self.blocked.append(target)
-                    self.log.refused.append(
-                        (target, f"redirect from {request.url}: not on the site's origin")
-                    )
-                    route.abort()
-                    return
-            if response is None or 300 <= response.status < 400:
-                route.abort()
-            elif target != request.url and request.is_navigation_request():
-                route.fulfill(status=302, headers={"location": target})  # the page's URL is the final one
-            else:
-                route.fulfill(response=response)
-
-        page = context.new_page()
+    def _guard(self, route: Any) -> None:
         try:
-            page.route("**/*", guard)
+            self._route(route)
+        except Exception as exc:  # the page moved on meanwhile (the page was read): nothing to do
+            logger.debug("Browser request %s: %s", route.request.url, exc)
+
+    def _route(self, route: Any) -> None:
+        request = route.request
+        if not same_origin(request.url, self.origin) or self.refusal(request.url) is not None:
+            self.blocked.append(request.url)
+            route.abort()
+            return
+        self._made += 1
+        if request.resource_type in ABORTED_RESOURCE_TYPES or self._made > MAX_SUBREQUESTS:
+            route.abort()
+            return
+        # fetched here hop by hop (the browser would follow a redirect without asking this guard)
+        target, response = request.url, None
+        for _ in range(MAX_REDIRECTS + 1):
+            response = route.fetch(url=target, max_redirects=0, timeout=self.timeout * 1000)
+            location = response.headers.get("location")
+            if not (300 <= response.status < 400 and location):
+                break
+            target = urljoin(target, location)
+            if not same_origin(target, self.origin) or self.refusal(target) is not None:
+                self.blocked.append(target)
+                self.log.refused.append((target, f"redirect from {request.url}: not on the site's origin"))
+                route.abort()
+                return
+        if response is None or 300 <= response.status < 400:
+            route.abort()
+        elif target != request.url and request.is_navigation_request():
+            route.fulfill(status=302, headers={"location": target})  # the page's URL is the final one
+        else:
+            route.fulfill(response=response)
+
+    def _request(self, url: str, *, plain: bool = False) -> Page | None:
+        if plain or url.endswith(_PLAIN_ENDINGS) or is_asset(url):  # feeds probed at /feed/ or /rss/ too
+            return super()._request(url)
+        page = self._tab()
+        self._made = 0  # requests of this page so far
+        try:
             timeout = self.timeout * 1000
             response = page.goto(url, wait_until="load", timeout=timeout)
             if response is None:
@@ -160,13 +180,8 @@ class BrowserFetcher(Fetcher):
         except Exception as exc:
             self.log.fetched.append((url, f"failed: {exc.__class__.__name__}"))
             logger.warning("Rendering %s failed: %s", url, exc)
+            self._drop_tab()
             return None
-        finally:
-            try:
-                page.unroute_all(behavior="ignoreErrors")  # requests still in flight: let them go
-            except Exception as exc:
-                logger.debug("unroute_all: %s", exc)
-            context.close()
         self.log.fetched.append(
             (url, f"{result.status} (rendered)" if "html" in content_type else str(result.status))
         )

@@ -154,8 +154,9 @@ class Fetcher:
             logger.info("robots.txt asks for %s s between requests; waiting %s s", crawl_delay, self.delay)
         return self.robots_txt
 
-    def get(self, path_or_url: str) -> Page | None:
-        """The response (any status), or None when refused, out of budget or failed (logged)."""
+    def get(self, path_or_url: str, *, plain: bool = False) -> Page | None:
+        """The response (any status), or None when refused, out of budget or failed (logged). ``plain``: a
+        feed or a sitemap, never rendered (a BrowserFetcher reads it as this one does)."""
         url = self.url(path_or_url)
         url = urlunsplit(urlsplit(url)._replace(fragment=""))
         if url in self._cache:
@@ -172,14 +173,14 @@ class Fetcher:
         wait = self._last + self.delay - time.monotonic()
         if wait > 0:
             time.sleep(min(wait, max(self.deadline.left(), 0.0)))
-        page = self._request(url)
+        page = self._request(url, plain=plain)
         self._last = time.monotonic()
         self._cache[url] = page
         if page is not None and page.url != url:
             self._cache.setdefault(page.url, page)
         return page
 
-    def _request(self, url: str) -> Page | None:
+    def _request(self, url: str, *, plain: bool = False) -> Page | None:
         request = urllib.request.Request(
             url, headers={"User-Agent": self.agent, "Accept-Encoding": "gzip", "Accept": "*/*"}
         )

@@ -88,7 +88,7 @@ def find_feeds(
         if origin == "probed" and fetcher.left <= reserve:
             sources.append(Source(local, origin, why="not probed: page budget kept for the pages"))
             continue
-        page = fetcher.get(local)
+        page = fetcher.get(local, plain=True)
         failed = _failed(page, fetcher, local)
         if failed is not None or page is None:
             sources.append(Source(local, origin, why=failed or "not fetched"))
@@ -136,7 +136,7 @@ def _judge_feed(
 
 
 def _read_sitemap(fetcher: Fetcher, url: str, origin: str, localize: Callable[[str], str | None]) -> Source:
-    page = fetcher.get(url)
+    page = fetcher.get(url, plain=True)
     failed = _failed(page, fetcher, url)
     if failed is not None or page is None:
         return Source(url, origin, why=failed or "not fetched")

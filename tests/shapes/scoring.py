@@ -166,13 +166,20 @@ class ChangeScore:
         return sum(1 for item in self.other if item.endswith(" v1"))
 
 
+def change_path(record: Mapping[str, Any], expected_path: str) -> str:
+    """The path a later run's record is compared with expected_path by: with the query when the shape's
+    articles are told apart by it (wadi)."""
+    parts = urlsplit(record.get("canonical_url") or record.get("url") or "")
+    path = parts.path or "/"
+    if "?" in expected_path and parts.query:
+        path = f"{path}?{parts.query}"
+    return path
+
+
 def score_change(records: Iterable[Mapping[str, Any]], expected_path: str, *, edit: bool) -> ChangeScore:
     score = ChangeScore()
     for record in records:
-        parts = urlsplit(record.get("canonical_url") or record.get("url") or "")
-        path = parts.path or "/"
-        if "?" in expected_path and parts.query:  # articles told apart by the query (wadi)
-            path = f"{path}?{parts.query}"
+        path = change_path(record, expected_path)
         version = int(record.get("version") or 1)
         if version >= 2:
             score.versions += 1
@@ -184,3 +191,22 @@ def score_change(records: Iterable[Mapping[str, Any]], expected_path: str, *, ed
             continue
         score.other.append(f"{path} v{version}")
     return score
+
+
+def edit_alone(first_body: str | None, later_body: str | None, before: str, after: str) -> bool:
+    """Whether a new version's body differs from the first version's only by what the edit changed in the
+    truth (`before` and `after`: the article's truth body either side of the edit). A publication crawled
+    in the same run as the edit that also reached the edited article's body (the new story's teaser in a
+    block the extraction kept) would give that article a version of its own, hidden behind the edit's:
+    this tells the two apart. Paragraphs the edit removed are taken out of the first body, the ones it
+    wrote out of the new one; the rest must be the same text."""
+    removed = set(before.split("\n\n")) - set(after.split("\n\n"))
+    written = set(after.split("\n\n")) - set(before.split("\n\n"))
+
+    def rest(body: str | None, paragraphs: set[str]) -> str:
+        text = body or ""
+        for paragraph in sorted(paragraphs, key=len, reverse=True):
+            text = text.replace(paragraph, " ")
+        return " ".join(text.split())
+
+    return first_body is not None and rest(first_body, removed) == rest(later_body, written)
