@@ -152,7 +152,7 @@ def assert_exactly_once(runs: Runs, expected: set[str]) -> None:
 
 def force_down(runs: Runs) -> str:
     """Start a crawl, SIGTERM it once it has written records and again while it closes; its log."""
-    proc = start_crawl(runs, fork=False)
+    proc = start_crawl(runs)
     log = runs.root / f"run{runs.n}" / "crawl.log"
     try:
         wait_until(lambda: partial_lines(runs) >= 3 or proc.poll() is not None, timeout=60)
@@ -201,7 +201,7 @@ def test_ctrl_c_leaves_the_extraction_workers_to_the_crawl(tmp_path: Path) -> No
     with ReplicaServer(delay=0.3) as replica:
         expected = replica.site.expected_by_path()
         runs = Runs(replica, tmp_path)
-        proc = start_crawl(runs, fork=False)
+        proc = start_crawl(runs)
         try:
             wait_until(lambda: partial_lines(runs) >= 1 or proc.poll() is not None, timeout=60)
             replica.delay, seen = 1.0, len(replica.requests)
@@ -341,7 +341,7 @@ def test_random_sigkills_lose_duplicate_and_leave_nothing(tmp_path: Path) -> Non
 def test_sigkill_with_chromium_running_leaves_no_process(tmp_path: Path) -> None:
     with ReplicaServer(delay=0.05) as replica:
         runs = Runs(replica, tmp_path)
-        proc = start_crawl(runs, "-s", "NEWSMON_TIER_MODE=stealthy", fork=False)
+        proc = start_crawl(runs, "-s", "NEWSMON_TIER_MODE=stealthy")
         watched = kill_crawl(proc, lambda: bool(browser_pids(proc.pid)))
     assert any("playwright/driver" in p.cmdline for p in watched), watched
     # Chromium runs in a session of its own: watched because its browser process was below the crawl
