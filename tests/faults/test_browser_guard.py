@@ -83,10 +83,6 @@ BROWSER_SETTINGS = (
     # far apart, so that each hog meets its own limit first: the heap hog stays well under the renderer's
     "NEWSMON_BROWSER_MAX_HEAP_MB=128",
     "NEWSMON_BROWSER_MAX_RENDERER_MB=1024",
-    # the hogs run until they are caught: looked at five times as often, a tenth of the default DOM, they
-    # are caught sooner (the default limits are test_browser_limits_are_checked_once's)
-    "NEWSMON_BROWSER_CHECK_EVERY=0.1",
-    "NEWSMON_BROWSER_MAX_DOM_NODES=20000",
 )
 
 
