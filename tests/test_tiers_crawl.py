@@ -31,6 +31,9 @@ NO_MEMORY = ("-s", "NEWSMON_TIER_REMEMBER_AFTER=0")
 # the listings' first pages and their articles, no related links: a crawl with hubs and articles in
 # Chromium at half the pages (each page in Chromium is CPU), for tests not about the whole site
 SMALL_CRAWL = ("-a", "follow_depth=0", "-a", "max_pages=1")
+# extraction in the crawl process (run_crawl's default; watch_crawl keeps newsmon's worker) for the PLAIN-only
+# crawls, whose process trees are looked at for a browser, not for the worker (one spawn less each)
+NO_WORKER = ("-s", "NEWSMON_EXTRACT_WORKERS=0")
 
 
 def from_browser(request: RequestRecord) -> bool:
@@ -131,7 +134,9 @@ def plain_replica() -> Any:
 @pytest.fixture(scope="module")
 def auto_plain_crawl(plain_replica: ReplicaServer, tmp_path_factory: pytest.TempPathFactory) -> WatchedCrawl:
     """An auto-mode crawl of the replica, whose pages all come on PLAIN (the two tests below read it)."""
-    return watch_crawl(plain_replica.base_url, tmp_path_factory.mktemp("auto"), "-a", "follow_depth=0")
+    return watch_crawl(
+        plain_replica.base_url, tmp_path_factory.mktemp("auto"), "-a", "follow_depth=0", *NO_WORKER
+    )
 
 
 def test_plain_only_crawl_starts_no_browser(auto_plain_crawl: WatchedCrawl) -> None:
@@ -153,7 +158,7 @@ def test_a_site_whose_toml_says_plain_never_starts_playwright(
     site = tmp_path / "plain-site.toml"
     site.write_text(bundled.replace("[related]", 'tier_mode = "plain"\n\n[related]', 1), encoding="utf-8")
     plain = watch_crawl(
-        plain_replica.base_url, tmp_path / "plain", "-a", f"site={site}", "-a", "follow_depth=0"
+        plain_replica.base_url, tmp_path / "plain", "-a", f"site={site}", "-a", "follow_depth=0", *NO_WORKER
     )
     auto = auto_plain_crawl  # the same crawl in auto mode
     assert plain.result.returncode == 0, plain.result.log[-3000:]
