@@ -11,10 +11,12 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -24,7 +26,9 @@ from newsmon.monitors.checks import EXIT_MONITORS_FAILED
 from tests.browser_helpers import browser_pids
 from tests.crawl_helpers import ROOT, read_jsonl
 from tests.forkserver import Started
+from tests.replica.app import Reply
 from tests.replica.server import ReplicaServer
+from tests.site_server import HOLD_SAFETY
 from tests.test_incremental import Runs, partial_lines, start_crawl, wait_until
 
 pytestmark = pytest.mark.crawl
@@ -148,7 +152,7 @@ def assert_exactly_once(runs: Runs, expected: set[str]) -> None:
 
 def force_down(runs: Runs) -> str:
     """Start a crawl, SIGTERM it once it has written records and again while it closes; its log."""
-    proc = start_crawl(runs, fork=False)
+    proc = start_crawl(runs)
     log = runs.root / f"run{runs.n}" / "crawl.log"
     try:
         wait_until(lambda: partial_lines(runs) >= 3 or proc.poll() is not None, timeout=60)
@@ -197,7 +201,7 @@ def test_ctrl_c_leaves_the_extraction_workers_to_the_crawl(tmp_path: Path) -> No
     with ReplicaServer(delay=0.3) as replica:
         expected = replica.site.expected_by_path()
         runs = Runs(replica, tmp_path)
-        proc = start_crawl(runs, fork=False)
+        proc = start_crawl(runs)
         try:
             wait_until(lambda: partial_lines(runs) >= 1 or proc.poll() is not None, timeout=60)
             replica.delay, seen = 1.0, len(replica.requests)
@@ -222,17 +226,59 @@ def emitted(runs: Runs) -> set[str]:
     return set(runs.union()) | {r["canonical_url"] for p in runs.partials() for r in read_jsonl(p)}
 
 
+class HoldingReplica(ReplicaServer):
+    """The replica, holding a run's requests for some articles until the test lets them go: a killed run
+    cannot end before its kill moment, however fast the machine (an idle one crawled the whole site before
+    a moment drawn seconds after the start). Each request is decided alone, as it is answered."""
+
+    def __init__(self, *, delay: float) -> None:
+        super().__init__(delay=delay)
+        self._decide = threading.Lock()
+        self._released = threading.Event()
+        self.hold(set(), 0)
+
+    def hold(self, paths: set[str], after: int) -> None:
+        """From now on, answer the requests for the first ``after`` of ``paths`` asked, hold the others."""
+        with self._decide:
+            self._paths, self._after, self._answered = paths, after, set[str]()
+            self._released.clear()
+
+    def let_go(self) -> None:
+        with self._decide:
+            self._paths = set()
+            self._released.set()
+
+    def respond(self, target: str, headers: Mapping[str, str]) -> Reply:
+        path = urlsplit(target).path
+        with self._decide:
+            held = path in self._paths and path not in self._answered and len(self._answered) >= self._after
+            if path in self._paths and not held:
+                self._answered.add(path)
+        if held:
+            self._released.wait(HOLD_SAFETY)
+        return super().respond(target, headers)
+
+
 def kill_moment(
-    rng: random.Random, runs: Runs, proc: Started, left: int
+    rng: random.Random, holds: random.Random, runs: Runs, proc: Started, new: set[str]
 ) -> tuple[str, float, Callable[[], bool]]:
-    """A seeded random moment of the run: a delay after its start (imports, lock, store, recovery of the
-    last run's partial file, hubs), a delay after its extraction worker was spawned (starting, warming up,
-    extracting), or its k-th record written (``left``: articles no output holds yet)."""
-    started, before = time.monotonic(), set(runs.partials())
+    """A seeded random moment of the run: a delay after its start (lock, store, recovery of the last run's
+    partial file, hubs, articles), a delay after its extraction worker was spawned (starting, warming up,
+    extracting), or its k-th record written (``new``: the paths of the articles no output holds yet).
+
+    The replica holds the run's article requests from a seeded point on (``holds``), one where the moment
+    has come: at least one article answered before a moment timed from the worker's start, k new ones
+    before the k-th record. The run is alive at its moment whatever the machine's speed."""
+    replica = runs.replica
+    assert isinstance(replica, HoldingReplica)
+    articles = set(replica.site.expected_by_path())
+    started = time.monotonic()
     draw, delay, k = rng.random(), rng.uniform(0.0, 3.0), rng.randint(1, 3)
     if draw < 0.3:
+        replica.hold(articles, holds.randint(0, len(articles) - 1))
         return "start", delay, lambda: time.monotonic() - started >= delay
-    if draw < 0.6 or left <= k:  # (k records would end the run)
+    if draw < 0.6 or len(new) <= k:  # (k records would end the run)
+        replica.hold(articles, holds.randint(1, len(articles) - 1))
         spawned: list[float] = []
 
         def worker_reached() -> bool:
@@ -242,6 +288,9 @@ def kill_moment(
 
         return "worker", delay / 2, worker_reached
 
+    replica.hold(new, k)
+    before = set(runs.partials())
+
     def written() -> bool:
         return sum(p.read_bytes().count(b"\n") for p in runs.partials() if p not in before) >= k
 
@@ -249,24 +298,29 @@ def kill_moment(
 
 
 def test_random_sigkills_lose_duplicate_and_leave_nothing(tmp_path: Path) -> None:
-    rng = random.Random(SEED)
+    rng, holds = random.Random(SEED), random.Random(-SEED)
     started = time.monotonic()
-    with ReplicaServer(delay=0.01) as replica:
+    with HoldingReplica(delay=0.01) as replica:
         expected = {replica.base_url + p for p in replica.site.expected_by_path()}
         runs = Runs(replica, tmp_path)
         kills: list[tuple[str, float, int]] = []  # (moment, delay or records, records the killed run left)
         for n in range(KILLS):
             partials_before = set(runs.partials())
-            left = len(expected - emitted(runs))
-            proc = start_crawl(runs, *KILL_RUN_ARGS, fork=False)
-            moment, at, reached = kill_moment(rng, runs, proc, left)
-            watched = kill_crawl(proc, reached)
+            new = {urlsplit(url).path for url in expected - emitted(runs)}
+            # forked from the warm fork server as every other crawl: the moments are the run's, not the
+            # interpreter's start
+            proc = start_crawl(runs, *KILL_RUN_ARGS)
+            try:
+                moment, at, reached = kill_moment(rng, holds, runs, proc, new)
+                watched = kill_crawl(proc, reached)
+            finally:
+                replica.let_go()
             if moment != "start":
                 assert any(is_worker(p) for p in watched) and any(is_tracker(p) for p in watched), watched
             stays = leftovers(watched, proc.pid)
             assert stays == set(), f"kill {n} ({moment} {at:.2f}) left {sorted(stays, key=str)}, {kills}"
-            new = [p for p in runs.partials() if p not in partials_before]
-            kills.append((moment, round(at, 2), sum(len(read_jsonl(p)) for p in new)))
+            new_partials = [p for p in runs.partials() if p not in partials_before]
+            kills.append((moment, round(at, 2), sum(len(read_jsonl(p)) for p in new_partials)))
         killed_with = partial_lines(runs)
         replica.delay = 0.0
         final, records = runs.run()
@@ -287,7 +341,7 @@ def test_random_sigkills_lose_duplicate_and_leave_nothing(tmp_path: Path) -> Non
 def test_sigkill_with_chromium_running_leaves_no_process(tmp_path: Path) -> None:
     with ReplicaServer(delay=0.05) as replica:
         runs = Runs(replica, tmp_path)
-        proc = start_crawl(runs, "-s", "NEWSMON_TIER_MODE=stealthy", fork=False)
+        proc = start_crawl(runs, "-s", "NEWSMON_TIER_MODE=stealthy")
         watched = kill_crawl(proc, lambda: bool(browser_pids(proc.pid)))
     assert any("playwright/driver" in p.cmdline for p in watched), watched
     # Chromium runs in a session of its own: watched because its browser process was below the crawl

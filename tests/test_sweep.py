@@ -22,8 +22,8 @@ import pytest
 from bench.site_farm import SiteFarm, by_host, max_concurrency
 from newsmon.meta import Tier
 from newsmon.state.store import StateStore
-from tests.crawl_helpers import ROOT, read_jsonl
-from tests.forkserver import run_python
+from tests.crawl_helpers import ROOT, in_process_extraction, read_jsonl
+from tests.forkserver import run_python, start_python
 
 pytestmark = pytest.mark.crawl
 
@@ -38,6 +38,7 @@ def sweep(farm: SiteFarm, tmp: Path, selection: str, *extra: str) -> subprocess.
         "-s", f"NEWSMON_OUTPUT_URI={tmp / 'out'}/%(site)s/%(time)s.jsonl",
         "-s", f"NEWSMON_STATS_FILE={tmp / 'stats'}/%(site)s.json",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=10",
+        *in_process_extraction(extra),  # as run_crawl: no extraction worker spawned per site
         *extra,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -139,9 +140,7 @@ def test_sigterm_lets_the_running_site_close_and_starts_no_other(tmp_path: Path)
             "-s", "FEED_STORE_EMPTY=True",
         ]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        proc = start_python(command, cwd=ROOT, env=env)  # forked: the sweep's signal handling is its own
         deadline = time.monotonic() + 60
         while not farm.requests(farm.names[0]) and time.monotonic() < deadline:
             time.sleep(0.05)
