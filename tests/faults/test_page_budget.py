@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,10 @@ from newsmon.state.lock import EXIT_LOCKED
 from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command
 from tests.faults.budget_pages import links_in_one_paragraph, short_paragraphs
 from tests.faults.conftest import FAULT_SETTINGS, fault_crawl, warnings_about
+from tests.faults.freeze import WorkerFreezer
 from tests.faults.pages import PARAGRAPHS, article_html, listing_html
 from tests.faults.server import FaultServer
+from tests.forkserver import start_python
 from tests.test_process_faults import leftovers
 
 pytestmark = pytest.mark.crawl
@@ -132,12 +133,14 @@ def test_closespider_timeout_closes_a_run_whose_worker_is_busy_and_frees_the_loc
     command = crawl_command(server.base_url, first, *args, state_dir=state)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
-    with subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True) as proc:
-        try:
+    proc = start_python(command, cwd=ROOT, env=env, start_new_session=True)  # forked: tests/forkserver.py
+    try:
+        with WorkerFreezer(proc.pid):  # the worker busy on the page, without a core burning: freeze.py
             proc.wait(timeout=60)  # the page alone, without the fast path: minutes of CPU
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     took = time.monotonic() - started
     result = collect_result(first, proc.returncode)
     assert took < CLOSE_AFTER + 20, result.log[-3000:]
