@@ -19,7 +19,7 @@ import pytest
 
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.record import record_id
-from tests.crawl_helpers import ROOT, collect_result
+from tests.crawl_helpers import ROOT, collect_result, in_process_extraction
 from tests.forkserver import ForkedProcess, run_python, start_python
 from tests.postgres_helpers import PostgresServer, needs_postgres, running_postgres
 from tests.redis_helpers import RedisServer, needs_redis
@@ -53,8 +53,9 @@ def assert_table_exactly_once(pg: PostgresServer, site: Site) -> None:
 
 
 def start(site: Site, *args: str) -> tuple[ForkedProcess | subprocess.Popen[bytes], Path]:
-    """The crawl in the background (forked as Site.run's are); its stderr goes to workdir/stderr.txt."""
-    command, workdir = site.command(*args)
+    """The crawl in the background (forked and extracting in the crawl process, as Site.run's are); its
+    stderr goes to workdir/stderr.txt."""
+    command, workdir = site.command(*in_process_extraction(args), *args)  # as Site.run extracts
     workdir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return start_python(command, cwd=ROOT, env=env, stderr=workdir / "stderr.txt"), workdir
