@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import signal
 import threading
 from pathlib import Path
 
+from newsmon.extract.types import ExtractOptions
 from newsmon.extract.worker import ExtractPool
+from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command, in_process_extraction
+from tests.forkserver import start_python
 
-TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def cpu_ticks(pid: int) -> int:
@@ -74,23 +78,46 @@ def _is_worker(pid: int) -> bool:
         return False
 
 
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process (0 once it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+@functools.cache
+def warm_worker_rss() -> int:
+    """The resident memory of a warmed-up extraction worker that extracted one small page, measured once per
+    process on a worker of its own (about 83 MB here: lxml, trafilatura, newsmon's extractors)."""
+    pool = ExtractPool(1, timeout=0)
+    page = b"<html><body><article><h1>Warm</h1><p>" + b"A small page. " * 50 + b"</p></article></body></html>"
+    try:
+        asyncio.run(pool.extract(page, None, "http://x.test/2026/03/11/warm/", ExtractOptions()))
+        return max(rss_bytes(pid) for pid in pool.worker_pids())
+    finally:
+        pool.close()
+
+
 class WorkerFreezer:
     """In a crawl process's tree: SIGSTOP each extraction worker (a ``multiprocessing.spawn`` child of
-    ``crawl_pid``) once it has used ``cpu`` seconds of CPU, more than its start and warm-up take (about half
-    a second) and less than the one pathological page it is on costs (minutes without the fast path). Only
-    for a crawl whose workers see no page but that one after their warm-up. ``with WorkerFreezer(pid):``."""
+    ``crawl_pid``) once its resident memory is ``margin`` bytes past a warm worker's (``warm_worker_rss``).
+    A worker's start and warm-up, and the small pages of these tests, stay below (a page of a few kB adds
+    next to nothing); each pathological page takes its worker 40 MB and more past it within a quarter of a
+    second of CPU (the parse of a megabyte and more of HTML), whatever the machine's load. Only for crawls
+    whose large pages are the slow ones under test. ``with WorkerFreezer(pid):``."""
 
-    def __init__(self, crawl_pid: int, cpu: float = 1.5) -> None:
+    def __init__(self, crawl_pid: int, margin: int = 30 << 20) -> None:
         self.crawl_pid = crawl_pid
-        self.ticks = int(cpu * TICKS)
+        self.limit = warm_worker_rss() + margin
         self.frozen: set[int] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="worker-freezer", daemon=True)
 
     def _watch(self) -> None:
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(0.02):
             for pid in _children(self.crawl_pid) - self.frozen:
-                if _is_worker(pid) and cpu_ticks(pid) >= self.ticks:
+                if _is_worker(pid) and rss_bytes(pid) >= self.limit:
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGSTOP)
                     self.frozen.add(pid)
@@ -102,3 +129,20 @@ class WorkerFreezer:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def run_crawl_freezing_workers(base_url: str, workdir: Path, *args: str, timeout: float = 300) -> CrawlResult:
+    """``run_crawl(base_url, workdir, *args)``, started in the background (forked, in a session of its own)
+    so that its extraction workers are frozen once on a pathological page (``WorkerFreezer``)."""
+    command = crawl_command(base_url, workdir, *in_process_extraction(args), *args)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    errors = workdir / "stderr.txt"
+    proc = start_python(command, cwd=ROOT, env=env, stderr=errors, start_new_session=True)
+    try:
+        with WorkerFreezer(proc.pid):
+            proc.wait(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return collect_result(workdir, proc.returncode, errors.read_text(encoding="utf-8"))

@@ -22,7 +22,7 @@ from newsmon.state.lock import EXIT_LOCKED
 from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command
 from tests.faults.budget_pages import links_in_one_paragraph, short_paragraphs
 from tests.faults.conftest import FAULT_SETTINGS, fault_crawl, warnings_about
-from tests.faults.freeze import WorkerFreezer
+from tests.faults.freeze import WorkerFreezer, run_crawl_freezing_workers
 from tests.faults.pages import PARAGRAPHS, article_html, listing_html
 from tests.faults.server import FaultServer
 from tests.forkserver import start_python
@@ -71,6 +71,18 @@ def crawl(server: FaultServer, workdir: Path, *settings: str) -> CrawlResult:
     return result
 
 
+def crawl_freezing_workers(server: FaultServer, workdir: Path, *settings: str) -> CrawlResult:
+    """crawl(), its extraction workers frozen once on a pathological page (tests/faults/freeze.py): the time
+    limit is wall-clock, the worker is killed and replaced as a busy one is, without a core burnt until it
+    fires."""
+    args = ["-a", "feeds=", "-a", "categories=/category/news/"]
+    for setting in (*FAULT_SETTINGS, "NEWSMON_TEMPLATE_ENABLED=False", *settings):  # (the template: crawl())
+        args += ["-s", setting]
+    result = run_crawl_freezing_workers(server.base_url, workdir, *args)
+    assert result.returncode == 0, result.log[-3000:]
+    return result
+
+
 def records(result: CrawlResult, path: str) -> list[dict[str, Any]]:
     return result.by_path().get(path, [])
 
@@ -106,7 +118,7 @@ def test_a_page_past_the_time_limit_is_given_up_and_the_crawl_goes_on(
     server: FaultServer, tmp_path: Path
 ) -> None:
     started = time.monotonic()
-    result = crawl(server, tmp_path, *NO_FAST_PATH, "NEWSMON_EXTRACT_TIMEOUT=2")
+    result = crawl_freezing_workers(server, tmp_path, *NO_FAST_PATH, "NEWSMON_EXTRACT_TIMEOUT=2")
     assert time.monotonic() - started < 120  # (the three pages alone: several minutes of CPU)
     assert_good_articles(result)
     for path in BAD:
