@@ -134,6 +134,7 @@ class WorkerFreezer:
 def run_crawl_freezing_workers(base_url: str, workdir: Path, *args: str, timeout: float = 300) -> CrawlResult:
     """``run_crawl(base_url, workdir, *args)``, started in the background (forked, in a session of its own)
     so that its extraction workers are frozen once on a pathological page (``WorkerFreezer``)."""
+    warm_worker_rss()  # (measured before the crawl starts, not while its first worker works)
     command = crawl_command(base_url, workdir, *in_process_extraction(args), *args)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     errors = workdir / "stderr.txt"

@@ -22,7 +22,7 @@ from newsmon.state.lock import EXIT_LOCKED
 from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command
 from tests.faults.budget_pages import links_in_one_paragraph, short_paragraphs
 from tests.faults.conftest import FAULT_SETTINGS, fault_crawl, warnings_about
-from tests.faults.freeze import WorkerFreezer, run_crawl_freezing_workers
+from tests.faults.freeze import WorkerFreezer, run_crawl_freezing_workers, warm_worker_rss
 from tests.faults.pages import PARAGRAPHS, article_html, listing_html
 from tests.faults.server import FaultServer
 from tests.forkserver import start_python
@@ -144,6 +144,7 @@ def test_closespider_timeout_closes_a_run_whose_worker_is_busy_and_frees_the_loc
     first = tmp_path / "first"
     command = crawl_command(server.base_url, first, *args, state_dir=state)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    warm_worker_rss()  # WorkerFreezer's measure, taken before the crawl starts
     started = time.monotonic()
     proc = start_python(command, cwd=ROOT, env=env, start_new_session=True)  # forked: tests/forkserver.py
     try:
