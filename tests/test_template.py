@@ -343,7 +343,7 @@ def _pair(server_url: str, root: Path, run_id: str, redis_url: str, prefix: str)
     """Two processes of one distributed run (Redis backend) on the site, each to its end: their records."""
     import os
 
-    from tests.crawl_helpers import ROOT, collect_result, crawl_command, in_process_extraction
+    from tests.crawl_helpers import ROOT, collect_result, crawl_command
     from tests.forkserver import start_python
 
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NEWSMON_REDIS_URL": redis_url}
@@ -373,7 +373,6 @@ def _pair(server_url: str, root: Path, run_id: str, redis_url: str, prefix: str)
             # that emits the run's only new story (a known limit of per-process monitors in distributed mode)
             "-s",
             "NEWSMON_MONITOR_MIN_MEDIAN_ITEMS=1000",
-            *in_process_extraction(()),  # as run_crawl's crawls: no worker spawned per process
             spider="news",
             state_dir=workdir / "state",
         )
