@@ -15,6 +15,7 @@ from newsmon.extract.html import parse_html
 from newsmon.extract.page import extract_page
 from newsmon.extract.parts import MAX_PARTS, article_parts, part_number
 from tests.crawl_helpers import only_urls, run_crawl
+from tests.faults.freeze import run_crawl_freezing_workers
 from tests.site_server import serving
 
 # --- photo reports ---------------------------------------------------------------------------------------
@@ -348,7 +349,7 @@ def test_a_later_page_gets_the_extraction_time_limit_of_a_first_page(tmp_path: P
     NEWSMON_EXTRACT_TIMEOUT as a first page is: a page past it is given up (counted, its worker
     killed) and the record holds the other pages; it does not stall the crawl process."""
     with serving(HostileSplitSite) as server:
-        result = run_crawl(
+        result = run_crawl_freezing_workers(  # the worker frozen on page 2 (tests/faults/freeze.py)
             f"http://127.0.0.1:{server.server_address[1]}",
             tmp_path,
             *only_urls(HOSTILE_PATH),

@@ -45,6 +45,7 @@ from newsmon.extract.worker import (
 from tests.crawl_helpers import ROOT
 from tests.extract_pages import PAGES_DIR, TAGDIV, URLS, options_for, read_page
 from tests.faults.budget_pages import PATHOLOGICAL, links_in_one_paragraph, short_divs
+from tests.faults.freeze import freeze_when_busy
 from tests.faults.pages import PARAGRAPHS
 
 CPU_TARGET = 5.0  # seconds of CPU one page may cost (issue 14); measured worst, loaded 2-CPU VM: 2.8 s
@@ -246,8 +247,10 @@ def test_a_page_past_the_time_limit_has_its_worker_killed_and_replaced() -> None
     async def run() -> tuple[list[int], list[int], Any]:
         await pool.extract(normal, "utf-8", url, options)
         before = pool.worker_pids()
+        freeze = asyncio.ensure_future(freeze_when_busy(pool))  # the 5 s without a core burning
         with pytest.raises(ExtractTimeout):
             await pool.extract(slow, None, "http://x.test/2026/03/11/slow/", NO_FAST_PATH)
+        assert await freeze == before[0]
         after = pool.worker_pids()
         return before, after, await pool.extract(normal, "utf-8", url, options)
 
@@ -273,6 +276,7 @@ def test_closing_gives_pages_in_extraction_a_grace_then_gives_them_up(
     async def run() -> list[BaseException | Any]:
         first = asyncio.ensure_future(pool.extract(slow, None, "http://x.test/slow/1", NO_FAST_PATH))
         queued = asyncio.ensure_future(pool.extract(slow, None, "http://x.test/slow/2", NO_FAST_PATH))
+        freeze = asyncio.ensure_future(freeze_when_busy(pool))  # busy on the first, burning no core
         await asyncio.sleep(1.0)
         assert not first.done() and not queued.done()
         closing[0] = True
@@ -280,6 +284,7 @@ def test_closing_gives_pages_in_extraction_a_grace_then_gives_them_up(
         results = await asyncio.gather(first, queued, return_exceptions=True)
         assert time.monotonic() - started < 30  # (the pages alone: minutes)
         assert pool.worker_pids() == []  # the busy worker was killed, none started while closing
+        freeze.cancel()  # (done unless the worker was still starting when the crawl closed)
         return results
 
     try:

@@ -18,6 +18,7 @@ from newsmon.extract.types import ExtractOptions
 from newsmon.extract.worker import ExtractPool, extract_page_data
 from tests.crawl_helpers import ROOT, run_crawl
 from tests.extract_pages import TAGDIV, URLS, options_for, read_page
+from tests.faults.freeze import freeze_when_busy
 from tests.replica.server import ReplicaServer
 
 
@@ -167,7 +168,11 @@ def test_a_held_article_given_up_when_read_again_is_recorded_from_its_first_extr
     spider._released.append(HeldArticle(normal, dataclasses.replace(again, title="first extraction")))
 
     async def release() -> list[Any]:
-        return [out async for _, out in spider._release_offloaded()]
+        assert spider.extract_pool is not None
+        freeze = asyncio.ensure_future(freeze_when_busy(spider.extract_pool.pool))  # the slow page, no core
+        outputs = [out async for _, out in spider._release_offloaded()]
+        assert await freeze
+        return outputs
 
     try:
         outputs = asyncio.run(release())

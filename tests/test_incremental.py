@@ -17,7 +17,14 @@ import pytest
 
 from newsmon.state.lock import EXIT_LOCKED
 from newsmon.state.store import StateStore
-from tests.crawl_helpers import ROOT, CrawlResult, crawl_command, read_jsonl, run_crawl
+from tests.crawl_helpers import (
+    ROOT,
+    CrawlResult,
+    crawl_command,
+    in_process_extraction,
+    read_jsonl,
+    run_crawl,
+)
 from tests.forkserver import Started, run_python, start_python
 from tests.replica.model import Paragraph
 from tests.replica.server import ReplicaServer
@@ -218,7 +225,7 @@ def test_kill_9_loses_and_duplicates_nothing(tmp_path: Path, point: str) -> None
     with ReplicaServer(delay=0.04) as replica:
         expected = {replica.base_url + p for p in replica.site.expected_by_path()}
         runs = Runs(replica, tmp_path)
-        proc = start_crawl(runs)
+        proc = start_crawl(runs, *in_process_extraction(()))  # as runs.run extracts
         try:
             wait_until(lambda: KILL_POINTS[point](runs) or proc.poll() is not None)
             assert proc.poll() is None, "the crawl ended before the kill point"
@@ -250,7 +257,7 @@ def test_second_concurrent_run_exits_at_once_touching_nothing(tmp_path: Path) ->
     with ReplicaServer() as replica:
         runs = Runs(replica, tmp_path)
         replica.answering.clear()
-        first = start_crawl(runs)
+        first = start_crawl(runs, *in_process_extraction(()))
         try:
             wait_until(lambda: replica.count() >= 1, timeout=120)  # its first request: it holds the lock
             state_before = sorted((p.name, p.stat().st_size) for p in runs.state.iterdir())

@@ -231,7 +231,7 @@ def partial_lines(site: Site) -> int:
 def test_output_directory_removed_mid_run(tmp_path: Path) -> None:
     with ReplicaServer(delay=0.05) as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
-        command, workdir = site.command("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+        command, workdir = site.command(*in_process_extraction(()), "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
         proc = start_python(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         try:
             wait_until(lambda: partial_lines(site) >= 5 or proc.poll() is not None)
@@ -302,7 +302,7 @@ def test_store_deleted_between_runs_is_rebuilt_from_outputs(tmp_path: Path) -> N
 def test_store_deleted_mid_run_duplicates_nothing(tmp_path: Path) -> None:
     with ReplicaServer(delay=0.05) as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
-        command, workdir = site.command("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+        command, workdir = site.command(*in_process_extraction(()), "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
         proc = start_python(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         try:
             wait_until(lambda: partial_lines(site) >= 5 or proc.poll() is not None)
@@ -429,7 +429,7 @@ def test_s3_feed_marks_after_store_and_fails_loudly_when_the_store_fails(
     with ReplicaServer(delay=0.02) as replica:
         site = Site(replica, tmp_path, tmp_path / "out")
         # the server goes away before the run closes: nothing is marked, the verdict names the feed
-        command, workdir = site.command(*s3)
+        command, workdir = site.command(*in_process_extraction(()), *s3)
         stderr = workdir / "stderr.txt"
         env = {**os.environ, "PYTHONPATH": str(ROOT), **S3_ENV}
         proc = start_python(command, cwd=ROOT, env=env, stderr=stderr)

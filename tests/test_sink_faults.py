@@ -6,6 +6,7 @@ each, the next run leaves every article exactly once in the table and in the fil
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -18,7 +19,7 @@ import pytest
 
 from newsmon.crawl.arguments import EXIT_BAD_ARGUMENT
 from newsmon.record import record_id
-from tests.crawl_helpers import ROOT, collect_result
+from tests.crawl_helpers import ROOT, collect_result, in_process_extraction
 from tests.forkserver import ForkedProcess, run_python, start_python
 from tests.postgres_helpers import PostgresServer, needs_postgres, running_postgres
 from tests.redis_helpers import RedisServer, needs_redis
@@ -52,8 +53,9 @@ def assert_table_exactly_once(pg: PostgresServer, site: Site) -> None:
 
 
 def start(site: Site, *args: str) -> tuple[ForkedProcess | subprocess.Popen[bytes], Path]:
-    """The crawl in the background (forked as Site.run's are); its stderr goes to workdir/stderr.txt."""
-    command, workdir = site.command(*args)
+    """The crawl in the background (forked and extracting in the crawl process, as Site.run's are); its
+    stderr goes to workdir/stderr.txt."""
+    command, workdir = site.command(*in_process_extraction(args), *args)  # as Site.run extracts
     workdir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return start_python(command, cwd=ROOT, env=env, stderr=workdir / "stderr.txt"), workdir
@@ -127,10 +129,14 @@ def test_server_killed_mid_run_marks_nothing_uncommitted_and_the_next_run_delive
         site = Site(replica, tmp_path, tmp_path / "out")
         proc, workdir = start(site, *args)
         try:
-            if batch == 3:
-                wait_until(lambda: pg_count(pg) >= 3 or proc.poll() is not None, timeout=120)
-            else:
-                wait_until(lambda: partial_lines(site) >= 5 or proc.poll() is not None, timeout=120)
+            rows_now = RowCount(pg)
+            try:
+                if batch == 3:
+                    wait_until(lambda: rows_now.count() >= 3 or proc.poll() is not None, timeout=120)
+                else:
+                    wait_until(lambda: partial_lines(site) >= 5 or proc.poll() is not None, timeout=120)
+            finally:
+                rows_now.close()
             assert proc.poll() is None, "the crawl ended before the server could be killed"
             committed = {url for _, _, url in rows(pg)}
             pg.stop(signal.SIGKILL)
@@ -159,16 +165,36 @@ def test_server_killed_mid_run_marks_nothing_uncommitted_and_the_next_run_delive
     site.assert_exactly_once()
 
 
-def pg_count(pg: PostgresServer) -> int:
-    try:
-        with pg.connect() as conn:
-            row: Any = conn.execute("SELECT count(*) FROM pg_tables WHERE tablename = 'articles'").fetchone()
+class RowCount:
+    """``count()``: the rows of the articles table (0 while it does not exist or the server does not answer),
+    over one connection kept for the polls of a wait: a connection per poll (every 5 ms) was a backend
+    forked and authenticated each time, most of these tests' CPU while they wait. ``close()`` before the
+    server is stopped."""
+
+    def __init__(self, pg: PostgresServer) -> None:
+        self.pg = pg
+        self.conn: Any = None
+
+    def count(self) -> int:
+        try:
+            if self.conn is None:
+                self.conn = self.pg.connect()
+            row: Any = self.conn.execute(
+                "SELECT count(*) FROM pg_tables WHERE tablename = 'articles'"
+            ).fetchone()
             if not row[0]:
                 return 0
-            counted: Any = conn.execute("SELECT count(*) FROM articles").fetchone()
+            counted: Any = self.conn.execute("SELECT count(*) FROM articles").fetchone()
             return int(counted[0])
-    except Exception:
-        return 0
+        except Exception:
+            self.close()
+            return 0
+
+    def close(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
 
 
 def partial_lines(site: Site) -> int:
@@ -186,10 +212,16 @@ def test_sigkill_of_the_crawl_mid_batch_then_every_record_exactly_once(
         proc, _workdir = start(site, *args)
         try:
             # a batch committed, and records written to the file that wait in the next batch
-            wait_until(
-                lambda: proc.poll() is not None or (pg_count(pg) >= 4 and partial_lines(site) % 4 != 0),
-                timeout=120,
-            )
+            rows_now = RowCount(pg)
+            try:
+                wait_until(
+                    lambda: (
+                        proc.poll() is not None or (rows_now.count() >= 4 and partial_lines(site) % 4 != 0)
+                    ),
+                    timeout=120,
+                )
+            finally:
+                rows_now.close()
             assert proc.poll() is None, "the crawl ended before it could be killed"
             proc.kill()
             proc.wait(30)

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,10 @@ from newsmon.state.lock import EXIT_LOCKED
 from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command
 from tests.faults.budget_pages import links_in_one_paragraph, short_paragraphs
 from tests.faults.conftest import FAULT_SETTINGS, fault_crawl, warnings_about
+from tests.faults.freeze import WorkerFreezer, run_crawl_freezing_workers, warm_worker_rss
 from tests.faults.pages import PARAGRAPHS, article_html, listing_html
 from tests.faults.server import FaultServer
+from tests.forkserver import start_python
 from tests.test_process_faults import leftovers
 
 pytestmark = pytest.mark.crawl
@@ -70,6 +71,18 @@ def crawl(server: FaultServer, workdir: Path, *settings: str) -> CrawlResult:
     return result
 
 
+def crawl_freezing_workers(server: FaultServer, workdir: Path, *settings: str) -> CrawlResult:
+    """crawl(), its extraction workers frozen once on a pathological page (tests/faults/freeze.py): the time
+    limit is wall-clock, the worker is killed and replaced as a busy one is, without a core burnt until it
+    fires."""
+    args = ["-a", "feeds=", "-a", "categories=/category/news/"]
+    for setting in (*FAULT_SETTINGS, "NEWSMON_TEMPLATE_ENABLED=False", *settings):  # (the template: crawl())
+        args += ["-s", setting]
+    result = run_crawl_freezing_workers(server.base_url, workdir, *args)
+    assert result.returncode == 0, result.log[-3000:]
+    return result
+
+
 def records(result: CrawlResult, path: str) -> list[dict[str, Any]]:
     return result.by_path().get(path, [])
 
@@ -105,7 +118,7 @@ def test_a_page_past_the_time_limit_is_given_up_and_the_crawl_goes_on(
     server: FaultServer, tmp_path: Path
 ) -> None:
     started = time.monotonic()
-    result = crawl(server, tmp_path, *NO_FAST_PATH, "NEWSMON_EXTRACT_TIMEOUT=2")
+    result = crawl_freezing_workers(server, tmp_path, *NO_FAST_PATH, "NEWSMON_EXTRACT_TIMEOUT=2")
     assert time.monotonic() - started < 120  # (the three pages alone: several minutes of CPU)
     assert_good_articles(result)
     for path in BAD:
@@ -131,13 +144,16 @@ def test_closespider_timeout_closes_a_run_whose_worker_is_busy_and_frees_the_loc
     first = tmp_path / "first"
     command = crawl_command(server.base_url, first, *args, state_dir=state)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    warm_worker_rss()  # WorkerFreezer's measure, taken before the crawl starts
     started = time.monotonic()
-    with subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True) as proc:
-        try:
+    proc = start_python(command, cwd=ROOT, env=env, start_new_session=True)  # forked: tests/forkserver.py
+    try:
+        with WorkerFreezer(proc.pid):  # the worker busy on the page, without a core burning: freeze.py
             proc.wait(timeout=60)  # the page alone, without the fast path: minutes of CPU
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     took = time.monotonic() - started
     result = collect_result(first, proc.returncode)
     assert took < CLOSE_AFTER + 20, result.log[-3000:]

@@ -23,7 +23,7 @@ from tests.crawl_helpers import ROOT, crawl_command, run_crawl
 from tests.faults.conftest import FAULT_SETTINGS
 from tests.faults.pages import article_html, listing_html
 from tests.faults.server import FaultServer
-from tests.forkserver import run_python
+from tests.forkserver import run_python, start_python
 from tests.test_schedule import FakeScrapyd, stub, write_sites  # noqa: F401 (stub: a fixture)
 
 pytestmark = pytest.mark.crawl
@@ -106,15 +106,8 @@ def test_sigterm_ends_a_run_stuck_in_c_code_within_ten_seconds(server: FaultServ
         *settings_args('EXTENSIONS={"tests.faults.stuck.StuckInC": 900}', f"STUCK_MARKER={marker}"),
     )  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        text=True,
-    )
+    errors = tmp_path / "stderr.txt"
+    proc = start_python(command, cwd=ROOT, env=env, stderr=errors, start_new_session=True)  # forked
     try:
         deadline = time.monotonic() + 60
         while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
@@ -122,12 +115,13 @@ def test_sigterm_ends_a_run_stuck_in_c_code_within_ten_seconds(server: FaultServ
         assert marker.exists(), "the crawl never reached its first response"
         proc.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
-        _, stderr = proc.communicate(timeout=60)  # the safety net; the watchdog acts at 10 s
+        proc.wait(timeout=60)  # the safety net; the watchdog acts at 10 s
         took = time.monotonic() - signalled
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+    stderr = errors.read_text(encoding="utf-8")
     print(f"SIGTERM to exit: {took:.1f} s, status {proc.returncode}")  # shown with pytest -s
     assert proc.returncode == -signal.SIGKILL, stderr[-3000:]
     assert "newsmon: still running 10 s after SIGTERM/SIGINT: killed (SIGKILL)" in stderr
@@ -163,14 +157,19 @@ def test_a_run_that_ends_in_time_is_not_killed(server: FaultServer, tmp_path: Pa
         *settings_args(),
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    deadline = time.monotonic() + 60
-    while not server.count(slow) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=60)
+    errors = tmp_path / "stderr.txt"
+    proc = start_python(command, cwd=ROOT, env=env, stderr=errors)  # forked from the fork server
+    try:
+        deadline = time.monotonic() + 60
+        while not server.count(slow) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = errors.read_text(encoding="utf-8")
     assert proc.returncode >= 0, stderr[-3000:]
     assert "still running" not in stderr
     log = (tmp_path / "run" / "crawl.log").read_text(encoding="utf-8")
