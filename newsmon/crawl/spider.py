@@ -28,6 +28,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_instal
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from newsmon.compat import wake_engine
 from newsmon.context import CrawlContext, NewsCrawl
 from newsmon.crawl.arguments import SPIDER_ARGUMENTS, SpiderArguments
 from newsmon.crawl.articles import ArticleCallbacks
@@ -163,23 +164,29 @@ class NewsSpider(ArticleCallbacks):
         self._released.extend(self._held)
         logger.info("Site template warm-up not reached; emitting the %d held articles", len(self._held))
         self._held = []
-        if self.extract_pool is None:
-            for response, out in self._release_here():
-                self._to_engine(response, out)
-        else:
-            self._releasing = deferred_from_coro(self._release_at_idle())
+        releasing = deferred_from_coro(self._release_at_idle())
+        if not releasing.called:  # (with nothing to wait for it ends at once off the asyncio reactor)
+            self._releasing = releasing
         raise DontCloseSpider
 
     async def _release_at_idle(self) -> None:
+        """The held articles through the item pipelines, in held order (read again here or in the workers),
+        then the engine woken: it would otherwise see that it is idle only at its next heartbeat, 5 s on
+        (Scrapy wakes it for a request it is given, not for an item that went through the pipelines)."""
         try:
-            async for response, out in self._release_offloaded():
-                self._to_engine(response, out)
+            if self.extract_pool is None:
+                for response, out in self._release_here():
+                    await self._to_engine(response, out)
+            else:
+                async for response, out in self._release_offloaded():
+                    await self._to_engine(response, out)
         except Exception:  # a bug, not a page's fault: said here, not lost in an unwatched Deferred
             logger.exception("Emitting the held articles failed")
         finally:
             self._releasing = None
+            wake_engine(self.crawler)
 
-    def _to_engine(self, response: TextResponse, out: Any) -> None:
+    async def _to_engine(self, response: TextResponse, out: Any) -> None:
         engine = self.crawler.engine
         assert engine is not None
         if isinstance(out, Request):
@@ -187,7 +194,7 @@ class NewsSpider(ArticleCallbacks):
             if gate is None or gate.admit(out):
                 engine.crawl(out)
         else:
-            deferred_from_coro(engine.scraper.start_itemproc_async(out, response=response))
+            await engine.scraper.start_itemproc_async(out, response=response)
 
     def _url_rules_store(self, *, load: bool = False) -> None:
         """The site's URL rules (crawl/url_rules.py) read from the state store (at the start: every link
