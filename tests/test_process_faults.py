@@ -134,10 +134,12 @@ def kill_crawl(proc: Started, reached: Callable[[], bool]) -> set[Proc]:
             assert time.monotonic() < deadline, "kill moment not reached"
             time.sleep(0.02)
         watched = crawl_processes(proc.pid)
-        os.kill(proc.pid, signal.SIGKILL)
+        proc.kill()
     finally:
+        # proc.kill(), not os.kill: a forked crawl is reaped by its fork server's monitor, which may not have
+        # said so yet (poll() None, the pid already gone: os.kill raised ProcessLookupError)
         if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
+            proc.kill()
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
     return watched
