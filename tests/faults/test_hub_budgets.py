@@ -13,13 +13,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from scrapy import Request
+from scrapy.core.engine import ExecutionEngine
+from scrapy.http import XmlResponse
 from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
 
+from newsmon import settings as project_settings
 from newsmon.discovery.budget import HUB_PRIORITY, HubBudget, HubBudgetConfig
+from newsmon.meta import META_SITEMAP_LEVEL
 from tests.crawl_helpers import CrawlResult
 from tests.faults.conftest import fault_crawl, warnings_about
 from tests.faults.pages import PARAGRAPHS, article_html
 from tests.faults.server import FaultHandler, FaultServer, Route
+from tests.test_spider import MIRROR, make_spider
 
 CHILDREN = 50_000
 INDEX = "/sitemap_index.xml"
@@ -71,12 +78,12 @@ def article(path: str) -> bytes:
     return article_html(f"Story {path}", paragraphs=(f"Story {path}.", *PARAGRAPHS)).encode()
 
 
-def index_body(base: str) -> bytes:
+def index_body(base: str, children: int = CHILDREN) -> bytes:
     """50,000 children, oldest first (as WordPress and Yoast list them), one hour apart."""
     rows = "".join(
         f"<sitemap><loc>{base}/sitemaps/{code(i)}.xml</loc>"
         f"<lastmod>{(OLDEST + timedelta(hours=i)).isoformat()}</lastmod></sitemap>"
-        for i in range(CHILDREN)
+        for i in range(children)
     )
     head = '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
     return f"{head}{rows}</sitemapindex>".encode()
@@ -189,7 +196,16 @@ def test_big_index_no_longer_starves_articles(capped: tuple[CrawlResult, list[st
     children = [child_of(p) for p in sitemap_hits(paths) if p != INDEX]
     assert sitemap_hits(paths).count(INDEX) == 1 and len(children) == 50  # NEWSMON_MAX_CHILD_SITEMAPS
     assert set(children) == newest(50)  # by <lastmod>: the index lists them oldest first
-    assert set(children[:4]) <= newest(8), children[:8]  # the newest are fetched first
+    # the newest are fetched first: the scheduler hands them to the downloader newest first (proved in
+    # process by test_index_children_leave_the_scheduler_newest_first), but up to CONCURRENT_REQUESTS are in
+    # flight at once (Scrapy's downloader starts a whole queued burst before any transfer counts against
+    # CONCURRENT_REQUESTS_PER_DOMAIN), so the server may receive those in any order (49999, 49998, 49991...
+    # under load). What holds in any timing: the child sent k-th newest is fetched only once fewer than
+    # CONCURRENT_REQUESTS requests are in flight, so at least k - CONCURRENT_REQUESTS newer ones had been
+    # answered (received) before it. Oldest first, or an order not by <lastmod>, breaks this at once.
+    window = project_settings.CONCURRENT_REQUESTS
+    late = [(i, c) for i, c in enumerate(children) if CHILDREN - 1 - c >= i + window]
+    assert not late, (late[:4], children[:8])
     # every article of those 50 children, then records: 100 + the one the bomb listed before its padding
     assert len(set(article_hits(paths))) == 100
     assert crawl.stats["item_scraped_count"] == 101
@@ -198,6 +214,25 @@ def test_big_index_no_longer_starves_articles(capped: tuple[CrawlResult, list[st
     first_article = next(i for i, p in enumerate(paths) if _ARTICLE.match(p))
     last_sitemap = max(i for i, p in enumerate(paths) if child_of(p) is not None)
     assert first_article < last_sitemap, measured(paths[: last_sitemap + 1])
+
+
+def test_index_children_leave_the_scheduler_newest_first() -> None:
+    """The order the crawl sends an index's children in, without the network: the spider's requests for an
+    index listing them oldest first, through Scrapy's own scheduler (its priority queue, LIFO within one
+    priority), come out newest first by <lastmod> (strictly decreasing priorities from HubBudget.admit)."""
+    spider = make_spider()
+    url = f"{MIRROR}{INDEX}"
+    request = Request(url, meta={META_SITEMAP_LEVEL: 1})
+    body = index_body(MIRROR, 60)  # more than NEWSMON_MAX_CHILD_SITEMAPS: the 50 newest are kept
+    requests = list(spider.parse_sitemap(XmlResponse(url, body=body, request=request)))
+    crawler = spider.crawler
+    crawler.engine = ExecutionEngine(crawler, lambda _: None)  # its downloader: no requests in flight
+    scheduler = load_object(crawler.settings["SCHEDULER"]).from_crawler(crawler)
+    scheduler.open(spider)
+    for child in requests:
+        assert scheduler.enqueue_request(child)
+    sent = [child_of(urlsplit(r.url).path) for r in iter(scheduler.next_request, None)]
+    assert sent == list(range(59, 9, -1))
 
 
 @pytest.mark.crawl
