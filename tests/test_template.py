@@ -309,6 +309,52 @@ def test_a_page_extracted_before_the_warm_up_ended_is_cold(tmp_path: Path) -> No
         assert again.warm and not again.cold(again.view)
 
 
+def test_a_page_whose_own_learning_brings_another_process_blocks_is_cold(tmp_path: Path) -> None:
+    # two crawls of one distributed run share the store; one knows of the other's pages only through the
+    # blocks of the pages it learns itself
+    block = (11, "More from Sport")
+    with StateStore.open(tmp_path / "site.sqlite3") as store:
+        here, there = SiteTemplate(3, 0, 30), SiteTemplate(3, 0, 30)
+        here.open(store)
+        there.open(store)
+        there.learn(1, [block, (21, "Story one")])
+        there.learn(2, [block, (22, "Story two")])
+        extracted_with = here.view  # the page was extracted before its learning: the block kept
+        assert extracted_with is not None and not extracted_with.is_template(11, 3)
+        units = [block, (23, "Story three")]
+        here.learn(3, units)
+        assert here.view is not None and here.view.is_template(11, 3)
+        assert here.cold(extracted_with, 3, units)  # extracted again, with the block left out
+        later = here.view
+        here.learn(4, [block, (24, "Story four")])  # nothing the page had was learned since: not cold
+        assert not here.cold(later, 4, [block, (24, "Story four")])
+
+
+def test_held_articles_are_released_with_what_every_process_learned(tmp_path: Path) -> None:
+    block = (11, "More from Sport")
+    with StateStore.open(tmp_path / "site.sqlite3") as store:
+        here, there = SiteTemplate(3, 3, 30), SiteTemplate(3, 3, 30)
+        here.open(store)
+        there.open(store)
+        here.learn(1, [block, (21, "Story one")])  # held: the block was on these two pages only
+        here.learn(2, [block, (22, "Story two")])
+        there.learn(5, [block, (25, "Story five")])  # the other process: now on three
+        assert here.view is not None and not here.view.is_template(11, 1)
+        here.refresh()  # the spider idle, releasing its held articles
+        assert here.view.is_template(11, 1) and here.view.is_template(11, 2)
+        assert here.learned == 3 and store.template_pages() == 3
+
+    with StateStore.open(tmp_path / "again.sqlite3") as store:
+        here, there = SiteTemplate(3, 3, 30), SiteTemplate(3, 3, 30)
+        here.open(store)
+        there.open(store)
+        here.learn(1, [block, (21, "Story one")])
+        here.learn(2, [block, (22, "Story two")])
+        there.learn(5, [block, (25, "Story five")])
+        here.learn(3, [(23, "Story three")])  # the warm-up's end releases the held ones: the store read
+        assert here.warm and here.view is not None and here.view.is_template(11, 1)
+
+
 def test_sites_template_shows_and_resets_what_was_learned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
