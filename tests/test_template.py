@@ -310,24 +310,28 @@ def test_a_page_extracted_before_the_warm_up_ended_is_cold(tmp_path: Path) -> No
 
 
 def test_a_page_whose_own_learning_brings_another_process_blocks_is_cold(tmp_path: Path) -> None:
-    # two crawls of one distributed run share the store; one knows of the other's pages only through the
-    # blocks of the pages it learns itself
-    block = (11, "More from Sport")
+    # two crawls of one distributed run share the store, each knowing of the other's pages only through the
+    # blocks of the pages it learns itself: the other one read the Money listing, this one extracts a Money
+    # article with what it knew (its "More from Money" block kept), then learns it
+    site = ts.build_site()
+    story = next(s for s in site.stories if s.section == "money")
+    html = ts.article(site, story)
     with StateStore.open(tmp_path / "site.sqlite3") as store:
         here, there = SiteTemplate(3, 0, 30), SiteTemplate(3, 0, 30)
         here.open(store)
         there.open(store)
-        there.learn(1, [block, (21, "Story one")])
-        there.learn(2, [block, (22, "Story two")])
-        extracted_with = here.view  # the page was extracted before its learning: the block kept
-        assert extracted_with is not None and not extracted_with.is_template(11, 3)
-        units = [block, (23, "Story three")]
-        here.learn(3, units)
-        assert here.view is not None and here.view.is_template(11, 3)
-        assert here.cold(extracted_with, 3, units)  # extracted again, with the block left out
+        units = page_units(parse_html(ts.section_page(site, "money")))
+        there.learn(page_key(f"{ts.ORIGIN}/section/money/"), learnable(units), teaser_titles(units))
+        options = here.options(ExtractOptions())
+        page = extract_page(parse_html(html), ts.ORIGIN + story.path, options)
+        assert page.body.split("\n\n") != story.paragraphs
+        here.learn(page.template_page, page.template_units)
+        assert here.cold(options.template, page.template_page, page.template_units)  # extracted again:
+        again = extract_page(parse_html(html), ts.ORIGIN + story.path, here.options(ExtractOptions()))
+        assert again.body.split("\n\n") == story.paragraphs
+        here.learn(again.template_page, again.template_units)  # nothing new about its blocks: not again
         later = here.view
-        here.learn(4, [block, (24, "Story four")])  # nothing the page had was learned since: not cold
-        assert not here.cold(later, 4, [block, (24, "Story four")])
+        assert not here.cold(later, again.template_page, again.template_units)
 
 
 def test_held_articles_are_released_with_what_every_process_learned(tmp_path: Path) -> None:
