@@ -267,7 +267,8 @@ TEMPLATE_HELD = _pages.stat(
 TEMPLATE_AGAIN = _pages.stat(
     "newsmon/template/again",
     "articles extracted again before they were emitted: extracted (in a worker's queue) with the template "
-    "as it was before the warm-up was over",
+    "as it was before the warm-up was over, or before their own learning made one of their blocks template "
+    "(other processes of a distributed run, other workers' pages)",
 )
 TEMPLATE_BODIES = _pages.stat("newsmon/template/bodies", "bodies that had template lines left out")
 TEMPLATE_LINES = _pages.stat("newsmon/template/lines", "body lines left out as the site's template")

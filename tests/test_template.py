@@ -309,6 +309,56 @@ def test_a_page_extracted_before_the_warm_up_ended_is_cold(tmp_path: Path) -> No
         assert again.warm and not again.cold(again.view)
 
 
+def test_a_page_whose_own_learning_brings_another_process_blocks_is_cold(tmp_path: Path) -> None:
+    # two crawls of one distributed run share the store, each knowing of the other's pages only through the
+    # blocks of the pages it learns itself: the other one read the Money listing, this one extracts a Money
+    # article with what it knew (its "More from Money" block kept), then learns it
+    site = ts.build_site()
+    story = next(s for s in site.stories if s.section == "money")
+    html = ts.article(site, story)
+    with StateStore.open(tmp_path / "site.sqlite3") as store:
+        here, there = SiteTemplate(3, 0, 30), SiteTemplate(3, 0, 30)
+        here.open(store)
+        there.open(store)
+        units = page_units(parse_html(ts.section_page(site, "money")))
+        there.learn(page_key(f"{ts.ORIGIN}/section/money/"), learnable(units), teaser_titles(units))
+        options = here.options(ExtractOptions())
+        page = extract_page(parse_html(html), ts.ORIGIN + story.path, options)
+        assert page.body.split("\n\n") != story.paragraphs
+        here.learn(page.template_page, page.template_units)
+        assert here.cold(options.template, page.template_page, page.template_units)  # extracted again:
+        again = extract_page(parse_html(html), ts.ORIGIN + story.path, here.options(ExtractOptions()))
+        assert again.body.split("\n\n") == story.paragraphs
+        here.learn(again.template_page, again.template_units)  # nothing new about its blocks: not again
+        later = here.view
+        assert not here.cold(later, again.template_page, again.template_units)
+
+
+def test_held_articles_are_released_with_what_every_process_learned(tmp_path: Path) -> None:
+    block = (11, "More from Sport")
+    with StateStore.open(tmp_path / "site.sqlite3") as store:
+        here, there = SiteTemplate(3, 3, 30), SiteTemplate(3, 3, 30)
+        here.open(store)
+        there.open(store)
+        here.learn(1, [block, (21, "Story one")])  # held: the block was on these two pages only
+        here.learn(2, [block, (22, "Story two")])
+        there.learn(5, [block, (25, "Story five")])  # the other process: now on three
+        assert here.view is not None and not here.view.is_template(11, 1)
+        here.refresh()  # the spider idle, releasing its held articles
+        assert here.view.is_template(11, 1) and here.view.is_template(11, 2)
+        assert here.learned == 3 and store.template_pages() == 3
+
+    with StateStore.open(tmp_path / "again.sqlite3") as store:
+        here, there = SiteTemplate(3, 3, 30), SiteTemplate(3, 3, 30)
+        here.open(store)
+        there.open(store)
+        here.learn(1, [block, (21, "Story one")])
+        here.learn(2, [block, (22, "Story two")])
+        there.learn(5, [block, (25, "Story five")])
+        here.learn(3, [(23, "Story three")])  # the warm-up's end releases the held ones: the store read
+        assert here.warm and here.view is not None and here.view.is_template(11, 1)
+
+
 def test_sites_template_shows_and_resets_what_was_learned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

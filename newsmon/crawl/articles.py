@@ -169,7 +169,7 @@ class ArticleCallbacks(SplitArticleCallbacks):
                 self.crawler.stats.inc_value(stats.TEMPLATE_HELD)
                 return
             held, self._held = self._held, []
-            again = template.cold(view)
+            again = template.cold(view, page.template_page, page.template_units)
             if again:  # extracted again below, with what the warm-up learned
                 self.crawler.stats.inc_value(stats.TEMPLATE_AGAIN)
                 held.insert(0, HeldArticle(response, page))

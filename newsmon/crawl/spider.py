@@ -161,6 +161,8 @@ class NewsSpider(ArticleCallbacks):
             raise DontCloseSpider
         if not self._held:
             return
+        if self.template is not None:  # what the other processes of a distributed run taught it too
+            self.template.refresh()
         self._released.extend(self._held)
         logger.info("Site template warm-up not reached; emitting the %d held articles", len(self._held))
         self._held = []

@@ -127,9 +127,7 @@ class SiteTemplate:
             self.store = store
         else:  # no state: no versions to get wrong, and nothing learned survives the run; no warm-up
             self.warmup = 0
-        loaded = self.store.template_load(self.min_pages - 1, self.ttl)
-        self._pages = {sig: frozenset(pages) for sig, pages in loaded.items()}
-        self.learned = self.store.template_pages()
+        self._load()
         self._changed()
         logger.info(
             "Site template: %d blocks known from %d pages%s",
@@ -137,6 +135,28 @@ class SiteTemplate:
             self.learned,
             "" if self.warm else f" (warm-up: articles held until {self.warmup} pages are learned)",
         )
+
+    def _load(self) -> bool:
+        """Read what the site's store learned (every process of a distributed run included): True when it
+        differs from what this crawl knew."""
+        loaded = self.store.template_load(self.min_pages - 1, self.ttl)
+        pages = {sig: frozenset(pages) for sig, pages in loaded.items()}
+        self.learned = max(self.learned, self.store.template_pages())
+        changed, self._pages = pages != self._pages, pages
+        return changed
+
+    def refresh(self) -> None:
+        """Before held articles are extracted again: the template as the store has it now. A crawl learns
+        the other processes' pages of a distributed run only for the blocks of the pages it learns itself,
+        each as of that page: a block its held pages share may have reached ``min_pages`` since, on the
+        other processes' pages. A failed store (it says so itself) leaves the template this crawl knows."""
+        try:
+            changed = self._load()
+        except Exception as exc:
+            logger.warning("Site template not read again from the store: %s", exc)
+            return
+        if changed:
+            self._changed()
 
     @property
     def warm(self) -> bool:
@@ -165,17 +185,31 @@ class SiteTemplate:
                 if self._pages.get(sig) != frozen:
                     self._pages[sig] = frozen
                     changed = True
+        if self.warm and not was_warm:  # the held articles are released: with the whole run's template
+            changed = self._load() or changed
         if changed:
             self._changed()
         if self.warm and not was_warm:
             self.warm_version = self.version
         return True
 
-    def cold(self, view: TemplateView | None) -> bool:
+    def cold(self, view: TemplateView | None, page: int = 0, units: Sequence[tuple[int, str]] = ()) -> bool:
         """A page was extracted with ``view``, a template from before this run's warm-up was over: its body
         may keep blocks the warm-up has learned since (an extraction worker's queue, or the page that ended
-        the warm-up). Such a page is extracted again before it is emitted, as a held one is."""
-        return view is not None and view.version < self.warm_version
+        the warm-up). So is page ``page`` when learning its ``units`` made one of them template (or not)
+        after ``view``: the other processes of a distributed run (or pages in the other extraction workers)
+        had taught the store what this crawl had not yet seen. Such a page is extracted again before it is
+        emitted, as a held one is."""
+        if view is None:
+            return False
+        if view.version < self.warm_version:
+            return True
+        now = self._view
+        return (
+            now is not None
+            and now is not view
+            and any(now.is_template(sig, page) != view.is_template(sig, page) for sig, _ in units)
+        )
 
     @property
     def view(self) -> TemplateView | None:
