@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from tests.procs import stat_fields
 from tests.redis_helpers import free_port
 
 
@@ -146,9 +147,8 @@ class PostgresServer:
         postmaster's children times once it reaped them). For the benchmark's per-record cost."""
         total = 0
         for pid in self.processes():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
+            fields = stat_fields(pid)
+            if fields is None:
                 continue
             total += int(fields[11]) + int(fields[12])
             if self.proc is not None and pid == self.proc.pid:

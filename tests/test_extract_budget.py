@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 from typing import Any
 
 import lxml.html
@@ -47,6 +46,7 @@ from tests.extract_pages import PAGES_DIR, TAGDIV, URLS, options_for, read_page
 from tests.faults.budget_pages import PATHOLOGICAL, links_in_one_paragraph, short_divs
 from tests.faults.freeze import freeze_when_busy
 from tests.faults.pages import PARAGRAPHS
+from tests.procs import alive
 
 CPU_TARGET = 5.0  # seconds of CPU one page may cost (issue 14); measured worst, loaded 2-CPU VM: 2.8 s
 NO_FAST_PATH = ExtractOptions(max_elements=0, max_inline=0)
@@ -228,14 +228,6 @@ def test_no_pathological_page_costs_more_than_the_target(
 
 
 # --- the time limit in the worker -------------------------------------------------------------------
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] not in "ZX"
-
-
 def test_a_page_past_the_time_limit_has_its_worker_killed_and_replaced() -> None:
     # a limit a normal page (tens of ms of CPU) keeps even on a machine loaded 10x over; the slow page needs a
     # minute and more (0.5 s failed once at load average 24: the normal page itself was given up)
@@ -258,7 +250,7 @@ def test_a_page_past_the_time_limit_has_its_worker_killed_and_replaced() -> None
         (killed,), replacement, page = asyncio.run(run())
     finally:
         pool.close()
-    assert not _alive(killed)
+    assert not alive(killed)
     assert replacement and killed not in replacement
     assert page == expected
     assert pool.restarts == 0  # a kill for the budget is not a worker that died on its own

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.forkserver import ROOT, ForkedProcess, plain_run, run_python, start_python
+from tests.procs import alive
 
 # A "spider" file whose import is the whole program: `scrapy runspider` imports it, it reports what it
 # sees and leaves with a status of its own (or sleeps, for the timeout).
@@ -59,15 +60,6 @@ def test_a_command_past_its_timeout_is_killed(probe: Path, tmp_path: Path) -> No
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(pid)  # killed, not left sleeping
-
-
-def alive(pid: int) -> bool:
-    """Whether pid runs (a zombie waiting for its monitor to reap it counts as gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_another_pythonpath_gets_a_fresh_interpreter(probe: Path, tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from newsmon.monitors.checks import EXIT_MONITORS_FAILED
 from tests.browser_helpers import browser_pids
 from tests.crawl_helpers import ROOT, read_jsonl
 from tests.forkserver import Started
+from tests.procs import stat_fields
 from tests.replica.app import Reply
 from tests.replica.server import ReplicaServer
 from tests.site_server import HOLD_SAFETY
@@ -58,14 +59,6 @@ class Proc:
     cmdline: str
 
 
-def _stat(pid: int) -> list[str] | None:
-    """/proc/<pid>/stat from field 3 on: [0] state, [1] ppid, [3] session, [19] starttime."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
 def _proc(pid: int, stat: list[str]) -> Proc:
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
@@ -79,7 +72,7 @@ def _running() -> dict[int, list[str]]:
     found = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            stat = _stat(int(entry.name))
+            stat = stat_fields(int(entry.name))
             if stat is not None and stat[0] not in "ZX":
                 found[int(entry.name)] = stat
     return found

@@ -23,25 +23,9 @@ from newsmon.extract.types import ExtractOptions
 from newsmon.extract.worker import ExtractPool
 from tests.crawl_helpers import ROOT, CrawlResult, collect_result, crawl_command, in_process_extraction
 from tests.forkserver import start_python
+from tests.procs import alive, cpu_ticks
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def cpu_ticks(pid: int) -> int:
-    """utime + stime of a process in clock ticks (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])
-
-
-def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] not in "ZX"
 
 
 async def freeze_when_busy(pool: ExtractPool, after_ticks: int = 5) -> int:
