@@ -256,9 +256,21 @@ def serve(path: str) -> None:
 
 
 class ForkServer:
-    """The pytest worker's handle on its fork server (started on first use, ended with the worker)."""
+    """The pytest worker's handle on a fork server (started on first use, ended with the worker): by
+    default this interpreter running `-m tests.forkserver` from the checkout; ``python``, ``launch`` (its
+    arguments before the socket's path), ``cwd`` and ``env`` run another (test_packaging: the wheel's
+    venv)."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        python: str = sys.executable,
+        launch: tuple[str, ...] = ("-m", "tests.forkserver"),
+        *,
+        cwd: Path = ROOT,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.python, self._launch, self._cwd = python, launch, cwd
+        self._env = env if env is not None else {**os.environ, "PYTHONPATH": str(ROOT)}
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._dir: Path | None = None
@@ -272,12 +284,11 @@ class ForkServer:
             if self._broken:
                 return False
             self._dir = Path(tempfile.mkdtemp(prefix="newsmon-forkserver-"))
-            env = {**os.environ, "PYTHONPATH": str(ROOT)}
-            self._startup_env = startup_variables(env)
+            self._startup_env = startup_variables(self._env)
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "tests.forkserver", str(self._dir / "socket")],
-                cwd=ROOT,
-                env=env,
+                [self.python, *self._launch, str(self._dir / "socket")],
+                cwd=self._cwd,
+                env=self._env,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
@@ -297,6 +308,8 @@ class ForkServer:
                 self._proc.stdin.close()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._proc.wait(timeout=10)
+            if self._proc.stdout is not None:
+                self._proc.stdout.close()
             self._proc = None
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)

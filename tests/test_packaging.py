@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -194,55 +193,23 @@ class WheelForkServer:
     LAUNCH = "import runpy, sys; sys.argv[:] = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
 
     def __init__(self, python: Path, tmp: Path) -> None:
-        self.dir = tmp
         (tmp / "cwd").mkdir(parents=True)
-        self.socket = tmp / "socket"
-        self.proc = subprocess.Popen(
-            [python, "-c", self.LAUNCH, forkserver.__file__, self.socket],
-            cwd=tmp / "cwd",
-            env=clean_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
-        assert self.proc.stdout is not None
-        if self.proc.stdout.readline() != b"ready\n":
-            self.close()
+        launch = ("-c", self.LAUNCH, forkserver.__file__)
+        self.server = forkserver.ForkServer(str(python), launch, cwd=tmp / "cwd", env=clean_env())
+        if not self.server.usable(clean_env()):
             pytest.fail("the wheel venv's fork server did not start (it failed to import what it preloads)")
-        self.count = 0
 
     def run(
         self, command: list[str | Path], cwd: Path, env: dict[str, str], timeout: float
     ) -> subprocess.CompletedProcess[str]:
         """`subprocess.run(command, cwd=, env=, timeout=, capture_output=True, text=True)` for command =
-        [<venv>/bin/scrapy, *args], forked."""
+        [<venv>/bin/scrapy, *args], forked as `python -m scrapy *args`."""
         assert Path(command[0]).name == "scrapy", command
-        self.count += 1
-        out, err = self.dir / f"{self.count}.out", self.dir / f"{self.count}.err"
-        request = {"module": "scrapy", "argv": [str(arg) for arg in command[1:]], "cwd": str(cwd)}
-        request |= {"env": env, "stdout": str(out), "stderr": str(err), "start_new_session": False}
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        conn.connect(str(self.socket))
-        conn.sendall(json.dumps(request).encode() + b"\n")
-        proc = forkserver.ForkedProcess([str(arg) for arg in command], conn)
-        try:
-            returncode = proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(30)
-            raise
-        return subprocess.CompletedProcess(
-            command, returncode, forkserver.read_text(out), forkserver.read_text(err)
-        )
+        argv = [self.server.python, "-m", "scrapy", *map(str, command[1:])]
+        return self.server.run(argv, cwd=cwd, env=env, timeout=timeout)
 
     def close(self) -> None:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.close()  # the server ends at EOF on its stdin
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
+        self.server.close()
 
 
 @pytest.fixture(scope="module")
